@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Lets the webgpu backend run on Chromium's SwiftShader Vulkan driver where there is no GPU.
+    env: { MESOLAB_SWIFTSHADER: '1' },
   },
 });
