@@ -1,6 +1,187 @@
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { ConfigError } from '../../errors.ts';
+import { readConfigFile } from '../../config/parse.ts';
+import { getCompute } from '../../gpu/backend.ts';
+import { Rng } from '../../random/rng.ts';
+import { formatOf, writeVolume } from '../../volume/io.ts';
+import { formatTable, printJson } from '../output.ts';
+import type { Progress } from '../../simulation.ts';
+import { generateElectrode, resolveParams } from '../../../sims/mesostructure/index.ts';
+import type { GenerateParams, GenerateSummary } from '../../../sims/mesostructure/index.ts';
 
-// Registration point owned by the mesostructure generator work; replaced as that work lands.
+interface GenerateOptions {
+  config?: string;
+  seed?: string;
+  output?: string;
+  particles?: string;
+  json?: boolean;
+  shape?: string;
+  voxelSize?: string;
+  d50?: string;
+  span?: string;
+  d10?: string;
+  d90?: string;
+  psdBasis?: string;
+  bimodalShare?: string;
+  bimodalD50?: string;
+  bimodalSpan?: string;
+  porosity?: string;
+  amFraction?: string;
+  cbd?: string;
+  cbdMorphology?: string;
+  cbdPorosity?: string;
+  calendering?: string;
+  amDensity?: string;
+}
+
+/** Volumes at least this large report progress on stderr. */
+const PROGRESS_VOXELS = 96 ** 3;
+
+function num(option: string, value: string): number {
+  const v = Number(value);
+  if (value.trim() === '' || !Number.isFinite(v)) throw new ConfigError(option, value, 'a number');
+  return v;
+}
+
+function parseShape(value: string): [number, number, number] {
+  const parts = value.split(/[,x×]/).map((s) => s.trim());
+  if (parts.length !== 3) throw new ConfigError('--shape', value, 'three voxel counts nx,ny,nz (e.g. 64,64,64)');
+  const [nx, ny, nz] = parts.map((p) => num('--shape', p));
+  return [nx!, ny!, nz!];
+}
+
+/** Config file values, overridden by whatever was given on the command line. */
+export function mergeOptions(config: Record<string, unknown>, o: GenerateOptions): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...config };
+  const set = (key: string, value: unknown): void => {
+    out[key] = value;
+  };
+  if (o.shape !== undefined) set('shape', parseShape(o.shape));
+  if (o.voxelSize !== undefined) set('voxelSizeUm', num('--voxel-size', o.voxelSize));
+  if (o.d50 !== undefined) set('d50Um', num('--d50', o.d50));
+  if (o.span !== undefined) {
+    set('span', num('--span', o.span));
+    delete out.d10Um;
+    delete out.d90Um;
+  }
+  if (o.d10 !== undefined) set('d10Um', num('--d10', o.d10));
+  if (o.d90 !== undefined) set('d90Um', num('--d90', o.d90));
+  if ((o.d10 !== undefined || o.d90 !== undefined) && o.span === undefined) delete out.span;
+  if (o.psdBasis !== undefined) set('psdBasis', o.psdBasis);
+  if (o.bimodalShare !== undefined || o.bimodalD50 !== undefined || o.bimodalSpan !== undefined) {
+    const b: Record<string, unknown> = { ...((config.bimodal as Record<string, unknown> | undefined) ?? {}) };
+    if (o.bimodalShare !== undefined) b.volumeShare = num('--bimodal-share', o.bimodalShare);
+    if (o.bimodalD50 !== undefined) b.d50Um = num('--bimodal-d50', o.bimodalD50);
+    if (o.bimodalSpan !== undefined) b.span = num('--bimodal-span', o.bimodalSpan);
+    set('bimodal', b);
+  }
+  // porosity and amFraction are alternatives: the one typed on the command line wins.
+  if (o.porosity !== undefined) {
+    set('porosity', num('--porosity', o.porosity));
+    delete out.amFraction;
+  }
+  if (o.amFraction !== undefined) {
+    set('amFraction', num('--am-fraction', o.amFraction));
+    if (o.porosity === undefined) delete out.porosity;
+  }
+  if (o.cbd !== undefined) set('cbdFraction', num('--cbd', o.cbd));
+  if (o.cbdMorphology !== undefined) set('cbdMorphology', o.cbdMorphology);
+  if (o.cbdPorosity !== undefined) set('cbdPorosity', num('--cbd-porosity', o.cbdPorosity));
+  if (o.calendering !== undefined) set('calenderingPercent', num('--calendering', o.calendering));
+  if (o.amDensity !== undefined) set('amDensityGcm3', num('--am-density', o.amDensity));
+  if (o.seed !== undefined) set('seed', num('--seed', o.seed));
+  return out;
+}
+
+function progressPrinter(): (p: Progress) => void {
+  let last = 0;
+  let lastStage = '';
+  return (p) => {
+    const now = performance.now();
+    if (p.stage === lastStage && now - last < 1000) return;
+    last = now;
+    lastStage = p.stage;
+    const of = p.total !== undefined ? `/${p.total}` : '';
+    process.stderr.write(`${p.stage}: ${p.done}${of}${p.unit ? ` ${p.unit}` : ''}\n`);
+  };
+}
+
+function summaryTable(s: GenerateSummary): string {
+  const rows: [string, string | number][] = [
+    ['shape (voxels)', s.shape.join('×')],
+    ['voxel size (µm)', s.voxelSizeUm],
+    ['thickness (µm)', s.thicknessUm],
+    ['calendering (%)', s.calenderingPercent],
+    ['AM fraction', s.fractions.am],
+    ['CBD fraction', s.fractions.cbd],
+    ['porosity', s.porosity],
+    ['total porosity (incl. CBD pores)', s.totalPorosity],
+    ['particles', s.particles],
+    ['areal loading (mg/cm²)', s.arealLoadingMgCm2],
+    ['mean / max overlap (of radius)', `${s.meanOverlap.toExponential(2)} / ${s.maxOverlap.toExponential(2)}`],
+    ['seed', s.seed],
+    ['backend', s.backend],
+    ['time (ms): packing / voxels / CBD', `${s.timings.packingMs.toFixed(0)} / ${s.timings.voxelizationMs.toFixed(0)} / ${s.timings.cbdMs.toFixed(0)}`],
+  ];
+  return formatTable(rows, ['quantity', 'value']);
+}
+
 export function register(program: Command): void {
-  void program;
+  program
+    .command('generate')
+    .description('generate a 3D electrode (AM particles, CBD, pore) from process parameters; command-line values override the config file')
+    .option('--config <file>', 'JSON or YAML file of generator parameters')
+    .option('--seed <n>', 'random seed (integer, default 1)')
+    .option('-o, --output <file>', 'write the volume (.tif, .tiff, .raw + .json header, .vti)')
+    .option('--particles <file.json>', 'also write the particle list (centres and semi-axes, µm) as JSON')
+    .option('--json', 'print the summary as JSON')
+    .option('--shape <nx,ny,nz>', 'domain in voxels before calendering (default 64,64,64)')
+    .option('--voxel-size <µm>', 'voxel edge length (µm, default 1)')
+    .option('--d50 <µm>', 'median particle diameter (µm, default 10)')
+    .option('--span <x>', 'PSD span (D90−D10)/D50 (default 1)')
+    .option('--d10 <µm>', 'D10 diameter (µm), with --d90 instead of --span')
+    .option('--d90 <µm>', 'D90 diameter (µm), with --d10 instead of --span')
+    .option('--psd-basis <basis>', 'volume (laser diffraction, default) or number weighted diameters')
+    .option('--bimodal-share <x>', 'AM volume share of a second population (0–1)')
+    .option('--bimodal-d50 <µm>', 'median diameter of the second population (µm)')
+    .option('--bimodal-span <x>', 'span of the second population')
+    .option('--porosity <x>', 'target pore fraction before calendering (0–1, default 0.40)')
+    .option('--am-fraction <x>', 'target AM fraction before calendering (0–1), instead of --porosity')
+    .option('--cbd <x>', 'CBD volume fraction of the uncalendered volume (0–1, default 0.12)')
+    .option('--cbd-morphology <m>', 'bridge (at necks, default) or film (coating)')
+    .option('--cbd-porosity <x>', 'internal porosity of the CBD (0–1, default 0.5)')
+    .option('--calendering <%>', 'thickness reduction (%, default 0)')
+    .option('--am-density <g/cm³>', 'AM density (g/cm³, default 4.7 for NMC)')
+    .action(async (opts: GenerateOptions, cmd: Command) => {
+      const { backend } = cmd.optsWithGlobals<{ backend?: string }>();
+      let config: Record<string, unknown> = {};
+      if (opts.config !== undefined) {
+        const raw = await readConfigFile(opts.config);
+        if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError('--config', opts.config, 'a file holding one object of generator parameters');
+        config = raw as Record<string, unknown>;
+      }
+      const params = mergeOptions(config, opts) as GenerateParams;
+      // Validate before starting a backend: impossible requests fail at once.
+      const resolved = resolveParams(params);
+      if (opts.output !== undefined) formatOf(opts.output, '--output');
+      const compute = await getCompute(backend);
+      const voxels = resolved.shape[0] * resolved.shape[1] * resolved.shape[2];
+      const result = await generateElectrode(params, {
+        rng: new Rng(resolved.seed ?? 1),
+        compute,
+        onProgress: voxels >= PROGRESS_VOXELS ? progressPrinter() : undefined,
+      });
+      if (opts.output !== undefined) await writeVolume(opts.output, result.volume);
+      if (opts.particles !== undefined) {
+        const um = (m: number): number => m * 1e6;
+        const list = result.particles.map((p) => ({ xUm: um(p.x), yUm: um(p.y), zUm: um(p.z), rUm: um(p.r), rxyUm: um(p.rxy), rzUm: um(p.rz), population: p.population }));
+        await writeFile(opts.particles, `${JSON.stringify(list)}\n`);
+      }
+      if (opts.json) printJson(result.summary);
+      else {
+        process.stdout.write(`${summaryTable(result.summary)}\n`);
+        if (opts.output !== undefined) process.stdout.write(`wrote ${opts.output}\n`);
+      }
+    });
 }

@@ -1,0 +1,137 @@
+import type { Shape } from '../../src/volume/volume.ts';
+import { LABEL } from '../../src/volume/volume.ts';
+import { throwIfAborted } from '../../src/errors.ts';
+import { cellLists, RECORD } from './voxelize.ts';
+import type { Spheroids } from './voxelize.ts';
+
+export type CbdMorphology = 'bridge' | 'film';
+
+/**
+ * Score of each pore voxel for receiving CBD, lowest first (Infinity for non-pore voxels).
+ * `film`: distance to the nearest AM surface, a uniform coating. `bridge`: the sum of the
+ * distances to the two nearest distinct particles, small only in the necks between particles that
+ * (nearly) touch, where binder collects as the slurry dries. Distances are capped at `cap` voxels
+ * (only particles that close are searched), so a score is exact wherever it is below `cap`.
+ * The distance to a spheroid is taken along the ray from its centre: exact for spheres.
+ */
+export function cbdScores(labels: Uint8Array, p: Spheroids, shape: Shape, morphology: CbdMorphology, cap: number, signal?: AbortSignal): Float64Array {
+  const [nx, ny, nz] = shape;
+  const l = cellLists(p, shape, undefined, cap);
+  const score = new Float64Array(labels.length).fill(Infinity);
+  const rec = l.records;
+  for (let z = 0; z < nz; z++) {
+    if (z % 8 === 0) throwIfAborted(signal);
+    const vz = z + 0.5;
+    const cz = Math.floor(z / l.cw);
+    for (let y = 0; y < ny; y++) {
+      const vy = y + 0.5;
+      const cy = Math.floor(y / l.cw);
+      for (let x = 0; x < nx; x++) {
+        const idx = x + nx * (y + ny * z);
+        if (labels[idx] !== LABEL.pore) continue;
+        const vx = x + 0.5;
+        const cell = Math.floor(x / l.cw) + l.ncx * (cy + l.ncy * cz);
+        let d1 = cap;
+        let o1 = -1;
+        let d2 = cap;
+        const first = l.listStart[cell]!;
+        const end = first + l.listCount[cell]!;
+        for (let k = first; k < end; k++) {
+          const rk = l.entries[k]!;
+          const o = rk * RECORD;
+          const ex = vx - rec[o]!;
+          const ey = vy - rec[o + 1]!;
+          const ez = vz - rec[o + 2]!;
+          const f = (ex * ex + ey * ey) * rec[o + 3]! + ez * ez * rec[o + 4]!;
+          const e = Math.sqrt(ex * ex + ey * ey + ez * ez);
+          const d = f > 0 ? e * (1 - 1 / Math.sqrt(f)) : 0;
+          const owner = l.owner[rk]!;
+          if (d < d1) {
+            if (owner !== o1) d2 = d1;
+            d1 = d;
+            o1 = owner;
+          } else if (d < d2 && owner !== o1) {
+            d2 = d;
+          }
+        }
+        score[idx] = morphology === 'film' ? d1 : d1 + d2;
+      }
+    }
+  }
+  return score;
+}
+
+/**
+ * Places exactly `target` CBD voxels in the pore space (labels 0 → 2), lowest score first. The
+ * search distance starts near a particle radius and doubles until the chosen voxels all have exact
+ * scores (selection threshold below the cap), so the cap never decides the result.
+ */
+export function placeCbd(labels: Uint8Array, p: Spheroids, shape: Shape, morphology: CbdMorphology, target: number, signal?: AbortSignal): number {
+  if (target <= 0) return 0;
+  const radii = Array.from(p.c).sort((a, b) => a - b);
+  const longest = Math.max(shape[0], shape[1], shape[2]);
+  let cap = Math.max(3, radii[radii.length >> 1] ?? 3);
+  for (;;) {
+    const scores = cbdScores(labels, p, shape, morphology, cap, signal);
+    const threshold = kthScore(scores, target);
+    if (threshold < cap || cap >= longest) return fillLowest(labels, scores, target, threshold);
+    cap *= 2;
+  }
+}
+
+function kthScore(score: Float64Array, target: number): number {
+  let pores = 0;
+  for (let i = 0; i < score.length; i++) if (score[i]! < Infinity) pores++;
+  if (target > pores) throw new RangeError(`placeCbd: ${target} CBD voxels asked for, only ${pores} pore voxels`);
+  const values = new Float64Array(pores);
+  let k = 0;
+  for (let i = 0; i < score.length; i++) if (score[i]! < Infinity) values[k++] = score[i]!;
+  return selectKth(values, target - 1);
+}
+
+/**
+ * Labels exactly `target` voxels as CBD, those of lowest score; equal scores are taken in voxel
+ * index order, so the result is deterministic.
+ */
+export function fillLowest(labels: Uint8Array, score: Float64Array, target: number, threshold = kthScore(score, target)): number {
+  let placed = 0;
+  for (let i = 0; i < score.length; i++) {
+    if (score[i]! < threshold) {
+      labels[i] = LABEL.cbd;
+      placed++;
+    }
+  }
+  for (let i = 0; i < score.length && placed < target; i++) {
+    if (score[i] === threshold) {
+      labels[i] = LABEL.cbd;
+      placed++;
+    }
+  }
+  return placed;
+}
+
+/** k-th smallest value (0-based) by iterative quickselect; reorders `a`. */
+export function selectKth(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
+}

@@ -1,0 +1,200 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCompute } from '../../src/gpu/backend.ts';
+import type { Compute } from '../../src/gpu/backend.ts';
+import { AbortedError, ConfigError, ImpossibleRequestError } from '../../src/errors.ts';
+import { Rng } from '../../src/random/rng.ts';
+import { volumeFractions } from '../../src/volume/volume.ts';
+import { generateElectrode, resolveParams } from './index.ts';
+import type { GenerateParams, GenerateResult } from './index.ts';
+import { ksCriticalValue, ksPValue, ksStatistic } from './stats.ts';
+import { lognormalCdf, sigmaFromSpan } from './psd.ts';
+
+let compute: Compute;
+beforeAll(async () => {
+  compute = await createCompute({ backend: 'webasm' });
+});
+afterAll(() => compute.destroy());
+
+const run = (params: GenerateParams): Promise<GenerateResult> => generateElectrode(params, { rng: new Rng(0), compute });
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+describe('generateElectrode', () => {
+  it('hits the AM, CBD and pore targets within 0.01 over several seeds (CBD within 0.005)', async () => {
+    for (const [seed, porosity, cbdFraction, cbdMorphology] of [
+      [1, 0.4, 0.12, 'bridge'],
+      [2, 0.35, 0.1, 'film'],
+      [3, 0.45, 0.15, 'bridge'],
+      [4, 0.3, 0.12, 'bridge'],
+      [5, 0.38, 0.13, 'film'],
+      [6, 0.42, 0.1, 'bridge'],
+    ] as const) {
+      const r = await run({ shape: [48, 48, 48], d50Um: 8, seed, porosity, cbdFraction, cbdMorphology });
+      const f = volumeFractions(r.volume);
+      const am = 1 - porosity - cbdFraction;
+      expect(Math.abs(f.am! - am), `seed ${seed} AM`).toBeLessThanOrEqual(0.01);
+      expect(Math.abs(f.cbd! - cbdFraction), `seed ${seed} CBD`).toBeLessThanOrEqual(0.005);
+      expect(Math.abs(f.pore! - porosity), `seed ${seed} pore`).toBeLessThanOrEqual(0.01);
+      // The summary reports what the volume holds.
+      expect(r.summary.fractions.am).toBeCloseTo(f.am!, 12);
+      expect(r.summary.porosity).toBeCloseTo(f.pore!, 12);
+      // Dense packing without gross overlap: under 5 % of the smaller radius anywhere.
+      expect(r.summary.maxOverlap).toBeLessThan(0.05);
+      expect(r.summary.meanOverlap).toBeLessThan(0.01);
+      expect(r.particles.length).toBe(r.summary.particles);
+    }
+  });
+
+  it('places radii that follow the requested number-weighted lognormal (D50 within 5 %, KS not rejected at α = 0.05)', async () => {
+    // A fixed seed makes this statistical test deterministic; over seeds 100–123 its p-values
+    // spread over (0.07, 1.00), as they should for a sampler without bias.
+    const d50 = 4;
+    const span = 1;
+    const r = await run({ shape: [48, 48, 48], d50Um: d50, span, psdBasis: 'number', porosity: 0.4, cbdFraction: 0.1, seed: 100 });
+    const d = r.particles.map((p) => 2 * p.r * 1e6);
+    expect(d.length).toBeGreaterThan(600);
+    expect(Math.abs(median(d) / d50 - 1)).toBeLessThan(0.05);
+    const sigma = sigmaFromSpan(span);
+    const D = ksStatistic(d, (x) => lognormalCdf(x, d50, sigma));
+    expect(D).toBeLessThan(ksCriticalValue(d.length, 0.05));
+    // The same sample is rejected against a distribution 15 % coarser: the test has power.
+    const wrong = ksStatistic(d, (x) => lognormalCdf(x, d50 * 1.15, sigma));
+    expect(ksPValue(wrong, d.length)).toBeLessThan(0.05);
+  });
+
+  it('converts a volume-weighted D50 to the number-weighted median by Hatch–Choate (D50,n = D50,v·e^{−3σ²})', async () => {
+    const span = 0.8;
+    const sigma = sigmaFromSpan(span);
+    const r = await run({ shape: [64, 64, 64], d50Um: 8, span, psdBasis: 'volume', porosity: 0.4, cbdFraction: 0.1, seed: 12 });
+    const d = r.particles.map((p) => 2 * p.r * 1e6);
+    const dn = 8 * Math.exp(-3 * sigma * sigma);
+    expect(Math.abs(median(d) / dn - 1)).toBeLessThan(0.05);
+    expect(ksStatistic(d, (x) => lognormalCdf(x, dn, sigma))).toBeLessThan(ksCriticalValue(d.length, 0.05));
+  });
+
+  it('calendering: porosity strictly decreases over 0, 10, 20, 30 % and thickness follows', async () => {
+    const out: GenerateResult[] = [];
+    for (const calenderingPercent of [0, 10, 20, 30]) {
+      out.push(await run({ shape: [48, 48, 40], d50Um: 8, seed: 5, porosity: 0.45, cbdFraction: 0.12, calenderingPercent }));
+    }
+    const por = out.map((r) => r.summary.porosity);
+    for (let i = 1; i < por.length; i++) expect(por[i]!).toBeLessThan(por[i - 1]!);
+    expect(out.map((r) => r.summary.thicknessUm)).toEqual([40, 36, 32, 28]);
+    // CBD volume is conserved to the voxel; AM volume to within what flattened particles overlap.
+    const cbdVoxels = out.map((r) => r.summary.fractions.cbd * r.volume.labels.length);
+    for (const c of cbdVoxels) expect(Math.round(c)).toBe(Math.round(0.12 * 48 * 48 * 40));
+    for (const r of out) expect(r.summary.amVolumeRetained).toBeGreaterThan(0.95);
+    // Particles flatten at constant volume: rxy²·rz = r³, rz = s·r, and centres move with z → s·z.
+    const s30 = 28 / 40;
+    out[3]!.particles.forEach((q, i) => {
+      expect(q.rxy * q.rxy * q.rz).toBeCloseTo(q.r ** 3, 30);
+      expect(q.rz / q.r).toBeCloseTo(s30, 12);
+      expect(q.z).toBeCloseTo(out[0]!.particles[i]!.z * s30, 15);
+    });
+    // Areal loading is thickness × AM fraction × density, and stays within 5 % under calendering.
+    const l0 = out[0]!.summary.arealLoadingMgCm2;
+    expect(l0).toBeCloseTo(out[0]!.summary.fractions.am * 40e-4 * 4.7 * 1000, 9);
+    for (const r of out) expect(Math.abs(r.summary.arealLoadingMgCm2 / l0 - 1)).toBeLessThan(0.05);
+  });
+
+  it('bimodal: each population keeps its volume share (±0.05) and its own median (±5 %)', async () => {
+    const r = await run({
+      shape: [48, 48, 48],
+      d50Um: 10,
+      span: 0.6,
+      psdBasis: 'number',
+      bimodal: { volumeShare: 0.3, d50Um: 4, span: 0.6 },
+      porosity: 0.4,
+      cbdFraction: 0.1,
+      seed: 8,
+    });
+    const vol = (p: { r: number }): number => p.r ** 3;
+    const total = r.particles.reduce((s, p) => s + vol(p), 0);
+    const small = r.particles.filter((p) => p.population === 1);
+    const share = small.reduce((s, p) => s + vol(p), 0) / total;
+    expect(Math.abs(share - 0.3)).toBeLessThan(0.05);
+    expect(Math.abs(median(small.map((p) => 2 * p.r * 1e6)) / 4 - 1)).toBeLessThan(0.05);
+    const large = r.particles.filter((p) => p.population === 0).map((p) => 2 * p.r * 1e6);
+    expect(Math.abs(median(large) / 10 - 1)).toBeLessThan(0.05);
+    expect(Math.abs(r.summary.fractions.am - 0.5)).toBeLessThanOrEqual(0.01);
+  });
+
+  it('stops with AbortedError when its signal fires', async () => {
+    const controller = new AbortController();
+    const p = generateElectrode(
+      { shape: [48, 48, 48], d50Um: 8, seed: 1 },
+      { rng: new Rng(0), compute, signal: controller.signal, onProgress: (q) => q.stage === 'packing' && controller.abort('user stop') },
+    );
+    await expect(p).rejects.toThrow(AbortedError);
+  });
+
+  it('is deterministic: the same seed gives the same labels bit for bit, another seed does not', async () => {
+    const p: GenerateParams = { shape: [40, 40, 40], d50Um: 8, seed: 21, porosity: 0.4, calenderingPercent: 15 };
+    const a = await run(p);
+    const b = await generateElectrode(p, { rng: new Rng(999), compute });
+    expect(Buffer.from(a.volume.labels).equals(Buffer.from(b.volume.labels))).toBe(true);
+    const c = await run({ ...p, seed: 22 });
+    expect(Buffer.from(a.volume.labels).equals(Buffer.from(c.volume.labels))).toBe(false);
+  });
+
+  it('without a seed parameter, draws one from the context generator and reports it: that seed reproduces the volume', async () => {
+    const r = await generateElectrode({ shape: [32, 32, 32], d50Um: 6 }, { rng: new Rng(77), compute });
+    expect(r.summary.seed).toBe(new Rng(77).nextUint32());
+    const again = await run({ shape: [32, 32, 32], d50Um: 6, seed: r.summary.seed });
+    expect(Buffer.from(again.volume.labels).equals(Buffer.from(r.volume.labels))).toBe(true);
+  });
+});
+
+describe('impossible requests fail before any work', () => {
+  // A compute that must not be touched: any use would throw a different error.
+  const untouchable = new Proxy({} as Compute, {
+    get() {
+      throw new Error('compute used before validation');
+    },
+  });
+  const attempt = (params: GenerateParams): Promise<unknown> =>
+    generateElectrode(params, { rng: new Rng(1), compute: untouchable, onProgress: () => { throw new Error('work started'); } });
+
+  it('fractions summing over 1', async () => {
+    await expect(attempt({ amFraction: 0.6, cbdFraction: 0.5 })).rejects.toThrow(ImpossibleRequestError);
+    await expect(attempt({ amFraction: 0.6, cbdFraction: 0.5 })).rejects.toThrow(/cbdFraction: got 0.5.*sum to 1.1/);
+    await expect(attempt({ porosity: 0.5, cbdFraction: 0.6 })).rejects.toThrow(/porosity: got 0.5/);
+  });
+
+  it('particles larger than the domain', async () => {
+    await expect(attempt({ shape: [32, 32, 32], d50Um: 30 })).rejects.toThrow(/d50Um: got 30, expected particles smaller than the domain \(32 voxels/);
+    // Calendering widens particles: a size that fits uncalendered may not fit flattened.
+    await expect(attempt({ shape: [40, 40, 64], d50Um: 14, calenderingPercent: 50 })).rejects.toThrow(/wide after calendering/);
+  });
+
+  it('a target beyond what random packing reaches, saying what is reachable', async () => {
+    await expect(attempt({ amFraction: 0.7, cbdFraction: 0.1 })).rejects.toThrow(/amFraction: got 0.7, expected an AM fraction of at most 0.66/);
+    await expect(attempt({ porosity: 0.15, cbdFraction: 0.1, calenderingPercent: 20 })).rejects.toThrow(ImpossibleRequestError);
+    await expect(attempt({ porosity: 0.4, cbdFraction: 0.12, calenderingPercent: 40 })).rejects.toThrow(/calenderingPercent: got 40.*gives 1/);
+  });
+
+  it('a target within the up-front limit that the packing still cannot reach says what it reached', async () => {
+    const err = await run({ shape: [48, 48, 48], d50Um: 8, amFraction: 0.65, cbdFraction: 0.05, seed: 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ImpossibleRequestError);
+    expect((err as Error).message).toMatch(/^amFraction: got 0.65, expected a target the sphere packing reaches .*\(reached AM fraction 0\.6\d+ for target 0\.6500, max overlap 0\.\d+/);
+  });
+
+  it('bad or unknown fields', async () => {
+    await expect(attempt({ porosity: 0.4, amFraction: 0.5 })).rejects.toThrow(ConfigError);
+    await expect(attempt({ shape: [64, 64, 64], colour: 'red' } as GenerateParams)).rejects.toThrow(/colour.*no such field/);
+    await expect(attempt({ d10Um: 5, d90Um: 15, span: 1 })).rejects.toThrow(/span: got 1, expected span or d10Um\/d90Um/);
+    await expect(attempt({ cbdMorphology: 'blob' as 'film' })).rejects.toThrow(/cbdMorphology/);
+  });
+
+  it('the shipped example configs are valid', async () => {
+    const { readConfigFile } = await import('../../src/config/parse.ts');
+    for (const f of ['examples/nmc-uncalendered.json', 'examples/nmc-calendered.json']) {
+      const r = resolveParams((await readConfigFile(f)) as GenerateParams);
+      expect(r.amFraction).toBeCloseTo(0.43, 12);
+    }
+  });
+});

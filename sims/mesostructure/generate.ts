@@ -1,0 +1,254 @@
+import { Rng } from '../../src/random/rng.ts';
+import { ImpossibleRequestError, throwIfAborted } from '../../src/errors.ts';
+import type { SimContext } from '../../src/simulation.ts';
+import { LABEL } from '../../src/volume/volume.ts';
+import type { Volume } from '../../src/volume/volume.ts';
+import { resolveParams } from './params.ts';
+import type { GenerateParams, ResolvedParams } from './params.ts';
+import { addParticles, drawRadii, growAndRelax, overlapStats, relax, removeParticles, sphereVolume } from './packing.ts';
+import type { Box, SpherePacking } from './packing.ts';
+import { calender } from './calender.ts';
+import { voxelize } from './voxelize.ts';
+import { placeCbd } from './cbd.ts';
+
+/** A placed particle, in metres. A sphere of radius r before calendering; rxy, rz its semi-axes as placed. */
+export interface Particle {
+  x: number;
+  y: number;
+  z: number;
+  r: number;
+  rxy: number;
+  rz: number;
+  /** 0, or 1 for the second population of a bimodal PSD */
+  population: number;
+}
+
+/** What a generation achieved; plain JSON. Fractions are of the final (calendered) volume. */
+export interface GenerateSummary {
+  fractions: { pore: number; am: number; cbd: number };
+  /** pore (label 0) fraction */
+  porosity: number;
+  /** pore fraction plus the CBD's internal porosity: porosity + cbd · cbdPorosity */
+  totalPorosity: number;
+  cbdPorosity: number;
+  particles: number;
+  shape: [number, number, number];
+  voxelSizeUm: number;
+  thicknessUm: number;
+  /** thickness reduction realised on the voxel grid (%), 100·(1 − nz'/nz) */
+  calenderingPercent: number;
+  arealLoadingMgCm2: number;
+  /** overlap depth / smaller radius over touching pairs of the uncalendered packing */
+  meanOverlap: number;
+  maxOverlap: number;
+  overlappingPairs: number;
+  /** AM voxels after calendering / before: below 1 where flattened particles overlap */
+  amVolumeRetained: number;
+  targets: { amFraction: number; cbdFraction: number; porosity: number };
+  /** number-weighted lognormal actually sampled, per population */
+  psd: { numberMedianDiameterUm: number; sigmaLog: number; volumeShare: number }[];
+  seed: number;
+  backend: string;
+  kernelRanOn: string;
+  /** voxels within float32 rounding of a surface, settled in float64 on the CPU */
+  bandedVoxels: number;
+  packingRounds: number;
+  timings: { packingMs: number; voxelizationMs: number; cbdMs: number; totalMs: number };
+}
+
+export interface GenerateResult {
+  volume: Volume;
+  particles: Particle[];
+  summary: GenerateSummary;
+}
+
+/** Voxelized AM fraction must land this close to the target before calendering. */
+export const AM_TOLERANCE = 0.003;
+/** Largest overlap / radius the packing may keep; beyond it the target is not reachable by packing. */
+export const GROSS_OVERLAP = 0.05;
+const MAX_ROUNDS = 8;
+
+/**
+ * Process parameters → labelled electrode: dense random sphere packing by growth and overlap
+ * removal, corrected until the voxelized AM fraction meets the target; then calendering (affine
+ * compression in z, volume-preserving flattening); then CBD in the pore space by neck score
+ * (bridge) or distance to AM (film) until its volume is met to the voxel.
+ */
+export async function generateElectrode(params: GenerateParams, ctx: SimContext): Promise<GenerateResult> {
+  const rp = resolveParams(params);
+  const tStart = performance.now();
+  // Without a seed parameter, one is drawn from the context generator and reported, so the
+  // summary's seed always reproduces the volume.
+  const seed = rp.seed ?? ctx.rng.nextUint32();
+  const rng = new Rng(seed);
+  const rngDraw = rng.fork();
+  const rngPlace = rng.fork();
+  const rngFix = rng.fork();
+  const [nx, ny, nz] = rp.shape;
+  const box: Box = { nx, ny, nz };
+  const n = nx * ny * nz;
+  const progress = ctx.onProgress ?? (() => {});
+  let voxMs = 0;
+  let bandedVoxels = 0;
+  let kernelRanOn = '';
+  const timedVoxelize = async (packing: SpherePacking, s: number, shape: [number, number, number]): Promise<Uint8Array> => {
+    throwIfAborted(ctx.signal);
+    const t = performance.now();
+    const v = await voxelize(calender(packing, s), shape, ctx.compute);
+    voxMs += performance.now() - t;
+    bandedVoxels += v.banded;
+    kernelRanOn = v.ranOn;
+    return v.solid;
+  };
+
+  // Packing: draw the solid volume the target needs (allowing for the parts cut off at the faces).
+  const t0 = performance.now();
+  const meanR = rp.populations.reduce((s, p) => s + (p.volumeShare * p.medianD) / 2, 0);
+  const packing: SpherePacking = { x: [], y: [], z: [], r: [], pop: [] };
+  const first = drawRadii(rngDraw, rp.populations, rp.amFraction * n * (1 + (3 * meanR) / (8 * nz)));
+  const order = first.r.map((_, i) => i).sort((a, b) => first.r[b]! - first.r[a]! || a - b);
+  const sphereFraction = first.r.reduce((s, r) => s + sphereVolume(r), 0) / n;
+  const startScale = Math.min(1, Math.cbrt(0.25 / sphereFraction));
+  addParticles(packing, order.map((i) => first.r[i]!), order.map((i) => first.pop[i]!), box, rngPlace, startScale);
+  growAndRelax(packing, box, {
+    startScale,
+    steps: 12,
+    sweepsPerStep: 25,
+    finalSweeps: 400,
+    tolerance: 0.01,
+    signal: ctx.signal,
+    onStep: (done, total) => progress({ stage: 'packing', done, total, unit: 'growth steps' }),
+  });
+  let packMs = performance.now() - t0 - voxMs;
+
+  // Correction: add or remove particles until the voxelized AM fraction meets the target.
+  let solid = await timedVoxelize(packing, 1, [nx, ny, nz]);
+  let amCount = countOnes(solid);
+  let rounds = 1;
+  while (Math.abs(amCount / n - rp.amFraction) > AM_TOLERANCE && rounds < MAX_ROUNDS) {
+    const t = performance.now();
+    const sphereVol = packing.r.reduce((s, r) => s + sphereVolume(r), 0);
+    // Voxels gained per unit of sphere volume (overlap and face cuts make it under 1).
+    const voxelsPerSphereVolume = amCount > 0 && sphereVol > 0 ? amCount / sphereVol : 1;
+    const missing = ((rp.amFraction - amCount / n) * n) / voxelsPerSphereVolume;
+    if (missing > 0) {
+      const extra = drawRadii(rngDraw, rp.populations, missing);
+      addParticles(packing, extra.r, extra.pop, box, rngFix);
+    } else {
+      const candidates = rngFix.shuffle(packing.r.map((_, i) => i));
+      const drop: number[] = [];
+      const goal = -missing;
+      let removed = 0;
+      // A random prefix, not a size-filtered pick, so removal leaves the size distribution unbiased;
+      // it stops before a particle that would overshoot more than it helps.
+      for (const i of candidates) {
+        const v = sphereVolume(packing.r[i]!);
+        if (removed + v / 2 >= goal) break;
+        drop.push(i);
+        removed += v;
+      }
+      removeParticles(packing, drop);
+    }
+    relax(packing, box, { tolerance: 0.01, maxSweeps: 400, signal: ctx.signal });
+    packMs += performance.now() - t;
+    solid = await timedVoxelize(packing, 1, [nx, ny, nz]);
+    amCount = countOnes(solid);
+    rounds++;
+    progress({ stage: 'packing', done: rounds, unit: 'correction rounds', info: { amFraction: amCount / n } });
+  }
+  const overlap = overlapStats(packing, box);
+  const reached = amCount / n;
+  if (Math.abs(reached - rp.amFraction) > AM_TOLERANCE || overlap.max > GROSS_OVERLAP) {
+    throw new ImpossibleRequestError(
+      rp.input.amFraction !== undefined ? 'amFraction' : 'porosity',
+      rp.input.amFraction ?? rp.input.porosity ?? 1 - rp.amFraction - rp.cbdFraction,
+      `a target the sphere packing reaches (AM fraction within ${AM_TOLERANCE}, overlap below ${GROSS_OVERLAP} of a radius)`,
+      `reached AM fraction ${reached.toFixed(4)} for target ${rp.amFraction.toFixed(4)}, max overlap ${overlap.max.toFixed(3)} after ${rounds} rounds`,
+    );
+  }
+
+  // Calendering.
+  const nzc = rp.nzCalendered;
+  const finalShape: [number, number, number] = [nx, ny, nzc];
+  const beforeAm = amCount;
+  if (rp.calenderScale < 1) {
+    progress({ stage: 'calendering', done: 0, total: 1 });
+    solid = await timedVoxelize(packing, rp.calenderScale, finalShape);
+    amCount = countOnes(solid);
+  }
+  const particles = toParticles(packing, rp);
+
+  // CBD, its volume conserved through calendering.
+  const t2 = performance.now();
+  progress({ stage: 'cbd', done: 0, total: 1 });
+  const nFinal = nx * ny * nzc;
+  const labels = solid; // 1 = AM already, 0 = pore
+  const cbdTarget = Math.round(rp.cbdFraction * n);
+  const pores = nFinal - amCount;
+  if (cbdTarget > pores) {
+    throw new ImpossibleRequestError(
+      'cbdFraction',
+      rp.cbdFraction,
+      'a CBD volume that fits in the pore space left by the packing',
+      `${cbdTarget} CBD voxels asked for, ${pores} pore voxels left`,
+    );
+  }
+  const cbdCount = placeCbd(labels, calender(packing, rp.calenderScale), finalShape, rp.cbdMorphology, cbdTarget, ctx.signal);
+  const cbdMs = performance.now() - t2;
+  progress({ stage: 'cbd', done: 1, total: 1 });
+
+  const am = amCount / nFinal;
+  const cbd = cbdCount / nFinal;
+  const pore = 1 - am - cbd;
+  const vsUm = rp.input.voxelSizeUm;
+  const thicknessM = nzc * rp.voxelSize;
+  return {
+    volume: { shape: finalShape, voxelSize: rp.voxelSize, labels },
+    particles,
+    summary: {
+      fractions: { pore, am, cbd },
+      porosity: pore,
+      totalPorosity: pore + cbd * rp.cbdPorosity,
+      cbdPorosity: rp.cbdPorosity,
+      particles: packing.r.length,
+      shape: finalShape,
+      voxelSizeUm: vsUm,
+      thicknessUm: nzc * vsUm,
+      calenderingPercent: 100 * (1 - rp.calenderScale),
+      // kg/m² → mg/cm²: × 1e6 mg/kg / 1e4 cm²/m²
+      arealLoadingMgCm2: am * thicknessM * rp.amDensity * 100,
+      meanOverlap: overlap.mean,
+      maxOverlap: overlap.max,
+      overlappingPairs: overlap.pairs,
+      amVolumeRetained: amCount / beforeAm,
+      targets: { amFraction: rp.amFraction, cbdFraction: rp.cbdFraction, porosity: 1 - rp.amFraction - rp.cbdFraction },
+      psd: rp.populations.map((p) => ({ numberMedianDiameterUm: p.medianD * vsUm, sigmaLog: p.sigmaLog, volumeShare: p.volumeShare })),
+      seed,
+      backend: ctx.compute.backend,
+      kernelRanOn,
+      bandedVoxels,
+      packingRounds: rounds,
+      timings: { packingMs: packMs, voxelizationMs: voxMs, cbdMs, totalMs: performance.now() - tStart },
+    },
+  };
+}
+
+function countOnes(a: Uint8Array): number {
+  let c = 0;
+  for (let i = 0; i < a.length; i++) c += a[i] === LABEL.am ? 1 : 0;
+  return c;
+}
+
+function toParticles(p: SpherePacking, rp: ResolvedParams): Particle[] {
+  const vs = rp.voxelSize;
+  const s = rp.calenderScale;
+  return p.r.map((r, i) => ({
+    x: p.x[i]! * vs,
+    y: p.y[i]! * vs,
+    z: p.z[i]! * s * vs,
+    r: r * vs,
+    rxy: (s === 1 ? r : r / Math.sqrt(s)) * vs,
+    rz: r * s * vs,
+    population: p.pop[i]!,
+  }));
+}

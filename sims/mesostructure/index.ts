@@ -1,0 +1,10 @@
+/** Electrode mesostructure generator: process parameters → labelled 3D electrode. */
+export { GenerateParamsSchema, resolveParams, MAX_PACKING_FRACTION } from './params.ts';
+export type { GenerateParams, ParsedGenerateParams, ResolvedParams, Population } from './params.ts';
+export { generateElectrode, AM_TOLERANCE, GROSS_OVERLAP } from './generate.ts';
+export type { GenerateResult, GenerateSummary, Particle } from './generate.ts';
+export { mesostructureModel } from './model.ts';
+export { voxelize, binParticles, SURFACE_MARGIN } from './voxelize.ts';
+export type { Spheroids, VoxelizeResult } from './voxelize.ts';
+export { ksStatistic, ksPValue, ksCriticalValue } from './stats.ts';
+export { lognormalCdf, lognormalQuantile, sigmaFromSpan, sigmaFromD10D90 } from './psd.ts';
