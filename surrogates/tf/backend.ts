@@ -45,6 +45,9 @@ function registeredName(name: TfBackendName): string {
 }
 
 async function activate(name: TfBackendName): Promise<void> {
+  // Production mode silences the cpu backend's "install the node backend" banner, which goes to
+  // the console (and so into --json output); it also skips tfjs's per-op debug checks.
+  tf.enableProdMode();
   await tryLoad(name);
   const ok = await tf.setBackend(registeredName(name));
   if (!ok) throw new Error(`tf.setBackend('${registeredName(name)}') failed`);

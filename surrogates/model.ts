@@ -1,0 +1,29 @@
+/** What every trained surrogate offers, whatever its kind. */
+export type ModelKind = 'gpr' | 'dnn' | 'linear';
+export const MODEL_KINDS: readonly ModelKind[] = ['gpr', 'dnn', 'linear'];
+
+/** Row-major predictions: mean[i][j] and std[i][j] for point i and output j. */
+export interface Prediction {
+  mean: number[][];
+  std: number[][];
+}
+
+export interface Surrogate {
+  readonly kind: ModelKind;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  /** Synchronous so that explanation and design loops can call it many times cheaply. */
+  predict(x: readonly (readonly number[])[]): Prediction;
+  /** Means only; cheaper where the std costs more than the mean (GPR), for explanation loops. */
+  predictMean(x: readonly (readonly number[])[]): number[][];
+  /** Plain-data description of the fitted hyperparameters, for the report card. */
+  describe(): Record<string, unknown>;
+  /** Writes weights and scalers into `dir` (which exists). */
+  save(dir: string): Promise<void>;
+}
+
+/** Trains one kind of surrogate; used by cross-validation, learning curves and final fits. */
+export interface Trainer {
+  readonly kind: ModelKind;
+  fit(x: readonly (readonly number[])[], y: readonly (readonly number[])[], inputs: readonly string[], outputs: readonly string[], seed: number): Promise<Surrogate>;
+}

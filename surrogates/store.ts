@@ -1,0 +1,145 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConfigError, FileFormatError } from '../src/errors.ts';
+import { loadDnn } from './dnn/model.ts';
+import type { Explanation } from './explain/summary.ts';
+import { gprFromState, type GprState } from './gpr/model.ts';
+import type { CvResult, LearningCurvePoint, ParityRow } from './judge/cv.ts';
+import type { VifEntry } from './judge/vif.ts';
+import { LinearModel, type LinearState } from './linear/model.ts';
+import type { ModelKind, Surrogate } from './model.ts';
+
+export const CARD_FILE = 'surrogate.json';
+export const SUMMARY_FILE = 'summary.json';
+export const TRAINING_DATA_FILE = 'training-data.json';
+
+export interface StoredTrainingData {
+  inputs: string[];
+  outputs: string[];
+  x: number[][];
+  y: number[][];
+}
+
+export async function readTrainingData(dir: string): Promise<StoredTrainingData> {
+  return readJson<StoredTrainingData>(join(dir, TRAINING_DATA_FILE), 'model');
+}
+
+export async function readParity(dir: string): Promise<ParityRow[]> {
+  return readJson<ParityRow[]>(join(dir, 'parity.json'), 'model');
+}
+
+/** Rewrites the card (after `explain` adds to it). */
+export async function writeCard(dir: string, card: ModelCard): Promise<void> {
+  await writeFile(join(dir, CARD_FILE), JSON.stringify(card, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 1));
+}
+
+/** Everything the report card says about a trained model, as plain data. */
+export interface ModelCard {
+  format: 'mesolab-surrogate';
+  version: 1;
+  kind: ModelKind;
+  created: string;
+  inputs: string[];
+  outputs: string[];
+  units: Record<string, string>;
+  /** The box the model was trained on; predictions outside it are flagged. */
+  inputBox: Record<string, [number, number]>;
+  data: {
+    source: string;
+    sourceKind: 'study' | 'csv' | 'parquet';
+    hash: string;
+    rows: number;
+    uniqueInputRows: number;
+    replicateRows: number;
+    droppedNonFiniteRows: number;
+    study?: { name: string; hash: string; file?: string };
+    outputRanges: Record<string, [number, number]>;
+  };
+  preprocessing: string[];
+  hyperparameters: Record<string, unknown>;
+  cv: Omit<CvResult, 'parity'>;
+  learningCurve: LearningCurvePoint[];
+  vif: VifEntry[];
+  speedup: {
+    simSecondsPerPoint: number | null;
+    simSecondsSource: string | null;
+    predictSecondsSinglePoint: number;
+    predictSecondsPerPointBatch: number;
+    /** simSecondsPerPoint / predictSecondsSinglePoint. */
+    speedup: number | null;
+  };
+  trainSeconds: number;
+  seed: number;
+  explanation?: Explanation;
+}
+
+export async function saveModel(dir: string, model: Surrogate, card: ModelCard): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await model.save(dir);
+  await writeCard(dir, card);
+}
+
+async function readJson<T>(path: string, field: string): Promise<T> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(field, path, 'a model directory written by `mesolab train`', (e as NodeJS.ErrnoException).code);
+  }
+  try {
+    return JSON.parse(text, (_k, v: unknown) => (v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v === 'NaN' ? NaN : v)) as T;
+  } catch (e) {
+    throw new FileFormatError(field, path, 'valid JSON', (e as Error).message);
+  }
+}
+
+/**
+ * Loads a model directory. A directory written for several model kinds (with summary.json)
+ * resolves to the kind with the best mean CV R², unless `kind` names one.
+ */
+export async function loadModel(dir: string, kind?: ModelKind): Promise<{ model: Surrogate; card: ModelCard; dir: string }> {
+  let cardDir = dir;
+  let card: ModelCard;
+  try {
+    card = await readJson<ModelCard>(join(dir, CARD_FILE), 'model');
+  } catch (e) {
+    let summary: { best: ModelKind; models: { kind: ModelKind; dir: string }[] };
+    try {
+      summary = await readJson(join(dir, SUMMARY_FILE), 'model');
+    } catch {
+      throw e;
+    }
+    const want = kind ?? summary.best;
+    const entry = summary.models.find((m) => m.kind === want);
+    if (!entry) throw new ConfigError('--kind', want, `one of the trained models: ${summary.models.map((m) => m.kind).join(', ')}`);
+    cardDir = join(dir, entry.kind);
+    card = await readJson<ModelCard>(join(cardDir, CARD_FILE), 'model');
+  }
+  if (card.format !== 'mesolab-surrogate') throw new FileFormatError('model', dir, 'a mesolab surrogate directory (surrogate.json format "mesolab-surrogate")');
+  let model: Surrogate;
+  switch (card.kind) {
+    case 'gpr':
+      model = gprFromState(await readJson<GprState>(join(cardDir, 'gpr.json'), 'model'));
+      break;
+    case 'linear':
+      model = new LinearModel(await readJson<LinearState>(join(cardDir, 'linear.json'), 'model'));
+      break;
+    case 'dnn':
+      model = await loadDnn(cardDir);
+      break;
+    default:
+      throw new FileFormatError('model.kind', (card as { kind: unknown }).kind, 'gpr, dnn or linear');
+  }
+  return { model, card, dir: cardDir };
+}
+
+/** For each row, the inputs that lie outside the training box (empty when inside). */
+export function outsideBox(card: ModelCard, x: readonly (readonly number[])[]): string[][] {
+  return x.map((row) =>
+    card.inputs.flatMap((name, k) => {
+      const [lo, hi] = card.inputBox[name]!;
+      const v = row[k]!;
+      return v < lo || v > hi ? [`${name}=${v} outside [${lo}, ${hi}]`] : [];
+    }),
+  );
+}

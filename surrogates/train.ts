@@ -1,0 +1,214 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { ConfigError } from '../src/errors.ts';
+import { loadDataset, trainingData, type TrainingData } from './data/table.ts';
+import { explainModel } from './explain/summary.ts';
+import { crossValidate, learningCurve, type ParityRow } from './judge/cv.ts';
+import { kFolds } from './judge/folds.ts';
+import type { OutputMetrics } from './judge/metrics.ts';
+import { varianceInflation } from './judge/vif.ts';
+import { MODEL_KINDS, type ModelKind, type Surrogate } from './model.ts';
+import { writeReport } from './report/card.ts';
+import { SUMMARY_FILE, TRAINING_DATA_FILE, saveModel, type ModelCard } from './store.ts';
+import { makeTrainer, type TrainerOptions } from './trainers.ts';
+
+export type { ModelKind } from './model.ts';
+export type { OutputMetrics } from './judge/metrics.ts';
+
+/**
+ * Training entry point shared by `mesolab train` and `mesolab study`: loads a table, judges each
+ * requested model by seeded k-fold cross-validation, fits it on all rows and writes one model
+ * directory per model kind with its report card.
+ */
+export interface TrainOptions {
+  /** Study directory, .csv or .parquet file. */
+  data: string;
+  inputs: string[];
+  outputs: string[];
+  models: ModelKind[];
+  cv: number;
+  seed: number;
+  /** One model: the model directory itself. Several: one sub-directory per kind plus summary.json. */
+  outDir: string;
+  log?: (line: string) => void;
+  /** Options per model kind (GPR kernel and restarts, DNN layers, quadratic linear features). */
+  trainer?: Omit<TrainerOptions, 'log'>;
+  /** Mean seconds one simulation took, when the data has no run_seconds column. */
+  simSeconds?: number;
+  /** Column holding each row's simulation seconds (default run_seconds when present). */
+  simSecondsColumn?: string;
+  /** Learning curve (default true). */
+  learningCurve?: boolean;
+  /** Explanation summary in the report card (default true). */
+  explain?: boolean;
+  /**
+   * Leave out rows whose chosen columns are not finite numbers instead of failing. Default: true
+   * for study directories (a non-percolating structure's tortuosity is a legitimate Infinity),
+   * false for CSV/Parquet, where such a cell is more likely a data error.
+   */
+  dropNonFinite?: boolean;
+}
+
+export interface TrainedModelSummary {
+  kind: ModelKind;
+  dir: string;
+  cv: Record<string, OutputMetrics>;
+  coverage95: Record<string, number>;
+  predictSecondsPerPoint: number;
+  simSecondsPerPoint: number | null;
+  speedup: number | null;
+  trainSeconds: number;
+}
+
+export interface TrainSummary {
+  data: { source: string; rows: number; hash: string; study?: { name: string; hash: string } };
+  inputs: string[];
+  outputs: string[];
+  folds: number;
+  seed: number;
+  /** The kind with the best mean CV R² over the outputs. */
+  best: ModelKind;
+  models: TrainedModelSummary[];
+  vif: { input: string; vif: number; level: string }[];
+}
+
+export async function trainSurrogates(opts: TrainOptions): Promise<TrainSummary> {
+  const log = opts.log ?? ((): void => undefined);
+  if (opts.models.length === 0) throw new ConfigError('--model', '', `one or more of ${MODEL_KINDS.join(', ')}`);
+  for (const m of opts.models) if (!MODEL_KINDS.includes(m)) throw new ConfigError('--model', m, `one of ${MODEL_KINDS.join(', ')}`);
+  if (opts.simSeconds !== undefined && !(opts.simSeconds > 0)) throw new ConfigError('--sim-seconds', opts.simSeconds, 'a positive number of seconds');
+  const ds = await loadDataset(opts.data);
+  const td = trainingData(ds, opts.inputs, opts.outputs, opts.simSecondsColumn, opts.dropNonFinite ?? ds.source.kind === 'study');
+  if (td.droppedRows > 0) log(`left out ${td.droppedRows} row(s) with non-finite values in ${[...opts.inputs, ...opts.outputs].join(', ')}`);
+  kFolds(td.x, opts.cv, opts.seed); // validates the fold count before any training
+  log(`data: ${ds.source.path} (${ds.source.kind}), ${td.x.length} rows, ${td.uniqueInputRows} unique input points, hash ${ds.hash}`);
+  if (opts.models.includes('gpr') && td.x.length > 1500) log(`warning: GPR on ${td.x.length} rows: each likelihood evaluation is O(n³) (${((td.x.length / 250) ** 3).toFixed(0)}× the cost at 250 rows); expect a long fit`);
+  const vif = varianceInflation(td.x, td.inputs);
+  for (const v of vif) if (v.level !== 'ok') log(`warning: VIF of ${v.input} is ${v.vif.toPrecision(3)} (${v.level} multicollinearity, above ${v.level === 'high' ? 10 : 5})`);
+
+  const simSecondsPerPoint = td.simSeconds ? td.simSeconds.reduce((s, v) => s + v, 0) / td.simSeconds.length : opts.simSeconds ?? null;
+  const simSecondsSource = td.simSeconds ? `mean of column ${opts.simSecondsColumn ?? 'run_seconds'}` : opts.simSeconds !== undefined ? '--sim-seconds' : null;
+  const outDir = resolve(opts.outDir);
+  const several = opts.models.length > 1;
+  const models: TrainedModelSummary[] = [];
+  for (const kind of opts.models) {
+    const dir = several ? join(outDir, kind) : outDir;
+    const trainer = makeTrainer(kind, { ...opts.trainer, log });
+    const t0 = performance.now();
+    if (kind === 'dnn') {
+      const { selectTfBackend } = await import('./tf/backend.ts');
+      log(`dnn: training on the TensorFlow.js ${await selectTfBackend()} backend`);
+    }
+    log(`${kind}: ${opts.cv}-fold cross-validation`);
+    const cv = await crossValidate(trainer, td.x, td.y, td.inputs, td.outputs, opts.cv, opts.seed);
+    for (const o of td.outputs) log(`${kind} ${o}: CV RMSE ${fmt(cv.metrics[o]!.rmse)}, MAE ${fmt(cv.metrics[o]!.mae)}, R² ${fmt(cv.metrics[o]!.r2)}, 95% coverage ${fmt(cv.coverage95[o]!)}`);
+    const lc = opts.learningCurve === false ? [] : await learningCurve(trainer, td.x, td.y, td.inputs, td.outputs, opts.cv, opts.seed, undefined, cv);
+    const model = await trainer.fit(td.x, td.y, td.inputs, td.outputs, opts.seed);
+    const trainSeconds = (performance.now() - t0) / 1000;
+    const timing = predictionTiming(model, td);
+    const speedup = simSecondsPerPoint === null ? null : simSecondsPerPoint / timing.single;
+    const card: ModelCard = {
+      format: 'mesolab-surrogate',
+      version: 1,
+      kind,
+      created: new Date().toISOString(),
+      inputs: td.inputs,
+      outputs: td.outputs,
+      units: Object.fromEntries([...td.inputs, ...td.outputs].filter((c) => ds.units[c]).map((c) => [c, ds.units[c]!])),
+      inputBox: Object.fromEntries(td.inputs.map((c, k) => [c, range(td.x.map((r) => r[k]!))])),
+      data: {
+        source: ds.source.path,
+        sourceKind: ds.source.kind,
+        hash: ds.hash,
+        rows: td.x.length,
+        uniqueInputRows: td.uniqueInputRows,
+        replicateRows: td.replicateRows,
+        droppedNonFiniteRows: td.droppedRows,
+        ...(ds.source.study ? { study: ds.source.study } : {}),
+        outputRanges: Object.fromEntries(td.outputs.map((c, j) => [c, range(td.y.map((r) => r[j]!))])),
+      },
+      preprocessing: preprocessing(kind),
+      hyperparameters: model.describe(),
+      cv: { folds: cv.folds, seed: cv.seed, metrics: cv.metrics, coverage95: cv.coverage95 },
+      learningCurve: lc,
+      vif,
+      speedup: { simSecondsPerPoint, simSecondsSource, predictSecondsSinglePoint: timing.single, predictSecondsPerPointBatch: timing.batch, speedup },
+      trainSeconds,
+      seed: opts.seed,
+    };
+    if (opts.explain !== false) card.explanation = explainModel(model, td.x, td.y, { seed: opts.seed });
+    await saveModel(dir, model, card);
+    await writeParity(dir, cv.parity);
+    await writeFile(join(dir, TRAINING_DATA_FILE), JSON.stringify({ inputs: td.inputs, outputs: td.outputs, x: td.x, y: td.y }));
+    await writeReport(dir, card, cv.parity);
+    log(`${kind}: written to ${dir} (${fmt(trainSeconds)} s; one prediction ${fmt(timing.single * 1e6)} µs${speedup === null ? '' : `, ${fmt(speedup)}× faster than the simulation`})`);
+    models.push({ kind, dir, cv: cv.metrics, coverage95: cv.coverage95, predictSecondsPerPoint: timing.single, simSecondsPerPoint, speedup, trainSeconds });
+  }
+  const meanR2 = (m: TrainedModelSummary): number => td.outputs.reduce((s, o) => s + m.cv[o]!.r2, 0) / td.outputs.length;
+  const best = models.reduce((a, b) => (meanR2(b) > meanR2(a) ? b : a)).kind;
+  const summary: TrainSummary = {
+    data: { source: ds.source.path, rows: td.x.length, hash: ds.hash, ...(ds.source.study ? { study: { name: ds.source.study.name, hash: ds.source.study.hash } } : {}) },
+    inputs: td.inputs,
+    outputs: td.outputs,
+    folds: opts.cv,
+    seed: opts.seed,
+    best,
+    models,
+    vif,
+  };
+  await mkdir(outDir, { recursive: true });
+  if (several) {
+    await writeFile(join(outDir, SUMMARY_FILE), JSON.stringify(summary, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 1));
+    await writeFile(join(outDir, 'comparison.md'), comparisonMarkdown(summary));
+  }
+  return summary;
+}
+
+function fmt(v: number): string {
+  return Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v);
+}
+
+function range(v: readonly number[]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const a of v) {
+    if (a < lo) lo = a;
+    if (a > hi) hi = a;
+  }
+  return [lo, hi];
+}
+
+function preprocessing(kind: ModelKind): string[] {
+  const common = ['inputs scaled to the unit cube with the training min and max (undone on prediction)'];
+  if (kind === 'linear') return [...common, 'outputs used as given'];
+  return [...common, 'each output standardized to zero mean and unit variance (undone on prediction)'];
+}
+
+/** One point at a time (the latency a design loop sees) and batches of 1000. */
+function predictionTiming(model: Surrogate, td: TrainingData): { single: number; batch: number } {
+  const pts = Array.from({ length: 1000 }, (_, i) => td.x[i % td.x.length]!);
+  model.predict(pts.slice(0, 10));
+  let reps = 0;
+  let t0 = performance.now();
+  while (reps < 20 || (performance.now() - t0 < 200 && reps < 2000)) {
+    model.predict([pts[reps % pts.length]!]);
+    reps++;
+  }
+  const single = (performance.now() - t0) / 1000 / reps;
+  t0 = performance.now();
+  model.predict(pts);
+  const batch = (performance.now() - t0) / 1000 / pts.length;
+  return { single, batch };
+}
+
+async function writeParity(dir: string, parity: readonly ParityRow[]): Promise<void> {
+  await writeFile(join(dir, 'parity.json'), JSON.stringify(parity));
+  const lines = ['row,fold,output,actual,predicted,std', ...parity.map((p) => `${p.row},${p.fold},${p.output},${p.actual},${p.predicted},${p.std}`)];
+  await writeFile(join(dir, 'parity.csv'), `${lines.join('\n')}\n`);
+}
+
+export function comparisonMarkdown(s: TrainSummary): string {
+  const head = ['model', ...s.outputs.flatMap((o) => [`RMSE ${o}`, `R² ${o}`]), 'µs / prediction', 'speed-up'];
+  const rows = s.models.map((m) => [m.kind + (m.kind === s.best ? ' (best)' : ''), ...s.outputs.flatMap((o) => [fmt(m.cv[o]!.rmse), fmt(m.cv[o]!.r2)]), fmt(m.predictSecondsPerPoint * 1e6), m.speedup === null ? 'n/a' : `${fmt(m.speedup)}×`]);
+  return [`# Model comparison (${s.folds}-fold CV, seed ${s.seed}, ${s.data.rows} rows)`, '', `| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`), ''].join('\n');
+}

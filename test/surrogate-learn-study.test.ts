@@ -1,0 +1,57 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runStudyActiveLearning } from '../surrogates/active/study.ts';
+import { designFor } from '../surrogates/design/inverse.ts';
+import { verifyDesign } from '../surrogates/design/verify.ts';
+import { loadModel } from '../surrogates/store.ts';
+import { trainSurrogates } from '../surrogates/train.ts';
+import { readStudyTable } from '../src/store/table.ts';
+import { loadStudy } from '../workers/run-points.ts';
+
+describe('learn, train and design-for --verify on a study folder (through runPoints)', () => {
+  it('simulates the test set, the initial design and the chosen batches into the study folder', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mesolab-learn-'));
+    try {
+      const study = {
+        name: 'learn-quadratic',
+        chain: ['test-quadratic'],
+        fixed: { 'test-quadratic': { sleepMs: 0 } },
+        varied: [
+          { name: 'x', set: ['test-quadratic.x'], distribution: 'uniform', min: -1, max: 2 },
+          { name: 'y', set: ['test-quadratic.y'], distribution: 'uniform', min: -1, max: 1 },
+        ],
+        samples: 4,
+        seed: 2,
+      };
+      const file = join(dir, 'study.json');
+      await writeFile(file, JSON.stringify(study));
+      expect(loadStudy(file).name).toBe('learn-quadratic');
+      const r = await runStudyActiveLearning(file, { budget: 10, batch: 4, init: 6, testPoints: 20, seed: 1, outputs: ['f'], dir, workers: 1, compareSobol: false, restarts: 1 });
+      expect(r.summary.active.map((p) => p.simulations)).toEqual([6, 10]);
+      // f is a quadratic: 10 well-placed points give a GP good to a few percent of its range (~8).
+      expect(r.summary.active[1]!.testRmse.f!).toBeLessThan(0.2);
+      const table = await readStudyTable(dir);
+      expect(table.rows.length).toBe(30);
+      expect(await readFile(join(r.reportDir, 'report.md'), 'utf8')).toContain('| simulations | active RMSE f | LOO RMSE f |');
+
+      // Train on the study folder, design for a target and verify it with the real chain.
+      const out = join(dir, 'model');
+      const s = await trainSurrogates({ data: dir, inputs: ['x', 'y'], outputs: ['f'], models: ['gpr'], cv: 3, seed: 1, outDir: out, explain: false, learningCurve: false });
+      expect(s.data.study?.name).toBe('learn-quadratic');
+      expect(s.models[0]!.simSecondsPerPoint).not.toBeNull();
+      const { model, card } = await loadModel(out);
+      expect(card.data.study?.file).toBe(file);
+      const design = designFor(model, card.inputBox, [{ output: 'f', lo: 1, hi: 1.5 }], { y: 0 }, { seed: 1 });
+      const v = await verifyDesign(card, design, { workers: 1 });
+      expect(v.study.sameAsTraining).toBe(true);
+      expect(v.failed).toBe(0);
+      // The simulated f at the answer is (x−1)² + 0.5 exactly (noise 0, y fixed at 0).
+      expect(v.perOutput.f!.simulated).toBeCloseTo((design.best.inputs.x! - 1) ** 2 + 0.5, 10);
+      expect(v.perOutput.f!.inTarget).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
