@@ -1,0 +1,430 @@
+import type { Curve, FillView, VolumeRef } from '../shared/protocol.ts';
+import { fetchField, fetchLabels, fetchManifest, fetchRun } from './api.ts';
+import { runLive, stopLive } from './live/live-client.ts';
+import { meshPhases } from './mesh/mesh-client.ts';
+import { drawColorbar, drawCurve, formatNumber, niceTicks } from './plots.ts';
+import { OrthoSlices } from './slices.ts';
+import { showStudy } from './study-panel.ts';
+import { VolumeView } from './volume-view.ts';
+import type { PhaseStyle } from './volume-view.ts';
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
+
+interface Front {
+  data: Float32Array;
+  range: [number, number];
+  name: string;
+  unit: string;
+  order: 'ascending' | 'descending';
+}
+
+interface State {
+  labels: Uint8Array | null;
+  shape: [number, number, number];
+  voxelSize: number;
+  front: Front | null;
+  phase: Uint8Array | null;
+  curve: Curve | null;
+  time: number;
+}
+
+/** What tests and the benchmark read from the page. */
+interface ViewerProbe {
+  ready: boolean;
+  error: string | null;
+  liveFrames: number;
+  liveBackend: string | null;
+  liveDone: boolean;
+  /** The study run shown, once it has fully loaded. */
+  openedRun: string | null;
+  /** Longest main-thread task seen (ms), from the Long Tasks API where the browser has it. */
+  longestTaskMs: number;
+  /** Every long task (> 50 ms): start and duration, ms since page start. */
+  longTasks: [number, number][];
+  /** Triangles of the surfaces last meshed for the shown volume (0 before any). */
+  meshedTriangles: number;
+  view: VolumeView;
+}
+
+const PHASES: { label: number; name: string; style: PhaseStyle }[] = [
+  { label: 1, name: 'active material', style: { visible: true, color: '#9ba7b4', opacity: 1 } },
+  { label: 2, name: 'carbon-binder', style: { visible: true, color: '#d08a3c', opacity: 1 } },
+  { label: 0, name: 'pore (gas)', style: { visible: false, color: '#5a7a9a', opacity: 0.08 } },
+];
+
+const view = new VolumeView($<HTMLCanvasElement>('view3d'), {
+  axisLabels: $('axis-labels'),
+  scaleBar: $('scalebar-bar'),
+  scaleLabel: $('scalebar-label'),
+});
+const probe: ViewerProbe = { ready: false, error: null, liveFrames: 0, liveBackend: null, liveDone: false, openedRun: null, longestTaskMs: 0, longTasks: [], meshedTriangles: 0, view };
+(window as unknown as { __viewer: ViewerProbe }).__viewer = probe;
+
+if (PerformanceObserver.supportedEntryTypes?.includes('longtask')) {
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      probe.longestTaskMs = Math.max(probe.longestTaskMs, e.duration);
+      probe.longTasks.push([Math.round(e.startTime), Math.round(e.duration)]);
+    }
+  }).observe({ type: 'longtask', buffered: true });
+}
+
+const state: State = { labels: null, shape: [1, 1, 1], voxelSize: 1e-6, front: null, phase: null, curve: null, time: 0 };
+const slices = new OrthoSlices($('slices'), (axis, index) => view.setSlice(axis, index));
+
+function fail(e: unknown): void {
+  const msg = e instanceof Error ? e.message : String(e);
+  probe.error = msg;
+  const el = $('message');
+  el.hidden = false;
+  el.textContent = msg;
+}
+
+// ---- phases, clip plane ----
+function buildPhaseControls(): void {
+  const host = $('phase-controls');
+  host.innerHTML = '';
+  for (const p of PHASES) {
+    const row = document.createElement('div');
+    row.className = 'phase';
+    row.innerHTML = `<input type="checkbox" ${p.style.visible ? 'checked' : ''} data-phase-toggle="${p.label}" title="show ${p.name}">
+      <span data-phase-name="${p.label}">${p.name}</span><input type="color" value="${p.style.color}" title="colour">
+      <input type="range" min="0" max="100" value="${Math.round(p.style.opacity * 100)}" title="opacity">`;
+    const [toggle, color, opacity] = row.querySelectorAll('input');
+    const apply = (): void => {
+      p.style.visible = toggle!.checked;
+      p.style.color = color!.value;
+      p.style.opacity = Number(opacity!.value) / 100;
+      view.setPhase(p.label, p.style);
+      redrawSlices();
+    };
+    for (const el of [toggle, color, opacity]) el!.addEventListener('input', apply);
+    host.append(row);
+    view.setPhase(p.label, p.style);
+  }
+}
+
+function bindClip(): void {
+  const axis = $<HTMLSelectElement>('clip-axis');
+  const pos = $<HTMLInputElement>('clip-pos');
+  const apply = (): void => {
+    const a = Number(axis.value);
+    const f = Number(pos.value) / 1000;
+    view.setClip(a, f);
+    $('clip-out').textContent = `${(f * state.shape[a]! * state.voxelSize * 1e6).toFixed(1)} µm`;
+  };
+  axis.addEventListener('input', apply);
+  pos.addEventListener('input', apply);
+  apply();
+}
+
+function redrawSlices(): void {
+  if (!state.labels) return;
+  const colors = [0, 1, 2].map((l) => PHASES.find((p) => p.label === l)!.style.color);
+  slices.setSource(
+    {
+      shape: state.shape,
+      labels: state.labels,
+      colors,
+      ...(state.front ? { front: { data: state.front.data, time: state.time, range: state.front.range, order: state.front.order } } : {}),
+      ...(state.phase ? { phase: state.phase } : {}),
+    },
+    state.voxelSize * 1e6,
+  );
+}
+
+// ---- surfaces ----
+const meshing = { ms: 0, triangles: 0, labels: null as Uint8Array | null };
+const modeSelect = $<HTMLSelectElement>('render-mode');
+
+/** Meshes AM and CBD in the worker (once per volume) and shows them; voxel mode shows the raymarch. */
+async function applyRenderMode(): Promise<void> {
+  const status = $('mesh-status');
+  $('colorbar').hidden = !state.front || modeSelect.value === 'surfaces';
+  if (modeSelect.value !== 'surfaces' || !state.labels) {
+    view.setSurfaces(null);
+    status.textContent = '';
+    return;
+  }
+  const labels = state.labels;
+  if (meshing.labels !== labels) {
+    status.textContent = 'meshing…';
+    const names: Record<number, string> = { 1: 'active material', 2: 'carbon-binder' };
+    const result = await meshPhases(labels, state.shape, [1, 2], (label, f) => {
+      status.textContent = `meshing ${names[label]}: ${Math.round(100 * f)} %`;
+    });
+    // A newer volume may have arrived while this one was meshing.
+    if (state.labels !== labels || modeSelect.value !== 'surfaces') return;
+    view.setSurfaces(result.meshes);
+    meshing.ms = result.ms;
+    meshing.labels = labels;
+    meshing.triangles = view.surfaceTriangles();
+  }
+  status.textContent = `surfaces: ${meshing.triangles.toLocaleString('en')} triangles, meshed in ${meshing.ms.toFixed(0)} ms in a worker · wetting shows in voxel mode`;
+  probe.meshedTriangles = meshing.triangles;
+}
+
+// ---- wetting ----
+function frontRange(data: Float32Array, labels: Uint8Array): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (labels[i] === 0 && Number.isFinite(v)) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  return Number.isFinite(lo) ? [lo, hi > lo ? hi : lo + 1] : [0, 1];
+}
+
+const timeSlider = $<HTMLInputElement>('time');
+function sliderTime(): number {
+  const f = state.front;
+  if (!f) return 0;
+  // The slider runs forward in filling order: up in time, down in imbibition pressure.
+  const u = Number(timeSlider.value) / 1000;
+  return f.order === 'ascending' ? f.range[0] + (f.range[1] - f.range[0]) * u : f.range[1] - (f.range[1] - f.range[0]) * u;
+}
+
+function showTime(): void {
+  const f = state.front;
+  if (!f) return;
+  state.time = sliderTime();
+  view.setTime(state.time);
+  const rel = f.order === 'ascending' ? '≤' : '≥';
+  $('time-out').textContent = f.unit === 'step' ? `${f.name} ${Math.floor(state.time)}` : `${f.name} ${rel} ${formatNumber(state.time)} ${f.unit}`;
+  if (state.curve) drawCurve($<HTMLCanvasElement>('curve'), state.curve, state.time);
+  redrawSlices();
+}
+
+function showColorbar(f: Front | null): void {
+  $('colorbar').hidden = !f || modeSelect.value === 'surfaces';
+  if (!f) return;
+  $('colorbar-title').textContent = `${f.name} (${f.unit})`;
+  drawColorbar($<HTMLCanvasElement>('colorbar-canvas'), f.order === 'descending');
+  const ticks = niceTicks(f.range[0], f.range[1], 5);
+  $('colorbar-ticks').innerHTML = ticks
+    .map((t) => `<span style="top:${(1 - (t - f.range[0]) / (f.range[1] - f.range[0])) * 160}px">${formatNumber(t)}</span>`)
+    .join('');
+}
+
+function setFront(f: Front | null): void {
+  state.front = f;
+  $('wetting-section').hidden = !f;
+  view.setFront(f?.data ?? null, f?.range ?? [0, 1], f?.order ?? 'ascending');
+  showColorbar(f);
+  if (f) showTime();
+  else redrawSlices();
+}
+
+function setCurve(c: Curve | null): void {
+  state.curve = c;
+  $('curve-panel').hidden = !c;
+  if (c) {
+    $('curve-title').textContent = `${c.yLabel.replace(/ \(.*\)$/, '')} vs ${c.xLabel}`;
+    drawCurve($<HTMLCanvasElement>('curve'), c, state.front ? state.time : null);
+  }
+}
+
+let playing = false;
+function bindWetting(): void {
+  timeSlider.addEventListener('input', showTime);
+  $<HTMLInputElement>('show-trapped').addEventListener('input', (e) => view.setShowTrapped((e.target as HTMLInputElement).checked));
+  $<HTMLInputElement>('electrolyte-opacity').addEventListener('input', (e) =>
+    view.setElectrolyteOpacity(Number((e.target as HTMLInputElement).value) / 100),
+  );
+  const play = $('play');
+  play.addEventListener('click', () => {
+    playing = !playing;
+    play.textContent = playing ? '❚❚ pause' : '▶ play';
+    if (!playing) return;
+    if (Number(timeSlider.value) >= 1000) timeSlider.value = '0';
+    let last = performance.now();
+    const tick = (now: number): void => {
+      if (!playing) return;
+      // A full sweep of the front takes about 8 s whatever the frame rate.
+      const v = Math.min(1000, Number(timeSlider.value) + ((now - last) / 8000) * 1000);
+      last = now;
+      timeSlider.value = String(v);
+      showTime();
+      if (v >= 1000) {
+        playing = false;
+        play.textContent = '▶ play';
+        return;
+      }
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+}
+
+// ---- loading ----
+async function loadVolume(ref: VolumeRef, phaseMap = false): Promise<void> {
+  const { grid, labels } = await fetchLabels(ref.path);
+  performance.mark('mesolab:labels-fetched');
+  state.shape = grid.shape;
+  state.voxelSize = grid.voxelSize;
+  // A phase map (0 solid, 1-3 pore) stands in for labels when a fill output has none.
+  state.labels = phaseMap ? labels.map((p) => (p === 0 ? 1 : 0)) : labels;
+  state.phase = phaseMap ? labels : null;
+  view.setVolume(state.labels, grid.shape, grid.voxelSize);
+  view.setPhaseMap(state.phase);
+  probe.meshedTriangles = 0;
+  void applyRenderMode().catch(fail);
+  // A phase map cannot tell active material from binder: call the solid what it is.
+  $('phase-controls').querySelector('[data-phase-name="1"]')!.textContent = phaseMap ? 'solid' : 'active material';
+  const [nx, ny, nz] = grid.shape;
+  const um = (n: number): string => (n * grid.voxelSize * 1e6).toFixed(1);
+  $('dataset-info').textContent = `${nx}×${ny}×${nz} voxels · ${um(nx)}×${um(ny)}×${um(nz)} µm · voxel ${(grid.voxelSize * 1e6).toPrecision(3)} µm`;
+}
+
+async function loadFill(fill: FillView): Promise<void> {
+  await loadVolume(fill.volume, fill.volumeIsPhaseMap === true);
+  if (fill.phase && !fill.volumeIsPhaseMap) {
+    const { labels: phase } = await fetchLabels(fill.phase.path);
+    state.phase = phase;
+    view.setPhaseMap(phase);
+  }
+  if (fill.front) {
+    const { data } = await fetchField(fill.front.path);
+    performance.mark('mesolab:front-fetched');
+    setFront({ data, range: frontRange(data, state.labels!), name: fill.front.name, unit: fill.front.unit, order: fill.front.order });
+  } else setFront(null);
+  setCurve(fill.curve ?? null);
+  const summary = Object.entries(fill.summary)
+    .map(([k, v]) => `${k}: ${typeof v === 'number' ? formatNumber(v) : String(v)}`)
+    .join(' · ');
+  $('wetting-summary').textContent = summary;
+}
+
+async function openRun(runId: string): Promise<void> {
+  try {
+    const run = await fetchRun(runId);
+    $('dataset-name').textContent = `${manifestName} · run ${runId}`;
+    if (run.fill) await loadFill(run.fill);
+    else if (run.volume) {
+      await loadVolume(run.volume);
+      setFront(null);
+      setCurve(null);
+    }
+    probe.openedRun = runId;
+  } catch (e) {
+    fail(e);
+  }
+}
+
+// ---- live simulation ----
+let liveRunning = false;
+function bindLive(): void {
+  const button = $<HTMLButtonElement>('simulate');
+  const status = $('live-status');
+  button.addEventListener('click', async () => {
+    if (liveRunning) {
+      await stopLive();
+      return;
+    }
+    if (!state.labels) return;
+    liveRunning = true;
+    probe.liveDone = false;
+    button.textContent = 'stop';
+    const liveCurve: Curve = { xLabel: 'automaton step', yLabel: 'saturation (–)', x: [], y: [] };
+    const labels = state.labels;
+    try {
+      const result = await runLive(
+        { labels: labels.slice(), shape: state.shape, minOpen: 10, maxSteps: 4 * (state.shape[0] + state.shape[1] + state.shape[2]), framesEvery: 3 },
+        (f, backend) => {
+          probe.liveFrames++;
+          probe.liveBackend = backend;
+          liveCurve.x.push(f.step);
+          liveCurve.y.push(f.saturation);
+          setFront({ data: f.arrival, range: [1, Math.max(2, f.step)], name: 'automaton step', unit: 'step', order: 'ascending' });
+          timeSlider.value = '1000';
+          showTime();
+          setCurve(liveCurve);
+          const warn = backend.startsWith('cpu') ? ' ⚠ no GPU: gpu.js fell back to cpu' : '';
+          status.textContent = `frame ${probe.liveFrames} · step ${f.step} · S = ${f.saturation.toFixed(3)} · gpu.js ${backend}${warn}`;
+        },
+      );
+      status.textContent += ` · done, ${result.stepsPerSecond.toFixed(1)} steps/s (kernel ${result.stepSeconds.toFixed(1)} s, readback ${result.readSeconds.toFixed(1)} s, page ${result.deliverSeconds.toFixed(1)} s) · wetting-front automaton, no trapping`;
+    } catch (e) {
+      fail(e);
+    } finally {
+      liveRunning = false;
+      probe.liveDone = true;
+      button.textContent = 'simulate here';
+    }
+  });
+}
+
+// ---- export, stats ----
+function bindExport(): void {
+  $('screenshot').addEventListener('click', () => {
+    const a = document.createElement('a');
+    a.href = view.screenshot();
+    a.download = `${manifestName || 'mesolab'}-view.png`;
+    a.click();
+  });
+}
+
+function startStats(): void {
+  $('measure').addEventListener('click', () => {
+    const times = view.measureOrbit(12).sort((a, b) => a - b);
+    view.stats.frameMs = times[times.length >> 1]!;
+  });
+  const gl = view.renderer.getContext();
+  const ext = gl.getExtension('WEBGL_debug_renderer_info');
+  const rendererName = ext ? String(gl.getParameter(ext.UNMASKED_RENDERER_WEBGL)) : String(gl.getParameter(gl.RENDERER));
+  $('renderer-info').textContent = `${gl instanceof WebGL2RenderingContext ? 'WebGL2' : 'WebGL'} · ${rendererName}`;
+  const table = $('stats');
+  setInterval(() => {
+    const s = view.stats;
+    const rows: [string, string][] = [
+      ['rendering', modeSelect.value === 'surfaces' ? 'surface nets meshes' : 'raymarched 3D texture'],
+      ['texture build + upload', `${s.uploadMs.toFixed(1)} ms`],
+      ['meshing', meshing.ms ? `${meshing.ms.toFixed(0)} ms (worker)` : 'none (raymarched)'],
+      ['frame (GPU, measured)', s.frameMs ? `${s.frameMs.toFixed(1)} ms` : '–'],
+      ['fps', s.fps.toFixed(1)],
+      ['frames', String(s.frames)],
+      ['longest block', probe.longestTaskMs ? `${probe.longestTaskMs.toFixed(0)} ms` : '–'],
+      ['voxels', state.labels ? state.labels.length.toLocaleString('en') : '–'],
+    ];
+    table.innerHTML = rows.map(([k, v]) => `<tr><td>${k}</td><td>${v}</td></tr>`).join('');
+  }, 500);
+}
+
+let manifestName = '';
+async function boot(): Promise<void> {
+  buildPhaseControls();
+  modeSelect.addEventListener('input', () => void applyRenderMode().catch(fail));
+  bindClip();
+  bindWetting();
+  bindLive();
+  bindExport();
+  startStats();
+  performance.mark('mesolab:boot');
+  const [manifest] = await Promise.all([fetchManifest(), view.compile()]);
+  performance.mark('mesolab:compiled');
+  manifestName = manifest.name;
+  $('dataset-name').textContent = manifest.name;
+  document.title = `${manifest.name} · mesolab viewer`;
+  if (manifest.kind === 'fill' && manifest.fill) await loadFill(manifest.fill);
+  else if (manifest.kind === 'volume' && manifest.volume) await loadVolume(manifest.volume);
+  else if (manifest.kind === 'study' && manifest.study) {
+    const s = manifest.study;
+    showStudy(s.table, s.parity, s.runsWithFields, (id) => void openRun(id));
+    const first = s.runsWithFields[0];
+    if (first) await openRun(first);
+  }
+  performance.mark('mesolab:loaded');
+  // The helpers (axes, outlines) made with the volume compile here too, off the main thread.
+  await view.compile();
+  performance.mark('mesolab:helpers-compiled');
+  bindClip();
+  redrawSlices();
+  view.render();
+  performance.mark('mesolab:first-frame');
+  probe.ready = true;
+}
+
+boot().catch(fail);

@@ -1,0 +1,166 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { ConfigError, FileFormatError } from '../../src/errors.ts';
+import type { Curve, FieldRef, FillView, Manifest, Parity, RunView, VolumeRef } from '../shared/protocol.ts';
+import { resolveInside } from './safe-path.ts';
+import { gridHeader, isVolumeFile } from './volume-source.ts';
+import { readParity, readRuns } from './study.ts';
+
+/**
+ * Field files by role, matched on the name without extension: `fill` commands write
+ * `arrival-time.*`, `fill-pressure.*`, `phase.*`; study runs keep `<model>_fill_pressure.raw`,
+ * `<model>_phase.raw`, `volume.raw`. First match wins.
+ */
+const FRONT_FILES: { pattern: RegExp; name: string; unit: string }[] = [
+  { pattern: /(^|[-_])arrival[-_]time$/i, name: 'arrival time', unit: 's' },
+  { pattern: /(^|[-_])fill[-_]pressure$/i, name: 'fill pressure', unit: 'Pa' },
+];
+const PHASE_FILE = /(^|[-_])phase$/i;
+const FIELD_EXT = ['.raw', '.tif', '.tiff', '.vti'];
+const isFieldStem = (stem: string): boolean => PHASE_FILE.test(stem) || FRONT_FILES.some((f) => f.pattern.test(stem));
+
+const toPosix = (p: string): string => p.split(path.sep).join('/');
+
+async function exists(p: string): Promise<boolean> {
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** The first file in `dir` whose name (without extension) matches, preferring .raw (fastest to read). */
+function findFile(files: string[], pattern: RegExp): string | null {
+  for (const ext of FIELD_EXT) {
+    const hit = files.find((f) => path.extname(f).toLowerCase() === ext && pattern.test(path.basename(f, path.extname(f))));
+    if (hit) return hit;
+  }
+  return null;
+}
+
+function labelFiles(files: string[]): string[] {
+  return files.filter((f) => isVolumeFile(f) && !isFieldStem(path.basename(f, path.extname(f)))).sort();
+}
+
+/** What `root` holds (a fill output, a study, or volumes), for `/api/manifest`. `entry` is a file the user named, if any. */
+export async function describe(root: string, entry?: string): Promise<Manifest> {
+  const name = path.basename(entry ?? root);
+  if (entry) return { kind: 'volume', name, volume: await volumeRef(root, entry) };
+  if (await exists(path.join(root, 'study.duckdb'))) {
+    const table = await readRuns(path.join(root, 'study.duckdb'));
+    const runsWithFields = (await exists(path.join(root, 'fields'))) ? await readdir(path.join(root, 'fields')) : [];
+    const parity = await findParity(root);
+    return { kind: 'study', name, study: { table, parity, runsWithFields: runsWithFields.sort() } };
+  }
+  if (await exists(path.join(root, 'result.json'))) return { kind: 'fill', name, fill: await describeFill(root, '') };
+  const volumes = labelFiles(await readdir(root));
+  if (volumes.length === 0) throw new ConfigError('<path>', root, 'a volume (.raw, .tif, .vti), a fill output directory (result.json) or a study directory (study.duckdb)');
+  return { kind: 'volume', name, volume: await volumeRef(root, volumes[0]!) };
+}
+
+async function volumeRef(root: string, rel: string): Promise<VolumeRef> {
+  const real = await resolveInside(root, rel.split('/').map(encodeURIComponent).join('/'));
+  const h = await gridHeader(real);
+  return { path: rel, shape: h.shape, voxelSize: h.voxelSize };
+}
+
+/** A fill output directory `rel` (relative to root, '' for root itself). */
+export async function describeFill(root: string, rel: string): Promise<FillView> {
+  const dir = path.join(root, rel);
+  const join = (f: string): string => (rel ? `${rel}/${f}` : f);
+  const result = (await exists(path.join(dir, 'result.json')))
+    ? (JSON.parse(await readFile(path.join(dir, 'result.json'), 'utf8')) as Record<string, unknown>)
+    : {};
+  const files = (await readdir(dir)).sort();
+  let front: FieldRef | undefined;
+  for (const f of FRONT_FILES) {
+    const file = findFile(files, f.pattern);
+    if (file) {
+      // Quasi-static imbibition (its default mode) fills as the capillary pressure falls.
+      const descending = f.unit === 'Pa' && result.mode !== 'drainage';
+      front = { path: join(file), name: f.name, unit: f.unit, order: descending ? 'descending' : 'ascending' };
+      break;
+    }
+  }
+  const phaseFile = findFile(files, PHASE_FILE);
+  const labelFile = labelFiles(files)[0];
+  // Without a labelled volume beside the fields, the phase map still tells solid from pore.
+  const volumeFile = labelFile ?? phaseFile ?? front?.path.slice(rel ? rel.length + 1 : 0);
+  if (!volumeFile) throw new FileFormatError('<path>', dir, 'a fill output with a volume, arrival-time, fill-pressure or phase field beside result.json');
+  const volume = await volumeRef(root, join(volumeFile));
+  const fill: FillView = { volume, summary: scalarSummary(result) };
+  if (!labelFile) fill.volumeIsPhaseMap = phaseFile !== null;
+  if (front) fill.front = front;
+  if (phaseFile) fill.phase = { path: join(phaseFile) };
+  const curve = extractCurve(result);
+  if (curve) fill.curve = curve;
+  return fill;
+}
+
+function scalarSummary(result: Record<string, unknown>): Record<string, number | string | boolean> {
+  const out: Record<string, number | string | boolean> = {};
+  for (const [k, v] of Object.entries(result)) {
+    if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') out[k] = v;
+  }
+  return out;
+}
+
+const X_KEYS: [string, string][] = [
+  ['t', 'time (s)'],
+  ['time', 'time (s)'],
+  ['pc', 'capillary pressure (Pa)'],
+  ['Pc', 'capillary pressure (Pa)'],
+  ['pressure', 'capillary pressure (Pa)'],
+  ['step', 'step'],
+];
+const Y_KEYS = ['saturation', 'S', 'sw'];
+
+/** The saturation curve of either filling model: lbm `curve:[{step,t,saturation}]`, quasi-static `pcCurve`. */
+export function extractCurve(result: Record<string, unknown>): Curve | undefined {
+  for (const key of ['curve', 'pcCurve', 'saturationCurve']) {
+    const c = result[key];
+    if (Array.isArray(c) && c.length > 0 && typeof c[0] === 'object' && c[0] !== null) {
+      const rows = c as Record<string, unknown>[];
+      const x = X_KEYS.find(([k]) => typeof rows[0]![k] === 'number');
+      const y = Y_KEYS.find((k) => typeof rows[0]![k] === 'number');
+      if (x && y) return { xLabel: x[1], yLabel: 'saturation (–)', x: rows.map((r) => Number(r[x[0]])), y: rows.map((r) => Number(r[y])) };
+    }
+    if (c && typeof c === 'object' && !Array.isArray(c)) {
+      const o = c as Record<string, unknown>;
+      const x = X_KEYS.find(([k]) => Array.isArray(o[k]));
+      const y = Y_KEYS.find((k) => Array.isArray(o[k]));
+      if (x && y) return { xLabel: x[1], yLabel: 'saturation (–)', x: (o[x[0]] as unknown[]).map(Number), y: (o[y] as unknown[]).map(Number) };
+    }
+  }
+  return undefined;
+}
+
+/** A study run with fields under `fields/<runId>/`. */
+export async function describeRun(root: string, runId: string): Promise<RunView> {
+  const rel = `fields/${runId}`;
+  await resolveInside(root, rel.split('/').map(encodeURIComponent).join('/'));
+  const dir = path.join(root, rel);
+  const files = await readdir(dir);
+  const hasFill = files.includes('result.json') || files.some((f) => isVolumeFile(f) && isFieldStem(path.basename(f, path.extname(f))));
+  if (hasFill) return { runId, fill: await describeFill(root, rel) };
+  const vol = labelFiles(files)[0];
+  if (!vol) throw new FileFormatError('run', runId, `a volume or fill fields under ${rel}`);
+  return { runId, volume: await volumeRef(root, `${rel}/${vol}`) };
+}
+
+/**
+ * Parity data of surrogate models trained on this study: `parity.json` in the study folder, in any
+ * folder directly under it, or in `models/*`.
+ */
+async function findParity(root: string): Promise<Parity[]> {
+  const candidates = [path.join(root, 'parity.json')];
+  for (const d of await readdir(root, { withFileTypes: true })) {
+    if (!d.isDirectory() || d.name === 'fields') continue;
+    candidates.push(path.join(root, d.name, 'parity.json'));
+    if (d.name === 'models') for (const m of await readdir(path.join(root, d.name))) candidates.push(path.join(root, d.name, m, 'parity.json'));
+  }
+  const out: Parity[] = [];
+  for (const c of candidates) if (await exists(c)) out.push(...(await readParity(c)));
+  return out;
+}
+
+export { toPosix };

@@ -1,0 +1,87 @@
+import { readFile } from 'node:fs/promises';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { Parity, StudyTable } from '../shared/protocol.ts';
+
+const MAX_ROWS = 10_000;
+const ID_COLUMNS = ['run_id', 'runId', 'id'];
+
+type Cell = number | string | boolean | null;
+
+function toCell(v: unknown): Cell {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'bigint') return Number(v);
+  return String(v);
+}
+
+/** The `runs` table of a study database, read-only, as plain rows for the sortable table. */
+export async function readRuns(dbPath: string): Promise<StudyTable> {
+  const instance = await DuckDBInstance.create(dbPath, { access_mode: 'READ_ONLY' });
+  try {
+    const conn = await instance.connect();
+    try {
+      const reader = await conn.runAndReadAll(`SELECT * FROM runs LIMIT ${MAX_ROWS}`);
+      const columns = reader.columnNames();
+      const rows = reader.getRowsJS().map((r) => r.map(toCell));
+      return { columns, rows, idColumn: ID_COLUMNS.find((c) => columns.includes(c)) ?? null };
+    } finally {
+      conn.closeSync();
+    }
+  } finally {
+    instance.closeSync();
+  }
+}
+
+/** One cross-validation row as the surrogate trainer writes it in `parity.json`. */
+interface ParityRow {
+  row: number;
+  fold?: number;
+  output: string;
+  actual: number;
+  predicted: number;
+}
+
+interface ParityFile {
+  output?: string;
+  unit?: string;
+  simulated?: number[];
+  predicted?: number[];
+  actual?: number[];
+  runIds?: string[];
+}
+
+function isRowList(v: unknown): v is ParityRow[] {
+  return Array.isArray(v) && v.length > 0 && v.every((r) => r !== null && typeof r === 'object' && 'actual' in r && 'predicted' in r && 'output' in r && !Array.isArray((r as ParityRow).actual));
+}
+
+/**
+ * `parity.json`: the trainer's rows `[{row, fold, output, actual, predicted, std}]` (grouped by
+ * output here), or `{output, unit, simulated|actual: [], predicted: []}`, or a list of those.
+ */
+export async function readParity(file: string): Promise<Parity[]> {
+  const raw = JSON.parse(await readFile(file, 'utf8')) as unknown;
+  if (isRowList(raw)) {
+    const by = new Map<string, Parity>();
+    for (const r of raw) {
+      const p = by.get(r.output) ?? { output: r.output, unit: '', simulated: [], predicted: [] };
+      p.simulated.push(Number(r.actual));
+      p.predicted.push(Number(r.predicted));
+      by.set(r.output, p);
+    }
+    return [...by.values()];
+  }
+  const list: ParityFile[] = Array.isArray(raw)
+    ? (raw as ParityFile[])
+    : raw !== null && typeof raw === 'object' && Array.isArray((raw as { outputs?: unknown }).outputs)
+      ? (raw as { outputs: ParityFile[] }).outputs
+      : [raw as ParityFile];
+  const out: Parity[] = [];
+  for (const p of list) {
+    const simulated = p.simulated ?? p.actual;
+    if (!Array.isArray(simulated) || !Array.isArray(p.predicted) || simulated.length !== p.predicted.length) continue;
+    const entry: Parity = { output: p.output ?? 'output', unit: p.unit ?? '', simulated: simulated.map(Number), predicted: p.predicted.map(Number) };
+    if (Array.isArray(p.runIds)) entry.runIds = p.runIds.map(String);
+    out.push(entry);
+  }
+  return out;
+}

@@ -1,0 +1,78 @@
+/**
+ * What the viewer server tells the page about the directory it serves. Plain JSON; binary arrays
+ * travel separately (`/api/labels/<path>` as Uint8 labels, `/api/field/<path>` as Float32 values,
+ * little-endian, x fastest) so a 128³ volume is 2 MiB on the wire, not a JSON array.
+ */
+export type DatasetKind = 'volume' | 'fill' | 'study';
+
+export interface VolumeRef {
+  /** Path relative to the served root, for `/api/labels/<path>`. */
+  path: string;
+  shape: [number, number, number];
+  /** Metres. */
+  voxelSize: number;
+}
+
+export interface FieldRef {
+  path: string;
+  /** e.g. "arrival time" */
+  name: string;
+  /** e.g. "s" or "Pa" */
+  unit: string;
+  /**
+   * The order in which voxels fill: ascending for arrival time and drainage pressure, descending
+   * for imbibition, where the capillary pressure falls as ever larger pores fill.
+   */
+  order: 'ascending' | 'descending';
+}
+
+export interface Curve {
+  xLabel: string;
+  yLabel: string;
+  x: number[];
+  y: number[];
+}
+
+export interface FillView {
+  volume: VolumeRef;
+  /** Arrival time (s, +Inf = never) or fill pressure (Pa): thresholded by the time slider. */
+  front?: FieldRef;
+  /** Phase map: 0 solid, 1 electrolyte, 2 trapped gas, 3 unreached gas (Uint8, via /api/labels). */
+  phase?: { path: string };
+  curve?: Curve;
+  /** True when no labelled volume was found and `volume` is the phase map (0 solid, 1-3 pore). */
+  volumeIsPhaseMap?: boolean;
+  /** The scalar parts of result.json, shown as a table. */
+  summary: Record<string, number | string | boolean>;
+}
+
+export interface StudyTable {
+  columns: string[];
+  rows: (number | string | boolean | null)[][];
+  /** Column holding the run id, used to open `fields/<run_id>/`. */
+  idColumn: string | null;
+}
+
+export interface Parity {
+  output: string;
+  unit: string;
+  simulated: number[];
+  predicted: number[];
+  runIds?: string[];
+}
+
+export interface Manifest {
+  kind: DatasetKind;
+  /** Base name of what was given, for the title. */
+  name: string;
+  volume?: VolumeRef;
+  fill?: FillView;
+  study?: { table: StudyTable; parity: Parity[]; runsWithFields: string[] };
+}
+
+/** Everything the page needs about one run of a study, fetched on click. */
+export interface RunView {
+  runId: string;
+  fill?: FillView;
+  volume?: VolumeRef;
+}

@@ -1,0 +1,67 @@
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { ensureViewerBuilt } from '../build/build.ts';
+import { startViewerServer } from '../server/server.ts';
+import type { ViewerServer } from '../server/server.ts';
+
+export const CHROMIUM = process.env.MESOLAB_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Flags that give WebGL2 through ANGLE on SwiftShader (CPU Vulkan) with no GPU and no display. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--ignore-gpu-blocklist',
+];
+
+export interface OpenViewer {
+  browser: Browser;
+  page: Page;
+  server: ViewerServer;
+  consoleErrors: string[];
+  close(): Promise<void>;
+}
+
+/** Builds the app if needed, serves `root`, and opens it in headless Chromium at the given size. */
+export async function openViewer(root: string, size = { width: 1280, height: 800 }, entry?: string): Promise<OpenViewer> {
+  const distDir = await ensureViewerBuilt();
+  const server = await startViewerServer({ root, distDir, port: 0, ...(entry ? { entry } : {}) });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const page = await browser.newPage({ viewport: size });
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  await page.goto(server.url);
+  await page.waitForFunction(() => {
+    const v = (window as unknown as { __viewer?: { ready: boolean; error: string | null } }).__viewer;
+    return v !== undefined && (v.ready || v.error !== null);
+  }, undefined, { timeout: 60_000 });
+  return {
+    browser,
+    page,
+    server,
+    consoleErrors,
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+/** The WebGL renderer string the page's 3D view got (unmasked). */
+export function rendererString(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const v = (window as unknown as { __viewer: { view: { renderer: { getContext(): WebGL2RenderingContext } } } }).__viewer;
+    const gl = v.view.renderer.getContext();
+    const ext = gl.getExtension('WEBGL_debug_renderer_info');
+    const kind = typeof WebGL2RenderingContext !== 'undefined' && gl instanceof WebGL2RenderingContext ? 'WebGL2' : 'WebGL1';
+    return `${kind} ${ext ? String(gl.getParameter(ext.UNMASKED_RENDERER_WEBGL)) : String(gl.getParameter(gl.RENDERER))}`;
+  });
+}
