@@ -1,0 +1,170 @@
+import type { Shape } from '../../../src/volume/volume.ts';
+import { VOXEL_STATE, type InvasionInput, type InvasionResult } from './invasion-types.ts';
+import { throwIfAborted } from '../../../src/errors.ts';
+import { faceMask, oppositeFace, type Face } from './faces.ts';
+
+/**
+ * Reference implementation of `invade` (invasion.ts), written straight from the model's
+ * definition: after every level it re-labels all gas to find what was cut off, O(levels × N).
+ * Tests hold the fast version equal to it.
+ */
+export function invadeStepwise(input: InvasionInput): InvasionResult {
+  const { shape, pore, key, levels, inlet, outlet, conduit, signal } = input;
+  const [nx, ny, nz] = shape;
+  const plane = nx * ny;
+  const n = nx * ny * nz;
+  const S = VOXEL_STATE;
+  const state = new Uint8Array(n);
+  let poreVoxels = 0;
+  for (let i = 0; i < n; i++) {
+    if (pore[i]) {
+      state[i] = S.gas;
+      poreVoxels++;
+    } else if (conduit?.[i]) state[i] = S.conduit;
+  }
+  const inletMask = faceMask(shape, inlet);
+  const escapeMask = outlet === 'none' ? inletMask : faceMask(shape, outlet);
+  const farMask = outlet === 'none' ? faceMask(shape, oppositeFace(inlet)) : escapeMask;
+
+  // Voxels sorted by key, so each level opens only its new voxels.
+  const order = openOrder(pore, key);
+  let next = 0;
+
+  const fillLevel = new Int32Array(n).fill(-1);
+  const queue = new Int32Array(n);
+  const mark = new Uint8Array(n);
+  const filledAfter = new Float64Array(levels.length);
+  let filled = 0;
+  let breakthroughLevel = -1;
+
+  // Closed porosity: gas that cannot escape before anything has moved.
+  const escapable = markEscapable(state, inletMask, escapeMask, shape, mark, queue);
+  for (let i = 0; i < n; i++) if (state[i] === S.gas && !escapable[i]) state[i] = S.isolated;
+
+  // Conduit voxels joined to the inlet through conduit carry the invader from the start.
+  let head = 0;
+  let tail = 0;
+  for (let i = 0; i < n; i++) {
+    if (state[i] === S.conduit && inletMask[i]) {
+      state[i] = S.conduitReached;
+      queue[tail++] = i;
+    }
+  }
+  while (head < tail) {
+    const i = queue[head++]!;
+    forNeighbours(i, nx, ny, nz, plane, (j) => {
+      if (state[j] === S.conduit) {
+        state[j] = S.conduitReached;
+        queue[tail++] = j;
+      }
+    });
+  }
+
+  for (let l = 0; l < levels.length; l++) {
+    throwIfAborted(signal);
+    const level = levels[l]!;
+    head = 0;
+    tail = 0;
+    let filledNow = 0;
+    // A gas voxel is filled as it enters the queue, so it enters once.
+    const fill = (i: number): void => {
+      state[i] = S.filled;
+      fillLevel[i] = l;
+      filledNow++;
+      if (breakthroughLevel < 0 && farMask[i]) breakthroughLevel = l;
+      queue[tail++] = i;
+    };
+    while (next < order.length && key[order[next]!]! <= level) {
+      const i = order[next++]!;
+      if (state[i] !== S.gas) continue;
+      if (inletMask[i] || touchesInvader(i, state, nx, ny, nz, plane)) fill(i);
+    }
+    while (head < tail) {
+      const i = queue[head++]!;
+      forNeighbours(i, nx, ny, nz, plane, (j) => {
+        const sj = state[j]!;
+        if (sj === S.gas && key[j]! <= level) fill(j);
+        else if (sj === S.conduit) {
+          state[j] = S.conduitReached;
+          queue[tail++] = j;
+        }
+      });
+    }
+    filled += filledNow;
+    if (filledNow > 0) {
+      const canEscape = markEscapable(state, inletMask, escapeMask, shape, mark, queue);
+      for (let i = 0; i < n; i++) {
+        if (state[i] === S.gas && !canEscape[i]) {
+          state[i] = S.trapped;
+        }
+      }
+    }
+    filledAfter[l] = filled;
+    input.onLevel?.(l, filled);
+  }
+  return { fillLevel, state, filledAfter, breakthroughLevel, poreVoxels };
+}
+
+/** Marks (in `mark`, which it returns) the gas voxels joined through gas to an escape voxel. */
+function markEscapable(state: Uint8Array, inletMask: Uint8Array, escapeMask: Uint8Array, shape: Shape, mark: Uint8Array, queue: Int32Array): Uint8Array {
+  const [nx, ny, nz] = shape;
+  const plane = nx * ny;
+  const n = state.length;
+  const gas = VOXEL_STATE.gas;
+  mark.fill(0);
+  let tail = 0;
+  for (let i = 0; i < n; i++) {
+    if (state[i] === gas && (escapeMask[i] || inletMask[i])) {
+      mark[i] = 1;
+      queue[tail++] = i;
+    }
+  }
+  let head = 0;
+  while (head < tail) {
+    const i = queue[head++]!;
+    const z = Math.floor(i / plane);
+    const rem = i - z * plane;
+    const y = Math.floor(rem / nx);
+    const x = rem - y * nx;
+    if (x > 0 && state[i - 1] === gas && !mark[i - 1]) (mark[i - 1] = 1), (queue[tail++] = i - 1);
+    if (x < nx - 1 && state[i + 1] === gas && !mark[i + 1]) (mark[i + 1] = 1), (queue[tail++] = i + 1);
+    if (y > 0 && state[i - nx] === gas && !mark[i - nx]) (mark[i - nx] = 1), (queue[tail++] = i - nx);
+    if (y < ny - 1 && state[i + nx] === gas && !mark[i + nx]) (mark[i + nx] = 1), (queue[tail++] = i + nx);
+    if (z > 0 && state[i - plane] === gas && !mark[i - plane]) (mark[i - plane] = 1), (queue[tail++] = i - plane);
+    if (z < nz - 1 && state[i + plane] === gas && !mark[i + plane]) (mark[i + plane] = 1), (queue[tail++] = i + plane);
+  }
+  return mark;
+}
+
+function touchesInvader(i: number, state: Uint8Array, nx: number, ny: number, nz: number, plane: number): boolean {
+  let hit = false;
+  forNeighbours(i, nx, ny, nz, plane, (j) => {
+    const s = state[j];
+    if (s === VOXEL_STATE.filled || s === VOXEL_STATE.conduitReached) hit = true;
+  });
+  return hit;
+}
+
+function forNeighbours(i: number, nx: number, ny: number, nz: number, plane: number, visit: (j: number) => void): void {
+  const z = Math.floor(i / plane);
+  const rem = i - z * plane;
+  const y = Math.floor(rem / nx);
+  const x = rem - y * nx;
+  if (x > 0) visit(i - 1);
+  if (x < nx - 1) visit(i + 1);
+  if (y > 0) visit(i - nx);
+  if (y < ny - 1) visit(i + nx);
+  if (z > 0) visit(i - plane);
+  if (z < nz - 1) visit(i + plane);
+}
+
+/** Pore voxels with a finite key, in increasing key order. */
+function openOrder(pore: Uint8Array, key: Float32Array): Uint32Array {
+  let count = 0;
+  for (let i = 0; i < pore.length; i++) if (pore[i] && key[i]! < Infinity) count++;
+  const out = new Uint32Array(count);
+  let k = 0;
+  for (let i = 0; i < pore.length; i++) if (pore[i] && key[i]! < Infinity) out[k++] = i;
+  out.sort((a, b) => key[a]! - key[b]! || a - b);
+  return out;
+}
