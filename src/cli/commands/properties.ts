@@ -1,6 +1,146 @@
 import type { Command } from 'commander';
+import { ConfigError } from '../../errors.ts';
+import { parseWith, readConfigFile } from '../../config/parse.ts';
+import { getCompute } from '../../gpu/backend.ts';
+import { Rng } from '../../random/rng.ts';
+import { readVolume } from '../../volume/io.ts';
+import type { Progress } from '../../simulation.ts';
+import { formatTable, printJson } from '../output.ts';
+import { computeProperties, PropertiesParamsSchema, type PropertiesResult } from '../../../sims/properties/index.ts';
 
-// Registration point owned by the transport properties work; replaced as that work lands.
+interface PropertiesOptions {
+  axes?: string;
+  phases?: string;
+  tol?: string;
+  maxIterations?: string;
+  cbdPorosity?: string;
+  cbdIonic?: string;
+  amElectronic?: string;
+  cbdElectronic?: string;
+  engine?: string;
+  sizes?: boolean;
+  config?: string;
+  json?: boolean;
+}
+
+function num(option: string, value: string): number {
+  const v = Number(value);
+  if (value.trim() === '' || !Number.isFinite(v)) throw new ConfigError(option, value, 'a number');
+  return v;
+}
+
+function list(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+/** Config file values, overridden by the command line. */
+export function propertiesInput(config: Record<string, unknown>, o: PropertiesOptions): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...config };
+  if (o.axes !== undefined) out.axes = list(o.axes);
+  if (o.phases !== undefined) out.phases = list(o.phases);
+  if (o.tol !== undefined) out.tol = num('--tol', o.tol);
+  if (o.maxIterations !== undefined) out.maxIterations = num('--max-iterations', o.maxIterations);
+  if (o.cbdPorosity !== undefined) out.cbdPorosity = num('--cbd-porosity', o.cbdPorosity);
+  if (o.cbdIonic !== undefined) out.cbdIonicRelative = num('--cbd-ionic', o.cbdIonic);
+  if (o.amElectronic !== undefined) out.amElectronicRelative = num('--am-electronic', o.amElectronic);
+  if (o.cbdElectronic !== undefined) out.cbdElectronicRelative = num('--cbd-electronic', o.cbdElectronic);
+  if (o.engine !== undefined) out.engine = o.engine;
+  if (o.sizes === false) out.sizes = false;
+  return out;
+}
+
 export function register(program: Command): void {
-  void program;
+  program
+    .command('properties')
+    .description('volume fractions, interface areas, connectivity, tortuosity, effective conductivities and pore/particle sizes of a volume')
+    .argument('<volume>', 'labelled volume (.tif/.tiff, .raw with .json header, .vti)')
+    .option('--axes <list>', 'axes to solve along, comma-separated (x,y,z)', undefined)
+    .option('--phases <list>', 'conducting sets for tortuosity: pore,electrolyte,solid')
+    .option('--tol <n>', 'convergence tolerance: flux non-uniformity and change of τ (default 1e-4)')
+    .option('--max-iterations <n>', 'maximum SOR sweeps or CG iterations per solve (default 100000)')
+    .option('--cbd-porosity <fraction>', 'internal porosity of the CBD; ionic D_cbd/D = ε^1.5 (default 0.5)')
+    .option('--cbd-ionic <ratio>', 'ionic D_cbd/D_bulk, overriding Bruggeman')
+    .option('--am-electronic <ratio>', 'relative electronic conductivity of AM (default 1)')
+    .option('--cbd-electronic <ratio>', 'relative electronic conductivity of CBD (default 1)')
+    .option('--engine <name>', 'solver: auto (default), gpujs (SOR as gpu.js kernels), sor (SOR, typed arrays), mgpcg (multigrid-preconditioned CG)')
+    .option('--no-sizes', 'skip the pore and particle size distributions')
+    .option('--config <file>', 'JSON or YAML file with the parameters (command-line options win)')
+    .option('--json', 'print JSON')
+    .action(async (path: string, opts: PropertiesOptions, cmd: Command) => {
+      const { backend } = cmd.optsWithGlobals<{ backend?: string }>();
+      const config = opts.config ? await readConfigFile(opts.config) : {};
+      if (config === null || typeof config !== 'object' || Array.isArray(config)) {
+        throw new ConfigError('--config', opts.config, 'a file holding an object of parameters');
+      }
+      const params = parseWith(PropertiesParamsSchema, propertiesInput(config as Record<string, unknown>, opts));
+      const volume = await readVolume(path);
+      const compute = await getCompute(backend);
+      const result = await computeProperties(volume, params, { rng: new Rng(0), compute, onProgress: progressPrinter() });
+      if (opts.json) return printJson(result);
+      process.stdout.write(`${propertiesTable(path, result)}\n`);
+    });
+}
+
+/** Plain progress lines on stderr when it is a terminal (stdout stays clean for --json). */
+function progressPrinter(): ((p: Progress) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  let last = 0;
+  return (p) => {
+    const now = performance.now();
+    if (p.done !== 0 && now - last < 1000) return;
+    last = now;
+    const info = p.info ? ` ${Object.entries(p.info).map(([k, v]) => `${k}=${typeof v === 'number' ? v.toPrecision(4) : v}`).join(' ')}` : '';
+    process.stderr.write(`  ${p.stage}: ${p.done}${p.unit ? ` ${p.unit}` : ''}${info}\n`);
+  };
+}
+
+export function propertiesTable(path: string, r: PropertiesResult): string {
+  const pct = (v: number): string => `${(100 * v).toFixed(2)} %`;
+  const out: string[] = [];
+  out.push(`${path}: ${r.shape.join('×')} voxels of ${r.voxelSize} µm; solver on ${r.backend}`);
+  out.push('', 'volume fractions');
+  out.push(formatTable(Object.entries(r.fractions).map(([k, v]) => [k, pct(v)]), ['phase', 'fraction']));
+  out.push('', 'specific interface area (1/µm per unit volume; marching cubes)');
+  out.push(formatTable(Object.entries(r.surfaceArea).map(([k, v]) => [k.replace('_', '–'), v * 1e-6]), ['interface', 'area']));
+  out.push('', 'connectivity (6-neighbourhood; fraction of the phase)');
+  const connRows: (string | number)[][] = [];
+  for (const [phase, axes] of Object.entries(r.connectivity)) {
+    for (const [axis, c] of Object.entries(axes)) connRows.push([`${phase} ${axis}`, pct(c.connected), pct(c.deadEnd), pct(c.isolated)]);
+  }
+  out.push(formatTable(connRows, ['phase axis', 'connected', 'dead-end', 'isolated']));
+  out.push('', 'tortuosity (τ = ⟨D⟩ / D_eff)');
+  const tauRows: (string | number)[][] = [];
+  for (const [phase, axes] of Object.entries(r.tortuosity)) {
+    for (const [axis, t] of Object.entries(axes ?? {})) {
+      tauRows.push([`${phase} ${axis}`, t.tau, t.effectiveDiffusivity, t.porosity, t.iterations, t.residual, t.converged ? 'yes' : 'NO']);
+    }
+  }
+  out.push(formatTable(tauRows, ['set axis', 'τ', 'D_eff/D', 'ε', 'iterations', 'residual', 'converged']));
+  out.push('', 'effective conductivity (relative to bulk)');
+  out.push(
+    formatTable(
+      (['x', 'y', 'z'] as const)
+        .filter((a) => r.effectiveConductivity.ionic[a] !== undefined || r.effectiveConductivity.electronic[a] !== undefined)
+        .map((a) => [a, r.effectiveConductivity.ionic[a] ?? '-', r.effectiveConductivity.electronic[a] ?? '-']),
+      ['axis', 'ionic', 'electronic'],
+    ),
+  );
+  if (r.poreSize && r.particleSize) {
+    out.push('', 'sizes (local thickness diameter, µm, volume-weighted)');
+    out.push(
+      formatTable(
+        [
+          ['pore', r.poreSize.d10, r.poreSize.d50, r.poreSize.d90],
+          ['particle (AM)', r.particleSize.d10, r.particleSize.d50, r.particleSize.d90],
+        ],
+        ['', 'D10', 'D50', 'D90'],
+      ),
+    );
+  }
+  const total = Object.values(r.timings).reduce((a, b) => a + b, 0);
+  out.push('', `${r.iterations} solver iterations in all; worst residual ${r.residual.toExponential(2)}; ${(total / 1000).toFixed(2)} s`);
+  return out.join('\n');
 }

@@ -1,0 +1,12 @@
+export { PropertiesParamsSchema, computeProperties, propertiesModel, conductivitySets, TRANSPORT_PHASES, CONNECTIVITY_PHASES } from './properties.ts';
+export type { PropertiesParams, PropertiesInput, PropertiesResult, TortuosityEntry, TransportPhase, ConnectivityPhase } from './properties.ts';
+export { tortuosity } from './tortuosity.ts';
+export type { TortuosityOptions, TortuosityResult, SolverEngine } from './tortuosity.ts';
+export { distanceTransform, squaredDistanceTransform } from './distance-transform.ts';
+export type { DistanceTransformOptions } from './distance-transform.ts';
+export { localThickness } from './local-thickness.ts';
+export { phaseSurfaceArea, isoSurfaceArea, interfaceAreasOf } from './surface-area.ts';
+export { labelComponents, connectivityFractions, percolatingMask } from './connectivity.ts';
+export type { Axis, Components, ConnectivityFractions } from './connectivity.ts';
+export { sizeDistribution } from './size-distribution.ts';
+export type { SizeStats } from './size-distribution.ts';

@@ -1,0 +1,104 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createVolume, LABEL } from '../../src/volume/volume.ts';
+import { createCompute, type Compute } from '../../src/gpu/backend.ts';
+import { Rng } from '../../src/random/rng.ts';
+import { ConfigError } from '../../src/errors.ts';
+import { parseWith } from '../../src/config/parse.ts';
+import { computeProperties, PropertiesParamsSchema, propertiesModel } from './properties.ts';
+import { overlappingSpheres } from './synthetic-volumes.ts';
+
+let compute: Compute | undefined;
+afterAll(() => compute?.destroy());
+async function ctx() {
+  compute ??= await createCompute({ backend: 'cpu' });
+  return { rng: new Rng(0), compute };
+}
+
+describe('computeProperties on three layers (pore | AM | CBD along z, 10 voxels each)', () => {
+  const shape = [16, 16, 30] as const;
+  const voxel = 0.5e-6;
+  const v = createVolume([...shape], voxel);
+  for (let i = 0; i < v.labels.length; i++) {
+    const z = Math.floor(i / 256);
+    v.labels[i] = z < 10 ? LABEL.pore : z < 20 ? LABEL.am : LABEL.cbd;
+  }
+  const params = parseWith(PropertiesParamsSchema, { tol: 1e-6, cbdElectronicRelative: 0.5 });
+
+  it('fractions, planar interface areas, connectivity, tortuosity, conductivities and sizes', async () => {
+    const r = await computeProperties(v, params, await ctx());
+    expect(r.fractions.pore).toBeCloseTo(1 / 3, 12);
+    expect(r.fractions.am).toBeCloseTo(1 / 3, 12);
+    // Each interface is a plane spanning the (nx−1)(ny−1) cells between voxel centres.
+    const plane = (15 * 15) / (v.labels.length * voxel);
+    expect(r.surfaceArea.am_pore / plane).toBeCloseTo(1, 6);
+    expect(r.surfaceArea.am_cbd / plane).toBeCloseTo(1, 6);
+    expect(r.surfaceArea.cbd_pore).toBeLessThan(1e-6 * plane);
+    // Pore touches z = 0 only; all phases span x and y.
+    expect(r.connectivity.pore.z).toEqual({ connected: 0, deadEnd: 1, isolated: 0 });
+    expect(r.connectivity.pore.x).toEqual({ connected: 1, deadEnd: 0, isolated: 0 });
+    expect(r.connectivity.solid.z).toEqual({ connected: 0, deadEnd: 1, isolated: 0 });
+    // Across the layers nothing conducts: AM blocks ions, pore blocks electrons.
+    for (const phase of ['pore', 'electrolyte', 'solid'] as const) {
+      expect(r.tortuosity[phase]?.z?.tau).toBe(Infinity);
+      expect(r.tortuosity[phase]?.z?.percolating).toBe(false);
+    }
+    // Along the layers τ = 1; D_eff is the volume average of D (CBD ionic: Bruggeman 0.5^1.5).
+    const cbdIonic = 0.5 ** 1.5;
+    expect(r.conductivities.ionic).toEqual([1, 0, cbdIonic]);
+    expect(Math.abs(r.tortuosity.electrolyte!.x!.tau - 1)).toBeLessThan(1e-6);
+    expect(r.effectiveConductivity.ionic.x!).toBeCloseTo((1 + cbdIonic) / 3, 6);
+    expect(r.effectiveConductivity.electronic.y!).toBeCloseTo((1 + 0.5) / 3, 6);
+    expect(r.effectiveConductivity.electronic.z).toBe(0);
+    // Local thickness: the pore slab is bounded by AM only (the box face is not a wall), so its
+    // balls reach radius 10 (diameter 20 voxels = 10 µm); the AM slab between two walls: 10 voxels.
+    expect(r.poreSize).toEqual({ d10: 10, d50: 10, d90: 10, mean: 10 });
+    expect(r.particleSize).toEqual({ d10: 5, d50: 5, d90: 5, mean: 5 });
+    expect(r.converged).toBe(true);
+    expect(JSON.parse(JSON.stringify(r)).surfaceArea).toEqual(r.surfaceArea);
+  });
+});
+
+describe('interface areas with a CBD film one voxel thick', () => {
+  it('sees both faces of the film from the thick phases (the blur erases the film itself)', async () => {
+    // Pore z < 10, CBD film at z = 10, AM z > 10: am–cbd and cbd–pore are planes, am–pore is 0.
+    const v = createVolume([16, 16, 21], 1e-6);
+    for (let i = 0; i < v.labels.length; i++) {
+      const z = Math.floor(i / 256);
+      v.labels[i] = z < 10 ? LABEL.pore : z === 10 ? LABEL.cbd : LABEL.am;
+    }
+    const r = await computeProperties(v, parseWith(PropertiesParamsSchema, { axes: ['z'], phases: ['pore'], sizes: false }), await ctx());
+    const plane = (15 * 15) / (v.labels.length * 1e-6);
+    expect(Math.abs(r.surfaceArea.cbd_pore / plane - 1)).toBeLessThan(0.01);
+    expect(Math.abs(r.surfaceArea.am_cbd / plane - 1)).toBeLessThan(0.01);
+    expect(r.surfaceArea.am_pore / plane).toBeLessThan(0.01);
+  });
+});
+
+describe('computeProperties on random spheres', () => {
+  it('gives consistent fractions, connectivity and τ ≥ 1 along every axis', async () => {
+    const v = overlappingSpheres([28, 28, 28], 0.45, 3);
+    const r = await propertiesModel.run(parseWith(PropertiesParamsSchema, { phases: ['pore'] }), v, await ctx());
+    expect(r.fractions.pore! + r.fractions.am! + r.fractions.cbd!).toBeCloseTo(1, 12);
+    for (const axis of ['x', 'y', 'z'] as const) {
+      const c = r.connectivity.pore[axis];
+      expect(c.connected + c.deadEnd + c.isolated).toBeCloseTo(1, 12);
+      const t = r.tortuosity.pore![axis]!;
+      expect(t.converged).toBe(true);
+      expect(t.tau).toBeGreaterThan(1);
+      expect(t.tau).toBeLessThan(5);
+    }
+    expect(r.poreSize!.d10).toBeLessThanOrEqual(r.poreSize!.d50);
+    expect(r.poreSize!.d50).toBeLessThanOrEqual(r.poreSize!.d90);
+  });
+});
+
+describe('PropertiesParamsSchema', () => {
+  it('fills defaults and rejects unknown fields and bad values by name', () => {
+    const p = parseWith(PropertiesParamsSchema, {});
+    expect(p.axes).toEqual(['x', 'y', 'z']);
+    expect(p.tol).toBe(1e-4);
+    expect(() => parseWith(PropertiesParamsSchema, { tolerance: 1 })).toThrow(ConfigError);
+    expect(() => parseWith(PropertiesParamsSchema, { axes: ['w'] })).toThrow(/axes/);
+    expect(() => parseWith(PropertiesParamsSchema, { cbdPorosity: 1.5 })).toThrow(/cbdPorosity/);
+  });
+});

@@ -1,0 +1,250 @@
+import { z } from 'zod';
+import { LABEL, validateVolume, volumeFractions, type Volume } from '../../src/volume/volume.ts';
+import type { SimContext, SimulationModel } from '../../src/simulation.ts';
+import { throwIfAborted } from '../../src/errors.ts';
+import { AXES, connectivityFractions, labelComponents, type Axis, type ConnectivityFractions } from './connectivity.ts';
+import { interfaceAreasOf, DEFAULT_SIGMA } from './surface-area.ts';
+import { sizeDistribution, type SizeStats } from './size-distribution.ts';
+import { tortuosity, type TortuosityResult } from './tortuosity.ts';
+
+/** Conducting sets whose tortuosity is computed. */
+export const TRANSPORT_PHASES = ['pore', 'electrolyte', 'solid'] as const;
+export type TransportPhase = (typeof TRANSPORT_PHASES)[number];
+
+/** Phases whose connectivity is reported: the labels and the two conducting unions. */
+export const CONNECTIVITY_PHASES = ['pore', 'am', 'cbd', 'electrolyte', 'solid'] as const;
+export type ConnectivityPhase = (typeof CONNECTIVITY_PHASES)[number];
+
+export const PropertiesParamsSchema = z
+  .object({
+    axes: z
+      .array(z.enum(['x', 'y', 'z']))
+      .min(1)
+      .default(['x', 'y', 'z'])
+      .describe('axes along which transport is solved (x, y, z; z is through the thickness)'),
+    phases: z
+      .array(z.enum(TRANSPORT_PHASES))
+      .min(1)
+      .default([...TRANSPORT_PHASES])
+      .describe('conducting sets for tortuosity: pore (pore only), electrolyte (pore + CBD pores), solid (AM + CBD, electronic)'),
+    tol: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .default(1e-4)
+      .describe('convergence tolerance (dimensionless): plane-flux non-uniformity and relative change of τ between checks'),
+    maxIterations: z.number().int().positive().default(100_000).describe('maximum SOR sweeps (or CG iterations for mgpcg) per solve (count)'),
+    cbdPorosity: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.5)
+      .describe('internal (nano)porosity of the carbon-binder domain ε_cbd (fraction)'),
+    cbdIonicRelative: z
+      .number()
+      .min(0)
+      .optional()
+      .describe('D_cbd / D_bulk for ions through CBD pores (dimensionless); default Bruggeman ε_cbd^1.5'),
+    amElectronicRelative: z.number().min(0).default(1).describe('electronic conductivity of AM relative to the reference (dimensionless)'),
+    cbdElectronicRelative: z.number().min(0).default(1).describe('electronic conductivity of CBD relative to the reference (dimensionless)'),
+    surfaceSigma: z.number().min(0).max(3).default(DEFAULT_SIGMA).describe('Gaussian pre-smoothing for marching-cubes areas (voxels)'),
+    sizes: z.boolean().default(true).describe('compute pore and particle size distributions (local thickness)'),
+    engine: z
+      .enum(['auto', 'gpujs', 'sor', 'mgpcg'])
+      .default('auto')
+      .describe('solver: gpujs (SOR as gpu.js kernels), sor (same on typed arrays), mgpcg (multigrid-preconditioned CG, typed arrays), auto (gpujs on GPU backends, else mgpcg)'),
+    omega: z.number().gt(0).lt(2).optional().describe('SOR over-relaxation factor (dimensionless); default from grid size'),
+    checkEvery: z.number().int().positive().optional().describe('sweeps between convergence checks (count); default from grid size'),
+    coarseGuess: z.boolean().default(false).describe('start each solve from the solution on coarsened grids instead of a linear profile'),
+  })
+  .strict();
+
+export type PropertiesParams = z.output<typeof PropertiesParamsSchema>;
+export type PropertiesInput = z.input<typeof PropertiesParamsSchema>;
+
+export type TortuosityEntry = Omit<TortuosityResult, 'backend'>;
+
+export interface PropertiesResult {
+  shape: [number, number, number];
+  /** Voxel size in µm. */
+  voxelSize: number;
+  /** Volume fraction of every label present (pore, am, cbd, label<N>). */
+  fractions: Record<string, number>;
+  /**
+   * Specific interface areas per unit total volume (1/m): marching cubes on each phase's smoothed
+   * indicator, each surface cell's area split by the labels across it; the larger of the two
+   * sides' views of each interface.
+   */
+  surfaceArea: { am_pore: number; am_cbd: number; cbd_pore: number };
+  /** Per phase and axis: volume fractions of the phase connected to both faces, isolated, dead-end (6-neighbourhood). */
+  connectivity: Record<ConnectivityPhase, Record<Axis, ConnectivityFractions>>;
+  /** Per conducting set and requested axis. */
+  tortuosity: Partial<Record<TransportPhase, Partial<Record<Axis, TortuosityEntry>>>>;
+  /** Effective conductivities relative to the bulk (ionic: electrolyte, electronic: solid). */
+  effectiveConductivity: { ionic: Partial<Record<Axis, number>>; electronic: Partial<Record<Axis, number>> };
+  /** Relative conductivities used per label: ionic (electrolyte set) and electronic (solid set). */
+  conductivities: { ionic: number[]; electronic: number[] };
+  /** Local-thickness diameters (µm), volume-weighted, of pores and of active-material particles. */
+  poreSize?: SizeStats;
+  particleSize?: SizeStats;
+  /** Total iterations over all solves (SOR sweeps, or CG iterations for mgpcg), and the worst final flux non-uniformity. */
+  iterations: number;
+  residual: number;
+  converged: boolean;
+  backend: string;
+  /** Wall time per stage, ms. */
+  timings: Record<string, number>;
+}
+
+/** Relative conductivity per label for each conducting set. D_cbd/D_bulk = ε_cbd^1.5 (Bruggeman) unless given. */
+export function conductivitySets(params: PropertiesParams): Record<TransportPhase, number[]> {
+  const cbdIonic = params.cbdIonicRelative ?? params.cbdPorosity ** 1.5;
+  const set = (pore: number, am: number, cbd: number): number[] => {
+    const out = [0, 0, 0];
+    out[LABEL.pore] = pore;
+    out[LABEL.am] = am;
+    out[LABEL.cbd] = cbd;
+    return out;
+  };
+  return {
+    pore: set(1, 0, 0),
+    electrolyte: set(1, 0, cbdIonic),
+    solid: set(0, params.amElectronicRelative, params.cbdElectronicRelative),
+  };
+}
+
+function maskOf(labels: Uint8Array, members: readonly number[]): Uint8Array {
+  const m = new Uint8Array(labels.length);
+  const isMember = new Uint8Array(256);
+  for (const l of members) isMember[l] = 1;
+  for (let i = 0; i < labels.length; i++) m[i] = isMember[labels[i]!]!;
+  return m;
+}
+
+const CONNECTIVITY_MEMBERS: Record<ConnectivityPhase, number[]> = {
+  pore: [LABEL.pore],
+  am: [LABEL.am],
+  cbd: [LABEL.cbd],
+  electrolyte: [LABEL.pore, LABEL.cbd],
+  solid: [LABEL.am, LABEL.cbd],
+};
+
+export async function computeProperties(volume: Volume, params: PropertiesParams, ctx: SimContext): Promise<PropertiesResult> {
+  validateVolume(volume);
+  const { shape, voxelSize, labels } = volume;
+  const timings: Record<string, number> = {};
+  const stage = async <T>(name: string, fn: () => T | Promise<T>): Promise<T> => {
+    throwIfAborted(ctx.signal);
+    ctx.onProgress?.({ stage: name, done: 0 });
+    const t0 = performance.now();
+    const out = await fn();
+    timings[name] = performance.now() - t0;
+    return out;
+  };
+
+  const fractions = await stage('fractions', () => volumeFractions(volume));
+
+  const surfaceArea = await stage('surfaceArea', () => {
+    const opts = { sigma: params.surfaceSigma };
+    const seenFrom = [LABEL.pore, LABEL.am, LABEL.cbd].map((l) => interfaceAreasOf(labels, shape, l, opts));
+    // Each interface is measured from both sides; the blur only ever erases area (films one or two
+    // voxels thick vanish from their own phase's surface), so the larger view is the right one.
+    const perVolume = 1 / (labels.length * voxelSize);
+    const pair = (a: number, b: number): number => Math.max(seenFrom[a]![b]!, seenFrom[b]![a]!) * perVolume;
+    return { am_pore: pair(LABEL.am, LABEL.pore), am_cbd: pair(LABEL.am, LABEL.cbd), cbd_pore: pair(LABEL.cbd, LABEL.pore) };
+  });
+
+  const connectivity = await stage('connectivity', () => {
+    const out = {} as Record<ConnectivityPhase, Record<Axis, ConnectivityFractions>>;
+    for (const phase of CONNECTIVITY_PHASES) {
+      const comps = labelComponents(maskOf(labels, CONNECTIVITY_MEMBERS[phase]), shape);
+      out[phase] = { x: connectivityFractions(comps, 'x'), y: connectivityFractions(comps, 'y'), z: connectivityFractions(comps, 'z') };
+    }
+    return out;
+  });
+
+  const sets = conductivitySets(params);
+  const axes = AXES.filter((a) => params.axes.includes(a));
+  const tortuosityOut: PropertiesResult['tortuosity'] = {};
+  let iterations = 0;
+  let residual = 0;
+  let converged = true;
+  let backend = '';
+  await stage('tortuosity', async () => {
+    for (const phase of TRANSPORT_PHASES) {
+      if (!params.phases.includes(phase)) continue;
+      const perAxis: Partial<Record<Axis, TortuosityEntry>> = {};
+      for (const axis of axes) {
+        const r = await tortuosity(
+          volume,
+          sets[phase],
+          axis,
+          { tol: params.tol, maxIterations: params.maxIterations, engine: params.engine, omega: params.omega, checkEvery: params.checkEvery, coarseGuess: params.coarseGuess },
+          ctx,
+        );
+        const { backend: ranOn, ...entry } = r;
+        perAxis[axis] = entry;
+        iterations += r.iterations;
+        residual = Math.max(residual, r.residual);
+        converged &&= r.converged;
+        if (r.percolating) backend = ranOn;
+      }
+      tortuosityOut[phase] = perAxis;
+    }
+  });
+
+  const effectiveConductivity: PropertiesResult['effectiveConductivity'] = { ionic: {}, electronic: {} };
+  for (const axis of axes) {
+    const ionic = tortuosityOut.electrolyte?.[axis];
+    const electronic = tortuosityOut.solid?.[axis];
+    if (ionic) effectiveConductivity.ionic[axis] = ionic.effectiveDiffusivity;
+    if (electronic) effectiveConductivity.electronic[axis] = electronic.effectiveDiffusivity;
+  }
+
+  let poreSize: SizeStats | undefined;
+  let particleSize: SizeStats | undefined;
+  if (params.sizes) {
+    await stage('sizes', () => {
+      poreSize = sizeDistribution(maskOf(labels, [LABEL.pore]), shape, voxelSize);
+      particleSize = sizeDistribution(maskOf(labels, [LABEL.am]), shape, voxelSize);
+    });
+  }
+
+  return {
+    shape: [shape[0], shape[1], shape[2]],
+    voxelSize: voxelSize * 1e6,
+    fractions,
+    surfaceArea,
+    connectivity,
+    tortuosity: tortuosityOut,
+    effectiveConductivity,
+    conductivities: { ionic: sets.electrolyte, electronic: sets.solid },
+    ...(poreSize ? { poreSize } : {}),
+    ...(particleSize ? { particleSize } : {}),
+    iterations,
+    residual,
+    converged,
+    backend: backend || ctx.compute.backend,
+    timings,
+  };
+}
+
+export const propertiesModel: SimulationModel<typeof PropertiesParamsSchema, Volume, PropertiesResult> = {
+  name: 'properties',
+  description:
+    'Transport properties of a labelled electrode volume: volume fractions, interface areas (marching cubes), connectivity, tortuosity factors and effective conductivities (finite volumes, red–black SOR), pore and particle sizes (local thickness).',
+  params: PropertiesParamsSchema,
+  outputs: [
+    { name: 'fractions.pore', unit: '1', description: 'porosity (pore volume fraction)' },
+    { name: 'surfaceArea.am_pore', unit: '1/m', description: 'AM–pore interface area per unit volume' },
+    { name: 'surfaceArea.am_cbd', unit: '1/m', description: 'AM–CBD interface area per unit volume' },
+    { name: 'surfaceArea.cbd_pore', unit: '1/m', description: 'CBD–pore interface area per unit volume' },
+    { name: 'tortuosity.pore.z.tau', unit: '1', description: 'tortuosity factor of the pore space through the thickness' },
+    { name: 'tortuosity.electrolyte.z.tau', unit: '1', description: 'tortuosity factor of pore + CBD (ionic) through the thickness' },
+    { name: 'effectiveConductivity.ionic.z', unit: '1', description: 'effective ionic diffusivity relative to bulk electrolyte, through the thickness' },
+    { name: 'effectiveConductivity.electronic.z', unit: '1', description: 'effective electronic conductivity relative to the reference, through the thickness' },
+    { name: 'poreSize.d50', unit: 'µm', description: 'median (volume-weighted) pore diameter from local thickness' },
+    { name: 'particleSize.d50', unit: 'µm', description: 'median (volume-weighted) AM particle diameter from local thickness' },
+  ],
+  run: (params, volume, context) => computeProperties(volume, params, context),
+};

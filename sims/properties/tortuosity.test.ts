@@ -1,0 +1,144 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createVolume, type Volume } from '../../src/volume/volume.ts';
+import { createCompute, type Compute } from '../../src/gpu/backend.ts';
+import { Rng } from '../../src/random/rng.ts';
+import { AbortedError } from '../../src/errors.ts';
+import type { SimContext } from '../../src/simulation.ts';
+import { tortuosity } from './tortuosity.ts';
+import { inclinedChannel, overlappingSpheres } from './synthetic-volumes.ts';
+
+const computes: Compute[] = [];
+async function ctxFor(backend: string): Promise<SimContext> {
+  const compute = await createCompute({ backend });
+  computes.push(compute);
+  return { rng: new Rng(1), compute };
+}
+afterAll(() => computes.forEach((c) => c.destroy()));
+
+const PORE = [1, 0, 0];
+
+function fill(shape: [number, number, number], label: (x: number, y: number, z: number) => number): Volume {
+  const v = createVolume(shape, 1e-6);
+  const [nx, ny, nz] = shape;
+  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) v.labels[x + nx * (y + ny * z)] = label(x, y, z);
+  return v;
+}
+
+for (const engine of ['sor', 'mgpcg'] as const) {
+  describe(`tortuosity factor on cases with known answers (${engine} engine)`, () => {
+    it('uniform block: τ = 1 to 1e-6 along every axis', async () => {
+      const ctx = await ctxFor('cpu');
+      const v = createVolume([12, 14, 16], 1e-6);
+      for (const axis of ['x', 'y', 'z'] as const) {
+        const r = await tortuosity(v, PORE, axis, { engine, tol: 1e-8 }, ctx);
+        expect(r.percolating).toBe(true);
+        expect(r.converged).toBe(true);
+        expect(Math.abs(r.tau - 1)).toBeLessThan(1e-6);
+        expect(Math.abs(r.effectiveDiffusivity - 1)).toBeLessThan(1e-6);
+        expect(r.porosity).toBe(1);
+      }
+    });
+
+    it('strips parallel to the flux give τ = 1 to 1e-6; across the flux, Infinity and not percolating', async () => {
+      const ctx = await ctxFor('cpu');
+      // Pore slabs two voxels thick normal to x, separated by two-voxel solid slabs.
+      const v = fill([16, 12, 20], (x) => (x % 4 < 2 ? 0 : 1));
+      for (const axis of ['y', 'z'] as const) {
+        const r = await tortuosity(v, PORE, axis, { engine, tol: 1e-8 }, ctx);
+        expect(Math.abs(r.tau - 1)).toBeLessThan(1e-6);
+        expect(r.porosity).toBeCloseTo(0.5, 12);
+        expect(Math.abs(r.effectiveDiffusivity - 0.5)).toBeLessThan(1e-6);
+      }
+      const across = await tortuosity(v, PORE, 'x', { engine }, ctx);
+      expect(across.tau).toBe(Infinity);
+      expect(across.percolating).toBe(false);
+      expect(across.effectiveDiffusivity).toBe(0);
+    });
+
+    it('two layers in series, 50/50 with D = 1 and 0.1: τ = (Σε·D)(Σε/D) = 3.025 within 0.5%', async () => {
+      const ctx = await ctxFor('cpu');
+      const v = fill([8, 8, 40], (_x, _y, z) => (z < 20 ? 0 : 2));
+      const r = await tortuosity(v, [1, 0, 0.1], 'z', { engine, tol: 1e-6 }, ctx);
+      expect(Math.abs(r.tau - 3.025) / 3.025).toBeLessThan(0.005);
+      // Series resistances are exact in finite volumes with harmonic face means: far tighter than the contract.
+      expect(Math.abs(r.tau - 3.025) / 3.025).toBeLessThan(1e-5);
+      // Layers parallel to the flux: τ = 1 exactly (Σ ε·D over the mean).
+      const parallel = await tortuosity(v, [1, 0, 0.1], 'x', { engine, tol: 1e-8 }, ctx);
+      expect(Math.abs(parallel.tau - 1)).toBeLessThan(1e-6);
+    });
+
+    it('45° inclined channel, 64 voxels long: τ = 2.0101 within 1%', async () => {
+      // A 16-voxel-wide (along x) staircase channel at 45° through 64 voxels along z, 64 deep in y.
+      // The continuum value of an inclined channel is 2 (path √2 longer, ε √2 larger per flux
+      // area); the 6-connected staircase walls and the vertical inlet/outlet openings give 2.0100.
+      const ctx = await ctxFor('cpu');
+      const v = inclinedChannel(64, 64, 16);
+      const r = await tortuosity(v, PORE, 'z', { engine, tol: 1e-5 }, ctx);
+      expect(Math.abs(r.tau - 2.0101) / 2.0101).toBeLessThan(0.01);
+    });
+
+    it('the coarse-grid start converges to the same τ as the linear start', async () => {
+      const ctx = await ctxFor('cpu');
+      const v = overlappingSpheres([32, 32, 32], 0.45, 5);
+      const linear = await tortuosity(v, PORE, 'z', { engine, tol: 1e-6 }, ctx);
+      const coarse = await tortuosity(v, PORE, 'z', { engine, tol: 1e-6, coarseGuess: true }, ctx);
+      expect(coarse.coarseSweeps).toBeGreaterThan(0);
+      expect(linear.converged && coarse.converged).toBe(true);
+      expect(Math.abs(coarse.tau - linear.tau) / linear.tau).toBeLessThan(1e-5);
+    });
+
+    it('stops on an aborted signal', async () => {
+      const ctx = await ctxFor('cpu');
+      const controller = new AbortController();
+      controller.abort('test');
+      await expect(tortuosity(createVolume([8, 8, 8], 1e-6), PORE, 'z', {}, { ...ctx, signal: controller.signal })).rejects.toBeInstanceOf(AbortedError);
+    });
+  });
+
+}
+
+describe('every backend gives the same τ', () => {
+  const volume = overlappingSpheres([24, 24, 24], 0.5, 11);
+  let reference = NaN;
+
+  it('typed-array SOR reference, and multigrid-preconditioned CG beside it', async () => {
+    const r = await tortuosity(volume, PORE, 'z', { engine: 'sor', tol: 1e-5 }, await ctxFor('cpu'));
+    expect(r.converged).toBe(true);
+    expect(r.tau).toBeGreaterThan(1);
+    reference = r.tau;
+    const pcg = await tortuosity(volume, PORE, 'z', { engine: 'mgpcg', tol: 1e-5 }, await ctxFor('cpu'));
+    expect(pcg.converged).toBe(true);
+    expect(Math.abs(pcg.tau - reference) / reference).toBeLessThan(1e-4);
+  });
+
+  it('gpu.js kernels along x and y of a non-cubic volume match the typed-array SOR', async () => {
+    const ctx = await ctxFor('cpu');
+    const v = overlappingSpheres([18, 14, 22], 0.5, 4);
+    for (const axis of ['x', 'y'] as const) {
+      const ref = await tortuosity(v, [1, 0, 0.3], axis, { engine: 'sor', tol: 1e-5 }, ctx);
+      const gpu = await tortuosity(v, [1, 0, 0.3], axis, { engine: 'gpujs', tol: 1e-5 }, ctx);
+      expect(ref.percolating).toBe(true);
+      expect(Math.abs(gpu.tau - ref.tau) / ref.tau).toBeLessThan(1e-3);
+    }
+  });
+
+  for (const backend of ['cpu', 'webasm', 'webgpu'] as const) {
+    it(`gpu.js kernels on ${backend} within 1e-3 of the typed-array path`, async () => {
+      let ctx: SimContext;
+      try {
+        ctx = await ctxFor(backend);
+      } catch (e) {
+        if (backend === 'webgpu') {
+          // No Vulkan driver at all (not even SwiftShader): nothing to compare on this machine.
+          console.warn(`webgpu not available: ${(e as Error).message}`);
+          return;
+        }
+        throw e;
+      }
+      const r = await tortuosity(volume, PORE, 'z', { engine: 'gpujs', tol: 1e-5 }, ctx);
+      expect(r.backend.startsWith(backend)).toBe(true);
+      expect(r.converged).toBe(true);
+      expect(Math.abs(r.tau - reference) / reference).toBeLessThan(1e-3);
+    });
+  }
+});

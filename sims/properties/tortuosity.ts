@@ -1,0 +1,286 @@
+import type { Volume } from '../../src/volume/volume.ts';
+import type { SimContext } from '../../src/simulation.ts';
+import { ConfigError, SolverDivergedError, throwIfAborted } from '../../src/errors.ts';
+import type { Axis } from './connectivity.ts';
+import {
+  buildDiffusionProblem,
+  checkFlux,
+  coarsenDiffusivity,
+  linearGuess,
+  problemFromDiffusivity,
+  prolong,
+  type DiffusionProblem,
+  type FluxCheck,
+} from './diffusion-problem.ts';
+import { sorSweepsCpu } from './sor-cpu.ts';
+import { createMgPcg } from './mg-pcg.ts';
+import { createGpuSor } from './sor-gpujs.ts';
+
+/**
+ * Which implementation solves: 'gpujs' red–black SOR as a gpu.js kernel pipeline on the context's
+ * backend; 'sor' the same SOR on plain typed arrays (the reference the gpu.js path is tested
+ * against); 'mgpcg' multigrid-preconditioned conjugate gradients on typed arrays (fastest on a
+ * CPU: iterations nearly flat with size, each ≈ 8 SOR sweeps of work). 'auto' takes 'gpujs' on GPU
+ * backends (webgpu, webgl2) and 'mgpcg' on cpu and webasm.
+ */
+export type SolverEngine = 'auto' | 'gpujs' | 'sor' | 'mgpcg';
+
+export interface TortuosityOptions {
+  /** Convergence tolerance on both criteria (see TortuosityResult.converged). Default 1e-4. */
+  tol?: number;
+  /** Give up (converged: false) after this many sweeps (PCG iterations for 'mgpcg'). Default 100 000. */
+  maxIterations?: number;
+  /** Sweeps between convergence checks (each check reads the field back). Default: from the grid size. */
+  checkEvery?: number;
+  /** Over-relaxation factor in (0, 2). Default: from the grid size. */
+  omega?: number;
+  engine?: SolverEngine;
+  /**
+   * Start from the solution on successively coarsened grids instead of the linear profile
+   * (default false). It gives a more accurate τ at a loose tol, but on overlapping spheres it saves
+   * only ~10% of the full-grid sweeps (the slowest error, in dead-end pockets, is not a long
+   * wavelength) and its setup costs about as much, so it is off unless asked for.
+   */
+  coarseGuess?: boolean;
+  /** Tolerance the coarse-grid solves are taken to (default 1e-2). */
+  coarseTol?: number;
+}
+
+export interface TortuosityResult {
+  /** τ = ⟨D⟩ / D_eff with ⟨D⟩ = Σ ε_i·D_i (= ε·D for one phase); Infinity when nothing percolates. */
+  tau: number;
+  /** D_eff / D_bulk, relative to a bulk conductivity of 1. */
+  effectiveDiffusivity: number;
+  /** Volume fraction of the conducting set (every voxel with conductivity > 0). */
+  porosity: number;
+  /** Sweeps done on the full grid (one sweep = a red and a black half-sweep), or PCG iterations for 'mgpcg'. */
+  iterations: number;
+  /** Sweeps spent on the coarsened grids for the initial guess (each ≤ 1/8 the cost of a full one). */
+  coarseSweeps: number;
+  /** Flux non-uniformity at the last check: max over planes |F_k − F̄| / F̄. */
+  residual: number;
+  /** Relative change of τ between the last two checks. */
+  tauChange: number;
+  /** residual < tol and tauChange < tol. */
+  converged: boolean;
+  /** Whether any cluster of the conducting set joins both faces (6-neighbourhood). */
+  percolating: boolean;
+  /** What ran the sweeps, e.g. "typed-array cpu" or "webgpu (fused-encoder)". */
+  backend: string;
+  /** Wall time of the solve in milliseconds (setup included). */
+  ms: number;
+}
+
+const DEFAULT_TOL = 1e-4;
+const DEFAULT_MAX_ITERATIONS = 100_000;
+const DEFAULT_COARSE_TOL = 1e-2;
+/** Coarsen only while every side of the coarse grid keeps at least this many cells. */
+const MIN_COARSE_SIDE = 8;
+
+/**
+ * Relaxation factor of red–black SOR. For the Laplacian on a box with longest side n the optimum
+ * is 2 / (1 + sin(π/n)); diffusion paths in a porous medium are longer than the box, which pushes
+ * the optimum up. Measured on overlapping-sphere packings (ε ≈ 0.45): best ω ≈ 1.93 at n = 32 and
+ * ≈ 1.96 at n = 64, i.e. the box formula with n stretched by 2.5, which this returns (it roughly
+ * halves the sweeps against the box value; still < 2, so SOR cannot diverge).
+ */
+export function defaultOmega(dims: readonly number[]): number {
+  const n = Math.max(...dims, 2);
+  return 2 / (1 + Math.sin(Math.PI / (2.5 * n)));
+}
+
+/**
+ * Sweeps between convergence checks. A check reads the field (on a GPU: back to the host), so GPU
+ * runs check every n/2 sweeps; on the CPU a check costs about a third of a sweep, and checking every
+ * n/8 lets a solve stop closer to the sweep where it converged.
+ */
+export function defaultCheckEvery(dims: readonly number[], onGpu = false): number {
+  const n = Math.max(...dims);
+  return onGpu ? Math.min(200, Math.max(10, Math.round(n / 2))) : Math.min(50, Math.max(8, Math.round(n / 8)));
+}
+
+export async function tortuosity(
+  volume: Volume,
+  conductivityPerLabel: readonly number[],
+  axis: Axis,
+  opts: TortuosityOptions,
+  ctx: SimContext,
+): Promise<TortuosityResult> {
+  const t0 = performance.now();
+  const tol = opts.tol ?? DEFAULT_TOL;
+  if (!(tol > 0 && tol < 1)) throw new ConfigError('tol', tol, 'a tolerance in (0, 1)');
+  const maxIterations = opts.maxIterations ?? DEFAULT_MAX_ITERATIONS;
+  if (!Number.isInteger(maxIterations) || maxIterations < 1) throw new ConfigError('maxIterations', maxIterations, 'a positive integer');
+  const problem = buildDiffusionProblem(volume, conductivityPerLabel, axis);
+  const omega = opts.omega ?? defaultOmega(problem.dims);
+  if (!(omega > 0 && omega < 2)) throw new ConfigError('omega', omega, 'a relaxation factor in (0, 2)');
+  const requested = opts.engine ?? 'auto';
+  const onGpuBackend = ctx.compute.backend === 'webgpu' || ctx.compute.backend === 'webgl2';
+  const engine = requested === 'auto' ? (onGpuBackend ? 'gpujs' : 'mgpcg') : requested;
+  const useGpu = engine === 'gpujs';
+  // A PCG iteration costs ~8 sweeps, so it is checked after every iteration.
+  const checkEvery = opts.checkEvery ?? (engine === 'mgpcg' ? 1 : defaultCheckEvery(problem.dims, useGpu));
+  if (!Number.isInteger(checkEvery) || checkEvery < 1) throw new ConfigError('checkEvery', checkEvery, 'a positive integer');
+  const base = { porosity: problem.porosity, ms: 0 };
+  if (problem.percolatingFraction === 0) {
+    return {
+      ...base,
+      tau: Infinity,
+      effectiveDiffusivity: 0,
+      iterations: 0,
+      coarseSweeps: 0,
+      residual: 0,
+      tauChange: 0,
+      converged: true,
+      percolating: false,
+      backend: useGpu ? ctx.compute.backend : engineLabel(engine),
+      ms: performance.now() - t0,
+    };
+  }
+
+  const guess =
+    opts.coarseGuess === true
+      ? cascadeGuess(problem, opts.coarseTol ?? DEFAULT_COARSE_TOL, ctx.signal)
+      : { c: linearGuess(problem, new Float64Array(problem.ga.length)), sweeps: 0 };
+  const stepper = useGpu
+    ? gpuStepper(ctx, problem, omega, checkEvery, guess.c)
+    : engine === 'mgpcg'
+      ? pcgStepper(problem, guess.c)
+      : cpuStepper(problem, omega, guess.c);
+  try {
+    let iterations = 0;
+    let prevTau = NaN;
+    let check: FluxCheck = checkFlux(problem, stepper.field());
+    let tau = problem.meanDiffusivity / check.effectiveDiffusivity;
+    let tauChange = Infinity;
+    for (;;) {
+      throwIfAborted(ctx.signal);
+      const sweeps = Math.min(checkEvery, maxIterations - iterations);
+      await stepper.step(sweeps);
+      iterations += sweeps;
+      check = checkFlux(problem, stepper.field());
+      prevTau = tau;
+      tau = problem.meanDiffusivity / check.effectiveDiffusivity;
+      if (!Number.isFinite(check.meanFlux) || !Number.isFinite(tau) || tau <= 0) {
+        throw new SolverDivergedError('tortuosity', tau, 'a finite positive tortuosity factor', `axis ${axis}, after ${iterations} sweeps`, {
+          iterations,
+          residual: check.nonUniformity,
+        });
+      }
+      tauChange = Math.abs(tau - prevTau) / tau;
+      ctx.onProgress?.({
+        stage: `tortuosity ${axis}`,
+        done: iterations,
+        unit: 'sweeps',
+        info: { tau, residual: check.nonUniformity },
+      });
+      if ((check.nonUniformity < tol && tauChange < tol) || iterations >= maxIterations) break;
+    }
+    return {
+      ...base,
+      tau,
+      effectiveDiffusivity: check.effectiveDiffusivity,
+      iterations,
+      coarseSweeps: guess.sweeps,
+      residual: check.nonUniformity,
+      tauChange,
+      converged: check.nonUniformity < tol && tauChange < tol,
+      percolating: true,
+      backend: stepper.backend(),
+      ms: performance.now() - t0,
+    };
+  } finally {
+    stepper.destroy();
+  }
+}
+
+interface Stepper {
+  step(sweeps: number): Promise<void>;
+  field(): ArrayLike<number>;
+  backend(): string;
+  destroy(): void;
+}
+
+function cpuStepper(problem: DiffusionProblem, omega: number, c: Float64Array): Stepper {
+  return {
+    async step(sweeps) {
+      sorSweepsCpu(problem, c, omega, sweeps);
+    },
+    field: () => c,
+    backend: () => engineLabel('sor'),
+    destroy() {},
+  };
+}
+
+function engineLabel(engine: 'sor' | 'mgpcg'): string {
+  return engine === 'sor' ? 'typed-array cpu (red–black SOR)' : 'typed-array cpu (multigrid-preconditioned CG)';
+}
+
+function pcgStepper(problem: DiffusionProblem, start: Float64Array): Stepper {
+  const solver = createMgPcg(problem, start);
+  return {
+    async step(iterations) {
+      for (let k = 0; k < iterations; k++) solver.iterate();
+    },
+    field: () => solver.x,
+    backend: () => engineLabel('mgpcg'),
+    destroy() {},
+  };
+}
+
+function gpuStepper(ctx: SimContext, problem: DiffusionProblem, omega: number, checkEvery: number, start: Float64Array): Stepper {
+  let c: Float32Array = Float32Array.from(start);
+  // One compiled plan per chunk length; the last chunk before maxIterations may be shorter.
+  const plans = new Map<number, ReturnType<typeof createGpuSor>>();
+  const plan = (sweeps: number): ReturnType<typeof createGpuSor> => {
+    let p = plans.get(sweeps);
+    if (!p) plans.set(sweeps, (p = createGpuSor(ctx.compute, problem, omega, sweeps)));
+    return p;
+  };
+  plan(checkEvery);
+  return {
+    async step(sweeps) {
+      c = await plan(sweeps).run(c);
+    },
+    field: () => c,
+    backend: () => plan(checkEvery).backend(),
+    destroy() {
+      for (const p of plans.values()) p.destroy();
+    },
+  };
+}
+
+/**
+ * Nested iteration (cascadic multigrid without cycles): the diffusivity is coarsened by 2 per axis
+ * down to ~8-cell sides, each level is solved by SOR to a loose tolerance starting from the
+ * injected solution of the level below, and the result is injected into the full grid. SOR
+ * removes the short-wavelength error that injection leaves in a few sweeps, while the long
+ * wavelengths it is slow on (sweeps ∝ n) come solved from the coarse grids. Always on the typed
+ * CPU path: the coarse grids hold 1/7 of the work at most.
+ */
+export function cascadeGuess(problem: DiffusionProblem, tol: number, signal?: AbortSignal): { c: Float64Array; sweeps: number } {
+  const c = new Float64Array(problem.ga.length);
+  if (Math.min(...problem.dims) < 2 * MIN_COARSE_SIDE) return { c: linearGuess(problem, c), sweeps: 0 };
+  const field = coarsenDiffusivity(problem.diffusivity, problem.dims);
+  const coarse = problemFromDiffusivity(field.d, field.dims);
+  if (coarse.percolatingFraction === 0) return { c: linearGuess(problem, c), sweeps: 0 };
+  const below = cascadeGuess(coarse, tol, signal);
+  const cc = below.c;
+  const omega = defaultOmega(coarse.dims);
+  const every = defaultCheckEvery(coarse.dims);
+  const limit = 50 * Math.max(...coarse.dims);
+  let sweeps = 0;
+  let tau = coarse.meanDiffusivity / checkFlux(coarse, cc).effectiveDiffusivity;
+  while (sweeps < limit) {
+    throwIfAborted(signal);
+    sorSweepsCpu(coarse, cc, omega, every);
+    sweeps += every;
+    const check = checkFlux(coarse, cc);
+    const next = coarse.meanDiffusivity / check.effectiveDiffusivity;
+    const change = Math.abs(next - tau) / next;
+    tau = next;
+    if (!(check.nonUniformity >= tol || change >= tol)) break;
+  }
+  prolong(coarse, cc, problem, c);
+  return { c, sweeps: below.sweeps + sweeps };
+}
