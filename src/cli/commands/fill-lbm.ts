@@ -1,6 +1,170 @@
-// Registration point for one filling model, owned by that model's work; replaced as it lands.
-export const options: ReadonlyArray<readonly [string, string]> = [];
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConfigError } from '../../errors.ts';
+import { parseWith, readConfigFile } from '../../config/parse.ts';
+import { getCompute } from '../../gpu/backend.ts';
+import { Rng } from '../../random/rng.ts';
+import { readVolume, writeField } from '../../volume/io.ts';
+import type { Shape } from '../../volume/volume.ts';
+import { formatTable, jsonReplacer, printJson } from '../output.ts';
+import type { Progress } from '../../simulation.ts';
+import { LbmParamsSchema } from '../../../sims/filling/lbm/params.ts';
+import { fillLbm } from '../../../sims/filling/lbm/fill.ts';
+import type { LbmResult, LbmSummary } from '../../../sims/filling/lbm/fill.ts';
 
-export async function run(volumePath: string): Promise<void> {
-  throw new Error(`this filling model is not built yet (volume ${volumePath})`);
+/** Options `mesolab fill --model lbm` adds; --contact-angle, --inlet, --outlet are shared with quasi-static. */
+export const options: ReadonlyArray<readonly [string, string]> = [
+  ['--contact-angle <list>', 'contact angle per label in degrees, e.g. am=30,cbd=60 (other=… for labels ≥ 3)'],
+  ['--inlet <face>', 'face the electrolyte enters through: x-, x+, y-, y+, z-, z+ (default z-, the separator side)'],
+  ['--outlet <face>', 'face the gas escapes through, or none for a closed cell (default z+)'],
+  ['--steps <n>', 'lbm: most lattice steps (default 20000)'],
+  ['--snapshot-every <n>', 'lbm: steps between electrolyte-fraction snapshots (default: about 20 per run)'],
+  ['--time-limit <s>', 'lbm: wall-clock limit in seconds (default 3600)'],
+  ['--viscosity <mPa·s>', 'lbm: electrolyte viscosity in mPa·s (default 3)'],
+  ['--lateral <periodic|wall>', 'lbm: boundary of the faces parallel to the flow (default wall)'],
+  ['--surface-tension <N/m>', 'electrolyte surface tension in N/m (default 0.035, LiPF6 in EC/DMC)'],
+  ['--voxel-size <µm>', 'voxel edge in µm, for volume files that state none (overrides the file)'],
+  ['--labels <map>', 'grey value → phase for the volume file, e.g. 0:pore,128:cbd,255:am'],
+];
+
+export async function run(volumePath: string, opts: Record<string, unknown>, globals: { backend?: string; debug?: boolean }): Promise<void> {
+  const fromFile = opts.config !== undefined ? await readConfigFile(String(opts.config)) : {};
+  if (fromFile === null || typeof fromFile !== 'object' || Array.isArray(fromFile)) {
+    throw new ConfigError('--config', opts.config, 'a JSON or YAML object of lbm parameters');
+  }
+  const file = fromFile as Record<string, unknown>;
+  const params = parseWith(LbmParamsSchema, { ...file, ...flagParams(opts, file) });
+  const volume = await readVolume(volumePath, {
+    ...(opts.voxelSize !== undefined ? { voxelSize: positive(opts.voxelSize, '--voxel-size', 'a voxel edge in µm') * 1e-6 } : {}),
+    ...(opts.labels !== undefined ? { labels: String(opts.labels) } : {}),
+  });
+  const compute = await getCompute(globals.backend);
+  const abort = new AbortController();
+  const onSigint = (): void => abort.abort('interrupted');
+  process.once('SIGINT', onSigint);
+  let result: LbmResult;
+  try {
+    result = await fillLbm(volume, params, { rng: new Rng(0), compute, signal: abort.signal, onProgress: progressPrinter(Boolean(opts.json)) });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  const summary = summaryOf(result);
+  if (opts.out !== undefined) await writeOutputs(String(opts.out), result, volume.shape, volume.voxelSize);
+  if (opts.json) printJson(summary);
+  else process.stdout.write(`${describe(summary, opts.out !== undefined ? String(opts.out) : undefined)}\n`);
+}
+
+function flagParams(opts: Record<string, unknown>, fromFile: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (opts.contactAngle !== undefined) {
+    const base = typeof fromFile.contactAngle === 'object' && fromFile.contactAngle !== null ? (fromFile.contactAngle as Record<string, unknown>) : {};
+    out.contactAngle = { ...base, ...parseAngleList(String(opts.contactAngle)) };
+  }
+  if (opts.inlet !== undefined) out.inlet = opts.inlet;
+  if (opts.outlet !== undefined) out.outlet = opts.outlet;
+  if (opts.steps !== undefined) out.steps = integer(opts.steps, '--steps', 'a positive integer number of steps');
+  if (opts.snapshotEvery !== undefined) out.snapshotEvery = integer(opts.snapshotEvery, '--snapshot-every', 'a non-negative integer number of steps');
+  if (opts.timeLimit !== undefined) out.timeLimitS = positive(opts.timeLimit, '--time-limit', 'a positive number of seconds');
+  if (opts.viscosity !== undefined) out.viscosity = positive(opts.viscosity, '--viscosity', 'a positive viscosity in mPa·s') * 1e-3;
+  if (opts.surfaceTension !== undefined) out.surfaceTension = positive(opts.surfaceTension, '--surface-tension', 'a positive surface tension in N/m');
+  if (opts.lateral !== undefined) out.lateral = opts.lateral;
+  return out;
+}
+
+/** "am=30,cbd=60,label4=80" → { am: 30, cbd: 60, label4: 80 }. */
+function parseAngleList(text: string): Record<string, number> {
+  const expected = 'comma-separated label=degrees with labels am, cbd, other or labelN (e.g. am=30,cbd=60)';
+  const out: Record<string, number> = {};
+  for (const part of text.split(',')) {
+    const m = /^\s*(am|cbd|other|label\d+)\s*=\s*([-+0-9.eE]+)\s*$/.exec(part);
+    const deg = m ? Number(m[2]) : Number.NaN;
+    if (!m || !Number.isFinite(deg) || deg < 0 || deg > 180) throw new ConfigError('--contact-angle', text, expected, `cannot read "${part}" as an angle between 0 and 180°`);
+    out[m[1]!] = deg;
+  }
+  return out;
+}
+
+function positive(value: unknown, field: string, expected: string): number {
+  const v = Number(value);
+  if (typeof value === 'boolean' || !Number.isFinite(v) || v <= 0) throw new ConfigError(field, value, expected);
+  return v;
+}
+
+function integer(value: unknown, field: string, expected: string): number {
+  const v = Number(value);
+  if (!Number.isInteger(v) || v < 0) throw new ConfigError(field, value, expected);
+  return v;
+}
+
+export function summaryOf(r: LbmResult): LbmSummary {
+  const { arrivalTime: _a, snapshots: _s, snapshotSteps: _ss, snapshotTimes: _st, ...summary } = r;
+  return summary;
+}
+
+/**
+ * Writes arrival-time.tif/.vti (s; +Infinity never reached, NaN solid), result.json, curve.csv and
+ * the snapshots as ONE uint8 raw stack (frames one after another, each x fastest then y then z,
+ * value = electrolyte fraction × 255) with snapshots/index.json naming shape, voxel size, byte
+ * offset, step and time of every frame: the viewer fetches one file and slices frames by offset.
+ */
+async function writeOutputs(dir: string, r: LbmResult, shape: Shape, voxelSize: number): Promise<void> {
+  await mkdir(join(dir, 'snapshots'), { recursive: true });
+  const field = { shape, voxelSize, data: r.arrivalTime, name: 'arrival time (s)' };
+  await writeField(join(dir, 'arrival-time.tif'), field);
+  await writeField(join(dir, 'arrival-time.vti'), field);
+  const frameBytes = shape[0] * shape[1] * shape[2];
+  const stack = new Uint8Array(frameBytes * r.snapshots.length);
+  r.snapshots.forEach((s, k) => stack.set(s, k * frameBytes));
+  await writeFile(join(dir, 'snapshots', 'electrolyte-fraction.raw'), stack);
+  const index = {
+    file: 'electrolyte-fraction.raw',
+    dtype: 'uint8',
+    meaning: 'electrolyte fraction × 255 (solid voxels 0)',
+    shape,
+    voxelSize,
+    order: 'x fastest, then y, then z; frames consecutive',
+    frames: r.snapshotSteps.map((step, k) => ({ step, t: r.snapshotTimes[k], offset: k * frameBytes })),
+  };
+  await writeFile(join(dir, 'snapshots', 'index.json'), `${JSON.stringify(index, null, 2)}\n`);
+  await writeFile(join(dir, 'result.json'), `${JSON.stringify(summaryOf(r), jsonReplacer, 2)}\n`);
+  const csv = ['step,t_s,saturation', ...r.curve.map((p) => `${p.step},${p.t},${p.saturation}`)].join('\n');
+  await writeFile(join(dir, 'curve.csv'), `${csv}\n`);
+}
+
+function describe(s: LbmSummary, out: string | undefined): string {
+  const fmt = (t: number | null): string | number => (t === null ? 'not reached' : t);
+  const rows: (string | number)[][] = [
+    ['saturation', s.saturation],
+    ['trapped gas fraction', s.trappedFraction],
+    ['trapped clusters', s.trappedClusters],
+    ['t50 (s)', fmt(s.t50)],
+    ['t90 (s)', fmt(s.t90)],
+    ['t95 (s)', fmt(s.t95)],
+    ['steps', s.steps],
+    ['simulated time (s)', s.curve[s.curve.length - 1]?.t ?? 0],
+    ['stop reason', s.stopReason],
+    ['MLUPS', s.mlups],
+    ['backend', s.backend],
+    ['wall time (s)', s.wallSeconds],
+  ];
+  const lines = [formatTable(rows, ['lbm filling', 'value'])];
+  if (out) lines.push(`wrote ${out}/arrival-time.tif, arrival-time.vti, snapshots/electrolyte-fraction.raw + index.json, result.json, curve.csv`);
+  return lines.join('\n');
+}
+
+function progressPrinter(quiet: boolean): (p: Progress) => void {
+  const t0 = performance.now();
+  let last = 0;
+  return (p) => {
+    if (quiet) return;
+    const now = performance.now();
+    if (now - last < 1000 && p.done !== p.total) return;
+    last = now;
+    const rate = p.done / ((now - t0) / 1000);
+    const eta = p.total !== undefined && rate > 0 ? (p.total - p.done) / rate : undefined;
+    const sat = p.info?.saturation;
+    const line = `${p.stage}: ${p.done}/${p.total ?? '?'} ${p.unit ?? ''}, ${rate.toFixed(0)}/s${eta !== undefined ? `, ETA ${eta.toFixed(0)} s` : ''}${sat !== undefined ? `, saturation ${sat}` : ''}`;
+    if (process.stderr.isTTY) process.stderr.write(`\r${line}   `);
+    else process.stderr.write(`${line}\n`);
+  };
 }

@@ -1,0 +1,96 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createCompute } from '../../../src/gpu/backend.ts';
+import type { Compute } from '../../../src/gpu/backend.ts';
+import { adhesionField } from './domain.ts';
+import { NODE } from './lattice.ts';
+import { createLbmSolver } from './solver.ts';
+import { createKernelStepper, MAX_KERNEL_NODES } from './kernels.ts';
+import { ImpossibleRequestError } from '../../../src/errors.ts';
+import type { LbmSolver } from './solver.ts';
+
+/**
+ * A 16×16×8 lattice with inlet and outlet planes, a solid block with adhesion and a rising liquid
+ * layer, stepped 100 times by the TypedArray engine and by the gpu.js kernels on each backend.
+ */
+function setup(): Omit<Parameters<typeof createLbmSolver>[0], 'engine' | 'compute'> {
+  const nx = 16;
+  const ny = 16;
+  const nz = 8;
+  const n = nx * ny * nz;
+  const node = new Uint8Array(n);
+  const strength = new Float32Array(n);
+  const rho1 = new Float32Array(n);
+  const rho2 = new Float32Array(n);
+  for (let z = 0; z < nz; z++) {
+    for (let y = 0; y < ny; y++) {
+      for (let x = 0; x < nx; x++) {
+        const i = x + nx * (y + ny * z);
+        if (z === 0) node[i] = NODE.inlet;
+        else if (z === nz - 1) node[i] = NODE.outlet;
+        else if (x >= 5 && x < 10 && y >= 4 && y < 9 && z >= 3 && z < 6) {
+          node[i] = NODE.solid;
+          strength[i] = -0.3;
+          continue;
+        }
+        const liquid = z < 3 + ((x + y) % 3);
+        rho1[i] = liquid ? 1.037 : 0.049;
+        rho2[i] = liquid ? 0.049 : 1.037;
+      }
+    }
+  }
+  return {
+    domain: { nx, ny, nz, node, adhesion: adhesionField(nx, ny, nz, strength) },
+    physics: { g: 3, tau1: 1, tau2: 0.6, tauOdd: 1, inletRho: [1.037, 0.049], outletRho: [0.049, 1.037] },
+    rho1,
+    rho2,
+  };
+}
+
+async function run(solver: LbmSolver): Promise<Float32Array> {
+  await solver.step(100);
+  const f = await solver.distributions();
+  solver.destroy();
+  return f;
+}
+
+function maxRelativeDifference(a: Float32Array, b: Float32Array): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
+    scale = Math.max(scale, Math.abs(a[i]!));
+  }
+  return diff / scale;
+}
+
+const computes: Compute[] = [];
+afterAll(() => computes.forEach((c) => c.destroy()));
+
+describe('engines and backends agree over 100 steps', () => {
+  let reference: Float32Array | undefined;
+  const referenceRun = async (): Promise<Float32Array> => (reference ??= await run(createLbmSolver({ ...setup(), engine: 'typed-array' })));
+
+  for (const backend of ['cpu', 'webasm', 'webgpu'] as const) {
+    it(`gpu.js ${backend} kernels match the TypedArray engine within float tolerance`, async () => {
+      const compute = await createCompute({ backend });
+      computes.push(compute);
+      const solver = createLbmSolver({ ...setup(), engine: 'kernels', compute });
+      const f = await run(solver);
+      const d = maxRelativeDifference(await referenceRun(), f);
+      // float32 storage, float32 (webasm/webgpu) vs float64 (TypedArray) arithmetic: ~1e-7 per step.
+      expect(d).toBeLessThan(2e-5);
+    });
+  }
+});
+
+describe('kernel size guard', () => {
+  it('refuses lattices whose distribution indices pass 2^24 on float32 backends', async () => {
+    const compute = await createCompute({ backend: 'webasm' });
+    computes.push(compute);
+    const n = MAX_KERNEL_NODES + 1;
+    const domain = { nx: n, ny: 1, nz: 1, node: new Uint8Array(n), adhesion: new Float32Array(3 * n) };
+    const physics = { g: 3, tau1: 1, tau2: 1, tauOdd: 1, inletRho: [0, 0] as const, outletRho: [0, 0] as const };
+    expect(() => createKernelStepper(compute, domain, physics, true)).toThrow(ImpossibleRequestError);
+    expect(MAX_KERNEL_NODES * 38).toBeLessThanOrEqual(2 ** 24);
+  });
+});

@@ -1,0 +1,82 @@
+import { CX, CY, CZ, NODE, Q, W } from './lattice.ts';
+
+/**
+ * The lattice the solver runs on: node kinds and the per-node adhesion vector. x and y are
+ * periodic (walls are explicit solid layers); z ends at inlet/outlet planes or solid layers.
+ */
+export interface LatticeDomain {
+  nx: number;
+  ny: number;
+  nz: number;
+  /** NODE kind per node, x fastest. */
+  node: Uint8Array;
+  /**
+   * Σ_q w_q g(x+c_q) c_q over solid neighbours, 3 values per node laid out [ax | ay | az] (each N
+   * long), where g is the adhesion strength of that solid node for the electrolyte. The gas feels
+   * the opposite strength (symmetric adhesion, so one field serves both components).
+   */
+  adhesion: Float32Array;
+}
+
+/** Lattice-unit physics of the two-component Shan–Chen model (component 1 electrolyte, 2 gas). */
+export interface LatticePhysics {
+  /** Inter-component cohesion strength G. */
+  g: number;
+  /** Viscous relaxation time of the electrolyte and of the gas. */
+  tau1: number;
+  tau2: number;
+  /**
+   * Relaxation time of the odd (momentum/flux) moments, shared by both components. In
+   * multicomponent Shan–Chen it sets the interdiffusion; a low-viscosity gas with the usual TRT
+   * magic pairing would get τ⁻ ≫ 1 and a smeared interface, so it is held at one value (1).
+   */
+  tauOdd: number;
+  /** Fixed densities [electrolyte, gas] of inlet and outlet nodes. */
+  inletRho: readonly [number, number];
+  outletRho: readonly [number, number];
+}
+
+/** Periodic wrap in x/y. */
+export function wrap(i: number, n: number): number {
+  return i < 0 ? i + n : i >= n ? i - n : i;
+}
+
+/**
+ * Adhesion vector of every fluid node from the adhesion strength of each solid node
+ * (`solidStrength`, 0 on non-solid nodes). Neighbours beyond z = 0 or z = nz-1 count as non-solid.
+ */
+export function adhesionField(nx: number, ny: number, nz: number, solidStrength: Float32Array): Float32Array {
+  const n = nx * ny * nz;
+  const out = new Float32Array(3 * n);
+  for (let z = 0; z < nz; z++) {
+    for (let y = 0; y < ny; y++) {
+      for (let x = 0; x < nx; x++) {
+        const i = x + nx * (y + ny * z);
+        let ax = 0;
+        let ay = 0;
+        let az = 0;
+        for (let q = 1; q < Q; q++) {
+          const zz = z + CZ[q]!;
+          if (zz < 0 || zz >= nz) continue;
+          const j = wrap(x + CX[q]!, nx) + nx * (wrap(y + CY[q]!, ny) + ny * zz);
+          const s = solidStrength[j]!;
+          if (s === 0) continue;
+          ax += W[q]! * s * CX[q]!;
+          ay += W[q]! * s * CY[q]!;
+          az += W[q]! * s * CZ[q]!;
+        }
+        out[i] = ax;
+        out[n + i] = ay;
+        out[2 * n + i] = az;
+      }
+    }
+  }
+  return out;
+}
+
+/** A domain of the given node kinds with a uniform adhesion strength on every solid node. */
+export function uniformDomain(nx: number, ny: number, nz: number, node: Uint8Array, strength: number): LatticeDomain {
+  const s = new Float32Array(node.length);
+  for (let i = 0; i < node.length; i++) if (node[i] === NODE.solid) s[i] = strength;
+  return { nx, ny, nz, node, adhesion: adhesionField(nx, ny, nz, s) };
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { createCompute } from '../../../src/gpu/backend.ts';
+import { ConfigError, SolverDivergedError } from '../../../src/errors.ts';
+import { Rng } from '../../../src/random/rng.ts';
+import { createVolume, LABEL } from '../../../src/volume/volume.ts';
+import type { Volume } from '../../../src/volume/volume.ts';
+import { fillLbm } from './fill.ts';
+import type { LbmSummary } from './fill.ts';
+
+/** 8×8×12 active material pierced by one straight 4×4 pore along z. */
+function channels(): Volume {
+  const v = createVolume([8, 8, 12], 1e-6);
+  v.labels.fill(LABEL.am);
+  for (let z = 0; z < 12; z++) for (let y = 2; y < 6; y++) for (let x = 2; x < 6; x++) v.labels[x + 8 * (y + 8 * z)] = LABEL.pore;
+  return v;
+}
+
+const ctx = async (signal?: AbortSignal) => ({ rng: new Rng(1), compute: await createCompute({ backend: 'cpu' }), ...(signal ? { signal } : {}) });
+
+describe('fillLbm', () => {
+  it('fills straight wetting pores from the separator side and reports curve, times and fields', async () => {
+    const volume = channels();
+    const r = await fillLbm(volume, { contactAngle: { am: 30 }, steps: 1500, snapshotEvery: 500, lattice: { diagnosticsEvery: 50 } }, await ctx());
+    expect(r.model).toBe('lbm');
+    expect(r.saturation).toBeGreaterThan(0.9);
+    expect(r.trappedFraction).toBeLessThan(0.05);
+    expect(['plateau', 'step-limit']).toContain(r.stopReason);
+    expect(r.curve[0]!.saturation).toBeLessThan(0.1);
+    expect(r.t50).not.toBeNull();
+    expect(r.t90).not.toBeNull();
+    expect(r.t50!).toBeLessThan(r.t90!);
+    // Seconds per step from the capillary match: dt = dx (μ/σ) (σ/μ)_lattice.
+    const p = r.parameters;
+    expect(r.curve[1]!.t / r.curve[1]!.step).toBeCloseTo(p.units.dt, 15);
+    expect(p.units.dt).toBeCloseTo((1e-6 * (3e-3 / 0.035) * p.lattice.sigma) / (p.lattice.rhoHigh * (p.lattice.tauElectrolyte - 0.5) / 3), 15);
+    // Arrival: NaN in solid, finite in pores, later at the current collector than at the separator.
+    const at = (x: number, y: number, z: number): number => r.arrivalTime[x + 8 * (y + 8 * z)]!;
+    expect(Number.isNaN(at(0, 0, 5))).toBe(true);
+    expect(at(3, 3, 0)).toBeLessThan(at(3, 3, 9));
+    expect(Number.isFinite(at(3, 3, 9))).toBe(true);
+    // Snapshots: every 500 steps from 0 (plus the last step), 8-bit electrolyte fraction.
+    expect(r.snapshotSteps.slice(0, 3)).toEqual([0, 500, 1000]);
+    expect(r.snapshots[0]!.length).toBe(8 * 8 * 12);
+    const last = r.snapshots[r.snapshots.length - 1]!;
+    expect(last[3 + 8 * (3 + 8 * 9)]).toBeGreaterThan(200);
+    expect(last[0]).toBe(0);
+    const summary: LbmSummary = r;
+    expect(JSON.parse(JSON.stringify({ ...summary, arrivalTime: undefined, snapshots: undefined })).curve.length).toBe(r.curve.length);
+  });
+
+  it('stops cleanly on an AbortSignal with stopReason "aborted"', async () => {
+    const controller = new AbortController();
+    const c = await ctx(controller.signal);
+    const r = await fillLbm(channels(), { contactAngle: { am: 30 }, steps: 5000, lattice: { diagnosticsEvery: 50 } }, { ...c, onProgress: (p) => (p.done >= 100 ? controller.abort() : undefined) });
+    expect(r.stopReason).toBe('aborted');
+    expect(r.steps).toBe(100);
+  });
+
+  it('reports divergence as SolverDivergedError naming the step, with the curve so far', async () => {
+    let caught: unknown;
+    try {
+      // An inlet overpressure near the allowed maximum drives lattice speeds past 0.35 within steps.
+      await fillLbm(channels(), { contactAngle: { am: 30 }, steps: 400, inletPressure: 1.1e5, lattice: { tauElectrolyte: 0.51, tauGas: 0.51, diagnosticsEvery: 5 } }, await ctx());
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(SolverDivergedError);
+    const err = caught as SolverDivergedError<LbmSummary>;
+    expect(err.message).toMatch(/step \d+/);
+    expect(err.partial?.curve.length).toBeGreaterThan(0);
+  });
+
+  it('names the field for missing contact angles and an outlet not opposite the inlet', async () => {
+    await expect(fillLbm(channels(), { contactAngle: { cbd: 40 } }, await ctx())).rejects.toThrow(ConfigError);
+    await expect(fillLbm(channels(), { contactAngle: { cbd: 40 } }, await ctx())).rejects.toThrow(/contactAngle\.am/);
+    await expect(fillLbm(channels(), { contactAngle: { am: 30 }, inlet: 'z-', outlet: 'x+' }, await ctx())).rejects.toThrow(/outlet/);
+    await expect(fillLbm(channels(), { contactAngle: { am: 30 }, steps: 0 }, await ctx())).rejects.toThrow(/steps/);
+  });
+});

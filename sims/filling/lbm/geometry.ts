@@ -1,0 +1,89 @@
+import type { Volume } from '../../../src/volume/volume.ts';
+import { LABEL, voxelCount } from '../../../src/volume/volume.ts';
+import { ConfigError } from '../../../src/errors.ts';
+import { NODE } from './lattice.ts';
+import { adhesionField } from './domain.ts';
+import type { LatticeDomain } from './domain.ts';
+import type { Face } from './params.ts';
+
+/**
+ * The lattice built around a volume: the volume turned so the flow runs along lattice +z from
+ * the inlet face, an inlet plane and `reservoir` electrolyte layers before it, `reservoir` gas
+ * layers and an outlet plane (or a solid lid when closed) after it, and one solid layer around
+ * the sides when the lateral boundary is a wall.
+ */
+export interface FillingLattice {
+  domain: LatticeDomain;
+  /** Lattice node of every voxel, in the volume's own order. */
+  nodeOfVoxel: Int32Array;
+  /** Lattice z of the first volume layer. */
+  volumeStartZ: number;
+  /** Number of nodes in the electrolyte reservoir (inlet plane included) = first nodes in z order. */
+  reservoirEndZ: number;
+}
+
+/** Axis (0 x, 1 y, 2 z) and direction of a face. */
+function faceAxis(face: Face): { axis: 0 | 1 | 2; reversed: boolean } {
+  const axis = face[0] === 'x' ? 0 : face[0] === 'y' ? 1 : 2;
+  return { axis, reversed: face[1] === '+' };
+}
+
+export function oppositeFace(face: Face): Face {
+  return `${face[0]}${face[1] === '-' ? '+' : '-'}` as Face;
+}
+
+export function buildFillingLattice(
+  volume: Volume,
+  opts: { inlet: Face; outletClosed: boolean; lateral: 'periodic' | 'wall'; reservoir: number; strengthOfLabel: (label: number) => number },
+): FillingLattice {
+  const [vx, vy, vz] = volume.shape;
+  const dims = [vx, vy, vz];
+  const { axis, reversed } = faceAxis(opts.inlet);
+  // Lattice x, y are the two remaining axes in order; lattice z is the flow axis.
+  const others = [0, 1, 2].filter((a) => a !== axis) as [number, number];
+  const lx = dims[others[0]]!;
+  const ly = dims[others[1]]!;
+  const lz = dims[axis]!;
+  const pad = opts.lateral === 'wall' ? 1 : 0;
+  const nx = lx + 2 * pad;
+  const ny = ly + 2 * pad;
+  const r = opts.reservoir;
+  const nz = lz + 2 * r + 2;
+  const n = nx * ny * nz;
+  if (n > 2 ** 31 / 40) throw new ConfigError('volume.shape', volume.shape, 'a volume whose lattice (38 floats per node) fits in memory');
+  const node = new Uint8Array(n);
+  const strength = new Float32Array(n);
+  const nodeOfVoxel = new Int32Array(voxelCount(volume.shape));
+  const coord = [0, 0, 0];
+  for (let z = 0; z < vz; z++) {
+    coord[2] = z;
+    for (let y = 0; y < vy; y++) {
+      coord[1] = y;
+      for (let x = 0; x < vx; x++) {
+        coord[0] = x;
+        const v = x + vx * (y + vy * z);
+        const a = coord[axis]!;
+        const lzIdx = (reversed ? lz - 1 - a : a) + r + 1;
+        const li = coord[others[0]]! + pad + nx * (coord[others[1]]! + pad + ny * lzIdx);
+        nodeOfVoxel[v] = li;
+        const label = volume.labels[v]!;
+        if (label !== LABEL.pore) {
+          node[li] = NODE.solid;
+          strength[li] = opts.strengthOfLabel(label);
+        }
+      }
+    }
+  }
+  for (let z = 0; z < nz; z++) {
+    for (let y = 0; y < ny; y++) {
+      for (let x = 0; x < nx; x++) {
+        const i = x + nx * (y + ny * z);
+        // Side walls are neutral (no adhesion): they only confine.
+        if (x < pad || x >= nx - pad || y < pad || y >= ny - pad) node[i] = NODE.solid;
+        else if (z === 0) node[i] = NODE.inlet;
+        else if (z === nz - 1) node[i] = opts.outletClosed ? NODE.solid : NODE.outlet;
+      }
+    }
+  }
+  return { domain: { nx, ny, nz, node, adhesion: adhesionField(nx, ny, nz, strength) }, nodeOfVoxel, volumeStartZ: r + 1, reservoirEndZ: r + 1 };
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/** Faces of the volume: x-, x+, y-, y+, z-, z+ (z- is z = 0, the separator side). */
+export const FACES = ['x-', 'x+', 'y-', 'y+', 'z-', 'z+'] as const;
+export type Face = (typeof FACES)[number];
+
+const angle = z.number().min(0).max(180);
+
+export const LbmParamsSchema = z
+  .object({
+    surfaceTension: z.number().positive().default(0.035).describe('electrolyte–gas surface tension (N/m)'),
+    viscosity: z.number().positive().default(3e-3).describe('electrolyte dynamic viscosity (Pa·s)'),
+    density: z.number().positive().default(1250).describe('electrolyte density (kg/m³), LiPF6 in EC:DMC ≈ 1250'),
+    contactAngle: z
+      .record(z.string(), angle)
+      .default({ am: 30, cbd: 60 })
+      .describe('static contact angle of the electrolyte on each solid label, by name: am, cbd, labelN, or other for every label ≥ 3 not named (degrees)'),
+    inlet: z.enum(FACES).default('z-').describe('face the electrolyte reservoir touches (z- = separator side)'),
+    outlet: z.enum([...FACES, 'opposite', 'closed', 'none']).default('opposite').describe('gas outlet: the face opposite the inlet (or "opposite"), or closed ("none" is the same)'),
+    inletPressure: z.number().default(0).describe('electrolyte reservoir overpressure above the gas outlet pressure (Pa)'),
+    lateral: z.enum(['periodic', 'wall']).default('wall').describe('boundaries of the four faces parallel to the flow: periodic or neutral (90°) walls'),
+    steps: z.number().int().positive().default(20000).describe('maximum number of lattice steps (steps)'),
+    snapshotEvery: z.number().int().nonnegative().default(0).describe('steps between electrolyte-fraction snapshots; 0 = about 20 over the run (steps)'),
+    timeLimitS: z.number().positive().default(3600).describe('wall-clock limit of the run (s)'),
+    plateau: z
+      .object({
+        window: z.number().int().positive().default(2000).describe('steps over which saturation must stop changing (steps)'),
+        tolerance: z.number().nonnegative().default(0.002).describe('largest saturation change over the window that counts as a plateau (fraction)'),
+      })
+      .strict()
+      .default({ window: 2000, tolerance: 0.002 }),
+    lattice: z
+      .object({
+        g: z.number().min(2.2).max(4).default(3).describe('Shan–Chen cohesion G between electrolyte and gas (lattice units; >2 separates the phases)'),
+        tauElectrolyte: z.number().gt(0.5).max(5).default(1).describe('electrolyte relaxation time (lattice units; sets ν = (τ−½)/3)'),
+        tauGas: z.number().gt(0.5).max(5).default(0.55).describe('gas relaxation time (lattice units; lower than the electrolyte so the gas is ~10× less viscous)'),
+        reservoirLayers: z.number().int().min(1).max(64).default(4).describe('lattice layers of electrolyte reservoir before the inlet face and of gas after the outlet face (voxels)'),
+        diagnosticsEvery: z.number().int().positive().default(50).describe('steps between read-backs for saturation, arrival time and divergence checks (steps)'),
+      })
+      .strict()
+      .default({ g: 3, tauElectrolyte: 1, tauGas: 0.55, reservoirLayers: 4, diagnosticsEvery: 50 }),
+    engine: z
+      .enum(['auto', 'typed-array', 'kernels'])
+      .default('auto')
+      .describe('auto: gpu.js kernels on webgpu/webgl2, the TypedArray path on CPU backends'),
+  })
+  .strict();
+
+export type LbmParams = z.output<typeof LbmParamsSchema>;
+export type LbmParamsInput = z.input<typeof LbmParamsSchema>;

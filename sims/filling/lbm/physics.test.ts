@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { adhesionField } from './domain.ts';
+import { NODE } from './lattice.ts';
+import { adhesionForAngle, calibrateInterface, laplaceSigma, measureDroplet } from './calibration.ts';
+import { sessileAngle } from './sessile-drop.ts';
+import { createLbmSolver } from './solver.ts';
+
+const G = 3;
+
+function linearFit(xs: readonly number[], ys: readonly number[]): { slope: number; intercept: number; r2: number } {
+  const n = xs.length;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (xs[i]! - mx) * (ys[i]! - my);
+    sxx += (xs[i]! - mx) ** 2;
+    syy += (ys[i]! - my) ** 2;
+  }
+  const slope = sxy / sxx;
+  return { slope, intercept: my - slope * mx, r2: (sxy * sxy) / (sxx * syy) };
+}
+
+describe('Laplace law (2D drops, G = 3)', () => {
+  it('Δp is linear in 1/R (R² ≥ 0.99) and the fitted σ is within 5% of the model σ', async () => {
+    const drops = [];
+    for (const r0 of [6, 8, 10, 12]) drops.push(await measureDroplet(G, r0, 40, 2500));
+    const fit = linearFit(
+      drops.map((d) => 1 / d.radius),
+      drops.map((d) => d.pressureJump),
+    );
+    const sigma = await laplaceSigma(G);
+    expect(fit.r2).toBeGreaterThanOrEqual(0.99);
+    expect(Math.abs(fit.slope / sigma - 1)).toBeLessThan(0.05);
+  });
+});
+
+describe('static contact angle (2D sessile drops, documented adhesion map)', () => {
+  for (const target of [45, 90, 135]) {
+    it(`${target}° within 5°`, async () => {
+      const cal = await calibrateInterface(G);
+      const measured = await sessileAngle(cal, target);
+      expect(Math.abs(measured - target), `measured ${measured.toFixed(2)}°`).toBeLessThan(5);
+    });
+  }
+});
+
+describe('mass conservation (closed box)', () => {
+  it('keeps the mass of each component to 1e-6 relative over 300 steps', async () => {
+    const cal = await calibrateInterface(G);
+    const nx = 16;
+    const ny = 12;
+    const nz = 14;
+    const n = nx * ny * nz;
+    const node = new Uint8Array(n);
+    const strength = new Float32Array(n);
+    const rho1 = new Float32Array(n);
+    const rho2 = new Float32Array(n);
+    for (let z = 0; z < nz; z++) {
+      for (let y = 0; y < ny; y++) {
+        for (let x = 0; x < nx; x++) {
+          const i = x + nx * (y + ny * z);
+          const wall = z === 0 || z === nz - 1 || (x > 5 && x < 9 && y > 3 && y < 7 && z < 8);
+          if (wall) {
+            node[i] = NODE.solid;
+            strength[i] = adhesionForAngle(40, cal);
+            continue;
+          }
+          const liquid = Math.hypot(x - 4, y - 6, z - 7) < 4.5;
+          rho1[i] = liquid ? cal.rhoHi : cal.rhoLo;
+          rho2[i] = liquid ? cal.rhoLo : cal.rhoHi;
+        }
+      }
+    }
+    const solver = createLbmSolver({
+      domain: { nx, ny, nz, node, adhesion: adhesionField(nx, ny, nz, strength) },
+      physics: { g: G, tau1: 1, tau2: 0.6, tauOdd: 1, inletRho: [0, 0], outletRho: [0, 0] },
+      rho1,
+      rho2,
+      engine: 'typed-array',
+    });
+    const mass = async (): Promise<[number, number]> => {
+      const mac = await solver.moments();
+      let m1 = 0;
+      let m2 = 0;
+      for (let i = 0; i < n; i++) {
+        m1 += mac[i]!;
+        m2 += mac[n + i]!;
+      }
+      return [m1, m2];
+    };
+    const before = await mass();
+    await solver.step(300);
+    const after = await mass();
+    expect(Math.abs(after[0] / before[0] - 1)).toBeLessThan(1e-6);
+    expect(Math.abs(after[1] / before[1] - 1)).toBeLessThan(1e-6);
+  });
+});

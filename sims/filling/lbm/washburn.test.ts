@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { adhesionField } from './domain.ts';
+import { NODE } from './lattice.ts';
+import { adhesionForAngle, calibrateInterface, electrolyteFraction, laplaceSigma } from './calibration.ts';
+import { createLbmSolver } from './solver.ts';
+import { unitConversion } from './units.ts';
+
+/**
+ * Capillary filling of a 2D slit (width H between two walls, periodic array of slits) from a wide
+ * electrolyte reservoir at fixed density, gas leaving at a fixed-density outlet at the far end.
+ * Washburn for a slit: L² = σ H cos θ t / (3 μ). The gas is 25× less viscous (τ_gas = 0.52), so
+ * its column adds a few percent of resistance.
+ */
+describe('Lucas–Washburn capillary filling of a slit', () => {
+  it('L ∝ t^n with n = 0.5 ± 0.05 after the inertial start; prefactor within 20% of Washburn in physical units', async () => {
+    const g = 3;
+    const theta = 45;
+    const cal = await calibrateInterface(g);
+    const H = 16;
+    const wallThickness = 12;
+    const reservoir = 6;
+    const length = 72;
+    const nx = H + 2 * wallThickness;
+    const nz = reservoir + length + 2;
+    const n = nx * nz;
+    const z0 = reservoir + 1;
+    const node = new Uint8Array(n);
+    const strength = new Float32Array(n);
+    const rho1 = new Float32Array(n);
+    const rho2 = new Float32Array(n);
+    const adhesion = adhesionForAngle(theta, cal);
+    for (let z = 0; z < nz; z++) {
+      for (let x = 0; x < nx; x++) {
+        const i = x + nx * z;
+        const liquid = z < z0 + 3;
+        rho1[i] = liquid ? cal.rhoHi : cal.rhoLo;
+        rho2[i] = liquid ? cal.rhoLo : cal.rhoHi;
+        if (z === 0) node[i] = NODE.inlet;
+        else if (z === nz - 1) node[i] = NODE.outlet;
+        if (z >= z0 && (x < wallThickness || x >= wallThickness + H)) {
+          node[i] = NODE.solid;
+          strength[i] = adhesion;
+        }
+      }
+    }
+    const tau1 = 1;
+    const solver = createLbmSolver({
+      domain: { nx, ny: 1, nz, node, adhesion: adhesionField(nx, 1, nz, strength) },
+      physics: { g, tau1, tau2: 0.52, tauOdd: 1, inletRho: [cal.rhoHi, cal.rhoLo], outletRho: [cal.rhoLo, cal.rhoHi] },
+      rho1,
+      rho2,
+      engine: 'typed-array',
+    });
+    const samples: { t: number; L: number }[] = [];
+    for (let t = 0; t <= 6000; t += 100) {
+      if (t > 0) await solver.step(100);
+      const mac = await solver.moments();
+      let filled = 0;
+      for (let z = z0; z < nz - 1; z++) for (let x = wallThickness; x < wallThickness + H; x++) filled += electrolyteFraction(mac[x + nx * z]!, cal);
+      const L = filled / H;
+      samples.push({ t, L });
+      if (L > 47) break;
+    }
+    // After the inertial start (L ≥ 20 nodes = 1.25 H), before the outlet is near (L ≤ 45).
+    const fitted = samples.filter((s) => s.L >= 20 && s.L <= 45);
+    expect(fitted.length).toBeGreaterThan(8);
+    const fit = (xs: number[], ys: number[]): { slope: number; intercept: number } => {
+      const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+      const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+      let sxy = 0;
+      let sxx = 0;
+      xs.forEach((x, i) => {
+        sxy += (x - mx) * (ys[i]! - my);
+        sxx += (x - mx) ** 2;
+      });
+      return { slope: sxy / sxx, intercept: my - (sxy / sxx) * mx };
+    };
+    // The start (meniscus forming from the flat initial interface, inertia) shifts the time
+    // origin: t0 is where the fitted L²(t) line crosses zero, and n is the log–log slope of L
+    // against t − t0.
+    const squared = fit(
+      fitted.map((s) => s.t),
+      fitted.map((s) => s.L * s.L),
+    );
+    const t0 = -squared.intercept / squared.slope;
+    const power = fit(
+      fitted.map((s) => Math.log(s.t - t0)),
+      fitted.map((s) => Math.log(s.L)),
+    );
+    expect(Math.abs(power.slope - 0.5)).toBeLessThanOrEqual(0.05);
+
+    // Prefactor in physical units: voxel 1 µm, the default electrolyte.
+    const physical = { surfaceTension: 0.035, viscosity: 3e-3, density: 1250 };
+    const units = unitConversion({ dx: 1e-6, ...physical, latticeSigma: await laplaceSigma(g), latticeDensity: cal.rhoHi, tau: tau1 });
+    const first = fitted[0]!;
+    const last = fitted[fitted.length - 1]!;
+    const measuredK = ((last.L * units.dx) ** 2 - (first.L * units.dx) ** 2) / ((last.t - first.t) * units.dt);
+    const washburnK = (physical.surfaceTension * H * units.dx * Math.cos((theta * Math.PI) / 180)) / (3 * physical.viscosity);
+    expect(Math.abs(measuredK / washburnK - 1)).toBeLessThan(0.2);
+  });
+});
