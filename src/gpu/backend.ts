@@ -159,11 +159,7 @@ export function getCompute(backend?: string): Promise<Compute> {
   return shared;
 }
 
-/** What actually runs a kernel object (gpu.js can degrade to cpu per kernel). */
-export function kernelBackend(kernel: unknown): string {
-  const k = kernel as { kernel?: { constructor?: { mode?: string } }; constructor?: { mode?: string } };
-  return String(k.kernel?.constructor?.mode ?? k.constructor?.mode ?? 'unknown');
-}
+export { kernelBackend } from './kernel-info.ts';
 
 /** Awaits a kernel result whether the backend is synchronous or asynchronous. */
 export async function resolveKernel<T>(result: T | Promise<T>): Promise<T> {

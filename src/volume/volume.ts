@@ -76,7 +76,7 @@ export function assertAllocatable(shape: Shape, bytesPerVoxel: number, what = 'v
 
 /** Memory we allow one array to take: a quarter of physical memory, and at most 2 GiB-1 bytes per typed array. */
 export function allocationLimitBytes(): number {
-  const envLimit = Number(process.env.MESOLAB_MAX_BYTES);
+  const envLimit = typeof process === 'undefined' ? Number.NaN : Number(process.env?.MESOLAB_MAX_BYTES);
   if (Number.isFinite(envLimit) && envLimit > 0) return envLimit;
   // Lazily reach os so this module stays usable in browsers (the viewer imports it).
   const total = typeof process !== 'undefined' && process.versions?.node ? totalMemory() : 4 * 2 ** 30;

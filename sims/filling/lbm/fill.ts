@@ -2,7 +2,7 @@ import type { Volume } from '../../../src/volume/volume.ts';
 import { LABEL, phaseName, validateVolume, voxelCount } from '../../../src/volume/volume.ts';
 import { ConfigError, SolverDivergedError } from '../../../src/errors.ts';
 import type { SimContext, SimulationModel } from '../../../src/simulation.ts';
-import { parseWith } from '../../../src/config/parse.ts';
+import { parseWith } from '../../../src/config/validate.ts';
 import { CS2, NODE } from './lattice.ts';
 import { adhesionForAngle, calibrateInterface, laplaceSigma } from './calibration.ts';
 import { buildFillingLattice, oppositeFace } from './geometry.ts';

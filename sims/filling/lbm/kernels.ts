@@ -1,6 +1,6 @@
 import type { IConstantsThis, IKernelRunShortcut, IPipelineHandle } from 'gpu.js';
 import type { Compute } from '../../../src/gpu/backend.ts';
-import { kernelBackend } from '../../../src/gpu/backend.ts';
+import { kernelBackend } from '../../../src/gpu/kernel-info.ts';
 import { ImpossibleRequestError } from '../../../src/errors.ts';
 import { CX, CY, CZ, OPPOSITE, Q, W } from './lattice.ts';
 import type { LatticeDomain, LatticePhysics } from './domain.ts';
