@@ -1,0 +1,5 @@
+export { generateDesign, gridSize, validateVariedParams, DesignSchema, type Design, type DesignPoint, type DesignSpec } from './design.ts';
+export { VariedParamSchema, valueAt, gridValues, paramType, type VariedParam, type LevelValue } from './params.ts';
+export { sobolPoints, directionNumbers, SOBOL_MAX_DIMENSIONS } from './sobol.ts';
+export { latinHypercube, maximinLatinHypercube, minPairwiseDistance } from './lhs.ts';
+export { inverseNormalCdf } from './normal.ts';

@@ -1,0 +1,89 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Study } from './schema.ts';
+import { readStudyTable } from '../store/table.ts';
+
+/** The options `surrogates/train.ts` `trainSurrogates` takes (the surrogate work publishes it). */
+interface TrainOptions {
+  data: string;
+  inputs: string[];
+  outputs: string[];
+  models: ('gpr' | 'dnn' | 'linear')[];
+  cv: number;
+  seed: number;
+  outDir: string;
+  log?: (line: string) => void;
+}
+
+/** The parts of `TrainSummary` the report prints. */
+interface TrainSummaryView {
+  best: string;
+  outputs: string[];
+  models: { kind: string; dir: string; cv: Record<string, { r2: number; rmse: number }>; predictSecondsPerPoint: number; simSecondsPerPoint: number | null; speedup: number | null }[];
+}
+
+interface TrainModule {
+  trainSurrogates?: (options: TrainOptions) => Promise<TrainSummaryView>;
+}
+
+const TRAIN_MODULE = fileURLToPath(new URL('../../surrogates/train.ts', import.meta.url));
+
+/** Outputs worth a surrogate, in order of preference, when the study does not list its own. */
+export const KEY_OUTPUTS = ['tortuosity_pore_z', 'tortuosity_electrolyte_z', 'qs_saturation', 'lbm_t90', 'porosity', 'f', 'g'];
+
+/**
+ * After a study: trains surrogates (GPR and linear; DNN too when the dataset is large enough to
+ * be worth it) on the key outputs that have finite values, if the surrogate module is present,
+ * and prints where the models are. Without the module, says so and stops.
+ */
+export async function trainStudySurrogates(study: Study, dir: string, log: (line: string) => void): Promise<void> {
+  log(`dataset: ${join(dir, 'study.duckdb')}`);
+  if (!existsSync(TRAIN_MODULE)) {
+    log('surrogate training skipped: surrogates/train.ts is not in this build');
+    return;
+  }
+  const mod = (await import(pathToFileURL(TRAIN_MODULE).href)) as TrainModule;
+  if (typeof mod.trainSurrogates !== 'function') {
+    log('surrogate training skipped: surrogates/train.ts has no trainSurrogates()');
+    return;
+  }
+  const table = await readStudyTable(dir);
+  const inputs = table.columns.filter((c) => c.role === 'input' && c.type === 'number').map((c) => c.name);
+  const usable = (name: string): boolean => {
+    const finite = table.rows.filter((r) => typeof r[name] === 'number' && Number.isFinite(r[name])).length;
+    return finite >= Math.max(8, table.rows.length * 0.8);
+  };
+  const numericOutputs = table.columns.filter((c) => c.role === 'output' && c.type === 'number').map((c) => c.name);
+  const outputs = (study.outputs ? study.outputs : KEY_OUTPUTS).filter((o) => numericOutputs.includes(o) && usable(o)).slice(0, 4);
+  if (inputs.length === 0 || outputs.length === 0 || table.rows.length < 8) {
+    log(`surrogate training skipped: needs numeric inputs, key outputs with finite values and at least 8 finished runs (have ${table.rows.length})`);
+    return;
+  }
+  const models: TrainOptions['models'] = table.rows.length >= 40 ? ['gpr', 'linear', 'dnn'] : ['gpr', 'linear'];
+  const outDir = join(dir, 'surrogates');
+  log(`training ${models.join(', ')} surrogates of ${outputs.join(', ')} on ${inputs.join(', ')} (${table.rows.length} runs, 5-fold CV)`);
+  const quiet = (line: string): void => {
+    // Per-fold chatter stays out of the study report; warnings and dropped rows are kept.
+    if (/warning|left out/i.test(line)) log(`  ${line}`);
+  };
+  const t0 = performance.now();
+  const summary = await mod.trainSurrogates({ data: dir, inputs, outputs, models, cv: Math.min(5, table.rows.length), seed: study.seed, outDir, log: quiet });
+  log(`trained in ${((performance.now() - t0) / 1000).toFixed(1)} s; models in ${outDir}/<model>/ (report card: report.md and report.html in each; comparison.md beside them)`);
+  log('');
+  log(formatSummary(summary));
+}
+
+/** A short table: CV R² per model and output, prediction time and speed-up over the simulation. */
+export function formatSummary(s: TrainSummaryView): string {
+  const head = ['model', ...s.outputs.map((o) => `R² ${o}`), 'µs/prediction', 'speed-up vs simulation'];
+  const rows = s.models.map((m) => [
+    m.kind === s.best ? `${m.kind} (best)` : m.kind,
+    ...s.outputs.map((o) => (m.cv[o] ? m.cv[o].r2.toFixed(3) : '')),
+    (m.predictSecondsPerPoint * 1e6).toPrecision(3),
+    m.speedup === null ? 'n/a' : `${m.speedup.toPrecision(3)}×`,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]): string => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
