@@ -206,6 +206,12 @@ export interface FluxCheck {
   nonUniformity: number;
   /** D_eff / D_bulk = mean flux × L / (a·b) for a unit concentration drop over length L. */
   effectiveDiffusivity: number;
+  /**
+   * TauFactor 2's flux criterion on the same field: (F_max − F_min)·2/(F_max + F_min) over the
+   * L − 1 internal planes only (taufactor 1.x `check_vertical_flux`; its default conv_crit is 1e-2).
+   * At most 2·nonUniformity/(1 − nonUniformity): nonUniformity < 0.49·tol keeps it below tol (tol < 0.04).
+   */
+  taufactorSpread: number;
 }
 
 export function checkFlux(p: DiffusionProblem, c: ArrayLike<number>): FluxCheck {
@@ -234,10 +240,17 @@ export function checkFlux(p: DiffusionProblem, c: ArrayLike<number>): FluxCheck 
   mean /= L + 1;
   let dev = 0;
   for (const f of planeFlux) dev = Math.max(dev, Math.abs(f - mean));
+  let fMax = -Infinity;
+  let fMin = Infinity;
+  for (let k = 1; k < L; k++) {
+    fMax = Math.max(fMax, planeFlux[k]!);
+    fMin = Math.min(fMin, planeFlux[k]!);
+  }
   return {
     planeFlux,
     meanFlux: mean,
     nonUniformity: mean > 0 ? dev / mean : Infinity,
+    taufactorSpread: L > 1 && fMax + fMin > 0 ? ((fMax - fMin) * 2) / (fMax + fMin) : 0,
     effectiveDiffusivity: (mean * L) / plane,
   };
 }

@@ -1,0 +1,69 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createVolume } from '../../src/volume/volume.ts';
+import { createCompute, type Compute } from '../../src/gpu/backend.ts';
+import { Rng } from '../../src/random/rng.ts';
+import { ConfigError } from '../../src/errors.ts';
+import type { SimContext } from '../../src/simulation.ts';
+import { tortuosity } from './tortuosity.ts';
+import { overlappingSpheres } from './synthetic-volumes.ts';
+import { checkFlux, problemFromDiffusivity } from './diffusion-problem.ts';
+
+let compute: Compute | undefined;
+async function ctx(): Promise<SimContext> {
+  compute ??= await createCompute({ backend: 'cpu' });
+  return { rng: new Rng(1), compute };
+}
+afterAll(() => compute?.destroy());
+
+const PORE = [1, 0, 0];
+
+describe('multigrid-preconditioned CG on two threads', () => {
+  it('gives the one-thread result (same iterations, τ within 1e-9) and the SOR reference within 1e-4', async () => {
+    const c = await ctx();
+    const v = overlappingSpheres([36, 36, 36], 0.45, 9);
+    const one = await tortuosity(v, PORE, 'z', { engine: 'mgpcg', tol: 1e-6, threads: 1 }, c);
+    const two = await tortuosity(v, PORE, 'z', { engine: 'mgpcg', tol: 1e-6, threads: 2 }, c);
+    const sor = await tortuosity(v, PORE, 'z', { engine: 'sor', tol: 1e-6 }, c);
+    expect(one.backend).not.toMatch(/threads/);
+    expect(two.backend).toMatch(/2 threads/);
+    expect(two.converged && one.converged && sor.converged).toBe(true);
+    // Only the order of the partial sums differs between the two.
+    expect(two.iterations).toBe(one.iterations);
+    expect(Math.abs(two.tau - one.tau) / one.tau).toBeLessThan(1e-9);
+    expect(Math.abs(two.tau - sor.tau) / sor.tau).toBeLessThan(1e-4);
+  });
+
+  it('two layers in series on two threads, along and across the layers: τ = 3.025 to 1e-5 and 1 to 1e-6', async () => {
+    const c = await ctx();
+    const v = createVolume([10, 12, 40], 1e-6);
+    for (let z = 20; z < 40; z++) v.labels.fill(2, z * 120, (z + 1) * 120);
+    const series = await tortuosity(v, [1, 0, 0.1], 'z', { engine: 'mgpcg', tol: 1e-7, threads: 2 }, c);
+    expect(series.backend).toMatch(/2 threads/);
+    expect(Math.abs(series.tau - 3.025) / 3.025).toBeLessThan(1e-5);
+    const parallel = await tortuosity(v, [1, 0, 0.1], 'x', { engine: 'mgpcg', tol: 1e-8, threads: 2 }, c);
+    expect(Math.abs(parallel.tau - 1)).toBeLessThan(1e-6);
+  });
+
+  it('reuses its worker across solves and rejects a thread count other than 1 or 2', async () => {
+    const c = await ctx();
+    const v = overlappingSpheres([20, 20, 20], 0.5, 3);
+    const taus: number[] = [];
+    for (let k = 0; k < 3; k++) taus.push((await tortuosity(v, PORE, 'y', { engine: 'mgpcg', tol: 1e-6, threads: 2 }, c)).tau);
+    expect(Math.abs(taus[2]! - taus[0]!)).toBe(0);
+    await expect(tortuosity(v, PORE, 'y', { threads: 3 }, c)).rejects.toBeInstanceOf(ConfigError);
+  });
+});
+
+describe("TauFactor 2's flux criterion beside ours", () => {
+  it('is (F_max − F_min)·2/(F_max + F_min) over the internal planes only', () => {
+    // One column of 4 cells, D = 1: internal plane fluxes are c_k − c_{k+1} = 0.3, 0.2, 0.3; the
+    // inlet flux 2·(1 − 0.9) = 0.2 and outlet flux 2·0.1 = 0.2 enter our measure but not TauFactor's.
+    const p = problemFromDiffusivity(new Float32Array([1, 1, 1, 1]), [1, 1, 4]);
+    const c = new Float64Array(p.ga.length);
+    c.set([0.9, 0.6, 0.4, 0.1], p.pad);
+    const check = checkFlux(p, c);
+    expect(check.taufactorSpread).toBeCloseTo((0.1 * 2) / 0.5, 6);
+    // Ours: mean of (0.2, 0.3, 0.2, 0.3, 0.2) = 0.24, largest deviation 0.06.
+    expect(check.nonUniformity).toBeCloseTo(0.06 / 0.24, 6);
+  });
+});
