@@ -1,24 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeVolume } from '../src/volume/io.ts';
 import { createVolume, LABEL } from '../src/volume/volume.ts';
+import { runCli, type CliRun } from './helpers/cli.ts';
 
-const run = promisify(execFile);
-const BIN = new URL('../bin/mesolab.js', import.meta.url).pathname;
 
-async function mesolab(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { timeout: 90_000 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: err.code ?? -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-  }
-}
+const mesolab = (args: string[]): Promise<CliRun> => runCli(args);
 
 let dir = '';
 beforeAll(async () => {

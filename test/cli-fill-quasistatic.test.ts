@@ -1,24 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { readField, readVolume, writeVolume } from '../src/volume/io.ts';
 import { cylinderBundle } from '../sims/filling/quasistatic/test-volumes.ts';
+import { runCli, type CliRun } from './helpers/cli.ts';
 
-const exec = promisify(execFile);
-const BIN = join(import.meta.dirname, '..', 'bin', 'mesolab.js');
 
-async function mesolab(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], { env: { ...process.env, MESOLAB_BACKEND: 'cpu' } });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const mesolab = (args: string[]): Promise<CliRun> => runCli(args);
 
 let dir: string;
 let volumePath: string;

@@ -1,27 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCli, type CliRun } from './helpers/cli.ts';
 import { readVolume } from '../src/volume/io.ts';
 import { volumeFractions } from '../src/volume/volume.ts';
 
-const ROOT = join(import.meta.dirname, '..');
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function mesolab(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, 'bin/mesolab.js'), ...args], { cwd: ROOT, timeout: 90_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const mesolab = (...args: string[]): Promise<CliRun> => runCli(args);
 
 let dir: string;
 beforeAll(async () => {

@@ -1,27 +1,13 @@
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ROOT, runCli, type CliRun } from './helpers/cli.ts';
 import { readVolume, writeField, writeVolume } from '../src/volume/io.ts';
 
-const ROOT = join(import.meta.dirname, '..');
 const FIXTURES = join(ROOT, 'test/fixtures/volume');
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function mesolab(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, 'bin/mesolab.js'), ...args], { cwd: ROOT, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const mesolab = (...args: string[]): Promise<CliRun> => runCli(args);
 
 let dir: string;
 beforeAll(async () => {
@@ -37,7 +23,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const noStack = (r: Run): void => {
+const noStack = (r: CliRun): void => {
   expect(r.stderr).not.toMatch(/\n\s+at /);
   expect(r.stderr.trim().split('\n')).toHaveLength(1);
 };

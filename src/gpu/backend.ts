@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { GPU as GPUType, IGPUSettings } from 'gpu.js';
 import { ConfigError } from '../errors.ts';
 
@@ -52,6 +54,13 @@ export function installNodeWebGPU(): Promise<string | undefined> {
     if (g.navigator?.gpu) return undefined;
     if (process.env.MESOLAB_SWIFTSHADER === '1' && !process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) {
       process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+    }
+    // The Vulkan loader's Wayland probe prints "XDG_RUNTIME_DIR is invalid" on headless machines,
+    // which would pollute every command's stderr; a private runtime directory silences it.
+    if (!process.env.XDG_RUNTIME_DIR) {
+      const dir = join(tmpdir(), `mesolab-xdg-${process.getuid?.() ?? 'user'}`);
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      process.env.XDG_RUNTIME_DIR = dir;
     }
     const mod = (await import('webgpu')) as { create(flags: string[]): unknown; globals: Record<string, unknown> };
     Object.assign(globalThis, mod.globals);
