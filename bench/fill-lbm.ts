@@ -1,3 +1,4 @@
+import { freemem } from 'node:os';
 import { copyBandwidth, runStandalone, summarize, type BenchRun, type Figure } from './lib.ts';
 import { createCompute } from '../src/gpu/backend.ts';
 import type { Compute } from '../src/gpu/backend.ts';
@@ -5,22 +6,32 @@ import { Rng } from '../src/random/rng.ts';
 import { createVolume, LABEL } from '../src/volume/volume.ts';
 import type { Volume } from '../src/volume/volume.ts';
 import { buildFillingLattice } from '../sims/filling/lbm/geometry.ts';
+import type { LatticeDomain, LatticePhysics } from '../sims/filling/lbm/domain.ts';
 import { NODE } from '../sims/filling/lbm/lattice.ts';
 import { createLbmSolver } from '../sims/filling/lbm/solver.ts';
-import type { LbmEngineKind } from '../sims/filling/lbm/solver.ts';
+import type { LbmSolver } from '../sims/filling/lbm/solver.ts';
+import { createThreadedLbmSolver, defaultThreads } from '../sims/filling/lbm/threaded-engine.ts';
+import { collideAndStream, computeMoments, equilibriumAtRest } from '../sims/filling/lbm/typed-array-engine.ts';
 
 /**
- * Lattice-Boltzmann filling speed: MLUPS of the TypedArray engine and of the gpu.js kernels per
- * backend on random-overlapping-sphere electrodes (64³, and 128³ in the full run), and the ratio
- * to the bandwidth bound measured in the same process (STREAM-like copy).
+ * Lattice-Boltzmann filling speed on random-overlapping-sphere electrodes (ε ≈ 0.45; 64³ and 128³,
+ * 256³ in the full run when memory allows): MLUPS of the plain reference step
+ * (typed-array-engine.ts, the engine before the speed work), the fast TypedArray engine on one
+ * thread and on every core, and the gpu.js kernels per backend; each as a ratio to the
+ * copy-bandwidth bound and to the reference step, both measured in the same process.
  *
- * Bytes per node per step (float32, each datum counted once): the TypedArray engine reads the 38
- * distributions twice (moments, then collision) and writes them once (3 × 152 B), plus the 5
- * moments written and read (40 B), the adhesion vector (12 B) and node kinds (~2 B): 510 B. The
- * kernels add the 6 force values written and read (48 B) and read the densities once more (8 B): 566 B.
- * (A fused single-kernel two-component code needs ~321 B: see ANCHORS.md.)
+ * Bytes per node per step (float32, each datum counted once, every node counted as fluid):
+ *  - reference step: reads the 38 distributions twice (moments, collision), writes them once
+ *    (3 × 152 B), writes and reads 5 moments (40 B), adhesion 12 B, node kinds ~2 B: 510 B;
+ *  - fast engine (one or more threads): collision reads 38 and writes 38 distributions (304 B), its
+ *    densities (8 B), adhesion (12 B) and node kind (1 B); the density pass reads 38 again (152 B)
+ *    and writes 2 (8 B): 485 B;
+ *  - kernels: the reference traffic plus 6 force values written and read (48 B) and the densities
+ *    read once more (8 B): 566 B.
+ * (A fused single-pass two-component code needs ~321 B: see ANCHORS.md.)
  */
-const BYTES_PER_NODE: Record<LbmEngineKind, number> = { 'typed-array': 510, kernels: 566 };
+type Engine = 'reference' | 'single' | 'threaded' | 'kernels';
+const BYTES_PER_NODE: Record<Engine, number> = { reference: 510, single: 485, threaded: 485, kernels: 566 };
 
 /** Random overlapping active-material spheres, radii n/16–n/8, until porosity ≈ 0.45. */
 function sphereElectrode(n: number, seed: number): Volume {
@@ -48,7 +59,14 @@ function sphereElectrode(n: number, seed: number): Volume {
   return v;
 }
 
-async function mlups(volume: Volume, engine: LbmEngineKind, compute: Compute | undefined, steps: number, repeats: number): Promise<{ median: number; min: number; max: number; nodes: number }> {
+interface Case {
+  domain: LatticeDomain;
+  physics: LatticePhysics;
+  rho1: Float32Array;
+  rho2: Float32Array;
+}
+
+function electrodeLattice(volume: Volume): Case {
   const lattice = buildFillingLattice(volume, { inlet: 'z-', outletClosed: false, lateral: 'wall', reservoir: 4, strengthOfLabel: () => -0.25 });
   const { domain } = lattice;
   const n = domain.nx * domain.ny * domain.nz;
@@ -60,66 +78,116 @@ async function mlups(volume: Volume, engine: LbmEngineKind, compute: Compute | u
     rho1[i] = liquid ? 1.037 : 0.049;
     rho2[i] = liquid ? 0.049 : 1.037;
   }
-  const solver = createLbmSolver({
-    domain,
-    physics: { g: 3, tau1: 1, tau2: 0.55, tauOdd: 1, inletRho: [1.037, 0.049], outletRho: [0.049, 1.037] },
-    rho1,
-    rho2,
-    engine,
-    ...(compute ? { compute } : {}),
-  });
-  // Warm-up: builds and compiles the kernels / pipeline for this step count.
-  await solver.step(steps);
-  const rates: number[] = [];
-  for (let r = 0; r < repeats; r++) {
-    const t0 = performance.now();
+  return { domain, physics: { g: 3, tau1: 1, tau2: 0.55, tauOdd: 1, inletRho: [1.037, 0.049], outletRho: [0.049, 1.037] }, rho1, rho2 };
+}
+
+/** The plain reference step wrapped as a solver, to time it the same way as the engines. */
+function referenceSolver(c: Case): LbmSolver {
+  let f: Float32Array = equilibriumAtRest(c.rho1, c.rho2, c.domain.node);
+  let g: Float32Array = f.slice();
+  const n = c.domain.node.length;
+  const mac = new Float32Array(5 * n);
+  let done = 0;
+  return {
+    nodes: n,
+    engine: 'typed-array',
+    backend: () => 'reference',
+    async step(steps) {
+      for (let s = 0; s < steps; s++) {
+        computeMoments(f, c.domain.node, mac);
+        collideAndStream({ domain: c.domain, periodicZ: false }, c.physics, f, mac, g);
+        [f, g] = [g, f];
+      }
+      done += steps;
+    },
+    async moments() {
+      computeMoments(f, c.domain.node, mac);
+      return mac.slice();
+    },
+    async distributions() {
+      return f.slice();
+    },
+    stepsDone: () => done,
+    destroy() {},
+  };
+}
+
+async function mlups(solver: LbmSolver, steps: number, repeats: number): Promise<{ median: number; min: number; max: number }> {
+  try {
+    // Warm-up: JIT, worker start, kernel compilation and the pipeline for this step count.
     await solver.step(steps);
-    rates.push((n * steps) / ((performance.now() - t0) / 1000) / 1e6);
+    const rates: number[] = [];
+    for (let r = 0; r < repeats; r++) {
+      const t0 = performance.now();
+      await solver.step(steps);
+      rates.push((solver.nodes * steps) / ((performance.now() - t0) / 1000) / 1e6);
+    }
+    const s = summarize(rates);
+    return { median: s.median, min: s.min, max: s.max };
+  } finally {
+    solver.destroy();
   }
-  solver.destroy();
-  const s = summarize(rates);
-  return { median: s.median, min: s.min, max: s.max, nodes: n };
 }
 
 export const run: BenchRun = async ({ quick }) => {
   const figures: Figure[] = [];
   const bw = copyBandwidth();
-  const sizes = quick ? [64] : [64, 128];
-  const steps = quick ? 5 : 20;
+  const threads = defaultThreads();
   const repeats = quick ? 1 : 3;
   figures.push({ name: 'copy bandwidth (one thread)', unit: 'GB/s', median: bw.bytesPerSecond / 1e9, repeats: bw.repeats, note: 'STREAM-like Float32Array copy, read + write counted' });
-  const targets: { label: string; engine: LbmEngineKind; backend?: 'cpu' | 'webasm' | 'webgpu' }[] = [
-    { label: 'typed-array', engine: 'typed-array' },
-    { label: 'gpu.js cpu', engine: 'kernels', backend: 'cpu' },
-    { label: 'gpu.js webasm', engine: 'kernels', backend: 'webasm' },
-    { label: 'gpu.js webgpu', engine: 'kernels', backend: 'webgpu' },
+  const targets: { label: string; engine: Engine; backend?: 'cpu' | 'webasm' | 'webgpu' }[] = [
+    { label: 'reference step', engine: 'reference' },
+    { label: 'typed-array 1 thread', engine: 'single' },
+    { label: `typed-array ${threads} threads`, engine: 'threaded' },
+    { label: 'gpu.js cpu kernels', engine: 'kernels', backend: 'cpu' },
+    { label: 'gpu.js webasm kernels', engine: 'kernels', backend: 'webasm' },
+    { label: 'gpu.js webgpu kernels', engine: 'kernels', backend: 'webgpu' },
   ];
+  // 256³ (17.4 M nodes, two 5.3 GB distribution buffers) only for the CPU engines, in the full run.
+  const sizes = quick ? [64] : freemem() > 14e9 ? [64, 128, 256] : [64, 128];
   for (const size of sizes) {
-    const volume = sphereElectrode(size, 7);
+    const c = electrodeLattice(sphereElectrode(size, 7));
+    const nodes = c.domain.node.length;
+    let referenceRate = Number.NaN;
     for (const t of targets) {
+      if (size === 256 && t.engine !== 'single' && t.engine !== 'threaded') continue;
+      // The plain gpu.js cpu mode and the reference step are too slow to say more above 64³.
+      if (size > 64 && (t.backend === 'cpu' || t.engine === 'reference')) continue;
+      const steps = size === 256 ? 2 : t.engine === 'kernels' || t.engine === 'reference' ? (quick || size > 64 ? 3 : 5) : quick ? 5 : 20;
       let compute: Compute | undefined;
+      const name = `lbm ${size}³ ${t.label}`;
       try {
         if (t.backend) compute = await createCompute({ backend: t.backend });
         // SwiftShader (software Vulkan) would take minutes here and says nothing about a GPU.
         if (t.backend === 'webgpu' && /swiftshader/i.test(compute?.adapter ?? '')) {
-          figures.push({ name: `lbm ${size}³ ${t.label}`, unit: 'MLUPS', median: Number.NaN, note: `skipped: adapter ${compute?.adapter}` });
+          figures.push({ name, unit: 'MLUPS', median: Number.NaN, note: `skipped: adapter ${compute?.adapter}` });
           continue;
         }
-        if (t.backend === 'cpu' && size > 64) continue;
-        const m = await mlups(volume, t.engine, compute, t.backend === 'cpu' ? Math.min(steps, 5) : steps, repeats);
-        const bound = bw.bytesPerSecond / BYTES_PER_NODE[t.engine] / 1e6;
+        const solver =
+          t.engine === 'reference'
+            ? referenceSolver(c)
+            : t.engine === 'single'
+              ? createLbmSolver({ ...c, engine: 'typed-array' })
+              : t.engine === 'threaded'
+                ? await createThreadedLbmSolver(c, threads)
+                : createLbmSolver({ ...c, engine: 'kernels', ...(compute ? { compute } : {}) });
+        const m = await mlups(solver, steps, repeats);
+        if (t.engine === 'reference') referenceRate = m.median;
+        const bytes = BYTES_PER_NODE[t.engine];
+        const bound = bw.bytesPerSecond / bytes / 1e6;
+        const vsReference = Number.isFinite(referenceRate) && t.engine !== 'reference' ? `; ×${(m.median / referenceRate).toFixed(2)} the reference step` : '';
         figures.push({
-          name: `lbm ${size}³ ${t.label}${compute?.adapter ? ` (${compute.adapter})` : ''}`,
+          name: `${name}${compute?.adapter ? ` (${compute.adapter})` : ''}`,
           unit: 'MLUPS',
           median: m.median,
           min: m.min,
           max: m.max,
           repeats,
-          ratio: { to: `copy-bandwidth bound ${bound.toFixed(1)} MLUPS at ${BYTES_PER_NODE[t.engine]} B/node`, value: m.median / bound },
-          note: `${m.nodes} lattice nodes (volume + reservoirs + walls)`,
+          ratio: { to: `one-thread copy-bandwidth bound ${bound.toFixed(1)} MLUPS at ${bytes} B/node/step`, value: m.median / bound },
+          note: `${nodes} lattice nodes (volume + reservoirs + walls), ${steps} steps per repeat${vsReference}`,
         });
       } catch (e) {
-        figures.push({ name: `lbm ${size}³ ${t.label}`, unit: 'MLUPS', median: Number.NaN, note: `unavailable: ${(e as Error).message.slice(0, 80)}` });
+        figures.push({ name, unit: 'MLUPS', median: Number.NaN, note: `unavailable: ${(e as Error).message.slice(0, 120)}` });
       } finally {
         compute?.destroy();
       }

@@ -15,7 +15,8 @@ export const DEFAULT_STUDY: StudyInput = {
     properties: { axes: ['z'], phases: ['pore', 'electrolyte', 'solid'], tol: 1e-3, sizes: true },
     'fill-qs': { mode: 'imbibition', inlet: 'z-', outlet: 'z+', contactAngle: { am: 25, cbd: 50 } },
     // A short lattice-Boltzmann look at the start of filling (400 steps), on the first 3 points only.
-    'fill-lbm': { steps: 400, inlet: 'z-', contactAngle: { am: 25, cbd: 50 }, timeLimitS: 90 },
+    // Generated electrodes are periodic in-plane, so the lateral boundary is too.
+    'fill-lbm': { steps: 400, inlet: 'z-', lateral: 'periodic', contactAngle: { am: 25, cbd: 50 }, timeLimitS: 90 },
   },
   varied: [
     { name: 'porosity_target', set: ['generate.porosity'], distribution: 'uniform', min: 0.36, max: 0.5, unit: '1', description: 'pore fraction before calendering' },

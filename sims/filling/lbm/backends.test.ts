@@ -4,7 +4,7 @@ import type { Compute } from '../../../src/gpu/backend.ts';
 import { adhesionField } from './domain.ts';
 import { NODE } from './lattice.ts';
 import { createLbmSolver } from './solver.ts';
-import { createKernelStepper, MAX_KERNEL_NODES } from './kernels.ts';
+import { createKernelStepper, kernelLimit } from './kernels.ts';
 import { ImpossibleRequestError } from '../../../src/errors.ts';
 import type { LbmSolver } from './solver.ts';
 
@@ -84,13 +84,17 @@ describe('engines and backends agree over 100 steps', () => {
 });
 
 describe('kernel size guard', () => {
-  it('refuses lattices whose distribution indices pass 2^24 on float32 backends', async () => {
+  it('refuses lattices beyond one 4 GiB WebAssembly memory on webasm, and x–y planes of 2^24 nodes', async () => {
     const compute = await createCompute({ backend: 'webasm' });
     computes.push(compute);
-    const n = MAX_KERNEL_NODES + 1;
-    const domain = { nx: n, ny: 1, nz: 1, node: new Uint8Array(n), adhesion: new Float32Array(3 * n) };
+    // 256³ plus reservoirs: 17.4 M nodes × 352 B > 4 GiB.
+    const [nx, ny, nz] = [256, 256, 266];
+    const domain = { nx, ny, nz, node: new Uint8Array(0), adhesion: new Float32Array(0) };
     const physics = { g: 3, tau1: 1, tau2: 1, tauOdd: 1, inletRho: [0, 0] as const, outletRho: [0, 0] as const };
     expect(() => createKernelStepper(compute, domain, physics, true)).toThrow(ImpossibleRequestError);
-    expect(MAX_KERNEL_NODES * 38).toBeLessThanOrEqual(2 ** 24);
+    expect(kernelLimit('webasm', 128, 128, 138)).toBeNull();
+    expect(kernelLimit('webgpu', 256, 256, 266)).toBeNull();
+    expect(kernelLimit('webgpu', 4096, 4096, 3)).toMatch(/plane/);
+    expect(kernelLimit('cpu', 256, 256, 266)).toBeNull();
   });
 });

@@ -13,6 +13,8 @@ import type { LbmEngineKind } from './solver.ts';
 import { trappedGas } from './trapped-gas.ts';
 import { kernelsFit } from './kernels.ts';
 import { unitConversion } from './units.ts';
+import type * as Threaded from './threaded-engine.ts';
+import type { LbmSolver, LbmSolverOptions } from './solver.ts';
 import type { UnitConversion } from './units.ts';
 
 export interface CurvePoint {
@@ -71,6 +73,22 @@ export interface LbmResult extends LbmSummary {
   snapshots: Uint8Array[];
   snapshotSteps: number[];
   snapshotTimes: number[];
+}
+
+/**
+ * The TypedArray engine on every core under Node, loaded on demand so that browser bundles of this
+ * module never pull in worker_threads; single-threaded elsewhere.
+ */
+async function typedArraySolver(options: Omit<LbmSolverOptions, 'engine' | 'compute'>): Promise<LbmSolver> {
+  const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+  if (isNode) {
+    const path = './threaded-engine.ts';
+    const threaded = (await import(/* @vite-ignore */ path)) as typeof Threaded;
+    if (threaded.defaultThreads() > 1 && options.domain.nx * options.domain.ny * options.domain.nz >= threaded.MIN_THREADED_NODES) {
+      return threaded.createThreadedLbmSolver(options);
+    }
+  }
+  return createLbmSolver({ ...options, engine: 'typed-array' });
 }
 
 /** Largest |u| (lattice units) accepted before a run is declared diverged. */
@@ -143,9 +161,9 @@ export async function fillLbm(volume: Volume, paramsIn: LbmParams | LbmParamsInp
   }
   // auto: kernels on a GPU backend when the lattice fits their float32 indexing, else the TypedArray path.
   const gpuBackend = ctx.compute.backend === 'webgpu' || ctx.compute.backend === 'webgl2';
-  const engine: LbmEngineKind = params.engine === 'auto' ? (gpuBackend && kernelsFit(ctx.compute, n) ? 'kernels' : 'typed-array') : params.engine;
+  const engine: LbmEngineKind = params.engine === 'auto' ? (gpuBackend && kernelsFit(ctx.compute, domain) ? 'kernels' : 'typed-array') : params.engine;
   const physics = { g: lat.g, tau1: lat.tauElectrolyte, tau2: lat.tauGas, tauOdd: 1, inletRho, outletRho };
-  const solver = createLbmSolver({ domain, physics, rho1, rho2, engine, compute: ctx.compute });
+  const solver = engine === 'typed-array' ? await typedArraySolver({ domain, physics, rho1, rho2 }) : createLbmSolver({ domain, physics, rho1, rho2, engine, compute: ctx.compute });
 
   const voxels = voxelCount(volume.shape);
   const poreVoxels: number[] = [];

@@ -1,3 +1,4 @@
+import { Input } from 'gpu.js';
 import type { IConstantsThis, IKernelRunShortcut, IPipelineHandle } from 'gpu.js';
 import type { Compute } from '../../../src/gpu/backend.ts';
 import { kernelBackend } from '../../../src/gpu/kernel-info.ts';
@@ -6,15 +7,15 @@ import { CX, CY, CZ, OPPOSITE, Q, W } from './lattice.ts';
 import type { LatticeDomain, LatticePhysics } from './domain.ts';
 
 /**
- * The same Shan–Chen TRT step as typed-array-engine.ts, written as three gpu.js kernels with 1D
- * outputs (webgpu has no kernel maps): moments (5 values per node), forces (6 per node) and a
- * pull-streaming collision that writes one distribution per thread (38 per node). A gpu.js
- * pipeline chains `steps` of them on the device and reads back once.
+ * The same Shan–Chen TRT step as typed-array-engine.ts, written as three gpu.js kernels (webgpu has
+ * no kernel maps): moments (5 values per node), forces (6 per node) and a pull-streaming collision
+ * that writes one distribution per thread (38 per node). Outputs are 3D, [x + nx·y, z, component],
+ * so no index passes 2^24 (see MAX_KERNEL_PLANE). A gpu.js pipeline chains `steps` of them on the
+ * device and reads back once.
  */
 interface KernelThis {
-  thread: { x: number };
+  thread: { x: number; y: number; z: number };
   constants: {
-    n: number;
     nx: number;
     ny: number;
     nz: number;
@@ -31,48 +32,47 @@ interface KernelThis {
   };
 }
 
+/** Per-node fields as [component][z][x + nx·y]: each index stays far below 2^24. */
+type Field3 = Float32Array[][];
+type Field2 = Float32Array[];
 type Arr = Float32Array;
 
 /** cx, cy, cz, w, opposite (19 each) in one array: WebGPU allows only 8 storage buffers per kernel. */
 const LATTICE_TABLE = Float32Array.from([...CX, ...CY, ...CZ, ...W, ...OPPOSITE]);
 
-function momentsKernel(this: KernelThis, f: Arr, node: Arr, lat: Arr): number {
-  const n = this.constants.n;
-  const i = this.thread.x;
-  const m = Math.floor(i / n);
-  const c = i - m * n;
-  if (node[c] === 1) return 0;
+function momentsKernel(this: KernelThis, f: Field3, node: Field2, lat: Arr): number {
+  const p = this.thread.x;
+  const z = this.thread.y;
+  const m = this.thread.z;
+  if (node[z]![p] === 1) return 0;
   let s = 0;
   for (let q = 0; q < 19; q++) {
     if (m === 0) {
-      s += f[q * n + c]!;
+      s += f[q]![z]![p]!;
     } else if (m === 1) {
-      s += f[(19 + q) * n + c]!;
+      s += f[19 + q]![z]![p]!;
     } else {
       let ca = lat[q]!;
       if (m === 3) ca = lat[19 + q]!;
       if (m === 4) ca = lat[38 + q]!;
-      s += (f[q * n + c]! + f[(19 + q) * n + c]!) * ca;
+      s += (f[q]![z]![p]! + f[19 + q]![z]![p]!) * ca;
     }
   }
   return s;
 }
 
-function forceKernel(this: KernelThis, mac: Arr, node: Arr, adhesion: Arr, lat: Arr): number {
-  const n = this.constants.n;
+function forceKernel(this: KernelThis, mac: Field3, node: Field2, adhesion: Field3, lat: Arr): number {
   const nx = this.constants.nx;
   const ny = this.constants.ny;
   const nz = this.constants.nz;
-  const i = this.thread.x;
-  const m = Math.floor(i / n);
-  const c = i - m * n;
-  if (node[c] !== 0) return 0;
+  const p = this.thread.x;
+  const z = this.thread.y;
+  const m = this.thread.z;
+  if (node[z]![p] !== 0) return 0;
   const k = Math.floor(m / 3);
   const a = m - 3 * k;
-  const z = Math.floor(c / (nx * ny));
-  const r = c - z * nx * ny;
-  const y = Math.floor(r / nx);
-  const x = r - y * nx;
+  const y = Math.floor(p / nx);
+  const x = p - y * nx;
   let s = 0;
   for (let q = 1; q < 19; q++) {
     let xx = x + lat[q]!;
@@ -89,15 +89,14 @@ function forceKernel(this: KernelThis, mac: Arr, node: Arr, adhesion: Arr, lat: 
       if (zz < 0) zz = z;
       if (zz >= nz) zz = z;
     }
-    const j = xx + nx * (yy + ny * zz);
     let ca = lat[q]!;
     if (a === 1) ca = lat[19 + q]!;
     if (a === 2) ca = lat[38 + q]!;
-    s += lat[57 + q]! * mac[(1 - k) * n + j]! * ca;
+    s += lat[57 + q]! * mac[1 - k]![zz]![xx + nx * yy]! * ca;
   }
   let sign = 1;
   if (k === 1) sign = -1;
-  return -mac[k * n + c]! * (this.constants.g * s + sign * adhesion[a * n + c]!);
+  return -mac[k]![z]![p]! * (this.constants.g * s + sign * adhesion[a]![z]![p]!);
 }
 
 /** Opposite direction (pairs 1↔2, 3↔4, … 17↔18), computed rather than read from the table. */
@@ -107,14 +106,13 @@ function oppositeOf(q: number): number {
   return q - 1;
 }
 
-function collideStreamKernel(this: KernelThis, f: Arr, mac: Arr, force: Arr, node: Arr, lat: Arr): number {
-  const n = this.constants.n;
+function collideStreamKernel(this: KernelThis, f: Field3, mac: Field3, force: Field3, node: Field2, lat: Arr): number {
   const nx = this.constants.nx;
   const ny = this.constants.ny;
   const nz = this.constants.nz;
-  const i = this.thread.x;
-  const kq = Math.floor(i / n);
-  const c = i - kq * n;
+  const p = this.thread.x;
+  const z = this.thread.y;
+  const kq = this.thread.z;
   const k = Math.floor(kq / 19);
   const q = kq - 19 * k;
   let rin = this.constants.in1;
@@ -127,12 +125,10 @@ function collideStreamKernel(this: KernelThis, f: Arr, mac: Arr, force: Arr, nod
     op = this.constants.op2;
     om = this.constants.om2;
   }
-  const t = node[c]!;
+  const t = node[z]![p]!;
   if (t === 1) return 0;
-  const z = Math.floor(c / (nx * ny));
-  const r = c - z * nx * ny;
-  const y = Math.floor(r / nx);
-  const x = r - y * nx;
+  const y = Math.floor(p / nx);
+  const x = p - y * nx;
   let xs = x - lat[q]!;
   if (xs < 0) xs += nx;
   if (xs >= nx) xs -= nx;
@@ -147,48 +143,50 @@ function collideStreamKernel(this: KernelThis, f: Arr, mac: Arr, force: Arr, nod
     if (zs < 0) zs = z;
     if (zs >= nz) zs = z;
   }
-  let src = xs + nx * (ys + ny * zs);
+  let ps = xs + nx * ys;
   let dir = q;
   if (t === 2 || t === 3) {
-    src = c;
-  } else if (node[src] === 1) {
-    src = c;
+    ps = p;
+    zs = z;
+  } else if (node[zs]![ps] === 1) {
+    ps = p;
+    zs = z;
     dir = oppositeOf(q);
   }
-  const ts = node[src]!;
+  const ts = node[zs]![ps]!;
   if (ts === 2 || ts === 3) {
     // Fixed densities moving with the next node inward (see fixedEquilibrium in the TypedArray engine).
-    let nb = src + nx * ny;
+    let zn = zs + 1;
     let rf = rin;
     if (ts === 3) {
-      nb = src - nx * ny;
+      zn = zs - 1;
       rf = rout;
     }
-    const rn = mac[nb]! + mac[n + nb]!;
+    const rn = mac[0]![zn]![ps]! + mac[1]![zn]![ps]!;
     let vx = 0;
     let vy = 0;
     let vz = 0;
     if (rn > 0) {
-      vx = mac[2 * n + nb]! / rn;
-      vy = mac[3 * n + nb]! / rn;
-      vz = mac[4 * n + nb]! / rn;
+      vx = mac[2]![zn]![ps]! / rn;
+      vy = mac[3]![zn]![ps]! / rn;
+      vz = mac[4]![zn]![ps]! / rn;
     }
     const cv = lat[dir]! * vx + lat[19 + dir]! * vy + lat[38 + dir]! * vz;
     return lat[57 + dir]! * rf * (1 + 3 * cv + 4.5 * cv * cv - 1.5 * (vx * vx + vy * vy + vz * vz));
   }
   const o = oppositeOf(dir);
-  const rho1 = mac[src]!;
-  const rho2 = mac[n + src]!;
+  const rho1 = mac[0]![zs]![ps]!;
+  const rho2 = mac[1]![zs]![ps]!;
   const rho = rho1 + rho2;
-  const ux = (mac[2 * n + src]! + 0.5 * (force[src]! + force[3 * n + src]!)) / rho;
-  const uy = (mac[3 * n + src]! + 0.5 * (force[n + src]! + force[4 * n + src]!)) / rho;
-  const uz = (mac[4 * n + src]! + 0.5 * (force[2 * n + src]! + force[5 * n + src]!)) / rho;
-  const fx = force[3 * k * n + src]!;
-  const fy = force[(3 * k + 1) * n + src]!;
-  const fz = force[(3 * k + 2) * n + src]!;
-  const rk = mac[k * n + src]!;
-  const fq = f[(k * 19 + dir) * n + src]!;
-  const fo = f[(k * 19 + o) * n + src]!;
+  const ux = (mac[2]![zs]![ps]! + 0.5 * (force[0]![zs]![ps]! + force[3]![zs]![ps]!)) / rho;
+  const uy = (mac[3]![zs]![ps]! + 0.5 * (force[1]![zs]![ps]! + force[4]![zs]![ps]!)) / rho;
+  const uz = (mac[4]![zs]![ps]! + 0.5 * (force[2]![zs]![ps]! + force[5]![zs]![ps]!)) / rho;
+  const fx = force[3 * k]![zs]![ps]!;
+  const fy = force[3 * k + 1]![zs]![ps]!;
+  const fz = force[3 * k + 2]![zs]![ps]!;
+  const rk = mac[k]![zs]![ps]!;
+  const fq = f[k * 19 + dir]![zs]![ps]!;
+  const fo = f[k * 19 + o]![zs]![ps]!;
   const cu = lat[dir]! * ux + lat[19 + dir]! * uy + lat[38 + dir]! * uz;
   const cf = lat[dir]! * fx + lat[19 + dir]! * fy + lat[38 + dir]! * fz;
   const usq = 1.5 * (ux * ux + uy * uy + uz * uz);
@@ -214,29 +212,44 @@ export interface KernelStepper {
 type Pipeline = ReturnType<Compute['gpu']['createPipeline']>;
 
 /**
- * Most lattice nodes the kernels handle on float32 backends. gpu.js evaluates index arithmetic on
- * kernel locals in float32 on webasm and webgpu (measured: a[(i − i % n) + i % n] reads the wrong
- * element past 2^24), so distribution indices (38 per node) must stay below 2^24.
+ * gpu.js computes index arithmetic on kernel locals in float32 on webasm and webgpu (measured: a
+ * flat index past 2^24 reads the wrong element even when built from integer constants), but
+ * flattens multi-dimensional accesses a[k][z][p] in int32. The kernels therefore address every
+ * per-node field as [component][z][x + nx·y], so only the in-plane index x + nx·y is float
+ * arithmetic: a plane must stay below 2^24 nodes.
  */
-export const MAX_KERNEL_NODES = Math.floor(2 ** 24 / (2 * Q));
+export const MAX_KERNEL_PLANE = 2 ** 24;
 
-export function kernelsFit(compute: Compute, nodes: number): boolean {
-  return compute.backend === 'cpu' || nodes <= MAX_KERNEL_NODES;
+/**
+ * webasm keeps a kernel's inputs and output in one 32-bit WebAssembly memory (4 GiB). The collision
+ * kernel holds the old and new distributions (2 × 38 floats), moments (5), forces (6) and node kinds (1).
+ */
+const WASM_BYTES_PER_NODE = 4 * (2 * 2 * Q + 5 + 6 + 1);
+const WASM_MEMORY_BYTES = 2 ** 32;
+
+/** Why the kernels cannot run this lattice on this backend, or null when they can. */
+export function kernelLimit(backend: string, nx: number, ny: number, nz: number): string | null {
+  if (backend === 'cpu') return null;
+  if (nx * ny >= MAX_KERNEL_PLANE) return `an x–y plane below ${MAX_KERNEL_PLANE} nodes (gpu.js indexes within a plane in float32)`;
+  if (backend === 'webasm' && WASM_BYTES_PER_NODE * nx * ny * nz > 0.95 * WASM_MEMORY_BYTES) {
+    return `at most ${Math.floor((0.95 * WASM_MEMORY_BYTES) / WASM_BYTES_PER_NODE)} lattice nodes on webasm (${WASM_BYTES_PER_NODE} B per node in one 4 GiB WebAssembly memory)`;
+  }
+  return null;
+}
+
+export function kernelsFit(compute: Compute, domain: Pick<LatticeDomain, 'nx' | 'ny' | 'nz'>): boolean {
+  return kernelLimit(compute.backend, domain.nx, domain.ny, domain.nz) === null;
 }
 
 export function createKernelStepper(compute: Compute, domain: LatticeDomain, phys: LatticePhysics, periodicZ: boolean): KernelStepper {
   const { nx, ny, nz } = domain;
   const n = nx * ny * nz;
-  if (!kernelsFit(compute, n)) {
-    throw new ImpossibleRequestError(
-      'lattice',
-      `${nx}×${ny}×${nz} nodes`,
-      `at most ${MAX_KERNEL_NODES} lattice nodes for the gpu.js ${compute.backend} kernels`,
-      'gpu.js indexes in float32 there, exact only below 2^24 distributions; use the typed-array engine or a smaller volume',
-    );
+  const plane = nx * ny;
+  const limit = kernelLimit(compute.backend, nx, ny, nz);
+  if (limit !== null) {
+    throw new ImpossibleRequestError('lattice', `${nx}×${ny}×${nz} nodes`, limit, 'use the typed-array engine or a smaller volume');
   }
   const constants = {
-    n,
     nx,
     ny,
     nz,
@@ -254,13 +267,14 @@ export function createKernelStepper(compute: Compute, domain: LatticeDomain, phy
   const gpu = compute.gpu;
   // Sizes are integers; gpu.js would otherwise type every integral constant as a float.
   const constantTypes = Object.fromEntries(
-    Object.keys(constants).map((k) => [k, ['n', 'nx', 'ny', 'nz', 'periodicZ'].includes(k) ? 'Integer' : 'Float']),
+    Object.keys(constants).map((k) => [k, ['nx', 'ny', 'nz', 'periodicZ'].includes(k) ? 'Integer' : 'Float']),
   ) as Record<string, 'Integer' | 'Float'>;
-  const settings = (size: number) => ({ output: [size], constants, constantTypes, tactic: 'precision' as const, dynamicOutput: false });
-  const moments = gpu.createKernel(momentsKernel, settings(5 * n)) as unknown as IKernelRunShortcut;
-  const forces = gpu.createKernel(forceKernel, settings(6 * n)) as unknown as IKernelRunShortcut;
-  const collide = gpu.createKernel(collideStreamKernel, { ...settings(2 * Q * n), functions: [oppositeOf] }) as unknown as IKernelRunShortcut;
-  const node = Float32Array.from(domain.node);
+  const settings = (components: number) => ({ output: [plane, nz, components] as [number, number, number], constants, constantTypes, tactic: 'precision' as const, dynamicOutput: false });
+  const moments = gpu.createKernel(momentsKernel, settings(5)) as unknown as IKernelRunShortcut;
+  const forces = gpu.createKernel(forceKernel, settings(6)) as unknown as IKernelRunShortcut;
+  const collide = gpu.createKernel(collideStreamKernel, { ...settings(2 * Q), functions: [oppositeOf] }) as unknown as IKernelRunShortcut;
+  const node = input(Float32Array.from(domain.node), [plane, nz]);
+  const adhesion = input(domain.adhesion, [plane, nz, 3]);
   const pipelines = new Map<number, Pipeline>();
 
   function pipelineFor(steps: number): Pipeline {
@@ -290,8 +304,8 @@ export function createKernelStepper(compute: Compute, domain: LatticeDomain, phy
       return p ? p.executorKind : 'none';
     },
     async advance(f, steps) {
-      const out = (await pipelineFor(steps)(f, node, domain.adhesion, LATTICE_TABLE)) as unknown as { f: ArrayLike<number>; mac: ArrayLike<number> };
-      return { f: toFloat32(out.f), mac: toFloat32(out.mac) };
+      const out = (await pipelineFor(steps)(input(f, [plane, nz, 2 * Q]), node, adhesion, LATTICE_TABLE)) as unknown as { f: Nested; mac: Nested };
+      return { f: flatten(out.f, 2 * Q * n), mac: flatten(out.mac, 5 * n) };
     },
     destroy() {
       for (const p of pipelines.values()) void p.destroy();
@@ -301,6 +315,27 @@ export function createKernelStepper(compute: Compute, domain: LatticeDomain, phy
   };
 }
 
-function toFloat32(a: ArrayLike<number>): Float32Array {
-  return a instanceof Float32Array ? a : Float32Array.from(a);
+/** gpu.js argument carrying its [plane, nz, components] shape (the typings want number[]; typed arrays work). */
+function input(value: Float32Array, size: [number, number] | [number, number, number]): Input {
+  return new Input(value as unknown as number[], size);
+}
+
+/** A kernel result: flat, or nested [component][z][p] arrays, as gpu.js returns per backend. */
+type Nested = ArrayLike<number> | ArrayLike<ArrayLike<number> | ArrayLike<ArrayLike<number>>>;
+
+function flatten(a: Nested, length: number): Float32Array {
+  if (a instanceof Float32Array && a.length === length) return a;
+  const out = new Float32Array(length);
+  let at = 0;
+  const walk = (v: Nested): void => {
+    if (ArrayBuffer.isView(v)) {
+      out.set(v as Float32Array, at);
+      at += (v as Float32Array).length;
+      return;
+    }
+    for (let i = 0; i < v.length; i++) walk(v[i] as Nested);
+  };
+  walk(a);
+  if (at !== length) throw new Error(`kernel result holds ${at} values, expected ${length}`);
+  return out;
 }

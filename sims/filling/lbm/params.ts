@@ -42,7 +42,7 @@ export const LbmParamsSchema = z
     engine: z
       .enum(['auto', 'typed-array', 'kernels'])
       .default('auto')
-      .describe('auto: gpu.js kernels on webgpu/webgl2, the TypedArray path on CPU backends'),
+      .describe('auto: gpu.js kernels on webgpu/webgl2, the TypedArray path on CPU backends (under Node on every core, worker threads, for lattices of 32,768 nodes or more)'),
   })
   .strict();
 

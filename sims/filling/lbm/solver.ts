@@ -1,8 +1,9 @@
 import type { Compute } from '../../../src/gpu/backend.ts';
 import { ConfigError } from '../../../src/errors.ts';
 import type { LatticeDomain, LatticePhysics } from './domain.ts';
-import { NODE } from './lattice.ts';
-import { collideAndStream, computeMoments, equilibriumAtRest } from './typed-array-engine.ts';
+import { NODE, Q } from './lattice.ts';
+import { computeMoments, equilibriumAtRest } from './typed-array-engine.ts';
+import { collideSlab, createScratch, densitySlab, finishSlab, fullMoments, preparePlan, restEquilibrium, toPublicLayout } from './fast-step.mjs';
 import { createKernelStepper } from './kernels.ts';
 
 /** Which implementation advances the lattice: plain TypedArrays on this thread, or gpu.js kernels. */
@@ -36,7 +37,8 @@ export interface LbmSolver {
   destroy(): void;
 }
 
-export function createLbmSolver(options: LbmSolverOptions): LbmSolver {
+/** Checks what every engine needs of the domain and relaxation times (ConfigError otherwise). */
+export function validateSolverOptions(options: Pick<LbmSolverOptions, 'domain' | 'physics' | 'periodicZ'>): void {
   const { domain, physics } = options;
   const n = domain.nx * domain.ny * domain.nz;
   const periodicZ = options.periodicZ ?? false;
@@ -52,38 +54,52 @@ export function createLbmSolver(options: LbmSolverOptions): LbmSolver {
   for (const [name, tau] of [['tau1', physics.tau1], ['tau2', physics.tau2], ['tauOdd', physics.tauOdd]] as const) {
     if (!(tau > 0.5)) throw new ConfigError(name, tau, 'a relaxation time > 0.5');
   }
-  let f: Float32Array = equilibriumAtRest(options.rho1, options.rho2, domain.node);
+}
+
+export function createLbmSolver(options: LbmSolverOptions): LbmSolver {
+  validateSolverOptions(options);
+  const { domain, physics } = options;
+  const n = domain.nx * domain.ny * domain.nz;
+  const periodicZ = options.periodicZ ?? false;
   let done = 0;
   if (options.engine === 'typed-array') {
-    let fNew: Float32Array = f.slice();
-    const mac = new Float32Array(5 * n);
-    const geom = { domain, periodicZ };
+    const plan = preparePlan(domain, physics, periodicZ);
+    const scratch = createScratch(plan);
+    // Node-major layout inside the engine (fast-step.mjs); the public layout only on read-back.
+    let f = new Float32Array(2 * Q * n);
+    restEquilibrium(options.rho1, options.rho2, domain.node, f);
+    let g = f.slice();
+    const rho = new Float32Array(2 * n);
+    densitySlab(plan, f, rho, 0, domain.nz);
     return {
       nodes: n,
       engine: 'typed-array',
       backend: () => 'typed-array',
       async step(steps) {
         for (let s = 0; s < steps; s++) {
-          computeMoments(f, domain.node, mac);
-          collideAndStream(geom, physics, f, mac, fNew);
+          collideSlab(plan, f, rho, g, scratch, 0, domain.nz);
+          finishSlab(plan, g, rho, scratch, 0, domain.nz);
           const t = f;
-          f = fNew;
-          fNew = t;
+          f = g;
+          g = t;
         }
         done += steps;
       },
       async moments() {
         const out = new Float32Array(5 * n);
-        computeMoments(f, domain.node, out);
+        fullMoments(plan, f, out);
         return out;
       },
       async distributions() {
-        return f.slice();
+        const out = new Float32Array(2 * Q * n);
+        toPublicLayout(f, n, out);
+        return out;
       },
       stepsDone: () => done,
       destroy() {},
     };
   }
+  let f: Float32Array = equilibriumAtRest(options.rho1, options.rho2, domain.node);
   if (!options.compute) throw new ConfigError('compute', undefined, 'a gpu.js compute context for the kernels engine');
   const stepper = createKernelStepper(options.compute, domain, physics, periodicZ);
   let mac: Float32Array | undefined;

@@ -2,8 +2,10 @@ import { CX, CY, CZ, NODE, OPPOSITE, Q, W64 } from './lattice.ts';
 import type { LatticeDomain, LatticePhysics } from './domain.ts';
 
 /**
- * Plain TypedArray implementation of one Shan–Chen TRT step, the CPU path beside the gpu.js
- * kernels (same algorithm and formulas, push instead of pull streaming; tests keep the two equal).
+ * Plain TypedArray implementation of one Shan–Chen TRT step: the reference the fast engine
+ * (fast-step.mjs, used by createLbmSolver and the worker threads) and the gpu.js kernels are tested
+ * against, and the baseline of bench/fill-lbm.ts. Same algorithm and formulas, written for
+ * clarity: push streaming, a loop per direction, one array per direction.
  * Distributions are laid out f[(k*19 + q)*N + node], k = 0 electrolyte, 1 gas.
  * Macroscopic fields: mac = [rho1 | rho2 | jx | jy | jz], j the summed momentum Σ_k Σ_q f c.
  */
