@@ -11,6 +11,8 @@ import { runStandalone, summarize } from './lib.ts';
 import type { BenchRun, Figure } from './lib.ts';
 import { syntheticElectrode, writeSyntheticFill } from '../viewer/testing/fixtures.ts';
 import { openViewer, rendererString } from '../viewer/testing/browser.ts';
+import { runLiveLbm } from '../viewer/app/live/lbm-live.ts';
+import { liveSubVolume } from '../viewer/app/live/sub-volume.ts';
 
 interface PageView {
   render(timed?: boolean): void;
@@ -111,21 +113,33 @@ export const run: BenchRun = async ({ quick }) => {
     } finally {
       await v.close();
     }
-    // The live automaton on a smaller electrode, as "simulate here" runs it on what is loaded.
+    // The live LBM on the sub-volume "simulate here" cuts from what is loaded, against the same
+    // lattice on the solver's typed-array engine in this Node process (the reference).
     const liveN = quick ? 32 : 64;
+    const edge = quick ? 16 : 24;
+    const liveSteps = quick ? 60 : 300;
     const liveDir = path.join(dir, 'live');
-    await writeSyntheticFill(liveDir, syntheticElectrode(liveN, 5));
+    const liveElectrode = syntheticElectrode(liveN, 5);
+    await writeSyntheticFill(liveDir, liveElectrode);
     const lv = await openViewer(liveDir, { width: 1400, height: 900 });
     try {
+      await lv.page.selectOption('#live-size', String(edge));
+      await lv.page.fill('#live-steps', String(liveSteps));
+      await lv.page.fill('#live-every', String(liveSteps / 3));
       const liveStart = performance.now();
       await lv.page.click('#simulate');
       await lv.page.waitForFunction(() => (window as unknown as { __viewer: { liveDone: boolean } }).__viewer.liveDone, undefined, { timeout: 300_000 });
       const liveMs = performance.now() - liveStart;
       const status = (await lv.page.textContent('#live-status')) ?? '';
-      const stepsPerSecond = Number(/([\d.]+) steps\/s/.exec(status)?.[1] ?? NaN);
-      const steps = Number(/step (\d+)/.exec(status)?.[1] ?? NaN);
+      const done = /done: (\d+) steps, [\d.]+ steps\/s on (\d+)×(\d+)×(\d+) lattice nodes \(device ([\d.]+) s/.exec(status);
       const backend = (await lv.page.evaluate(() => (window as unknown as { __viewer: { liveBackend: string } }).__viewer.liveBackend)) ?? '?';
-      figures.push({ name: `live wetting automaton ${liveN}³, gpu.js ${backend} in a worker`, unit: 'steps/s', median: stepsPerSecond, repeats: 1, note: `${steps} steps, ${(liveMs / 1000).toFixed(1)} s to the last frame; ${/\(kernel[^)]*\)/.exec(status)?.[0] ?? ''}` });
+      if (!done) throw new Error(`live LBM status not understood: ${status}`);
+      const nodes = Number(done[2]) * Number(done[3]) * Number(done[4]);
+      const mlups = (Number(done[1]) * nodes) / Number(done[5]) / 1e6;
+      const sub = liveSubVolume(liveElectrode.labels, liveElectrode.shape, liveElectrode.voxelSize, edge);
+      const ref = await runLiveLbm({ shape: sub.shape, voxelSize: sub.voxelSize, labels: sub.labels }, undefined, { contactAngle: { am: 30, cbd: 60 }, inletPressure: 0, maxSteps: liveSteps, stepsPerFrame: liveSteps / 3, engine: 'typed-array' }, () => {});
+      const refMlups = (ref.steps * nodes) / ref.stepSeconds / 1e6;
+      figures.push({ name: `live LBM ${sub.shape.join('×')} sub-volume of ${liveN}³ (${nodes} nodes), ${backend} in a worker`, unit: 'MLUPS', median: mlups, repeats: 1, ratio: { to: 'typed-array engine in Node, same lattice (same run)', value: mlups / refMlups }, note: `${done[1]} steps, device time ${done[5]} s, ${(liveMs / 1000).toFixed(1)} s from click to the last frame (calibration and shader compiles included); reference ${refMlups.toFixed(2)} MLUPS` });
     } finally {
       await lv.close();
     }

@@ -1,11 +1,14 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openViewer, rendererString } from '../viewer/testing/browser.ts';
 import type { OpenViewer } from '../viewer/testing/browser.ts';
 import { syntheticElectrode, writeSyntheticFill, writeSyntheticStudy } from '../viewer/testing/fixtures.ts';
+import { writeVolume } from '../src/volume/io.ts';
 
 interface Picture {
   variance: number;
@@ -34,6 +37,9 @@ function picture(page: Page): Promise<Picture> {
 
 /** Mean absolute difference of two pictures, grey levels 0–255. */
 const difference = (a: Picture, b: Picture): number => a.grey.reduce((s, g, i) => s + Math.abs(g - b.grey[i]!), 0) / a.grey.length;
+
+/** Fraction of the 64×40 pixels whose grey level moved by more than `by`: for changes confined to a small region. */
+const changedFraction = (a: Picture, b: Picture, by: number): number => a.grey.filter((g, i) => Math.abs(g - b.grey[i]!) > by).length / a.grey.length;
 
 const probe = <T>(page: Page, key: string): Promise<T> =>
   page.evaluate((k) => (window as unknown as { __viewer: Record<string, unknown> }).__viewer[k] as T, key);
@@ -101,23 +107,68 @@ describe('viewer end-to-end in headless Chromium (WebGL2 on SwiftShader)', () =>
     expect(v.consoleErrors).toEqual([]);
   });
 
-  it('the live simulation streams frames from a gpu.js WebGL2 worker and the picture changes', async () => {
+  it('the live LBM streams frames from a gpu.js worker, names the model and backend, and the picture changes', async () => {
     await v.page.$eval('#time', (el) => {
       (el as HTMLInputElement).value = '1000';
       el.dispatchEvent(new Event('input'));
     });
+    expect(await v.page.inputValue('#live-model')).toBe('lbm');
+    // 48³ coarsened 3× to 16³ (18×18×24 lattice nodes): small enough for WebGPU on SwiftShader.
+    await v.page.selectOption('#live-size', '16');
+    await v.page.fill('#live-steps', '90');
+    await v.page.fill('#live-every', '30');
+    // Clip to the separator-side slab so the first wetted layers face the camera, electrolyte opaque.
+    const setRange = (id: string, value: string) =>
+      v.page.$eval(id, (el, val) => {
+        (el as HTMLInputElement).value = val;
+        el.dispatchEvent(new Event('input'));
+      }, value);
+    await setRange('#clip-pos', '200');
+    await setRange('#electrolyte-opacity', '100');
     await v.page.click('#simulate');
-    await v.page.waitForFunction(() => (window as unknown as { __viewer: { liveFrames: number } }).__viewer.liveFrames >= 2, undefined, { timeout: 30_000 });
+    await v.page.waitForFunction(() => (window as unknown as { __viewer: { liveFrames: number } }).__viewer.liveFrames >= 1, undefined, { timeout: 60_000 });
     const firstFrames = await probe<number>(v.page, 'liveFrames');
     const early = await picture(v.page);
-    await v.page.waitForFunction(() => (window as unknown as { __viewer: { liveDone: boolean } }).__viewer.liveDone, undefined, { timeout: 45_000 });
-    const frames = await probe<number>(v.page, 'liveFrames');
-    expect(frames).toBeGreaterThan(firstFrames);
-    expect(difference(early, await picture(v.page))).toBeGreaterThan(1);
-    expect(await probe<string>(v.page, 'liveBackend')).toMatch(/^webgl2/);
-    expect(await v.page.textContent('#live-status')).toMatch(/done/);
+    await v.page.waitForFunction(() => (window as unknown as { __viewer: { liveDone: boolean } }).__viewer.liveDone, undefined, { timeout: 90_000 });
     expect(await probe<string | null>(v.page, 'error')).toBeNull();
+    const frames = await probe<number>(v.page, 'liveFrames');
+    // Frames at steps 0, 30, 60, 90; the first shows the dry electrode.
+    expect(frames).toBe(4);
+    expect(frames).toBeGreaterThan(firstFrames);
+    // The wetted layers cover a small part of the view, so the mean change is modest: it must
+    // stand well above what a redraw of the same state gives.
+    const late = await picture(v.page);
+    const redraw = difference(late, await picture(v.page));
+    expect(redraw).toBeLessThan(0.05);
+    expect(difference(early, late)).toBeGreaterThan(0.5);
+    expect(changedFraction(early, late, 20)).toBeGreaterThan(0.004);
+    expect(await v.page.textContent('#dataset-info')).toContain('live sub-volume (3× coarser): 16×16×16 voxels');
+    const status = (await v.page.textContent('#live-status')) ?? '';
+    expect(status).toMatch(/LBM \(two-component Shan–Chen, D3Q19\)/);
+    expect(status).toMatch(/step 90 · t = [0-9.e-]+ s · saturation 0\.\d{3}/);
+    expect(status).toMatch(/done: 90 steps, [0-9.]+ steps\/s on 18×18×24 lattice nodes/);
+    // What ran is named; on this machine Chromium offers WebGPU on SwiftShader, so no fallback.
+    const backend = await probe<string>(v.page, 'liveBackend');
+    expect(status).toContain(`ran on ${backend}`);
+    expect(backend).toMatch(/^gpu\.js (webgpu|webgl2) /);
+    expect(status).not.toContain('fell back');
+    // Electrolyte has entered from the separator side.
+    expect(Number(/saturation (0\.\d+)/.exec(status)![1])).toBeGreaterThan(0.02);
+    await setRange('#clip-pos', '1000');
+    await setRange('#electrolyte-opacity', '30');
     expect(v.consoleErrors).toEqual([]);
+  });
+
+  it('the wetting-front automaton is still there as a labelled fallback', async () => {
+    await v.page.selectOption('#live-model', 'automaton');
+    await v.page.fill('#live-steps', '40');
+    await v.page.fill('#live-every', '5');
+    await v.page.click('#simulate');
+    await v.page.waitForFunction(() => (window as unknown as { __viewer: { liveDone: boolean } }).__viewer.liveDone, undefined, { timeout: 60_000 });
+    expect(await probe<string | null>(v.page, 'error')).toBeNull();
+    expect(await probe<number>(v.page, 'liveFrames')).toBeGreaterThanOrEqual(2);
+    expect(await v.page.textContent('#live-status')).toMatch(/wetting-front automaton \(fallback, no physics.*done: \d+ steps/);
+    await v.page.selectOption('#live-model', 'lbm');
   });
 
   it('exports a PNG screenshot of the view', async () => {
@@ -162,6 +213,56 @@ describe('viewer end-to-end: a study folder', () => {
     expect(await v.page.textContent('#dataset-name')).toContain(ids[2]);
     expect(await v.page.textContent('#time-out')).toMatch(/fill pressure ≥ .* Pa/);
     expect(difference(before, await picture(v.page))).toBeGreaterThan(2);
+    expect(v.consoleErrors).toEqual([]);
+  });
+});
+
+describe('viewer end-to-end: an LBM fill output with its labels and snapshot stack', () => {
+  let dir: string;
+  let v: OpenViewer;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'mesolab-viewer-e2e-lbm-'));
+    const e = syntheticElectrode(16, 5, 1e-6);
+    await writeVolume(path.join(dir, 'electrode.tif'), { shape: e.shape, voxelSize: e.voxelSize, labels: e.labels });
+    const bin = new URL('../bin/mesolab.js', import.meta.url).pathname;
+    await promisify(execFile)(process.execPath, [bin, 'fill', path.join(dir, 'electrode.tif'), '--model', 'lbm', '--backend', 'cpu', '--steps', '400', '--snapshot-every', '100', '--json', '-o', path.join(dir, 'out')], { timeout: 120_000 });
+    v = await openViewer(path.join(dir, 'out'), { width: 1100, height: 700 });
+  });
+
+  afterAll(async () => {
+    await v?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('shows AM and CBD from labels.raw, and the time slider plays the real snapshots', async () => {
+    expect(await probe<string | null>(v.page, 'error')).toBeNull();
+    expect(await v.page.textContent('#dataset-info')).toContain('16×16×16 voxels');
+    expect(await v.page.textContent('[data-phase-name="1"]')).toBe('active material');
+    expect(await v.page.isVisible('#snapshot-row')).toBe(true);
+    expect(await v.page.textContent('#time-out')).toMatch(/arrival time ≤ .* s/);
+    await v.page.check('#use-snapshots');
+    await v.page.$eval('#electrolyte-opacity', (el) => {
+      (el as HTMLInputElement).value = '100';
+      el.dispatchEvent(new Event('input'));
+    });
+    const at = async (value: string): Promise<{ text: string; pic: Picture }> => {
+      await v.page.$eval('#time', (el, val) => {
+        (el as HTMLInputElement).value = val;
+        el.dispatchEvent(new Event('input'));
+      }, value);
+      return { text: (await v.page.textContent('#time-out')) ?? '', pic: await picture(v.page) };
+    };
+    const first = await at('0');
+    const last = await at('1000');
+    expect(first.text).toMatch(/^snapshot 1\/5 · step 0 · t = 0 s · saturation 0\.0\d\d$/);
+    expect(last.text).toMatch(/^snapshot 5\/5 · step 400 · t = .* s · saturation 0\.\d{3}$/);
+    expect(Number(/saturation (\S+)$/.exec(last.text)![1])).toBeGreaterThan(Number(/saturation (\S+)$/.exec(first.text)![1]) + 0.05);
+    expect(difference(last.pic, await picture(v.page))).toBeLessThan(0.05);
+    expect(difference(first.pic, last.pic)).toBeGreaterThan(1);
+    // Back to the arrival-time front.
+    await v.page.uncheck('#use-snapshots');
+    expect((await at('500')).text).toMatch(/arrival time ≤ .* s/);
     expect(v.consoleErrors).toEqual([]);
   });
 });

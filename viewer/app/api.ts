@@ -34,3 +34,9 @@ export async function fetchField(path: string): Promise<{ grid: Grid; data: Floa
   const res = await ok(await fetch(`./api/field/${encodePath(path)}`), path);
   return { grid: gridOf(res), data: new Float32Array(await res.arrayBuffer()) };
 }
+
+/** A file under the served directory, as it is (the LBM snapshot stack). */
+export async function fetchFile(path: string): Promise<Uint8Array> {
+  const res = await ok(await fetch(`./files/${encodePath(path)}`), path);
+  return new Uint8Array(await res.arrayBuffer());
+}

@@ -1,6 +1,8 @@
-import type { Curve, FillView, VolumeRef } from '../shared/protocol.ts';
-import { fetchField, fetchLabels, fetchManifest, fetchRun } from './api.ts';
+import type { Curve, FillView, SnapshotStack, VolumeRef } from '../shared/protocol.ts';
+import { fetchField, fetchFile, fetchLabels, fetchManifest, fetchRun } from './api.ts';
 import { runLive, stopLive } from './live/live-client.ts';
+import type { LiveModel } from './live/fill-worker.ts';
+import { liveSubVolume } from './live/sub-volume.ts';
 import { meshPhases } from './mesh/mesh-client.ts';
 import { drawColorbar, drawCurve, formatNumber, niceTicks } from './plots.ts';
 import { OrthoSlices } from './slices.ts';
@@ -26,6 +28,10 @@ interface State {
   phase: Uint8Array | null;
   curve: Curve | null;
   time: number;
+  /** The structure as loaded: live runs cut their sub-volume from it, not from a previous sub-volume. */
+  loaded: { labels: Uint8Array; shape: [number, number, number]; voxelSize: number } | null;
+  /** The LBM snapshot stack of a fill output, and the arrival-time front it stands in for while played. */
+  snapshots: { stack: Uint8Array; meta: SnapshotStack; shown: number; arrivalFront: Front | null } | null;
 }
 
 /** What tests and the benchmark read from the page. */
@@ -69,7 +75,7 @@ if (PerformanceObserver.supportedEntryTypes?.includes('longtask')) {
   }).observe({ type: 'longtask', buffered: true });
 }
 
-const state: State = { labels: null, shape: [1, 1, 1], voxelSize: 1e-6, front: null, phase: null, curve: null, time: 0 };
+const state: State = { labels: null, shape: [1, 1, 1], voxelSize: 1e-6, front: null, phase: null, curve: null, time: 0, loaded: null, snapshots: null };
 const slices = new OrthoSlices($('slices'), (axis, index) => view.setSlice(axis, index));
 
 function fail(e: unknown): void {
@@ -187,7 +193,51 @@ function sliderTime(): number {
   return f.order === 'ascending' ? f.range[0] + (f.range[1] - f.range[0]) * u : f.range[1] - (f.range[1] - f.range[0]) * u;
 }
 
+const useSnapshots = $<HTMLInputElement>('use-snapshots');
+
+/**
+ * Snapshot k as a front the view thresholds: 1 − φ on pore voxels (solid 0), shown at time ½, so
+ * the electrolyte is where φ ≥ ½ and its colour gives φ.
+ */
+function snapshotFront(k: number): Front {
+  const s = state.snapshots!;
+  const n = state.labels!.length;
+  const bytes = s.stack.subarray(s.meta.frames[k]!.offset, s.meta.frames[k]!.offset + n);
+  const data = new Float32Array(n);
+  for (let i = 0; i < n; i++) data[i] = state.labels![i] === 0 ? 1 - bytes[i]! / 255 : 0;
+  return { data, range: [0, 1], name: 'gas fraction 1 − φ', unit: '–', order: 'ascending' };
+}
+
+function showSnapshot(): void {
+  const s = state.snapshots!;
+  const k = Math.round((Number(timeSlider.value) / 1000) * (s.meta.frames.length - 1));
+  if (k !== s.shown) {
+    s.shown = k;
+    const f = snapshotFront(k);
+    state.front = f;
+    view.setFront(f.data, f.range, f.order);
+  }
+  state.time = 0.5;
+  view.setTime(0.5);
+  const frame = s.meta.frames[k]!;
+  let sum = 0;
+  let pores = 0;
+  const n = state.labels!.length;
+  for (let i = 0; i < n; i++) {
+    if (state.labels![i] !== 0) continue;
+    pores++;
+    sum += s.stack[frame.offset + i]! / 255;
+  }
+  $('time-out').textContent = `snapshot ${k + 1}/${s.meta.frames.length} · step ${frame.step} · t = ${formatNumber(frame.t)} s · saturation ${(pores ? sum / pores : 0).toFixed(3)}`;
+  if (state.curve) drawCurve($<HTMLCanvasElement>('curve'), state.curve, frame.t);
+  redrawSlices();
+}
+
 function showTime(): void {
+  if (state.snapshots && useSnapshots.checked) {
+    showSnapshot();
+    return;
+  }
   const f = state.front;
   if (!f) return;
   state.time = sliderTime();
@@ -230,6 +280,19 @@ function setCurve(c: Curve | null): void {
 let playing = false;
 function bindWetting(): void {
   timeSlider.addEventListener('input', showTime);
+  useSnapshots.addEventListener('input', () => {
+    const s = state.snapshots;
+    if (!s) return;
+    s.shown = -1;
+    if (useSnapshots.checked) {
+      $('colorbar').hidden = true;
+      showTime();
+    } else if (s.arrivalFront) setFront(s.arrivalFront);
+    else {
+      setFront(null);
+      $('wetting-section').hidden = false;
+    }
+  });
   $<HTMLInputElement>('show-trapped').addEventListener('input', (e) => view.setShowTrapped((e.target as HTMLInputElement).checked));
   $<HTMLInputElement>('electrolyte-opacity').addEventListener('input', (e) =>
     view.setElectrolyteOpacity(Number((e.target as HTMLInputElement).value) / 100),
@@ -268,15 +331,21 @@ async function loadVolume(ref: VolumeRef, phaseMap = false): Promise<void> {
   // A phase map (0 solid, 1-3 pore) stands in for labels when a fill output has none.
   state.labels = phaseMap ? labels.map((p) => (p === 0 ? 1 : 0)) : labels;
   state.phase = phaseMap ? labels : null;
+  state.loaded = { labels: state.labels, shape: grid.shape, voxelSize: grid.voxelSize };
+  clearSnapshots();
   view.setVolume(state.labels, grid.shape, grid.voxelSize);
   view.setPhaseMap(state.phase);
   probe.meshedTriangles = 0;
   void applyRenderMode().catch(fail);
   // A phase map cannot tell active material from binder: call the solid what it is.
   $('phase-controls').querySelector('[data-phase-name="1"]')!.textContent = phaseMap ? 'solid' : 'active material';
-  const [nx, ny, nz] = grid.shape;
-  const um = (n: number): string => (n * grid.voxelSize * 1e6).toFixed(1);
-  $('dataset-info').textContent = `${nx}×${ny}×${nz} voxels · ${um(nx)}×${um(ny)}×${um(nz)} µm · voxel ${(grid.voxelSize * 1e6).toPrecision(3)} µm`;
+  $('dataset-info').textContent = gridInfo(grid.shape, grid.voxelSize);
+}
+
+function gridInfo(shape: [number, number, number], voxelSize: number): string {
+  const [nx, ny, nz] = shape;
+  const um = (n: number): string => (n * voxelSize * 1e6).toFixed(1);
+  return `${nx}×${ny}×${nz} voxels · ${um(nx)}×${um(ny)}×${um(nz)} µm · voxel ${(voxelSize * 1e6).toPrecision(3)} µm`;
 }
 
 async function loadFill(fill: FillView): Promise<void> {
@@ -292,10 +361,35 @@ async function loadFill(fill: FillView): Promise<void> {
     setFront({ data, range: frontRange(data, state.labels!), name: fill.front.name, unit: fill.front.unit, order: fill.front.order });
   } else setFront(null);
   setCurve(fill.curve ?? null);
+  await loadSnapshots(fill);
   const summary = Object.entries(fill.summary)
     .map(([k, v]) => `${k}: ${typeof v === 'number' ? formatNumber(v) : String(v)}`)
     .join(' · ');
   $('wetting-summary').textContent = summary;
+}
+
+function clearSnapshots(): void {
+  state.snapshots = null;
+  useSnapshots.checked = false;
+  $('snapshot-row').hidden = true;
+}
+
+/** The LBM snapshot stack, when the fill output has one whose grid is the shown volume's. */
+async function loadSnapshots(fill: FillView): Promise<void> {
+  clearSnapshots();
+  const meta = fill.snapshots;
+  const usable = meta && state.labels && meta.shape.every((v, i) => v === state.shape[i]);
+  $('snapshot-row').hidden = !usable;
+  if (!usable) return;
+  const stack = await fetchFile(meta.path);
+  state.snapshots = { stack, meta, shown: -1, arrivalFront: state.front };
+  // Without an arrival-time field the snapshots are the only wetting there is: show them.
+  if (!state.front) {
+    $('wetting-section').hidden = false;
+    useSnapshots.checked = true;
+    timeSlider.value = '1000';
+    showTime();
+  }
 }
 
 async function openRun(runId: string): Promise<void> {
@@ -316,6 +410,32 @@ async function openRun(runId: string): Promise<void> {
 
 // ---- live simulation ----
 let liveRunning = false;
+const numberInput = (id: string): number => Number($<HTMLInputElement>(id).value);
+
+/**
+ * Shows the sub-volume a live run works on in place of the loaded structure (the run's frames are
+ * on its grid); a later run cuts its sub-volume from the loaded structure again.
+ */
+function showLiveSubVolume(edge: number): { labels: Uint8Array; shape: [number, number, number]; voxelSize: number } {
+  const src = state.loaded!;
+  const sub = liveSubVolume(src.labels, src.shape, src.voxelSize, edge);
+  clearSnapshots();
+  state.labels = sub.labels;
+  state.shape = sub.shape;
+  state.voxelSize = sub.voxelSize;
+  state.phase = null;
+  view.setVolume(sub.labels, sub.shape, sub.voxelSize);
+  view.setPhaseMap(null);
+  setFront(null);
+  void applyRenderMode().catch(fail);
+  const how = [sub.factor > 1 ? `${sub.factor}× coarser` : '', Math.ceil(src.shape[0] / sub.factor) > sub.shape[0] || Math.ceil(src.shape[1] / sub.factor) > sub.shape[1] ? `cropped at x,y = ${sub.origin[0]},${sub.origin[1]}` : '']
+    .filter((s) => s)
+    .join(', ');
+  $('wetting-summary').textContent = '';
+  $('dataset-info').textContent = `live sub-volume${how ? ` (${how})` : ''}: ${gridInfo(sub.shape, sub.voxelSize)}`;
+  return sub;
+}
+
 function bindLive(): void {
   const button = $<HTMLButtonElement>('simulate');
   const status = $('live-status');
@@ -324,31 +444,60 @@ function bindLive(): void {
       await stopLive();
       return;
     }
-    if (!state.labels) return;
+    if (!state.loaded) return;
     liveRunning = true;
     probe.liveDone = false;
+    probe.liveFrames = 0;
     button.textContent = 'stop';
-    const liveCurve: Curve = { xLabel: 'automaton step', yLabel: 'saturation (–)', x: [], y: [] };
-    const labels = state.labels;
+    const model = $<HTMLSelectElement>('live-model').value as LiveModel;
+    const modelName = model === 'lbm' ? 'LBM (two-component Shan–Chen, D3Q19)' : 'wetting-front automaton (fallback, no physics: no viscosity, no trapping)';
+    const sub = showLiveSubVolume(Number($<HTMLSelectElement>('live-size').value));
+    const liveCurve: Curve = { xLabel: model === 'lbm' ? 'time (s)' : 'automaton step', yLabel: 'saturation (–)', x: [], y: [] };
+    status.textContent = `${modelName}: starting the worker…`;
     try {
       const result = await runLive(
-        { labels: labels.slice(), shape: state.shape, minOpen: 10, maxSteps: 4 * (state.shape[0] + state.shape[1] + state.shape[2]), framesEvery: 3 },
-        (f, backend) => {
+        {
+          model,
+          labels: sub.labels.slice(),
+          shape: sub.shape,
+          voxelSize: sub.voxelSize,
+          backend: $<HTMLInputElement>('live-cpu').checked ? 'cpu' : 'auto',
+          maxSteps: Math.max(1, Math.round(numberInput('live-steps'))),
+          stepsPerFrame: Math.max(1, Math.round(numberInput('live-every'))),
+          contactAngle: { am: numberInput('live-angle-am'), cbd: numberInput('live-angle-cbd') },
+          inletPressure: 0,
+        },
+        (f) => {
           probe.liveFrames++;
-          probe.liveBackend = backend;
-          liveCurve.x.push(f.step);
+          probe.liveBackend = f.backend;
+          liveCurve.x.push(f.t);
           liveCurve.y.push(f.saturation);
-          setFront({ data: f.arrival, range: [1, Math.max(2, f.step)], name: 'automaton step', unit: 'step', order: 'ascending' });
+          const lbm = model === 'lbm';
+          // The first frame is at t = 0; the range must still be an interval.
+          const end = lbm ? Math.max(f.t, 1e-12) : Math.max(2, f.step);
+          setFront({ data: f.arrival, range: [lbm ? 0 : 1, end], name: lbm ? 'LBM arrival time' : 'automaton step', unit: lbm ? 's' : 'step', order: 'ascending' });
           timeSlider.value = '1000';
           showTime();
           setCurve(liveCurve);
-          const warn = backend.startsWith('cpu') ? ' ⚠ no GPU: gpu.js fell back to cpu' : '';
-          status.textContent = `frame ${probe.liveFrames} · step ${f.step} · S = ${f.saturation.toFixed(3)} · gpu.js ${backend}${warn}`;
+          const when = lbm ? ` · t = ${formatNumber(f.t)} s` : '';
+          status.innerHTML = '';
+          status.append(`${modelName} · ${f.backend} · frame ${probe.liveFrames} · step ${f.step}${when} · saturation ${f.saturation.toFixed(3)}`);
+          if (f.fallback) {
+            const w = document.createElement('div');
+            w.className = 'warn';
+            w.textContent = `⚠ ${f.fallback}`;
+            status.append(w);
+          }
         },
       );
-      status.textContent += ` · done, ${result.stepsPerSecond.toFixed(1)} steps/s (kernel ${result.stepSeconds.toFixed(1)} s, readback ${result.readSeconds.toFixed(1)} s, page ${result.deliverSeconds.toFixed(1)} s) · wetting-front automaton, no trapping`;
+      probe.liveBackend = result.backend;
+      const [lx, ly, lz] = result.latticeShape;
+      const line = document.createElement('div');
+      line.textContent = `done: ${result.steps} steps, ${result.stepsPerSecond.toFixed(1)} steps/s on ${lx}×${ly}×${lz} ${model === 'lbm' ? 'lattice nodes' : 'cells'} (device ${result.stepSeconds.toFixed(1)} s, frames ${result.deliverSeconds.toFixed(1)} s) · ran on ${result.backend}`;
+      status.append(line);
     } catch (e) {
       fail(e);
+      status.append(` · failed: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       liveRunning = false;
       probe.liveDone = true;

@@ -7,6 +7,11 @@ export const DIST_DIR = path.join(VIEWER_DIR, 'dist');
 const STAMP = '.source-hash';
 /** Everything that goes into the bundle; a change to any of it means a rebuild. */
 const SOURCE_DIRS = ['app', 'shared', 'build'];
+/**
+ * Project sources outside viewer/ that the live LBM worker bundles (the solver and what it
+ * imports), relative to the repository root; an edit to the solver must rebuild the viewer too.
+ */
+const PROJECT_SOURCES = ['sims/filling/lbm', 'src/errors.ts', 'src/volume/volume.ts', 'src/gpu/kernel-info.ts', 'src/config/validate.ts'];
 
 async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -24,6 +29,15 @@ export async function sourceHash(): Promise<string> {
   for (const d of SOURCE_DIRS) {
     for (const f of await listFiles(path.join(VIEWER_DIR, d))) {
       h.update(path.relative(VIEWER_DIR, f));
+      h.update(await readFile(f));
+    }
+  }
+  const repo = path.join(VIEWER_DIR, '..');
+  for (const p of PROJECT_SOURCES) {
+    const full = path.join(repo, p);
+    const files = p.endsWith('.ts') ? [full] : await listFiles(full);
+    for (const f of files) {
+      h.update(path.relative(repo, f));
       h.update(await readFile(f));
     }
   }
@@ -51,7 +65,7 @@ export async function buildViewer(): Promise<void> {
     root: path.join(VIEWER_DIR, 'app'),
     base: './',
     logLevel: 'warn',
-    build: { outDir: DIST_DIR, emptyOutDir: true, chunkSizeWarningLimit: 1500, reportCompressedSize: false },
+    build: { outDir: DIST_DIR, emptyOutDir: true, chunkSizeWarningLimit: 1500, reportCompressedSize: false, minify: false },
     worker: { format: 'es' },
   });
   await mkdir(DIST_DIR, { recursive: true });

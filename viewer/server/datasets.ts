@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, FileFormatError } from '../../src/errors.ts';
-import type { Curve, FieldRef, FillView, Manifest, Parity, RunView, VolumeRef } from '../shared/protocol.ts';
+import type { Curve, FieldRef, FillView, Manifest, Parity, RunView, SnapshotStack, VolumeRef } from '../shared/protocol.ts';
 import { resolveInside } from './safe-path.ts';
 import { gridHeader, isVolumeFile } from './volume-source.ts';
 import { readParity, readRuns } from './study.ts';
@@ -82,7 +82,8 @@ export async function describeFill(root: string, rel: string): Promise<FillView>
     }
   }
   const phaseFile = findFile(files, PHASE_FILE);
-  const labelFile = labelFiles(files)[0];
+  // `fill -o` copies its input structure in as labels.*; any other volume there is second choice.
+  const labelFile = findFile(files, /^labels$/i) ?? labelFiles(files)[0];
   // Without a labelled volume beside the fields, the phase map still tells solid from pore.
   const volumeFile = labelFile ?? phaseFile ?? front?.path.slice(rel ? rel.length + 1 : 0);
   if (!volumeFile) throw new FileFormatError('<path>', dir, 'a fill output with a volume, arrival-time, fill-pressure or phase field beside result.json');
@@ -93,7 +94,40 @@ export async function describeFill(root: string, rel: string): Promise<FillView>
   if (phaseFile) fill.phase = { path: join(phaseFile) };
   const curve = extractCurve(result);
   if (curve) fill.curve = curve;
+  const snapshots = await readSnapshotIndex(dir, rel ? `${rel}/snapshots` : 'snapshots', volume.shape);
+  if (snapshots) fill.snapshots = snapshots;
   return fill;
+}
+
+/**
+ * `snapshots/index.json` as `fill --model lbm -o` writes it, checked against the volume's shape
+ * and the stack's size so the page never slices past the file; absent → undefined.
+ */
+async function readSnapshotIndex(dir: string, relDir: string, shape: [number, number, number]): Promise<SnapshotStack | undefined> {
+  const indexPath = path.join(dir, 'snapshots', 'index.json');
+  if (!(await exists(indexPath))) return undefined;
+  let index: { file?: unknown; dtype?: unknown; shape?: unknown; voxelSize?: unknown; frames?: unknown };
+  try {
+    index = JSON.parse(await readFile(indexPath, 'utf8')) as typeof index;
+  } catch (e) {
+    throw new FileFormatError(indexPath, (e as Error).message, 'valid JSON');
+  }
+  const file = typeof index.file === 'string' ? index.file : '';
+  if (!file || file.includes('/') || file.includes('\\') || file.startsWith('.')) throw new FileFormatError(`${indexPath}: file`, index.file, 'a file name beside index.json');
+  if (index.dtype !== 'uint8') throw new FileFormatError(`${indexPath}: dtype`, index.dtype, '"uint8"');
+  const s = index.shape;
+  if (!Array.isArray(s) || s.length !== 3 || s.some((v, i) => v !== shape[i])) throw new FileFormatError(`${indexPath}: shape`, JSON.stringify(s), `the volume's shape ${shape.join('×')}`);
+  const frameBytes = shape[0] * shape[1] * shape[2];
+  const size = (await stat(path.join(dir, 'snapshots', file))).size;
+  const frames = Array.isArray(index.frames) ? (index.frames as { step?: unknown; t?: unknown; offset?: unknown }[]) : [];
+  const out: SnapshotStack['frames'] = [];
+  for (const [k, f] of frames.entries()) {
+    const ok = typeof f.step === 'number' && typeof f.t === 'number' && typeof f.offset === 'number' && Number.isInteger(f.offset) && f.offset >= 0 && f.offset + frameBytes <= size;
+    if (!ok) throw new FileFormatError(`${indexPath}: frames[${k}]`, JSON.stringify(f), `{step, t, offset} with offset + ${frameBytes} ≤ ${size} bytes`);
+    out.push({ step: f.step as number, t: f.t as number, offset: f.offset as number });
+  }
+  if (out.length === 0) return undefined;
+  return { path: `${relDir}/${file}`, shape, voxelSize: typeof index.voxelSize === 'number' ? index.voxelSize : 0, frames: out };
 }
 
 function scalarSummary(result: Record<string, unknown>): Record<string, number | string | boolean> {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { FileFormatError } from '../../src/errors.ts';
 import { readGrid } from '../../src/volume/io.ts';
 import type { SampleArray } from '../../src/volume/grid.ts';
-import { validateShape, validateVoxelSize, voxelCount } from '../../src/volume/volume.ts';
+import { validateShape, validateVoxelSize } from '../../src/volume/volume.ts';
 
 export const VOLUME_EXTENSIONS = ['.raw', '.tif', '.tiff', '.vti'] as const;
 
@@ -18,54 +18,11 @@ export interface ViewerGrid<T extends Uint8Array | Float32Array> {
   data: T;
 }
 
-interface LooseRawHeader {
-  shape: [number, number, number];
-  voxelSize: number;
-  dtype?: string;
-  byteOrder?: string;
-}
-
-const RAW_TYPES: Record<string, { bytes: number; make: (b: ArrayBuffer) => SampleArray }> = {
-  uint8: { bytes: 1, make: (b) => new Uint8Array(b) },
-  int8: { bytes: 1, make: (b) => new Int8Array(b) },
-  uint16: { bytes: 2, make: (b) => new Uint16Array(b) },
-  int16: { bytes: 2, make: (b) => new Int16Array(b) },
-  uint32: { bytes: 4, make: (b) => new Uint32Array(b) },
-  int32: { bytes: 4, make: (b) => new Int32Array(b) },
-  float32: { bytes: 4, make: (b) => new Float32Array(b) },
-  float64: { bytes: 8, make: (b) => new Float64Array(b) },
-};
-
 /**
- * `x.raw` + `x.json`. Read here rather than through io.ts's strict header schema so the viewer
- * also opens the headers the study store writes beside run fields (they carry `description` and a
- * worded `order`), which that schema refuses.
+ * Every format through src/volume/io.ts, .raw included: study run fields are written with the
+ * standard mesolab-raw header (src/store/fields.ts), so no lenient reader is needed here.
  */
-async function readRawLoose(file: string): Promise<{ shape: [number, number, number]; voxelSize: number; data: SampleArray }> {
-  const headerPath = file.replace(/\.raw$/i, '.json');
-  let h: LooseRawHeader;
-  try {
-    h = JSON.parse(await readFile(headerPath, 'utf8')) as LooseRawHeader;
-  } catch (e) {
-    throw new FileFormatError(headerPath, (e as Error).message, 'a JSON header {shape:[nx,ny,nz], voxelSize, dtype} beside the .raw file');
-  }
-  const s = validateShape(h.shape, `${headerPath}: shape`);
-  validateVoxelSize(h.voxelSize, `${headerPath}: voxelSize`);
-  if (h.byteOrder !== undefined && h.byteOrder !== 'little') throw new FileFormatError(`${headerPath}: byteOrder`, h.byteOrder, '"little"');
-  const buf = await readFile(file);
-  const n = voxelCount(s);
-  // Without a dtype, the file size tells uint8 labels from float32 fields.
-  const dtype = h.dtype ?? (buf.byteLength === 4 * n ? 'float32' : 'uint8');
-  const t = RAW_TYPES[dtype];
-  if (!t) throw new FileFormatError(`${headerPath}: dtype`, dtype, `one of ${Object.keys(RAW_TYPES).join(', ')}`);
-  if (buf.byteLength !== t.bytes * n) throw new FileFormatError(file, buf.byteLength, `${t.bytes * n} bytes (${dtype}) for shape ${s.join('×')}`);
-  const copy = new ArrayBuffer(buf.byteLength);
-  new Uint8Array(copy).set(buf);
-  return { shape: [s[0], s[1], s[2]], voxelSize: h.voxelSize, data: t.make(copy) };
-}
-
 async function readAny(file: string): Promise<{ shape: [number, number, number]; voxelSize: number; data: SampleArray }> {
-  if (path.extname(file).toLowerCase() === '.raw') return readRawLoose(file);
   const g = await readGrid(file);
   return { shape: [g.shape[0], g.shape[1], g.shape[2]], voxelSize: g.voxelSize, data: g.data };
 }
@@ -92,11 +49,19 @@ export async function loadField(file: string): Promise<ViewerGrid<Float32Array>>
   return { ...g, data: g.data instanceof Float32Array ? g.data : Float32Array.from(g.data) };
 }
 
-/** Shape and voxel size (the manifest needs only these; for .raw only the header is read). */
+/**
+ * Shape and voxel size (the manifest needs only these). For .raw only the JSON header is read, to
+ * keep the manifest quick on large volumes; the data request reads it fully and strictly.
+ */
 export async function gridHeader(file: string): Promise<{ shape: [number, number, number]; voxelSize: number }> {
   if (path.extname(file).toLowerCase() === '.raw') {
     const headerPath = file.replace(/\.raw$/i, '.json');
-    const h = JSON.parse(await readFile(headerPath, 'utf8')) as LooseRawHeader;
+    let h: { shape: number[]; voxelSize: number };
+    try {
+      h = JSON.parse(await readFile(headerPath, 'utf8')) as typeof h;
+    } catch (e) {
+      throw new FileFormatError(headerPath, (e as Error).message, 'a JSON header {shape:[nx,ny,nz], voxelSize, dtype} beside the .raw file');
+    }
     const s = validateShape(h.shape, `${headerPath}: shape`);
     return { shape: [s[0], s[1], s[2]], voxelSize: validateVoxelSize(h.voxelSize, `${headerPath}: voxelSize`) };
   }

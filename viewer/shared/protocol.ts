@@ -42,8 +42,21 @@ export interface FillView {
   curve?: Curve;
   /** True when no labelled volume was found and `volume` is the phase map (0 solid, 1-3 pore). */
   volumeIsPhaseMap?: boolean;
+  /** LBM electrolyte-fraction snapshots (`snapshots/index.json`), played by the time slider on request. */
+  snapshots?: SnapshotStack;
   /** The scalar parts of result.json, shown as a table. */
   summary: Record<string, number | string | boolean>;
+}
+
+/**
+ * One uint8 file of frames (electrolyte fraction × 255, solid 0), each x fastest then y then z,
+ * frames one after another; fetched whole from `/files/<path>`.
+ */
+export interface SnapshotStack {
+  path: string;
+  shape: [number, number, number];
+  voxelSize: number;
+  frames: { step: number; t: number; offset: number }[];
 }
 
 export interface StudyTable {

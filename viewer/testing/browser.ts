@@ -6,7 +6,7 @@ import type { ViewerServer } from '../server/server.ts';
 
 export const CHROMIUM = process.env.MESOLAB_CHROMIUM ?? '/usr/bin/chromium';
 
-/** Flags that give WebGL2 through ANGLE on SwiftShader (CPU Vulkan) with no GPU and no display. */
+/** Flags that give WebGL2 through ANGLE, and WebGPU through Dawn, on SwiftShader (CPU Vulkan) with no GPU and no display. */
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -17,6 +17,9 @@ export const CHROMIUM_ARGS = [
   '--use-angle=swiftshader',
   '--enable-unsafe-swiftshader',
   '--ignore-gpu-blocklist',
+  // WebGPU (Dawn on SwiftShader Vulkan here) for the live LBM worker; headless Chromium hides it
+  // otherwise. MESOLAB_VIEWER_NO_WEBGPU=1 leaves it off, to see the WebGL2 path and its fallbacks.
+  ...(process.env.MESOLAB_VIEWER_NO_WEBGPU === '1' ? [] : ['--enable-unsafe-webgpu']),
 ];
 
 export interface OpenViewer {

@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.ts';
+import { readVolume, writeVolume } from '../../volume/io.ts';
 import * as quasiStatic from './fill-quasi-static.ts';
 import * as lbm from './fill-lbm.ts';
 
@@ -37,5 +39,19 @@ export function register(program: Command): void {
     const model = MODELS[String(opts.model)];
     if (!model) throw new ConfigError('--model', opts.model, `one of ${Object.keys(MODELS).join(', ')}`);
     await model.run(volumePath, opts, c.optsWithGlobals());
+    if (opts.out !== undefined) await writeInputLabels(volumePath, opts, String(opts.out));
   });
+}
+
+/**
+ * Copies the input structure into the output folder as `labels.raw` + `labels.json`, so the
+ * fields there can be shown over active material and binder (the viewer prefers this file). The
+ * model has already read the volume with the same options, so a bad path or flag failed there.
+ */
+async function writeInputLabels(volumePath: string, opts: Record<string, unknown>, out: string): Promise<void> {
+  const volume = await readVolume(volumePath, {
+    ...(opts.voxelSize !== undefined ? { voxelSize: Number(opts.voxelSize) * 1e-6 } : {}),
+    ...(opts.labels !== undefined ? { labels: String(opts.labels) } : {}),
+  });
+  await writeVolume(join(out, 'labels.raw'), volume);
 }

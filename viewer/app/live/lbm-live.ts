@@ -1,0 +1,144 @@
+import type { Compute } from '../../../src/gpu/backend.ts';
+import { LABEL, phaseName } from '../../../src/volume/volume.ts';
+import type { Volume } from '../../../src/volume/volume.ts';
+import { adhesionForAngle, calibrateInterface, laplaceSigma } from '../../../sims/filling/lbm/calibration.ts';
+import { buildFillingLattice } from '../../../sims/filling/lbm/geometry.ts';
+import { NODE } from '../../../sims/filling/lbm/lattice.ts';
+import { createLbmSolver } from '../../../sims/filling/lbm/solver.ts';
+import type { LbmEngineKind } from '../../../sims/filling/lbm/solver.ts';
+import { unitConversion } from '../../../sims/filling/lbm/units.ts';
+
+/** Marks a pore voxel the electrolyte has not reached; finite so the view does not call it trapped gas (float32-exact, so it compares equal once stored). */
+export const NOT_REACHED = Math.fround(1e38);
+
+/**
+ * The live run is the same two-component Shan–Chen LBM as `mesolab fill --model lbm` with its
+ * defaults (G = 3, τ = 1 / 0.55, inlet at the separator face z-, gas outlet at z+, neutral side
+ * walls, electrolyte of LiPF6 in EC:DMC), assembled here so frames can be taken while it runs.
+ */
+export interface LiveLbmOptions {
+  /** Static contact angle per solid label name (degrees). */
+  contactAngle: Record<string, number>;
+  /** Reservoir overpressure (Pa). */
+  inletPressure: number;
+  maxSteps: number;
+  /** Lattice steps per frame (one device read-back each). */
+  stepsPerFrame: number;
+  engine: LbmEngineKind;
+  reservoirLayers?: number;
+}
+
+export interface LbmFrame {
+  step: number;
+  /** Physical time (s). */
+  t: number;
+  /** Electrolyte fraction of the pore space (0–1). */
+  saturation: number;
+  /** First time (s) each voxel's electrolyte fraction passed ½; NOT_REACHED if not yet, 0 for solid. */
+  arrival: Float32Array;
+}
+
+export interface LiveLbmSummary {
+  steps: number;
+  saturation: number;
+  /** What really ran the steps (gpu.js mode, or typed-array). */
+  backend: string;
+  /** Physical seconds per lattice step. */
+  dt: number;
+  latticeShape: [number, number, number];
+  /** Seconds advancing the lattice (kernels and read-back together: the read-back waits for them). */
+  stepSeconds: number;
+  /** Seconds turning moments into a frame and handing it over. */
+  frameSeconds: number;
+}
+
+const SURFACE_TENSION = 0.035;
+const VISCOSITY = 3e-3;
+const DENSITY = 1250;
+const G = 3;
+const TAU_ELECTROLYTE = 1;
+const TAU_GAS = 0.55;
+
+export async function runLiveLbm(
+  volume: Volume,
+  compute: Compute | undefined,
+  opts: LiveLbmOptions,
+  onFrame: (frame: LbmFrame) => Promise<void> | void,
+  shouldStop: () => boolean = () => false,
+): Promise<LiveLbmSummary> {
+  const cal = await calibrateInterface(G);
+  const sigmaLb = await laplaceSigma(G);
+  const adhesion = new Map<number, number>();
+  for (const l of volume.labels) {
+    if (l === LABEL.pore || adhesion.has(l)) continue;
+    const name = phaseName(l);
+    const theta = opts.contactAngle[name] ?? opts.contactAngle.other;
+    if (theta === undefined) throw new RangeError(`contactAngle.${name}: missing; expected a contact angle in degrees for label ${l}`);
+    adhesion.set(l, adhesionForAngle(theta, cal));
+  }
+  const units = unitConversion({ dx: volume.voxelSize, surfaceTension: SURFACE_TENSION, viscosity: VISCOSITY, density: DENSITY, latticeSigma: sigmaLb, latticeDensity: cal.rhoHi, tau: TAU_ELECTROLYTE });
+  const reservoir = opts.reservoirLayers ?? 3;
+  const lattice = buildFillingLattice(volume, { inlet: 'z-', outletClosed: false, lateral: 'wall', reservoir, strengthOfLabel: (l) => adhesion.get(l) ?? 0 });
+  const { domain } = lattice;
+  const n = domain.nx * domain.ny * domain.nz;
+  const plane = domain.nx * domain.ny;
+  // Overpressure as extra electrolyte density at the inlet, as fill.ts does: dp/dρ1 = c_s²(1 + G ρ2).
+  const inletRho: [number, number] = [cal.rhoHi + opts.inletPressure / units.pressureScale / ((1 / 3) * (1 + G * cal.rhoLo)), cal.rhoLo];
+  const rho1 = new Float32Array(n);
+  const rho2 = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    if (domain.node[i] === NODE.solid) continue;
+    const inReservoir = i < lattice.reservoirEndZ * plane;
+    rho1[i] = inReservoir ? inletRho[0] : cal.rhoLo;
+    rho2[i] = inReservoir ? cal.rhoLo : cal.rhoHi;
+  }
+  const solver = createLbmSolver({
+    domain,
+    physics: { g: G, tau1: TAU_ELECTROLYTE, tau2: TAU_GAS, tauOdd: 1, inletRho, outletRho: [cal.rhoLo, cal.rhoHi] },
+    rho1,
+    rho2,
+    engine: opts.engine,
+    ...(compute ? { compute } : {}),
+  });
+
+  const voxels = volume.labels.length;
+  const pores: number[] = [];
+  for (let v = 0; v < voxels; v++) if (volume.labels[v] === LABEL.pore) pores.push(v);
+  const arrival = new Float32Array(voxels);
+  for (const v of pores) arrival[v] = NOT_REACHED;
+  const span = cal.rhoHi - cal.rhoLo;
+  let saturation = 0;
+  let stepSeconds = 0;
+  let frameSeconds = 0;
+  try {
+    while (true) {
+      const t0 = performance.now();
+      const mac = await solver.moments();
+      const t1 = performance.now();
+      const step = solver.stepsDone();
+      const t = step * units.dt;
+      let sum = 0;
+      for (const v of pores) {
+        const node = lattice.nodeOfVoxel[v]!;
+        const r1 = mac[node]!;
+        if (!Number.isFinite(r1) || !Number.isFinite(mac[n + node]!)) {
+          throw new RangeError(`lbm: NaN density at step ${step}; expected a finite lattice (the run diverged)`);
+        }
+        const phi = Math.min(1, Math.max(0, (r1 - cal.rhoLo) / span));
+        sum += phi;
+        if (phi >= 0.5 && arrival[v] === NOT_REACHED) arrival[v] = t;
+      }
+      saturation = pores.length ? sum / pores.length : 1;
+      await onFrame({ step, t, saturation, arrival: arrival.slice() });
+      frameSeconds += (performance.now() - t1) / 1000;
+      stepSeconds += (t1 - t0) / 1000;
+      if (step >= opts.maxSteps || shouldStop()) break;
+      const t2 = performance.now();
+      await solver.step(Math.min(opts.stepsPerFrame, opts.maxSteps - step));
+      stepSeconds += (performance.now() - t2) / 1000;
+    }
+    return { steps: solver.stepsDone(), saturation, backend: solver.backend(), dt: units.dt, latticeShape: [domain.nx, domain.ny, domain.nz], stepSeconds, frameSeconds };
+  } finally {
+    solver.destroy();
+  }
+}
