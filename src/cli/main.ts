@@ -2,6 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { MesolabError, AbortedError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 import { registerAll } from './commands/index.ts';
+import { ensureRuntimeDir } from '../gpu/backend.ts';
+
+ensureRuntimeDir();
 
 const program = new Command();
 program

@@ -43,6 +43,18 @@ function loadGpuJs(): typeof import('gpu.js') {
 let navigatorReady: Promise<string | undefined> | undefined;
 
 /**
+ * The Vulkan loader's Wayland probe prints "XDG_RUNTIME_DIR is invalid" on headless machines,
+ * polluting every command's stderr; a private runtime directory silences it. Call it on the main
+ * thread before starting workers: a worker's process.env is a copy, but Dawn reads the real one.
+ */
+export function ensureRuntimeDir(): void {
+  if (typeof process === 'undefined' || !process.versions?.node || process.env.XDG_RUNTIME_DIR) return;
+  const dir = join(tmpdir(), `mesolab-xdg-${process.getuid?.() ?? 'user'}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  process.env.XDG_RUNTIME_DIR = dir;
+}
+
+/**
  * gpu.js looks only for navigator.gpu; in Node we provide it from Dawn (the `webgpu` package).
  * MESOLAB_SWIFTSHADER=1 points Vulkan at Chromium's software driver so GPU-less machines (CI)
  * exercise the same WGSL path.
@@ -55,13 +67,7 @@ export function installNodeWebGPU(): Promise<string | undefined> {
     if (process.env.MESOLAB_SWIFTSHADER === '1' && !process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) {
       process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
     }
-    // The Vulkan loader's Wayland probe prints "XDG_RUNTIME_DIR is invalid" on headless machines,
-    // which would pollute every command's stderr; a private runtime directory silences it.
-    if (!process.env.XDG_RUNTIME_DIR) {
-      const dir = join(tmpdir(), `mesolab-xdg-${process.getuid?.() ?? 'user'}`);
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      process.env.XDG_RUNTIME_DIR = dir;
-    }
+    ensureRuntimeDir();
     const mod = (await import('webgpu')) as { create(flags: string[]): unknown; globals: Record<string, unknown> };
     Object.assign(globalThis, mod.globals);
     const nav = (g.navigator ??= {});

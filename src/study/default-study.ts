@@ -14,9 +14,9 @@ export const DEFAULT_STUDY: StudyInput = {
     generate: { shape: [48, 48, 48], voxelSizeUm: 0.5, d50Um: 4, span: 1, cbdMorphology: 'bridge' },
     properties: { axes: ['z'], phases: ['pore', 'electrolyte', 'solid'], tol: 1e-3, sizes: true },
     'fill-qs': { mode: 'imbibition', inlet: 'z-', outlet: 'z+', contactAngle: { am: 25, cbd: 50 } },
-    // A short lattice-Boltzmann look at the start of filling (400 steps), on the first 3 points only.
+    // A short lattice-Boltzmann look at the first part of filling (1200 steps), on the first 3 points only.
     // Generated electrodes are periodic in-plane, so the lateral boundary is too.
-    'fill-lbm': { steps: 400, inlet: 'z-', lateral: 'periodic', contactAngle: { am: 25, cbd: 50 }, timeLimitS: 90 },
+    'fill-lbm': { steps: 1200, inlet: 'z-', lateral: 'periodic', contactAngle: { am: 25, cbd: 50 }, timeLimitS: 90 },
   },
   varied: [
     { name: 'porosity_target', set: ['generate.porosity'], distribution: 'uniform', min: 0.36, max: 0.5, unit: '1', description: 'pore fraction before calendering' },

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { ConfigError, AbortedError } from '../../errors.ts';
+import { getCompute } from '../../gpu/backend.ts';
 import { parseShard } from '../../study/runs.ts';
 import { createSweepProgress } from '../../progress.ts';
 import { formatTable, printJson } from '../output.ts';
@@ -62,6 +63,11 @@ async function runStudyCommand(studyPath: string | undefined, opts: RunOpts, mod
   const timeLimitSeconds = positiveSeconds(opts.timeLimit, '--time-limit');
   const progress = createSweepProgress({ label: shard ? `${study.name} shard ${shard.index}/${shard.count}` : study.name });
   progress.log(`study "${study.name}" (hash ${study.hash}): ${study.samples} points × ${study.replicates} replicate(s), chain ${study.chain.join(' → ')}; writing ${dir}`);
+  // Resolve auto (or MESOLAB_BACKEND) once here, so every worker uses the backend proven on this
+  // machine instead of probing all of them again.
+  const compute = await getCompute(opts.backend);
+  const backend = compute.backend;
+  progress.log(`compute backend: ${backend}${compute.adapter ? ` (${compute.adapter})` : ''}`);
   const interrupt = interruptSignal();
   let summary;
   try {
@@ -73,7 +79,7 @@ async function runStudyCommand(studyPath: string | undefined, opts: RunOpts, mod
       ...(shard ? { shard } : {}),
       ...(opts.retryFailed ? { retryFailed: true } : {}),
       ...(timeLimitSeconds !== undefined ? { timeLimitSeconds } : {}),
-      ...(opts.backend ? { backend: opts.backend } : {}),
+      backend,
     });
   } finally {
     progress.stop();
