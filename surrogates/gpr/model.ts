@@ -2,12 +2,14 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ImpossibleRequestError } from '../../src/errors.ts';
 import { Rng } from '../../src/random/rng.ts';
-import { choleskyInPlace, cholInverse, cholSolve, dotRange, solveLower } from '../linalg.ts';
+import { choleskyInPlace, cholInverse, cholSolve, dotRange } from '../linalg.ts';
+import { solveLowerRows } from '../linalg/blocked.ts';
 import { applyUnitCube, fitStandard, fitUnitCube, type StandardScaler, type UnitCubeScaler } from '../data/scalers.ts';
 import type { Prediction, Surrogate } from '../model.ts';
-import { minimizeBox } from '../optim/lbfgsb.ts';
 import { KERNEL_SHAPES, fromTheta, toTheta, type KernelName, type KernelParams } from './kernels.ts';
-import { BASE_JITTER, logMarginalLikelihood } from './likelihood.ts';
+import { crossCovariance } from './cross.ts';
+import { BASE_JITTER } from './likelihood.ts';
+import { defaultThreads, runStarts } from './parallel-starts.ts';
 
 export interface GprOptions {
   kernel: KernelName;
@@ -18,6 +20,12 @@ export interface GprOptions {
   initial?: Partial<KernelParams>;
   /** Bounds in natural units (scikit-learn's defaults 1e-5..1e5). */
   bounds?: { constant?: [number, number]; lengthScale?: [number, number]; noise?: [number, number] };
+  /**
+   * Threads for the restarts (this one plus helper threads); defaults to MESOLAB_GPR_THREADS,
+   * else the machine's cores (one when it is already saturated). The fitted model does not
+   * depend on it.
+   */
+  threads?: number;
 }
 
 export interface GprOutputState {
@@ -47,6 +55,7 @@ class OutputGp {
   readonly l: Float64Array;
   readonly alpha: Float64Array;
   readonly invLs: Float64Array;
+  private readonly invDiag: Float64Array;
   constructor(
     readonly kernel: KernelName,
     readonly xs: Float64Array,
@@ -59,24 +68,14 @@ class OutputGp {
     this.l = covariance(kernel, state.params, xs, n, d, state.jitter);
     if (!choleskyInPlace(this.l, n)) throw new Error('GP factorization failed on reload with its recorded jitter');
     this.alpha = cholSolve(this.l, n, ys);
+    this.invDiag = new Float64Array(n);
+    for (let i = 0; i < n; i++) this.invDiag[i] = 1 / this.l[i * n + i]!;
   }
 
   /** k(x*, X) for scaled query rows. */
   crossKernel(q: Float64Array, m: number): Float64Array {
-    const { n, d, invLs } = this;
-    const f = KERNEL_SHAPES[this.kernel].f;
-    const c = this.state.params.constant;
-    const out = new Float64Array(m * n);
-    for (let a = 0; a < m; a++) {
-      for (let i = 0; i < n; i++) {
-        let r2 = 0;
-        for (let k = 0; k < d; k++) {
-          const t = (q[a * d + k]! - this.xs[i * d + k]!) * invLs[k]!;
-          r2 += t * t;
-        }
-        out[a * n + i] = c * f(r2);
-      }
-    }
+    const out = new Float64Array(m * this.n);
+    crossCovariance(this.kernel, this.state.params.constant, this.invLs, q, m, this.xs, this.n, this.d, out);
     return out;
   }
 
@@ -103,14 +102,11 @@ class OutputGp {
     const mean = new Float64Array(m);
     const latentVar = new Float64Array(m);
     const c = this.state.params.constant;
-    // One triangular solve per query row in dot-product form; measured faster in V8 than a
-    // column-blocked solve over the whole batch.
-    for (let a = 0; a < m; a++) {
-      mean[a] = dotRange(ks, a * n, this.alpha, 0, n);
-      const row = ks.subarray(a * n, (a + 1) * n);
-      solveLower(this.l, n, row);
-      latentVar[a] = Math.max(0, c - dotRange(row, 0, row, 0, n));
-    }
+    for (let a = 0; a < m; a++) mean[a] = dotRange(ks, a * n, this.alpha, 0, n);
+    // All query rows at once (V = L⁻¹ K*ᵀ, four right-hand sides per pass over L): 1.4–2× faster
+    // than one dot-product solve per row at n=250.
+    solveLowerRows(this.l, n, this.invDiag, ks, m);
+    for (let a = 0; a < m; a++) latentVar[a] = Math.max(0, c - dotRange(ks, a * n, ks, a * n, n));
     return keepV ? { mean, latentVar, v: ks } : { mean, latentVar };
   }
 }
@@ -310,22 +306,20 @@ export function fitGpr(x: readonly (readonly number[])[], y: readonly (readonly 
     yScalers.push(sc);
     const ys = Float64Array.from(col, (v) => (v - sc.mean) / sc.std);
     const rng = Rng.stream(opts.seed, j);
-    const objective = (theta: Float64Array): { value: number; gradient: Float64Array } => {
-      const r = logMarginalLikelihood(opts.kernel, theta, xs, ys, d);
-      return { value: -r.value, gradient: r.gradient.map((g) => -g) };
-    };
+    const starts: Float64Array[] = [];
+    for (let start = 0; start <= opts.restarts; start++) starts.push(start === 0 ? init : Float64Array.from(lower, (lo, k) => rng.range(lo, upper[k]!)));
+    const { outcomes } = runStarts({ kernel: opts.kernel, x: xs, y: ys, d, lower, upper }, starts, opts.threads ?? defaultThreads());
     let best: { theta: Float64Array; lml: number } | undefined;
     let failed = 0;
     let evaluations = 0;
-    for (let start = 0; start <= opts.restarts; start++) {
-      const theta0 = start === 0 ? init : Float64Array.from(lower, (lo, k) => rng.range(lo, upper[k]!));
-      const r = minimizeBox(objective, theta0, { lower, upper });
+    // In start order with a strict comparison, so ties go to the earliest start on any thread count.
+    for (const r of outcomes) {
       evaluations += r.evaluations;
-      if (!Number.isFinite(r.value)) {
+      if (!Number.isFinite(r.lml)) {
         failed++;
         continue;
       }
-      if (!best || -r.value > best.lml) best = { theta: r.x, lml: -r.value };
+      if (!best || r.lml > best.lml) best = { theta: r.theta, lml: r.lml };
     }
     if (!best) {
       throw new ImpossibleRequestError(`gpr.${name}`, `${opts.restarts + 1} optimizer starts`, 'at least one start where the covariance matrix is positive definite', diagnoseSingular(xs, n, d, Math.exp(init[d + 1]!)));

@@ -17,6 +17,12 @@ export interface BoxMinimizeOptions {
   pgtol?: number;
   /** Relative-decrease tolerance as a multiple of machine epsilon (scipy default 1e7). */
   factr?: number;
+  /**
+   * The objective's value alone, when that is cheaper than value and gradient: line-search
+   * trials then call it first and the full objective only at the point they accept (which may
+   * reuse work from the value call at the same x). Must return exactly objective(x).value.
+   */
+  value?: (x: Float64Array) => number;
 }
 
 export interface BoxMinimizeResult {
@@ -80,8 +86,13 @@ export function minimizeBox(objective: Objective, x0: ArrayLike<number>, opts: B
       project(cand);
       let decrease = 0;
       for (let i = 0; i < n; i++) decrease += g[i]! * (cand[i]! - x[i]!);
-      const r = objective(cand);
       evaluations++;
+      const trial = opts.value ? opts.value(cand) : undefined;
+      if (trial !== undefined && !(Number.isFinite(trial) && trial <= f + 1e-4 * decrease)) {
+        t *= 0.5;
+        continue;
+      }
+      const r = objective(cand);
       if (Number.isFinite(r.value) && r.value <= f + 1e-4 * decrease) {
         xNew = cand;
         fNew = r.value;
