@@ -9,8 +9,9 @@ import { ImpossibleRequestError } from '../../../src/errors.ts';
 import type { LbmSolver } from './solver.ts';
 
 /**
- * A 16×16×8 lattice with inlet and outlet planes, a solid block with adhesion and a rising liquid
- * layer, stepped 100 times by the TypedArray engine and by the gpu.js kernels on each backend.
+ * A 16×16×8 lattice with inlet and outlet planes, mirrored neutral walls at x = 0 and x = 15 (y
+ * periodic), a solid block with adhesion and a rising liquid layer, stepped 100 times by the
+ * TypedArray engine and by the gpu.js kernels on each backend.
  */
 function setup(): Omit<Parameters<typeof createLbmSolver>[0], 'engine' | 'compute'> {
   const nx = 16;
@@ -25,6 +26,10 @@ function setup(): Omit<Parameters<typeof createLbmSolver>[0], 'engine' | 'comput
     for (let y = 0; y < ny; y++) {
       for (let x = 0; x < nx; x++) {
         const i = x + nx * (y + ny * z);
+        if (x === 0 || x === nx - 1) {
+          node[i] = NODE.solid;
+          continue;
+        }
         if (z === 0) node[i] = NODE.inlet;
         else if (z === nz - 1) node[i] = NODE.outlet;
         else if (x >= 5 && x < 10 && y >= 4 && y < 9 && z >= 3 && z < 6) {
@@ -39,11 +44,21 @@ function setup(): Omit<Parameters<typeof createLbmSolver>[0], 'engine' | 'comput
     }
   }
   return {
-    domain: { nx, ny, nz, node, adhesion: adhesionField(nx, ny, nz, strength) },
+    domain: { nx, ny, nz, node, adhesion: adhesionField(nx, ny, nz, strength), mirror: wallsAtX(nx, ny, nz) },
     physics: { g: 3, tau1: 1, tau2: 0.6, tauOdd: 1, inletRho: [1.037, 0.049], outletRho: [0.049, 1.037] },
     rho1,
     rho2,
   };
+}
+
+/** Mirror map of walls at x = 0 and x = nx−1 only (y stays periodic): each takes its inner neighbour. */
+function wallsAtX(nx: number, ny: number, nz: number): Int32Array {
+  const m = new Int32Array(nx * ny * nz).fill(-1);
+  for (let row = 0; row < ny * nz; row++) {
+    m[nx * row] = 1 + nx * row;
+    m[nx - 1 + nx * row] = nx - 2 + nx * row;
+  }
+  return m;
 }
 
 async function run(solver: LbmSolver): Promise<Float32Array> {

@@ -16,6 +16,14 @@ export interface LatticeDomain {
    * the opposite strength (symmetric adhesion, so one field serves both components).
    */
   adhesion: Float32Array;
+  /**
+   * Side-wall nodes: the node whose densities the wall takes in the Shan–Chen cohesion sum (its
+   * mirror image across the wall, in the same z layer); -1 on every other node. Without it a wall
+   * node counts as density 0 like any solid, which pulls the dissolved minority component into
+   * the wall as if it were a wetting surface for both components; mirrored densities make a flat
+   * interface meet the wall at exactly 90°. Absent: no mirrored walls.
+   */
+  mirror?: Int32Array;
 }
 
 /** Lattice-unit physics of the two-component Shan–Chen model (component 1 electrolyte, 2 gas). */
@@ -79,4 +87,24 @@ export function uniformDomain(nx: number, ny: number, nz: number, node: Uint8Arr
   const s = new Float32Array(node.length);
   for (let i = 0; i < node.length; i++) if (node[i] === NODE.solid) s[i] = strength;
   return { nx, ny, nz, node, adhesion: adhesionField(nx, ny, nz, s) };
+}
+
+/**
+ * Mirror map of the `pad`-thick solid side walls of a lattice (x < pad, x ≥ nx−pad, y < pad,
+ * y ≥ ny−pad): each wall node takes the node reflected across the wall plane (half-way between the
+ * last wall and the first interior node, where bounce-back puts the wall), corners in both axes.
+ */
+export function sideWallMirror(nx: number, ny: number, nz: number, pad: number): Int32Array {
+  const mirror = new Int32Array(nx * ny * nz).fill(-1);
+  if (pad <= 0) return mirror;
+  const reflect = (i: number, n: number): number => (i < pad ? 2 * pad - 1 - i : i >= n - pad ? 2 * (n - pad) - 1 - i : i);
+  for (let z = 0; z < nz; z++) {
+    for (let y = 0; y < ny; y++) {
+      for (let x = 0; x < nx; x++) {
+        if (x >= pad && x < nx - pad && y >= pad && y < ny - pad) continue;
+        mirror[x + nx * (y + ny * z)] = reflect(x, nx) + nx * (reflect(y, ny) + ny * z);
+      }
+    }
+  }
+  return mirror;
 }

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCompute } from '../../../src/gpu/backend.ts';
 import type { Compute } from '../../../src/gpu/backend.ts';
-import { adhesionField } from './domain.ts';
+import { adhesionField, sideWallMirror } from './domain.ts';
 import type { LatticeDomain, LatticePhysics } from './domain.ts';
 import { NODE } from './lattice.ts';
 import { createLbmSolver } from './solver.ts';
@@ -13,9 +13,10 @@ import type { Volume } from '../../../src/volume/volume.ts';
 import { collideAndStream, computeMoments, equilibriumAtRest } from './typed-array-engine.ts';
 
 /**
- * An nx×ny×nz lattice with inlet/outlet planes, a pseudo-random solid skeleton (about 40%) with
- * wetting adhesion, and a liquid layer near the inlet: every branch of the step (fluid, solid
- * bounce-back, inlet/outlet equilibria, adhesion) is exercised.
+ * An nx×ny×nz lattice with inlet/outlet planes, mirrored neutral side walls all around, a
+ * pseudo-random solid skeleton (about 40%) with wetting adhesion, and a liquid layer near the
+ * inlet: every branch of the step (fluid, solid bounce-back, mirrored wall densities, corners
+ * included, inlet/outlet equilibria, adhesion) is exercised.
  */
 function lattice(nx: number, ny: number, nz: number): { domain: LatticeDomain; physics: LatticePhysics; rho1: Float32Array; rho2: Float32Array } {
   const n = nx * ny * nz;
@@ -27,6 +28,10 @@ function lattice(nx: number, ny: number, nz: number): { domain: LatticeDomain; p
     for (let y = 0; y < ny; y++) {
       for (let x = 0; x < nx; x++) {
         const i = x + nx * (y + ny * z);
+        if (x === 0 || y === 0 || x === nx - 1 || y === ny - 1) {
+          node[i] = NODE.solid;
+          continue;
+        }
         if (z === 0) node[i] = NODE.inlet;
         else if (z === nz - 1) node[i] = NODE.outlet;
         else if (z > 2 && z < nz - 3 && ((x * 7 + y * 13 + z * 5) % 11) < 4) {
@@ -41,7 +46,7 @@ function lattice(nx: number, ny: number, nz: number): { domain: LatticeDomain; p
     }
   }
   return {
-    domain: { nx, ny, nz, node, adhesion: adhesionField(nx, ny, nz, strength) },
+    domain: { nx, ny, nz, node, adhesion: adhesionField(nx, ny, nz, strength), mirror: sideWallMirror(nx, ny, nz, 1) },
     physics: { g: 3, tau1: 1, tau2: 0.6, tauOdd: 1, inletRho: [1.037, 0.049], outletRho: [0.049, 1.037] },
     rho1,
     rho2,

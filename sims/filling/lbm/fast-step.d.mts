@@ -13,6 +13,9 @@ export interface StepPlan {
   fixedStart: Int32Array;
   /** 1 on solid nodes, 0 elsewhere. */
   solid: Uint8Array;
+  /** Mirrored side-wall nodes as (wall, source) pairs in z order, and where each z layer starts. */
+  mirrorPairs: Int32Array;
+  mirrorStart: Int32Array;
   periodicZ: number;
   g: number;
   op1: number;

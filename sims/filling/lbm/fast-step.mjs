@@ -51,11 +51,30 @@ export function preparePlan(domain, physics, periodicZ) {
     for (let i = z * nx * ny; i < (z + 1) * nx * ny; i++) if (node[i] !== FLUID && node[i] !== SOLID) fixed[k++] = i;
   }
   fixedStart[nz] = k;
+  // Mirrored side-wall nodes (domain.mirror) as (wall, source) pairs in z order, mirrorStart[z] the
+  // first pair on layer z; a source is on its wall's layer, so a slab fills its own walls.
+  const mirror = domain.mirror;
+  let mirrorCount = 0;
+  if (mirror) for (let i = 0; i < n; i++) if (mirror[i] >= 0) mirrorCount++;
+  const mirrorPairs = new Int32Array(2 * mirrorCount);
+  const mirrorStart = new Int32Array(nz + 1);
+  let m = 0;
+  for (let z = 0; z < nz; z++) {
+    mirrorStart[z] = m;
+    if (!mirror) continue;
+    for (let i = z * nx * ny; i < (z + 1) * nx * ny; i++) {
+      if (mirror[i] < 0) continue;
+      mirrorPairs[2 * m] = i;
+      mirrorPairs[2 * m + 1] = mirror[i];
+      m++;
+    }
+  }
+  mirrorStart[nz] = m;
   // 1 on solid nodes, 0 elsewhere: lets the streaming pick bounce-back by arithmetic, not a branch.
   const solid = new Uint8Array(n);
   for (let i = 0; i < n; i++) solid[i] = node[i] === SOLID ? 1 : 0;
   return {
-    nx, ny, nz, n, node, adhesion, fixed, fixedStart, solid,
+    nx, ny, nz, n, node, adhesion, fixed, fixedStart, solid, mirrorPairs, mirrorStart,
     periodicZ: periodicZ ? 1 : 0,
     g: physics.g,
     op1: 1 / physics.tau1,
@@ -94,7 +113,11 @@ export function toPublicLayout(f, n, out) {
   }
 }
 
-/** Densities of both components on layers [z0, z1), summed in float64 in q order like the reference engine. */
+/**
+ * Densities of both components on layers [z0, z1), summed in float64 in q order like the reference
+ * engine; mirrored side-wall nodes then take the densities of their source node (the Shan–Chen sum
+ * reads them; fullMoments still reports solid nodes as 0).
+ */
 export function densitySlab(plan, f, rho, z0, z1) {
   const n = plan.n;
   const plane = plan.nx * plan.ny;
@@ -108,6 +131,13 @@ export function densitySlab(plan, f, rho, z0, z1) {
     }
     rho[i] = r1;
     rho[n + i] = r2;
+  }
+  const pairs = plan.mirrorPairs;
+  for (let e = plan.mirrorStart[z0], end = plan.mirrorStart[z1]; e < end; e++) {
+    const i = pairs[2 * e];
+    const src = pairs[2 * e + 1];
+    rho[i] = rho[src];
+    rho[n + i] = rho[n + src];
   }
 }
 
@@ -146,14 +176,15 @@ export function collideSlab(plan, f, rho, g, scratch, z0, z1) {
         nb[7] = rp0 + xp; nb[8] = rm0 + xm; nb[9] = rm0 + xp; nb[10] = rp0 + xm;
         nb[11] = r0p + xp; nb[12] = r0m + xm; nb[13] = r0m + xp; nb[14] = r0p + xm;
         nb[15] = rpp + x; nb[16] = rmm + x; nb[17] = rpm + x; nb[18] = rmp + x;
-        // Σ_q w_q ρ(x+c_q) c_q for both components (solid neighbours hold ρ = 0), written out per
+        // Σ_q w_q ψ(x+c_q) c_q for both components with ψ = max(ρ, 0) (see collideAndStream in the
+        // reference engine; solid neighbours hold ρ = 0, mirrored side walls their source's), written out per
         // axis: each c component is 0 or ±1, so most of the 108 products of a loop are zeros.
-        const a1 = rho[nb[1]], a2 = rho[nb[2]], a3 = rho[nb[3]], a4 = rho[nb[4]], a5 = rho[nb[5]], a6 = rho[nb[6]];
-        const a7 = rho[nb[7]], a8 = rho[nb[8]], a9 = rho[nb[9]], a10 = rho[nb[10]], a11 = rho[nb[11]], a12 = rho[nb[12]];
-        const a13 = rho[nb[13]], a14 = rho[nb[14]], a15 = rho[nb[15]], a16 = rho[nb[16]], a17 = rho[nb[17]], a18 = rho[nb[18]];
-        const b1 = rho[n + nb[1]], b2 = rho[n + nb[2]], b3 = rho[n + nb[3]], b4 = rho[n + nb[4]], b5 = rho[n + nb[5]], b6 = rho[n + nb[6]];
-        const b7 = rho[n + nb[7]], b8 = rho[n + nb[8]], b9 = rho[n + nb[9]], b10 = rho[n + nb[10]], b11 = rho[n + nb[11]], b12 = rho[n + nb[12]];
-        const b13 = rho[n + nb[13]], b14 = rho[n + nb[14]], b15 = rho[n + nb[15]], b16 = rho[n + nb[16]], b17 = rho[n + nb[17]], b18 = rho[n + nb[18]];
+        const a1 = Math.max(0, rho[nb[1]]), a2 = Math.max(0, rho[nb[2]]), a3 = Math.max(0, rho[nb[3]]), a4 = Math.max(0, rho[nb[4]]), a5 = Math.max(0, rho[nb[5]]), a6 = Math.max(0, rho[nb[6]]);
+        const a7 = Math.max(0, rho[nb[7]]), a8 = Math.max(0, rho[nb[8]]), a9 = Math.max(0, rho[nb[9]]), a10 = Math.max(0, rho[nb[10]]), a11 = Math.max(0, rho[nb[11]]), a12 = Math.max(0, rho[nb[12]]);
+        const a13 = Math.max(0, rho[nb[13]]), a14 = Math.max(0, rho[nb[14]]), a15 = Math.max(0, rho[nb[15]]), a16 = Math.max(0, rho[nb[16]]), a17 = Math.max(0, rho[nb[17]]), a18 = Math.max(0, rho[nb[18]]);
+        const b1 = Math.max(0, rho[n + nb[1]]), b2 = Math.max(0, rho[n + nb[2]]), b3 = Math.max(0, rho[n + nb[3]]), b4 = Math.max(0, rho[n + nb[4]]), b5 = Math.max(0, rho[n + nb[5]]), b6 = Math.max(0, rho[n + nb[6]]);
+        const b7 = Math.max(0, rho[n + nb[7]]), b8 = Math.max(0, rho[n + nb[8]]), b9 = Math.max(0, rho[n + nb[9]]), b10 = Math.max(0, rho[n + nb[10]]), b11 = Math.max(0, rho[n + nb[11]]), b12 = Math.max(0, rho[n + nb[12]]);
+        const b13 = Math.max(0, rho[n + nb[13]]), b14 = Math.max(0, rho[n + nb[14]]), b15 = Math.max(0, rho[n + nb[15]]), b16 = Math.max(0, rho[n + nb[16]]), b17 = Math.max(0, rho[n + nb[17]]), b18 = Math.max(0, rho[n + nb[18]]);
         const s2x = W1 * (a1 - a2) + W2 * (a7 - a8 + a9 - a10 + a11 - a12 + a13 - a14);
         const s2y = W1 * (a3 - a4) + W2 * (a7 - a8 - a9 + a10 + a15 - a16 + a17 - a18);
         const s2z = W1 * (a5 - a6) + W2 * (a11 - a12 - a13 + a14 + a15 - a16 - a17 + a18);
@@ -176,9 +207,10 @@ export function collideSlab(plan, f, rho, g, scratch, z0, z1) {
         const jy = d3 + d7 - d9 + d15 + d17;
         const jz = d5 + d11 - d13 + d15 - d17;
         const ax = adhesion[i], ay = adhesion[n + i], az = adhesion[n2 + i];
-        // F_k = -ρ_k (G Σ_q w_q ρ_other(x+c_q) c_q ± adhesion), as in the reference engine.
-        const f1x = -rho1 * (gc * s1x + ax), f1y = -rho1 * (gc * s1y + ay), f1z = -rho1 * (gc * s1z + az);
-        const f2x = -rho2 * (gc * s2x - ax), f2y = -rho2 * (gc * s2y - ay), f2z = -rho2 * (gc * s2z - az);
+        // F_k = -ψ_k (G Σ_q w_q ψ_other(x+c_q) c_q ± adhesion), as in the reference engine.
+        const psi1 = rho1 > 0 ? rho1 : 0, psi2 = rho2 > 0 ? rho2 : 0;
+        const f1x = -psi1 * (gc * s1x + ax), f1y = -psi1 * (gc * s1y + ay), f1z = -psi1 * (gc * s1z + az);
+        const f2x = -psi2 * (gc * s2x - ax), f2y = -psi2 * (gc * s2y - ay), f2z = -psi2 * (gc * s2z - az);
         const rt = rho1 + rho2;
         const ux = (jx + 0.5 * (f1x + f2x)) / rt;
         const uy = (jy + 0.5 * (f1y + f2y)) / rt;

@@ -2,7 +2,7 @@ import type { Volume } from '../../../src/volume/volume.ts';
 import { LABEL, voxelCount } from '../../../src/volume/volume.ts';
 import { ConfigError } from '../../../src/errors.ts';
 import { NODE } from './lattice.ts';
-import { adhesionField } from './domain.ts';
+import { adhesionField, sideWallMirror } from './domain.ts';
 import type { LatticeDomain } from './domain.ts';
 import type { Face } from './params.ts';
 
@@ -78,12 +78,14 @@ export function buildFillingLattice(
     for (let y = 0; y < ny; y++) {
       for (let x = 0; x < nx; x++) {
         const i = x + nx * (y + ny * z);
-        // Side walls are neutral (no adhesion): they only confine.
+        // Side walls are neutral (no adhesion, mirrored densities): they only confine.
         if (x < pad || x >= nx - pad || y < pad || y >= ny - pad) node[i] = NODE.solid;
         else if (z === 0) node[i] = NODE.inlet;
         else if (z === nz - 1) node[i] = opts.outletClosed ? NODE.solid : NODE.outlet;
       }
     }
   }
-  return { domain: { nx, ny, nz, node, adhesion: adhesionField(nx, ny, nz, strength) }, nodeOfVoxel, volumeStartZ: r + 1, reservoirEndZ: r + 1 };
+  const domain: LatticeDomain = { nx, ny, nz, node, adhesion: adhesionField(nx, ny, nz, strength) };
+  if (pad > 0) domain.mirror = sideWallMirror(nx, ny, nz, pad);
+  return { domain, nodeOfVoxel, volumeStartZ: r + 1, reservoirEndZ: r + 1 };
 }

@@ -61,7 +61,7 @@ function momentsKernel(this: KernelThis, f: Field3, node: Field2, lat: Arr): num
   return s;
 }
 
-function forceKernel(this: KernelThis, mac: Field3, node: Field2, adhesion: Field3, lat: Arr): number {
+function forceKernel(this: KernelThis, mac: Field3, node: Field2, adhesion: Field3, lat: Arr, mirror: Field2): number {
   const nx = this.constants.nx;
   const ny = this.constants.ny;
   const nz = this.constants.nz;
@@ -92,11 +92,16 @@ function forceKernel(this: KernelThis, mac: Field3, node: Field2, adhesion: Fiel
     let ca = lat[q]!;
     if (a === 1) ca = lat[19 + q]!;
     if (a === 2) ca = lat[38 + q]!;
-    s += lat[57 + q]! * mac[1 - k]![zz]![xx + nx * yy]! * ca;
+    // A mirrored side-wall node stands in with its source's densities (LatticeDomain.mirror).
+    let pn = xx + nx * yy;
+    const pm = mirror[zz]![pn]!;
+    if (pm >= 0) pn = pm;
+    s += lat[57 + q]! * Math.max(0, mac[1 - k]![zz]![pn]!) * ca;
   }
   let sign = 1;
   if (k === 1) sign = -1;
-  return -mac[k]![z]![p]! * (this.constants.g * s + sign * adhesion[a]![z]![p]!);
+  // Pseudo-potential ψ = max(ρ, 0), as in the TypedArray engine (see collideAndStream).
+  return -Math.max(0, mac[k]![z]![p]!) * (this.constants.g * s + sign * adhesion[a]![z]![p]!);
 }
 
 /** Opposite direction (pairs 1↔2, 3↔4, … 17↔18), computed rather than read from the table. */
@@ -275,17 +280,18 @@ export function createKernelStepper(compute: Compute, domain: LatticeDomain, phy
   const collide = gpu.createKernel(collideStreamKernel, { ...settings(2 * Q), functions: [oppositeOf] }) as unknown as IKernelRunShortcut;
   const node = input(Float32Array.from(domain.node), [plane, nz]);
   const adhesion = input(domain.adhesion, [plane, nz, 3]);
+  const mirror = input(mirrorInPlane(domain), [plane, nz]);
   const pipelines = new Map<number, Pipeline>();
 
   function pipelineFor(steps: number): Pipeline {
     let p = pipelines.get(steps);
     if (!p) {
       p = gpu.createPipeline(
-        function (this: { constants: IConstantsThis }, f0: IPipelineHandle, nd: IPipelineHandle, adh: IPipelineHandle, lat: IPipelineHandle) {
+        function (this: { constants: IConstantsThis }, f0: IPipelineHandle, nd: IPipelineHandle, adh: IPipelineHandle, lat: IPipelineHandle, mir: IPipelineHandle) {
           let cur: IPipelineHandle = f0;
           for (let s = 0; s < Number(this.constants.steps); s++) {
             const mac = moments(cur, nd, lat);
-            const frc = forces(mac, nd, adh, lat);
+            const frc = forces(mac, nd, adh, lat, mir);
             cur = collide(cur, mac, frc, nd, lat);
           }
           return { f: cur, mac: moments(cur, nd, lat) };
@@ -304,7 +310,7 @@ export function createKernelStepper(compute: Compute, domain: LatticeDomain, phy
       return p ? p.executorKind : 'none';
     },
     async advance(f, steps) {
-      const out = (await pipelineFor(steps)(input(f, [plane, nz, 2 * Q]), node, adhesion, LATTICE_TABLE)) as unknown as { f: Nested; mac: Nested };
+      const out = (await pipelineFor(steps)(input(f, [plane, nz, 2 * Q]), node, adhesion, LATTICE_TABLE, mirror)) as unknown as { f: Nested; mac: Nested };
       return { f: flatten(out.f, 2 * Q * n), mac: flatten(out.mac, 5 * n) };
     },
     destroy() {
@@ -313,6 +319,15 @@ export function createKernelStepper(compute: Compute, domain: LatticeDomain, phy
       for (const k of [moments, forces, collide]) (k as unknown as { destroy?: () => void }).destroy?.();
     },
   };
+}
+
+/** The mirror map as in-plane indices x + nx·y of the source (same layer), −1 where none: float32-exact below 2^24. */
+function mirrorInPlane(domain: LatticeDomain): Float32Array {
+  const plane = domain.nx * domain.ny;
+  const out = new Float32Array(plane * domain.nz).fill(-1);
+  const m = domain.mirror;
+  if (m) for (let i = 0; i < out.length; i++) if (m[i]! >= 0) out[i] = m[i]! % plane;
+  return out;
 }
 
 /** gpu.js argument carrying its [plane, nz, components] shape (the typings want number[]; typed arrays work). */

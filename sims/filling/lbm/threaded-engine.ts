@@ -73,7 +73,8 @@ export async function createThreadedLbmSolver(options: Omit<LbmSolverOptions, 'e
   adhesion.set(domain.adhesion);
   const control = new SharedArrayBuffer(8);
   restEquilibrium(options.rho1, options.rho2, node, a);
-  const sharedDomain = { nx, ny, nz, node, adhesion };
+  // The mirror map is only read to build each thread's plan, so workers get a copy.
+  const sharedDomain = domain.mirror ? { nx, ny, nz, node, adhesion, mirror: domain.mirror } : { nx, ny, nz, node, adhesion };
   const plan = preparePlan(sharedDomain, physics, periodicZ);
   densitySlab(plan, a, rho, 0, nz);
   b.set(a);
