@@ -47,14 +47,16 @@ function momentsKernel(this: KernelThis, f: Field3, node: Field2, lat: Arr): num
   if (node[z]![p] === 1) return 0;
   let s = 0;
   for (let q = 0; q < 19; q++) {
+    // Declared at the top of the loop body: gpu.js's GLSL and browser-cpu transpilers reject a
+    // declaration inside an else block.
+    let ca = lat[q]!;
+    if (m === 3) ca = lat[19 + q]!;
+    if (m === 4) ca = lat[38 + q]!;
     if (m === 0) {
       s += f[q]![z]![p]!;
     } else if (m === 1) {
       s += f[19 + q]![z]![p]!;
     } else {
-      let ca = lat[q]!;
-      if (m === 3) ca = lat[19 + q]!;
-      if (m === 4) ca = lat[38 + q]!;
       s += (f[q]![z]![p]! + f[19 + q]![z]![p]!) * ca;
     }
   }

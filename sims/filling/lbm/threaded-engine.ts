@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { Worker, isMainThread } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { ConfigError } from '../../../src/errors.ts';
 import { createLbmSolver, validateSolverOptions } from './solver.ts';
@@ -18,9 +18,12 @@ import { Q } from './lattice.ts';
  */
 export const MIN_THREADED_NODES = 32_768;
 
-/** Threads the machine can give (at least 1). */
+/**
+ * Threads the machine can give (at least 1). Inside a worker thread (a sweep's pool already runs
+ * one simulation per core) it stays at 1, so the cores are not oversubscribed.
+ */
 export function defaultThreads(): number {
-  return Math.max(1, availableParallelism());
+  return isMainThread ? Math.max(1, availableParallelism()) : 1;
 }
 
 /** Splits [0, nz) into `parts` slabs with about equal numbers of non-solid nodes. */
