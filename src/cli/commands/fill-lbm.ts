@@ -1,13 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError } from '../../errors.ts';
-import { parseWith, readConfigFile } from '../../config/parse.ts';
+import { parseWith } from '../../config/validate.ts';
+import { contactAnglesFromFlag, nonNegativeInteger, positiveNumber, readConfigObject, readVolumeWithFlags } from '../sim-options.ts';
+import { simulationProgress } from '../sim-progress.ts';
 import { getCompute } from '../../gpu/backend.ts';
 import { Rng } from '../../random/rng.ts';
-import { readVolume, writeField } from '../../volume/io.ts';
+import { writeField } from '../../volume/io.ts';
 import type { Shape } from '../../volume/volume.ts';
 import { formatTable, jsonReplacer, printJson } from '../output.ts';
-import type { Progress } from '../../simulation.ts';
 import { LbmParamsSchema } from '../../../sims/filling/lbm/params.ts';
 import { fillLbm } from '../../../sims/filling/lbm/fill.ts';
 import type { LbmResult, LbmSummary } from '../../../sims/filling/lbm/fill.ts';
@@ -28,23 +28,16 @@ export const options: ReadonlyArray<readonly [string, string]> = [
 ];
 
 export async function run(volumePath: string, opts: Record<string, unknown>, globals: { backend?: string; debug?: boolean }): Promise<void> {
-  const fromFile = opts.config !== undefined ? await readConfigFile(String(opts.config)) : {};
-  if (fromFile === null || typeof fromFile !== 'object' || Array.isArray(fromFile)) {
-    throw new ConfigError('--config', opts.config, 'a JSON or YAML object of lbm parameters');
-  }
-  const file = fromFile as Record<string, unknown>;
+  const file = await readConfigObject(opts.config, 'lbm parameters');
   const params = parseWith(LbmParamsSchema, { ...file, ...flagParams(opts, file) });
-  const volume = await readVolume(volumePath, {
-    ...(opts.voxelSize !== undefined ? { voxelSize: positive(opts.voxelSize, '--voxel-size', 'a voxel edge in µm') * 1e-6 } : {}),
-    ...(opts.labels !== undefined ? { labels: String(opts.labels) } : {}),
-  });
+  const volume = await readVolumeWithFlags(volumePath, opts);
   const compute = await getCompute(globals.backend);
   const abort = new AbortController();
   const onSigint = (): void => abort.abort('interrupted');
   process.once('SIGINT', onSigint);
   let result: LbmResult;
   try {
-    result = await fillLbm(volume, params, { rng: new Rng(0), compute, signal: abort.signal, onProgress: progressPrinter(Boolean(opts.json)) });
+    result = await fillLbm(volume, params, { rng: new Rng(0), compute, signal: abort.signal, onProgress: simulationProgress({ quiet: Boolean(opts.json) }) });
   } finally {
     process.off('SIGINT', onSigint);
   }
@@ -56,44 +49,17 @@ export async function run(volumePath: string, opts: Record<string, unknown>, glo
 
 function flagParams(opts: Record<string, unknown>, fromFile: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  if (opts.contactAngle !== undefined) {
-    const base = typeof fromFile.contactAngle === 'object' && fromFile.contactAngle !== null ? (fromFile.contactAngle as Record<string, unknown>) : {};
-    out.contactAngle = { ...base, ...parseAngleList(String(opts.contactAngle)) };
-  }
+  const angles = contactAnglesFromFlag(opts.contactAngle, fromFile);
+  if (angles) out.contactAngle = angles;
   if (opts.inlet !== undefined) out.inlet = opts.inlet;
   if (opts.outlet !== undefined) out.outlet = opts.outlet;
-  if (opts.steps !== undefined) out.steps = integer(opts.steps, '--steps', 'a positive integer number of steps');
-  if (opts.snapshotEvery !== undefined) out.snapshotEvery = integer(opts.snapshotEvery, '--snapshot-every', 'a non-negative integer number of steps');
-  if (opts.timeLimit !== undefined) out.timeLimitS = positive(opts.timeLimit, '--time-limit', 'a positive number of seconds');
-  if (opts.viscosity !== undefined) out.viscosity = positive(opts.viscosity, '--viscosity', 'a positive viscosity in mPa·s') * 1e-3;
-  if (opts.surfaceTension !== undefined) out.surfaceTension = positive(opts.surfaceTension, '--surface-tension', 'a positive surface tension in N/m');
+  if (opts.steps !== undefined) out.steps = nonNegativeInteger(opts.steps, '--steps', 'a positive integer number of steps');
+  if (opts.snapshotEvery !== undefined) out.snapshotEvery = nonNegativeInteger(opts.snapshotEvery, '--snapshot-every', 'a non-negative integer number of steps');
+  if (opts.timeLimit !== undefined) out.timeLimitS = positiveNumber(opts.timeLimit, '--time-limit', 'a positive number of seconds');
+  if (opts.viscosity !== undefined) out.viscosity = positiveNumber(opts.viscosity, '--viscosity', 'a positive viscosity in mPa·s') * 1e-3;
+  if (opts.surfaceTension !== undefined) out.surfaceTension = positiveNumber(opts.surfaceTension, '--surface-tension', 'a positive surface tension in N/m');
   if (opts.lateral !== undefined) out.lateral = opts.lateral;
   return out;
-}
-
-/** "am=30,cbd=60,label4=80" → { am: 30, cbd: 60, label4: 80 }. */
-function parseAngleList(text: string): Record<string, number> {
-  const expected = 'comma-separated label=degrees with labels am, cbd, other or labelN (e.g. am=30,cbd=60)';
-  const out: Record<string, number> = {};
-  for (const part of text.split(',')) {
-    const m = /^\s*(am|cbd|other|label\d+)\s*=\s*([-+0-9.eE]+)\s*$/.exec(part);
-    const deg = m ? Number(m[2]) : Number.NaN;
-    if (!m || !Number.isFinite(deg) || deg < 0 || deg > 180) throw new ConfigError('--contact-angle', text, expected, `cannot read "${part}" as an angle between 0 and 180°`);
-    out[m[1]!] = deg;
-  }
-  return out;
-}
-
-function positive(value: unknown, field: string, expected: string): number {
-  const v = Number(value);
-  if (typeof value === 'boolean' || !Number.isFinite(v) || v <= 0) throw new ConfigError(field, value, expected);
-  return v;
-}
-
-function integer(value: unknown, field: string, expected: string): number {
-  const v = Number(value);
-  if (!Number.isInteger(v) || v < 0) throw new ConfigError(field, value, expected);
-  return v;
 }
 
 export function summaryOf(r: LbmResult): LbmSummary {
@@ -152,19 +118,3 @@ function describe(s: LbmSummary, out: string | undefined): string {
   return lines.join('\n');
 }
 
-function progressPrinter(quiet: boolean): (p: Progress) => void {
-  const t0 = performance.now();
-  let last = 0;
-  return (p) => {
-    if (quiet) return;
-    const now = performance.now();
-    if (now - last < 1000 && p.done !== p.total) return;
-    last = now;
-    const rate = p.done / ((now - t0) / 1000);
-    const eta = p.total !== undefined && rate > 0 ? (p.total - p.done) / rate : undefined;
-    const sat = p.info?.saturation;
-    const line = `${p.stage}: ${p.done}/${p.total ?? '?'} ${p.unit ?? ''}, ${rate.toFixed(0)}/s${eta !== undefined ? `, ETA ${eta.toFixed(0)} s` : ''}${sat !== undefined ? `, saturation ${sat}` : ''}`;
-    if (process.stderr.isTTY) process.stderr.write(`\r${line}   `);
-    else process.stderr.write(`${line}\n`);
-  };
-}

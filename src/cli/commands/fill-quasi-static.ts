@@ -1,14 +1,15 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../../errors.ts';
-import { parseWith, readConfigFile } from '../../config/parse.ts';
+import { parseWith } from '../../config/validate.ts';
+import { contactAnglesFromFlag, positiveNumber, readConfigObject, readVolumeWithFlags } from '../sim-options.ts';
+import { simulationProgress } from '../sim-progress.ts';
 import { getCompute } from '../../gpu/backend.ts';
 import { Rng } from '../../random/rng.ts';
-import { readVolume, writeField, writeVolume } from '../../volume/io.ts';
+import { writeField, writeVolume } from '../../volume/io.ts';
 import { formatTable, printJson } from '../output.ts';
-import type { Progress } from '../../simulation.ts';
 import type { Shape } from '../../volume/volume.ts';
-import { ContactAnglesSchema, QuasiStaticParamsSchema } from '../../../sims/filling/quasistatic/params.ts';
+import { QuasiStaticParamsSchema } from '../../../sims/filling/quasistatic/params.ts';
 import { fillQuasiStatic, type QuasiStaticResult, type QuasiStaticSummary } from '../../../sims/filling/quasistatic/fill-quasi-static.ts';
 
 /** Options `mesolab fill --model quasi-static` adds (flag syntax shared with the LBM model). */
@@ -25,18 +26,11 @@ export const options: ReadonlyArray<readonly [string, string]> = [
 ];
 
 export async function run(volumePath: string, opts: Record<string, unknown>, globals: { backend?: string; debug?: boolean }): Promise<void> {
-  const fromFile = opts.config !== undefined ? await readConfigFile(String(opts.config)) : {};
-  if (fromFile === null || typeof fromFile !== 'object' || Array.isArray(fromFile)) {
-    throw new ConfigError('--config', opts.config, 'a JSON or YAML object of quasi-static parameters');
-  }
-  const params = parseWith(QuasiStaticParamsSchema, { ...(fromFile as Record<string, unknown>), ...flagParams(opts, fromFile as Record<string, unknown>) });
-
-  const volume = await readVolume(volumePath, {
-    ...(opts.voxelSize !== undefined ? { voxelSize: positiveNumber(opts.voxelSize, '--voxel-size', 'a voxel edge in µm') * 1e-6 } : {}),
-    ...(opts.labels !== undefined ? { labels: String(opts.labels) } : {}),
-  });
+  const file = await readConfigObject(opts.config, 'quasi-static parameters');
+  const params = parseWith(QuasiStaticParamsSchema, { ...file, ...flagParams(opts, file) });
+  const volume = await readVolumeWithFlags(volumePath, opts);
   const compute = await getCompute(globals.backend);
-  const result = await fillQuasiStatic(volume, params, { rng: new Rng(0), compute, onProgress: progressPrinter(Boolean(opts.json)) });
+  const result = await fillQuasiStatic(volume, params, { rng: new Rng(0), compute, onProgress: simulationProgress({ quiet: Boolean(opts.json) }) });
   const summary = summaryOf(result);
   if (opts.out !== undefined) await writeOutputs(String(opts.out), result, volume.shape, volume.voxelSize);
   if (opts.json) printJson(summary);
@@ -46,10 +40,8 @@ export async function run(volumePath: string, opts: Record<string, unknown>, glo
 /** CLI flags as schema fields; they override the config file field by field. */
 function flagParams(opts: Record<string, unknown>, fromFile: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  if (opts.contactAngle !== undefined) {
-    const base = typeof fromFile.contactAngle === 'object' && fromFile.contactAngle !== null ? (fromFile.contactAngle as Record<string, unknown>) : {};
-    out.contactAngle = { ...base, ...parseWith(ContactAnglesSchema.partial(), parseAngleList(String(opts.contactAngle)), '--contact-angle') };
-  }
+  const angles = contactAnglesFromFlag(opts.contactAngle, fromFile);
+  if (angles) out.contactAngle = angles;
   if (opts.surfaceTension !== undefined) out.surfaceTension = positiveNumber(opts.surfaceTension, '--surface-tension', 'a positive surface tension in N/m');
   if (opts.cbdWetted !== undefined) out.cbdWetted = Boolean(opts.cbdWetted);
   if (opts.mode !== undefined) out.mode = opts.mode;
@@ -61,26 +53,6 @@ function flagParams(opts: Record<string, unknown>, fromFile: Record<string, unkn
     out.pressureSteps = s;
   }
   return out;
-}
-
-/** "am=30,cbd=60" → { am: 30, cbd: 60 }. */
-export function parseAngleList(text: string): Record<string, number> {
-  const expected = 'comma-separated label=degrees with labels am, cbd, other (e.g. am=30,cbd=60)';
-  const out: Record<string, number> = {};
-  for (const part of text.split(',')) {
-    const m = /^\s*(am|cbd|other)\s*=\s*([-+0-9.eE]+)\s*$/.exec(part);
-    if (!m) throw new ConfigError('--contact-angle', text, expected, `cannot read "${part}"`);
-    const deg = Number(m[2]);
-    if (!Number.isFinite(deg)) throw new ConfigError('--contact-angle', text, expected, `"${m[2]}" is not a number`);
-    out[m[1]!] = deg;
-  }
-  return out;
-}
-
-function positiveNumber(value: unknown, field: string, expected: string): number {
-  const v = Number(value);
-  if (typeof value === 'boolean' || !Number.isFinite(v) || v <= 0) throw new ConfigError(field, value, expected);
-  return v;
 }
 
 export function summaryOf(r: QuasiStaticResult): QuasiStaticSummary {
@@ -119,24 +91,3 @@ function describe(s: QuasiStaticSummary, out: string | undefined): string {
   return lines.join('\n');
 }
 
-/** Progress on stderr: one rewritten line on a TTY, a line per stage and every 10 % otherwise. */
-function progressPrinter(quiet: boolean): ((p: Progress) => void) | undefined {
-  if (quiet && !process.stderr.isTTY) return undefined;
-  const tty = Boolean(process.stderr.isTTY);
-  const started = performance.now();
-  let lastStage = '';
-  let lastTenth = -1;
-  return (p) => {
-    const frac = p.total ? p.done / p.total : 0;
-    const elapsed = (performance.now() - started) / 1000;
-    const eta = frac > 0 && frac < 1 ? ` ETA ${((elapsed * (1 - frac)) / frac).toFixed(1)} s` : '';
-    const line = `${p.stage}${p.total ? ` ${p.done}/${p.total}` : ''}${eta}`;
-    if (tty) process.stderr.write(`\r${line.padEnd(60)}${frac >= 1 && p.stage === 'invasion' ? '\n' : ''}`);
-    else {
-      const tenth = Math.floor(frac * 10);
-      if (p.stage !== lastStage || tenth > lastTenth) process.stderr.write(`${line}\n`);
-      lastTenth = p.stage !== lastStage ? tenth : Math.max(lastTenth, tenth);
-    }
-    lastStage = p.stage;
-  };
-}

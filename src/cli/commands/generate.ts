@@ -6,7 +6,7 @@ import { getCompute } from '../../gpu/backend.ts';
 import { Rng } from '../../random/rng.ts';
 import { formatOf, writeVolume } from '../../volume/io.ts';
 import { formatTable, printJson } from '../output.ts';
-import type { Progress } from '../../simulation.ts';
+import { simulationProgress } from '../sim-progress.ts';
 import { generateElectrode, resolveParams } from '../../../sims/mesostructure/index.ts';
 import type { GenerateParams, GenerateSummary } from '../../../sims/mesostructure/index.ts';
 
@@ -94,19 +94,6 @@ export function mergeOptions(config: Record<string, unknown>, o: GenerateOptions
   return out;
 }
 
-function progressPrinter(): (p: Progress) => void {
-  let last = 0;
-  let lastStage = '';
-  return (p) => {
-    const now = performance.now();
-    if (p.stage === lastStage && now - last < 1000) return;
-    last = now;
-    lastStage = p.stage;
-    const of = p.total !== undefined ? `/${p.total}` : '';
-    process.stderr.write(`${p.stage}: ${p.done}${of}${p.unit ? ` ${p.unit}` : ''}\n`);
-  };
-}
-
 function summaryTable(s: GenerateSummary): string {
   const rows: [string, string | number][] = [
     ['shape (voxels)', s.shape.join('×')],
@@ -170,7 +157,7 @@ export function register(program: Command): void {
       const result = await generateElectrode(params, {
         rng: new Rng(resolved.seed ?? 1),
         compute,
-        onProgress: voxels >= PROGRESS_VOXELS ? progressPrinter() : undefined,
+        onProgress: voxels >= PROGRESS_VOXELS ? simulationProgress() : undefined,
       });
       if (opts.output !== undefined) await writeVolume(opts.output, result.volume);
       if (opts.particles !== undefined) {

@@ -4,7 +4,7 @@ import { parseWith, readConfigFile } from '../../config/parse.ts';
 import { getCompute } from '../../gpu/backend.ts';
 import { Rng } from '../../random/rng.ts';
 import { readVolume } from '../../volume/io.ts';
-import type { Progress } from '../../simulation.ts';
+import { simulationProgress } from '../sim-progress.ts';
 import { formatTable, printJson } from '../output.ts';
 import { computeProperties, PropertiesParamsSchema, type PropertiesResult } from '../../../sims/properties/index.ts';
 
@@ -78,23 +78,10 @@ export function register(program: Command): void {
       const params = parseWith(PropertiesParamsSchema, propertiesInput(config as Record<string, unknown>, opts));
       const volume = await readVolume(path);
       const compute = await getCompute(backend);
-      const result = await computeProperties(volume, params, { rng: new Rng(0), compute, onProgress: progressPrinter() });
+      const result = await computeProperties(volume, params, { rng: new Rng(0), compute, onProgress: simulationProgress({ quiet: Boolean(opts.json) }) });
       if (opts.json) return printJson(result);
       process.stdout.write(`${propertiesTable(path, result)}\n`);
     });
-}
-
-/** Plain progress lines on stderr when it is a terminal (stdout stays clean for --json). */
-function progressPrinter(): ((p: Progress) => void) | undefined {
-  if (!process.stderr.isTTY) return undefined;
-  let last = 0;
-  return (p) => {
-    const now = performance.now();
-    if (p.done !== 0 && now - last < 1000) return;
-    last = now;
-    const info = p.info ? ` ${Object.entries(p.info).map(([k, v]) => `${k}=${typeof v === 'number' ? v.toPrecision(4) : v}`).join(' ')}` : '';
-    process.stderr.write(`  ${p.stage}: ${p.done}${p.unit ? ` ${p.unit}` : ''}${info}\n`);
-  };
 }
 
 export function propertiesTable(path: string, r: PropertiesResult): string {
