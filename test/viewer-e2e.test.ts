@@ -259,7 +259,8 @@ describe('viewer end-to-end: an LBM fill output with its labels and snapshot sta
     expect(last.text).toMatch(/^snapshot 5\/5 · step 400 · t = .* s · saturation 0\.\d{3}$/);
     expect(Number(/saturation (\S+)$/.exec(last.text)![1])).toBeGreaterThan(Number(/saturation (\S+)$/.exec(first.text)![1]) + 0.05);
     expect(difference(last.pic, await picture(v.page))).toBeLessThan(0.05);
-    expect(difference(first.pic, last.pic)).toBeGreaterThan(1);
+    // Ten times the redraw noise bound just above: the front moved on screen.
+    expect(difference(first.pic, last.pic)).toBeGreaterThan(0.5);
     // Back to the arrival-time front.
     await v.page.uncheck('#use-snapshots');
     expect((await at('500')).text).toMatch(/arrival time ≤ .* s/);
