@@ -31,7 +31,8 @@ export const DEFAULT_STUDY: StudyInput = {
   stageLimits: { 'fill-lbm': 3 },
   // A diverging lattice-Boltzmann run must not cost the sample its structure, transport and quasi-static results.
   optionalStages: ['fill-lbm'],
-  fields: [],
+  // Kept so `mesolab view studies/default` opens any run in 3D with its wetting (~0.7 MB a run).
+  fields: ['volume', 'qs_fill_pressure', 'qs_phase', 'lbm_arrival_time'],
   // Generous: the lattice-Boltzmann stage stops itself after 90 s (timeLimitS) with what it has.
   timeLimitSeconds: 300,
 };
