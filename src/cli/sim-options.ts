@@ -5,6 +5,16 @@ import type { Volume } from '../volume/volume.ts';
 
 /** Command-line plumbing shared by the simulation commands (config files, volumes, numeric flags). */
 
+/** Flags both filling models take, with one spelling (`mesolab fill` dedupes by flag). */
+export const FILL_COMMON_OPTIONS: ReadonlyArray<readonly [string, string]> = [
+  ['--contact-angle <list>', 'contact angle per label in degrees, e.g. am=30,cbd=60 (other=… for labels ≥ 3)'],
+  ['--inlet <face>', 'face the electrolyte enters through: x-, x+, y-, y+, z-, z+ (default z-, the separator side)'],
+  ['--outlet <face>', 'face the gas escapes through, or none for a closed cell (default z+)'],
+  ['--surface-tension <N/m>', 'electrolyte surface tension in N/m (default 0.035, LiPF6 in EC/DMC)'],
+  ['--voxel-size <µm>', 'voxel edge in µm, for volume files that state none (overrides the file)'],
+  ['--labels <map>', 'grey value → phase for the volume file, e.g. 0:pore,128:cbd,255:am'],
+];
+
 /** Reads `--config` as a JSON/YAML object (empty when not given). */
 export async function readConfigObject(path: unknown, what: string): Promise<Record<string, unknown>> {
   if (path === undefined) return {};

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseWith } from '../../config/validate.ts';
-import { contactAnglesFromFlag, nonNegativeInteger, positiveNumber, readConfigObject, readVolumeWithFlags } from '../sim-options.ts';
+import { FILL_COMMON_OPTIONS, contactAnglesFromFlag, nonNegativeInteger, positiveNumber, readConfigObject, readVolumeWithFlags } from '../sim-options.ts';
 import { simulationProgress } from '../sim-progress.ts';
 import { getCompute } from '../../gpu/backend.ts';
 import { Rng } from '../../random/rng.ts';
@@ -12,19 +12,14 @@ import { LbmParamsSchema } from '../../../sims/filling/lbm/params.ts';
 import { fillLbm } from '../../../sims/filling/lbm/fill.ts';
 import type { LbmResult, LbmSummary } from '../../../sims/filling/lbm/fill.ts';
 
-/** Options `mesolab fill --model lbm` adds; --contact-angle, --inlet, --outlet are shared with quasi-static. */
+/** Options `mesolab fill --model lbm` adds to the ones both models share. */
 export const options: ReadonlyArray<readonly [string, string]> = [
-  ['--contact-angle <list>', 'contact angle per label in degrees, e.g. am=30,cbd=60 (other=… for labels ≥ 3)'],
-  ['--inlet <face>', 'face the electrolyte enters through: x-, x+, y-, y+, z-, z+ (default z-, the separator side)'],
-  ['--outlet <face>', 'face the gas escapes through, or none for a closed cell (default z+)'],
+  ...FILL_COMMON_OPTIONS,
   ['--steps <n>', 'lbm: most lattice steps (default 20000)'],
   ['--snapshot-every <n>', 'lbm: steps between electrolyte-fraction snapshots (default: about 20 per run)'],
   ['--time-limit <s>', 'lbm: wall-clock limit in seconds (default 3600)'],
   ['--viscosity <mPa·s>', 'lbm: electrolyte viscosity in mPa·s (default 3)'],
   ['--lateral <periodic|wall>', 'lbm: boundary of the faces parallel to the flow (default wall)'],
-  ['--surface-tension <N/m>', 'electrolyte surface tension in N/m (default 0.035, LiPF6 in EC/DMC)'],
-  ['--voxel-size <µm>', 'voxel edge in µm, for volume files that state none (overrides the file)'],
-  ['--labels <map>', 'grey value → phase for the volume file, e.g. 0:pore,128:cbd,255:am'],
 ];
 
 export async function run(volumePath: string, opts: Record<string, unknown>, globals: { backend?: string; debug?: boolean }): Promise<void> {

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../../errors.ts';
 import { parseWith } from '../../config/validate.ts';
-import { contactAnglesFromFlag, positiveNumber, readConfigObject, readVolumeWithFlags } from '../sim-options.ts';
+import { FILL_COMMON_OPTIONS, contactAnglesFromFlag, positiveNumber, readConfigObject, readVolumeWithFlags } from '../sim-options.ts';
 import { simulationProgress } from '../sim-progress.ts';
 import { getCompute } from '../../gpu/backend.ts';
 import { Rng } from '../../random/rng.ts';
@@ -14,15 +14,10 @@ import { fillQuasiStatic, type QuasiStaticResult, type QuasiStaticSummary } from
 
 /** Options `mesolab fill --model quasi-static` adds (flag syntax shared with the LBM model). */
 export const options: ReadonlyArray<readonly [string, string]> = [
-  ['--contact-angle <list>', 'contact angle per label in degrees, e.g. am=30,cbd=60 (other=… for labels ≥ 3)'],
-  ['--inlet <face>', 'face the electrolyte enters through: x-, x+, y-, y+, z-, z+ (default z-, the separator side)'],
-  ['--outlet <face>', 'face the gas escapes through, or none for a closed cell (default z+)'],
-  ['--surface-tension <N/m>', 'electrolyte surface tension in N/m (default 0.035, LiPF6 in EC/DMC)'],
+  ...FILL_COMMON_OPTIONS,
   ['--cbd-wetted', 'treat the CBD as a porous phase always soaked with electrolyte (quasi-static imbibition)'],
   ['--mode <imbibition|drainage>', 'quasi-static: spontaneous imbibition (default) or pressure-driven drainage'],
   ['--pressure-steps <n>', 'quasi-static: most capillary-pressure levels (default 200; fewer distinct thresholds are all used)'],
-  ['--voxel-size <µm>', 'voxel edge in µm, for volume files that state none (overrides the file)'],
-  ['--labels <map>', 'grey value → phase for the volume file, e.g. 0:pore,128:cbd,255:am'],
 ];
 
 export async function run(volumePath: string, opts: Record<string, unknown>, globals: { backend?: string; debug?: boolean }): Promise<void> {
