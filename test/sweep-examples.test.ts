@@ -16,7 +16,7 @@ describe('shipped studies', () => {
   });
 
   it('the example studies validate', () => {
-    for (const f of ['examples/study-electrodes.yaml', 'examples/study-quadratic.json']) {
+    for (const f of ['examples/study-electrodes.yaml', 'examples/study-quadratic.json', 'examples/study-small.json']) {
       const s = loadStudy(resolve(ROOT, f));
       expect(s.points.length).toBe(s.samples);
     }

@@ -1,4 +1,5 @@
 import { StudyStore, type ColumnInfo } from '../src/store/db.ts';
+import { getCompute } from '../src/gpu/backend.ts';
 import { writeRunFields, removeStaleFieldTemps } from '../src/store/fields.ts';
 import { paramType, type DesignPoint } from '../src/design/index.ts';
 import { expandRuns, inShard, type RunTask, type Shard } from '../src/study/runs.ts';
@@ -116,9 +117,12 @@ export async function runSweep(study: Study, options: SweepOptions): Promise<Swe
     const declared = outputColumns(study);
     const keep = study.outputs ? new Set(study.outputs) : undefined;
     const timeLimit = options.timeLimitSeconds ?? study.timeLimitSeconds;
+    // Resolve auto (or MESOLAB_BACKEND) once here, so every worker uses the backend proven on this
+    // machine instead of probing them all again.
+    const backend = options.backend ?? (await getCompute()).backend;
     pool = new WorkerPool({
       size: Math.min(options.workers ?? defaultWorkerCount(), todo.length),
-      ...(options.backend ? { backend: options.backend } : {}),
+      backend,
       ...(timeLimit !== undefined ? { timeLimitMs: timeLimit * 1000 } : {}),
     });
     const activePool = pool;

@@ -63,8 +63,7 @@ async function runStudyCommand(studyPath: string | undefined, opts: RunOpts, mod
   const timeLimitSeconds = positiveSeconds(opts.timeLimit, '--time-limit');
   const progress = createSweepProgress({ label: shard ? `${study.name} shard ${shard.index}/${shard.count}` : study.name });
   progress.log(`study "${study.name}" (hash ${study.hash}): ${study.samples} points × ${study.replicates} replicate(s), chain ${study.chain.join(' → ')}; writing ${dir}`);
-  // Resolve auto (or MESOLAB_BACKEND) once here, so every worker uses the backend proven on this
-  // machine instead of probing all of them again.
+  // Resolved here as well (runSweep would) so the log names the backend before any run starts.
   const compute = await getCompute(opts.backend);
   const backend = compute.backend;
   progress.log(`compute backend: ${backend}${compute.adapter ? ` (${compute.adapter})` : ''}`);
