@@ -154,19 +154,7 @@ export function problemFromDiffusivity(d: Float32Array, dims: [number, number, n
       }
     }
   }
-  let even = 0;
-  let odd = 0;
-  for (let p = 0; p < total; p++) {
-    if (signedInvDiag[p]! > 0) even++;
-    else if (signedInvDiag[p]! < 0) odd++;
-  }
-  const activeEven = new Int32Array(even);
-  const activeOdd = new Int32Array(odd);
-  even = odd = 0;
-  for (let p = 0; p < total; p++) {
-    if (signedInvDiag[p]! > 0) activeEven[even++] = p;
-    else if (signedInvDiag[p]! < 0) activeOdd[odd++] = p;
-  }
+  const { activeEven, activeOdd } = splitActiveCells(signedInvDiag);
   return {
     dims,
     pad,
@@ -293,4 +281,25 @@ export function prolong(coarse: DiffusionProblem, cc: ArrayLike<number>, fine: D
       }
     }
   }
+}
+
+/**
+ * The active cells of each red–black colour, from the signed inverse diagonal (positive on even
+ * cells, negative on odd ones, zero where nothing conducts).
+ */
+export function splitActiveCells(signedInvDiag: Float32Array): { activeEven: Int32Array; activeOdd: Int32Array } {
+  let even = 0;
+  let odd = 0;
+  for (let p = 0; p < signedInvDiag.length; p++) {
+    if (signedInvDiag[p]! > 0) even++;
+    else if (signedInvDiag[p]! < 0) odd++;
+  }
+  const activeEven = new Int32Array(even);
+  const activeOdd = new Int32Array(odd);
+  even = odd = 0;
+  for (let p = 0; p < signedInvDiag.length; p++) {
+    if (signedInvDiag[p]! > 0) activeEven[even++] = p;
+    else if (signedInvDiag[p]! < 0) activeOdd[odd++] = p;
+  }
+  return { activeEven, activeOdd };
 }

@@ -1,4 +1,4 @@
-import type { DiffusionProblem } from './diffusion-problem.ts';
+import { splitActiveCells, type DiffusionProblem } from './diffusion-problem.ts';
 import { OP, gsHalf, residual, zero, type KernelLevel, type KernelOperator, type OpCode } from './mg-kernels.mjs';
 import { availableThreads, parallelRunner, sequentialRunner, type LevelRunner } from './fine-team.ts';
 
@@ -326,8 +326,6 @@ function galerkinCoarsen(fine: DiffusionProblem): DiffusionProblem {
     }
   }
   const signedInvDiag = new Float32Array(total);
-  let even = 0;
-  let odd = 0;
   for (let k = 0, c = pad; k < cl; k++) {
     for (let j = 0; j < cb; j++) {
       for (let i = 0; i < ca; i++, c++) {
@@ -335,18 +333,10 @@ function galerkinCoarsen(fine: DiffusionProblem): DiffusionProblem {
         if (diag === 0) continue;
         const colour = (i + j + k) & 1 ? -1 : 1;
         signedInvDiag[c] = colour / diag;
-        if (colour > 0) even++;
-        else odd++;
       }
     }
   }
-  const activeEven = new Int32Array(even);
-  const activeOdd = new Int32Array(odd);
-  even = odd = 0;
-  for (let c = 0; c < total; c++) {
-    if (signedInvDiag[c]! > 0) activeEven[even++] = c;
-    else if (signedInvDiag[c]! < 0) activeOdd[odd++] = c;
-  }
+  const { activeEven, activeOdd } = splitActiveCells(signedInvDiag);
   return {
     dims,
     pad,
@@ -362,6 +352,6 @@ function galerkinCoarsen(fine: DiffusionProblem): DiffusionProblem {
     diffusivity: new Float32Array(0),
     meanDiffusivity: 0,
     porosity: 0,
-    percolatingFraction: (even + odd) / (ca * cb * cl),
+    percolatingFraction: (activeEven.length + activeOdd.length) / (ca * cb * cl),
   };
 }
