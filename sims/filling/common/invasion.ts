@@ -1,6 +1,6 @@
 import type { Shape } from '../../../src/volume/volume.ts';
 import { throwIfAborted } from '../../../src/errors.ts';
-import { faceMask, oppositeFace } from './faces.ts';
+import { faceMask, neighbour6, oppositeFace } from './faces.ts';
 import { VOXEL_STATE, type InvasionInput, type InvasionResult } from './invasion-types.ts';
 import { invadeStepwise } from './invasion-stepwise.ts';
 
@@ -123,13 +123,7 @@ export function invadeTwoPass(input: InvasionInput): InvasionResult {
       const y = Math.floor(rem / nx);
       const x = rem - y * nx;
       for (let k = 0; k < 6; k++) {
-        let j: number;
-        if (k === 0) j = x > 0 ? i - 1 : -1;
-        else if (k === 1) j = x < nx - 1 ? i + 1 : -1;
-        else if (k === 2) j = y > 0 ? i - nx : -1;
-        else if (k === 3) j = y < ny - 1 ? i + nx : -1;
-        else if (k === 4) j = z > 0 ? i - plane : -1;
-        else j = z < nz - 1 ? i + plane : -1;
+        const j = neighbour6(i, k, x, y, z, nx, ny, nz, plane);
         if (j < 0) continue;
         const sj = state[j]!;
         if (sj === S.gas && openLevel[j]! <= l) fill(j);

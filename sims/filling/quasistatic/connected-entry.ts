@@ -1,4 +1,5 @@
 import type { Shape } from '../../../src/volume/volume.ts';
+import { neighbour6 } from '../common/faces.ts';
 
 /**
  * Drainage connectivity (Hilpert & Miller 2001): a ball centre c is reached at pressure P when a
@@ -50,13 +51,7 @@ export function connectedEntryPressure(entry: Float64Array, pore: Uint8Array, in
       const y = Math.floor(rem / nx);
       const x = rem - y * nx;
       for (let k = 0; k < 6; k++) {
-        let j: number;
-        if (k === 0) j = x > 0 ? i - 1 : -1;
-        else if (k === 1) j = x < nx - 1 ? i + 1 : -1;
-        else if (k === 2) j = y > 0 ? i - nx : -1;
-        else if (k === 3) j = y < ny - 1 ? i + nx : -1;
-        else if (k === 4) j = z > 0 ? i - plane : -1;
-        else j = z < nz - 1 ? i + plane : -1;
+        const j = neighbour6(i, k, x, y, z, nx, ny, nz, plane);
         if (j < 0 || done[j] || rank[j]! === NONE) continue;
         const nb = Math.max(b, rank[j]!);
         if (nb < best[j]!) {
