@@ -85,6 +85,8 @@ export function preparePlan(domain, physics, periodicZ) {
     in2: physics.inletRho[1],
     out1: physics.outletRho[0],
     out2: physics.outletRho[1],
+    // Outlet pressure over c_s² (Shan–Chen bulk pressure of outletRho).
+    pout: physics.outletRho[0] + physics.outletRho[1] + physics.g * physics.outletRho[0] * physics.outletRho[1],
   };
 }
 
@@ -465,16 +467,30 @@ function collideFixed(plan, f, g, scratch, z0, z1) {
     const i = fixed[e];
     const inlet = node[i] === INLET;
     const j = inlet ? i + plane : i - plane;
-    let r = 0, jx = 0, jy = 0, jz = 0;
+    let r = 0, jx = 0, jy = 0, jz = 0, ra = 0, rb = 0;
     for (let q = 0; q < Q; q++) {
-      const s = f[j * 38 + q] + f[j * 38 + Q + q];
+      const a = f[j * 38 + q];
+      const b = f[j * 38 + Q + q];
+      ra += a;
+      rb += b;
+      const s = a + b;
       r += s;
       jx += s * cx[q]; jy += s * cy[q]; jz += s * cz[q];
     }
     const ux = r > 0 ? jx / r : 0, uy = r > 0 ? jy / r : 0, uz = r > 0 ? jz / r : 0;
     const usq = 1.5 * (ux * ux + uy * uy + uz * uz);
-    const fa = inlet ? plan.in1 : plan.out1;
-    const fb = inlet ? plan.in2 : plan.out2;
+    let fa = plan.in1;
+    let fb = plan.in2;
+    if (!inlet) {
+      // Outlet: the inward composition at the outlet pressure (outletDensities in the reference engine).
+      // The reference sums the densities in float32 (computeMoments into a Float32Array).
+      const r2 = Math.max(0, Math.fround(rb));
+      const r1 = Math.min(Math.max(0, Math.fround(ra)), plan.out2 > 0 ? (r2 * plan.out1) / plan.out2 : Infinity);
+      const qa = plan.g * r1 * r2, qb = r1 + r2;
+      const sc = !(qb > 0) ? 0 : qa > 1e-12 ? (2 * plan.pout) / (qb + Math.sqrt(qb * qb + 4 * qa * plan.pout)) : plan.pout / qb;
+      fa = qb > 0 ? sc * r1 : plan.out1;
+      fb = qb > 0 ? sc * r2 : plan.out2;
+    }
     const z = (i / plane) | 0;
     const rem = i - z * plane;
     const y = (rem / nx) | 0;

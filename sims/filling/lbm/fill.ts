@@ -1,18 +1,16 @@
 import type { Volume } from '../../../src/volume/volume.ts';
-import { LABEL, phaseName, validateVolume, voxelCount } from '../../../src/volume/volume.ts';
-import { ConfigError, SolverDivergedError } from '../../../src/errors.ts';
+import { LABEL, validateVolume, voxelCount } from '../../../src/volume/volume.ts';
+import { SolverDivergedError } from '../../../src/errors.ts';
 import type { SimContext, SimulationModel } from '../../../src/simulation.ts';
-import { parseWith } from '../../../src/config/validate.ts';
-import { CS2, NODE } from './lattice.ts';
-import { adhesionForAngle, calibrateInterface, laplaceSigma } from './calibration.ts';
-import { buildFillingLattice, oppositeFace } from './geometry.ts';
+import { NODE } from './lattice.ts';
+import { prepareFilling } from './setup.ts';
+import type { LbmLimits } from './setup.ts';
 import { LbmParamsSchema } from './params.ts';
 import type { LbmParams, LbmParamsInput } from './params.ts';
 import { createLbmSolver } from './solver.ts';
 import type { LbmEngineKind } from './solver.ts';
 import { trappedGas } from './trapped-gas.ts';
 import { kernelsFit } from './kernels.ts';
-import { unitConversion } from './units.ts';
 import type * as Threaded from './threaded-engine.ts';
 import type { LbmSolver, LbmSolverOptions } from './solver.ts';
 import type { UnitConversion } from './units.ts';
@@ -46,6 +44,8 @@ export interface LbmSummary {
   engine: LbmEngineKind;
   stopReason: StopReason;
   wallSeconds: number;
+  /** What the model represents and what it does not, for this run (see the README's limits). */
+  limits: LbmLimits;
   parameters: {
     physical: { surfaceTension: number; viscosity: number; density: number; voxelSize: number; contactAngle: Record<string, number>; inletPressure: number };
     lattice: {
@@ -105,68 +105,15 @@ const MIN_DENSITY = -0.15;
 
 export async function fillLbm(volume: Volume, paramsIn: LbmParams | LbmParamsInput, ctx: SimContext): Promise<LbmResult> {
   validateVolume(volume);
-  const params = parseWith(LbmParamsSchema, paramsIn);
-  const outlet = params.outlet === 'opposite' ? oppositeFace(params.inlet) : params.outlet === 'none' ? 'closed' : params.outlet;
-  if (outlet !== 'closed' && outlet !== oppositeFace(params.inlet)) {
-    throw new ConfigError('outlet', params.outlet, `the face opposite the inlet (${oppositeFace(params.inlet)}), "opposite" or "closed"`);
-  }
+  const prep = await prepareFilling(volume, paramsIn);
+  const { params, outlet, cal, sigmaLb, angles, adhesion, units, lattice, physics, rho1, rho2 } = prep;
   const lat = params.lattice;
-  const cal = await calibrateInterface(lat.g);
-  const sigmaLb = await laplaceSigma(lat.g);
-  const angles: Record<string, number> = {};
-  const adhesion: Record<string, number> = {};
-  const labelsPresent = new Set<number>();
-  for (const l of volume.labels) if (l !== LABEL.pore) labelsPresent.add(l);
-  for (const key of Object.keys(params.contactAngle)) {
-    if (!(key === 'am' || key === 'cbd' || key === 'other' || /^label\d+$/.test(key))) {
-      throw new ConfigError(`contactAngle.${key}`, key, 'a solid label name: am, cbd, labelN or other');
-    }
-  }
-  for (const l of labelsPresent) {
-    const name = phaseName(l);
-    const theta = params.contactAngle[name] ?? (l > LABEL.cbd ? params.contactAngle.other : undefined);
-    if (theta === undefined) throw new ConfigError(`contactAngle.${name}`, undefined, `a contact angle in degrees for label ${l} (${name}), present in the volume`);
-    angles[name] = theta;
-    adhesion[name] = adhesionForAngle(theta, cal);
-  }
-  const units = unitConversion({
-    dx: volume.voxelSize,
-    surfaceTension: params.surfaceTension,
-    viscosity: params.viscosity,
-    density: params.density,
-    latticeSigma: sigmaLb,
-    latticeDensity: cal.rhoHi,
-    tau: lat.tauElectrolyte,
-  });
-  const lattice = buildFillingLattice(volume, {
-    inlet: params.inlet,
-    outletClosed: outlet === 'closed',
-    lateral: params.lateral,
-    reservoir: lat.reservoirLayers,
-    strengthOfLabel: (l) => adhesion[phaseName(l)] ?? 0,
-  });
   const { domain } = lattice;
   const n = domain.nx * domain.ny * domain.nz;
   const plane = domain.nx * domain.ny;
-  // Overpressure enters as extra electrolyte density at the inlet: dp/dρ1 = c_s²(1 + G ρ2).
-  const dpLb = params.inletPressure / units.pressureScale;
-  const inletRho: [number, number] = [cal.rhoHi + dpLb / (CS2 * (1 + lat.g * cal.rhoLo)), cal.rhoLo];
-  if (!(inletRho[0] > 0.5 * cal.rhoHi && inletRho[0] < 1.5 * cal.rhoHi)) {
-    throw new ConfigError('inletPressure', params.inletPressure, `an overpressure within ±${(0.5 * cal.rhoHi * CS2 * units.pressureScale).toPrecision(3)} Pa at this voxel size (lattice density must stay within ±50%)`);
-  }
-  const outletRho: [number, number] = [cal.rhoLo, cal.rhoHi];
-  const rho1 = new Float32Array(n);
-  const rho2 = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    if (domain.node[i] === NODE.solid) continue;
-    const inReservoir = i < (lattice.reservoirEndZ) * plane;
-    rho1[i] = inReservoir ? inletRho[0] : cal.rhoLo;
-    rho2[i] = inReservoir ? cal.rhoLo : cal.rhoHi;
-  }
   // auto: kernels on a GPU backend when the lattice fits their float32 indexing, else the TypedArray path.
   const gpuBackend = ctx.compute.backend === 'webgpu' || ctx.compute.backend === 'webgl2';
   const engine: LbmEngineKind = params.engine === 'auto' ? (gpuBackend && kernelsFit(ctx.compute, domain) ? 'kernels' : 'typed-array') : params.engine;
-  const physics = { g: lat.g, tau1: lat.tauElectrolyte, tau2: lat.tauGas, tauOdd: 1, inletRho, outletRho };
   const solver = engine === 'typed-array' ? await typedArraySolver({ domain, physics, rho1, rho2 }) : createLbmSolver({ domain, physics, rho1, rho2, engine, compute: ctx.compute });
 
   const voxels = voxelCount(volume.shape);
@@ -204,6 +151,7 @@ export async function fillLbm(volume: Volume, paramsIn: LbmParams | LbmParamsInp
       engine,
       stopReason,
       wallSeconds,
+      limits: prep.limits,
       parameters: {
         physical: { surfaceTension: params.surfaceTension, viscosity: params.viscosity, density: params.density, voxelSize: volume.voxelSize, contactAngle: angles, inletPressure: params.inletPressure },
         lattice: {
@@ -215,8 +163,8 @@ export async function fillLbm(volume: Volume, paramsIn: LbmParams | LbmParamsInp
           rhoLow: cal.rhoLo,
           sigma: sigmaLb,
           adhesion,
-          inletDensity: inletRho,
-          outletDensity: outlet === 'closed' ? null : outletRho,
+          inletDensity: [physics.inletRho[0], physics.inletRho[1]],
+          outletDensity: outlet === 'closed' ? null : [physics.outletRho[0], physics.outletRho[1]],
           shape: [domain.nx, domain.ny, domain.nz],
         },
         units,

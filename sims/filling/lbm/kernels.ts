@@ -29,6 +29,7 @@ interface KernelThis {
     in2: number;
     out1: number;
     out2: number;
+    pout: number;
   };
 }
 
@@ -170,6 +171,25 @@ function collideStreamKernel(this: KernelThis, f: Field3, mac: Field3, force: Fi
       rf = rout;
     }
     const rn = mac[0]![zn]![ps]! + mac[1]![zn]![ps]!;
+    if (ts === 3) {
+      // Outlet: the inward composition at the outlet pressure (outletDensities in the TypedArray engine).
+      const r2 = Math.max(0, mac[1]![zn]![ps]!);
+      let r1 = Math.max(0, mac[0]![zn]![ps]!);
+      if (this.constants.out2 > 0) r1 = Math.min(r1, (r2 * this.constants.out1) / this.constants.out2);
+      const qa = this.constants.g * r1 * r2;
+      const qb = r1 + r2;
+      const pout = this.constants.pout;
+      let sc = 0;
+      if (qb > 0) {
+        if (qa > 1e-12) {
+          sc = (2 * pout) / (qb + Math.sqrt(qb * qb + 4 * qa * pout));
+        } else {
+          sc = pout / qb;
+        }
+        rf = sc * r1;
+        if (k === 1) rf = sc * r2;
+      }
+    }
     let vx = 0;
     let vy = 0;
     let vz = 0;
@@ -270,6 +290,7 @@ export function createKernelStepper(compute: Compute, domain: LatticeDomain, phy
     in2: phys.inletRho[1],
     out1: phys.outletRho[0],
     out2: phys.outletRho[1],
+    pout: phys.outletRho[0] + phys.outletRho[1] + phys.g * phys.outletRho[0] * phys.outletRho[1],
   };
   const gpu = compute.gpu;
   // Sizes are integers; gpu.js would otherwise type every integral constant as a float.

@@ -121,8 +121,9 @@ describe('fillLbm on generated electrodes that diverged before (regressions)', (
       const r = await fillLbm(corner(g.volume, 24, 24, 24), { steps: 300, lateral: 'wall' }, ctx);
       expect(r.stopReason).toBe('step-limit');
       expect(r.steps).toBe(300);
-      // Filling has started from the inlet and not run away: 13.6% at 300 steps (periodic sides 14–16% on 24³ electrodes).
-      expect(r.saturation).toBeGreaterThan(0.08);
+      // Filling has started from the inlet and not run away: 7.4% at 300 steps since the gas starts
+      // dry (13.6% before, part of it electrolyte condensed from the gas ahead of the front).
+      expect(r.saturation).toBeGreaterThan(0.05);
       expect(r.saturation).toBeLessThan(0.25);
     } finally {
       compute.destroy();

@@ -1,20 +1,17 @@
 import type { Compute } from '../../../src/gpu/backend.ts';
-import { LABEL, phaseName } from '../../../src/volume/volume.ts';
+import { LABEL } from '../../../src/volume/volume.ts';
 import type { Volume } from '../../../src/volume/volume.ts';
-import { adhesionForAngle, calibrateInterface, laplaceSigma } from '../../../sims/filling/lbm/calibration.ts';
-import { buildFillingLattice } from '../../../sims/filling/lbm/geometry.ts';
-import { NODE } from '../../../sims/filling/lbm/lattice.ts';
+import { prepareFilling } from '../../../sims/filling/lbm/setup.ts';
 import { createLbmSolver } from '../../../sims/filling/lbm/solver.ts';
 import type { LbmEngineKind } from '../../../sims/filling/lbm/solver.ts';
-import { unitConversion } from '../../../sims/filling/lbm/units.ts';
 
 /** Marks a pore voxel the electrolyte has not reached; finite so the view does not call it trapped gas (float32-exact, so it compares equal once stored). */
 export const NOT_REACHED = Math.fround(1e38);
 
 /**
  * The live run is the same two-component Shan–Chen LBM as `mesolab fill --model lbm` with its
- * defaults (G = 3, τ = 1 / 0.55, inlet at the separator face z-, gas outlet at z+, neutral side
- * walls, electrolyte of LiPF6 in EC:DMC), assembled here so frames can be taken while it runs.
+ * defaults (set up by the same `prepareFilling`: inlet at the separator face z-, gas outlet at z+,
+ * neutral side walls, electrolyte of LiPF6 in EC:DMC), stepped here so frames can be taken while it runs.
  */
 export interface LiveLbmOptions {
   /** Static contact angle per solid label name (degrees). */
@@ -52,12 +49,6 @@ export interface LiveLbmSummary {
   frameSeconds: number;
 }
 
-const SURFACE_TENSION = 0.035;
-const VISCOSITY = 3e-3;
-const DENSITY = 1250;
-const G = 3;
-const TAU_ELECTROLYTE = 1;
-const TAU_GAS = 0.55;
 
 export async function runLiveLbm(
   volume: Volume,
@@ -66,37 +57,22 @@ export async function runLiveLbm(
   onFrame: (frame: LbmFrame) => Promise<void> | void,
   shouldStop: () => boolean = () => false,
 ): Promise<LiveLbmSummary> {
-  const cal = await calibrateInterface(G);
-  const sigmaLb = await laplaceSigma(G);
-  const adhesion = new Map<number, number>();
-  for (const l of volume.labels) {
-    if (l === LABEL.pore || adhesion.has(l)) continue;
-    const name = phaseName(l);
-    const theta = opts.contactAngle[name] ?? opts.contactAngle.other;
-    if (theta === undefined) throw new RangeError(`contactAngle.${name}: missing; expected a contact angle in degrees for label ${l}`);
-    adhesion.set(l, adhesionForAngle(theta, cal));
-  }
-  const units = unitConversion({ dx: volume.voxelSize, surfaceTension: SURFACE_TENSION, viscosity: VISCOSITY, density: DENSITY, latticeSigma: sigmaLb, latticeDensity: cal.rhoHi, tau: TAU_ELECTROLYTE });
-  const reservoir = opts.reservoirLayers ?? 3;
-  const lattice = buildFillingLattice(volume, { inlet: 'z-', outletClosed: false, lateral: 'wall', reservoir, strengthOfLabel: (l) => adhesion.get(l) ?? 0 });
+  // The same set-up as `mesolab fill --model lbm` (lattice, boundary composition, units), with the
+  // live run's fixed choices: walled sides and the default electrolyte and lattice parameters.
+  const prep = await prepareFilling(volume, {
+    contactAngle: opts.contactAngle,
+    inletPressure: opts.inletPressure,
+    lateral: 'wall',
+    ...(opts.reservoirLayers !== undefined ? { lattice: { reservoirLayers: opts.reservoirLayers } } : {}),
+  });
+  const { cal, units, lattice, physics } = prep;
   const { domain } = lattice;
   const n = domain.nx * domain.ny * domain.nz;
-  const plane = domain.nx * domain.ny;
-  // Overpressure as extra electrolyte density at the inlet, as fill.ts does: dp/dρ1 = c_s²(1 + G ρ2).
-  const inletRho: [number, number] = [cal.rhoHi + opts.inletPressure / units.pressureScale / ((1 / 3) * (1 + G * cal.rhoLo)), cal.rhoLo];
-  const rho1 = new Float32Array(n);
-  const rho2 = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    if (domain.node[i] === NODE.solid) continue;
-    const inReservoir = i < lattice.reservoirEndZ * plane;
-    rho1[i] = inReservoir ? inletRho[0] : cal.rhoLo;
-    rho2[i] = inReservoir ? cal.rhoLo : cal.rhoHi;
-  }
   const solver = createLbmSolver({
     domain,
-    physics: { g: G, tau1: TAU_ELECTROLYTE, tau2: TAU_GAS, tauOdd: 1, inletRho, outletRho: [cal.rhoLo, cal.rhoHi] },
-    rho1,
-    rho2,
+    physics,
+    rho1: prep.rho1,
+    rho2: prep.rho2,
     engine: opts.engine,
     ...(compute ? { compute } : {}),
   });
