@@ -4,6 +4,7 @@ import { ConfigError, SolverDivergedError } from '../../../src/errors.ts';
 import { Rng } from '../../../src/random/rng.ts';
 import { createVolume, LABEL } from '../../../src/volume/volume.ts';
 import type { Volume } from '../../../src/volume/volume.ts';
+import { generateElectrode } from '../../mesostructure/generate.ts';
 import { fillLbm } from './fill.ts';
 import type { LbmSummary } from './fill.ts';
 
@@ -76,4 +77,19 @@ describe('fillLbm', () => {
     await expect(fillLbm(channels(), { contactAngle: { am: 30 }, inlet: 'z-', outlet: 'x+' }, await ctx())).rejects.toThrow(/outlet/);
     await expect(fillLbm(channels(), { contactAngle: { am: 30 }, steps: 0 }, await ctx())).rejects.toThrow(/steps/);
   });
+});
+
+describe('fillLbm: divergence does not depend on when diagnostics run', () => {
+  it('a run of 1 step, and 60 steps checked after every step, on a strongly wetting electrode are not called diverged', async () => {
+    const c = await ctx();
+    const { volume } = await generateElectrode({ shape: [24, 24, 24], voxelSizeUm: 0.5, d50Um: 4, porosity: 0.45, seed: 3 }, c);
+    for (const lateral of ['periodic', 'wall'] as const) {
+      const one = await fillLbm(volume, { contactAngle: { am: 10, cbd: 30 }, lateral, steps: 1 }, c);
+      expect(one.steps).toBe(1);
+      expect(one.stopReason).toBe('step-limit');
+      const every = await fillLbm(volume, { contactAngle: { am: 10, cbd: 30 }, lateral, steps: 60, lattice: { diagnosticsEvery: 1 } }, c);
+      expect(every.steps).toBe(60);
+      expect(every.curve.length).toBe(61);
+    }
+  }, 60_000);
 });

@@ -148,11 +148,17 @@ export async function prepareFilling(volume: Volume, paramsIn: LbmParams | LbmPa
   const gas = dryGasDensity(cal);
   const rho1 = new Float32Array(n);
   const rho2 = new Float32Array(n);
+  // The reservoir's electrolyte meets the gas in a tanh profile of the interface's own width
+  // rather than a step: a step puts Shan–Chen forces of order G·Δρ on the first gas layer and
+  // lattice speeds of 0.4 in the first steps, which read as divergence.
+  const zi = lattice.reservoirEndZ - 0.5;
+  const halfWidth = Math.max(1, cal.width / 2);
   for (let i = 0; i < n; i++) {
     if (domain.node[i] === NODE.solid) continue;
-    const inReservoir = i < lattice.reservoirEndZ * plane;
-    rho1[i] = inReservoir ? inletRho[0] : 0;
-    rho2[i] = inReservoir ? cal.rhoLo : gas;
+    const z = Math.floor(i / plane);
+    const liquid = domain.node[i] === NODE.inlet ? 1 : 0.5 * (1 - Math.tanh((z - zi) / halfWidth));
+    rho1[i] = liquid * inletRho[0];
+    rho2[i] = liquid * cal.rhoLo + (1 - liquid) * gas;
   }
   const physics: LatticePhysics = { g: lat.g, tau1: lat.tauElectrolyte, tau2: lat.tauGas, tauOdd: lat.tauOdd, inletRho, outletRho: [cal.rhoLo, cal.rhoHi] };
   const muGasLb = gas * (lat.tauGas - 0.5) * CS2;
