@@ -35,6 +35,14 @@ const READBACK_CHUNK = 64 * 2 ** 20;
 /** Largest element index of a binding must fit u32 (WGSL array indices). */
 const MAX_INDEXED_BYTES = 2 ** 32 - 4;
 
+/**
+ * Device memory traffic of one step per node (float32, each datum counted once, every node counted
+ * as fluid): collide reads 38 and writes 38 distributions (304 B), its two densities (8 B; the 18
+ * neighbours' come from cache), adhesion (12 B) and its node kind (1 B); the density pass reads the
+ * 38 again (152 B), writes 2 densities (8 B). 485 B, as fast-step.mjs.
+ */
+export const WGSL_BYTES_PER_NODE = 485;
+
 export type WebGpuLbmOptions = Omit<LbmSolverOptions, 'engine' | 'compute'>;
 
 /** Device limits the engine asks for: the adapter's largest, since 256³ needs GB-sized bindings. */
