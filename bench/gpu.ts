@@ -15,6 +15,7 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { requestNodeWebGpuDevice } from '../src/gpu/webgpu-device.ts';
 import { createWebGpuLbmSolver, WGSL_BYTES_PER_NODE } from '../sims/filling/lbm/webgpu-engine.ts';
 import { copySource } from '../sims/filling/lbm/webgpu-wgsl.ts';
@@ -126,6 +127,9 @@ async function lbmFigure(device: GPUDevice, size: number, boundGBs: number): Pro
 async function optionalSection(base: string, exportName: string, quick: boolean): Promise<Json> {
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.mjs';
   const url = new URL(`./${base}${ext}`, import.meta.url);
+  if (url.protocol === 'file:' && !existsSync(fileURLToPath(url))) {
+    return { missing: `${base}${ext} not found beside ${ext === '.ts' ? 'bench/gpu.ts' : 'gpu.mjs'} (${ext === '.ts' ? 'not written yet' : `bench/${base}.ts was absent when bench/gpu.sh pack ran`})` };
+  }
   let mod: Record<string, unknown>;
   try {
     mod = (await import(url.href)) as Record<string, unknown>;
