@@ -6,6 +6,7 @@ import { buildFillingLattice } from '../../../sims/filling/lbm/geometry.ts';
 import { NODE } from '../../../sims/filling/lbm/lattice.ts';
 import { createLbmSolver } from '../../../sims/filling/lbm/solver.ts';
 import type { LbmEngineKind } from '../../../sims/filling/lbm/solver.ts';
+import { createWebGpuLbmSolver } from '../../../sims/filling/lbm/webgpu-engine.ts';
 import { unitConversion } from '../../../sims/filling/lbm/units.ts';
 
 /** Marks a pore voxel the electrolyte has not reached; finite so the view does not call it trapped gas (float32-exact, so it compares equal once stored). */
@@ -25,6 +26,8 @@ export interface LiveLbmOptions {
   /** Lattice steps per frame (one device read-back each). */
   stepsPerFrame: number;
   engine: LbmEngineKind;
+  /** The WebGPU device of the 'webgpu' engine (hand-written WGSL; see viewer/app/live/wgsl-device.ts). */
+  device?: GPUDevice;
   reservoirLayers?: number;
 }
 
@@ -41,7 +44,7 @@ export interface LbmFrame {
 export interface LiveLbmSummary {
   steps: number;
   saturation: number;
-  /** What really ran the steps (gpu.js mode, or typed-array). */
+  /** What really ran the steps (gpu.js mode, typed-array, or 'webgpu wgsl (adapter)'). */
   backend: string;
   /** Physical seconds per lattice step. */
   dt: number;
@@ -92,14 +95,14 @@ export async function runLiveLbm(
     rho1[i] = inReservoir ? inletRho[0] : cal.rhoLo;
     rho2[i] = inReservoir ? cal.rhoLo : cal.rhoHi;
   }
-  const solver = createLbmSolver({
-    domain,
-    physics: { g: G, tau1: TAU_ELECTROLYTE, tau2: TAU_GAS, tauOdd: 1, inletRho, outletRho: [cal.rhoLo, cal.rhoHi] },
-    rho1,
-    rho2,
-    engine: opts.engine,
-    ...(compute ? { compute } : {}),
-  });
+  const physics = { g: G, tau1: TAU_ELECTROLYTE, tau2: TAU_GAS, tauOdd: 1, inletRho, outletRho: [cal.rhoLo, cal.rhoHi] as [number, number] };
+  let solver;
+  if (opts.engine === 'webgpu') {
+    if (!opts.device) throw new RangeError('engine webgpu: missing device; expected a GPUDevice from navigator.gpu');
+    solver = await createWebGpuLbmSolver({ domain, physics, rho1, rho2 }, opts.device);
+  } else {
+    solver = createLbmSolver({ domain, physics, rho1, rho2, engine: opts.engine, ...(compute ? { compute } : {}) });
+  }
 
   const voxels = volume.labels.length;
   const pores: number[] = [];
