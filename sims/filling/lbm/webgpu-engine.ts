@@ -43,7 +43,13 @@ const MAX_INDEXED_BYTES = 2 ** 32 - 4;
  */
 export const WGSL_BYTES_PER_NODE = 485;
 
-export type WebGpuLbmOptions = Omit<LbmSolverOptions, 'engine' | 'compute'>;
+export type WebGpuLbmOptions = Omit<LbmSolverOptions, 'engine' | 'compute'> & {
+  /**
+   * Largest storage binding to use, bytes (default: the device's). Lower it only to exercise the
+   * split-direction layout on a small lattice (tests); the device limit always applies too.
+   */
+  maxBindingBytes?: number;
+};
 
 /** Device limits the engine asks for: the adapter's largest, since 256³ needs GB-sized bindings. */
 export function lbmDeviceLimits(adapter: GPUAdapter): Record<string, number> {
@@ -122,7 +128,9 @@ async function pipeline(device: GPUDevice, label: string, code: string, constant
  *
  * @param options Domain (node kinds, adhesion vectors, optional side-wall mirror map), lattice-unit
  *   physics (G, τ1, τ2, τ_odd, fixed inlet/outlet densities), starting densities ρ1, ρ2 per node (at
- *   rest) and `periodicZ` (default false). Validated like every engine (ConfigError).
+ *   rest, lattice units) and `periodicZ` (default false). Validated like every engine (ConfigError).
+ *   The distributions of each component are one storage binding when 76 B × nodes fits the device's
+ *   largest binding, else split into runs of directions (planLayout), which costs more bindings.
  * @param device A WebGPU device, ideally from `requestLbmDevice(adapter)` so that large lattices get
  *   the adapter's largest storage bindings (256³ needs ~1.35 GB per component binding).
  * @returns An LbmSolver with engine 'webgpu': `step(s)` encodes s steps (256 per submit) and resolves
@@ -145,7 +153,9 @@ export async function createWebGpuLbmSolver(options: WebGpuLbmOptions, device: G
   const n = nx * ny * nz;
   if (options.rho1.length !== n || options.rho2.length !== n) throw new ConfigError('rho1/rho2', `${options.rho1.length}/${options.rho2.length}`, `${n} densities each`);
   if (domain.adhesion.length !== 3 * n) throw new ConfigError('domain.adhesion', domain.adhesion.length, `${3 * n} values`);
-  const layout = planLayout(n, device.limits);
+  const lim = device.limits;
+  const cap = options.maxBindingBytes ?? Number.POSITIVE_INFINITY;
+  const layout = planLayout(n, { maxStorageBufferBindingSize: Math.min(cap, lim.maxStorageBufferBindingSize), maxBufferSize: lim.maxBufferSize, maxStorageBuffersPerShaderStage: lim.maxStorageBuffersPerShaderStage });
   const members = partMembers(layout);
   const partBytes = members.map((m) => m.length * 4 * n);
 
