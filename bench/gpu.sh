@@ -93,14 +93,15 @@ run)
       ;;
     esac
   done
-  if ! /sbin/ldconfig -p 2>/dev/null | grep -q 'libvulkan\.so\.1'; then
+  ldc=$(command -v ldconfig || { [ -x /sbin/ldconfig ] && echo /sbin/ldconfig; } || echo /usr/sbin/ldconfig)
+  if ! "$ldc" -p 2>/dev/null | grep -q 'libvulkan\.so\.1'; then
     if [ -z "$debs" ]; then
       if [ -d "$dir/debs" ]; then debs="$dir/debs"; elif [ -d .gl ]; then debs=.gl; fi
     fi
     if [ -n "$debs" ] && compgen -G "$debs/*.deb" >/dev/null; then
       echo "no libvulkan.so.1: extracting $debs/*.deb into /" >&2
       for f in "$debs"/*.deb; do dpkg -x "$f" /; done
-      /sbin/ldconfig
+      "$ldc"
     else
       echo "warning: no libvulkan.so.1 and no .deb folder (--debs <folder> with libvulkan1*.deb); WebGPU will find no adapter" >&2
     fi
