@@ -66,6 +66,8 @@ pack)
   wg="$repo/node_modules/webgpu"
   cp "$wg/package.json" "$wg/index.js" "$dir/app/node_modules/webgpu/"
   gzip -9 -c "$wg/dist/linux-x64/dawn.node" >"$dir/app/node_modules/webgpu/dist/linux-x64/dawn.node.gz"
+  # A folder packed and run before holds the unpacked copies; the pack is the compressed ones only.
+  rm -f "$dir/app/node_modules/webgpu/dist/linux-x64/dawn.node"
   # The webgpu package's own dependencies (debug) are only used by its build scripts, not index.js.
   echo '{"type":"module"}' >"$dir/app/package.json"
   cp "$repo/bench/gpu.sh" "$dir/gpu.sh"
