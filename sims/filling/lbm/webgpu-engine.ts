@@ -8,8 +8,9 @@
  * caller gets from navigator.gpu (browser) or from Dawn (src/gpu/webgpu-device.ts under Node).
  *
  * Device memory: 2 × 152 B of distributions + 8 B densities + 12 B adhesion + 1 B node kind per
- * node (≈ 325 B; 5.8 GB at 256³ with reservoirs and walls), plus the mirror list and a read-back
- * buffer of at most 64 MiB.
+ * node (≈ 325 B; 5.8 GB at 256³ with reservoirs and walls), plus the mirror list, one moment (4 B
+ * per node) and a read-back buffer of at most 64 MiB. Bindings: per-node fields in one, the
+ * distributions of each component in one per A/B set (or runs of directions, see planLayout).
  */
 import { ConfigError, ImpossibleRequestError } from '../../../src/errors.ts';
 import { NODE, Q } from './lattice.ts';
@@ -72,19 +73,23 @@ export async function requestLbmDevice(adapter: GPUAdapter): Promise<GPUDevice> 
  * component when 19 · 4 · n bytes fit a binding, else runs of fewer directions (balanced).
  * Throws ImpossibleRequestError when the lattice cannot be bound at all.
  */
-export function planLayout(n: number, limits: Pick<GPUSupportedLimits, 'maxStorageBufferBindingSize' | 'maxBufferSize' | 'maxStorageBuffersPerShaderStage'>): WgslLayout {
+export function planLayout(
+  n: number,
+  limits: Pick<GPUSupportedLimits, 'maxStorageBufferBindingSize' | 'maxBufferSize' | 'maxStorageBuffersPerShaderStage'>,
+  mirrors = 0,
+): WgslLayout {
   const maxBinding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize, MAX_INDEXED_BYTES);
   const perDirection = 4 * n;
   const fits = Math.floor(maxBinding / perDirection);
   const shape = `${n} nodes`;
   const advice = 'a smaller volume, or a device with larger storage bindings (requestLbmDevice asks for the adapter maximum)';
-  if (fits < 1 || 12 * n > maxBinding) {
-    throw new ImpossibleRequestError('lattice', shape, `at most ${Math.floor(maxBinding / 12)} nodes on this device (adhesion is 12 B per node in one ${maxBinding} B binding)`, advice);
+  if (fits < 1 || fieldsBytes(n, mirrors) > maxBinding) {
+    throw new ImpossibleRequestError('lattice', shape, `at most ~${Math.floor(maxBinding / 21)} nodes on this device (densities, adhesion and kinds take 21 B per node in one ${maxBinding} B binding)`, advice);
   }
   const perComponent = Math.ceil(Q / Math.min(Q, fits));
   const parts = 2 * perComponent;
-  // collide binds ρ, adhesion, kinds plus input and output parts.
-  const storageNeeded = 3 + 2 * parts;
+  // collide binds the fields plus the input and output parts.
+  const storageNeeded = 1 + 2 * parts;
   if (storageNeeded > limits.maxStorageBuffersPerShaderStage) {
     throw new ImpossibleRequestError('lattice', shape, `${storageNeeded} storage buffers per shader stage (${parts} distribution parts per set), this device allows ${limits.maxStorageBuffersPerShaderStage}`, advice);
   }
@@ -104,6 +109,17 @@ export function planLayout(n: number, limits: Pick<GPUSupportedLimits, 'maxStora
     }
   }
   return { parts, partOf, slotOf, workgroupSize: WORKGROUP };
+}
+
+/** u32 offsets in the fields binding (webgpu-wgsl.ts): [ρ1 | ρ2 | ax | ay | az | kinds (4 per u32) | mirror pairs]. */
+function fieldOffsets(n: number, mirrors: number): { kindsAt: number; pairsAt: number; words: number } {
+  const kindsAt = 5 * n;
+  const pairsAt = kindsAt + Math.ceil(n / 4);
+  return { kindsAt, pairsAt, words: pairsAt + 2 * mirrors };
+}
+
+function fieldsBytes(n: number, mirrors: number): number {
+  return 4 * fieldOffsets(n, mirrors).words;
 }
 
 /** Directions held by each part (in slot order) as (k·19 + q) indices. */
@@ -153,16 +169,16 @@ export async function createWebGpuLbmSolver(options: WebGpuLbmOptions, device: G
   const n = nx * ny * nz;
   if (options.rho1.length !== n || options.rho2.length !== n) throw new ConfigError('rho1/rho2', `${options.rho1.length}/${options.rho2.length}`, `${n} densities each`);
   if (domain.adhesion.length !== 3 * n) throw new ConfigError('domain.adhesion', domain.adhesion.length, `${3 * n} values`);
-  const lim = device.limits;
-  const cap = options.maxBindingBytes ?? Number.POSITIVE_INFINITY;
-  const layout = planLayout(n, { maxStorageBufferBindingSize: Math.min(cap, lim.maxStorageBufferBindingSize), maxBufferSize: lim.maxBufferSize, maxStorageBuffersPerShaderStage: lim.maxStorageBuffersPerShaderStage });
-  const members = partMembers(layout);
-  const partBytes = members.map((m) => m.length * 4 * n);
-
   // Mirrored side-wall nodes as (wall, source) pairs, handled by the density kernel's extra invocations.
   const pairList: number[] = [];
   if (domain.mirror) for (let i = 0; i < n; i++) if (domain.mirror[i]! >= 0) pairList.push(i, domain.mirror[i]!);
   const mirrors = pairList.length / 2;
+  const lim = device.limits;
+  const cap = options.maxBindingBytes ?? Number.POSITIVE_INFINITY;
+  const layout = planLayout(n, { maxStorageBufferBindingSize: Math.min(cap, lim.maxStorageBufferBindingSize), maxBufferSize: lim.maxBufferSize, maxStorageBuffersPerShaderStage: lim.maxStorageBuffersPerShaderStage }, mirrors);
+  const members = partMembers(layout);
+  const partBytes = members.map((m) => m.length * 4 * n);
+  const offsets = fieldOffsets(n, mirrors);
 
   // Dispatch shape: X workgroups per row (≤ the per-dimension limit), as many rows as needed.
   const maxThreads = n + mirrors;
@@ -192,21 +208,20 @@ export async function createWebGpuLbmSolver(options: WebGpuLbmOptions, device: G
     const f = new Float32Array(p);
     u.set([nx, ny, nz, n, nx * ny, options.periodicZ ? 1 : 0, rowStride, mirrors]);
     f.set([physics.g, 1 / physics.tau1, 1 / physics.tauOdd, 1 / physics.tau2, 1 / physics.tauOdd, physics.inletRho[0], physics.inletRho[1], physics.outletRho[0], physics.outletRho[1]], 8);
+    u.set([offsets.kindsAt, offsets.pairsAt, 0], 17);
     device.queue.writeBuffer(params, 0, p);
   }
-  const rho = buffer('lbm densities', 8 * n, STORAGE | COPY_DST | COPY_SRC);
-  upload(rho, 0, options.rho1);
-  upload(rho, 4 * n, options.rho2);
-  const adhesion = buffer('lbm adhesion', 12 * n, STORAGE | COPY_DST);
-  upload(adhesion, 0, domain.adhesion);
-  const kinds = buffer('lbm node kinds', n, STORAGE | COPY_DST);
+  // ρ1, ρ2 (the init kernel zeroes them on solid nodes), adhesion, packed kinds, mirror pairs.
+  const fields = buffer('lbm fields', 4 * offsets.words, STORAGE | COPY_DST);
+  upload(fields, 0, options.rho1);
+  upload(fields, 4 * n, options.rho2);
+  upload(fields, 8 * n, domain.adhesion);
   {
     const packed = new Uint8Array(Math.ceil(n / 4) * 4);
     packed.set(domain.node);
-    upload(kinds, 0, packed);
+    upload(fields, 4 * offsets.kindsAt, packed);
   }
-  const pairs = buffer('lbm mirror pairs', 8 * Math.max(1, mirrors), STORAGE | COPY_DST);
-  if (mirrors) upload(pairs, 0, Uint32Array.from(pairList));
+  if (mirrors) upload(fields, 4 * offsets.pairsAt, Uint32Array.from(pairList));
   const setA = partBytes.map((b, p) => buffer(`lbm f A${p}`, b, STORAGE | COPY_SRC));
   const setB = partBytes.map((b, p) => buffer(`lbm f B${p}`, b, STORAGE | COPY_SRC));
   const momentOut = buffer('lbm moment', 4 * n, STORAGE | COPY_SRC);
@@ -222,16 +237,16 @@ export async function createWebGpuLbmSolver(options: WebGpuLbmOptions, device: G
   const entries = (first: number, list: GPUBuffer[]): GPUBindGroupEntry[] => list.map((b, k) => ({ binding: first + k, resource: { buffer: b } }));
   const group = (p: GPUComputePipeline, list: GPUBindGroupEntry[]): GPUBindGroup => device.createBindGroup({ layout: p.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: params } }, ...list] });
   const collideGroup = (from: GPUBuffer[], to: GPUBuffer[]): GPUBindGroup =>
-    group(collide!, [...entries(1, [rho, adhesion, kinds]), ...entries(4, from), ...entries(4 + layout.parts, to)]);
-  const densityGroup = (of: GPUBuffer[]): GPUBindGroup => group(density!, [...entries(1, [rho, kinds, pairs]), ...entries(4, of)]);
+    group(collide!, [...entries(1, [fields]), ...entries(2, from), ...entries(2 + layout.parts, to)]);
+  const densityGroup = (of: GPUBuffer[]): GPUBindGroup => group(density!, [...entries(1, [fields]), ...entries(2, of)]);
   const groups = {
     collideAB: collideGroup(setA, setB),
     collideBA: collideGroup(setB, setA),
     densityA: densityGroup(setA),
     densityB: densityGroup(setB),
-    init: group(init!, [...entries(1, [rho, kinds]), ...entries(3, setA)]),
-    momentA: moment.map((p) => group(p, [...entries(1, [momentOut, kinds]), ...entries(3, setA)])),
-    momentB: moment.map((p) => group(p, [...entries(1, [momentOut, kinds]), ...entries(3, setB)])),
+    init: group(init!, [...entries(1, [fields]), ...entries(2, setA)]),
+    momentA: moment.map((p) => group(p, [...entries(1, [momentOut, fields]), ...entries(3, setA)])),
+    momentB: moment.map((p) => group(p, [...entries(1, [momentOut, fields]), ...entries(3, setB)])),
   };
   {
     const enc = device.createCommandEncoder({ label: 'lbm init' });
@@ -336,5 +351,6 @@ export async function createWebGpuLbmSolver(options: WebGpuLbmOptions, device: G
   };
 }
 
-/** Node kind constants the kernels hard-code (kept in one place for a reader checking them). */
-export const WGSL_NODE_KINDS = { fluid: NODE.fluid, solid: NODE.solid, inlet: NODE.inlet, outlet: NODE.outlet } as const;
+// The kernels hard-code the node kinds as 0 fluid, 1 solid, 2 inlet, 3 outlet: fail to compile if lattice.ts changes them.
+const kindsTheKernelsAssume: { fluid: 0; solid: 1; inlet: 2; outlet: 3 } = NODE;
+void kindsTheKernelsAssume;

@@ -52,14 +52,21 @@ struct Params {
   plane: u32, periodicZ: u32, rowStride: u32, mirrors: u32,
   g: f32, op1: f32, om1: f32, op2: f32,
   om2: f32, in1: f32, in2: f32, out1: f32,
-  out2: f32, pad0: f32, pad1: f32, pad2: f32,
+  out2: f32, kindsAt: u32, pairsAt: u32, pad0: u32,
 };
 @group(0) @binding(0) var<uniform> P: Params;
 `;
 
-/** Node kinds are packed four per u32 (one byte each, little-endian) to cost 1 B per node. */
+/**
+ * Per-node fields in ONE u32 binding (so the split-direction layout of large lattices still fits
+ * few storage bindings): [ρ1 | ρ2 | ax | ay | az] as float bits (n each), then the node kinds packed
+ * four per u32 (one byte each, little-endian, 1 B per node) from P.kindsAt, then the mirrored
+ * side-wall (wall, source) pairs from P.pairsAt. Floats are read as u32 and bitcast, which keeps
+ * every bit (a byte pattern read as f32 could be a denormal that a driver flushes).
+ */
 const KIND_FN = /* wgsl */ `
-fn kindOf(d: u32) -> u32 { return (kinds[d >> 2u] >> ((d & 3u) * 8u)) & 0xffu; }
+fn kindOf(d: u32) -> u32 { return (fields[P.kindsAt + (d >> 2u)] >> ((d & 3u) * 8u)) & 0xffu; }
+fn fv(e: u32) -> f32 { return bitcast<f32>(fields[e]); }
 `;
 
 /** f32 literal of a float64 weight (WGSL rounds it to the nearest f32). */
@@ -118,14 +125,14 @@ function neighbours(): string {
   return s;
 }
 
-/** The collide + push-stream kernel (A → B). Bindings: 0 params, 1 ρ, 2 adhesion, 3 kinds, then input parts, then output parts. */
+/** The collide + push-stream kernel (A → B). Bindings: 0 params, 1 fields (read), then input parts, then output parts. */
 export function collideSource(layout: WgslLayout): string {
   const F = (k: number, q: number, idx = 'i'): string => at(layout, 'fi', k, q, idx);
   const G = (k: number, q: number, idx: string): string => at(layout, 'fo', k, q, idx);
   const W1 = lit(W64[1]!);
   const W2 = lit(W64[7]!);
   const rhoLoads: string[] = [];
-  for (let q = 1; q < Q; q++) rhoLoads.push(`  let a${q} = max(rho[nb${q}], 0.0); let b${q} = max(rho[n + nb${q}], 0.0);`);
+  for (let q = 1; q < Q; q++) rhoLoads.push(`  let a${q} = max(fv(nb${q}), 0.0); let b${q} = max(fv(n + nb${q}), 0.0);`);
   // Same sums as fast-step.mjs (Σ_q w_q ψ(x+c_q) c_q per axis, no zero products).
   const axisSum = (v: string, axis: readonly number[] | Float32Array): string => {
     const t1: string[] = [];
@@ -192,10 +199,8 @@ export function collideSource(layout: WgslLayout): string {
     fixedPush += '\n    }\n';
   }
   return `${PARAMS}
-@group(0) @binding(1) var<storage, read> rho: array<f32>;
-@group(0) @binding(2) var<storage, read> adh: array<f32>;
-@group(0) @binding(3) var<storage, read> kinds: array<u32>;
-${partDecls(layout, 4, 'fi', 'read')}${partDecls(layout, 4 + layout.parts, 'fo', 'read_write')}${KIND_FN}
+@group(0) @binding(1) var<storage, read> fields: array<u32>;
+${partDecls(layout, 2, 'fi', 'read')}${partDecls(layout, 2 + layout.parts, 'fo', 'read_write')}${KIND_FN}
 @compute @workgroup_size(${layout.workgroupSize})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let i = gid.x + gid.y * P.rowStride;
@@ -215,12 +220,12 @@ ${rhoLoads.join('\n')}
     let s1x = ${axisSum('b', CX)};
     let s1y = ${axisSum('b', CY)};
     let s1z = ${axisSum('b', CZ)};
-    let rho1 = rho[i];
-    let rho2 = rho[n + i];
+    let rho1 = fv(i);
+    let rho2 = fv(n + i);
 ${pairMomenta}    let jx = ${momentum(CX)};
     let jy = ${momentum(CY)};
     let jz = ${momentum(CZ)};
-    let ax = adh[i]; let ay = adh[n + i]; let az = adh[2u * n + i];
+    let ax = fv(2u * n + i); let ay = fv(3u * n + i); let az = fv(4u * n + i);
     // F_k = -ψ_k (G Σ_q w_q ψ_other(x+c_q) c_q ± adhesion): + for the electrolyte, − for the gas.
     let psi1 = max(rho1, 0.0); let psi2 = max(rho2, 0.0);
     let gc = P.g;
@@ -255,7 +260,7 @@ ${fixedPush}  }
 `;
 }
 
-/** Densities of f (see above). Bindings: 0 params, 1 ρ (read-write), 2 kinds, 3 mirror pairs, then parts. */
+/** Densities of f (see above). Bindings: 0 params, 1 fields (read-write: ρ written), then parts. */
 export function densitySource(layout: WgslLayout): string {
   let s1 = '';
   let s2 = '';
@@ -264,10 +269,8 @@ export function densitySource(layout: WgslLayout): string {
     s2 += `  r2 = r2 + ${at(layout, 'fi', 1, q, 'src')};\n`;
   }
   return `${PARAMS}
-@group(0) @binding(1) var<storage, read_write> rho: array<f32>;
-@group(0) @binding(2) var<storage, read> kinds: array<u32>;
-@group(0) @binding(3) var<storage, read> pairs: array<u32>;
-${partDecls(layout, 4, 'fi', 'read')}${KIND_FN}
+@group(0) @binding(1) var<storage, read_write> fields: array<u32>;
+${partDecls(layout, 2, 'fi', 'read')}${KIND_FN}
 @compute @workgroup_size(${layout.workgroupSize})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let t = gid.x + gid.y * P.rowStride;
@@ -278,44 +281,43 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     if (kindOf(t) == 1u) { return; }
   } else if (t - n < P.mirrors) {
     let e = t - n;
-    dst = pairs[2u * e];
-    src = pairs[2u * e + 1u];
+    dst = fields[P.pairsAt + 2u * e];
+    src = fields[P.pairsAt + 2u * e + 1u];
   } else {
     return;
   }
   var r1 = 0.0;
   var r2 = 0.0;
-${s1}${s2}  rho[dst] = r1;
-  rho[n + dst] = r2;
+${s1}${s2}  fields[dst] = bitcast<u32>(r1);
+  fields[n + dst] = bitcast<u32>(r2);
 }
 `;
 }
 
-/** Rest equilibrium of the densities in ρ. Bindings: 0 params, 1 ρ (read-write), 2 kinds, then output parts. */
+/** Rest equilibrium of the densities in fields. Bindings: 0 params, 1 fields (read-write), then output parts. */
 export function initSource(layout: WgslLayout): string {
   let body = '';
   for (let q = 0; q < Q; q++) {
     body += `  ${at(layout, 'fo', 0, q, 'i')} = ${lit(W64[q]!)} * r1;\n  ${at(layout, 'fo', 1, q, 'i')} = ${lit(W64[q]!)} * r2;\n`;
   }
   return `${PARAMS}
-@group(0) @binding(1) var<storage, read_write> rho: array<f32>;
-@group(0) @binding(2) var<storage, read> kinds: array<u32>;
-${partDecls(layout, 3, 'fo', 'read_write')}${KIND_FN}
+@group(0) @binding(1) var<storage, read_write> fields: array<u32>;
+${partDecls(layout, 2, 'fo', 'read_write')}${KIND_FN}
 @compute @workgroup_size(${layout.workgroupSize})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let i = gid.x + gid.y * P.rowStride;
   let n = P.n;
   if (i >= n) { return; }
-  if (kindOf(i) == 1u) { rho[i] = 0.0; rho[n + i] = 0.0; return; }
-  let r1 = rho[i];
-  let r2 = rho[n + i];
+  if (kindOf(i) == 1u) { fields[i] = 0u; fields[n + i] = 0u; return; }
+  let r1 = fv(i);
+  let r2 = fv(n + i);
 ${body}}
 `;
 }
 
 /**
  * One moment per pipeline (override constant m: 0 ρ1, 1 ρ2, 2 jx, 3 jy, 4 jz; solid nodes 0), so
- * the output is n floats whatever the lattice size. Bindings: 0 params, 1 out, 2 kinds, then parts.
+ * the output is n floats whatever the lattice size. Bindings: 0 params, 1 out, 2 fields, then parts.
  */
 export function momentSource(layout: WgslLayout): string {
   let body = '';
@@ -327,7 +329,7 @@ export function momentSource(layout: WgslLayout): string {
   return `${PARAMS}
 override m: u32 = 0u;
 @group(0) @binding(1) var<storage, read_write> outv: array<f32>;
-@group(0) @binding(2) var<storage, read> kinds: array<u32>;
+@group(0) @binding(2) var<storage, read> fields: array<u32>;
 ${partDecls(layout, 3, 'fi', 'read')}${KIND_FN}
 @compute @workgroup_size(${layout.workgroupSize})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
