@@ -1,13 +1,12 @@
+/// <reference types="@webgpu/types" />
 import { freemem } from 'node:os';
 import { copyBandwidth, runStandalone, summarize, type BenchRun, type Figure } from './lib.ts';
 import { createCompute } from '../src/gpu/backend.ts';
 import type { Compute } from '../src/gpu/backend.ts';
-import { Rng } from '../src/random/rng.ts';
-import { createVolume, LABEL } from '../src/volume/volume.ts';
-import type { Volume } from '../src/volume/volume.ts';
-import { buildFillingLattice } from '../sims/filling/lbm/geometry.ts';
-import type { LatticeDomain, LatticePhysics } from '../sims/filling/lbm/domain.ts';
-import { NODE } from '../sims/filling/lbm/lattice.ts';
+import { requestNodeWebGpuDevice } from '../src/gpu/webgpu-device.ts';
+import { electrodeLattice, sphereElectrode } from './lbm-cases.ts';
+import type { Case } from './lbm-cases.ts';
+import { createWebGpuLbmSolver, WGSL_BYTES_PER_NODE } from '../sims/filling/lbm/webgpu-engine.ts';
 import { createLbmSolver } from '../sims/filling/lbm/solver.ts';
 import type { LbmSolver } from '../sims/filling/lbm/solver.ts';
 import { createThreadedLbmSolver, defaultThreads } from '../sims/filling/lbm/threaded-engine.ts';
@@ -27,59 +26,14 @@ import { collideAndStream, computeMoments, equilibriumAtRest } from '../sims/fil
  *    densities (8 B), adhesion (12 B) and node kind (1 B); the density pass reads 38 again (152 B)
  *    and writes 2 (8 B): 485 B;
  *  - kernels: the reference traffic plus 6 force values written and read (48 B) and the densities
- *    read once more (8 B): 566 B.
+ *    read once more (8 B): 566 B;
+ *  - WGSL engine (webgpu-engine.ts): the fast engine's traffic, 485 B (WGSL_BYTES_PER_NODE).
+ * The WGSL engine and the gpu.js webgpu kernels run on the same Dawn adapter in the same run; on
+ * SwiftShader (software Vulkan, no GPU) only at 64³, with few steps: a side-by-side, not a GPU figure.
  * (A fused single-pass two-component code needs ~321 B: see ANCHORS.md.)
  */
-type Engine = 'reference' | 'single' | 'threaded' | 'kernels';
-const BYTES_PER_NODE: Record<Engine, number> = { reference: 510, single: 485, threaded: 485, kernels: 566 };
-
-/** Random overlapping active-material spheres, radii n/16–n/8, until porosity ≈ 0.45. */
-function sphereElectrode(n: number, seed: number): Volume {
-  const v = createVolume([n, n, n], 1e-6);
-  const rng = new Rng(seed);
-  let solid = 0;
-  const total = n * n * n;
-  while (solid / total < 0.55) {
-    const r = rng.range(n / 16, n / 8);
-    const cx = rng.range(0, n);
-    const cy = rng.range(0, n);
-    const cz = rng.range(0, n);
-    for (let z = Math.max(0, Math.floor(cz - r)); z <= Math.min(n - 1, Math.ceil(cz + r)); z++) {
-      for (let y = Math.max(0, Math.floor(cy - r)); y <= Math.min(n - 1, Math.ceil(cy + r)); y++) {
-        for (let x = Math.max(0, Math.floor(cx - r)); x <= Math.min(n - 1, Math.ceil(cx + r)); x++) {
-          const i = x + n * (y + n * z);
-          if (v.labels[i] === LABEL.pore && (x - cx) ** 2 + (y - cy) ** 2 + (z - cz) ** 2 <= r * r) {
-            v.labels[i] = LABEL.am;
-            solid++;
-          }
-        }
-      }
-    }
-  }
-  return v;
-}
-
-interface Case {
-  domain: LatticeDomain;
-  physics: LatticePhysics;
-  rho1: Float32Array;
-  rho2: Float32Array;
-}
-
-function electrodeLattice(volume: Volume): Case {
-  const lattice = buildFillingLattice(volume, { inlet: 'z-', outletClosed: false, lateral: 'wall', reservoir: 4, strengthOfLabel: () => -0.25 });
-  const { domain } = lattice;
-  const n = domain.nx * domain.ny * domain.nz;
-  const rho1 = new Float32Array(n);
-  const rho2 = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    if (domain.node[i] === NODE.solid) continue;
-    const liquid = i < lattice.reservoirEndZ * domain.nx * domain.ny;
-    rho1[i] = liquid ? 1.037 : 0.049;
-    rho2[i] = liquid ? 0.049 : 1.037;
-  }
-  return { domain, physics: { g: 3, tau1: 1, tau2: 0.55, tauOdd: 1, inletRho: [1.037, 0.049], outletRho: [0.049, 1.037] }, rho1, rho2 };
-}
+type Engine = 'reference' | 'single' | 'threaded' | 'kernels' | 'wgsl';
+const BYTES_PER_NODE: Record<Engine, number> = { reference: 510, single: 485, threaded: 485, kernels: 566, wgsl: WGSL_BYTES_PER_NODE };
 
 /** The plain reference step wrapped as a solver, to time it the same way as the engines. */
 function referenceSolver(c: Case): LbmSolver {
@@ -142,27 +96,40 @@ export const run: BenchRun = async ({ quick }) => {
     { label: 'gpu.js cpu kernels', engine: 'kernels', backend: 'cpu' },
     { label: 'gpu.js webasm kernels', engine: 'kernels', backend: 'webasm' },
     { label: 'gpu.js webgpu kernels', engine: 'kernels', backend: 'webgpu' },
+    { label: 'WGSL engine (webgpu)', engine: 'wgsl', backend: 'webgpu' },
   ];
-  // 256³ (17.4 M nodes, two 5.3 GB distribution buffers) only for the CPU engines, in the full run.
+  // 256³ (17.4 M nodes, two 5.3 GB distribution buffers) only for the CPU engines and the WGSL engine, in the full run.
   const sizes = quick ? [64] : freemem() > 14e9 ? [64, 128, 256] : [64, 128];
   for (const size of sizes) {
     const c = electrodeLattice(sphereElectrode(size, 7));
     const nodes = c.domain.node.length;
     let referenceRate = Number.NaN;
     for (const t of targets) {
-      if (size === 256 && t.engine !== 'single' && t.engine !== 'threaded') continue;
+      if (size === 256 && t.engine !== 'single' && t.engine !== 'threaded' && t.engine !== 'wgsl') continue;
       // The plain gpu.js cpu mode and the reference step are too slow to say more above 64³.
       if (size > 64 && (t.backend === 'cpu' || t.engine === 'reference')) continue;
-      const steps = size === 256 ? 2 : t.engine === 'kernels' || t.engine === 'reference' ? (quick || size > 64 ? 3 : 5) : quick ? 5 : 20;
       let compute: Compute | undefined;
+      let device: GPUDevice | undefined;
+      let adapter: string | undefined;
       const name = `lbm ${size}³ ${t.label}`;
       try {
-        if (t.backend) compute = await createCompute({ backend: t.backend });
-        // SwiftShader (software Vulkan) would take minutes here and says nothing about a GPU.
-        if (t.backend === 'webgpu' && /swiftshader/i.test(compute?.adapter ?? '')) {
-          figures.push({ name, unit: 'MLUPS', median: Number.NaN, note: `skipped: adapter ${compute?.adapter}` });
+        if (t.engine === 'wgsl') {
+          const d = await requestNodeWebGpuDevice();
+          if (!d.device) throw new Error(d.why);
+          device = d.device;
+          adapter = d.adapterName;
+        } else if (t.backend) {
+          compute = await createCompute({ backend: t.backend });
+          adapter = compute.adapter;
+        }
+        // SwiftShader (software Vulkan) says nothing about a GPU, and above 64³ would take minutes:
+        // it runs the two WebGPU rows side by side at 64³ only.
+        const software = t.backend === 'webgpu' && /swiftshader/i.test(adapter ?? '');
+        if (software && size > 64) {
+          figures.push({ name, unit: 'MLUPS', median: Number.NaN, note: `skipped above 64³: adapter ${adapter}` });
           continue;
         }
+        const steps = size === 256 ? 2 : software ? 2 : t.engine === 'kernels' || t.engine === 'reference' ? (quick || size > 64 ? 3 : 5) : t.engine === 'wgsl' ? (quick ? 20 : 100) : quick ? 5 : 20;
         const solver =
           t.engine === 'reference'
             ? referenceSolver(c)
@@ -170,14 +137,16 @@ export const run: BenchRun = async ({ quick }) => {
               ? createLbmSolver({ ...c, engine: 'typed-array' })
               : t.engine === 'threaded'
                 ? await createThreadedLbmSolver(c, threads)
-                : createLbmSolver({ ...c, engine: 'kernels', ...(compute ? { compute } : {}) });
+                : t.engine === 'wgsl'
+                  ? await createWebGpuLbmSolver(c, device!)
+                  : createLbmSolver({ ...c, engine: 'kernels', ...(compute ? { compute } : {}) });
         const m = await mlups(solver, steps, repeats);
         if (t.engine === 'reference') referenceRate = m.median;
         const bytes = BYTES_PER_NODE[t.engine];
         const bound = bw.bytesPerSecond / bytes / 1e6;
         const vsReference = Number.isFinite(referenceRate) && t.engine !== 'reference' ? `; ×${(m.median / referenceRate).toFixed(2)} the reference step` : '';
         figures.push({
-          name: `${name}${compute?.adapter ? ` (${compute.adapter})` : ''}`,
+          name: `${name}${adapter ? ` (${adapter})` : ''}`,
           unit: 'MLUPS',
           median: m.median,
           min: m.min,
@@ -190,6 +159,7 @@ export const run: BenchRun = async ({ quick }) => {
         figures.push({ name, unit: 'MLUPS', median: Number.NaN, note: `unavailable: ${(e as Error).message.slice(0, 120)}` });
       } finally {
         compute?.destroy();
+        device?.destroy();
       }
     }
   }

@@ -12,6 +12,10 @@ import type { LatticeDomain, LatticePhysics } from './domain.ts';
  * that writes one distribution per thread (38 per node). Outputs are 3D, [x + nx·y, z, component],
  * so no index passes 2^24 (see MAX_KERNEL_PLANE). A gpu.js pipeline chains `steps` of them on the
  * device and reads back once.
+ *
+ * Where WebGPU exists, the hand-written WGSL engine (webgpu-engine.ts: one invocation per node, all
+ * 38 distributions) replaces these (13–16× their MLUPS on the same SwiftShader adapter, bench/fill-lbm.ts).
+ * They stay for gpu.js's WebGL2 mode: the viewer's live run in browsers without WebGPU.
  */
 interface KernelThis {
   thread: { x: number; y: number; z: number };

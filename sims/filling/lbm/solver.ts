@@ -6,8 +6,11 @@ import { computeMoments, equilibriumAtRest } from './typed-array-engine.ts';
 import { collideSlab, createScratch, densitySlab, finishSlab, fullMoments, preparePlan, restEquilibrium, toPublicLayout } from './fast-step.mjs';
 import { createKernelStepper } from './kernels.ts';
 
-/** Which implementation advances the lattice: plain TypedArrays on this thread, or gpu.js kernels. */
-export type LbmEngineKind = 'typed-array' | 'kernels';
+/**
+ * Which implementation advances the lattice: plain TypedArrays on this thread, gpu.js kernels, or
+ * the hand-written WGSL engine ('webgpu': created by createWebGpuLbmSolver in webgpu-engine.ts).
+ */
+export type LbmEngineKind = 'typed-array' | 'kernels' | 'webgpu';
 
 export interface LbmSolverOptions {
   domain: LatticeDomain;

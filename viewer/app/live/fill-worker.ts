@@ -2,6 +2,7 @@ import { expose, transfer } from 'comlink';
 import type { Compute } from '../../../src/gpu/backend.ts';
 import type { Volume } from '../../../src/volume/volume.ts';
 import { createBrowserCompute } from './browser-compute.ts';
+import { requestBrowserLbmDevice } from './wgsl-device.ts';
 import { NOT_REACHED, runLiveLbm } from './lbm-live.ts';
 import { capillaryGate, createWettingKernels, runWettingAutomaton } from './wetting-automaton.ts';
 
@@ -55,21 +56,30 @@ export interface LiveRunResult {
 let stopRequested = false;
 
 /**
- * The LBM on the backend the probe chose; if its kernels do not build or run there, the same run
- * on gpu.js's cpu mode, and if that fails too, on the solver's typed-array engine (plain JS, no
- * gpu.js). Every step down is named in the frames' `fallback`, so the page says so.
+ * The LBM on the WGSL engine when navigator.gpu gives a device (req.backend 'auto'); else, or if it
+ * fails to start, the gpu.js kernels on the backend the probe chose (WebGL2 in browsers without
+ * WebGPU); if they do not build or run there, the same run on gpu.js's cpu mode, and if that fails
+ * too, on the solver's typed-array engine (plain JS, no gpu.js). Every step down is named in the
+ * frames' `fallback`, so the page says so.
  */
 async function runLbmWithFallbacks(
   req: LiveRunRequest,
   first: Compute,
   firstLabel: string,
-  tried: string[],
+  triedBefore: string[],
   deliver: (f: LiveFrame) => Promise<void>,
   t0: number,
   deliverSeconds: () => number,
 ): Promise<LiveRunResult> {
   const volume: Volume = { shape: req.shape, voxelSize: req.voxelSize, labels: req.labels };
-  const attempts: { compute: Compute | undefined; label: string; engine: 'kernels' | 'typed-array' }[] = [{ compute: first, label: firstLabel, engine: 'kernels' }];
+  let tried = triedBefore;
+  const attempts: { compute: Compute | undefined; label: string; engine: 'kernels' | 'typed-array' | 'webgpu'; device?: GPUDevice }[] = [];
+  if (req.backend === 'auto') {
+    const wgsl = await requestBrowserLbmDevice();
+    if (wgsl.device) attempts.push({ compute: undefined, label: wgsl.label, engine: 'webgpu', device: wgsl.device });
+    else tried = [...tried, `WGSL engine: ${wgsl.why}`];
+  }
+  attempts.push({ compute: first, label: firstLabel, engine: 'kernels' });
   if (first.backend !== 'cpu') attempts.push({ compute: undefined, label: 'gpu.js cpu', engine: 'kernels' });
   attempts.push({ compute: undefined, label: 'typed-array engine (plain JS, no gpu.js)', engine: 'typed-array' });
   const failures = [...tried];
@@ -83,7 +93,7 @@ async function runLbmWithFallbacks(
       const summary = await runLiveLbm(
         volume,
         compute,
-        { contactAngle: req.contactAngle, inletPressure: req.inletPressure, maxSteps: req.maxSteps, stepsPerFrame: req.stepsPerFrame, engine: attempt.engine },
+        { contactAngle: req.contactAngle, inletPressure: req.inletPressure, maxSteps: req.maxSteps, stepsPerFrame: req.stepsPerFrame, engine: attempt.engine, ...(attempt.device ? { device: attempt.device } : {}) },
         (f) => {
           stepped ||= f.step > 0;
           return deliver({ ...f, backend: attempt.label, fallback });
@@ -92,7 +102,7 @@ async function runLbmWithFallbacks(
       );
       // gpu.js names every GL kernel mode "gpu"; anything else than the mode asked for is a fallback inside gpu.js.
       const mode = summary.backend;
-      const asked = attempt.engine === 'typed-array' ? 'typed-array' : compute!.backend;
+      const asked = attempt.engine === 'webgpu' ? mode : attempt.engine === 'typed-array' ? 'typed-array' : compute!.backend;
       const backend = mode === asked || (mode === 'gpu' && asked === 'webgl2') ? attempt.label : `${mode} (gpu.js fell back from ${attempt.label})`;
       const seconds = (performance.now() - t0) / 1000;
       return { model: 'lbm', backend, fallback, steps: summary.steps, saturation: summary.saturation, stepsPerSecond: summary.steps / seconds, latticeShape: summary.latticeShape, stepSeconds: summary.stepSeconds, deliverSeconds: deliverSeconds() };
@@ -102,6 +112,7 @@ async function runLbmWithFallbacks(
       failures.push(`LBM kernels on ${attempt.label}: ${(e as Error).message.split('\n')[0]}`);
     } finally {
       if (compute && compute !== first) compute.destroy();
+      attempt.device?.destroy();
     }
   }
   throw new Error('unreachable: the last attempt rethrows');

@@ -4,6 +4,7 @@ import type { Volume } from '../../../src/volume/volume.ts';
 import { prepareFilling } from '../../../sims/filling/lbm/setup.ts';
 import { createLbmSolver } from '../../../sims/filling/lbm/solver.ts';
 import type { LbmEngineKind } from '../../../sims/filling/lbm/solver.ts';
+import { createWebGpuLbmSolver } from '../../../sims/filling/lbm/webgpu-engine.ts';
 
 /** Marks a pore voxel the electrolyte has not reached; finite so the view does not call it trapped gas (float32-exact, so it compares equal once stored). */
 export const NOT_REACHED = Math.fround(1e38);
@@ -22,6 +23,8 @@ export interface LiveLbmOptions {
   /** Lattice steps per frame (one device read-back each). */
   stepsPerFrame: number;
   engine: LbmEngineKind;
+  /** The WebGPU device of the 'webgpu' engine (hand-written WGSL; see viewer/app/live/wgsl-device.ts). */
+  device?: GPUDevice;
   reservoirLayers?: number;
 }
 
@@ -38,7 +41,7 @@ export interface LbmFrame {
 export interface LiveLbmSummary {
   steps: number;
   saturation: number;
-  /** What really ran the steps (gpu.js mode, or typed-array). */
+  /** What really ran the steps (gpu.js mode, typed-array, or 'webgpu wgsl (adapter)'). */
   backend: string;
   /** Physical seconds per lattice step. */
   dt: number;
@@ -68,14 +71,14 @@ export async function runLiveLbm(
   const { cal, units, lattice, physics } = prep;
   const { domain } = lattice;
   const n = domain.nx * domain.ny * domain.nz;
-  const solver = createLbmSolver({
-    domain,
-    physics,
-    rho1: prep.rho1,
-    rho2: prep.rho2,
-    engine: opts.engine,
-    ...(compute ? { compute } : {}),
-  });
+  const { rho1, rho2 } = prep;
+  let solver;
+  if (opts.engine === 'webgpu') {
+    if (!opts.device) throw new RangeError('engine webgpu: missing device; expected a GPUDevice from navigator.gpu');
+    solver = await createWebGpuLbmSolver({ domain, physics, rho1, rho2 }, opts.device);
+  } else {
+    solver = createLbmSolver({ domain, physics, rho1, rho2, engine: opts.engine, ...(compute ? { compute } : {}) });
+  }
 
   const voxels = volume.labels.length;
   const pores: number[] = [];
