@@ -6,8 +6,8 @@ import { computeMoments, equilibriumAtRest } from './typed-array-engine.ts';
 import { collideSlab, createScratch, densitySlab, finishSlab, fullMoments, preparePlan, restEquilibrium, toPublicLayout } from './fast-step.mjs';
 import { createKernelStepper } from './kernels.ts';
 
-/** Which implementation advances the lattice: plain TypedArrays on this thread, or gpu.js kernels. */
-export type LbmEngineKind = 'typed-array' | 'kernels';
+/** Which implementation advances the lattice: plain TypedArrays on this thread, gpu.js kernels, or the WebAssembly-SIMD kernel (Node: createWasmLbmSolver in wasm-engine.ts). */
+export type LbmEngineKind = 'typed-array' | 'kernels' | 'wasm';
 
 export interface LbmSolverOptions {
   domain: LatticeDomain;
@@ -99,6 +99,9 @@ export function createLbmSolver(options: LbmSolverOptions): LbmSolver {
       destroy() {},
     };
   }
+  // The wasm engine loads its module asynchronously and uses node:worker_threads; solver.ts is also
+  // bundled for the browser viewer, so it is created by wasm-engine.ts, not from here.
+  if (options.engine === 'wasm') throw new ConfigError('engine', 'wasm', "'typed-array' or 'kernels' here; the wasm engine comes from createWasmLbmSolver (wasm-engine.ts)");
   let f: Float32Array = equilibriumAtRest(options.rho1, options.rho2, domain.node);
   if (!options.compute) throw new ConfigError('compute', undefined, 'a gpu.js compute context for the kernels engine');
   const stepper = createKernelStepper(options.compute, domain, physics, periodicZ);

@@ -1,0 +1,491 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ConfigError } from '../../../src/errors.ts';
+import { NODE, Q } from './lattice.ts';
+import { validateSolverOptions } from './solver.ts';
+import type { LbmSolver, LbmSolverOptions } from './solver.ts';
+import { defaultThreads, slabBounds } from './threaded-engine.ts';
+
+/**
+ * The two-component Shan–Chen TRT D3Q19 step as a WebAssembly-SIMD kernel (AssemblyScript source
+ * in wasm/assembly/lbm.ts, built to wasm/build/lbm.wasm by `npm install` / `npm run build:wasm`),
+ * on one thread or on several worker threads sharing one WebAssembly.Memory. Same physics as
+ * fast-step.mjs, in float32 arithmetic (fast-step computes in float64): results agree to float32
+ * rounding amplified by the dynamics, not bitwise (wasm-engine.test.ts states the tolerance).
+ *
+ * Inside the engine the lattice is padded and structure-of-arrays (see the kernel's header):
+ * row length R = 4 + nx rounded up so that a ghost column fits on each side, any nx works.
+ */
+
+const CX = [0, 1, -1, 0, 0, 0, 0, 1, -1, 1, -1, 1, -1, 1, -1, 0, 0, 0, 0];
+const CY = [0, 0, 0, 1, -1, 0, 0, 1, -1, -1, 1, 0, 0, 0, 0, 1, -1, 1, -1];
+const CZ = [0, 0, 0, 0, 0, 1, -1, 0, 0, 0, 0, 1, -1, -1, 1, 1, -1, -1, 1];
+const OPP = [0, 2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15, 18, 17];
+const W64 = [1 / 3, ...Array<number>(6).fill(1 / 18), ...Array<number>(12).fill(1 / 36)];
+
+/** Bit of the per-node flags (must match the kernel). */
+const FLUID_BIT = 1;
+const SOLID_BIT = 1 << 19;
+const FIXED_BIT = 1 << 20;
+
+/**
+ * Bytes the wasm engine moves per node per step, each datum counted once, every node as fluid:
+ * distributions read (38 × 4) and written (38 × 4), adhesion (3 × 4) and node flags (4). The
+ * densities never leave the cache (a three-plane ring per thread) and the second read of the
+ * distributions for the fused density pull hits the planes the collision reads next.
+ */
+export const WASM_BYTES_PER_NODE = 38 * 4 * 2 + 3 * 4 + 4;
+
+/** Exported functions of the kernel (addresses are byte offsets into the shared memory). */
+interface KernelExports {
+  configure(cfg: number): void;
+  stepSlab(src: number, dst: number, fsrc: number, fdst: number, ring: number, z0: number, z1: number): void;
+}
+
+const WASM_URL = new URL('./wasm/build/lbm.wasm', import.meta.url);
+let modulePromise: Promise<WebAssembly.Module> | undefined;
+
+/**
+ * The compiled kernel. A missing .wasm is built on the fly when assemblyscript (a devDependency)
+ * is installed, so a checkout used for development or tests never needs a separate step; an
+ * installation without devDependencies gets one line naming the file and the command instead.
+ */
+export function loadLbmWasmModule(): Promise<WebAssembly.Module> {
+  modulePromise ??= (async () => {
+    const path = fileURLToPath(WASM_URL);
+    if (!existsSync(path)) {
+      let build: (() => Promise<string>) | undefined;
+      try {
+        ({ buildWasm: build } = await import('../../../scripts/build-wasm.mjs'));
+      } catch {
+        build = undefined;
+      }
+      try {
+        if (!build) throw new Error('assemblyscript not installed');
+        await build();
+      } catch (e) {
+        modulePromise = undefined;
+        throw new Error(`WebAssembly LBM kernel missing: ${path} — build it with \`npm run build:wasm\` (needs the assemblyscript devDependency; ${(e as Error).message.split('\n')[0]})`);
+      }
+    }
+    return WebAssembly.compile(readFileSync(path));
+  })();
+  return modulePromise;
+}
+
+/** Where everything lives in the shared memory (byte offsets) and the padded geometry. */
+interface Layout {
+  nx: number; ny: number; nz: number;
+  /** Floats per padded row, per padded plane, per distribution array. */
+  R: number; P: number; N: number;
+  cfg: number; tab: number; control: number;
+  a: number; b: number; fa: number; fb: number;
+  bits: number; adh: number; mir: number; mirStart: number; fix: number; fixStart: number;
+  rings: number[];
+  bytes: number;
+}
+
+/** The first 64 KiB belong to the module itself (its stack and globals area), ours start above. */
+const BASE = 65536;
+const SLACK = 64;
+
+function makeLayout(nx: number, ny: number, nz: number, fixedCount: number, mirrorCount: number, threads: number): Layout {
+  const R = Math.ceil((nx + 5) / 4) * 4;
+  const P = R * ny;
+  const N = P * nz;
+  let at = BASE;
+  const take = (bytes: number): number => {
+    const start = at;
+    at = Math.ceil((at + bytes + SLACK) / 64) * 64;
+    return start;
+  };
+  const cfg = take(256);
+  const tab = take(512);
+  const control = take(64);
+  const a = take(38 * N * 4);
+  const b = take(38 * N * 4);
+  const fa = take(38 * fixedCount * 4);
+  const fb = take(38 * fixedCount * 4);
+  const bits = take(N * 4);
+  const adh = take(3 * N * 4);
+  const mir = take(8 * mirrorCount);
+  const mirStart = take(4 * (nz + 1));
+  const fix = take(16 * fixedCount);
+  const fixStart = take(4 * (nz + 1));
+  const rings = Array.from({ length: threads }, () => take(6 * P * 4));
+  return { nx, ny, nz, R, P, N, cfg, tab, control, a, b, fa, fb, bits, adh, mir, mirStart, fix, fixStart, rings, bytes: at };
+}
+
+/** Largest wasm32 memory: 65536 pages of 64 KiB. */
+const MAX_PAGES = 65536;
+
+/** Everything of a lattice the kernel needs, written into `memory`, plus what readout needs. */
+interface Prepared {
+  memory: WebAssembly.Memory;
+  layout: Layout;
+  /** Padded index of every inlet/outlet entry. */
+  fixedP: Int32Array;
+}
+
+function prepare(options: Omit<LbmSolverOptions, 'engine' | 'compute'>, threads: number): Prepared {
+  const { domain, physics } = options;
+  const { nx, ny, nz, node, adhesion } = domain;
+  const n = nx * ny * nz;
+  const periodicZ = options.periodicZ ?? false;
+  let fixedCount = 0;
+  for (let i = 0; i < n; i++) if (node[i] === NODE.inlet || node[i] === NODE.outlet) fixedCount++;
+  const mirror = domain.mirror;
+  let mirrorCount = 0;
+  if (mirror) for (let i = 0; i < n; i++) if (mirror[i]! >= 0) mirrorCount++;
+  const layout = makeLayout(nx, ny, nz, fixedCount, mirrorCount, threads);
+  const pages = Math.ceil(layout.bytes / 65536);
+  if (pages > MAX_PAGES) {
+    throw new ConfigError('domain', `${nx}×${ny}×${nz}`, `a lattice whose padded distributions fit the 4 GiB of wasm32 memory (needs ${(layout.bytes / 2 ** 30).toFixed(1)} GiB)`);
+  }
+  // initial = maximum: the memory never grows, so views on it stay valid.
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  const buf = memory.buffer;
+  const { R, P, N } = layout;
+  const pad = (x: number, y: number, z: number): number => z * P + y * R + 4 + x;
+
+  const cfg = new DataView(buf, layout.cfg, 256);
+  const ints = [nx, ny, nz, R, P, N, periodicZ ? 1 : 0, Math.ceil(nx / 4), layout.bits, layout.adh, layout.mir, layout.mirStart, layout.fix, layout.fixStart, 0, layout.tab];
+  ints.forEach((v, k) => cfg.setInt32(4 * k, v, true));
+  const doubles = [physics.g, 1 / physics.tau1, 1 / physics.tauOdd, 1 / physics.tau2, 1 / physics.tauOdd, physics.inletRho[0], physics.inletRho[1], physics.outletRho[0], physics.outletRho[1]];
+  doubles.forEach((v, k) => cfg.setFloat64(64 + 8 * k, v, true));
+  const tab = new DataView(buf, layout.tab, 512);
+  for (let q = 0; q < Q; q++) {
+    tab.setInt32(4 * q, CX[q]!, true);
+    tab.setInt32(76 + 4 * q, CY[q]!, true);
+    tab.setInt32(152 + 4 * q, CZ[q]!, true);
+    tab.setInt32(228 + 4 * q, OPP[q]!, true);
+    tab.setFloat64(304 + 8 * q, W64[q]!, true);
+  }
+
+  // Node flags: fluid, solid, inlet/outlet, and for each q whether the pull source x − c_q is solid.
+  const bits = new Uint32Array(buf, layout.bits, N);
+  const isSolidAt = (x: number, y: number, z: number): boolean => {
+    if (z < 0 || z >= nz) {
+      if (!periodicZ) return true;
+      z = z < 0 ? z + nz : z - nz;
+    }
+    x = x < 0 ? x + nx : x >= nx ? x - nx : x;
+    y = y < 0 ? y + ny : y >= ny ? y - ny : y;
+    return node[x + nx * (y + ny * z)] === NODE.solid;
+  };
+  const adh = new Float32Array(buf, layout.adh, 3 * N);
+  for (let z = 0; z < nz; z++) {
+    for (let y = 0; y < ny; y++) {
+      for (let x = 0; x < nx; x++) {
+        const i = x + nx * (y + ny * z);
+        const p = pad(x, y, z);
+        const kind = node[i];
+        let b = kind === NODE.fluid ? FLUID_BIT : kind === NODE.solid ? SOLID_BIT : FIXED_BIT;
+        for (let q = 1; q < Q; q++) if (isSolidAt(x - CX[q]!, y - CY[q]!, z - CZ[q]!)) b |= 1 << q;
+        bits[p] = b;
+        adh[p] = adhesion[i]!;
+        adh[N + p] = adhesion[n + i]!;
+        adh[2 * N + p] = adhesion[2 * n + i]!;
+      }
+    }
+  }
+
+  // Mirrored side walls per layer, as in-plane (wall, source) padded offsets.
+  const mir = new Int32Array(buf, layout.mir, 2 * mirrorCount);
+  const mirStart = new Int32Array(buf, layout.mirStart, nz + 1);
+  const fix = new Int32Array(buf, layout.fix, 4 * fixedCount);
+  const fixStart = new Int32Array(buf, layout.fixStart, nz + 1);
+  const fixedP = new Int32Array(fixedCount);
+  const entryOf = new Map<number, number>();
+  let m = 0;
+  let e = 0;
+  for (let z = 0; z < nz; z++) {
+    mirStart[z] = m;
+    fixStart[z] = e;
+    for (let y = 0; y < ny; y++) {
+      for (let x = 0; x < nx; x++) {
+        const i = x + nx * (y + ny * z);
+        if (mirror && mirror[i]! >= 0) {
+          const s = mirror[i]!;
+          const sx = s % nx;
+          const sy = Math.floor(s / nx) % ny;
+          mir[2 * m] = pad(x, y, 0);
+          mir[2 * m + 1] = pad(sx, sy, 0);
+          m++;
+        }
+        if (node[i] === NODE.inlet || node[i] === NODE.outlet) {
+          fixedP[e] = pad(x, y, z);
+          entryOf.set(i, e);
+          fix[4 * e] = pad(x, y, z);
+          fix[4 * e + 1] = node[i] === NODE.inlet ? 1 : 0;
+          fix[4 * e + 2] = -1;
+          e++;
+        }
+      }
+    }
+  }
+  mirStart[nz] = m;
+  fixStart[nz] = e;
+  const plane = nx * ny;
+  for (let k = 0; k < fixedCount; k++) {
+    const p = fixedP[k]!;
+    const z = Math.floor(p / P);
+    const y = Math.floor((p - z * P) / R);
+    const i = p - z * P - y * R - 4 + nx * (y + ny * z);
+    const j = fix[4 * k + 1] ? i + plane : i - plane;
+    fix[4 * k + 2] = entryOf.get(j) ?? -1;
+  }
+
+  // Initial state at rest: the pre-collision populations of fast-step's restEquilibrium, stored
+  // so that the pull gives them back: S_q(y) = w_q ρ(y + c_q) (what node y + c_q pulls), or
+  // w_q ρ(y) where y + c_q is solid (what y bounces back to itself).
+  const a = new Float32Array(buf, layout.a, 38 * N);
+  const { rho1, rho2 } = options;
+  for (let z = 0; z < nz; z++) {
+    for (let y = 0; y < ny; y++) {
+      for (let x = 0; x < nx; x++) {
+        const i = x + nx * (y + ny * z);
+        if (node[i] === NODE.solid) continue;
+        const p = pad(x, y, z);
+        for (let q = 0; q < Q; q++) {
+          let t = i;
+          const zz = z + CZ[q]!;
+          if (q > 0 && (periodicZ || (zz >= 0 && zz < nz)) && !isSolidAt(x + CX[q]!, y + CY[q]!, zz)) {
+            const wz = zz < 0 ? zz + nz : zz >= nz ? zz - nz : zz;
+            const wx = (x + CX[q]! + nx) % nx;
+            const wy = (y + CY[q]! + ny) % ny;
+            t = wx + nx * (wy + ny * wz);
+          }
+          a[q * N + p] = W64[q]! * rho1[t]!;
+          a[(Q + q) * N + p] = W64[q]! * rho2[t]!;
+        }
+      }
+    }
+  }
+  const fa = new Float32Array(buf, layout.fa, 38 * fixedCount);
+  for (let k = 0; k < fixedCount; k++) {
+    const p = fixedP[k]!;
+    const z = Math.floor(p / P);
+    const y = Math.floor((p - z * P) / R);
+    const i = p - z * P - y * R - 4 + nx * (y + ny * z);
+    for (let q = 0; q < Q; q++) {
+      fa[38 * k + q] = W64[q]! * rho1[i]!;
+      fa[38 * k + Q + q] = W64[q]! * rho2[i]!;
+    }
+  }
+  fillGhosts(a, layout);
+  new Float32Array(buf, layout.b, 38 * N).set(a);
+  new Float32Array(buf, layout.fb, 38 * fixedCount).set(fa);
+  return { memory, layout, fixedP };
+}
+
+/** Ghost columns (x = −1 ← nx−1, x = nx ← 0) of every row of the 38 arrays. */
+function fillGhosts(s: Float32Array, layout: Layout): void {
+  const { nx, ny, nz, R, P, N } = layout;
+  for (let k = 0; k < 38; k++) {
+    for (let z = 0; z < nz; z++) {
+      for (let y = 0; y < ny; y++) {
+        const row = k * N + z * P + y * R;
+        s[row + 3] = s[row + 3 + nx]!;
+        s[row + 4 + nx] = s[row + 4]!;
+      }
+    }
+  }
+}
+
+/**
+ * Pre-collision populations of every node in the public layout [(k*19 + q)*n + node] (solid 0,
+ * inlet/outlet nodes their own state), and optionally the moments [rho1|rho2|jx|jy|jz] summed in
+ * float64 as fast-step's fullMoments does.
+ */
+function readOut(prep: Prepared, parity: number, dist: Float32Array | null, mom: Float32Array | null): void {
+  const { layout, memory, fixedP } = prep;
+  const { nx, ny, nz, R, P, N } = layout;
+  const n = nx * ny * nz;
+  const buf = memory.buffer;
+  const s = new Float32Array(buf, parity === 0 ? layout.a : layout.b, 38 * N);
+  const fst = new Float32Array(buf, parity === 0 ? layout.fa : layout.fb, 38 * fixedP.length);
+  const bits = new Uint32Array(buf, layout.bits, N);
+  const v = new Float64Array(38);
+  let e = 0;
+  mom?.fill(0);
+  for (let z = 0; z < nz; z++) {
+    for (let y = 0; y < ny; y++) {
+      for (let x = 0; x < nx; x++) {
+        const i = x + nx * (y + ny * z);
+        const p = z * P + y * R + 4 + x;
+        const b = bits[p]!;
+        if (b & SOLID_BIT) {
+          if (dist) for (let kq = 0; kq < 38; kq++) dist[kq * n + i] = 0;
+          continue;
+        }
+        if (b & FIXED_BIT) {
+          for (let kq = 0; kq < 38; kq++) v[kq] = fst[38 * e + kq]!;
+          e++;
+        } else {
+          for (let q = 0; q < Q; q++) {
+            let src: number;
+            if (q > 0 && (b >> q) & 1) src = OPP[q]! * N + p;
+            else {
+              const sz = (z - CZ[q]! + nz) % nz;
+              const sy = (y - CY[q]! + ny) % ny;
+              src = q * N + sz * P + sy * R + 4 + x - CX[q]!;
+            }
+            v[q] = s[src]!;
+            v[Q + q] = s[src + Q * N]!;
+          }
+        }
+        if (dist) for (let kq = 0; kq < 38; kq++) dist[kq * n + i] = v[kq]!;
+        if (mom) {
+          let r1 = 0, r2 = 0, jx = 0, jy = 0, jz = 0;
+          for (let q = 0; q < Q; q++) {
+            r1 += v[q]!;
+            r2 += v[Q + q]!;
+            const sum = v[q]! + v[Q + q]!;
+            jx += sum * CX[q]!;
+            jy += sum * CY[q]!;
+            jz += sum * CZ[q]!;
+          }
+          mom[i] = r1;
+          mom[n + i] = r2;
+          mom[2 * n + i] = jx;
+          mom[3 * n + i] = jy;
+          mom[4 * n + i] = jz;
+        }
+      }
+    }
+  }
+}
+
+interface WorkerReply {
+  ok: boolean;
+  message?: string;
+}
+
+/**
+ * A lattice-Boltzmann solver running the WebAssembly-SIMD kernel (Node only).
+ *
+ * @param options  lattice, lattice-unit physics and initial densities at rest, as for
+ *                 createLbmSolver (`engine`/`compute` are not used). Any nx, ny, nz (rows are
+ *                 padded inside); the padded lattice must fit wasm32 memory: about
+ *                 2 × 152 B per padded node, i.e. up to ~13 M nodes (≈ 235³).
+ * @param threads  worker threads (default 1: the kernel runs on the calling thread). With
+ *                 ≥ 2 the lattice is cut into z slabs of about equal fluid work (at most nz/2
+ *                 slabs), each stepped by one worker on a shared WebAssembly.Memory with one
+ *                 Atomics barrier per step. Results do not depend on the thread count (bitwise).
+ * @returns        an LbmSolver with engine 'wasm': step(steps) advances `steps` time steps;
+ *                 moments() gives [rho1 | rho2 | jx | jy | jz] (n each, lattice units, solid
+ *                 nodes 0, j the summed momentum before the half-force correction);
+ *                 distributions() gives [(k*19 + q)*n + node]. Call destroy() to stop workers.
+ * @throws         ConfigError for invalid options or a lattice too large; Error when the kernel
+ *                 is not built and cannot be built (the message names the file and the command).
+ *
+ * @example
+ *   const solver = await createWasmLbmSolver({ domain, physics, rho1, rho2, periodicZ: false }, 2);
+ *   await solver.step(1000);
+ *   const [rho1] = [(await solver.moments()).subarray(0, solver.nodes)];
+ *   solver.destroy();
+ */
+export async function createWasmLbmSolver(options: Omit<LbmSolverOptions, 'engine' | 'compute'>, threads = 1): Promise<LbmSolver> {
+  if (!(Number.isInteger(threads) && threads >= 1)) throw new ConfigError('threads', threads, 'a whole number of threads ≥ 1');
+  validateSolverOptions(options);
+  const { domain } = options;
+  const { nx, ny, nz } = domain;
+  const n = nx * ny * nz;
+  const bounds = threads > 1 ? slabBounds(domain.node, nx, ny, nz, Math.min(threads, Math.floor(nz / 2))) : [0, nz];
+  const parties = bounds.length - 1;
+  const module = await loadLbmWasmModule();
+  const prep = prepare(options, parties);
+  const { layout, memory } = prep;
+  const buffers = [
+    [layout.a, layout.b, layout.fa, layout.fb],
+    [layout.b, layout.a, layout.fb, layout.fa],
+  ] as const;
+  let parity = 0;
+  let done = 0;
+  let broken: Error | null = null;
+
+  let advance: (steps: number) => Promise<void>;
+  let stop = (): void => {};
+  if (parties === 1) {
+    const instance = await WebAssembly.instantiate(module, { env: { memory } });
+    const kernel = instance.exports as unknown as KernelExports;
+    kernel.configure(layout.cfg);
+    advance = async (steps) => {
+      for (let s = 0; s < steps; s++) {
+        const [src, dst, fsrc, fdst] = buffers[parity]!;
+        kernel.stepSlab(src, dst, fsrc, fdst, layout.rings[0]!, 0, nz);
+        parity = 1 - parity;
+      }
+    };
+  } else {
+    const workers = bounds.slice(0, -1).map(
+      (z0, t) =>
+        new Worker(new URL('./wasm-worker.mjs', import.meta.url), {
+          workerData: { module, memory, cfg: layout.cfg, control: layout.control, ring: layout.rings[t], buffers, z0, z1: bounds[t + 1], parties },
+        }),
+    );
+    stop = () => {
+      for (const w of workers) void w.terminate();
+    };
+    advance = (steps) =>
+      new Promise<void>((resolve, reject) => {
+        let pending = workers.length;
+        const cleanups: (() => void)[] = [];
+        const finish = (err: Error | null): void => {
+          cleanups.forEach((c) => c());
+          if (err) {
+            broken = err;
+            reject(err);
+          } else {
+            if (steps % 2 === 1) parity = 1 - parity;
+            resolve();
+          }
+        };
+        for (const w of workers) {
+          const onMessage = (reply: WorkerReply): void => {
+            if (!reply.ok) return finish(new Error(`lbm wasm worker failed: ${reply.message}`));
+            if (--pending === 0) finish(null);
+          };
+          const onError = (err: Error): void => finish(err);
+          w.on('message', onMessage);
+          w.on('error', onError);
+          cleanups.push(() => {
+            w.off('message', onMessage);
+            w.off('error', onError);
+          });
+          w.postMessage({ steps, parity });
+        }
+      });
+  }
+
+  return {
+    nodes: n,
+    engine: 'wasm',
+    backend: () => (parties === 1 ? 'wasm-simd' : `wasm-simd ×${parties} threads`),
+    async step(steps) {
+      if (broken) throw broken;
+      if (steps <= 0) return;
+      await advance(steps);
+      done += steps;
+    },
+    async moments() {
+      const out = new Float32Array(5 * n);
+      readOut(prep, parity, null, out);
+      return out;
+    },
+    async distributions() {
+      const out = new Float32Array(2 * Q * n);
+      readOut(prep, parity, out, null);
+      return out;
+    },
+    stepsDone: () => done,
+    destroy: () => stop(),
+  };
+}
+
+/** Threads the wasm engine uses by default: every core from the main thread, 1 inside a worker. */
+export function defaultWasmThreads(): number {
+  return defaultThreads();
+}
