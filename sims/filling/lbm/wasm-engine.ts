@@ -14,8 +14,9 @@ import { defaultThreads, slabBounds } from './threaded-engine.ts';
  * fast-step.mjs, in float32 arithmetic (fast-step computes in float64): results agree to float32
  * rounding amplified by the dynamics, not bitwise (wasm-engine.test.ts states the tolerance).
  *
- * Inside the engine the lattice is padded and structure-of-arrays (see the kernel's header):
- * row length R = 4 + nx rounded up so that a ghost column fits on each side, any nx works.
+ * Inside the engine each lattice row is a run of groups of 4 nodes along x, each group the 38
+ * populations of its nodes as 4-lane vectors (see the kernel's header and distIndex); rows are
+ * padded to whole groups plus ghost nodes x = −1 and x = nx, so any nx works.
  */
 
 const CX = [0, 1, -1, 0, 0, 0, 0, 1, -1, 1, -1, 1, -1, 1, -1, 0, 0, 0, 0];
@@ -75,13 +76,15 @@ export function loadLbmWasmModule(): Promise<WebAssembly.Module> {
 }
 
 /** Where everything lives in the shared memory (byte offsets) and the padded geometry. */
-interface Layout {
+export interface Layout {
   nx: number; ny: number; nz: number;
   /** Floats per padded row, per padded plane, per distribution array. */
   R: number; P: number; N: number;
+  /** Floats per distribution row: (⌈nx/4⌉ + 2) groups × 38 × 4. */
+  RD: number;
   cfg: number; tab: number; control: number;
   a: number; b: number; fa: number; fb: number;
-  bits: number; adh: number; mir: number; mirStart: number; fix: number; fixStart: number;
+  stat: number; mir: number; mirStart: number; fix: number; fixStart: number;
   rings: number[];
   bytes: number;
 }
@@ -103,32 +106,45 @@ function makeLayout(nx: number, ny: number, nz: number, fixedCount: number, mirr
   const cfg = take(256);
   const tab = take(512);
   const control = take(64);
-  const a = take(38 * N * 4);
-  const b = take(38 * N * 4);
+  const RD = (Math.ceil(nx / 4) + 2) * 38 * 4;
+  const a = take(RD * ny * nz * 4);
+  const b = take(RD * ny * nz * 4);
   const fa = take(38 * fixedCount * 4);
   const fb = take(38 * fixedCount * 4);
-  const bits = take(N * 4);
-  const adh = take(3 * N * 4);
+  const stat = take(4 * N * 4);
   const mir = take(8 * mirrorCount);
-  const mirStart = take(4 * (nz + 1));
-  const fix = take(16 * fixedCount);
-  const fixStart = take(4 * (nz + 1));
+  const mirStart = take(4 * (nz * ny + 1));
+  const fix = take(32 * fixedCount);
+  const fixStart = take(4 * (nz * ny + 1));
   const rings = Array.from({ length: threads }, () => take(6 * P * 4));
-  return { nx, ny, nz, R, P, N, cfg, tab, control, a, b, fa, fb, bits, adh, mir, mirStart, fix, fixStart, rings, bytes: at };
+  return { nx, ny, nz, R, P, N, RD, cfg, tab, control, a, b, fa, fb, stat, mir, mirStart, fix, fixStart, rings, bytes: at };
+}
+
+/**
+ * Rows per y band of the kernel's sweep: as many as keep four planes of band + 4 halo rows of
+ * distributions (38 rows of R floats each) within ~640 KiB of a 1 MiB L2, at least 4.
+ */
+function bandRows(R: number): number {
+  return Math.max(4, Math.floor((640 * 1024) / (4 * 38 * R * 4)) - 4);
+}
+
+/** Float index of population kq of node (x, y, z), −1 ≤ x ≤ nx, in a distribution buffer. */
+function distIndex(layout: Layout, kq: number, x: number, y: number, z: number): number {
+  return (z * layout.ny + y) * layout.RD + (((x + 4) >> 2) * 38 + kq) * 4 + ((x + 4) & 3);
 }
 
 /** Largest wasm32 memory: 65536 pages of 64 KiB. */
 const MAX_PAGES = 65536;
 
 /** Everything of a lattice the kernel needs, written into `memory`, plus what readout needs. */
-interface Prepared {
+export interface Prepared {
   memory: WebAssembly.Memory;
   layout: Layout;
   /** Padded index of every inlet/outlet entry. */
   fixedP: Int32Array;
 }
 
-function prepare(options: Omit<LbmSolverOptions, 'engine' | 'compute'>, threads: number): Prepared {
+export function prepareWasmLattice(options: Omit<LbmSolverOptions, 'engine' | 'compute'>, threads: number): Prepared {
   const { domain, physics } = options;
   const { nx, ny, nz, node, adhesion } = domain;
   const n = nx * ny * nz;
@@ -147,10 +163,13 @@ function prepare(options: Omit<LbmSolverOptions, 'engine' | 'compute'>, threads:
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   const buf = memory.buffer;
   const { R, P, N } = layout;
-  const pad = (x: number, y: number, z: number): number => z * P + y * R + 4 + x;
+  /** Float index of (kq, x, y, z) in a distribution buffer, and of (k, x, y, z) in the static one. */
+  const sIdx = (kq: number, x: number, y: number, z: number): number => distIndex(layout, kq, x, y, z);
+  const statIdx = (k: number, x: number, y: number, z: number): number => ((z * ny + y) * 4 + k) * R + 4 + x;
+  const pad = (x: number, y: number): number => y * R + 4 + x;
 
   const cfg = new DataView(buf, layout.cfg, 256);
-  const ints = [nx, ny, nz, R, P, N, periodicZ ? 1 : 0, Math.ceil(nx / 4), layout.bits, layout.adh, layout.mir, layout.mirStart, layout.fix, layout.fixStart, 0, layout.tab];
+  const ints = [nx, ny, nz, R, P, N, periodicZ ? 1 : 0, Math.ceil(nx / 4), layout.stat, 0, layout.mir, layout.mirStart, layout.fix, layout.fixStart, bandRows(R), layout.tab];
   ints.forEach((v, k) => cfg.setInt32(4 * k, v, true));
   const doubles = [physics.g, 1 / physics.tau1, 1 / physics.tauOdd, 1 / physics.tau2, 1 / physics.tauOdd, physics.inletRho[0], physics.inletRho[1], physics.outletRho[0], physics.outletRho[1]];
   doubles.forEach((v, k) => cfg.setFloat64(64 + 8 * k, v, true));
@@ -164,7 +183,7 @@ function prepare(options: Omit<LbmSolverOptions, 'engine' | 'compute'>, threads:
   }
 
   // Node flags: fluid, solid, inlet/outlet, and for each q whether the pull source x − c_q is solid.
-  const bits = new Uint32Array(buf, layout.bits, N);
+  const bits = new Uint32Array(buf, layout.stat, 4 * N);
   const isSolidAt = (x: number, y: number, z: number): boolean => {
     if (z < 0 || z >= nz) {
       if (!periodicZ) return true;
@@ -174,80 +193,77 @@ function prepare(options: Omit<LbmSolverOptions, 'engine' | 'compute'>, threads:
     y = y < 0 ? y + ny : y >= ny ? y - ny : y;
     return node[x + nx * (y + ny * z)] === NODE.solid;
   };
-  const adh = new Float32Array(buf, layout.adh, 3 * N);
+  const adh = new Float32Array(buf, layout.stat, 4 * N);
   for (let z = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++) {
       for (let x = 0; x < nx; x++) {
         const i = x + nx * (y + ny * z);
-        const p = pad(x, y, z);
         const kind = node[i];
         let b = kind === NODE.fluid ? FLUID_BIT : kind === NODE.solid ? SOLID_BIT : FIXED_BIT;
         for (let q = 1; q < Q; q++) if (isSolidAt(x - CX[q]!, y - CY[q]!, z - CZ[q]!)) b |= 1 << q;
-        bits[p] = b;
-        adh[p] = adhesion[i]!;
-        adh[N + p] = adhesion[n + i]!;
-        adh[2 * N + p] = adhesion[2 * n + i]!;
+        bits[statIdx(0, x, y, z)] = b;
+        adh[statIdx(1, x, y, z)] = adhesion[i]!;
+        adh[statIdx(2, x, y, z)] = adhesion[n + i]!;
+        adh[statIdx(3, x, y, z)] = adhesion[2 * n + i]!;
       }
     }
   }
 
   // Mirrored side walls per layer, as in-plane (wall, source) padded offsets.
   const mir = new Int32Array(buf, layout.mir, 2 * mirrorCount);
-  const mirStart = new Int32Array(buf, layout.mirStart, nz + 1);
-  const fix = new Int32Array(buf, layout.fix, 4 * fixedCount);
-  const fixStart = new Int32Array(buf, layout.fixStart, nz + 1);
+  const mirStart = new Int32Array(buf, layout.mirStart, nz * ny + 1);
+  const fix = new Int32Array(buf, layout.fix, 8 * fixedCount);
+  const fixStart = new Int32Array(buf, layout.fixStart, nz * ny + 1);
   const fixedP = new Int32Array(fixedCount);
   const entryOf = new Map<number, number>();
   let m = 0;
   let e = 0;
   for (let z = 0; z < nz; z++) {
-    mirStart[z] = m;
-    fixStart[z] = e;
     for (let y = 0; y < ny; y++) {
+      mirStart[z * ny + y] = m;
+      fixStart[z * ny + y] = e;
       for (let x = 0; x < nx; x++) {
         const i = x + nx * (y + ny * z);
         if (mirror && mirror[i]! >= 0) {
           const s = mirror[i]!;
           const sx = s % nx;
           const sy = Math.floor(s / nx) % ny;
-          mir[2 * m] = pad(x, y, 0);
-          mir[2 * m + 1] = pad(sx, sy, 0);
+          mir[2 * m] = pad(x, y);
+          mir[2 * m + 1] = pad(sx, sy);
           m++;
         }
         if (node[i] === NODE.inlet || node[i] === NODE.outlet) {
-          fixedP[e] = pad(x, y, z);
+          fixedP[e] = i;
           entryOf.set(i, e);
-          fix[4 * e] = pad(x, y, z);
-          fix[4 * e + 1] = node[i] === NODE.inlet ? 1 : 0;
-          fix[4 * e + 2] = -1;
+          fix[8 * e] = x;
+          fix[8 * e + 1] = y;
+          fix[8 * e + 2] = z;
+          fix[8 * e + 3] = node[i] === NODE.inlet ? 1 : 0;
+          fix[8 * e + 4] = -1;
           e++;
         }
       }
     }
   }
-  mirStart[nz] = m;
-  fixStart[nz] = e;
+  mirStart[nz * ny] = m;
+  fixStart[nz * ny] = e;
   const plane = nx * ny;
   for (let k = 0; k < fixedCount; k++) {
-    const p = fixedP[k]!;
-    const z = Math.floor(p / P);
-    const y = Math.floor((p - z * P) / R);
-    const i = p - z * P - y * R - 4 + nx * (y + ny * z);
-    const j = fix[4 * k + 1] ? i + plane : i - plane;
-    fix[4 * k + 2] = entryOf.get(j) ?? -1;
+    const i = fixedP[k]!;
+    const j = fix[8 * k + 3] ? i + plane : i - plane;
+    fix[8 * k + 4] = entryOf.get(j) ?? -1;
   }
 
   // Initial state at rest: the pre-collision populations of fast-step's restEquilibrium, stored
   // so that the pull gives them back: S_q(y) = w_q ρ(y + c_q) (what node y + c_q pulls), or
   // w_q ρ(y) where y + c_q is solid (what y bounces back to itself).
-  const a = new Float32Array(buf, layout.a, 38 * N);
+  const a = new Float32Array(buf, layout.a, layout.RD * ny * nz);
   const { rho1, rho2 } = options;
   for (let z = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++) {
       for (let x = 0; x < nx; x++) {
         const i = x + nx * (y + ny * z);
         if (node[i] === NODE.solid) continue;
-        const p = pad(x, y, z);
         for (let q = 0; q < Q; q++) {
           let t = i;
           const zz = z + CZ[q]!;
@@ -257,38 +273,34 @@ function prepare(options: Omit<LbmSolverOptions, 'engine' | 'compute'>, threads:
             const wy = (y + CY[q]! + ny) % ny;
             t = wx + nx * (wy + ny * wz);
           }
-          a[q * N + p] = W64[q]! * rho1[t]!;
-          a[(Q + q) * N + p] = W64[q]! * rho2[t]!;
+          a[sIdx(q, x, y, z)] = W64[q]! * rho1[t]!;
+          a[sIdx(Q + q, x, y, z)] = W64[q]! * rho2[t]!;
         }
       }
     }
   }
   const fa = new Float32Array(buf, layout.fa, 38 * fixedCount);
   for (let k = 0; k < fixedCount; k++) {
-    const p = fixedP[k]!;
-    const z = Math.floor(p / P);
-    const y = Math.floor((p - z * P) / R);
-    const i = p - z * P - y * R - 4 + nx * (y + ny * z);
+    const i = fixedP[k]!;
     for (let q = 0; q < Q; q++) {
       fa[38 * k + q] = W64[q]! * rho1[i]!;
       fa[38 * k + Q + q] = W64[q]! * rho2[i]!;
     }
   }
   fillGhosts(a, layout);
-  new Float32Array(buf, layout.b, 38 * N).set(a);
+  new Float32Array(buf, layout.b, layout.RD * ny * nz).set(a);
   new Float32Array(buf, layout.fb, 38 * fixedCount).set(fa);
   return { memory, layout, fixedP };
 }
 
 /** Ghost columns (x = −1 ← nx−1, x = nx ← 0) of every row of the 38 arrays. */
 function fillGhosts(s: Float32Array, layout: Layout): void {
-  const { nx, ny, nz, R, P, N } = layout;
-  for (let k = 0; k < 38; k++) {
-    for (let z = 0; z < nz; z++) {
-      for (let y = 0; y < ny; y++) {
-        const row = k * N + z * P + y * R;
-        s[row + 3] = s[row + 3 + nx]!;
-        s[row + 4 + nx] = s[row + 4]!;
+  const { nx, ny, nz } = layout;
+  for (let z = 0; z < nz; z++) {
+    for (let y = 0; y < ny; y++) {
+      for (let kq = 0; kq < 38; kq++) {
+        s[distIndex(layout, kq, -1, y, z)] = s[distIndex(layout, kq, nx - 1, y, z)]!;
+        s[distIndex(layout, kq, nx, y, z)] = s[distIndex(layout, kq, 0, y, z)]!;
       }
     }
   }
@@ -301,12 +313,13 @@ function fillGhosts(s: Float32Array, layout: Layout): void {
  */
 function readOut(prep: Prepared, parity: number, dist: Float32Array | null, mom: Float32Array | null): void {
   const { layout, memory, fixedP } = prep;
-  const { nx, ny, nz, R, P, N } = layout;
+  const { nx, ny, nz, R, N } = layout;
   const n = nx * ny * nz;
   const buf = memory.buffer;
-  const s = new Float32Array(buf, parity === 0 ? layout.a : layout.b, 38 * N);
+  const sIdx = (kq: number, x: number, y: number, z: number): number => distIndex(layout, kq, x, y, z);
+  const s = new Float32Array(buf, parity === 0 ? layout.a : layout.b, layout.RD * ny * nz);
   const fst = new Float32Array(buf, parity === 0 ? layout.fa : layout.fb, 38 * fixedP.length);
-  const bits = new Uint32Array(buf, layout.bits, N);
+  const bits = new Uint32Array(buf, layout.stat, 4 * N);
   const v = new Float64Array(38);
   let e = 0;
   mom?.fill(0);
@@ -314,8 +327,7 @@ function readOut(prep: Prepared, parity: number, dist: Float32Array | null, mom:
     for (let y = 0; y < ny; y++) {
       for (let x = 0; x < nx; x++) {
         const i = x + nx * (y + ny * z);
-        const p = z * P + y * R + 4 + x;
-        const b = bits[p]!;
+        const b = bits[((z * ny + y) * 4) * R + 4 + x]!;
         if (b & SOLID_BIT) {
           if (dist) for (let kq = 0; kq < 38; kq++) dist[kq * n + i] = 0;
           continue;
@@ -326,14 +338,10 @@ function readOut(prep: Prepared, parity: number, dist: Float32Array | null, mom:
         } else {
           for (let q = 0; q < Q; q++) {
             let src: number;
-            if (q > 0 && (b >> q) & 1) src = OPP[q]! * N + p;
-            else {
-              const sz = (z - CZ[q]! + nz) % nz;
-              const sy = (y - CY[q]! + ny) % ny;
-              src = q * N + sz * P + sy * R + 4 + x - CX[q]!;
-            }
+            if (q > 0 && (b >> q) & 1) src = sIdx(OPP[q]!, x, y, z);
+            else src = sIdx(q, x - CX[q]!, (y - CY[q]! + ny) % ny, (z - CZ[q]! + nz) % nz);
             v[q] = s[src]!;
-            v[Q + q] = s[src + Q * N]!;
+            v[Q + q] = s[src + Q * 4]!;
           }
         }
         if (dist) for (let kq = 0; kq < 38; kq++) dist[kq * n + i] = v[kq]!;
@@ -396,7 +404,7 @@ export async function createWasmLbmSolver(options: Omit<LbmSolverOptions, 'engin
   const bounds = threads > 1 ? slabBounds(domain.node, nx, ny, nz, Math.min(threads, Math.floor(nz / 2))) : [0, nz];
   const parties = bounds.length - 1;
   const module = await loadLbmWasmModule();
-  const prep = prepare(options, parties);
+  const prep = prepareWasmLattice(options, parties);
   const { layout, memory } = prep;
   const buffers = [
     [layout.a, layout.b, layout.fa, layout.fb],
