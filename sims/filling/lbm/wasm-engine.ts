@@ -144,7 +144,7 @@ export interface Prepared {
   fixedP: Int32Array;
 }
 
-export function prepareWasmLattice(options: Omit<LbmSolverOptions, 'engine' | 'compute'>, threads: number): Prepared {
+export function prepareWasmLattice(options: Omit<LbmSolverOptions, 'engine' | 'compute'>, threads: number, band?: number): Prepared {
   const { domain, physics } = options;
   const { nx, ny, nz, node, adhesion } = domain;
   const n = nx * ny * nz;
@@ -169,7 +169,7 @@ export function prepareWasmLattice(options: Omit<LbmSolverOptions, 'engine' | 'c
   const pad = (x: number, y: number): number => y * R + 4 + x;
 
   const cfg = new DataView(buf, layout.cfg, 256);
-  const ints = [nx, ny, nz, R, P, N, periodicZ ? 1 : 0, Math.ceil(nx / 4), layout.stat, 0, layout.mir, layout.mirStart, layout.fix, layout.fixStart, bandRows(R), layout.tab];
+  const ints = [nx, ny, nz, R, P, N, periodicZ ? 1 : 0, Math.ceil(nx / 4), layout.stat, 0, layout.mir, layout.mirStart, layout.fix, layout.fixStart, Math.max(1, Math.floor(band ?? bandRows(R))), layout.tab];
   ints.forEach((v, k) => cfg.setInt32(4 * k, v, true));
   const doubles = [physics.g, 1 / physics.tau1, 1 / physics.tauOdd, 1 / physics.tau2, 1 / physics.tauOdd, physics.inletRho[0], physics.inletRho[1], physics.outletRho[0], physics.outletRho[1]];
   doubles.forEach((v, k) => cfg.setFloat64(64 + 8 * k, v, true));
@@ -371,6 +371,12 @@ interface WorkerReply {
   message?: string;
 }
 
+/** Knobs that change speed, never results (tests use them to reach every code path). */
+export interface WasmTuning {
+  /** Rows per y band of the sweep (default: what fits L2, see bandRows). */
+  bandRows?: number;
+}
+
 /**
  * A lattice-Boltzmann solver running the WebAssembly-SIMD kernel (Node only).
  *
@@ -382,6 +388,7 @@ interface WorkerReply {
  *                 ≥ 2 the lattice is cut into z slabs of about equal fluid work (at most nz/2
  *                 slabs), each stepped by one worker on a shared WebAssembly.Memory with one
  *                 Atomics barrier per step. Results do not depend on the thread count (bitwise).
+ * @param tuning   optional speed knobs (WasmTuning); results are bitwise the same for any.
  * @returns        an LbmSolver with engine 'wasm': step(steps) advances `steps` time steps;
  *                 moments() gives [rho1 | rho2 | jx | jy | jz] (n each, lattice units, solid
  *                 nodes 0, j the summed momentum before the half-force correction);
@@ -395,7 +402,7 @@ interface WorkerReply {
  *   const [rho1] = [(await solver.moments()).subarray(0, solver.nodes)];
  *   solver.destroy();
  */
-export async function createWasmLbmSolver(options: Omit<LbmSolverOptions, 'engine' | 'compute'>, threads = 1): Promise<LbmSolver> {
+export async function createWasmLbmSolver(options: Omit<LbmSolverOptions, 'engine' | 'compute'>, threads = 1, tuning: WasmTuning = {}): Promise<LbmSolver> {
   if (!(Number.isInteger(threads) && threads >= 1)) throw new ConfigError('threads', threads, 'a whole number of threads ≥ 1');
   validateSolverOptions(options);
   const { domain } = options;
@@ -404,7 +411,7 @@ export async function createWasmLbmSolver(options: Omit<LbmSolverOptions, 'engin
   const bounds = threads > 1 ? slabBounds(domain.node, nx, ny, nz, Math.min(threads, Math.floor(nz / 2))) : [0, nz];
   const parties = bounds.length - 1;
   const module = await loadLbmWasmModule();
-  const prep = prepareWasmLattice(options, parties);
+  const prep = prepareWasmLattice(options, parties, tuning.bandRows);
   const { layout, memory } = prep;
   const buffers = [
     [layout.a, layout.b, layout.fa, layout.fb],
