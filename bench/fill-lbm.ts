@@ -11,6 +11,7 @@ import { createLbmSolver } from '../sims/filling/lbm/solver.ts';
 import type { LbmSolver } from '../sims/filling/lbm/solver.ts';
 import { createThreadedLbmSolver, defaultThreads } from '../sims/filling/lbm/threaded-engine.ts';
 import { collideAndStream, computeMoments, equilibriumAtRest } from '../sims/filling/lbm/typed-array-engine.ts';
+import { createWasmLbmSolver, WASM_BYTES_PER_NODE } from '../sims/filling/lbm/wasm-engine.ts';
 
 /**
  * Lattice-Boltzmann filling speed on random-overlapping-sphere electrodes (ε ≈ 0.45; 64³ and 128³,
@@ -28,12 +29,20 @@ import { collideAndStream, computeMoments, equilibriumAtRest } from '../sims/fil
  *  - kernels: the reference traffic plus 6 force values written and read (48 B) and the densities
  *    read once more (8 B): 566 B;
  *  - WGSL engine (webgpu-engine.ts): the fast engine's traffic, 485 B (WGSL_BYTES_PER_NODE).
+ *  - wasm engine (wasm-engine.ts, one or more threads): distributions read once and written once
+ *    (304 B), adhesion (12 B) and a 4-byte node-flag word (4 B): 320 B. Its densities stay in a
+ *    per-thread ring of three planes in cache and the fused density pull re-reads planes the
+ *    collision reads next, so neither counts (each datum once).
  * The WGSL engine and the gpu.js webgpu kernels run on the same Dawn adapter in the same run; on
  * SwiftShader (software Vulkan, no GPU) only at 64³, with few steps: a side-by-side, not a GPU figure.
- * (A fused single-pass two-component code needs ~321 B: see ANCHORS.md.)
+ * (A fused single-pass two-component code needs ~321 B: see ANCHORS.md.) The wasm rows also give
+ * their share against that 321 B anchor and their speed-ups over the one-thread JS engine and
+ * over the one-thread wasm engine, all measured in this run.
  */
-type Engine = 'reference' | 'single' | 'threaded' | 'kernels' | 'wgsl';
-const BYTES_PER_NODE: Record<Engine, number> = { reference: 510, single: 485, threaded: 485, kernels: 566, wgsl: WGSL_BYTES_PER_NODE };
+type Engine = 'reference' | 'single' | 'threaded' | 'kernels' | 'wgsl' | 'wasm-single' | 'wasm-threaded';
+const BYTES_PER_NODE: Record<Engine, number> = { reference: 510, single: 485, threaded: 485, kernels: 566, wgsl: WGSL_BYTES_PER_NODE, 'wasm-single': WASM_BYTES_PER_NODE, 'wasm-threaded': WASM_BYTES_PER_NODE };
+/** ANCHORS.md minimum for a fused two-component code, B/node/step. */
+const ANCHOR_BYTES = 321;
 
 /** The plain reference step wrapped as a solver, to time it the same way as the engines. */
 function referenceSolver(c: Case): LbmSolver {
@@ -93,6 +102,8 @@ export const run: BenchRun = async ({ quick }) => {
     { label: 'reference step', engine: 'reference' },
     { label: 'typed-array 1 thread', engine: 'single' },
     { label: `typed-array ${threads} threads`, engine: 'threaded' },
+    { label: 'wasm-simd 1 thread', engine: 'wasm-single' },
+    { label: `wasm-simd ${threads} threads`, engine: 'wasm-threaded' },
     { label: 'gpu.js cpu kernels', engine: 'kernels', backend: 'cpu' },
     { label: 'gpu.js webasm kernels', engine: 'kernels', backend: 'webasm' },
     { label: 'gpu.js webgpu kernels', engine: 'kernels', backend: 'webgpu' },
@@ -104,8 +115,12 @@ export const run: BenchRun = async ({ quick }) => {
     const c = electrodeLattice(sphereElectrode(size, 7));
     const nodes = c.domain.node.length;
     let referenceRate = Number.NaN;
+    let jsRate = Number.NaN;
+    let wasmRate = Number.NaN;
     for (const t of targets) {
       if (size === 256 && t.engine !== 'single' && t.engine !== 'threaded' && t.engine !== 'wgsl') continue;
+      // wasm32 memory holds at most ~13 M padded nodes (two 152 B/node buffers in 4 GiB).
+      if (size > 128 && t.engine.startsWith('wasm')) continue;
       // The plain gpu.js cpu mode and the reference step are too slow to say more above 64³.
       if (size > 64 && (t.backend === 'cpu' || t.engine === 'reference')) continue;
       let compute: Compute | undefined;
@@ -129,7 +144,7 @@ export const run: BenchRun = async ({ quick }) => {
           figures.push({ name, unit: 'MLUPS', median: Number.NaN, note: `skipped above 64³: adapter ${adapter}` });
           continue;
         }
-        const steps = size === 256 ? 2 : software ? 2 : t.engine === 'kernels' || t.engine === 'reference' ? (quick || size > 64 ? 3 : 5) : t.engine === 'wgsl' ? (quick ? 20 : 100) : quick ? 5 : 20;
+        const steps = size === 256 ? 2 : software ? 2 : t.engine === 'kernels' || t.engine === 'reference' ? (quick || size > 64 ? 3 : 5) : t.engine === 'wgsl' ? (quick ? 20 : 100) : t.engine.startsWith('wasm') ? (quick ? 10 : 20) : quick ? 5 : 20;
         const solver =
           t.engine === 'reference'
             ? referenceSolver(c)
@@ -139,12 +154,24 @@ export const run: BenchRun = async ({ quick }) => {
                 ? await createThreadedLbmSolver(c, threads)
                 : t.engine === 'wgsl'
                   ? await createWebGpuLbmSolver(c, device!)
-                  : createLbmSolver({ ...c, engine: 'kernels', ...(compute ? { compute } : {}) });
+                  : t.engine === 'wasm-single'
+                    ? await createWasmLbmSolver(c, 1)
+                    : t.engine === 'wasm-threaded'
+                      ? await createWasmLbmSolver(c, threads)
+                      : createLbmSolver({ ...c, engine: 'kernels', ...(compute ? { compute } : {}) });
         const m = await mlups(solver, steps, repeats);
         if (t.engine === 'reference') referenceRate = m.median;
+        if (t.engine === 'single') jsRate = m.median;
+        if (t.engine === 'wasm-single') wasmRate = m.median;
         const bytes = BYTES_PER_NODE[t.engine];
         const bound = bw.bytesPerSecond / bytes / 1e6;
-        const vsReference = Number.isFinite(referenceRate) && t.engine !== 'reference' ? `; ×${(m.median / referenceRate).toFixed(2)} the reference step` : '';
+        let vsReference = Number.isFinite(referenceRate) && t.engine !== 'reference' ? `; ×${(m.median / referenceRate).toFixed(2)} the reference step` : '';
+        if (t.engine.startsWith('wasm')) {
+          const anchor = m.median / (bw.bytesPerSecond / ANCHOR_BYTES / 1e6);
+          vsReference += `; share ${anchor.toFixed(3)} of the bound at the ANCHORS ${ANCHOR_BYTES} B/node/step`;
+          if (Number.isFinite(jsRate)) vsReference += `; ×${(m.median / jsRate).toFixed(2)} typed-array 1 thread`;
+          if (t.engine === 'wasm-threaded' && Number.isFinite(wasmRate)) vsReference += `; ×${(m.median / wasmRate).toFixed(2)} wasm-simd 1 thread`;
+        }
         figures.push({
           name: `${name}${adapter ? ` (${adapter})` : ''}`,
           unit: 'MLUPS',

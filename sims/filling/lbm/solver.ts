@@ -7,10 +7,11 @@ import { collideSlab, createScratch, densitySlab, finishSlab, fullMoments, prepa
 import { createKernelStepper } from './kernels.ts';
 
 /**
- * Which implementation advances the lattice: plain TypedArrays on this thread, gpu.js kernels, or
- * the hand-written WGSL engine ('webgpu': created by createWebGpuLbmSolver in webgpu-engine.ts).
+ * Which implementation advances the lattice: plain TypedArrays on this thread, gpu.js kernels, the
+ * WebAssembly-SIMD kernel ('wasm': Node, createWasmLbmSolver in wasm-engine.ts) or the hand-written
+ * WGSL engine ('webgpu': createWebGpuLbmSolver in webgpu-engine.ts).
  */
-export type LbmEngineKind = 'typed-array' | 'kernels' | 'webgpu';
+export type LbmEngineKind = 'typed-array' | 'kernels' | 'wasm' | 'webgpu';
 
 export interface LbmSolverOptions {
   domain: LatticeDomain;
@@ -102,6 +103,9 @@ export function createLbmSolver(options: LbmSolverOptions): LbmSolver {
       destroy() {},
     };
   }
+  // The wasm engine loads its module asynchronously and uses node:worker_threads; solver.ts is also
+  // bundled for the browser viewer, so it is created by wasm-engine.ts, not from here.
+  if (options.engine === 'wasm') throw new ConfigError('engine', 'wasm', "'typed-array' or 'kernels' here; the wasm engine comes from createWasmLbmSolver (wasm-engine.ts)");
   let f: Float32Array = equilibriumAtRest(options.rho1, options.rho2, domain.node);
   if (!options.compute) throw new ConfigError('compute', undefined, 'a gpu.js compute context for the kernels engine');
   const stepper = createKernelStepper(options.compute, domain, physics, periodicZ);

@@ -1,0 +1,506 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ConfigError } from '../../../src/errors.ts';
+import { NODE, Q } from './lattice.ts';
+import { validateSolverOptions } from './solver.ts';
+import type { LbmSolver, LbmSolverOptions } from './solver.ts';
+import { defaultThreads, slabBounds } from './threaded-engine.ts';
+
+/**
+ * The two-component Shan–Chen TRT D3Q19 step as a WebAssembly-SIMD kernel (AssemblyScript source
+ * in wasm/assembly/lbm.ts, built to wasm/build/lbm.wasm by `npm install` / `npm run build:wasm`),
+ * on one thread or on several worker threads sharing one WebAssembly.Memory. Same physics as
+ * fast-step.mjs, in float32 arithmetic (fast-step computes in float64): results agree to float32
+ * rounding amplified by the dynamics, not bitwise (wasm-engine.test.ts states the tolerance).
+ *
+ * Inside the engine each lattice row is a run of groups of 4 nodes along x, each group the 38
+ * populations of its nodes as 4-lane vectors (see the kernel's header and distIndex); rows are
+ * padded to whole groups plus ghost nodes x = −1 and x = nx, so any nx works.
+ */
+
+const CX = [0, 1, -1, 0, 0, 0, 0, 1, -1, 1, -1, 1, -1, 1, -1, 0, 0, 0, 0];
+const CY = [0, 0, 0, 1, -1, 0, 0, 1, -1, -1, 1, 0, 0, 0, 0, 1, -1, 1, -1];
+const CZ = [0, 0, 0, 0, 0, 1, -1, 0, 0, 0, 0, 1, -1, -1, 1, 1, -1, -1, 1];
+const OPP = [0, 2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15, 18, 17];
+const W64 = [1 / 3, ...Array<number>(6).fill(1 / 18), ...Array<number>(12).fill(1 / 36)];
+
+/** Bit of the per-node flags (must match the kernel). */
+const FLUID_BIT = 1;
+const SOLID_BIT = 1 << 19;
+const FIXED_BIT = 1 << 20;
+
+/**
+ * Bytes the wasm engine moves per node per step, each datum counted once, every node as fluid:
+ * distributions read (38 × 4) and written (38 × 4), adhesion (3 × 4) and node flags (4). The
+ * densities never leave the cache (a three-plane ring per thread) and the second read of the
+ * distributions for the fused density pull hits the planes the collision reads next.
+ */
+export const WASM_BYTES_PER_NODE = 38 * 4 * 2 + 3 * 4 + 4;
+
+/** Exported functions of the kernel (addresses are byte offsets into the shared memory). */
+interface KernelExports {
+  configure(cfg: number): void;
+  stepSlab(src: number, dst: number, fsrc: number, fdst: number, ring: number, z0: number, z1: number): void;
+}
+
+const WASM_URL = new URL('./wasm/build/lbm.wasm', import.meta.url);
+let modulePromise: Promise<WebAssembly.Module> | undefined;
+
+/**
+ * The compiled kernel. A missing .wasm is built on the fly when assemblyscript (a devDependency)
+ * is installed, so a checkout used for development or tests never needs a separate step; an
+ * installation without devDependencies gets one line naming the file and the command instead.
+ */
+export function loadLbmWasmModule(): Promise<WebAssembly.Module> {
+  modulePromise ??= (async () => {
+    const path = fileURLToPath(WASM_URL);
+    if (!existsSync(path)) {
+      let build: (() => Promise<string>) | undefined;
+      try {
+        ({ buildWasm: build } = await import('../../../scripts/build-wasm.mjs'));
+      } catch {
+        build = undefined;
+      }
+      try {
+        if (!build) throw new Error('assemblyscript not installed');
+        await build();
+      } catch (e) {
+        modulePromise = undefined;
+        throw new Error(`WebAssembly LBM kernel missing: ${path} — build it with \`npm run build:wasm\` (needs the assemblyscript devDependency; ${(e as Error).message.split('\n')[0]})`);
+      }
+    }
+    return WebAssembly.compile(readFileSync(path));
+  })();
+  return modulePromise;
+}
+
+/** Where everything lives in the shared memory (byte offsets) and the padded geometry. */
+export interface Layout {
+  nx: number; ny: number; nz: number;
+  /** Floats per padded row, per padded plane, per distribution array. */
+  R: number; P: number; N: number;
+  /** Floats per distribution row: (⌈nx/4⌉ + 2) groups × 38 × 4. */
+  RD: number;
+  cfg: number; tab: number; control: number;
+  a: number; b: number; fa: number; fb: number;
+  stat: number; mir: number; mirStart: number; fix: number; fixStart: number;
+  rings: number[];
+  bytes: number;
+}
+
+/** The first 64 KiB belong to the module itself (its stack and globals area), ours start above. */
+const BASE = 65536;
+const SLACK = 64;
+
+function makeLayout(nx: number, ny: number, nz: number, fixedCount: number, mirrorCount: number, threads: number): Layout {
+  const R = Math.ceil((nx + 5) / 4) * 4;
+  const P = R * ny;
+  const N = P * nz;
+  let at = BASE;
+  const take = (bytes: number): number => {
+    const start = at;
+    at = Math.ceil((at + bytes + SLACK) / 64) * 64;
+    return start;
+  };
+  const cfg = take(256);
+  const tab = take(512);
+  const control = take(64);
+  const RD = (Math.ceil(nx / 4) + 2) * 38 * 4;
+  const a = take(RD * ny * nz * 4);
+  const b = take(RD * ny * nz * 4);
+  const fa = take(38 * fixedCount * 4);
+  const fb = take(38 * fixedCount * 4);
+  const stat = take(4 * N * 4);
+  const mir = take(8 * mirrorCount);
+  const mirStart = take(4 * (nz * ny + 1));
+  const fix = take(32 * fixedCount);
+  const fixStart = take(4 * (nz * ny + 1));
+  const rings = Array.from({ length: threads }, () => take(6 * P * 4));
+  return { nx, ny, nz, R, P, N, RD, cfg, tab, control, a, b, fa, fb, stat, mir, mirStart, fix, fixStart, rings, bytes: at };
+}
+
+/**
+ * Rows per y band of the kernel's sweep: as many as keep four planes of band + 4 halo rows of
+ * distributions (38 rows of R floats each) within ~640 KiB of a 1 MiB L2, at least 4.
+ */
+function bandRows(R: number): number {
+  return Math.max(4, Math.floor((640 * 1024) / (4 * 38 * R * 4)) - 4);
+}
+
+/** Float index of population kq of node (x, y, z), −1 ≤ x ≤ nx, in a distribution buffer. */
+function distIndex(layout: Layout, kq: number, x: number, y: number, z: number): number {
+  return (z * layout.ny + y) * layout.RD + (((x + 4) >> 2) * 38 + kq) * 4 + ((x + 4) & 3);
+}
+
+/** Largest wasm32 memory: 65536 pages of 64 KiB. */
+const MAX_PAGES = 65536;
+
+/** Everything of a lattice the kernel needs, written into `memory`, plus what readout needs. */
+export interface Prepared {
+  memory: WebAssembly.Memory;
+  layout: Layout;
+  /** Padded index of every inlet/outlet entry. */
+  fixedP: Int32Array;
+}
+
+export function prepareWasmLattice(options: Omit<LbmSolverOptions, 'engine' | 'compute'>, threads: number, band?: number): Prepared {
+  const { domain, physics } = options;
+  const { nx, ny, nz, node, adhesion } = domain;
+  const n = nx * ny * nz;
+  const periodicZ = options.periodicZ ?? false;
+  let fixedCount = 0;
+  for (let i = 0; i < n; i++) if (node[i] === NODE.inlet || node[i] === NODE.outlet) fixedCount++;
+  const mirror = domain.mirror;
+  let mirrorCount = 0;
+  if (mirror) for (let i = 0; i < n; i++) if (mirror[i]! >= 0) mirrorCount++;
+  const layout = makeLayout(nx, ny, nz, fixedCount, mirrorCount, threads);
+  const pages = Math.ceil(layout.bytes / 65536);
+  if (pages > MAX_PAGES) {
+    throw new ConfigError('domain', `${nx}×${ny}×${nz}`, `a lattice whose padded distributions fit the 4 GiB of wasm32 memory (needs ${(layout.bytes / 2 ** 30).toFixed(1)} GiB)`);
+  }
+  // initial = maximum: the memory never grows, so views on it stay valid.
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  const buf = memory.buffer;
+  const { R, P, N } = layout;
+  /** Float index of (kq, x, y, z) in a distribution buffer, and of (k, x, y, z) in the static one. */
+  const sIdx = (kq: number, x: number, y: number, z: number): number => distIndex(layout, kq, x, y, z);
+  const statIdx = (k: number, x: number, y: number, z: number): number => ((z * ny + y) * 4 + k) * R + 4 + x;
+  const pad = (x: number, y: number): number => y * R + 4 + x;
+
+  const cfg = new DataView(buf, layout.cfg, 256);
+  const ints = [nx, ny, nz, R, P, N, periodicZ ? 1 : 0, Math.ceil(nx / 4), layout.stat, 0, layout.mir, layout.mirStart, layout.fix, layout.fixStart, Math.max(1, Math.floor(band ?? bandRows(R))), layout.tab];
+  ints.forEach((v, k) => cfg.setInt32(4 * k, v, true));
+  const doubles = [physics.g, 1 / physics.tau1, 1 / physics.tauOdd, 1 / physics.tau2, 1 / physics.tauOdd, physics.inletRho[0], physics.inletRho[1], physics.outletRho[0], physics.outletRho[1]];
+  doubles.forEach((v, k) => cfg.setFloat64(64 + 8 * k, v, true));
+  const tab = new DataView(buf, layout.tab, 512);
+  for (let q = 0; q < Q; q++) {
+    tab.setInt32(4 * q, CX[q]!, true);
+    tab.setInt32(76 + 4 * q, CY[q]!, true);
+    tab.setInt32(152 + 4 * q, CZ[q]!, true);
+    tab.setInt32(228 + 4 * q, OPP[q]!, true);
+    tab.setFloat64(304 + 8 * q, W64[q]!, true);
+  }
+
+  // Node flags: fluid, solid, inlet/outlet, and for each q whether the pull source x − c_q is solid.
+  const bits = new Uint32Array(buf, layout.stat, 4 * N);
+  const isSolidAt = (x: number, y: number, z: number): boolean => {
+    if (z < 0 || z >= nz) {
+      if (!periodicZ) return true;
+      z = z < 0 ? z + nz : z - nz;
+    }
+    x = x < 0 ? x + nx : x >= nx ? x - nx : x;
+    y = y < 0 ? y + ny : y >= ny ? y - ny : y;
+    return node[x + nx * (y + ny * z)] === NODE.solid;
+  };
+  const adh = new Float32Array(buf, layout.stat, 4 * N);
+  for (let z = 0; z < nz; z++) {
+    for (let y = 0; y < ny; y++) {
+      for (let x = 0; x < nx; x++) {
+        const i = x + nx * (y + ny * z);
+        const kind = node[i];
+        let b = kind === NODE.fluid ? FLUID_BIT : kind === NODE.solid ? SOLID_BIT : FIXED_BIT;
+        for (let q = 1; q < Q; q++) if (isSolidAt(x - CX[q]!, y - CY[q]!, z - CZ[q]!)) b |= 1 << q;
+        bits[statIdx(0, x, y, z)] = b;
+        adh[statIdx(1, x, y, z)] = adhesion[i]!;
+        adh[statIdx(2, x, y, z)] = adhesion[n + i]!;
+        adh[statIdx(3, x, y, z)] = adhesion[2 * n + i]!;
+      }
+    }
+  }
+
+  // Mirrored side walls per layer, as in-plane (wall, source) padded offsets.
+  const mir = new Int32Array(buf, layout.mir, 2 * mirrorCount);
+  const mirStart = new Int32Array(buf, layout.mirStart, nz * ny + 1);
+  const fix = new Int32Array(buf, layout.fix, 8 * fixedCount);
+  const fixStart = new Int32Array(buf, layout.fixStart, nz * ny + 1);
+  const fixedP = new Int32Array(fixedCount);
+  const entryOf = new Map<number, number>();
+  let m = 0;
+  let e = 0;
+  for (let z = 0; z < nz; z++) {
+    for (let y = 0; y < ny; y++) {
+      mirStart[z * ny + y] = m;
+      fixStart[z * ny + y] = e;
+      for (let x = 0; x < nx; x++) {
+        const i = x + nx * (y + ny * z);
+        if (mirror && mirror[i]! >= 0) {
+          const s = mirror[i]!;
+          const sx = s % nx;
+          const sy = Math.floor(s / nx) % ny;
+          mir[2 * m] = pad(x, y);
+          mir[2 * m + 1] = pad(sx, sy);
+          m++;
+        }
+        if (node[i] === NODE.inlet || node[i] === NODE.outlet) {
+          fixedP[e] = i;
+          entryOf.set(i, e);
+          fix[8 * e] = x;
+          fix[8 * e + 1] = y;
+          fix[8 * e + 2] = z;
+          fix[8 * e + 3] = node[i] === NODE.inlet ? 1 : 0;
+          fix[8 * e + 4] = -1;
+          e++;
+        }
+      }
+    }
+  }
+  mirStart[nz * ny] = m;
+  fixStart[nz * ny] = e;
+  const plane = nx * ny;
+  for (let k = 0; k < fixedCount; k++) {
+    const i = fixedP[k]!;
+    const j = fix[8 * k + 3] ? i + plane : i - plane;
+    fix[8 * k + 4] = entryOf.get(j) ?? -1;
+  }
+
+  // Initial state at rest: the pre-collision populations of fast-step's restEquilibrium, stored
+  // so that the pull gives them back: S_q(y) = w_q ρ(y + c_q) (what node y + c_q pulls), or
+  // w_q ρ(y) where y + c_q is solid (what y bounces back to itself).
+  const a = new Float32Array(buf, layout.a, layout.RD * ny * nz);
+  const { rho1, rho2 } = options;
+  for (let z = 0; z < nz; z++) {
+    for (let y = 0; y < ny; y++) {
+      for (let x = 0; x < nx; x++) {
+        const i = x + nx * (y + ny * z);
+        if (node[i] === NODE.solid) continue;
+        for (let q = 0; q < Q; q++) {
+          let t = i;
+          const zz = z + CZ[q]!;
+          if (q > 0 && (periodicZ || (zz >= 0 && zz < nz)) && !isSolidAt(x + CX[q]!, y + CY[q]!, zz)) {
+            const wz = zz < 0 ? zz + nz : zz >= nz ? zz - nz : zz;
+            const wx = (x + CX[q]! + nx) % nx;
+            const wy = (y + CY[q]! + ny) % ny;
+            t = wx + nx * (wy + ny * wz);
+          }
+          a[sIdx(q, x, y, z)] = W64[q]! * rho1[t]!;
+          a[sIdx(Q + q, x, y, z)] = W64[q]! * rho2[t]!;
+        }
+      }
+    }
+  }
+  const fa = new Float32Array(buf, layout.fa, 38 * fixedCount);
+  for (let k = 0; k < fixedCount; k++) {
+    const i = fixedP[k]!;
+    for (let q = 0; q < Q; q++) {
+      fa[38 * k + q] = W64[q]! * rho1[i]!;
+      fa[38 * k + Q + q] = W64[q]! * rho2[i]!;
+    }
+  }
+  fillGhosts(a, layout);
+  new Float32Array(buf, layout.b, layout.RD * ny * nz).set(a);
+  new Float32Array(buf, layout.fb, 38 * fixedCount).set(fa);
+  return { memory, layout, fixedP };
+}
+
+/** Ghost columns (x = −1 ← nx−1, x = nx ← 0) of every row of the 38 arrays. */
+function fillGhosts(s: Float32Array, layout: Layout): void {
+  const { nx, ny, nz } = layout;
+  for (let z = 0; z < nz; z++) {
+    for (let y = 0; y < ny; y++) {
+      for (let kq = 0; kq < 38; kq++) {
+        s[distIndex(layout, kq, -1, y, z)] = s[distIndex(layout, kq, nx - 1, y, z)]!;
+        s[distIndex(layout, kq, nx, y, z)] = s[distIndex(layout, kq, 0, y, z)]!;
+      }
+    }
+  }
+}
+
+/**
+ * Pre-collision populations of every node in the public layout [(k*19 + q)*n + node] (solid 0,
+ * inlet/outlet nodes their own state), and optionally the moments [rho1|rho2|jx|jy|jz] summed in
+ * float64 as fast-step's fullMoments does.
+ */
+function readOut(prep: Prepared, parity: number, dist: Float32Array | null, mom: Float32Array | null): void {
+  const { layout, memory, fixedP } = prep;
+  const { nx, ny, nz, R, N } = layout;
+  const n = nx * ny * nz;
+  const buf = memory.buffer;
+  const sIdx = (kq: number, x: number, y: number, z: number): number => distIndex(layout, kq, x, y, z);
+  const s = new Float32Array(buf, parity === 0 ? layout.a : layout.b, layout.RD * ny * nz);
+  const fst = new Float32Array(buf, parity === 0 ? layout.fa : layout.fb, 38 * fixedP.length);
+  const bits = new Uint32Array(buf, layout.stat, 4 * N);
+  const v = new Float64Array(38);
+  let e = 0;
+  mom?.fill(0);
+  for (let z = 0; z < nz; z++) {
+    for (let y = 0; y < ny; y++) {
+      for (let x = 0; x < nx; x++) {
+        const i = x + nx * (y + ny * z);
+        const b = bits[((z * ny + y) * 4) * R + 4 + x]!;
+        if (b & SOLID_BIT) {
+          if (dist) for (let kq = 0; kq < 38; kq++) dist[kq * n + i] = 0;
+          continue;
+        }
+        if (b & FIXED_BIT) {
+          for (let kq = 0; kq < 38; kq++) v[kq] = fst[38 * e + kq]!;
+          e++;
+        } else {
+          for (let q = 0; q < Q; q++) {
+            let src: number;
+            if (q > 0 && (b >> q) & 1) src = sIdx(OPP[q]!, x, y, z);
+            else src = sIdx(q, x - CX[q]!, (y - CY[q]! + ny) % ny, (z - CZ[q]! + nz) % nz);
+            v[q] = s[src]!;
+            v[Q + q] = s[src + Q * 4]!;
+          }
+        }
+        if (dist) for (let kq = 0; kq < 38; kq++) dist[kq * n + i] = v[kq]!;
+        if (mom) {
+          let r1 = 0, r2 = 0, jx = 0, jy = 0, jz = 0;
+          for (let q = 0; q < Q; q++) {
+            r1 += v[q]!;
+            r2 += v[Q + q]!;
+            const sum = v[q]! + v[Q + q]!;
+            jx += sum * CX[q]!;
+            jy += sum * CY[q]!;
+            jz += sum * CZ[q]!;
+          }
+          mom[i] = r1;
+          mom[n + i] = r2;
+          mom[2 * n + i] = jx;
+          mom[3 * n + i] = jy;
+          mom[4 * n + i] = jz;
+        }
+      }
+    }
+  }
+}
+
+interface WorkerReply {
+  ok: boolean;
+  message?: string;
+}
+
+/** Knobs that change speed, never results (tests use them to reach every code path). */
+export interface WasmTuning {
+  /** Rows per y band of the sweep (default: what fits L2, see bandRows). */
+  bandRows?: number;
+}
+
+/**
+ * A lattice-Boltzmann solver running the WebAssembly-SIMD kernel (Node only).
+ *
+ * @param options  lattice, lattice-unit physics and initial densities at rest, as for
+ *                 createLbmSolver (`engine`/`compute` are not used). Any nx, ny, nz (rows are
+ *                 padded inside); the padded lattice must fit wasm32 memory: about
+ *                 2 × 152 B per padded node, i.e. up to ~13 M nodes (≈ 235³).
+ * @param threads  worker threads (default 1: the kernel runs on the calling thread). With
+ *                 ≥ 2 the lattice is cut into z slabs of about equal fluid work (at most nz/2
+ *                 slabs), each stepped by one worker on a shared WebAssembly.Memory with one
+ *                 Atomics barrier per step. Results do not depend on the thread count (bitwise).
+ * @param tuning   optional speed knobs (WasmTuning); results are bitwise the same for any.
+ * @returns        an LbmSolver with engine 'wasm': step(steps) advances `steps` time steps;
+ *                 moments() gives [rho1 | rho2 | jx | jy | jz] (n each, lattice units, solid
+ *                 nodes 0, j the summed momentum before the half-force correction);
+ *                 distributions() gives [(k*19 + q)*n + node]. Call destroy() to stop workers.
+ * @throws         ConfigError for invalid options or a lattice too large; Error when the kernel
+ *                 is not built and cannot be built (the message names the file and the command).
+ *
+ * @example
+ *   const solver = await createWasmLbmSolver({ domain, physics, rho1, rho2, periodicZ: false }, 2);
+ *   await solver.step(1000);
+ *   const [rho1] = [(await solver.moments()).subarray(0, solver.nodes)];
+ *   solver.destroy();
+ */
+export async function createWasmLbmSolver(options: Omit<LbmSolverOptions, 'engine' | 'compute'>, threads = 1, tuning: WasmTuning = {}): Promise<LbmSolver> {
+  if (!(Number.isInteger(threads) && threads >= 1)) throw new ConfigError('threads', threads, 'a whole number of threads ≥ 1');
+  validateSolverOptions(options);
+  const { domain } = options;
+  const { nx, ny, nz } = domain;
+  const n = nx * ny * nz;
+  const bounds = threads > 1 ? slabBounds(domain.node, nx, ny, nz, Math.min(threads, Math.floor(nz / 2))) : [0, nz];
+  const parties = bounds.length - 1;
+  const module = await loadLbmWasmModule();
+  const prep = prepareWasmLattice(options, parties, tuning.bandRows);
+  const { layout, memory } = prep;
+  const buffers = [
+    [layout.a, layout.b, layout.fa, layout.fb],
+    [layout.b, layout.a, layout.fb, layout.fa],
+  ] as const;
+  let parity = 0;
+  let done = 0;
+  let broken: Error | null = null;
+
+  let advance: (steps: number) => Promise<void>;
+  let stop = (): void => {};
+  if (parties === 1) {
+    const instance = await WebAssembly.instantiate(module, { env: { memory } });
+    const kernel = instance.exports as unknown as KernelExports;
+    kernel.configure(layout.cfg);
+    advance = async (steps) => {
+      for (let s = 0; s < steps; s++) {
+        const [src, dst, fsrc, fdst] = buffers[parity]!;
+        kernel.stepSlab(src, dst, fsrc, fdst, layout.rings[0]!, 0, nz);
+        parity = 1 - parity;
+      }
+    };
+  } else {
+    const workers = bounds.slice(0, -1).map(
+      (z0, t) =>
+        new Worker(new URL('./wasm-worker.mjs', import.meta.url), {
+          workerData: { module, memory, cfg: layout.cfg, control: layout.control, ring: layout.rings[t], buffers, z0, z1: bounds[t + 1], parties },
+        }),
+    );
+    stop = () => {
+      for (const w of workers) void w.terminate();
+    };
+    advance = (steps) =>
+      new Promise<void>((resolve, reject) => {
+        let pending = workers.length;
+        const cleanups: (() => void)[] = [];
+        const finish = (err: Error | null): void => {
+          cleanups.forEach((c) => c());
+          if (err) {
+            broken = err;
+            reject(err);
+          } else {
+            if (steps % 2 === 1) parity = 1 - parity;
+            resolve();
+          }
+        };
+        for (const w of workers) {
+          const onMessage = (reply: WorkerReply): void => {
+            if (!reply.ok) return finish(new Error(`lbm wasm worker failed: ${reply.message}`));
+            if (--pending === 0) finish(null);
+          };
+          const onError = (err: Error): void => finish(err);
+          w.on('message', onMessage);
+          w.on('error', onError);
+          cleanups.push(() => {
+            w.off('message', onMessage);
+            w.off('error', onError);
+          });
+          w.postMessage({ steps, parity });
+        }
+      });
+  }
+
+  return {
+    nodes: n,
+    engine: 'wasm',
+    backend: () => (parties === 1 ? 'wasm-simd' : `wasm-simd ×${parties} threads`),
+    async step(steps) {
+      if (broken) throw broken;
+      if (steps <= 0) return;
+      await advance(steps);
+      done += steps;
+    },
+    async moments() {
+      const out = new Float32Array(5 * n);
+      readOut(prep, parity, null, out);
+      return out;
+    },
+    async distributions() {
+      const out = new Float32Array(2 * Q * n);
+      readOut(prep, parity, out, null);
+      return out;
+    },
+    stepsDone: () => done,
+    destroy: () => stop(),
+  };
+}
+
+/** Threads the wasm engine uses by default: every core from the main thread, 1 inside a worker. */
+export function defaultWasmThreads(): number {
+  return defaultThreads();
+}
