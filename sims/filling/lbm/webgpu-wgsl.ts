@@ -178,7 +178,8 @@ export function collideSource(layout: WgslLayout): string {
   };
   let pairMomenta = '';
   for (let q = 1; q < Q; q += 2) pairMomenta += `    let d${q} = ${F(0, q)} + ${F(1, q)} - ${F(0, q + 1)} - ${F(1, q + 1)};\n`;
-  // Inlet/outlet: equilibrium at the fixed densities moving with the next node inward.
+  // Inlet/outlet: equilibrium at the inlet's fixed densities or the outlet's (inward composition at
+  // the outlet pressure), moving with the next node inward.
   let fixedSums = '';
   for (let q = 0; q < Q; q++) {
     fixedSums += `    { let s = ${F(0, q, 'j')} + ${F(1, q, 'j')}; r = r + s;${CX[q] ? ` jx = jx ${CX[q]! > 0 ? '+' : '-'} s;` : ''}${CY[q] ? ` jy = jy ${CY[q]! > 0 ? '+' : '-'} s;` : ''}${CZ[q] ? ` jz = jz ${CZ[q]! > 0 ? '+' : '-'} s;` : ''} }\n`;
@@ -253,8 +254,25 @@ ${fixedSums}    let ux = select(0.0, jx / r, r > 0.0);
     let uy = select(0.0, jy / r, r > 0.0);
     let uz = select(0.0, jz / r, r > 0.0);
     let usq = 1.5 * (ux * ux + uy * uy + uz * uz);
-    let fa = select(P.out1, P.in1, inlet);
-    let fb = select(P.out2, P.in2, inlet);
+    var fa = P.in1;
+    var fb = P.in2;
+    if (!inlet) {
+      // Outlet: the inward composition at the outlet pressure, never richer in electrolyte than
+      // (out1, out2): outletDensities in typed-array-engine.ts.
+      let r2 = max(fv(n + j), 0.0);
+      var r1 = max(fv(j), 0.0);
+      if (P.out2 > 0.0) { r1 = min(r1, r2 * P.out1 / P.out2); }
+      let pout = P.out1 + P.out2 + P.g * P.out1 * P.out2;
+      let qa = P.g * r1 * r2;
+      let qb = r1 + r2;
+      fa = P.out1;
+      fb = P.out2;
+      if (qb > 0.0) {
+        let sc = select(pout / qb, (2.0 * pout) / (qb + sqrt(qb * qb + 4.0 * qa * pout)), qa > 1e-12);
+        fa = sc * r1;
+        fb = sc * r2;
+      }
+    }
 ${fixedPush}  }
 }
 `;

@@ -458,8 +458,9 @@ function pulled(src: usize, x: i32, y: i32, z: i32, bits: u32, k: i32, q: i32): 
 }
 
 /**
- * Inlet/outlet nodes of layer z: the equilibrium at the fixed densities moving with the velocity
- * of the next node inward (fast-step's collideFixed, in float64 like it), written as their
+ * Inlet/outlet nodes of layer z: the equilibrium at the inlet's fixed densities or the outlet's
+ * (inward composition at the outlet pressure) moving with the velocity of the next node inward
+ * (fast-step's collideFixed, in float64 like it), written as their
  * post-collision values in `dst` (what fluid neighbours pull) and as their own state in FDST.
  */
 export function fixedLayer(src: usize, dst: usize, z: i32): void {
@@ -473,7 +474,7 @@ export function fixedLayer(src: usize, dst: usize, z: i32): void {
     const inward = load<i32>(ent, 16);
     const jz = inlet ? z + 1 : z - 1;
     const jb = load<u32>(STAT + rowS(y, jz) + ((<usize>(4 + x)) << 2));
-    let r: f64 = 0, jx: f64 = 0, jy: f64 = 0, jzs: f64 = 0;
+    let r: f64 = 0, jx: f64 = 0, jy: f64 = 0, jzs: f64 = 0, ra: f64 = 0, rb: f64 = 0;
     if ((jb & 1) != 0 || inward >= 0) {
       for (let q = 0; q < 19; q++) {
         let v1: f32, v2: f32;
@@ -484,6 +485,8 @@ export function fixedLayer(src: usize, dst: usize, z: i32): void {
           v1 = pulled(src, x, y, jz, jb, 0, q);
           v2 = pulled(src, x, y, jz, jb, 1, q);
         }
+        ra += <f64>v1;
+        rb += <f64>v2;
         const s = <f64>v1 + <f64>v2;
         r += s;
         jx += s * <f64>load<i32>(TAB + ((<usize>q) << 2));
@@ -493,8 +496,26 @@ export function fixedLayer(src: usize, dst: usize, z: i32): void {
     }
     const ux = r > 0 ? jx / r : 0, uy = r > 0 ? jy / r : 0, uz = r > 0 ? jzs / r : 0;
     const usq = 1.5 * (ux * ux + uy * uy + uz * uz);
-    const fa = inlet ? IN1 : OUT1;
-    const fb = inlet ? IN2 : OUT2;
+    let fa = IN1;
+    let fb = IN2;
+    if (!inlet) {
+      // Outlet: the inward composition at the outlet pressure, never richer in electrolyte than
+      // OUT1/OUT2 (outletDensities in typed-array-engine.ts; densities rounded to float32 as there).
+      const r2 = max<f64>(0, <f64>(<f32>rb));
+      let r1 = max<f64>(0, <f64>(<f32>ra));
+      if (OUT2 > 0) r1 = min<f64>(r1, (r2 * OUT1) / OUT2);
+      const pout = OUT1 + OUT2 + GC * OUT1 * OUT2;
+      const qa = GC * r1 * r2;
+      const qb = r1 + r2;
+      if (qb > 0) {
+        const sc = qa > 1e-12 ? (2 * pout) / (qb + Math.sqrt(qb * qb + 4 * qa * pout)) : pout / qb;
+        fa = sc * r1;
+        fb = sc * r2;
+      } else {
+        fa = OUT1;
+        fb = OUT2;
+      }
+    }
     const st = FDST + (<usize>(e * 38) << 2);
     const at = dst + rowB(y, z);
     for (let q = 0; q < 19; q++) {
