@@ -1,6 +1,6 @@
 import type { Volume } from '../../../src/volume/volume.ts';
 import { LABEL, validateVolume, voxelCount } from '../../../src/volume/volume.ts';
-import { SolverDivergedError } from '../../../src/errors.ts';
+import { ConfigError, SolverDivergedError } from '../../../src/errors.ts';
 import type { SimContext, SimulationModel } from '../../../src/simulation.ts';
 import { NODE } from './lattice.ts';
 import { prepareFilling } from './setup.ts';
@@ -12,6 +12,9 @@ import type { LbmEngineKind } from './solver.ts';
 import { trappedGas } from './trapped-gas.ts';
 import { kernelsFit } from './kernels.ts';
 import type * as Threaded from './threaded-engine.ts';
+import type * as WasmEngine from './wasm-engine.ts';
+import type * as WebGpuEngine from './webgpu-engine.ts';
+import type * as WebGpuDevice from '../../../src/gpu/webgpu-device.ts';
 import type { LbmSolver, LbmSolverOptions } from './solver.ts';
 import type { UnitConversion } from './units.ts';
 
@@ -91,6 +94,51 @@ async function typedArraySolver(options: Omit<LbmSolverOptions, 'engine' | 'comp
   return createLbmSolver({ ...options, engine: 'typed-array' });
 }
 
+type EngineOptions = Omit<LbmSolverOptions, 'engine' | 'compute'>;
+
+/**
+ * The solver for the requested engine. auto: on webgpu the WGSL engine (one invocation per node;
+ * gpu.js kernels if no device is had), on webgl2 the gpu.js kernels when the lattice fits their
+ * float32 indexing, on CPU backends the TypedArray path. Node-only engines load on demand so that
+ * browser bundles of this module stay free of Node imports.
+ */
+async function chooseSolver(requested: LbmParams['engine'], ctx: SimContext, options: EngineOptions): Promise<{ solver: LbmSolver; engine: LbmEngineKind }> {
+  const backend = ctx.compute.backend;
+  const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+  let engine: LbmEngineKind =
+    requested !== 'auto' ? requested : backend === 'webgpu' && isNode ? 'webgpu' : (backend === 'webgpu' || backend === 'webgl2') && kernelsFit(ctx.compute, options.domain) ? 'kernels' : 'typed-array';
+  if (engine === 'webgpu') {
+    if (!isNode) throw new ConfigError('engine', 'webgpu', 'auto, typed-array or kernels in a browser (the viewer runs the WGSL engine on its own device)');
+    const devicePath = '../../../src/gpu/webgpu-device.ts';
+    const enginePath = './webgpu-engine.ts';
+    const { requestNodeWebGpuDevice } = (await import(/* @vite-ignore */ devicePath)) as typeof WebGpuDevice;
+    const got = await requestNodeWebGpuDevice();
+    if (got.device) {
+      const { createWebGpuLbmSolver } = (await import(/* @vite-ignore */ enginePath)) as typeof WebGpuEngine;
+      const device = got.device;
+      try {
+        const inner = await createWebGpuLbmSolver(options, device);
+        // The run owns its device: destroying the solver releases it too.
+        return { solver: { ...inner, backend: () => `webgpu (${got.adapterName})`, destroy: () => (inner.destroy(), device.destroy()) }, engine };
+      } catch (e) {
+        device.destroy();
+        if (requested === 'webgpu') throw e;
+      }
+    } else if (requested === 'webgpu') {
+      throw new ConfigError('engine', 'webgpu', `a WebGPU device (${got.why})`);
+    }
+    engine = kernelsFit(ctx.compute, options.domain) ? 'kernels' : 'typed-array';
+  }
+  if (engine === 'wasm') {
+    if (!isNode) throw new ConfigError('engine', 'wasm', 'auto, typed-array or kernels in a browser');
+    const path = './wasm-engine.ts';
+    const wasm = (await import(/* @vite-ignore */ path)) as typeof WasmEngine;
+    return { solver: await wasm.createWasmLbmSolver(options, wasm.defaultWasmThreads()), engine };
+  }
+  if (engine === 'typed-array') return { solver: await typedArraySolver(options), engine };
+  return { solver: createLbmSolver({ ...options, engine, compute: ctx.compute }), engine };
+}
+
 /** Largest |u| (lattice units) accepted before a run is declared diverged. */
 const MAX_LATTICE_SPEED = 0.35;
 /**
@@ -111,10 +159,7 @@ export async function fillLbm(volume: Volume, paramsIn: LbmParams | LbmParamsInp
   const { domain } = lattice;
   const n = domain.nx * domain.ny * domain.nz;
   const plane = domain.nx * domain.ny;
-  // auto: kernels on a GPU backend when the lattice fits their float32 indexing, else the TypedArray path.
-  const gpuBackend = ctx.compute.backend === 'webgpu' || ctx.compute.backend === 'webgl2';
-  const engine: LbmEngineKind = params.engine === 'auto' ? (gpuBackend && kernelsFit(ctx.compute, domain) ? 'kernels' : 'typed-array') : params.engine;
-  const solver = engine === 'typed-array' ? await typedArraySolver({ domain, physics, rho1, rho2 }) : createLbmSolver({ domain, physics, rho1, rho2, engine, compute: ctx.compute });
+  const { solver, engine } = await chooseSolver(params.engine, ctx, { domain, physics, rho1, rho2 });
 
   const voxels = voxelCount(volume.shape);
   const poreVoxels: number[] = [];
@@ -147,7 +192,7 @@ export async function fillLbm(volume: Volume, paramsIn: LbmParams | LbmParamsInp
       t95: crossing(0.95),
       steps,
       mlups: wallSeconds > 0 ? (n * steps) / wallSeconds / 1e6 : 0,
-      backend: engine === 'kernels' ? solver.backend() : 'typed-array',
+      backend: solver.backend(),
       engine,
       stopReason,
       wallSeconds,

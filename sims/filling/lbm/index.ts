@@ -14,3 +14,7 @@ export { unitConversion } from './units.ts';
 export type { UnitConversion } from './units.ts';
 export { buildFillingLattice } from './geometry.ts';
 export { trappedGas } from './trapped-gas.ts';
+export { prepareFilling, dryGasDensity } from './setup.ts';
+export type { PreparedFilling, LbmLimits } from './setup.ts';
+export { createWasmLbmSolver } from './wasm-engine.ts';
+export { createWebGpuLbmSolver } from './webgpu-engine.ts';

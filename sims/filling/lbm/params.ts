@@ -41,9 +41,9 @@ export const LbmParamsSchema = z
       .strict()
       .default({ g: 3, tauElectrolyte: 1, tauGas: 0.55, tauOdd: 1, reservoirLayers: 4, diagnosticsEvery: 50 }),
     engine: z
-      .enum(['auto', 'typed-array', 'kernels'])
+      .enum(['auto', 'typed-array', 'wasm', 'kernels', 'webgpu'])
       .default('auto')
-      .describe('auto: gpu.js kernels on webgpu/webgl2, the TypedArray path on CPU backends (under Node on every core, worker threads, for lattices of 32,768 nodes or more)'),
+      .describe('auto: the WGSL engine on webgpu (gpu.js kernels where no device is had), gpu.js kernels on webgl2, the TypedArray path on CPU backends (under Node on every core for lattices of 32,768 nodes or more); wasm: the WebAssembly-SIMD engine (Node)'),
   })
   .strict();
 

@@ -20,6 +20,7 @@ export const options: ReadonlyArray<readonly [string, string]> = [
   ['--time-limit <s>', 'lbm: wall-clock limit in seconds (default 3600)'],
   ['--viscosity <mPa·s>', 'lbm: electrolyte viscosity in mPa·s (default 3)'],
   ['--lateral <periodic|wall>', 'lbm: boundary of the faces parallel to the flow (default wall)'],
+  ['--engine <name>', 'lbm: auto | typed-array | wasm | kernels | webgpu (default auto: WGSL on webgpu, TypedArray on every core on CPU backends)'],
 ];
 
 export async function run(volumePath: string, opts: Record<string, unknown>, globals: { backend?: string; debug?: boolean }): Promise<void> {
@@ -54,6 +55,7 @@ function flagParams(opts: Record<string, unknown>, fromFile: Record<string, unkn
   if (opts.viscosity !== undefined) out.viscosity = positiveNumber(opts.viscosity, '--viscosity', 'a positive viscosity in mPa·s') * 1e-3;
   if (opts.surfaceTension !== undefined) out.surfaceTension = positiveNumber(opts.surfaceTension, '--surface-tension', 'a positive surface tension in N/m');
   if (opts.lateral !== undefined) out.lateral = opts.lateral;
+  if (opts.engine !== undefined) out.engine = opts.engine;
   return out;
 }
 
@@ -105,10 +107,15 @@ function describe(s: LbmSummary, out: string | undefined): string {
     ['simulated time (s)', s.curve[s.curve.length - 1]?.t ?? 0],
     ['stop reason', s.stopReason],
     ['MLUPS', s.mlups],
-    ['backend', s.backend],
+    ['engine (backend)', `${s.engine} (${s.backend})`],
     ['wall time (s)', s.wallSeconds],
   ];
+  const l = s.limits;
   const lines = [formatTable(rows, ['lbm filling', 'value'])];
+  lines.push(
+    `model limits: viscosity ratio ${l.viscosityRatio.lattice.toFixed(1)} (real ≈ ${l.viscosityRatio.physical.toFixed(0)}), density ratio ${l.densityRatio.lattice.toFixed(2)} (real ≈ ${l.densityRatio.physical.toFixed(0)}), ` +
+      `mutual solubility ${(100 * l.dissolution.electrolyteInGas).toFixed(1)} %, pores under ${l.minResolvedPoreVoxels} voxels unresolved (sims/filling/lbm/README.md)`,
+  );
   if (out) lines.push(`wrote ${out}/arrival-time.tif, arrival-time.vti, snapshots/electrolyte-fraction.raw + index.json, result.json, curve.csv`);
   return lines.join('\n');
 }
