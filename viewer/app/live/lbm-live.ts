@@ -66,7 +66,7 @@ export async function runLiveLbm(
     contactAngle: opts.contactAngle,
     inletPressure: opts.inletPressure,
     lateral: 'wall',
-    ...(opts.reservoirLayers !== undefined ? { lattice: { reservoirLayers: opts.reservoirLayers } } : {}),
+    lattice: { reservoirLayers: opts.reservoirLayers ?? 3 },
   });
   const { cal, units, lattice, physics } = prep;
   const { domain } = lattice;
