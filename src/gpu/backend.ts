@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GPU as GPUType, IGPUSettings } from 'gpu.js';
 import { ConfigError } from '../errors.ts';
+import { hasVulkanLoader, VULKAN_LOADER_HELP } from './vulkan.ts';
 
 /**
  * The one place that creates gpu.js instances. gpu.js's own automatic order silently lands on
@@ -64,6 +65,9 @@ export function installNodeWebGPU(): Promise<string | undefined> {
     if (typeof process === 'undefined' || !process.versions?.node) return undefined;
     const g = globalThis as { navigator?: { gpu?: unknown } };
     if (g.navigator?.gpu) return undefined;
+    // Creating Dawn's instance without a Vulkan loader prints "Couldn't load Vulkan" on stderr
+    // (from native code, so it cannot be caught): do not create it at all there.
+    if (!hasVulkanLoader()) return undefined;
     if (process.env.MESOLAB_SWIFTSHADER === '1' && !process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) {
       process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
     }
@@ -92,6 +96,7 @@ async function tryBackend(name: BackendName): Promise<{ gpu: GPUType; probe: Bac
   let adapter: string | undefined;
   if (name === 'webgpu') {
     adapter = await installNodeWebGPU();
+    if (!hasVulkanLoader()) throw new Error(VULKAN_LOADER_HELP);
     if (!(await GPU.isWebGPUAvailable())) throw new Error('no WebGPU adapter answered (no Vulkan driver or no GPU)');
   }
   if (name === 'webgl2' && typeof (globalThis as { document?: unknown }).document === 'undefined') {

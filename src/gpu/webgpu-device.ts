@@ -1,0 +1,116 @@
+import { installNodeWebGPU } from './backend.ts';
+import { hasVulkanLoader, VULKAN_LOADER_HELP } from './vulkan.ts';
+
+/**
+ * The one WebGPU device mesolab's own WGSL kernels (the tortuosity PCG) and TensorFlow.js's
+ * webgpu backend share in Node: Dawn's adapter (navigator.gpu from the `webgpu` package, installed
+ * by installNodeWebGPU), with the storage-buffer limits raised to what the adapter allows (the
+ * WebGPU defaults, 128 MiB per binding and 256 MiB per buffer, would stop a 512³ field at 537 MB).
+ */
+export interface WebGpuAdapterReport {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** A CPU implementation (SwiftShader, llvmpipe, WARP): correct but slower than WASM for most work. */
+  software: boolean;
+  limits: {
+    maxStorageBufferBindingSize: number;
+    maxBufferSize: number;
+    maxComputeWorkgroupsPerDimension: number;
+    maxComputeInvocationsPerWorkgroup: number;
+    maxStorageBuffersPerShaderStage: number;
+  };
+}
+
+export interface SharedWebGpu {
+  device: GPUDevice;
+  adapterInfo: GPUAdapterInfo;
+  report: WebGpuAdapterReport;
+}
+
+let shared: Promise<SharedWebGpu> | undefined;
+
+/** Whether an adapter is a software rasteriser, from its info strings. */
+export function isSoftwareAdapter(info: { vendor?: string; architecture?: string; device?: string; description?: string }): boolean {
+  return /swiftshader|llvmpipe|lavapipe|softpipe|warp|microsoft basic render/i.test([info.vendor, info.architecture, info.device, info.description].join(' '));
+}
+
+function reportOf(adapter: GPUAdapter): WebGpuAdapterReport {
+  const info = adapter.info;
+  const l = adapter.limits;
+  return {
+    vendor: info.vendor,
+    architecture: info.architecture,
+    device: info.device,
+    description: info.description,
+    software: isSoftwareAdapter(info),
+    limits: {
+      maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+      maxBufferSize: l.maxBufferSize,
+      maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
+      maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
+      maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
+    },
+  };
+}
+
+/**
+ * The process-wide WebGPU device on Dawn's adapter (created on the first call).
+ *
+ * @returns the device, its adapter info and a report (names, software flag, key limits).
+ * @throws Error without a Vulkan loader (Linux), without navigator.gpu, or when no adapter answers.
+ * @example
+ *   const { device, report } = await getWebGpuDevice();
+ *   console.log(report.description, report.limits.maxBufferSize);
+ */
+export function getWebGpuDevice(): Promise<SharedWebGpu> {
+  shared ??= (async () => {
+    if (!hasVulkanLoader()) throw new Error(VULKAN_LOADER_HELP);
+    await installNodeWebGPU();
+    const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+    if (!gpu) throw new Error('navigator.gpu is missing (the webgpu package did not load)');
+    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    if (!adapter) throw new Error('no WebGPU adapter answered (no Vulkan driver or no GPU)');
+    const l = adapter.limits;
+    const requiredFeatures: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
+    const device = await adapter.requestDevice({
+      requiredFeatures,
+      // tfjs-backend-webgpu asks for the same raised limits on its own device; the PCG needs the
+      // buffer sizes and up to 8 storage buffers per kernel (the default is 8 too, but ask anyway).
+      requiredLimits: {
+        maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+        maxBufferSize: l.maxBufferSize,
+        maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
+        maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
+        maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
+        maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+        maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
+      },
+    });
+    return { device, adapterInfo: adapter.info, report: reportOf(adapter) };
+  })();
+  // A failure is not cached: a later call (e.g. after MESOLAB_SWIFTSHADER is set) may succeed.
+  shared.catch(() => (shared = undefined));
+  return shared;
+}
+
+/**
+ * The adapter's names and limits for `mesolab doctor`, or why there is none. Creates no device.
+ *
+ * @returns the report, or { error } with the reason (the Vulkan-loader advice where that is it).
+ * @example const a = await describeWebGpuAdapter(); if ('error' in a) console.log(a.error);
+ */
+export async function describeWebGpuAdapter(): Promise<WebGpuAdapterReport | { error: string }> {
+  if (!hasVulkanLoader()) return { error: VULKAN_LOADER_HELP };
+  try {
+    await installNodeWebGPU();
+    const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+    if (!gpu) return { error: 'navigator.gpu is missing (the webgpu package did not load)' };
+    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    if (!adapter) return { error: 'no WebGPU adapter answered: a Vulkan loader is present but no driver (install the GPU vendor\'s Vulkan driver, or use Chromium\'s SwiftShader with MESOLAB_SWIFTSHADER=1)' };
+    return reportOf(adapter);
+  } catch (e) {
+    return { error: (e as Error).message.split('\n')[0]! };
+  }
+}
