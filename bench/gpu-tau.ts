@@ -1,0 +1,86 @@
+import { pathToFileURL } from 'node:url';
+import { createCompute, type Compute } from '../src/gpu/backend.ts';
+import { getWebGpuDevice } from '../src/gpu/webgpu-device.ts';
+import { Rng } from '../src/random/rng.ts';
+import type { SimContext } from '../src/simulation.ts';
+import { tortuosity, type SolverEngine } from '../sims/properties/tortuosity.ts';
+import { overlappingSpheres } from '../sims/properties/synthetic-volumes.ts';
+
+/** Tolerance of every timed solve (flux non-uniformity and τ change, as everywhere in mesolab). */
+const TOL = 1e-3;
+const POROSITY = 0.45;
+const SEED = 7;
+
+export interface GpuTauRow {
+  n: number;
+  engine: Exclude<SolverEngine, 'auto'>;
+  /** Wall time of the solve, setup (percolation labelling, uploads, pipelines) included, ms. */
+  ms: number;
+  iterations: number;
+  tau: number;
+  converged: boolean;
+  residual: number;
+  backend: string;
+  /** Device memory held by the solve ('webgpu-pcg' only). */
+  deviceBytesPerVoxel?: number;
+}
+
+/**
+ * τ solve times of the WGSL Jacobi-PCG on mesolab's WebGPU device, on random overlapping-sphere
+ * volumes (ε ≈ 0.45, radii n/16–n/8, as bench/properties.ts), pore τ along z, tolerance 1e-3. At
+ * the smallest size the gpu.js red–black SOR (webgpu backend) and the CPU multigrid PCG run in
+ * the same process beside it, so their ratios are same-run. bench/gpu.ts calls this on a GPU
+ * machine; on SwiftShader only the quick size is practical.
+ *
+ * @param opts.quick 64³ only (else 256³ and 512³; 512³ needs 4.3 GB of device memory and
+ *   maxStorageBufferBindingSize ≥ 539 MB).
+ * @returns { adapter, tol, porosity, rows: GpuTauRow[], sameRun: { ratios at the smallest size } },
+ *   or { skipped: reason } where no WebGPU adapter answers.
+ * @example
+ *   const figures = await gpuTortuosityFigures({ quick: true });
+ *   console.log(JSON.stringify(figures, null, 2));
+ */
+export async function gpuTortuosityFigures(opts: { quick: boolean }): Promise<Record<string, unknown>> {
+  let compute: Compute;
+  let adapter: string;
+  try {
+    adapter = (await getWebGpuDevice()).report.description;
+    compute = await createCompute({ backend: 'webgpu' });
+  } catch (e) {
+    return { skipped: (e as Error).message };
+  }
+  const cpu = await createCompute({ backend: 'cpu' });
+  const sizes = opts.quick ? [64] : [256, 512];
+  const rows: GpuTauRow[] = [];
+  const solve = async (n: number, engine: GpuTauRow['engine'], ctx: SimContext): Promise<GpuTauRow> => {
+    const volume = overlappingSpheres([n, n, n], POROSITY, SEED);
+    const r = await tortuosity(volume, [1, 0, 0], 'z', { engine, tol: TOL, ...(engine === 'mgpcg' ? { threads: 1 } : {}) }, ctx);
+    const row: GpuTauRow = { n, engine, ms: r.ms, iterations: r.iterations, tau: r.tau, converged: r.converged, residual: r.residual, backend: r.backend };
+    if (r.deviceBytesPerVoxel !== undefined) row.deviceBytesPerVoxel = r.deviceBytesPerVoxel;
+    return row;
+  };
+  try {
+    const gpuCtx: SimContext = { rng: new Rng(1), compute };
+    // Pipelines compile on the first solve: warm up on a small grid so the timings are solves.
+    await solve(16, 'webgpu-pcg', gpuCtx);
+    for (const n of sizes) rows.push(await solve(n, 'webgpu-pcg', gpuCtx));
+    const small = Math.min(...sizes);
+    const sameRun: Record<string, unknown> = {};
+    const pcg = rows.find((r) => r.n === small)!;
+    for (const engine of ['gpujs', 'mgpcg'] as const) {
+      const row = await solve(small, engine, engine === 'gpujs' ? gpuCtx : { rng: new Rng(1), compute: cpu });
+      rows.push(row);
+      sameRun[`${engine} / webgpu-pcg time at ${small}³`] = row.ms / pcg.ms;
+    }
+    return { adapter, tol: TOL, porosity: POROSITY, rows, sameRun };
+  } finally {
+    compute.destroy();
+    cpu.destroy();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const figures = await gpuTortuosityFigures({ quick: process.argv.includes('--quick') });
+  process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+  process.exit(0);
+}
