@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 /**
@@ -49,3 +50,47 @@ export const VULKAN_LOADER_HELP =
   '(Debian/Ubuntu: `apt-get install libvulkan1`) plus a Vulkan driver: the GPU vendor\'s (e.g. the NVIDIA driver, or ' +
   'Mesa: `apt-get install mesa-vulkan-drivers`), or, without a GPU, Chromium\'s SwiftShader (`apt-get install chromium`) ' +
   'used with MESOLAB_SWIFTSHADER=1.';
+
+/**
+ * Whether the Vulkan loader will find a driver (an ICD manifest): VK_ICD_FILENAMES /
+ * VK_DRIVER_FILES / VK_ADD_DRIVER_FILES, or a *.json in a vulkan/icd.d directory of the loader's
+ * search path (XDG_CONFIG_DIRS, /etc, XDG_DATA_DIRS, /usr/local/share, /usr/share, ~/.local/share).
+ * With a loader but no driver, Dawn prints "vkCreateInstance: Found no drivers!" on stderr for
+ * every command, so mesolab does not create its instance then either. MESOLAB_SWIFTSHADER=1 with
+ * Chromium's manifest present counts as a driver (installNodeWebGPU points the loader at it).
+ *
+ * @returns false off Linux never (true there), else whether some ICD manifest is visible.
+ * @example if (hasVulkanLoader() && !hasVulkanDriver()) console.log('install a Vulkan driver');
+ */
+export function hasVulkanDriver(): boolean {
+  if (process.platform !== 'linux') return true;
+  if (process.env.MESOLAB_SWIFTSHADER === '1' && existsSync(SWIFTSHADER_ICD)) return true;
+  for (const v of ['VK_ICD_FILENAMES', 'VK_DRIVER_FILES', 'VK_ADD_DRIVER_FILES']) {
+    if ((process.env[v] ?? '').split(':').some((f) => f && existsSync(f))) return true;
+  }
+  const split = (v: string | undefined, fallback: string): string[] => (v || fallback).split(':').filter((d) => d);
+  const roots = [
+    ...split(process.env.XDG_CONFIG_DIRS, '/etc/xdg'),
+    '/etc',
+    join(homedir(), '.local', 'share'),
+    ...split(process.env.XDG_DATA_DIRS, '/usr/local/share:/usr/share'),
+    '/usr/local/share',
+    '/usr/share',
+  ];
+  return roots.some((root) => {
+    try {
+      return readdirSync(join(root, 'vulkan', 'icd.d')).some((f) => f.endsWith('.json'));
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Chromium's SwiftShader Vulkan driver manifest (Debian's chromium package). */
+export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+/** What to do on a Linux machine with a Vulkan loader but no driver. */
+export const VULKAN_DRIVER_HELP =
+  'a Vulkan loader but no Vulkan driver (no ICD manifest in /usr/share/vulkan/icd.d or /etc/vulkan/icd.d), so WebGPU is off. ' +
+  "Install the GPU vendor's driver (NVIDIA's, or Mesa: `apt-get install mesa-vulkan-drivers`), or without a GPU use " +
+  "Chromium's SwiftShader (`apt-get install chromium`) with MESOLAB_SWIFTSHADER=1.";

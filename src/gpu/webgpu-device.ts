@@ -1,5 +1,5 @@
 import { installNodeWebGPU } from './backend.ts';
-import { hasVulkanLoader, VULKAN_LOADER_HELP } from './vulkan.ts';
+import { hasVulkanDriver, hasVulkanLoader, VULKAN_DRIVER_HELP, VULKAN_LOADER_HELP } from './vulkan.ts';
 
 /**
  * The one WebGPU device mesolab's own WGSL kernels (the tortuosity PCG) and TensorFlow.js's
@@ -67,6 +67,7 @@ function reportOf(adapter: GPUAdapter): WebGpuAdapterReport {
 export function getWebGpuDevice(): Promise<SharedWebGpu> {
   shared ??= (async () => {
     if (!hasVulkanLoader()) throw new Error(VULKAN_LOADER_HELP);
+    if (!hasVulkanDriver()) throw new Error(VULKAN_DRIVER_HELP);
     await installNodeWebGPU();
     const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
     if (!gpu) throw new Error('navigator.gpu is missing (the webgpu package did not load)');
@@ -103,6 +104,7 @@ export function getWebGpuDevice(): Promise<SharedWebGpu> {
  */
 export async function describeWebGpuAdapter(): Promise<WebGpuAdapterReport | { error: string }> {
   if (!hasVulkanLoader()) return { error: VULKAN_LOADER_HELP };
+  if (!hasVulkanDriver()) return { error: VULKAN_DRIVER_HELP };
   try {
     await installNodeWebGPU();
     const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
