@@ -72,6 +72,7 @@ export function hasVulkanDriver(): boolean {
   const roots = [
     ...split(process.env.XDG_CONFIG_DIRS, '/etc/xdg'),
     '/etc',
+    '/usr/local/etc',
     join(homedir(), '.local', 'share'),
     ...split(process.env.XDG_DATA_DIRS, '/usr/local/share:/usr/share'),
     '/usr/local/share',
