@@ -106,6 +106,8 @@ export async function probeTfBackends(): Promise<TfProbe[]> {
 }
 
 let selected: TfBackendName | undefined;
+/** Whether `selected` was asked for by name (a software WebGPU adapter is then allowed). */
+let selectedExplicitly = false;
 
 /**
  * Selects the first backend that loads and computes (or the one named in `want` /
@@ -119,11 +121,12 @@ export async function selectTfBackend(want?: string): Promise<TfBackendName> {
     }
     await activate(request as TfBackendName, true);
     selected = request as TfBackendName;
+    selectedExplicitly = true;
     return selected;
   }
   if (selected) {
     // Inference may have switched the active backend (useSyncReadableBackend): switch back.
-    if (tf.getBackend() !== registeredName(selected)) await activate(selected);
+    if (tf.getBackend() !== registeredName(selected)) await activate(selected, selectedExplicitly);
     return selected;
   }
   const errors: string[] = [];
@@ -131,6 +134,7 @@ export async function selectTfBackend(want?: string): Promise<TfBackendName> {
     try {
       await activate(name);
       selected = name;
+      selectedExplicitly = false;
       return name;
     } catch (e) {
       errors.push(`${name}: ${firstLine((e as Error).message)}`);
