@@ -204,20 +204,23 @@ describe.skipIf(!hasVulkanLoader())(`WGSL Jacobi-PCG on WebGPU (SwiftShader in t
     }
   });
 
-  it('the hardware kernel layout (workgroup tree reductions) gives the software layout\'s fluxes to 1e-5', async () => {
+  it('the hardware kernel layout (workgroup tree reductions, also with grid strides) gives the software layout\'s fluxes to 1e-5', async () => {
     // Tests run on SwiftShader, which gets the barrier-free layout; this runs the one real GPUs get.
     const { device } = await getWebGpuDevice();
     const p = buildDiffusionProblem(overlappingSpheres([20, 20, 20], 0.5, 7), PORE, 'z');
     const x0 = linearGuess(p, new Float64Array(p.ga.length));
     const fluxes = [];
-    for (const software of [true, false]) {
-      const pcg = createWebGpuPcg(device, p, x0, pcgTuning(software));
+    // The last layout keeps the tree reductions but only 4 workgroups, so that every thread
+    // strides over the grid several times, as on a 512³ grid with the full 4096 groups.
+    for (const tuning of [pcgTuning(true), pcgTuning(false), { ...pcgTuning(false), maxGroups: 4 }]) {
+      const pcg = createWebGpuPcg(device, p, x0, tuning);
       pcg.iterate(30);
       fluxes.push(fluxStats(await pcg.planeFlux(), p.dims));
       pcg.destroy();
     }
-    const [sw, hw] = fluxes;
+    const [sw, hw, strided] = fluxes;
     expect(Math.abs(hw!.effectiveDiffusivity - sw!.effectiveDiffusivity) / sw!.effectiveDiffusivity).toBeLessThan(1e-5);
+    expect(Math.abs(strided!.effectiveDiffusivity - sw!.effectiveDiffusivity) / sw!.effectiveDiffusivity).toBeLessThan(1e-5);
     expect(sw!.nonUniformity).toBeLessThan(0.5);
   });
 });
