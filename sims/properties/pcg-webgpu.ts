@@ -25,8 +25,8 @@ import type { DiffusionProblem } from './diffusion-problem.ts';
  *
  * Device memory, float32 throughout: x, r, p, q and the conductances ga, gb, gl and 1/diag, each
  * over the padded grid (a·b·(L + 2) cells): 32 bytes per voxel, plus the inlet and outlet
- * conductances (8 bytes per cell of one plane), the per-workgroup partials (≤ 16 KiB) and the
- * L + 1 plane fluxes. 512³ needs 4.3 GB (8 buffers of 539 MB: within a 1 GiB binding limit).
+ * conductances (8 bytes per cell of one plane), the partial sums (16 KiB with the hardware
+ * layout, 32 KiB with the software one, see PcgTuning) and the L + 1 plane fluxes. 512³ needs 4.3 GB (8 buffers of 539 MB: within a 1 GiB binding limit).
  */
 export interface WebGpuPcg {
   /** Encodes and submits `iterations` PCG iterations (nothing is read back). */
