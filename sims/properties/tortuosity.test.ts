@@ -6,7 +6,7 @@ import { AbortedError } from '../../src/errors.ts';
 import type { SimContext } from '../../src/simulation.ts';
 import { tortuosity } from './tortuosity.ts';
 import { inclinedChannel, overlappingSpheres } from './synthetic-volumes.ts';
-import { hasVulkanLoader, vulkanSkipNote } from '../../test/helpers/vulkan.ts';
+import { hasWebGpuDriver, vulkanSkipNote } from '../../test/helpers/vulkan.ts';
 import { buildDiffusionProblem, fluxStats, linearGuess } from './diffusion-problem.ts';
 import { createWebGpuPcg, pcgTuning } from './pcg-webgpu.ts';
 import { getWebGpuDevice } from '../../src/gpu/webgpu-device.ts';
@@ -127,7 +127,7 @@ describe('every backend gives the same τ', () => {
   });
 
   for (const backend of ['cpu', 'webasm', 'webgpu'] as const) {
-    const skip = backend === 'webgpu' && !hasVulkanLoader();
+    const skip = backend === 'webgpu' && !hasWebGpuDriver();
     it.skipIf(skip)(`gpu.js kernels on ${backend} within 1e-3 of the typed-array path${backend === 'webgpu' ? vulkanSkipNote() : ''}`, async () => {
       const ctx = await ctxFor(backend);
       const r = await tortuosity(volume, PORE, 'z', { engine: 'gpujs', tol: 1e-5 }, ctx);
@@ -138,7 +138,7 @@ describe('every backend gives the same τ', () => {
   }
 });
 
-describe.skipIf(!hasVulkanLoader())(`WGSL Jacobi-PCG on WebGPU (SwiftShader in tests) equals the CPU multigrid PCG to 1e-4 in τ${vulkanSkipNote()}`, () => {
+describe.skipIf(!hasWebGpuDriver())(`WGSL Jacobi-PCG on WebGPU (SwiftShader in tests) equals the CPU multigrid PCG to 1e-4 in τ${vulkanSkipNote()}`, () => {
   /** Solves on both engines at the same tol and returns the relative τ difference (logged for the README). */
   // The CPU reference is solved to 1e-7; the GPU to `tol` (float32 fields floor the flux
   // non-uniformity near 1e-5 on one-dimensional profiles, so tol stays above that).
