@@ -96,8 +96,10 @@ export async function trainSurrogates(opts: TrainOptions): Promise<TrainSummary>
     const trainer = makeTrainer(kind, { ...opts.trainer, log });
     const t0 = performance.now();
     if (kind === 'dnn') {
-      const { selectTfBackend } = await import('./tf/backend.ts');
-      log(`dnn: training on the TensorFlow.js ${await selectTfBackend()} backend`);
+      const { selectTfBackend, tfBackendDevice } = await import('./tf/backend.ts');
+      const tfBackend = await selectTfBackend();
+      const device = tfBackendDevice(tfBackend);
+      log(`dnn: training on the TensorFlow.js ${tfBackend} backend${device ? ` (${device})` : ''}`);
     }
     log(`${kind}: ${opts.cv}-fold cross-validation`);
     const cv = await crossValidate(trainer, td.x, td.y, td.inputs, td.outputs, opts.cv, opts.seed);

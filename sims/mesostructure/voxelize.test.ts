@@ -7,6 +7,7 @@ import { voxelize } from './voxelize.ts';
 import type { Spheroids } from './voxelize.ts';
 import { generateElectrode } from './generate.ts';
 import { ksCriticalValue, ksPValue } from './stats.ts';
+import { hasWebGpuDriver, vulkanSkipNote } from '../../test/helpers/vulkan.ts';
 
 const hash = (a: Uint8Array): string => createHash('sha256').update(a).digest('hex');
 
@@ -83,7 +84,7 @@ describe('voxelization kernel', () => {
     }
   });
 
-  it('gives identical labels on cpu, webasm and webgpu for a generated 32³ electrode (hash of the labels)', async () => {
+  it.skipIf(!hasWebGpuDriver())(`gives identical labels on cpu, webasm and webgpu for a generated 32³ electrode (hash of the labels)${vulkanSkipNote()}`, async () => {
     expect(computes.webgpu, 'webgpu backend (SwiftShader in tests) should be available').toBeDefined();
     const hashes: Record<string, string> = {};
     for (const [name, c] of Object.entries(computes)) {

@@ -50,9 +50,11 @@ export const PropertiesParamsSchema = z
     surfaceSigma: z.number().min(0).max(3).default(DEFAULT_SIGMA).describe('Gaussian pre-smoothing for marching-cubes areas (voxels)'),
     sizes: z.boolean().default(true).describe('compute pore and particle size distributions (local thickness)'),
     engine: z
-      .enum(['auto', 'gpujs', 'sor', 'mgpcg'])
+      .enum(['auto', 'webgpu-pcg', 'gpujs', 'sor', 'mgpcg'])
       .default('auto')
-      .describe('solver: gpujs (SOR as gpu.js kernels), sor (same on typed arrays), mgpcg (multigrid-preconditioned CG, typed arrays), auto (gpujs on GPU backends, else mgpcg)'),
+      .describe(
+        'solver: webgpu-pcg (Jacobi-preconditioned CG as WGSL on the WebGPU device), gpujs (SOR as gpu.js kernels), sor (same on typed arrays), mgpcg (multigrid-preconditioned CG, typed arrays), auto (webgpu-pcg on webgpu, gpujs on webgl2, else mgpcg)',
+      ),
     omega: z.number().gt(0).lt(2).optional().describe('SOR over-relaxation factor (dimensionless); default from grid size'),
     checkEvery: z.number().int().positive().optional().describe('sweeps between convergence checks (count); default from grid size'),
     coarseGuess: z.boolean().default(false).describe('start each solve from the solution on coarsened grids instead of a linear profile'),

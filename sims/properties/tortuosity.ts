@@ -6,6 +6,7 @@ import {
   buildDiffusionProblem,
   checkFlux,
   coarsenDiffusivity,
+  fluxStats,
   linearGuess,
   problemFromDiffusivity,
   prolong,
@@ -15,22 +16,30 @@ import {
 import { sorSweepsCpu } from './sor-cpu.ts';
 import { createMgPcg } from './mg-pcg.ts';
 import { createGpuSor } from './sor-gpujs.ts';
+import { createWebGpuPcg, pcgTuning } from './pcg-webgpu.ts';
+import { getWebGpuDevice } from '../../src/gpu/webgpu-device.ts';
 
 /**
- * Which implementation solves: 'gpujs' red–black SOR as a gpu.js kernel pipeline on the context's
+ * Which implementation solves: 'webgpu-pcg' Jacobi-preconditioned CG as WGSL compute shaders on
+ * mesolab's WebGPU device (pcg-webgpu.ts; the field stays on the device, only the plane fluxes
+ * come back at each check); 'gpujs' red–black SOR as a gpu.js kernel pipeline on the context's
  * backend; 'sor' the same SOR on plain typed arrays (the reference the gpu.js path is tested
  * against); 'mgpcg' multigrid-preconditioned conjugate gradients on typed arrays (fastest on a
- * CPU: iterations nearly flat with size, each ≈ 8 SOR sweeps of work). 'auto' takes 'gpujs' on GPU
- * backends (webgpu, webgl2) and 'mgpcg' on cpu and webasm.
+ * CPU: iterations nearly flat with size, each ≈ 8 SOR sweeps of work). 'auto' takes 'webgpu-pcg'
+ * on the webgpu backend (measured faster than the gpu.js SOR there, README), 'gpujs' on webgl2
+ * (browser) and 'mgpcg' on cpu and webasm.
  */
-export type SolverEngine = 'auto' | 'gpujs' | 'sor' | 'mgpcg';
+export type SolverEngine = 'auto' | 'webgpu-pcg' | 'gpujs' | 'sor' | 'mgpcg';
 
 export interface TortuosityOptions {
   /** Convergence tolerance on both criteria (see TortuosityResult.converged). Default 1e-4. */
   tol?: number;
-  /** Give up (converged: false) after this many sweeps (PCG iterations for 'mgpcg'). Default 100 000. */
+  /** Give up (converged: false) after this many sweeps (PCG iterations for 'mgpcg' and 'webgpu-pcg'). Default 100 000. */
   maxIterations?: number;
-  /** Sweeps between convergence checks (each check reads the field back). Default: from the grid size. */
+  /**
+   * Sweeps (or 'webgpu-pcg' iterations) between convergence checks (a check reads the field, or on
+   * 'webgpu-pcg' the plane fluxes, back). Default: from the grid size; 1 for 'mgpcg'.
+   */
   checkEvery?: number;
   /** Over-relaxation factor in (0, 2). Default: from the grid size. */
   omega?: number;
@@ -60,7 +69,7 @@ export interface TortuosityResult {
   effectiveDiffusivity: number;
   /** Volume fraction of the conducting set (every voxel with conductivity > 0). */
   porosity: number;
-  /** Sweeps done on the full grid (one sweep = a red and a black half-sweep), or PCG iterations for 'mgpcg'. */
+  /** Sweeps done on the full grid (one sweep = a red and a black half-sweep), or PCG iterations for 'mgpcg' and 'webgpu-pcg'. */
   iterations: number;
   /** Sweeps spent on the coarsened grids for the initial guess (each ≤ 1/8 the cost of a full one). */
   coarseSweeps: number;
@@ -74,6 +83,8 @@ export interface TortuosityResult {
   percolating: boolean;
   /** What ran the sweeps, e.g. "typed-array cpu" or "webgpu (fused-encoder)". */
   backend: string;
+  /** Device memory the 'webgpu-pcg' solve held, bytes per voxel (all buffers); absent for other engines. */
+  deviceBytesPerVoxel?: number;
   /** Wall time of the solve in milliseconds (setup included). */
   ms: number;
 }
@@ -122,11 +133,11 @@ export async function tortuosity(
   const omega = opts.omega ?? defaultOmega(problem.dims);
   if (!(omega > 0 && omega < 2)) throw new ConfigError('omega', omega, 'a relaxation factor in (0, 2)');
   const requested = opts.engine ?? 'auto';
-  const onGpuBackend = ctx.compute.backend === 'webgpu' || ctx.compute.backend === 'webgl2';
-  const engine = requested === 'auto' ? (onGpuBackend ? 'gpujs' : 'mgpcg') : requested;
+  const engine = requested === 'auto' ? autoEngine(ctx.compute.backend) : requested;
   const useGpu = engine === 'gpujs';
   // A PCG iteration costs ~8 sweeps, so it is checked after every iteration.
-  const checkEvery = opts.checkEvery ?? (engine === 'mgpcg' ? 1 : defaultCheckEvery(problem.dims, useGpu));
+  const checkEvery =
+    opts.checkEvery ?? (engine === 'mgpcg' ? 1 : engine === 'webgpu-pcg' ? defaultPcgCheckEvery(problem.dims) : defaultCheckEvery(problem.dims, useGpu));
   if (!Number.isInteger(checkEvery) || checkEvery < 1) throw new ConfigError('checkEvery', checkEvery, 'a positive integer');
   if (opts.threads !== undefined && opts.threads !== 1 && opts.threads !== 2) throw new ConfigError('threads', opts.threads, '1 or 2');
   const base = { porosity: problem.porosity, ms: 0 };
@@ -141,7 +152,7 @@ export async function tortuosity(
       tauChange: 0,
       converged: true,
       percolating: false,
-      backend: useGpu ? ctx.compute.backend : engineLabel(engine),
+      backend: useGpu ? ctx.compute.backend : engine === 'webgpu-pcg' ? 'webgpu (WGSL Jacobi-PCG)' : engineLabel(engine),
       ms: performance.now() - t0,
     };
   }
@@ -152,13 +163,16 @@ export async function tortuosity(
       : { c: linearGuess(problem, new Float64Array(problem.ga.length)), sweeps: 0 };
   const stepper = useGpu
     ? gpuStepper(ctx, problem, omega, checkEvery, guess.c)
-    : engine === 'mgpcg'
-      ? pcgStepper(problem, guess.c, opts.threads)
-      : cpuStepper(problem, omega, guess.c);
+    : engine === 'webgpu-pcg'
+      ? await webgpuPcgStepper(problem, guess.c)
+      : engine === 'mgpcg'
+        ? pcgStepper(problem, guess.c, opts.threads)
+        : cpuStepper(problem, omega, guess.c);
+  const measure = async (): Promise<FluxCheck> => (stepper.check ? await stepper.check() : checkFlux(problem, stepper.field()));
   try {
     let iterations = 0;
     let prevTau = NaN;
-    let check: FluxCheck = checkFlux(problem, stepper.field());
+    let check: FluxCheck = await measure();
     let tau = problem.meanDiffusivity / check.effectiveDiffusivity;
     let tauChange = Infinity;
     for (;;) {
@@ -166,7 +180,7 @@ export async function tortuosity(
       const sweeps = Math.min(checkEvery, maxIterations - iterations);
       await stepper.step(sweeps);
       iterations += sweeps;
-      check = checkFlux(problem, stepper.field());
+      check = await measure();
       prevTau = tau;
       tau = problem.meanDiffusivity / check.effectiveDiffusivity;
       if (!Number.isFinite(check.meanFlux) || !Number.isFinite(tau) || tau <= 0) {
@@ -182,7 +196,7 @@ export async function tortuosity(
         unit: 'sweeps',
         info: { tau, residual: check.nonUniformity, taufactorSpread: check.taufactorSpread },
       });
-      if ((check.nonUniformity < tol && tauChange < tol) || iterations >= maxIterations) break;
+      if ((check.nonUniformity < tol && tauChange < tol) || iterations >= maxIterations || stepper.exhausted?.()) break;
     }
     return {
       ...base,
@@ -195,6 +209,7 @@ export async function tortuosity(
       converged: check.nonUniformity < tol && tauChange < tol,
       percolating: true,
       backend: stepper.backend(),
+      ...(stepper.deviceBytesPerVoxel !== undefined ? { deviceBytesPerVoxel: stepper.deviceBytesPerVoxel } : {}),
       ms: performance.now() - t0,
     };
   } finally {
@@ -205,8 +220,83 @@ export async function tortuosity(
 interface Stepper {
   step(sweeps: number): Promise<void>;
   field(): ArrayLike<number>;
+  /** The flux check computed where the field lives (GPU engines that never read the field back). */
+  check?(): Promise<FluxCheck>;
   backend(): string;
+  deviceBytesPerVoxel?: number;
+  /** True when more iterations cannot improve the field (float32 floor reached). */
+  exhausted?(): boolean;
   destroy(): void;
+}
+
+/** The engine 'auto' picks on a compute backend. */
+export function autoEngine(backend: string): Exclude<SolverEngine, 'auto'> {
+  return backend === 'webgpu' ? 'webgpu-pcg' : backend === 'webgl2' ? 'gpujs' : 'mgpcg';
+}
+
+/**
+ * Iterations between convergence checks of 'webgpu-pcg'. A check is one extra pass over a plane's
+ * worth of threads per plane plus a read-back of L + 1 floats and a queue round trip (~0.1 ms on
+ * a GPU, ~1 iteration's time at 64³ on SwiftShader), and a solve may overshoot by up to this many
+ * iterations: n/16 (4 at 64³, 16 at 256³ and up) keeps both under a few percent of the
+ * iterations the solve needs (they grow ∝ n with the Jacobi preconditioner).
+ */
+export function defaultPcgCheckEvery(dims: readonly number[]): number {
+  return Math.min(16, Math.max(4, Math.round(Math.max(...dims) / 16)));
+}
+
+/** Checks without progress before the 'webgpu-pcg' solver restarts from the true residual. */
+const STALL_CHECKS = 2;
+
+async function webgpuPcgStepper(problem: DiffusionProblem, start: Float64Array): Promise<Stepper> {
+  const { device, report } = await getWebGpuDevice();
+  const pcg = createWebGpuPcg(device, problem, start, pcgTuning(report.software));
+  let lost = false;
+  void device.lost.then(() => (lost = true));
+  const adapter = report.description || report.device || report.vendor || 'unknown adapter';
+  let best = Infinity;
+  let stalled = 0;
+  let restarts = 0;
+  let fruitless = 0;
+  let lastTau = NaN;
+  return {
+    async step(iterations) {
+      if (lost) throw new Error('tortuosity: the WebGPU device was lost during the solve');
+      pcg.iterate(iterations);
+    },
+    field: () => {
+      throw new Error('webgpu-pcg keeps the field on the device; use check()');
+    },
+    async check() {
+      const stats = fluxStats(await pcg.planeFlux(), problem.dims);
+      // Stall detection for the float32 recurrence (see WebGpuPcg.restart): when the field stops
+      // moving (τ unchanged to 1e-9 for STALL_CHECKS checks; CG's flux non-uniformity itself is
+      // not monotone, so it cannot be the signal), CG restarts from the true residual. Restarts
+      // that bring the best non-uniformity no 10% gain mean the float32 field cannot represent the
+      // solution any better (1.2e-5 on two layers in series): the solve then stops, unconverged
+      // if tol is below that floor, instead of running to maxIterations.
+      const tau = problem.meanDiffusivity / stats.effectiveDiffusivity;
+      if (stats.nonUniformity < 0.9 * best) {
+        best = stats.nonUniformity;
+        fruitless = 0;
+      }
+      stalled = Math.abs(tau - lastTau) <= 1e-9 * tau ? stalled + 1 : 0;
+      lastTau = tau;
+      if (stalled >= STALL_CHECKS) {
+        pcg.restart();
+        restarts++;
+        fruitless++;
+        stalled = 0;
+      }
+      return stats;
+    },
+    backend: () => `webgpu (WGSL Jacobi-PCG on ${adapter}${restarts > 0 ? `, ${restarts} residual restart${restarts > 1 ? 's' : ''}` : ''})`,
+    deviceBytesPerVoxel: pcg.bytesPerVoxel,
+    exhausted: () => fruitless >= STALL_CHECKS,
+    destroy() {
+      pcg.destroy();
+    },
+  };
 }
 
 function cpuStepper(problem: DiffusionProblem, omega: number, c: Float64Array): Stepper {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createCompute, kernelBackend, parseBackend, probeBackends } from './backend.ts';
+import { hasVulkanLoader } from './vulkan.ts';
 
 /** 7-point Laplacian stencil on a flat 3D grid with clamped borders: a typical mesolab kernel shape. */
 function stencil(this: { thread: { x: number }; constants: { nx: number; ny: number; nz: number } }, a: number[]): number {
@@ -46,7 +47,7 @@ describe('compute backends', () => {
     expect(available).toContain('cpu');
     expect(available).toContain('webasm');
     // CI has Chromium's SwiftShader Vulkan driver: webgpu must run there, so a broken webgpu path fails here.
-    if (process.env.MESOLAB_SWIFTSHADER === '1' && existsSync('/usr/lib/chromium/vk_swiftshader_icd.json')) {
+    if (process.env.MESOLAB_SWIFTSHADER === '1' && existsSync('/usr/lib/chromium/vk_swiftshader_icd.json') && hasVulkanLoader()) {
       expect(available).toContain('webgpu');
     }
     for (const name of available) {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GPU as GPUType, IGPUSettings } from 'gpu.js';
 import { ConfigError } from '../errors.ts';
+import { hasVulkanDriver, hasVulkanLoader, SWIFTSHADER_ICD } from './vulkan.ts';
 
 /**
  * The one place that creates gpu.js instances. gpu.js's own automatic order silently lands on
@@ -34,7 +35,6 @@ export interface BackendProbe {
 }
 
 const require = createRequire(import.meta.url);
-const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 function loadGpuJs(): typeof import('gpu.js') {
   return require('gpu.js') as typeof import('gpu.js');
@@ -64,6 +64,9 @@ export function installNodeWebGPU(): Promise<string | undefined> {
     if (typeof process === 'undefined' || !process.versions?.node) return undefined;
     const g = globalThis as { navigator?: { gpu?: unknown } };
     if (g.navigator?.gpu) return undefined;
+    // Creating Dawn's instance without a Vulkan loader prints "Couldn't load Vulkan" on stderr
+    // (from native code, so it cannot be caught): do not create it at all there.
+    if (!hasVulkanLoader() || !hasVulkanDriver()) return undefined;
     if (process.env.MESOLAB_SWIFTSHADER === '1' && !process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) {
       process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
     }
@@ -92,6 +95,8 @@ async function tryBackend(name: BackendName): Promise<{ gpu: GPUType; probe: Bac
   let adapter: string | undefined;
   if (name === 'webgpu') {
     adapter = await installNodeWebGPU();
+    if (!hasVulkanLoader()) throw new Error('no Vulkan loader (libvulkan.so.1): `mesolab doctor` says how to get one');
+    if (!hasVulkanDriver()) throw new Error('no Vulkan driver (ICD): `mesolab doctor` says how to get one');
     if (!(await GPU.isWebGPUAvailable())) throw new Error('no WebGPU adapter answered (no Vulkan driver or no GPU)');
   }
   if (name === 'webgl2' && typeof (globalThis as { document?: unknown }).document === 'undefined') {

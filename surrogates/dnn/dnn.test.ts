@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { smoothDataset } from '../data/synthetic.ts';
-import { selectTfBackend } from '../tf/backend.ts';
+import { probeTfBackends, selectTfBackend } from '../tf/backend.ts';
+import { hasWebGpuDriver, vulkanSkipNote } from '../../test/helpers/vulkan.ts';
+import { getWebGpuDevice } from '../../src/gpu/webgpu-device.ts';
 import { fitDnn, loadDnn } from './model.ts';
 
 function r2(y: number[], p: number[]): number {
@@ -40,6 +42,37 @@ describe('DNN surrogate', () => {
       }
     });
   }
+
+  it.skipIf(!hasWebGpuDriver())(`trains on the webgpu backend when asked (SwiftShader here), records it and the adapter, predicts after a reload${vulkanSkipNote()}`, async () => {
+    expect(await selectTfBackend('webgpu')).toBe('webgpu');
+    const train = smoothDataset(120, 2, 0.01, 41);
+    const model = await fitDnn(train.x, train.y, ['a', 'b'], ['y'], { seed: 5, ensemble: 1, layers: [16, 16], maxEpochs: 5, patience: 5 });
+    expect(model.meta.backend).toBe('webgpu');
+    expect(model.meta.backendDevice).toMatch(/\S/);
+    expect(model.describe()['backend']).toBe('webgpu');
+    // predict() is synchronous: the members were moved to a backend that reads synchronously.
+    const pred = model.predict(train.x.slice(0, 4));
+    expect(pred.mean.every((r) => Number.isFinite(r[0]))).toBe(true);
+    const dir = await mkdtemp(join(tmpdir(), 'mesolab-dnn-'));
+    try {
+      await model.save(dir);
+      const again = await loadDnn(dir);
+      expect(again.meta.backend).toBe('webgpu');
+      const p2 = again.predict(train.x.slice(0, 4));
+      for (let i = 0; i < 4; i++) expect(p2.mean[i]![0]!).toBeCloseTo(pred.mean[i]![0]!, 5);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!hasWebGpuDriver())(`auto selection skips a software WebGPU adapter with the reason, takes a hardware one${vulkanSkipNote()}`, async () => {
+    const { report } = await getWebGpuDevice();
+    const probes = await probeTfBackends();
+    const webgpu = probes.find((p) => p.backend === 'webgpu')!;
+    expect(webgpu.available).toBe(!report.software);
+    if (report.software) expect(webgpu.error).toMatch(/software adapter/);
+    expect(probes.find((p) => p.backend === 'wasm')!.available).toBe(true);
+  });
 
   it('trains the same network twice under the same seed', async () => {
     await selectTfBackend('cpu');

@@ -4,7 +4,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { Rng } from '../../src/random/rng.ts';
 import { applyUnitCube, fitStandard, fitUnitCube, type StandardScaler, type UnitCubeScaler } from '../data/scalers.ts';
 import type { Prediction, Surrogate } from '../model.ts';
-import { selectTfBackend, tf, type TfBackendName } from '../tf/backend.ts';
+import { selectTfBackend, tf, tfBackendDevice, tfBackendReadsSync, useSyncReadableBackend, type TfBackendName } from '../tf/backend.ts';
 
 export const DNN_ACTIVATIONS = ['relu', 'tanh', 'elu', 'sigmoid'] as const;
 export type DnnActivation = (typeof DNN_ACTIVATIONS)[number];
@@ -55,6 +55,8 @@ export interface DnnMeta {
   xScaler: UnitCubeScaler;
   yScalers: StandardScaler[];
   backend: TfBackendName;
+  /** What the backend ran on: the WebGPU adapter for 'webgpu' (absent for the others and in older models). */
+  backendDevice?: string;
   members: DnnMemberInfo[];
 }
 
@@ -107,7 +109,10 @@ async function trainMember(xs: Float64Array, ys: Float64Array, n: number, d: num
       xb.dispose();
       yb.dispose();
     }
-    const val = tf.tidy(() => tf.losses.meanSquaredError(yVal, model.predict(xVal) as tf.Tensor).dataSync()[0]!);
+    // Asynchronous reads: the webgpu backend's synchronous read needs OffscreenCanvas (browser only).
+    const valT = tf.tidy(() => tf.losses.meanSquaredError(yVal, model.predict(xVal) as tf.Tensor));
+    const val = (await valT.data())[0]!;
+    valT.dispose();
     if (val < best) {
       best = val;
       bestEpoch = epoch;
@@ -122,8 +127,10 @@ async function trainMember(xs: Float64Array, ys: Float64Array, n: number, d: num
   model.setWeights(bestWeights);
   bestWeights.forEach((w) => w.dispose());
   // Residual variance on the validation rows, per output, adds the noise the ensemble spread cannot see.
-  const valPred = tf.tidy(() => (model.predict(xVal) as tf.Tensor).dataSync() as Float32Array);
-  const yv = yVal.dataSync();
+  const valPredT = tf.tidy(() => model.predict(xVal) as tf.Tensor);
+  const valPred = (await valPredT.data()) as Float32Array;
+  valPredT.dispose();
+  const yv = await yVal.data();
   const valResidualVar = Array.from({ length: k }, (_, j) => {
     let s = 0;
     for (let i = 0; i < nVal; i++) s += (yv[i * k + j]! - valPred[i * k + j]!) ** 2;
@@ -137,6 +144,7 @@ async function trainMember(xs: Float64Array, ys: Float64Array, n: number, d: num
 
 export async function fitDnn(x: readonly (readonly number[])[], y: readonly (readonly number[])[], inputs: readonly string[], outputs: readonly string[], options: Partial<DnnOptions> & { seed: number }, log?: (l: string) => void): Promise<DnnModel> {
   const backend = await selectTfBackend();
+  const backendDevice = tfBackendDevice(backend);
   const o: DnnOptions = { ...DNN_DEFAULTS, ...options };
   const n = x.length;
   const d = inputs.length;
@@ -155,7 +163,19 @@ export async function fitDnn(x: readonly (readonly number[])[], y: readonly (rea
     infos.push(r.info);
     r.valResidualVar.forEach((v, j) => (noiseVar[j] = noiseVar[j]! + v / o.ensemble));
   }
-  return new DnnModel({ kind: 'dnn', inputs: [...inputs], outputs: [...outputs], options: o, xScaler, yScalers, backend, members: infos }, members, noiseVar);
+  if (!tfBackendReadsSync(backend)) {
+    // Trained on the GPU; predict() is synchronous (Surrogate interface), which webgpu cannot
+    // serve in Node, so the members move to the wasm (or cpu) backend for inference.
+    const weights = await Promise.all(members.map(async (net) => Promise.all(net.getWeights().map(async (w) => ({ shape: w.shape, values: await w.data() })))));
+    members.forEach((net) => net.dispose());
+    await useSyncReadableBackend();
+    members.forEach((_, i) => {
+      const net = buildNetwork(d, k, o, 0);
+      net.setWeights(weights[i]!.map((w) => tf.tensor(w.values as Float32Array, w.shape)));
+      members[i] = net;
+    });
+  }
+  return new DnnModel({ kind: 'dnn', inputs: [...inputs], outputs: [...outputs], options: o, xScaler, yScalers, backend, ...(backendDevice ? { backendDevice } : {}), members: infos }, members, noiseVar);
 }
 
 export class DnnModel implements Surrogate {
@@ -210,7 +230,7 @@ export class DnnModel implements Surrogate {
   }
 
   describe(): Record<string, unknown> {
-    return { ...this.meta.options, backend: this.meta.backend, members: this.meta.members, noiseVarStandardized: this.noiseVar };
+    return { ...this.meta.options, backend: this.meta.backend, ...(this.meta.backendDevice ? { backendDevice: this.meta.backendDevice } : {}), members: this.meta.members, noiseVarStandardized: this.noiseVar };
   }
 
   async save(dir: string): Promise<void> {
@@ -244,7 +264,9 @@ function fileSaveHandler(dir: string): tf.io.IOHandler {
 }
 
 export async function loadDnn(dir: string): Promise<DnnModel> {
+  // Inference only: a backend whose reads are synchronous (predict() is).
   await selectTfBackend();
+  await useSyncReadableBackend();
   const meta = JSON.parse(await readFile(join(dir, 'dnn.json'), 'utf8')) as DnnMeta & { noiseVar: number[] };
   const members: tfl.LayersModel[] = [];
   for (let i = 0; i < meta.members.length; i++) {

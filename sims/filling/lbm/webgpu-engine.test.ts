@@ -1,5 +1,5 @@
 /// <reference types="@webgpu/types" />
-import { execSync } from 'node:child_process';
+import { hasWebGpuDriver, vulkanSkipNote } from '../../../test/helpers/vulkan.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { requestNodeWebGpuDevice } from '../../../src/gpu/webgpu-device.ts';
 import { Rng } from '../../../src/random/rng.ts';
@@ -16,15 +16,7 @@ import { createWebGpuLbmSolver, planLayout } from './webgpu-engine.ts';
  * SwiftShader where there is no GPU (vitest.config.ts sets MESOLAB_SWIFTSHADER=1). Where there is
  * no Vulkan loader at all the WebGPU cases are skipped, with the reason printed.
  */
-function vulkanLoader(): boolean {
-  try {
-    return /libvulkan\.so\.1/.test(execSync('ldconfig -p', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
-  } catch {
-    return false;
-  }
-}
-const hasVulkan = vulkanLoader();
-if (!hasVulkan) console.warn('webgpu-engine.test.ts: skipping the WGSL engine cases: no Vulkan loader (ldconfig -p lists no libvulkan.so.1; Debian: apt-get install libvulkan1)');
+const hasVulkan = hasWebGpuDriver();
 
 interface Setup {
   domain: LatticeDomain;
@@ -130,7 +122,7 @@ function maxRelativeDifference(a: Float32Array, b: Float32Array): number {
 const TOLERANCE = 2e-5;
 const STEPS = 200;
 
-describe.skipIf(!hasVulkan)('WGSL lattice-Boltzmann engine on WebGPU (SwiftShader without a GPU)', () => {
+describe.skipIf(!hasVulkan)(`WGSL lattice-Boltzmann engine on WebGPU (SwiftShader without a GPU)${vulkanSkipNote()}`, () => {
   let device: GPUDevice | undefined;
   let why = '';
   const getDevice = async (): Promise<GPUDevice | undefined> => {

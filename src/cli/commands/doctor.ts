@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { Command } from 'commander';
 import { probeBackends, requestedBackend, BACKENDS, type BackendName } from '../../gpu/backend.ts';
 import { probeTfBackends } from '../../../surrogates/tf/backend.ts';
+import { describeWebGpuAdapter, type WebGpuAdapterReport } from '../../gpu/webgpu-device.ts';
 import { formatTable, printJson } from '../output.ts';
 import { VERSION } from '../../version.ts';
 
@@ -12,12 +13,15 @@ export interface DoctorReport {
   cpus: number;
   cpuModel: string;
   memoryBytes: number;
+  /** Dawn's WebGPU adapter (names from its adapter info, key limits), or why there is none. */
+  webgpu: WebGpuAdapterReport | { error: string };
   gpujs: { available: BackendName[]; selected: BackendName | null; probes: Awaited<ReturnType<typeof probeBackends>> };
   tfjs: { available: string[]; selected: string | null; probes: Awaited<ReturnType<typeof probeTfBackends>> };
 }
 
 export async function doctorReport(backendOption?: string): Promise<DoctorReport> {
   const want = requestedBackend(backendOption);
+  const webgpu = await describeWebGpuAdapter();
   const probes = await probeBackends();
   const available = probes.filter((p) => p.available).map((p) => p.backend);
   const selected = want === 'auto' ? (BACKENDS.find((b) => available.includes(b)) ?? null) : available.includes(want) ? want : null;
@@ -30,15 +34,30 @@ export async function doctorReport(backendOption?: string): Promise<DoctorReport
     cpus: os.availableParallelism?.() ?? os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
     memoryBytes: os.totalmem(),
+    webgpu,
     gpujs: { available, selected, probes },
     tfjs: { available: tfAvailable, selected: tfAvailable[0] ?? null, probes: tfProbes },
   };
 }
 
+/** The WebGPU section of doctor's text output. */
+export function webgpuLines(w: DoctorReport['webgpu']): string[] {
+  if ('error' in w) return [`WebGPU: none. ${w.error}`];
+  const name = w.description || w.device || w.vendor || 'unnamed adapter';
+  const l = w.limits;
+  const bytes = (n: number): string => (n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(n % 2 ** 30 ? 2 : 0)} GiB` : `${(n / 2 ** 20).toFixed(0)} MiB`);
+  return [
+    `WebGPU adapter: ${name}${w.software ? ' (software: runs on the CPU)' : ''}`,
+    `  driver: vendor ${w.vendor || '-'}, architecture ${w.architecture || '-'}, device ${w.device || '-'}, description ${w.description || '-'}`,
+    `  limits: maxStorageBufferBindingSize ${bytes(l.maxStorageBufferBindingSize)}, maxBufferSize ${bytes(l.maxBufferSize)}, ` +
+      `maxComputeWorkgroupsPerDimension ${l.maxComputeWorkgroupsPerDimension}, maxComputeInvocationsPerWorkgroup ${l.maxComputeInvocationsPerWorkgroup}`,
+  ];
+}
+
 export function register(program: Command): void {
   program
     .command('doctor')
-    .description('report Node, CPUs, memory and which gpu.js and TensorFlow.js backends really run here')
+    .description('report Node, CPUs, memory, the WebGPU adapter and which gpu.js and TensorFlow.js backends really run here')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const { backend } = cmd.optsWithGlobals<{ backend?: string }>();
@@ -47,6 +66,8 @@ export function register(program: Command): void {
       const lines = [
         `mesolab ${r.mesolab} on Node ${r.node} (${r.platform})`,
         `CPU: ${r.cpus} × ${r.cpuModel}; memory ${(r.memoryBytes / 2 ** 30).toFixed(1)} GiB`,
+        '',
+        ...webgpuLines(r.webgpu),
         '',
         'gpu.js backends (a test kernel is run on each; "ran as" is what executed it):',
         formatTable(

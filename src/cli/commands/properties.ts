@@ -65,7 +65,7 @@ export function register(program: Command): void {
     .option('--cbd-ionic <ratio>', 'ionic D_cbd/D_bulk, overriding Bruggeman')
     .option('--am-electronic <ratio>', 'relative electronic conductivity of AM (default 1)')
     .option('--cbd-electronic <ratio>', 'relative electronic conductivity of CBD (default 1)')
-    .option('--engine <name>', 'solver: auto (default), gpujs (SOR as gpu.js kernels), sor (SOR, typed arrays), mgpcg (multigrid-preconditioned CG)')
+    .option('--engine <name>', 'solver: auto (default), webgpu-pcg (CG as WGSL on the WebGPU device), gpujs (SOR as gpu.js kernels), sor (SOR, typed arrays), mgpcg (multigrid-preconditioned CG)')
     .option('--no-sizes', 'skip the pore and particle size distributions')
     .option('--config <file>', 'JSON or YAML file with the parameters (command-line options win)')
     .option('--json', 'print JSON')

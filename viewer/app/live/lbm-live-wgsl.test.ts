@@ -1,19 +1,12 @@
 /// <reference types="@webgpu/types" />
-import { execSync } from 'node:child_process';
+import { hasWebGpuDriver, vulkanSkipNote } from '../../../test/helpers/vulkan.ts';
 import { describe, expect, it } from 'vitest';
 import { requestNodeWebGpuDevice } from '../../../src/gpu/webgpu-device.ts';
 import { createVolume, LABEL } from '../../../src/volume/volume.ts';
 import { runLiveLbm } from './lbm-live.ts';
 import type { LbmFrame } from './lbm-live.ts';
 
-const hasVulkan = ((): boolean => {
-  try {
-    return /libvulkan\.so\.1/.test(execSync('ldconfig -p', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
-  } catch {
-    return false;
-  }
-})();
-if (!hasVulkan) console.warn('lbm-live-wgsl.test.ts: skipped: no Vulkan loader (ldconfig -p lists no libvulkan.so.1)');
+const hasVulkan = hasWebGpuDriver();
 
 /** 8×8×10 active material with one straight 4×4 pore along z (as lbm-live.test.ts). */
 function channel() {
@@ -23,7 +16,7 @@ function channel() {
   return v;
 }
 
-describe.skipIf(!hasVulkan)('live LBM on the WGSL engine (SwiftShader without a GPU)', () => {
+describe.skipIf(!hasVulkan)(`live LBM on the WGSL engine (SwiftShader without a GPU)${vulkanSkipNote()}`, () => {
   it('gives the saturation curve of the typed-array engine', async () => {
     const d = await requestNodeWebGpuDevice();
     expect(d.device, 'why' in d ? d.why : '').toBeTruthy();
