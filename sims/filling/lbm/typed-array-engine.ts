@@ -199,7 +199,8 @@ export function collideAndStream(geom: StepGeometry, phys: LatticePhysics, f: Fl
  * sink of each component: saturated gas there fed electrolyte that condensed on wetting walls near
  * the outlet ahead of the front, and any composition that differs from the gas inside drives a
  * diffusive counter-flow that changed the Washburn filling rate by factors of 0.3–1.8 in the slit
- * test. With the inward composition only pressure is imposed, and whatever arrives leaves.
+ * test (then laid out with its walls running into the outlet plane, which itself cost a quarter of
+ * the rate: README "Filling rate"). With the inward composition only pressure is imposed, and whatever arrives leaves.
  */
 export function outletDensities(phys: LatticePhysics, inward1: number, inward2: number): [number, number] {
   const [o1, o2] = phys.outletRho;

@@ -9,22 +9,42 @@ import { dryGasDensity } from './setup.ts';
 
 /**
  * Capillary filling of a 2D slit (width H between two walls, periodic array of slits) from a wide
- * electrolyte reservoir at fixed density, gas leaving at a fixed-density outlet at the far end.
- * Washburn for a slit: L² = σ H cos θ t / (3 μ). Lattice parameters and the boundary composition
- * are the model's (dry gas ahead, electrolyte saturated with gas behind, pressure outlet with the
- * inward composition, as prepareFilling and the engines set them).
+ * electrolyte reservoir at fixed density, gas leaving at a fixed-pressure outlet. Washburn for a
+ * slit: L² = σ H cos θ t / (3 μ). Lattice parameters and the boundary composition are the
+ * model's (dry gas ahead, electrolyte saturated with gas behind, pressure outlet with the inward
+ * composition, as prepareFilling and the engines set them).
+ *
+ * Geometry as buildFillingLattice lays out an electrode: `reservoir` open layers on both sides of
+ * the porous part, so no adhesive solid reaches the outlet plane. Walls running into the outlet
+ * (the former layout of this test) are not a state the model produces and are wrong in two ways:
+ * the fixed-pressure outlet cut through the adhesion field of the wall ends pumps gas (dry gas
+ * alone, no pressure difference: mean speed 0.02–0.08 back into the slit with the walls ending
+ * 0–1 layers before the outlet, 0.0065 at 2, 0.0008 at 4, 2e-5 at 6 layers), which held the
+ * gas at the meniscus 0.001 above the outlet pressure (20 % of the capillary pressure) and gave a
+ * slope of 0.62–0.67 of Washburn's; with walls 2 layers short the front was pushed back out.
+ *
+ * Washburn's law leaves out the entrance: Stokes flow from the reservoir into the slit mouth
+ * costs the pressure drop of a slit in a thin wall, half of Hasimoto's (1958) Δp = 32 μ Q/(π H²)
+ * on each side, i.e. an extra length L_e = 4H/(3π) ≈ 0.42 H of slit (measured: 0.0009 between
+ * reservoir and mouth at H = 16 against a liquid gradient of 1.4e-4 per node, 6.4 nodes;
+ * Hasimoto 6.8). Then L² + 2 L_e L = σ H cos θ t/(3μ): the plain L² slope is below Washburn's by
+ * (L1 + L2)/(L1 + L2 + 2 L_e) over a fit window L1–L2 (0.83 at H = 16, 0.87 at H = 12), and
+ * the entrance-corrected slope is the one that tests the model's capillary–viscous time scale.
  */
 describe('Lucas–Washburn capillary filling of a slit', () => {
-  it('L ∝ t^n with n = 0.5 ± 0.05 after the inertial start; prefactor within 40% of Washburn in physical units (measured 0.62: slower, see README limits)', async () => {
+  it.each([
+    { H: 16, wallThickness: 12 },
+    { H: 12, wallThickness: 4 },
+  ])('H = $H, walls $wallThickness: L ∝ t^n with n = 0.5 ± 0.05 after the inertial start; L² slope within 30% of Washburn in physical units, within 15% with the entrance length', async ({ H, wallThickness }) => {
     const g = 3;
     const theta = 45;
     const cal = await calibrateInterface(g);
-    const H = 16;
-    const wallThickness = 12;
     const reservoir = 6;
     const length = 72;
     const nx = H + 2 * wallThickness;
-    const nz = reservoir + length + 2;
+    // reservoir electrolyte layers + inlet, the slit, reservoir gas layers + outlet.
+    const nz = reservoir + length + reservoir + 2;
+    const slitEnd = reservoir + 1 + length;
     const n = nx * nz;
     const z0 = reservoir + 1;
     const node = new Uint8Array(n);
@@ -45,7 +65,7 @@ describe('Lucas–Washburn capillary filling of a slit', () => {
         rho2[i] = liquid ? cal.rhoLo : gas;
         if (z === 0) node[i] = NODE.inlet;
         else if (z === nz - 1) node[i] = NODE.outlet;
-        if (z >= z0 && (x < wallThickness || x >= wallThickness + H)) {
+        if (z >= z0 && z < slitEnd && (x < wallThickness || x >= wallThickness + H)) {
           node[i] = NODE.solid;
           strength[i] = adhesion;
         }
@@ -63,7 +83,7 @@ describe('Lucas–Washburn capillary filling of a slit', () => {
       if (t > 0) await solver.step(100);
       const mac = await solver.moments();
       let filled = 0;
-      for (let z = z0; z < nz - 1; z++) for (let x = wallThickness; x < wallThickness + H; x++) filled += electrolyteFraction(mac[x + nx * z]!, cal);
+      for (let z = z0; z < slitEnd; z++) for (let x = wallThickness; x < wallThickness + H; x++) filled += electrolyteFraction(mac[x + nx * z]!, cal);
       const L = filled / H;
       samples.push({ t, L });
       if (L > 47) break;
@@ -103,6 +123,12 @@ describe('Lucas–Washburn capillary filling of a slit', () => {
     const last = fitted[fitted.length - 1]!;
     const measuredK = ((last.L * units.dx) ** 2 - (first.L * units.dx) ** 2) / ((last.t - first.t) * units.dt);
     const washburnK = (physical.surfaceTension * H * units.dx * Math.cos((theta * Math.PI) / 180)) / (3 * physical.viscosity);
-    expect(Math.abs(measuredK / washburnK - 1), `measured/Washburn slope ${(measuredK / washburnK).toFixed(3)}`).toBeLessThan(0.4);
+    const ratio = measuredK / washburnK;
+    // Entrance length of the slit mouth (Hasimoto), not fitted: L² + 2 L_e L grows at Washburn's rate.
+    const entrance = (4 * H) / (3 * Math.PI);
+    const corrected = ((last.L ** 2 - first.L ** 2 + 2 * entrance * (last.L - first.L)) * units.dx ** 2) / ((last.t - first.t) * units.dt) / washburnK;
+    const what = `measured/Washburn slope ${ratio.toFixed(3)}, with the entrance length ${corrected.toFixed(3)}`;
+    expect(Math.abs(ratio - 1), what).toBeLessThan(0.3);
+    expect(Math.abs(corrected - 1), what).toBeLessThan(0.15);
   });
 });
