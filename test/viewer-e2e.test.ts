@@ -113,7 +113,7 @@ describe('viewer end-to-end in headless Chromium (WebGL2 on SwiftShader)', () =>
       el.dispatchEvent(new Event('input'));
     });
     expect(await v.page.inputValue('#live-model')).toBe('lbm');
-    // 48³ coarsened 3× to 16³ (18×18×24 lattice nodes): small enough for WebGPU on SwiftShader.
+    // 48³ coarsened 3× to 16³ (18×18×26 lattice nodes): small enough for WebGPU on SwiftShader.
     await v.page.selectOption('#live-size', '16');
     await v.page.fill('#live-steps', '150');
     await v.page.fill('#live-every', '50');
@@ -147,7 +147,7 @@ describe('viewer end-to-end in headless Chromium (WebGL2 on SwiftShader)', () =>
     const status = (await v.page.textContent('#live-status')) ?? '';
     expect(status).toMatch(/LBM \(two-component Shan–Chen, D3Q19\)/);
     expect(status).toMatch(/step 150 · t = [0-9.e-]+ s · saturation 0\.\d{3}/);
-    expect(status).toMatch(/done: 150 steps, [0-9.]+ steps\/s on 18×18×24 lattice nodes/);
+    expect(status).toMatch(/done: 150 steps, [0-9.]+ steps\/s on 18×18×26 lattice nodes/);
     // What ran is named; on this machine Chromium offers WebGPU on SwiftShader, so the WGSL engine
     // runs (gpu.js kernels only where a browser has WebGL2 but no WebGPU), with no fallback.
     const backend = await probe<string>(v.page, 'liveBackend');

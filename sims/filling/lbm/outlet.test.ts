@@ -42,7 +42,7 @@ async function prepared(lateral: 'wall' | 'periodic'): Promise<PreparedFilling> 
       }
     }
   }
-  return prepareFilling(volume, { contactAngle: { am: 20, cbd: 40 }, lateral, lattice: { reservoirLayers: 2 } });
+  return prepareFilling(volume, { contactAngle: { am: 20, cbd: 40 }, lateral, lattice: { reservoirLayers: 4 } });
 }
 
 function reference(p: PreparedFilling): Float32Array {

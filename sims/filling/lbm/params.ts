@@ -35,7 +35,7 @@ export const LbmParamsSchema = z
         tauElectrolyte: z.number().gt(0.5).max(5).default(1).describe('electrolyte relaxation time (lattice units; sets ν = (τ−½)/3; lower means fewer steps per physical second, see the README on what that costs)'),
         tauGas: z.number().gt(0.5).max(5).default(0.55).describe('gas relaxation time (lattice units; closer to ½ than the electrolyte so the gas is about 8× less viscous)'),
         tauOdd: z.number().gt(0.5).max(5).default(1).describe('relaxation time of the odd (flux) moments shared by both components (lattice units; sets the interdiffusion; a low-viscosity gas with the usual TRT pairing would get a smeared interface)'),
-        reservoirLayers: z.number().int().min(1).max(64).default(4).describe('lattice layers of electrolyte reservoir before the inlet face and of gas after the outlet face (voxels)'),
+        reservoirLayers: z.number().int().min(4).max(64).default(4).describe('lattice layers of electrolyte reservoir before the inlet face and of gas after the outlet face (voxels); at least 4, since adhesive solid within 3 layers of the pressure outlet makes it pump gas back in'),
         diagnosticsEvery: z.number().int().positive().default(50).describe('steps between read-backs for saturation, arrival time and divergence checks (steps)'),
       })
       .strict()

@@ -66,7 +66,7 @@ export async function runLiveLbm(
     contactAngle: opts.contactAngle,
     inletPressure: opts.inletPressure,
     lateral: 'wall',
-    lattice: { reservoirLayers: opts.reservoirLayers ?? 3 },
+    ...(opts.reservoirLayers !== undefined ? { lattice: { reservoirLayers: opts.reservoirLayers } } : {}),
   });
   const { cal, units, lattice, physics } = prep;
   const { domain } = lattice;
