@@ -43,7 +43,7 @@ export const LbmParamsSchema = z
     engine: z
       .enum(['auto', 'typed-array', 'wasm', 'kernels', 'webgpu'])
       .default('auto')
-      .describe('auto: the WGSL engine on webgpu (gpu.js kernels where no device is had), gpu.js kernels on webgl2, the TypedArray path on CPU backends (under Node on every core for lattices of 32,768 nodes or more); wasm: the WebAssembly-SIMD engine (Node)'),
+      .describe('auto: the WGSL engine on webgpu (gpu.js kernels where no device is had), gpu.js kernels on webgl2, on CPU backends the WebAssembly-SIMD engine on every core under Node, else the TypedArray path (under Node on every core for lattices of 32,768 nodes or more)'),
   })
   .strict();
 
