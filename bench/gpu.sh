@@ -49,7 +49,8 @@ pack)
   # createRequire banner: bundled CommonJS dependencies (if any) still get a working require.
   bundle() {
     "$esbuild" "$repo/bench/$1.ts" --bundle --platform=node --format=esm --target=node20 \
-      --external:webgpu --log-level=warning --outfile="$dir/app/$1.mjs" \
+      --external:webgpu --external:gpu.js --external:@tensorflow/tfjs-node --external:@tensorflow/tfjs-node-gpu \
+      --log-level=warning --outfile="$dir/app/$1.mjs" \
       --banner:js="import { createRequire as __mesolabCreateRequire } from 'node:module'; const require = __mesolabCreateRequire(import.meta.url);"
   }
   bundle gpu
@@ -60,9 +61,25 @@ pack)
     fi
   done
   # tfjs' wasm backend loads its .wasm files from beside the bundle, if a module uses it.
+  # surrogates/tf/backend.ts finds them with require.resolve, so they keep their package path.
   if [ -f "$dir/app/gpu-dnn.mjs" ] && [ -d "$repo/node_modules/@tensorflow/tfjs-backend-wasm/dist" ]; then
-    cp "$repo"/node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm "$dir/app/" 2>/dev/null || true
+    tw="$dir/app/node_modules/@tensorflow/tfjs-backend-wasm"
+    mkdir -p "$tw/dist"
+    cp "$repo/node_modules/@tensorflow/tfjs-backend-wasm/package.json" "$tw/"
+    cp "$repo"/node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm "$tw/dist/"
   fi
+  # gpu.js is loaded with createRequire (src/gpu/backend.ts), which esbuild cannot follow: it
+  # travels as its CommonJS sources with its two runtime dependencies (the τ section compares the
+  # gpu.js SOR pipeline with the WGSL solver). tfjs-node(-gpu) stay optional imports that fail.
+  for m in gpu.js acorn gpu-mock.js; do
+    rm -rf "$dir/app/node_modules/$m"
+    mkdir -p "$dir/app/node_modules/$m"
+    cp "$repo/node_modules/$m/package.json" "$dir/app/node_modules/$m/"
+    for part in src dist index.js; do
+      [ -e "$repo/node_modules/$m/$part" ] && cp -r "$repo/node_modules/$m/$part" "$dir/app/node_modules/$m/"
+    done
+  done
+  rm -rf "$dir/app/node_modules/gpu.js/dist"
   wg="$repo/node_modules/webgpu"
   cp "$wg/package.json" "$wg/index.js" "$dir/app/node_modules/webgpu/"
   gzip -9 -c "$wg/dist/linux-x64/dawn.node" >"$dir/app/node_modules/webgpu/dist/linux-x64/dawn.node.gz"
