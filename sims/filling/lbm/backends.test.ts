@@ -1,3 +1,4 @@
+import { hasWebGpuDriver, vulkanSkipNote } from '../../../test/helpers/vulkan.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCompute } from '../../../src/gpu/backend.ts';
 import type { Compute } from '../../../src/gpu/backend.ts';
@@ -86,7 +87,7 @@ describe('engines and backends agree over 100 steps', () => {
   const referenceRun = async (): Promise<Float32Array> => (reference ??= await run(createLbmSolver({ ...setup(), engine: 'typed-array' })));
 
   for (const backend of ['cpu', 'webasm', 'webgpu'] as const) {
-    it(`gpu.js ${backend} kernels match the TypedArray engine within float tolerance`, async () => {
+    it.skipIf(backend === 'webgpu' && !hasWebGpuDriver())(`gpu.js ${backend} kernels match the TypedArray engine within float tolerance${backend === 'webgpu' ? vulkanSkipNote() : ''}`, async () => {
       const compute = await createCompute({ backend });
       computes.push(compute);
       const solver = createLbmSolver({ ...setup(), engine: 'kernels', compute });
