@@ -46,12 +46,13 @@ pack)
   fi
   node --version >"$dir/node.version"
   esbuild="$repo/node_modules/.bin/esbuild"
-  # createRequire banner: bundled CommonJS dependencies (if any) still get a working require.
+  # Banner: bundled CommonJS dependencies still get a working require, and __dirname (the
+  # Emscripten loader of TensorFlow.js's wasm backend locates its .wasm files from it).
   bundle() {
     "$esbuild" "$repo/bench/$1.ts" --bundle --platform=node --format=esm --target=node20 \
       --external:webgpu --external:gpu.js --external:@tensorflow/tfjs-node --external:@tensorflow/tfjs-node-gpu \
       --log-level=warning --outfile="$dir/app/$1.mjs" \
-      --banner:js="import { createRequire as __mesolabCreateRequire } from 'node:module'; const require = __mesolabCreateRequire(import.meta.url);"
+      --banner:js="import { createRequire as __mesolabCreateRequire } from 'node:module'; import { fileURLToPath as __mesolabPath } from 'node:url'; import { dirname as __mesolabDir } from 'node:path'; const require = __mesolabCreateRequire(import.meta.url); const __filename = __mesolabPath(import.meta.url); const __dirname = __mesolabDir(__filename);"
   }
   bundle gpu
   for m in gpu-tau gpu-dnn; do
