@@ -1,9 +1,8 @@
 import { Rng } from '../src/random/rng.ts';
 import { createVolume, LABEL } from '../src/volume/volume.ts';
 import type { Volume } from '../src/volume/volume.ts';
-import { buildFillingLattice } from '../sims/filling/lbm/geometry.ts';
-import type { LatticeDomain, LatticePhysics } from '../sims/filling/lbm/domain.ts';
-import { NODE } from '../sims/filling/lbm/lattice.ts';
+import { saturatedStart } from '../sims/filling/lbm/saturated-start.ts';
+import type { EngineCase } from '../sims/filling/lbm/saturated-start.ts';
 
 /**
  * The lattice-Boltzmann benchmark case shared by bench/fill-lbm.ts and bench/gpu.ts: a random
@@ -36,25 +35,9 @@ export function sphereElectrode(n: number, seed: number): Volume {
   return v;
 }
 
-export interface Case {
-  domain: LatticeDomain;
-  physics: LatticePhysics;
-  rho1: Float32Array;
-  rho2: Float32Array;
-}
+export type Case = EngineCase;
 
 export function electrodeLattice(volume: Volume): Case {
-  const lattice = buildFillingLattice(volume, { inlet: 'z-', outletClosed: false, lateral: 'wall', reservoir: 4, strengthOfLabel: () => -0.25 });
-  const { domain } = lattice;
-  const n = domain.nx * domain.ny * domain.nz;
-  const rho1 = new Float32Array(n);
-  const rho2 = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    if (domain.node[i] === NODE.solid) continue;
-    const liquid = i < lattice.reservoirEndZ * domain.nx * domain.ny;
-    rho1[i] = liquid ? 1.037 : 0.049;
-    rho2[i] = liquid ? 0.049 : 1.037;
-  }
-  return { domain, physics: { g: 3, tau1: 1, tau2: 0.55, tauOdd: 1, inletRho: [1.037, 0.049], outletRho: [0.049, 1.037] }, rho1, rho2 };
+  return saturatedStart(volume, { reservoir: 4 });
 }
 

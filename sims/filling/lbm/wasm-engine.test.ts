@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/random/rng.ts';
 import { createVolume, LABEL } from '../../../src/volume/volume.ts';
-import { buildFillingLattice } from './geometry.ts';
+import { saturatedStart } from './saturated-start.ts';
 import { uniformDomain } from './domain.ts';
 import type { LatticeDomain, LatticePhysics } from './domain.ts';
 import { NODE } from './lattice.ts';
@@ -49,18 +49,7 @@ function porousCase(vx: number, vy: number, vz: number, seed: number): Case {
       }
     }
   }
-  const lattice = buildFillingLattice(v, { inlet: 'z-', outletClosed: false, lateral: 'wall', reservoir: 2, strengthOfLabel: () => -0.25 });
-  const { domain } = lattice;
-  const n = domain.nx * domain.ny * domain.nz;
-  const rho1 = new Float32Array(n);
-  const rho2 = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    if (domain.node[i] === NODE.solid) continue;
-    const liquid = i < (lattice.reservoirEndZ + 1) * domain.nx * domain.ny;
-    rho1[i] = liquid ? 1.037 : 0.049;
-    rho2[i] = liquid ? 0.049 : 1.037;
-  }
-  return { domain, physics: { g: 3, tau1: 1, tau2: 0.6, tauOdd: 1, inletRho: [1.037, 0.049], outletRho: [0.049, 1.037] }, rho1, rho2 };
+  return saturatedStart(v, { reservoir: 2, tauGas: 0.6, extraLiquidLayers: 1 });
 }
 
 /** A liquid drop in gas in a box periodic in x, y and z, a few solid nodes with neutral adhesion. */

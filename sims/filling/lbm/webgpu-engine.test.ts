@@ -6,7 +6,7 @@ import { Rng } from '../../../src/random/rng.ts';
 import { createVolume, LABEL } from '../../../src/volume/volume.ts';
 import { uniformDomain } from './domain.ts';
 import type { LatticeDomain, LatticePhysics } from './domain.ts';
-import { buildFillingLattice } from './geometry.ts';
+import { saturatedStart } from './saturated-start.ts';
 import { NODE, Q } from './lattice.ts';
 import { createLbmSolver } from './solver.ts';
 import { createWebGpuLbmSolver, planLayout } from './webgpu-engine.ts';
@@ -43,18 +43,7 @@ function porous(): Setup {
       }
     }
   }
-  const lattice = buildFillingLattice(v, { inlet: 'z-', outletClosed: false, lateral: 'wall', reservoir: 3, strengthOfLabel: () => -0.25 });
-  const { domain } = lattice;
-  const n = domain.nx * domain.ny * domain.nz;
-  const rho1 = new Float32Array(n);
-  const rho2 = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    if (domain.node[i] === NODE.solid) continue;
-    const liquid = i < lattice.reservoirEndZ * domain.nx * domain.ny;
-    rho1[i] = liquid ? 1.037 : 0.049;
-    rho2[i] = liquid ? 0.049 : 1.037;
-  }
-  return { domain, physics: { g: 3, tau1: 1, tau2: 0.55, tauOdd: 1, inletRho: [1.06, 0.049], outletRho: [0.049, 1.037] }, rho1, rho2 };
+  return saturatedStart(v, { reservoir: 3, inletRho1: 1.06 });
 }
 
 /** A drop of radius 5 in gas, periodic in x, y and z (no solid at all), 20×18×16. */
