@@ -93,8 +93,11 @@ export interface Layout {
 const BASE = 65536;
 const SLACK = 64;
 
-function makeLayout(nx: number, ny: number, nz: number, fixedCount: number, mirrorCount: number, threads: number): Layout {
-  const R = Math.ceil((nx + 5) / 4) * 4;
+/** Bytes of one group of the kernel's pull buffer: 38 populations and 3 momenta of 4 nodes. */
+const PULL_GROUP_BYTES = 41 * 16;
+
+function makeLayout(nx: number, ny: number, nz: number, fixedCount: number, mirrorCount: number, threads: number, band: number): Layout {
+  const R = rowFloats(nx);
   const P = R * ny;
   const N = P * nz;
   let at = BASE;
@@ -116,16 +119,25 @@ function makeLayout(nx: number, ny: number, nz: number, fixedCount: number, mirr
   const mirStart = take(4 * (nz * ny + 1));
   const fix = take(32 * fixedCount);
   const fixStart = take(4 * (nz * ny + 1));
-  const rings = Array.from({ length: threads }, () => take(6 * P * 4));
+  // Per thread: three density planes of both components, then two pull-buffer slots of `band`
+  // rows (plus one scratch group each), see stepSlab in the kernel.
+  const rings = Array.from({ length: threads }, () => take(6 * P * 4 + 2 * (band * Math.ceil(nx / 4) + 1) * PULL_GROUP_BYTES));
   return { nx, ny, nz, R, P, N, RD, cfg, tab, control, a, b, fa, fb, stat, mir, mirStart, fix, fixStart, rings, bytes: at };
 }
 
+/** Floats per padded row: x from −4 to nx + 1, a multiple of 4. */
+function rowFloats(nx: number): number {
+  return Math.ceil((nx + 5) / 4) * 4;
+}
+
 /**
- * Rows per y band of the kernel's sweep: as many as keep four planes of band + 4 halo rows of
- * distributions (38 rows of R floats each) within ~640 KiB of a 1 MiB L2, at least 4.
+ * Rows per y band of the kernel's sweep: as many as keep the band's working set within ~640 KiB
+ * of a 1 MiB L2 — per row four planes of distributions (38 rows of R floats each) and two rows of
+ * the pull buffer — less the 4 halo rows, at least 4.
  */
-function bandRows(R: number): number {
-  return Math.max(4, Math.floor((640 * 1024) / (4 * 38 * R * 4)) - 4);
+function bandRows(nx: number): number {
+  const perRow = 4 * 38 * rowFloats(nx) * 4 + 2 * Math.ceil(nx / 4) * PULL_GROUP_BYTES;
+  return Math.max(4, Math.floor((640 * 1024) / perRow) - 4);
 }
 
 /** Float index of population kq of node (x, y, z), −1 ≤ x ≤ nx, in a distribution buffer. */
@@ -154,7 +166,8 @@ export function prepareWasmLattice(options: Omit<LbmSolverOptions, 'engine' | 'c
   const mirror = domain.mirror;
   let mirrorCount = 0;
   if (mirror) for (let i = 0; i < n; i++) if (mirror[i]! >= 0) mirrorCount++;
-  const layout = makeLayout(nx, ny, nz, fixedCount, mirrorCount, threads);
+  const bandRowsUsed = Math.max(1, Math.floor(band ?? bandRows(nx)));
+  const layout = makeLayout(nx, ny, nz, fixedCount, mirrorCount, threads, bandRowsUsed);
   const pages = Math.ceil(layout.bytes / 65536);
   if (pages > MAX_PAGES) {
     throw new ConfigError('domain', `${nx}×${ny}×${nz}`, `a lattice whose padded distributions fit the 4 GiB of wasm32 memory (needs ${(layout.bytes / 2 ** 30).toFixed(1)} GiB)`);
@@ -169,7 +182,7 @@ export function prepareWasmLattice(options: Omit<LbmSolverOptions, 'engine' | 'c
   const pad = (x: number, y: number): number => y * R + 4 + x;
 
   const cfg = new DataView(buf, layout.cfg, 256);
-  const ints = [nx, ny, nz, R, P, N, periodicZ ? 1 : 0, Math.ceil(nx / 4), layout.stat, 0, layout.mir, layout.mirStart, layout.fix, layout.fixStart, Math.max(1, Math.floor(band ?? bandRows(R))), layout.tab];
+  const ints = [nx, ny, nz, R, P, N, periodicZ ? 1 : 0, Math.ceil(nx / 4), layout.stat, 0, layout.mir, layout.mirStart, layout.fix, layout.fixStart, bandRowsUsed, layout.tab];
   ints.forEach((v, k) => cfg.setInt32(4 * k, v, true));
   const doubles = [physics.g, 1 / physics.tau1, 1 / physics.tauOdd, 1 / physics.tau2, 1 / physics.tauOdd, physics.inletRho[0], physics.inletRho[1], physics.outletRho[0], physics.outletRho[1]];
   doubles.forEach((v, k) => cfg.setFloat64(64 + 8 * k, v, true));
@@ -375,6 +388,8 @@ interface WorkerReply {
 export interface WasmTuning {
   /** Rows per y band of the sweep (default: what fits L2, see bandRows). */
   bandRows?: number;
+  /** A kernel build other than lbm.wasm (the benchmark compares builds of the same source). */
+  module?: WebAssembly.Module;
 }
 
 /**
@@ -410,7 +425,7 @@ export async function createWasmLbmSolver(options: Omit<LbmSolverOptions, 'engin
   const n = nx * ny * nz;
   const bounds = threads > 1 ? slabBounds(domain.node, nx, ny, nz, Math.min(threads, Math.floor(nz / 2))) : [0, nz];
   const parties = bounds.length - 1;
-  const module = await loadLbmWasmModule();
+  const module = tuning.module ?? (await loadLbmWasmModule());
   const prep = prepareWasmLattice(options, parties, tuning.bandRows);
   const { layout, memory } = prep;
   const buffers = [

@@ -133,7 +133,7 @@ export function configure(cfg: usize): void {
 }
 
 @inline function psi(p: usize): v128 {
-  return f32x4.max(v128.load(p), f32x4.splat(0));
+  return f32x4.pmax(f32x4.splat(0), v128.load(p));
 }
 
 /** Row ya + r wrapped into [0, ny) (ya may be −1, r up to ny + 1). */
@@ -141,19 +141,98 @@ export function configure(cfg: usize): void {
   return ((ya + r) % NY + NY) % NY;
 }
 
+/** Bytes of one group of the pull buffer: the 38 pulled vectors of 4 nodes, then jx, jy, jz. */
+const PG: usize = 41 * 16;
+
 /**
- * Densities of `count` rows from row ya (wrapped) of layer z, both components, pulled from `src`
- * into the ring planes at `out` (rho1) and out + P*4 (rho2): fluid nodes sum their 19 pulled
- * populations, solid nodes hold 0, inlet/outlet nodes their own state, mirrored side walls then
- * copy their source node (in the same layer; the sources a band's fluid nodes depend on are in
- * its rows, see stepSlab).
+ * Pre-collision population kq of the 4 nodes of a group, pulled from the source row at `from`
+ * with the x shift `sh` (−1: from x − 1, the last lane of the previous group and three of this
+ * one; +1: from x + 1; 0: the same x). `masked` (a compile-time constant) selects the bounced-back
+ * opposite population ko of the node itself in the lanes whose bit q says the source is solid;
+ * groups with no solid source at all take the unmasked path.
  */
-export function densityRows(src: usize, z: i32, out: usize, ya: i32, count: i32): void {
+@inline function pv(src: usize, from: usize, self: usize, kq: i32, ko: i32, sh: i32, bits: v128, q: i32, masked: bool): v128 {
+  const at = src + from + (<usize>kq << 4);
+  let v: v128;
+  if (sh < 0) v = i8x16.shuffle(v128.load(at - GS), v128.load(at), 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27);
+  else if (sh > 0) v = i8x16.shuffle(v128.load(at), v128.load(at + GS), 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19);
+  else v = v128.load(at);
+  if (masked) v = v128.bitselect(v128.load(src + self + (<usize>ko << 4)), v, bit(bits, q));
+  return v;
+}
+
+/** Pulls both components of directions q and o = q + 1 (opposites) into the group at `g`. */
+@inline function pullPair(src: usize, g: usize, self: usize, bits: v128, q: i32, fq: usize, sq: i32, fo: usize, so: i32, masked: bool): void {
+  const o = q + 1;
+  v128.store(g + (<usize>q << 4), pv(src, fq, self, q, o, sq, bits, q, masked));
+  v128.store(g + (<usize>o << 4), pv(src, fo, self, o, q, so, bits, o, masked));
+  v128.store(g + (<usize>(q + 19) << 4), pv(src, fq, self, q + 19, o + 19, sq, bits, q, masked));
+  v128.store(g + (<usize>(o + 19) << 4), pv(src, fo, self, o + 19, q + 19, so, bits, o, masked));
+}
+
+/** Net momentum of the pair (q, q + 1) over both components, read back from the group at `g`. */
+@inline function pairMomentum(g: usize, q: i32): v128 {
+  return f32x4.sub(
+    f32x4.add(v128.load(g + (<usize>q << 4)), v128.load(g + (<usize>(q + 19) << 4))),
+    f32x4.add(v128.load(g + (<usize>(q + 1) << 4)), v128.load(g + (<usize>(q + 20) << 4))),
+  );
+}
+
+/**
+ * The 38 pre-collision populations of one group into `g`, then their moments: densities stored
+ * at `orow + xb` (rho1) and `orow + PB + xb` (rho2), momentum (both components) at g + 38…40.
+ * Source rows of q: (y − cy, z − cz); the x shift −cx is `sh`.
+ */
+@inline function pullGroup(
+  src: usize, g: usize, self: usize, bits: v128, gb: usize,
+  r00: usize, rm0: usize, rp0: usize, r0m: usize, r0p: usize, rmm: usize, rpp: usize, rmp: usize, rpm: usize, masked: bool,
+): void {
+  v128.store(g, v128.load(src + self));
+  v128.store(g + 19 * 16, v128.load(src + self + 19 * 16));
+  pullPair(src, g, self, bits, 1, r00 + gb, -1, r00 + gb, 1, masked);
+  pullPair(src, g, self, bits, 3, rm0 + gb, 0, rp0 + gb, 0, masked);
+  pullPair(src, g, self, bits, 5, r0m + gb, 0, r0p + gb, 0, masked);
+  pullPair(src, g, self, bits, 7, rm0 + gb, -1, rp0 + gb, 1, masked);
+  pullPair(src, g, self, bits, 9, rp0 + gb, -1, rm0 + gb, 1, masked);
+  pullPair(src, g, self, bits, 11, r0m + gb, -1, r0p + gb, 1, masked);
+  pullPair(src, g, self, bits, 13, r0p + gb, -1, r0m + gb, 1, masked);
+  pullPair(src, g, self, bits, 15, rmm + gb, 0, rpp + gb, 0, masked);
+  pullPair(src, g, self, bits, 17, rmp + gb, 0, rpm + gb, 0, masked);
+}
+
+/** Sum of the 19 vectors of component k (0 or 1) in the group at `g`. */
+@inline function groupDensity(g: usize, k: i32): v128 {
+  const b = g + (<usize>(k * 19) << 4);
+  let s = f32x4.add(v128.load(b), v128.load(b + 16));
+  s = f32x4.add(s, f32x4.add(v128.load(b + 32), v128.load(b + 48)));
+  s = f32x4.add(s, f32x4.add(v128.load(b + 64), v128.load(b + 80)));
+  s = f32x4.add(s, f32x4.add(v128.load(b + 96), v128.load(b + 112)));
+  s = f32x4.add(s, f32x4.add(v128.load(b + 128), v128.load(b + 144)));
+  s = f32x4.add(s, f32x4.add(v128.load(b + 160), v128.load(b + 176)));
+  s = f32x4.add(s, f32x4.add(v128.load(b + 192), v128.load(b + 208)));
+  s = f32x4.add(s, f32x4.add(v128.load(b + 224), v128.load(b + 240)));
+  s = f32x4.add(s, f32x4.add(v128.load(b + 256), v128.load(b + 272)));
+  return f32x4.add(s, v128.load(b + 288));
+}
+
+/**
+ * Pull pass of `count` rows from row ya (wrapped) of layer z: the pre-collision populations of
+ * every fluid group of rows [ya + 1, ya + count − 1) into the pull buffer `pb` (row r at
+ * (r − 1) × VECS groups; the first and last rows are the halo, whose populations are not kept),
+ * their momentum beside them, and the densities of all `count` rows, both components, into the
+ * ring planes at `out` (rho1) and out + P*4 (rho2): fluid nodes sum their 19 pulled populations,
+ * solid nodes hold 0, inlet/outlet nodes their own state, mirrored side walls then copy their
+ * source node (in the same layer; the sources a band's fluid nodes depend on are in its rows, see
+ * stepSlab). The collision then reads its populations back from `pb`, in cache, instead of
+ * pulling them a second time.
+ */
+export function pullRows(src: usize, z: i32, out: usize, pb: usize, ya: i32, count: i32): void {
   const zm = wrapi(z - 1, NZ);
   const zp = wrapi(z + 1, NZ);
   const PB = (<usize>P) << 2;
-  const B1: usize = 19 * 16;
   const zero = f32x4.splat(0);
+  const bounceBits = i32x4.splat(0x7fffe);
+  const halo = pb + <usize>(BAND * VECS) * PG;
   for (let r = 0; r < count; r++) {
     const y = rowAt(ya, r);
     const ym = wrapi(y - 1, NY);
@@ -161,65 +240,31 @@ export function densityRows(src: usize, z: i32, out: usize, ya: i32, count: i32)
     const r00 = rowB(y, z), rm0 = rowB(ym, z), rp0 = rowB(yp, z), r0m = rowB(y, zm), r0p = rowB(y, zp);
     const rmm = rowB(ym, zm), rpp = rowB(yp, zp), rmp = rowB(ym, zp), rpm = rowB(yp, zm);
     const orow = out + ((<usize>(y * R)) << 2);
+    const kept = r > 0 && r < count - 1;
+    const prow = pb + <usize>((r - 1) * VECS) * PG;
     for (let v = 0; v < VECS; v++) {
       const xb = (<usize>(4 + 4 * v)) << 2;
       const bits = v128.load(STAT + rowS(y, z) + xb);
-      const fluid = bit(bits, 0);
-      if (!v128.any_true(fluid)) {
+      if (!v128.any_true(bit(bits, 0))) {
         v128.store(orow + xb, zero);
         v128.store(orow + PB + xb, zero);
         continue;
       }
-      const s = src + r00 + (<usize>(v + 1)) * GS;
-      const m1 = bit(bits, 1), m2 = bit(bits, 2), m3 = bit(bits, 3), m4 = bit(bits, 4), m5 = bit(bits, 5), m6 = bit(bits, 6);
-      const m7 = bit(bits, 7), m8 = bit(bits, 8), m9 = bit(bits, 9), m10 = bit(bits, 10), m11 = bit(bits, 11), m12 = bit(bits, 12);
-      const m13 = bit(bits, 13), m14 = bit(bits, 14), m15 = bit(bits, 15), m16 = bit(bits, 16), m17 = bit(bits, 17), m18 = bit(bits, 18);
-      // Source row of q: (y − cy, z − cz); the x shift −cx is the pull variant (L, R or C).
       const gb = (<usize>(v + 1)) * GS;
-      const p1 = r00 + gb, p2 = r00 + gb, p3 = rm0 + gb, p4 = rp0 + gb, p5 = r0m + gb, p6 = r0p + gb;
-      const p7 = rm0 + gb, p8 = rp0 + gb, p9 = rp0 + gb, p10 = rm0 + gb, p11 = r0m + gb, p12 = r0p + gb;
-      const p13 = r0p + gb, p14 = r0m + gb, p15 = rmm + gb, p16 = rpp + gb, p17 = rmp + gb, p18 = rpm + gb;
       const self = r00 + gb;
-      let a = v128.load(s);
-      a = f32x4.add(a, pullL(src, 1, 2, p1, self, m1));
-      a = f32x4.add(a, pullR(src, 2, 1, p2, self, m2));
-      a = f32x4.add(a, pullC(src, 3, 4, p3, self, m3));
-      a = f32x4.add(a, pullC(src, 4, 3, p4, self, m4));
-      a = f32x4.add(a, pullC(src, 5, 6, p5, self, m5));
-      a = f32x4.add(a, pullC(src, 6, 5, p6, self, m6));
-      a = f32x4.add(a, pullL(src, 7, 8, p7, self, m7));
-      a = f32x4.add(a, pullR(src, 8, 7, p8, self, m8));
-      a = f32x4.add(a, pullL(src, 9, 10, p9, self, m9));
-      a = f32x4.add(a, pullR(src, 10, 9, p10, self, m10));
-      a = f32x4.add(a, pullL(src, 11, 12, p11, self, m11));
-      a = f32x4.add(a, pullR(src, 12, 11, p12, self, m12));
-      a = f32x4.add(a, pullL(src, 13, 14, p13, self, m13));
-      a = f32x4.add(a, pullR(src, 14, 13, p14, self, m14));
-      a = f32x4.add(a, pullC(src, 15, 16, p15, self, m15));
-      a = f32x4.add(a, pullC(src, 16, 15, p16, self, m16));
-      a = f32x4.add(a, pullC(src, 17, 18, p17, self, m17));
-      a = f32x4.add(a, pullC(src, 18, 17, p18, self, m18));
-      let b = v128.load(s + B1);
-      b = f32x4.add(b, pullL(src, 20, 21, p1, self, m1));
-      b = f32x4.add(b, pullR(src, 21, 20, p2, self, m2));
-      b = f32x4.add(b, pullC(src, 22, 23, p3, self, m3));
-      b = f32x4.add(b, pullC(src, 23, 22, p4, self, m4));
-      b = f32x4.add(b, pullC(src, 24, 25, p5, self, m5));
-      b = f32x4.add(b, pullC(src, 25, 24, p6, self, m6));
-      b = f32x4.add(b, pullL(src, 26, 27, p7, self, m7));
-      b = f32x4.add(b, pullR(src, 27, 26, p8, self, m8));
-      b = f32x4.add(b, pullL(src, 28, 29, p9, self, m9));
-      b = f32x4.add(b, pullR(src, 29, 28, p10, self, m10));
-      b = f32x4.add(b, pullL(src, 30, 31, p11, self, m11));
-      b = f32x4.add(b, pullR(src, 31, 30, p12, self, m12));
-      b = f32x4.add(b, pullL(src, 32, 33, p13, self, m13));
-      b = f32x4.add(b, pullR(src, 33, 32, p14, self, m14));
-      b = f32x4.add(b, pullC(src, 34, 35, p15, self, m15));
-      b = f32x4.add(b, pullC(src, 35, 34, p16, self, m16));
-      b = f32x4.add(b, pullC(src, 36, 37, p17, self, m17));
-      b = f32x4.add(b, pullC(src, 37, 36, p18, self, m18));
-      v128.store(orow + xb, v128.and(a, fluid));
-      v128.store(orow + PB + xb, v128.and(b, fluid));
+      const g = kept ? prow + <usize>v * PG : halo;
+      if (v128.any_true(v128.and(bits, bounceBits))) pullGroup(src, g, self, bits, gb, r00, rm0, rp0, r0m, r0p, rmm, rpp, rmp, rpm, true);
+      else pullGroup(src, g, self, bits, gb, r00, rm0, rp0, r0m, r0p, rmm, rpp, rmp, rpm, false);
+      const fluid = bit(bits, 0);
+      v128.store(orow + xb, v128.and(groupDensity(g, 0), fluid));
+      v128.store(orow + PB + xb, v128.and(groupDensity(g, 1), fluid));
+      if (kept) {
+        const d1 = pairMomentum(g, 1), d3 = pairMomentum(g, 3), d5 = pairMomentum(g, 5), d7 = pairMomentum(g, 7), d9 = pairMomentum(g, 9);
+        const d11 = pairMomentum(g, 11), d13 = pairMomentum(g, 13), d15 = pairMomentum(g, 15), d17 = pairMomentum(g, 17);
+        v128.store(g + 38 * 16, f32x4.add(f32x4.add(f32x4.add(d1, d7), f32x4.add(d9, d11)), d13));
+        v128.store(g + 39 * 16, f32x4.add(f32x4.add(f32x4.sub(f32x4.add(d3, d7), d9), d15), d17));
+        v128.store(g + 40 * 16, f32x4.sub(f32x4.add(f32x4.sub(f32x4.add(d5, d11), d13), d15), d17));
+      }
     }
   }
   // Inlet/outlet nodes: the sum of their own state (kept apart in FSRC, see fixedLayer).
@@ -266,37 +311,26 @@ export function densityRows(src: usize, z: i32, out: usize, ya: i32, count: i32)
 
 /**
  * TRT collision of the pair (q, o = opposite of q), both components; writes S_q, S_o (and the
- * component-2 pair) at the node itself. Fast-step's formulas in f32x4: the even parts are shared
- * by q and o, the odd parts flip sign.
+ * component-2 pair) at the node itself. Fast-step's formulas in f32x4, with the factors that do
+ * not depend on q folded once per group (collideRows): the even parts are shared by q and o, the
+ * odd parts flip sign. Per component k: sym = (ω+/2)(f_q + f_o) − ω+ w ρ_k e − (1 − ω+/2) w (9 (c·u)(c·F_k) − 3 u·F_k),
+ * asym = (ω−/2)(f_q − f_o) − 3 ω− w ρ_k (c·u) − 3 (1 − ω−/2) w (c·F_k), e = 1 + 4.5 (c·u)² − 1.5 u².
  */
 @inline function pair(
-  dst: usize, at: usize, q: i32, a: v128, ao: v128, b: v128, bo: v128, cu: v128, cf1: v128, cf2: v128, w: v128,
-  rho1: v128, rho2: v128, usq: v128, uf1: v128, uf2: v128, fluid: v128,
-  op1: v128, om1: v128, op2: v128, om2: v128, sp1: v128, sm1: v128, sp2: v128, sm2: v128,
+  dst: usize, at: usize, g: usize, q: i32, cu: v128, cf1: v128, cf2: v128, fluid: v128, usq: v128, uf1: v128, uf2: v128,
+  // Per group, for this pair's weight w: ω+ w ρ_k and 3 ω− w ρ_k.
+  k1: v128, l1: v128, k2: v128, l2: v128,
+  // Constants: ω±/2 and (1 − ω±/2) w (the odd one times 3) per component.
+  hp1: v128, hm1: v128, hp2: v128, hm2: v128, c1: v128, d1: v128, c2: v128, d2: v128,
 ): void {
-  const half = f32x4.splat(0.5);
-  const three = f32x4.splat(3);
+  const a = v128.load(g + (<usize>q << 4)), ao = v128.load(g + (<usize>(q + 1) << 4));
+  const b = v128.load(g + (<usize>(q + 19) << 4)), bo = v128.load(g + (<usize>(q + 20) << 4));
   const even = f32x4.sub(f32x4.add(f32x4.splat(1), f32x4.mul(f32x4.mul(f32x4.splat(4.5), cu), cu)), usq);
   const cu9 = f32x4.mul(f32x4.splat(9), cu);
-  const cu3 = f32x4.mul(three, cu);
-  const wr1 = f32x4.mul(w, rho1);
-  const wr2 = f32x4.mul(w, rho2);
-  const sym1 = f32x4.sub(
-    f32x4.mul(op1, f32x4.sub(f32x4.mul(half, f32x4.add(a, ao)), f32x4.mul(wr1, even))),
-    f32x4.mul(f32x4.mul(sp1, w), f32x4.sub(f32x4.mul(cu9, cf1), uf1)),
-  );
-  const asym1 = f32x4.sub(
-    f32x4.mul(om1, f32x4.sub(f32x4.mul(half, f32x4.sub(a, ao)), f32x4.mul(wr1, cu3))),
-    f32x4.mul(f32x4.mul(sm1, w), f32x4.mul(three, cf1)),
-  );
-  const sym2 = f32x4.sub(
-    f32x4.mul(op2, f32x4.sub(f32x4.mul(half, f32x4.add(b, bo)), f32x4.mul(wr2, even))),
-    f32x4.mul(f32x4.mul(sp2, w), f32x4.sub(f32x4.mul(cu9, cf2), uf2)),
-  );
-  const asym2 = f32x4.sub(
-    f32x4.mul(om2, f32x4.sub(f32x4.mul(half, f32x4.sub(b, bo)), f32x4.mul(wr2, cu3))),
-    f32x4.mul(f32x4.mul(sm2, w), f32x4.mul(three, cf2)),
-  );
+  const sym1 = f32x4.sub(f32x4.sub(f32x4.mul(hp1, f32x4.add(a, ao)), f32x4.mul(k1, even)), f32x4.mul(c1, f32x4.sub(f32x4.mul(cu9, cf1), uf1)));
+  const asym1 = f32x4.sub(f32x4.sub(f32x4.mul(hm1, f32x4.sub(a, ao)), f32x4.mul(l1, cu)), f32x4.mul(d1, cf1));
+  const sym2 = f32x4.sub(f32x4.sub(f32x4.mul(hp2, f32x4.add(b, bo)), f32x4.mul(k2, even)), f32x4.mul(c2, f32x4.sub(f32x4.mul(cu9, cf2), uf2)));
+  const asym2 = f32x4.sub(f32x4.sub(f32x4.mul(hm2, f32x4.sub(b, bo)), f32x4.mul(l2, cu)), f32x4.mul(d2, cf2));
   const base = dst + at;
   // Non-fluid lanes store 0: solid slots stay 0 (as in the JS engine), inlet/outlet slots are
   // rewritten by fixedLayer afterwards.
@@ -307,65 +341,44 @@ export function densityRows(src: usize, z: i32, out: usize, ya: i32, count: i32)
 }
 
 /**
- * Collision of the fluid nodes of rows [y0, y1) of layer z: pulls from `src`, reads the densities
- * of layers z−1, z, z+1 from the ring planes rm, r0, rp, writes post-collision values to `dst`,
- * then the ghost columns of each row written.
+ * Collision of the fluid nodes of rows [y0, y1) of layer z: takes their pre-collision populations
+ * and momentum from the pull buffer `pb` (pullRows), reads the densities of layers z−1, z, z+1
+ * from the ring planes rm, r0, rp, writes post-collision values to `dst`, then the ghost columns
+ * of each row written.
  */
-export function collideRows(src: usize, dst: usize, z: i32, rm: usize, r0: usize, rp: usize, y0: i32, y1: i32): void {
-  const zm = wrapi(z - 1, NZ);
-  const zp = wrapi(z + 1, NZ);
+export function collideRows(dst: usize, z: i32, rm: usize, r0: usize, rp: usize, pb: usize, y0: i32, y1: i32): void {
   const PB = (<usize>P) << 2;
   const B1: usize = 19 * 16;
   const W1 = f32x4.splat(<f32>(1.0 / 18.0));
   const W2 = f32x4.splat(<f32>(1.0 / 36.0));
   const W0 = f32x4.splat(<f32>(1.0 / 3.0));
   const gc = f32x4.splat(<f32>GC);
-  const op1 = f32x4.splat(<f32>OP1), om1 = f32x4.splat(<f32>OM1), op2 = f32x4.splat(<f32>OP2), om2 = f32x4.splat(<f32>OM2);
-  const sp1 = f32x4.splat(<f32>(1 - 0.5 * OP1)), sm1 = f32x4.splat(<f32>(1 - 0.5 * OM1));
-  const sp2 = f32x4.splat(<f32>(1 - 0.5 * OP2)), sm2 = f32x4.splat(<f32>(1 - 0.5 * OM2));
+  const op1 = f32x4.splat(<f32>OP1), op2 = f32x4.splat(<f32>OP2);
+  const sp1 = f32x4.splat(<f32>(1 - 0.5 * OP1)), sp2 = f32x4.splat(<f32>(1 - 0.5 * OP2));
   const one = f32x4.splat(1);
   const half = f32x4.splat(0.5);
+  const hp1 = f32x4.splat(<f32>(0.5 * OP1)), hm1 = f32x4.splat(<f32>(0.5 * OM1)), hp2 = f32x4.splat(<f32>(0.5 * OP2)), hm2 = f32x4.splat(<f32>(0.5 * OM2));
+  const c1a = f32x4.splat(<f32>((1 - 0.5 * OP1) / 18)), d1a = f32x4.splat(<f32>((3 * (1 - 0.5 * OM1)) / 18));
+  const c2a = f32x4.splat(<f32>((1 - 0.5 * OP2) / 18)), d2a = f32x4.splat(<f32>((3 * (1 - 0.5 * OM2)) / 18));
+  const c1b = f32x4.splat(<f32>((1 - 0.5 * OP1) / 36)), d1b = f32x4.splat(<f32>((3 * (1 - 0.5 * OM1)) / 36));
+  const c2b = f32x4.splat(<f32>((1 - 0.5 * OP2) / 36)), d2b = f32x4.splat(<f32>((3 * (1 - 0.5 * OM2)) / 36));
+  const kp1 = f32x4.splat(<f32>(OP1 / 18)), km1 = f32x4.splat(<f32>((3 * OM1) / 18)), kp2 = f32x4.splat(<f32>(OP2 / 18)), km2 = f32x4.splat(<f32>((3 * OM2) / 18));
   for (let y = y0; y < y1; y++) {
     const ym = wrapi(y - 1, NY);
     const yp = wrapi(y + 1, NY);
-    const r00 = rowB(y, z), rm0 = rowB(ym, z), rp0 = rowB(yp, z), r0m = rowB(y, zm), r0p = rowB(y, zp);
-    const rmm = rowB(ym, zm), rpp = rowB(yp, zp), rmp = rowB(ym, zp), rpm = rowB(yp, zm);
+    const r00 = rowB(y, z);
     // Ring rows of the density planes: (y, y±1) × (z, z±1).
     const yR = (<usize>(y * R)) << 2, ymR = (<usize>(ym * R)) << 2, ypR = (<usize>(yp * R)) << 2;
+    const prow = pb + <usize>((y - y0) * VECS) * PG;
     for (let v = 0; v < VECS; v++) {
       const xb = (<usize>(4 + 4 * v)) << 2;
       const bits = v128.load(STAT + rowS(y, z) + xb);
       const fluid = bit(bits, 0);
       if (!v128.any_true(fluid)) continue;
-      const gb = (<usize>(v + 1)) * GS;
-      const self = r00 + gb;
-      const m1 = bit(bits, 1), m2 = bit(bits, 2), m3 = bit(bits, 3), m4 = bit(bits, 4), m5 = bit(bits, 5), m6 = bit(bits, 6);
-      const m7 = bit(bits, 7), m8 = bit(bits, 8), m9 = bit(bits, 9), m10 = bit(bits, 10), m11 = bit(bits, 11), m12 = bit(bits, 12);
-      const m13 = bit(bits, 13), m14 = bit(bits, 14), m15 = bit(bits, 15), m16 = bit(bits, 16), m17 = bit(bits, 17), m18 = bit(bits, 18);
-      // Source row of q: (y − cy, z − cz); the x shift −cx is the pull variant (L, R or C).
-      const p1 = r00 + gb, p2 = r00 + gb, p3 = rm0 + gb, p4 = rp0 + gb, p5 = r0m + gb, p6 = r0p + gb;
-      const p7 = rm0 + gb, p8 = rp0 + gb, p9 = rp0 + gb, p10 = rm0 + gb, p11 = r0m + gb, p12 = r0p + gb;
-      const p13 = r0p + gb, p14 = r0m + gb, p15 = rmm + gb, p16 = rpp + gb, p17 = rmp + gb, p18 = rpm + gb;
-      const f0 = v128.load(src + self);
-      const f1 = pullL(src, 1, 2, p1, self, m1), f2 = pullR(src, 2, 1, p2, self, m2);
-      const f3 = pullC(src, 3, 4, p3, self, m3), f4 = pullC(src, 4, 3, p4, self, m4);
-      const f5 = pullC(src, 5, 6, p5, self, m5), f6 = pullC(src, 6, 5, p6, self, m6);
-      const f7 = pullL(src, 7, 8, p7, self, m7), f8 = pullR(src, 8, 7, p8, self, m8);
-      const f9 = pullL(src, 9, 10, p9, self, m9), f10 = pullR(src, 10, 9, p10, self, m10);
-      const f11 = pullL(src, 11, 12, p11, self, m11), f12 = pullR(src, 12, 11, p12, self, m12);
-      const f13 = pullL(src, 13, 14, p13, self, m13), f14 = pullR(src, 14, 13, p14, self, m14);
-      const f15 = pullC(src, 15, 16, p15, self, m15), f16 = pullC(src, 16, 15, p16, self, m16);
-      const f17 = pullC(src, 17, 18, p17, self, m17), f18 = pullC(src, 18, 17, p18, self, m18);
-      const g0 = v128.load(src + B1 + self);
-      const g1 = pullL(src, 20, 21, p1, self, m1), g2 = pullR(src, 21, 20, p2, self, m2);
-      const g3 = pullC(src, 22, 23, p3, self, m3), g4 = pullC(src, 23, 22, p4, self, m4);
-      const g5 = pullC(src, 24, 25, p5, self, m5), g6 = pullC(src, 25, 24, p6, self, m6);
-      const g7 = pullL(src, 26, 27, p7, self, m7), g8 = pullR(src, 27, 26, p8, self, m8);
-      const g9 = pullL(src, 28, 29, p9, self, m9), g10 = pullR(src, 29, 28, p10, self, m10);
-      const g11 = pullL(src, 30, 31, p11, self, m11), g12 = pullR(src, 31, 30, p12, self, m12);
-      const g13 = pullL(src, 32, 33, p13, self, m13), g14 = pullR(src, 33, 32, p14, self, m14);
-      const g15 = pullC(src, 34, 35, p15, self, m15), g16 = pullC(src, 35, 34, p16, self, m16);
-      const g17 = pullC(src, 36, 37, p17, self, m17), g18 = pullC(src, 37, 36, p18, self, m18);
+      const self = r00 + (<usize>(v + 1)) * GS;
+      const g = prow + <usize>v * PG;
+      const f0 = v128.load(g);
+      const g0 = v128.load(g + B1);
 
       // ψ of both components at x + c_q from the density ring (solid 0, mirrored walls copied).
       const c00 = r0 + yR + xb, cm0 = r0 + ymR + xb, cp0 = r0 + ypR + xb;
@@ -385,23 +398,12 @@ export function collideRows(src: usize, dst: usize, z: i32, rm: usize, r0: usize
       const rho1 = v128.load(c00);
       const rho2 = v128.load(c00 + PB);
 
-      // Net momentum of each (q, opposite) pair over both components, then Σ c_q per axis.
-      const d1 = f32x4.sub(f32x4.add(f1, g1), f32x4.add(f2, g2));
-      const d3 = f32x4.sub(f32x4.add(f3, g3), f32x4.add(f4, g4));
-      const d5 = f32x4.sub(f32x4.add(f5, g5), f32x4.add(f6, g6));
-      const d7 = f32x4.sub(f32x4.add(f7, g7), f32x4.add(f8, g8));
-      const d9 = f32x4.sub(f32x4.add(f9, g9), f32x4.add(f10, g10));
-      const d11 = f32x4.sub(f32x4.add(f11, g11), f32x4.add(f12, g12));
-      const d13 = f32x4.sub(f32x4.add(f13, g13), f32x4.add(f14, g14));
-      const d15 = f32x4.sub(f32x4.add(f15, g15), f32x4.add(f16, g16));
-      const d17 = f32x4.sub(f32x4.add(f17, g17), f32x4.add(f18, g18));
-      const jx = f32x4.add(f32x4.add(f32x4.add(d1, d7), f32x4.add(d9, d11)), d13);
-      const jy = f32x4.add(f32x4.add(f32x4.sub(f32x4.add(d3, d7), d9), d15), d17);
-      const jz = f32x4.sub(f32x4.add(f32x4.sub(f32x4.add(d5, d11), d13), d15), d17);
+      // Momentum of both components, summed by the pull pass.
+      const jx = v128.load(g + 38 * 16), jy = v128.load(g + 39 * 16), jz = v128.load(g + 40 * 16);
       const sx = STAT + rowS(y, z) + xb;
       const ax = v128.load(sx + NB), ay = v128.load(sx + 2 * NB), az = v128.load(sx + 3 * NB);
       // F_k = −ψ_k (G Σ_q w_q ψ_other(x+c_q) c_q ± adhesion), + for the electrolyte, − for the gas.
-      const psi1 = f32x4.max(rho1, f32x4.splat(0)), psi2 = f32x4.max(rho2, f32x4.splat(0));
+      const psi1 = f32x4.pmax(f32x4.splat(0), rho1), psi2 = f32x4.pmax(f32x4.splat(0), rho2);
       const f1x = f32x4.neg(f32x4.mul(psi1, f32x4.add(f32x4.mul(gc, s1x), ax)));
       const f1y = f32x4.neg(f32x4.mul(psi1, f32x4.add(f32x4.mul(gc, s1y), ay)));
       const f1z = f32x4.neg(f32x4.mul(psi1, f32x4.add(f32x4.mul(gc, s1z), az)));
@@ -421,15 +423,18 @@ export function collideRows(src: usize, dst: usize, z: i32, rm: usize, r0: usize
       const w0u = f32x4.mul(W0, f32x4.sub(one, usq));
       v128.store(base, v128.and(f32x4.sub(f32x4.sub(f0, f32x4.mul(op1, f32x4.sub(f0, f32x4.mul(w0u, rho1)))), f32x4.mul(f32x4.mul(sp1, W0), uf1)), fluid));
       v128.store(base + B1, v128.and(f32x4.sub(f32x4.sub(g0, f32x4.mul(op2, f32x4.sub(g0, f32x4.mul(w0u, rho2)))), f32x4.mul(f32x4.mul(sp2, W0), uf2)), fluid));
-      pair(dst, self, 1, f1, f2, g1, g2, ux, f1x, f2x, W1, rho1, rho2, usq, uf1, uf2, fluid, op1, om1, op2, om2, sp1, sm1, sp2, sm2);
-      pair(dst, self, 3, f3, f4, g3, g4, uy, f1y, f2y, W1, rho1, rho2, usq, uf1, uf2, fluid, op1, om1, op2, om2, sp1, sm1, sp2, sm2);
-      pair(dst, self, 5, f5, f6, g5, g6, uz, f1z, f2z, W1, rho1, rho2, usq, uf1, uf2, fluid, op1, om1, op2, om2, sp1, sm1, sp2, sm2);
-      pair(dst, self, 7, f7, f8, g7, g8, f32x4.add(ux, uy), f32x4.add(f1x, f1y), f32x4.add(f2x, f2y), W2, rho1, rho2, usq, uf1, uf2, fluid, op1, om1, op2, om2, sp1, sm1, sp2, sm2);
-      pair(dst, self, 9, f9, f10, g9, g10, f32x4.sub(ux, uy), f32x4.sub(f1x, f1y), f32x4.sub(f2x, f2y), W2, rho1, rho2, usq, uf1, uf2, fluid, op1, om1, op2, om2, sp1, sm1, sp2, sm2);
-      pair(dst, self, 11, f11, f12, g11, g12, f32x4.add(ux, uz), f32x4.add(f1x, f1z), f32x4.add(f2x, f2z), W2, rho1, rho2, usq, uf1, uf2, fluid, op1, om1, op2, om2, sp1, sm1, sp2, sm2);
-      pair(dst, self, 13, f13, f14, g13, g14, f32x4.sub(ux, uz), f32x4.sub(f1x, f1z), f32x4.sub(f2x, f2z), W2, rho1, rho2, usq, uf1, uf2, fluid, op1, om1, op2, om2, sp1, sm1, sp2, sm2);
-      pair(dst, self, 15, f15, f16, g15, g16, f32x4.add(uy, uz), f32x4.add(f1y, f1z), f32x4.add(f2y, f2z), W2, rho1, rho2, usq, uf1, uf2, fluid, op1, om1, op2, om2, sp1, sm1, sp2, sm2);
-      pair(dst, self, 17, f17, f18, g17, g18, f32x4.sub(uy, uz), f32x4.sub(f1y, f1z), f32x4.sub(f2y, f2z), W2, rho1, rho2, usq, uf1, uf2, fluid, op1, om1, op2, om2, sp1, sm1, sp2, sm2);
+      // ω+ w ρ_k and 3 ω− w ρ_k for w = 1/18 (axes) and 1/36 (diagonals: half of it).
+      const k1a = f32x4.mul(kp1, rho1), l1a = f32x4.mul(km1, rho1), k2a = f32x4.mul(kp2, rho2), l2a = f32x4.mul(km2, rho2);
+      const k1b = f32x4.mul(half, k1a), l1b = f32x4.mul(half, l1a), k2b = f32x4.mul(half, k2a), l2b = f32x4.mul(half, l2a);
+      pair(dst, self, g, 1, ux, f1x, f2x, fluid, usq, uf1, uf2, k1a, l1a, k2a, l2a, hp1, hm1, hp2, hm2, c1a, d1a, c2a, d2a);
+      pair(dst, self, g, 3, uy, f1y, f2y, fluid, usq, uf1, uf2, k1a, l1a, k2a, l2a, hp1, hm1, hp2, hm2, c1a, d1a, c2a, d2a);
+      pair(dst, self, g, 5, uz, f1z, f2z, fluid, usq, uf1, uf2, k1a, l1a, k2a, l2a, hp1, hm1, hp2, hm2, c1a, d1a, c2a, d2a);
+      pair(dst, self, g, 7, f32x4.add(ux, uy), f32x4.add(f1x, f1y), f32x4.add(f2x, f2y), fluid, usq, uf1, uf2, k1b, l1b, k2b, l2b, hp1, hm1, hp2, hm2, c1b, d1b, c2b, d2b);
+      pair(dst, self, g, 9, f32x4.sub(ux, uy), f32x4.sub(f1x, f1y), f32x4.sub(f2x, f2y), fluid, usq, uf1, uf2, k1b, l1b, k2b, l2b, hp1, hm1, hp2, hm2, c1b, d1b, c2b, d2b);
+      pair(dst, self, g, 11, f32x4.add(ux, uz), f32x4.add(f1x, f1z), f32x4.add(f2x, f2z), fluid, usq, uf1, uf2, k1b, l1b, k2b, l2b, hp1, hm1, hp2, hm2, c1b, d1b, c2b, d2b);
+      pair(dst, self, g, 13, f32x4.sub(ux, uz), f32x4.sub(f1x, f1z), f32x4.sub(f2x, f2z), fluid, usq, uf1, uf2, k1b, l1b, k2b, l2b, hp1, hm1, hp2, hm2, c1b, d1b, c2b, d2b);
+      pair(dst, self, g, 15, f32x4.add(uy, uz), f32x4.add(f1y, f1z), f32x4.add(f2y, f2z), fluid, usq, uf1, uf2, k1b, l1b, k2b, l2b, hp1, hm1, hp2, hm2, c1b, d1b, c2b, d2b);
+      pair(dst, self, g, 17, f32x4.sub(uy, uz), f32x4.sub(f1y, f1z), f32x4.sub(f2y, f2z), fluid, usq, uf1, uf2, k1b, l1b, k2b, l2b, hp1, hm1, hp2, hm2, c1b, d1b, c2b, d2b);
     }
     // Ghost nodes x = −1 and x = nx of the row just written, while it is in cache.
     const row = dst + r00;
@@ -444,7 +449,7 @@ export function collideRows(src: usize, dst: usize, z: i32, rm: usize, r0: usize
  * Pre-collision population (component k, direction q) of padded node p, pulled from `src`; for
  * inlet/outlet nodes the caller reads their state instead, solid nodes are never asked.
  */
-function pulled(src: usize, x: i32, y: i32, z: i32, bits: u32, k: i32, q: i32): f32 {
+@inline function pulled(src: usize, x: i32, y: i32, z: i32, bits: u32, k: i32, q: i32): f32 {
   const kq = k * 19 + q;
   if (q == 0) return load<f32>(src + rowB(y, z) + elem(kq, x));
   if ((bits >> q) & 1) {
@@ -558,16 +563,22 @@ export function stepSlab(src: usize, dst: usize, fsrc: usize, fdst: usize, ring:
   FSRC = fsrc;
   FDST = fdst;
   const slot = (<usize>(2 * P)) << 2;
+  // Two pull-buffer slots after the three density planes (layers alternate between them), each
+  // BAND rows of VECS groups plus one scratch group for the halo rows.
+  const pslot = <usize>(BAND * VECS + 1) * PG;
+  const pbuf = ring + 3 * slot;
   for (let y0 = 0; y0 < NY; y0 += BAND) {
     const y1 = min(NY, y0 + BAND);
     const count = y1 - y0 + 2;
-    densityRows(src, wrapi(z0 - 1, NZ), ring, y0 - 1, count);
-    densityRows(src, z0, ring + slot, y0 - 1, count);
+    pullRows(src, wrapi(z0 - 1, NZ), ring, pbuf + pslot, y0 - 1, count);
+    pullRows(src, z0, ring + slot, pbuf, y0 - 1, count);
     for (let z = z0; z < z1; z++) {
       const s = z - z0 + 1;
       const rp = ring + <usize>((s + 1) % 3) * slot;
-      densityRows(src, wrapi(z + 1, NZ), rp, y0 - 1, count);
-      collideRows(src, dst, z, ring + <usize>((s + 2) % 3) * slot, ring + <usize>(s % 3) * slot, rp, y0, y1);
+      // Layer z's populations are in slot (z − z0) & 1; layer z + 1's go to the other one.
+      const mine = pbuf + <usize>((z - z0) & 1) * pslot;
+      pullRows(src, wrapi(z + 1, NZ), rp, pbuf + <usize>((z - z0 + 1) & 1) * pslot, y0 - 1, count);
+      collideRows(dst, z, ring + <usize>((s + 2) % 3) * slot, ring + <usize>(s % 3) * slot, rp, mine, y0, y1);
     }
   }
   // Inlet/outlet nodes (two planes in practice) overwrite their slots, then their rows' ghosts.
