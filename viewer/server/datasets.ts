@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ConfigError, FileFormatError } from '../../src/errors.ts';
 import type { Curve, FieldRef, FillView, Manifest, Parity, RunView, SnapshotStack, VolumeRef } from '../shared/protocol.ts';
 import { resolveInside } from './safe-path.ts';
-import { gridHeader, isVolumeFile } from './volume-source.ts';
+import { gridHeader, isVolumeFile, type ReadOverrides } from './volume-source.ts';
 import { readParity, readRuns } from './study.ts';
 
 /**
@@ -42,9 +42,9 @@ function labelFiles(files: string[]): string[] {
 }
 
 /** What `root` holds (a fill output, a study, or volumes), for `/api/manifest`. `entry` is a file the user named, if any. */
-export async function describe(root: string, entry?: string): Promise<Manifest> {
+export async function describe(root: string, entry?: string, read: ReadOverrides = {}): Promise<Manifest> {
   const name = path.basename(entry ?? root);
-  if (entry) return { kind: 'volume', name, volume: await volumeRef(root, entry) };
+  if (entry) return { kind: 'volume', name, volume: await volumeRef(root, entry, read) };
   if (await exists(path.join(root, 'study.duckdb'))) {
     const table = await readRuns(path.join(root, 'study.duckdb'));
     const runsWithFields = (await exists(path.join(root, 'fields'))) ? await readdir(path.join(root, 'fields')) : [];
@@ -57,9 +57,9 @@ export async function describe(root: string, entry?: string): Promise<Manifest> 
   return { kind: 'volume', name, volume: await volumeRef(root, volumes[0]!) };
 }
 
-async function volumeRef(root: string, rel: string): Promise<VolumeRef> {
+async function volumeRef(root: string, rel: string, read: ReadOverrides = {}): Promise<VolumeRef> {
   const real = await resolveInside(root, rel.split('/').map(encodeURIComponent).join('/'));
-  const h = await gridHeader(real);
+  const h = await gridHeader(real, read);
   return { path: rel, shape: h.shape, voxelSize: h.voxelSize };
 }
 
