@@ -69,10 +69,11 @@ describe('item 2: the study database is never written by export or query', () =>
   });
 
   it('query refuses DELETE, DROP TABLE and COPY … TO with one line, and changes nothing', async () => {
-    userError(await mesolab('query', study, 'DELETE FROM runs'), /^error: sql: got "DELETE FROM runs", expected a query that only reads the study \(SELECT …\); query opens it read-only \(Cannot execute statement of type "DELETE"/);
-    userError(await mesolab('query', study, 'DROP TABLE runs'), /query opens it read-only \(Cannot execute statement of type "DROP"/);
+    userError(await mesolab('query', study, 'DELETE FROM runs'), /^error: sql: got "DELETE FROM runs", expected a query that only reads the study \(SELECT …\); query opens it read-only \(a DELETE statement is not run\)$/);
+    userError(await mesolab('query', study, 'DROP TABLE runs'), /query opens it read-only \(a DROP statement is not run\)$/);
     const copyTo = join(dir, 'leak.csv');
-    userError(await mesolab('query', study, `COPY runs TO '${copyTo}'`), /only reads the study.*file system operations are disabled/);
+    userError(await mesolab('query', study, `COPY runs TO '${copyTo}'`), /only reads the study.*\(a COPY statement is not run\)$/);
+    userError(await mesolab('query', study, `SELECT 1; ATTACH '${join(dir, 'other.duckdb')}' AS o`), /\(an ATTACH statement is not run\)$/);
     expect(existsSync(copyTo)).toBe(false);
     const q = await mesolab('query', study, 'SELECT count(*) AS n FROM runs', '--json');
     expect(JSON.parse(q.stdout)).toEqual([{ n: 3 }]);

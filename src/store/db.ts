@@ -72,11 +72,10 @@ export class StudyStore {
 
   /**
    * Opens `<dir>/study.duckdb`. `create` makes the folder and database when missing (sweeps);
-   * `readOnly` opens it for reading only, so SQL that would change it is refused (export, train);
-   * `sandbox` (with readOnly) also forbids reading or writing any other file (`COPY … TO`,
-   * `read_csv`, `ATTACH`), for user-typed SQL.
+   * `readOnly` opens it for reading only, so SQL that would change it is refused (export, query,
+   * train).
    */
-  static async open(dir: string, options: { create?: boolean; readOnly?: boolean; sandbox?: boolean } = {}): Promise<StudyStore> {
+  static async open(dir: string, options: { create?: boolean; readOnly?: boolean } = {}): Promise<StudyStore> {
     const path = join(dir, DB_FILE);
     const st = statSync(dir, { throwIfNoEntry: false });
     if (st && !st.isDirectory()) throw new ConfigError('study folder', dir, 'a folder', 'a file of that name exists');
@@ -86,7 +85,6 @@ export class StudyStore {
     }
     const config: Record<string, string> = {};
     if (options.readOnly) config.access_mode = 'READ_ONLY';
-    if (options.readOnly && options.sandbox) config.enable_external_access = 'false';
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(path, config);

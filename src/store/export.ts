@@ -1,5 +1,6 @@
 import { open as openFile, realpath } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { StatementType } from '@duckdb/node-api';
 import { ConfigError } from '../errors.ts';
 import { assertFileReplaceable, writeWhole } from '../output-files.ts';
 import { DB_FILE, StudyStore, damagedStudyError, isDamagedDatabaseMessage, studyDatabaseError } from './db.ts';
@@ -70,19 +71,32 @@ async function isEarlierExport(file: string, format: ExportFormat): Promise<bool
   }
 }
 
+/** What `mesolab query` runs: statements that only read (a SELECT, EXPLAIN, CALL of a table function or PRAGMA). */
+const READING_STATEMENTS = new Set<number>([StatementType.SELECT, StatementType.EXPLAIN, StatementType.CALL, StatementType.PRAGMA]);
+
 /**
- * Runs one SQL statement on a study folder (tables runs, columns, study), on the database opened
- * read-only and sandboxed: statements that would change it (DELETE, DROP, UPDATE…) and any that
- * touch other files (COPY … TO, read_csv, ATTACH) are refused with a one-line error.
+ * Runs SQL on a study folder (tables runs, columns, study) with the database opened read-only:
+ * statements that would change it (DELETE, DROP, UPDATE…) are refused by DuckDB, and any
+ * statement that is not a query (COPY … TO, EXPORT DATABASE, ATTACH, SET, INSTALL…) is refused
+ * before it runs, so `query` never writes a file. Reading other files (read_parquet) stays allowed.
  */
 export async function queryStudy(dir: string, sql: string): Promise<{ columns: string[]; rows: Record<string, Scalar>[] }> {
-  const store = await StudyStore.open(dir, { readOnly: true, sandbox: true });
+  const store = await StudyStore.open(dir, { readOnly: true });
   try {
+    const statements = await store.connection.extractStatements(sql);
+    for (let i = 0; i < statements.count; i++) {
+      const type = (await statements.prepare(i)).statementType;
+      if (!READING_STATEMENTS.has(type)) {
+        const name = Object.entries(StatementType).find(([, v]) => v === type)?.[0] ?? String(type);
+        throw new ConfigError('sql', sql, 'a query that only reads the study (SELECT …); query opens it read-only', `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name.replace(/_/g, ' ')} statement is not run`);
+      }
+    }
     return await store.query(sql);
   } catch (e) {
+    if (e instanceof ConfigError) throw e;
     const first = (e as Error).message.split('\n')[0]!;
     if (isDamagedDatabaseMessage(first)) throw damagedStudyError(dir, first);
-    if (/read-only mode|file system operations are disabled/i.test(first)) {
+    if (/read-only mode/i.test(first)) {
       throw new ConfigError('sql', sql, 'a query that only reads the study (SELECT …); query opens it read-only', first.replace(/ on database "[^"]*"/, '').replace(/^[A-Za-z ]+Error: /, ''));
     }
     throw new ConfigError('sql', sql, 'a valid query on tables runs, columns, study', first);
