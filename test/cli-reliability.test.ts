@@ -220,6 +220,12 @@ describe('item 7: every user error is one line with exit status 2', () => {
     expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^error: study folder: got ".*plain-file", expected a folder \(a file of that name exists\)$/);
   });
 
+  it('an export into a folder that does not exist: one line, not a raw DuckDB IO Error', async () => {
+    const r = await mesolab('export', study, '-o', join(dir, 'no-such-folder', 'runs.parquet'));
+    userError(r, /--output: got ".*runs\.parquet", expected a file in an existing folder/);
+    expect(r.stderr).not.toMatch(/IO Error/);
+  });
+
   it('view --port in use: exit 2, one line naming --port', async () => {
     const blocker = net.createServer();
     await new Promise<void>((res) => blocker.listen(0, '127.0.0.1', res));
@@ -250,11 +256,12 @@ describe('item 7: every user error is one line with exit status 2', () => {
     expect(r.stderr).not.toMatch(/Too small|Invalid input/);
   });
 
-  it('CSV errors name the header columns, even when every column holds text', async () => {
-    const csv = join(dir, 'text.csv');
-    await writeFile(csv, 'porosity,label\nhigh,x\nlow,y\n');
-    const r = await mesolab('train', csv, '--inputs', 'nope', '--outputs', 'label', '-o', join(dir, 'text-model'));
-    userError(r, /--inputs: got "nope", expected a column of .*text\.csv: porosity, label/);
+  it('CSV errors name the header columns, even when the header looks like data', async () => {
+    // Column names that read as numbers (temperatures in °C): DuckDB's guess took them for a data row.
+    const csv = join(dir, 'temperatures.csv');
+    await writeFile(csv, '25,50,75\n0.1,0.2,0.3\n0.4,0.5,0.7\n0.2,0.9,0.1\n');
+    const r = await mesolab('train', csv, '--inputs', '25,nope', '--outputs', '75', '-o', join(dir, 'text-model'));
+    userError(r, /--inputs: got "nope", expected a column of .*temperatures\.csv: 25, 50, 75$/);
     expect(r.stderr).not.toMatch(/column0/);
   });
 });
