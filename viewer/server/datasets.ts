@@ -38,7 +38,8 @@ function findFile(files: string[], pattern: RegExp): string | null {
 }
 
 function labelFiles(files: string[]): string[] {
-  return files.filter((f) => isVolumeFile(f) && !isFieldStem(path.basename(f, path.extname(f)))).sort();
+  // Hidden files (temporaries of a write in progress, dotfiles) are never offered: they are not served.
+  return files.filter((f) => !f.startsWith('.') && isVolumeFile(f) && !isFieldStem(path.basename(f, path.extname(f)))).sort();
 }
 
 /** What `root` holds (a fill output, a study, or volumes), for `/api/manifest`. `entry` is a file the user named, if any. */
