@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, runCli, type CliRun } from './helpers/cli.ts';
+import { BIN, ROOT, runCli, type CliRun } from './helpers/cli.ts';
 import { StudyStore } from '../src/store/db.ts';
 import { writeVolume } from '../src/volume/io.ts';
 import { OUTPUT_MARKER } from '../src/output-files.ts';
@@ -139,6 +140,27 @@ describe('item 3: outputs are written whole and never replace something else sil
     expect(readdirSync(out).sort()).toEqual(files);
     expect(await readFile(join(out, 'result.json'), 'utf8')).not.toBe(before);
     expect(readdirSync(dir).filter((f) => f.includes('.tmp-') || f.includes('.old-'))).toEqual([]);
+  });
+
+  it('a fill killed mid-run leaves the old output folder whole; its temporary is swept by the next fill', async () => {
+    const out = join(dir, 'killed-fill');
+    const qs = ['fill', tubes, '--model', 'quasi-static', '-o', out];
+    expect((await mesolab(...qs)).code).toBe(0);
+    const before = await readFile(join(out, 'result.json'), 'utf8');
+    const child = spawn(process.execPath, [BIN, 'fill', tubes, '--model', 'lbm', '--steps', '100000', '-o', out, '--force'], { cwd: ROOT, stdio: 'ignore' });
+    const temporaries = (): string[] => readdirSync(dir).filter((f) => f.startsWith('.killed-fill.tmp-'));
+    // The staged folder exists from before the run starts until its rename; kill inside that window.
+    const t0 = Date.now();
+    while (temporaries().length === 0 && child.exitCode === null && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 10));
+    expect(child.exitCode).toBeNull();
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    expect(temporaries()).toHaveLength(1);
+    expect(await readFile(join(out, 'result.json'), 'utf8')).toBe(before);
+    expect(readdirSync(out)).not.toContain('arrival-time.tif');
+    expect(JSON.parse(await readFile(join(out, OUTPUT_MARKER), 'utf8'))).toMatchObject({ kind: 'fill-quasi-static' });
+    expect((await mesolab(...qs)).code).toBe(0);
+    expect(temporaries()).toEqual([]);
   });
 
   it('fill -o into a folder of other files is refused even with --force; into a file, one line', async () => {
