@@ -42,7 +42,11 @@ function labelFiles(files: string[]): string[] {
   return files.filter((f) => !f.startsWith('.') && isVolumeFile(f) && !isFieldStem(path.basename(f, path.extname(f)))).sort();
 }
 
-/** What `root` holds (a fill output, a study, or volumes), for `/api/manifest`. `entry` is a file the user named, if any. */
+/**
+ * What `root` holds (a fill output, a study, or volumes), for `/api/manifest`. `entry` is a file
+ * the user named, if any; `read` (voxel size, grey-value map) applies to a named or lone volume
+ * file, never to fill outputs and studies, which state their own.
+ */
 export async function describe(root: string, entry?: string, read: ReadOverrides = {}): Promise<Manifest> {
   const name = path.basename(entry ?? root);
   if (entry) return { kind: 'volume', name, volume: await volumeRef(root, entry, read) };
@@ -55,7 +59,7 @@ export async function describe(root: string, entry?: string, read: ReadOverrides
   if (await exists(path.join(root, 'result.json'))) return { kind: 'fill', name, fill: await describeFill(root, '') };
   const volumes = labelFiles(await readdir(root));
   if (volumes.length === 0) throw new ConfigError('<path>', root, 'a volume (.raw, .tif, .vti), a fill output directory (result.json) or a study directory (study.duckdb)');
-  return { kind: 'volume', name, volume: await volumeRef(root, volumes[0]!) };
+  return { kind: 'volume', name, volume: await volumeRef(root, volumes[0]!, read) };
 }
 
 async function volumeRef(root: string, rel: string, read: ReadOverrides = {}): Promise<VolumeRef> {

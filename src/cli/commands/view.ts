@@ -39,11 +39,16 @@ export function register(program: Command): void {
         if (!isVolumeFile(target)) throw new ConfigError('<path>', target, 'a volume file (.raw, .tif, .tiff, .vti) or a directory');
         entry = path.basename(root);
         root = path.dirname(root);
-      } else if (opts.voxelSize !== undefined || opts.labels !== undefined) {
-        throw new ConfigError(opts.labels !== undefined ? '--labels' : '--voxel-size', opts.labels ?? opts.voxelSize, 'a volume file as <path> (fill outputs and studies state their own labels and voxel size)');
       }
       // Fail now, in the terminal, rather than later in the page.
       const manifest = await describe(root, entry, read);
+      if (!entry && (opts.voxelSize !== undefined || opts.labels !== undefined)) {
+        if (manifest.kind !== 'volume' || !manifest.volume) {
+          throw new ConfigError(opts.labels !== undefined ? '--labels' : '--voxel-size', opts.labels ?? opts.voxelSize, 'a volume file, or a folder of volume files, as <path> (fill outputs and studies state their own labels and voxel size)');
+        }
+        // A folder of volumes shows its first one: the options apply to it, and it alone is served.
+        entry = manifest.volume.path;
+      }
       const log = (line: string): void => void process.stderr.write(`${line}\n`);
       // The port is taken before the (possibly long) first build, so a port in use fails at once;
       // the app's files are read from DIST_DIR per request, once built.
