@@ -1,6 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../src/errors.ts';
+import { runHash, stageFolder } from '../src/output-files.ts';
 import { loadDataset, trainingData, type TrainingData } from './data/table.ts';
 import { explainModel } from './explain/summary.ts';
 import { crossValidate, learningCurve, type ParityRow } from './judge/cv.ts';
@@ -47,6 +48,13 @@ export interface TrainOptions {
    * false for CSV/Parquet, where such a cell is more likely a data error.
    */
   dropNonFinite?: boolean;
+  /**
+   * Replace a model folder trained on other data or with other options (default false: such a
+   * folder is refused; one of this same training is replaced). The folder is always written
+   * whole, under a temporary name renamed onto outDir at the end, so no stale file of an earlier
+   * training survives and a killed training leaves the old folder as it was.
+   */
+  force?: boolean;
 }
 
 export interface TrainedModelSummary {
@@ -81,89 +89,98 @@ export async function trainSurrogates(opts: TrainOptions): Promise<TrainSummary>
   const td = trainingData(ds, opts.inputs, opts.outputs, opts.simSecondsColumn, opts.dropNonFinite ?? ds.source.kind === 'study');
   if (td.droppedRows > 0) log(`left out ${td.droppedRows} row(s) with non-finite values in ${[...opts.inputs, ...opts.outputs].join(', ')}`);
   kFolds(td.x, opts.cv, opts.seed); // validates the fold count before any training
-  log(`data: ${ds.source.path} (${ds.source.kind}), ${td.x.length} rows, ${td.uniqueInputRows} unique input points, hash ${ds.hash}`);
-  if (opts.models.includes('gpr') && td.x.length > 1500) log(`warning: GPR on ${td.x.length} rows: each likelihood evaluation is O(n³) (${((td.x.length / 250) ** 3).toFixed(0)}× the cost at 250 rows); expect a long fit`);
-  const vif = varianceInflation(td.x, td.inputs);
-  for (const v of vif) if (v.level !== 'ok') log(`warning: VIF of ${v.input} is ${v.vif.toPrecision(3)} (${v.level} multicollinearity, above ${v.level === 'high' ? 10 : 5})`);
-
-  const simSecondsPerPoint = td.simSeconds ? td.simSeconds.reduce((s, v) => s + v, 0) / td.simSeconds.length : opts.simSeconds ?? null;
-  const simSecondsSource = td.simSeconds ? `mean of column ${opts.simSecondsColumn ?? 'run_seconds'}` : opts.simSeconds !== undefined ? '--sim-seconds' : null;
+  // Refused here, before any training, if -o holds another output (or a file, or foreign files).
   const outDir = resolve(opts.outDir);
-  const several = opts.models.length > 1;
-  const models: TrainedModelSummary[] = [];
-  for (const kind of opts.models) {
-    const dir = several ? join(outDir, kind) : outDir;
-    const trainer = makeTrainer(kind, { ...opts.trainer, log });
-    const t0 = performance.now();
-    if (kind === 'dnn') {
-      const { selectTfBackend, tfBackendDevice } = await import('./tf/backend.ts');
-      const tfBackend = await selectTfBackend();
-      const device = tfBackendDevice(tfBackend);
-      log(`dnn: training on the TensorFlow.js ${tfBackend} backend${device ? ` (${device})` : ''}`);
+  const { log: _log, outDir: _out, force: _force, ...what } = opts;
+  const staged = await stageFolder(outDir, { kind: 'model', run: runHash({ ...what, data: ds.hash }) }, { force: opts.force ?? false, field: '--output', recognise: ['surrogate.json', SUMMARY_FILE] });
+  try {
+    log(`data: ${ds.source.path} (${ds.source.kind}), ${td.x.length} rows, ${td.uniqueInputRows} unique input points, hash ${ds.hash}`);
+    if (opts.models.includes('gpr') && td.x.length > 1500) log(`warning: GPR on ${td.x.length} rows: each likelihood evaluation is O(n³) (${((td.x.length / 250) ** 3).toFixed(0)}× the cost at 250 rows); expect a long fit`);
+    const vif = varianceInflation(td.x, td.inputs);
+    for (const v of vif) if (v.level !== 'ok') log(`warning: VIF of ${v.input} is ${v.vif.toPrecision(3)} (${v.level} multicollinearity, above ${v.level === 'high' ? 10 : 5})`);
+
+    const simSecondsPerPoint = td.simSeconds ? td.simSeconds.reduce((s, v) => s + v, 0) / td.simSeconds.length : opts.simSeconds ?? null;
+    const simSecondsSource = td.simSeconds ? `mean of column ${opts.simSecondsColumn ?? 'run_seconds'}` : opts.simSeconds !== undefined ? '--sim-seconds' : null;
+    const several = opts.models.length > 1;
+    const models: TrainedModelSummary[] = [];
+    for (const kind of opts.models) {
+      const dir = several ? join(outDir, kind) : outDir;
+      const writeDir = several ? join(staged.path, kind) : staged.path;
+      const trainer = makeTrainer(kind, { ...opts.trainer, log });
+      const t0 = performance.now();
+      if (kind === 'dnn') {
+        const { selectTfBackend, tfBackendDevice } = await import('./tf/backend.ts');
+        const tfBackend = await selectTfBackend();
+        const device = tfBackendDevice(tfBackend);
+        log(`dnn: training on the TensorFlow.js ${tfBackend} backend${device ? ` (${device})` : ''}`);
+      }
+      log(`${kind}: ${opts.cv}-fold cross-validation`);
+      const cv = await crossValidate(trainer, td.x, td.y, td.inputs, td.outputs, opts.cv, opts.seed);
+      for (const o of td.outputs) log(`${kind} ${o}: CV RMSE ${fmt(cv.metrics[o]!.rmse)}, MAE ${fmt(cv.metrics[o]!.mae)}, R² ${fmt(cv.metrics[o]!.r2)}, 95% coverage ${fmt(cv.coverage95[o]!)}`);
+      const lc = opts.learningCurve === false ? [] : await learningCurve(trainer, td.x, td.y, td.inputs, td.outputs, opts.cv, opts.seed, undefined, cv);
+      const model = await trainer.fit(td.x, td.y, td.inputs, td.outputs, opts.seed);
+      const trainSeconds = (performance.now() - t0) / 1000;
+      const timing = predictionTiming(model, td);
+      const speedup = simSecondsPerPoint === null ? null : simSecondsPerPoint / timing.single;
+      const card: ModelCard = {
+        format: 'mesolab-surrogate',
+        version: 1,
+        kind,
+        created: new Date().toISOString(),
+        inputs: td.inputs,
+        outputs: td.outputs,
+        units: Object.fromEntries([...td.inputs, ...td.outputs].filter((c) => ds.units[c]).map((c) => [c, ds.units[c]!])),
+        inputBox: Object.fromEntries(td.inputs.map((c, k) => [c, range(td.x.map((r) => r[k]!))])),
+        data: {
+          source: ds.source.path,
+          sourceKind: ds.source.kind,
+          hash: ds.hash,
+          rows: td.x.length,
+          uniqueInputRows: td.uniqueInputRows,
+          replicateRows: td.replicateRows,
+          droppedNonFiniteRows: td.droppedRows,
+          ...(ds.source.study ? { study: ds.source.study } : {}),
+          outputRanges: Object.fromEntries(td.outputs.map((c, j) => [c, range(td.y.map((r) => r[j]!))])),
+        },
+        preprocessing: preprocessing(kind),
+        hyperparameters: model.describe(),
+        cv: { folds: cv.folds, seed: cv.seed, metrics: cv.metrics, coverage95: cv.coverage95 },
+        learningCurve: lc,
+        vif,
+        speedup: { simSecondsPerPoint, simSecondsSource, predictSecondsSinglePoint: timing.single, predictSecondsPerPointBatch: timing.batch, speedup },
+        trainSeconds,
+        seed: opts.seed,
+      };
+      if (opts.explain !== false) card.explanation = explainModel(model, td.x, td.y, { seed: opts.seed });
+      await saveModel(writeDir, model, card);
+      await writeParity(writeDir, cv.parity);
+      await writeFile(join(writeDir, TRAINING_DATA_FILE), JSON.stringify({ inputs: td.inputs, outputs: td.outputs, x: td.x, y: td.y }));
+      await writeReport(writeDir, card, cv.parity);
+      log(`${kind}: written to ${dir} (${fmt(trainSeconds)} s; one prediction ${fmt(timing.single * 1e6)} µs${speedup === null ? '' : `, ${fmt(speedup)}× faster than the simulation`})`);
+      models.push({ kind, dir, cv: cv.metrics, coverage95: cv.coverage95, predictSecondsPerPoint: timing.single, simSecondsPerPoint, speedup, trainSeconds });
     }
-    log(`${kind}: ${opts.cv}-fold cross-validation`);
-    const cv = await crossValidate(trainer, td.x, td.y, td.inputs, td.outputs, opts.cv, opts.seed);
-    for (const o of td.outputs) log(`${kind} ${o}: CV RMSE ${fmt(cv.metrics[o]!.rmse)}, MAE ${fmt(cv.metrics[o]!.mae)}, R² ${fmt(cv.metrics[o]!.r2)}, 95% coverage ${fmt(cv.coverage95[o]!)}`);
-    const lc = opts.learningCurve === false ? [] : await learningCurve(trainer, td.x, td.y, td.inputs, td.outputs, opts.cv, opts.seed, undefined, cv);
-    const model = await trainer.fit(td.x, td.y, td.inputs, td.outputs, opts.seed);
-    const trainSeconds = (performance.now() - t0) / 1000;
-    const timing = predictionTiming(model, td);
-    const speedup = simSecondsPerPoint === null ? null : simSecondsPerPoint / timing.single;
-    const card: ModelCard = {
-      format: 'mesolab-surrogate',
-      version: 1,
-      kind,
-      created: new Date().toISOString(),
+    const meanR2 = (m: TrainedModelSummary): number => td.outputs.reduce((s, o) => s + m.cv[o]!.r2, 0) / td.outputs.length;
+    const best = models.reduce((a, b) => (meanR2(b) > meanR2(a) ? b : a)).kind;
+    const summary: TrainSummary = {
+      data: { source: ds.source.path, rows: td.x.length, hash: ds.hash, ...(ds.source.study ? { study: { name: ds.source.study.name, hash: ds.source.study.hash } } : {}) },
       inputs: td.inputs,
       outputs: td.outputs,
-      units: Object.fromEntries([...td.inputs, ...td.outputs].filter((c) => ds.units[c]).map((c) => [c, ds.units[c]!])),
-      inputBox: Object.fromEntries(td.inputs.map((c, k) => [c, range(td.x.map((r) => r[k]!))])),
-      data: {
-        source: ds.source.path,
-        sourceKind: ds.source.kind,
-        hash: ds.hash,
-        rows: td.x.length,
-        uniqueInputRows: td.uniqueInputRows,
-        replicateRows: td.replicateRows,
-        droppedNonFiniteRows: td.droppedRows,
-        ...(ds.source.study ? { study: ds.source.study } : {}),
-        outputRanges: Object.fromEntries(td.outputs.map((c, j) => [c, range(td.y.map((r) => r[j]!))])),
-      },
-      preprocessing: preprocessing(kind),
-      hyperparameters: model.describe(),
-      cv: { folds: cv.folds, seed: cv.seed, metrics: cv.metrics, coverage95: cv.coverage95 },
-      learningCurve: lc,
-      vif,
-      speedup: { simSecondsPerPoint, simSecondsSource, predictSecondsSinglePoint: timing.single, predictSecondsPerPointBatch: timing.batch, speedup },
-      trainSeconds,
+      folds: opts.cv,
       seed: opts.seed,
+      best,
+      models,
+      vif,
     };
-    if (opts.explain !== false) card.explanation = explainModel(model, td.x, td.y, { seed: opts.seed });
-    await saveModel(dir, model, card);
-    await writeParity(dir, cv.parity);
-    await writeFile(join(dir, TRAINING_DATA_FILE), JSON.stringify({ inputs: td.inputs, outputs: td.outputs, x: td.x, y: td.y }));
-    await writeReport(dir, card, cv.parity);
-    log(`${kind}: written to ${dir} (${fmt(trainSeconds)} s; one prediction ${fmt(timing.single * 1e6)} µs${speedup === null ? '' : `, ${fmt(speedup)}× faster than the simulation`})`);
-    models.push({ kind, dir, cv: cv.metrics, coverage95: cv.coverage95, predictSecondsPerPoint: timing.single, simSecondsPerPoint, speedup, trainSeconds });
+    if (several) {
+      await writeFile(join(staged.path, SUMMARY_FILE), JSON.stringify(summary, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 1));
+      await writeFile(join(staged.path, 'comparison.md'), comparisonMarkdown(summary));
+    }
+    await staged.commit();
+    return summary;
+  } catch (e) {
+    await staged.discard();
+    throw e;
   }
-  const meanR2 = (m: TrainedModelSummary): number => td.outputs.reduce((s, o) => s + m.cv[o]!.r2, 0) / td.outputs.length;
-  const best = models.reduce((a, b) => (meanR2(b) > meanR2(a) ? b : a)).kind;
-  const summary: TrainSummary = {
-    data: { source: ds.source.path, rows: td.x.length, hash: ds.hash, ...(ds.source.study ? { study: { name: ds.source.study.name, hash: ds.source.study.hash } } : {}) },
-    inputs: td.inputs,
-    outputs: td.outputs,
-    folds: opts.cv,
-    seed: opts.seed,
-    best,
-    models,
-    vif,
-  };
-  await mkdir(outDir, { recursive: true });
-  if (several) {
-    await writeFile(join(outDir, SUMMARY_FILE), JSON.stringify(summary, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 1));
-    await writeFile(join(outDir, 'comparison.md'), comparisonMarkdown(summary));
-  }
-  return summary;
 }
 
 function fmt(v: number): string {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError, ImpossibleRequestError } from '../../src/errors.ts';
 import { parseWith } from '../../src/config/parse.ts';
+import { assertAllocatable } from '../../src/volume/volume.ts';
 import { lognormalQuantile, sigmaFromSpan, sigmaFromD10D90 } from './psd.ts';
 
 const positive = (what: string) => z.number().positive().describe(what);
@@ -136,6 +137,9 @@ export function resolveParams(params: GenerateParams): ResolvedParams {
   if (p.bimodal) populations.push(population(p.bimodal.d50Um / vs, sigmaFromSpan(p.bimodal.span), share2, p.psdBasis));
 
   const [nx, ny, nz] = p.shape;
+  // Before packing allocates anything: the label volume alone (1 byte a voxel) must fit, as
+  // `volume info` refuses such a file, rather than V8 dying out of memory minutes later.
+  assertAllocatable([nx, ny, nz], 1, 'generated electrode volume');
   const nzCal = Math.round(nz * (1 - p.calenderingPercent / 100));
   const s = nzCal / nz;
   const minSide = Math.min(nx, ny, nz);

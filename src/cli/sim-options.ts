@@ -5,14 +5,19 @@ import type { Volume } from '../volume/volume.ts';
 
 /** Command-line plumbing shared by the simulation commands (config files, volumes, numeric flags). */
 
+/** How every command that reads a volume file is told its voxel size and grey-value phases. */
+export const VOLUME_READ_OPTIONS: ReadonlyArray<readonly [string, string]> = [
+  ['--voxel-size <µm>', 'voxel edge in µm, for volume files that state none (overrides the file)'],
+  ['--labels <map>', 'grey value → phase for the volume file, e.g. 0:pore,128:cbd,255:am'],
+];
+
 /** Flags both filling models take, with one spelling (`mesolab fill` dedupes by flag). */
 export const FILL_COMMON_OPTIONS: ReadonlyArray<readonly [string, string]> = [
   ['--contact-angle <list>', 'contact angle per label in degrees, e.g. am=30,cbd=60 (other=… for labels ≥ 3)'],
   ['--inlet <face>', 'face the electrolyte enters through: x-, x+, y-, y+, z-, z+ (default z-, the separator side)'],
   ['--outlet <face>', 'face the gas escapes through, or none for a closed cell (default z+)'],
   ['--surface-tension <N/m>', 'electrolyte surface tension in N/m (default 0.035, LiPF6 in EC/DMC)'],
-  ['--voxel-size <µm>', 'voxel edge in µm, for volume files that state none (overrides the file)'],
-  ['--labels <map>', 'grey value → phase for the volume file, e.g. 0:pore,128:cbd,255:am'],
+  ...VOLUME_READ_OPTIONS,
 ];
 
 /** Reads `--config` as a JSON/YAML object (empty when not given). */

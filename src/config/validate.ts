@@ -26,18 +26,65 @@ function issueToError(issue: z.core.$ZodIssue, input: unknown, prefix: string): 
   return new ConfigError(field, value, describeExpected(issue));
 }
 
-function describeExpected(issue: z.core.$ZodIssue): string {
+/**
+ * What was expected, as a phrase that completes "got X, expected …" in plain words (zod's own
+ * messages, "Invalid discriminator value. Expected 'grid' | …" or "Too small: expected number to
+ * be >0", read badly there).
+ */
+export function describeExpected(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
-      return `a value of type ${issue.expected}`;
+      return typeWords(String(issue.expected));
     case 'too_small':
-      return `${issue.origin === 'number' ? 'a number' : 'a size'} ${issue.inclusive ? '>=' : '>'} ${String(issue.minimum)}`;
+      return boundWords(issue.origin, issue.inclusive ? '>=' : '>', issue.inclusive ? 'at least' : 'more than', issue.minimum);
     case 'too_big':
-      return `${issue.origin === 'number' ? 'a number' : 'a size'} ${issue.inclusive ? '<=' : '<'} ${String(issue.maximum)}`;
+      return boundWords(issue.origin, issue.inclusive ? '<=' : '<', issue.inclusive ? 'at most' : 'fewer than', issue.maximum);
     case 'invalid_value':
       return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'not_multiple_of':
+      return `a multiple of ${String(issue.divisor)}`;
+    case 'invalid_format':
+      return `a string in ${issue.format} format`;
+    case 'invalid_union': {
+      const raw = issue as unknown as { options?: unknown[]; discriminator?: string; errors?: z.core.$ZodIssue[][] };
+      if (Array.isArray(raw.options) && raw.options.length > 0) return `one of ${raw.options.map((v) => JSON.stringify(v)).join(', ')}`;
+      const branches = (raw.errors ?? []).map((b) => (b[0] ? describeExpected(b[0]) : '')).filter((t, i, a) => t !== '' && a.indexOf(t) === i);
+      return branches.length > 0 ? `${branches.slice(0, -1).join(', ')}${branches.length > 1 ? ' or ' : ''}${branches[branches.length - 1]}` : 'a value of one of the accepted forms';
+    }
+    case 'invalid_key':
+      return 'a valid key';
+    case 'invalid_element':
+      return 'valid elements';
+    default: {
+      // Custom refinements carry their own message; make it read as a phrase.
+      const m = issue.message.replace(/^Invalid input:?\s*/i, '').replace(/^expected\s+/i, '');
+      return m === '' ? 'a valid value' : m.charAt(0).toLowerCase() + m.slice(1);
+    }
+  }
+}
+
+function typeWords(t: string): string {
+  if (t === 'int') return 'an integer';
+  if (t === 'object' || t === 'record') return 'an object of fields';
+  if (t === 'array' || t === 'tuple') return 'a list';
+  return `a value of type ${t}`;
+}
+
+/** Numbers keep the compact "a number >= 0"; strings and lists count characters and items. */
+function boundWords(origin: string, symbol: string, words: string, bound: unknown): string {
+  const n = String(bound);
+  switch (origin) {
+    case 'number':
+    case 'int':
+    case 'bigint':
+      return `a number ${symbol} ${n}`;
+    case 'string':
+      return `a string of ${words} ${n} character${n === '1' ? '' : 's'}`;
+    case 'array':
+    case 'set':
+      return `a list of ${words} ${n} item${n === '1' ? '' : 's'}`;
     default:
-      return issue.message;
+      return `a size ${symbol} ${n}`;
   }
 }
 

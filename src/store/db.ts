@@ -1,7 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import { mkdirSync, existsSync } from 'node:fs';
+import { mkdirSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, FileFormatError, type MesolabError } from '../errors.ts';
 import type { ColumnType, Scalar } from '../study/stage-catalog.ts';
 
 export const DB_FILE = 'study.duckdb';
@@ -70,19 +70,38 @@ export class StudyStore {
     private knownColumns: Map<string, ColumnInfo>,
   ) {}
 
-  static async open(dir: string, options: { create?: boolean } = {}): Promise<StudyStore> {
+  /**
+   * Opens `<dir>/study.duckdb`. `create` makes the folder and database when missing (sweeps);
+   * `readOnly` opens it for reading only, so SQL that would change it is refused (export, query,
+   * train).
+   */
+  static async open(dir: string, options: { create?: boolean; readOnly?: boolean } = {}): Promise<StudyStore> {
     const path = join(dir, DB_FILE);
+    const st = statSync(dir, { throwIfNoEntry: false });
+    if (st && !st.isDirectory()) throw new ConfigError('study folder', dir, 'a folder', 'a file of that name exists');
     if (!existsSync(path)) {
       if (!options.create) throw new ConfigError('study folder', dir, `a folder holding ${DB_FILE} (made by mesolab sweep)`);
       mkdirSync(dir, { recursive: true });
     }
+    const config: Record<string, string> = {};
+    if (options.readOnly) config.access_mode = 'READ_ONLY';
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(path);
+      instance = await DuckDBInstance.create(path, config);
     } catch (e) {
-      throw new ConfigError('study folder', dir, 'a study database no other process has open', (e as Error).message.split('\n')[0]);
+      throw studyDatabaseError(dir, e);
     }
     const connection = await instance.connect();
+    if (options.readOnly) {
+      const store = new StudyStore(dir, instance, connection, new Map());
+      try {
+        store.knownColumns = new Map((await store.readColumns()).map((c) => [c.name, c]));
+      } catch (e) {
+        store.close();
+        throw studyDatabaseError(dir, e);
+      }
+      return store;
+    }
     await connection.run('CREATE TABLE IF NOT EXISTS study (key VARCHAR PRIMARY KEY, value VARCHAR)');
     await connection.run('CREATE TABLE IF NOT EXISTS columns (name VARCHAR PRIMARY KEY, role VARCHAR, unit VARCHAR, type VARCHAR, description VARCHAR)');
     const metaDefs = META_COLUMNS.map((c) => `${quoteIdent(c.name)} ${c.name === 'design_index' || c.name === 'replicate' ? 'INTEGER' : c.name === 'seed' ? 'BIGINT' : SQL_TYPE[c.type]}`);
@@ -207,4 +226,48 @@ function toScalar(v: unknown): Scalar {
   if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
   if (v instanceof Date) return v.toISOString();
   return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x));
+}
+
+/** DuckDB's words for a file that is not (or no longer) a whole database. */
+const DAMAGED = /not a valid DuckDB database|Could not read enough bytes|Corrupt database file|checksum|INTERNAL Error|Catalog Error: Table with name (runs|columns|study) does not exist|database file .* is truncated/i;
+const LOCKED = /Could not set lock|Conflicting lock/i;
+
+/**
+ * Turns a DuckDB failure on a study folder into a one-line user error: held by another process,
+ * damaged (truncated, overwritten, random bytes; saying what is left to recover), or another
+ * I/O problem. Anything else is returned unchanged for the caller to report.
+ */
+export function studyDatabaseError(dir: string, e: unknown): MesolabError | Error {
+  const message = e instanceof Error ? e.message : String(e);
+  const first = message.split('\n')[0]!.replace(/ See also https:\S+/, '');
+  if (LOCKED.test(message)) {
+    const pid = /\(PID (\d+)\)/.exec(message)?.[1];
+    return new ConfigError('study folder', dir, 'a study database no other process is writing', `${pid ? `process ${pid}` : 'another process'} (a sweep, merge or viewer) holds ${DB_FILE}; wait for it to end`);
+  }
+  if (DAMAGED.test(message)) return damagedStudyError(dir, first);
+  if (/^IO Error|^Permission Error/.test(first)) return new ConfigError('study folder', dir, `a readable and writable ${DB_FILE}`, first);
+  return e instanceof Error ? e : new Error(message);
+}
+
+/** True when a DuckDB error message says the database file itself is damaged. */
+export function isDamagedDatabaseMessage(message: string): boolean {
+  return DAMAGED.test(message);
+}
+
+/** A damaged study database, with what survives it: the run fields on disk and the sweep that recomputes the rows. */
+export function damagedStudyError(dir: string, reason: string): FileFormatError {
+  const fieldsDir = join(dir, 'fields');
+  let runs = 0;
+  try {
+    runs = readdirSync(fieldsDir).filter((n) => !n.startsWith('.')).length;
+  } catch {
+    runs = 0;
+  }
+  const kept = runs > 0 ? `the fields of ${runs} run(s) under fields/ are intact` : 'no run fields were kept beside it';
+  return new FileFormatError(
+    DB_FILE,
+    join(dir, DB_FILE),
+    'an intact study database',
+    `it is damaged (${reason.replace(/"[^"]*\/([^"/]+)"/g, '"$1"')}); ${kept}; move ${DB_FILE} aside and rerun the same \`mesolab sweep\` into this folder to recompute the runs, or merge an intact copy or shard with \`mesolab merge\``,
+  );
 }

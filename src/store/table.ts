@@ -13,7 +13,8 @@ export interface StudyTable {
  * column descriptions (role, unit, type). Non-percolating results stay Infinity.
  */
 export async function readStudyTable(dir: string): Promise<StudyTable> {
-  const store = await StudyStore.open(dir);
+  // Read-only: training never changes the study, and may run while another reader has it open.
+  const store = await StudyStore.open(dir, { readOnly: true });
   try {
     const info = await store.readStudyInfo();
     const columns = (await store.readColumns()).map(({ name, role, unit, type }: ColumnInfo) => (unit === undefined ? { name, role, type } : { name, role, unit, type }));

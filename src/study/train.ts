@@ -14,6 +14,7 @@ interface TrainOptions {
   seed: number;
   outDir: string;
   log?: (line: string) => void;
+  force?: boolean;
 }
 
 /** The parts of `TrainSummary` the report prints. */
@@ -61,6 +62,7 @@ export async function trainStudySurrogates(study: Study, dir: string, log: (line
     return;
   }
   const models: TrainOptions['models'] = table.rows.length >= 40 ? ['gpr', 'linear', 'dnn'] : ['gpr', 'linear'];
+  // The study owns this folder: retraining on more runs replaces the models trained before.
   const outDir = join(dir, 'surrogates');
   log(`training ${models.join(', ')} surrogates of ${outputs.join(', ')} on ${inputs.join(', ')} (${table.rows.length} runs, 5-fold CV)`);
   const quiet = (line: string): void => {
@@ -68,7 +70,7 @@ export async function trainStudySurrogates(study: Study, dir: string, log: (line
     if (/warning|left out/i.test(line)) log(`  ${line}`);
   };
   const t0 = performance.now();
-  const summary = await mod.trainSurrogates({ data: dir, inputs, outputs, models, cv: Math.min(5, table.rows.length), seed: study.seed, outDir, log: quiet });
+  const summary = await mod.trainSurrogates({ data: dir, inputs, outputs, models, cv: Math.min(5, table.rows.length), seed: study.seed, outDir, log: quiet, force: true });
   log(`trained in ${((performance.now() - t0) / 1000).toFixed(1)} s; models in ${outDir}/<model>/ (report card: report.md and report.html in each; comparison.md beside them)`);
   log('');
   log(formatSummary(summary));

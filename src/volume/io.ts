@@ -4,7 +4,8 @@ import { validateVolume, validateVoxelSize, type Field, type Volume } from './vo
 import { openFileSource } from './byte-source.ts';
 import { isIntegerType, sampleTypeOf, type DecodedGrid } from './grid.ts';
 import { parseLabelMap, samplesToLabels, type LabelMap } from './labels-map.ts';
-import { readRaw, writeRaw } from './raw.ts';
+import { rawHeaderPath, readRaw, writeRaw } from './raw.ts';
+import { writeWhole } from '../output-files.ts';
 import { readTiff } from './tiff-read.ts';
 import { writeTiff } from './tiff-write.ts';
 import { readVti, writeVti } from './vti.ts';
@@ -82,17 +83,26 @@ export async function readVolumeOrField(path: string, opts: ReadVolumeOptions = 
   return { kind: 'volume', volume };
 }
 
-/** Writes a label volume as 8-bit TIFF pages, raw + JSON header, or VTK ImageData, by extension. */
+/** A .raw volume's JSON header travels with it (renamed with it by writeWhole). */
+const companionsOf = (format: VolumeFormat) => (file: string): string[] => (format === 'raw' ? [rawHeaderPath(file)] : []);
+
+/**
+ * Writes a label volume as 8-bit TIFF pages, raw + JSON header, or VTK ImageData, by extension,
+ * whole: into a temporary file renamed onto `path` when complete (src/output-files.ts). Whether
+ * an existing file may be replaced is the caller's decision (assertFileReplaceable).
+ */
 export async function writeVolume(path: string, volume: Volume): Promise<void> {
   const format = formatOf(path, 'output');
   validateVolume(volume);
   const grid = { shape: volume.shape, voxelSize: volume.voxelSize, data: volume.labels };
-  if (format === 'tiff') await writeTiff(path, grid);
-  else if (format === 'raw') await writeRaw(path, grid);
-  else await writeVti(path, { ...grid, name: 'labels' });
+  await writeWhole(
+    path,
+    (tmp) => (format === 'tiff' ? writeTiff(tmp, grid) : format === 'raw' ? writeRaw(tmp, grid) : writeVti(tmp, { ...grid, name: 'labels' })),
+    companionsOf(format),
+  );
 }
 
-/** Writes a float32 field (NaN, ±Infinity and denormals kept bit for bit), by extension. */
+/** Writes a float32 field (NaN, ±Infinity and denormals kept bit for bit), by extension, whole (as writeVolume). */
 export async function writeField(path: string, field: Field): Promise<void> {
   const format = formatOf(path, 'output');
   validateVoxelSize(field.voxelSize, 'field.voxelSize');
@@ -101,9 +111,11 @@ export async function writeField(path: string, field: Field): Promise<void> {
     throw new ConfigError('field.data', field.data?.length, `a Float32Array of ${n} values for shape ${field.shape.join('×')}`);
   }
   const grid = { shape: field.shape, voxelSize: field.voxelSize, data: field.data, ...(field.name !== undefined ? { name: field.name } : {}) };
-  if (format === 'tiff') await writeTiff(path, grid);
-  else if (format === 'raw') await writeRaw(path, grid);
-  else await writeVti(path, { ...grid, name: field.name ?? 'field' });
+  await writeWhole(
+    path,
+    (tmp) => (format === 'tiff' ? writeTiff(tmp, grid) : format === 'raw' ? writeRaw(tmp, grid) : writeVti(tmp, { ...grid, name: field.name ?? 'field' })),
+    companionsOf(format),
+  );
 }
 
 export { parseLabelMap, type LabelMap } from './labels-map.ts';

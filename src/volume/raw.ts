@@ -1,5 +1,6 @@
 import { readFile, writeFile, stat, open } from 'node:fs/promises';
 import { z } from 'zod';
+import { describeExpected } from '../config/validate.ts';
 import { FileFormatError } from '../errors.ts';
 import { assertAllocatable, voxelCount, type Shape } from './volume.ts';
 import { openFileSource } from './byte-source.ts';
@@ -43,7 +44,7 @@ async function readHeader(headerPath: string): Promise<z.output<typeof rawHeader
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = issue.path.length ? issue.path.join('.') : issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : '(header)';
-    throw new FileFormatError(`${headerPath}: ${field}`, (json as Record<string, unknown>)?.[String(issue.path[0])], issue.message);
+    throw new FileFormatError(`${headerPath}: ${field}`, (json as Record<string, unknown>)?.[String(issue.path[0])], issue.code === 'unrecognized_keys' ? 'no such field (unknown fields are not ignored)' : describeExpected(issue));
   }
   const h = parsed.data;
   if (!Number.isFinite(h.voxelSize) || h.voxelSize <= 0) {

@@ -39,13 +39,16 @@ export async function loadDataset(path: string): Promise<Dataset> {
   }
   const ext = extname(path).toLowerCase();
   if (ext !== '.csv' && ext !== '.parquet') throw new ConfigError('data', path, 'a study directory, a .csv or a .parquet file');
-  const fn = ext === '.csv' ? 'read_csv_auto' : 'read_parquet';
+  // A CSV's first line is always its header: DuckDB's guess takes it for data when every column
+  // holds text, and then names the columns column0, column1… in every later message.
+  const fn = ext === '.csv' ? 'read_csv' : 'read_parquet';
+  const args = ext === '.csv' ? ', header = true' : '';
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
   try {
     let reader;
     try {
-      reader = await conn.runAndReadAll(`SELECT * FROM ${fn}('${path.replaceAll("'", "''")}')`);
+      reader = await conn.runAndReadAll(`SELECT * FROM ${fn}('${path.replaceAll("'", "''")}'${args})`);
     } catch (e) {
       throw new FileFormatError('data', path, `a readable ${ext.slice(1)} table`, (e as Error).message.split('\n')[0]);
     }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ConfigError, FileFormatError } from '../../src/errors.ts';
 import type { Curve, FieldRef, FillView, Manifest, Parity, RunView, SnapshotStack, VolumeRef } from '../shared/protocol.ts';
 import { resolveInside } from './safe-path.ts';
-import { gridHeader, isVolumeFile } from './volume-source.ts';
+import { gridHeader, isVolumeFile, type ReadOverrides } from './volume-source.ts';
 import { readParity, readRuns } from './study.ts';
 
 /**
@@ -38,13 +38,18 @@ function findFile(files: string[], pattern: RegExp): string | null {
 }
 
 function labelFiles(files: string[]): string[] {
-  return files.filter((f) => isVolumeFile(f) && !isFieldStem(path.basename(f, path.extname(f)))).sort();
+  // Hidden files (temporaries of a write in progress, dotfiles) are never offered: they are not served.
+  return files.filter((f) => !f.startsWith('.') && isVolumeFile(f) && !isFieldStem(path.basename(f, path.extname(f)))).sort();
 }
 
-/** What `root` holds (a fill output, a study, or volumes), for `/api/manifest`. `entry` is a file the user named, if any. */
-export async function describe(root: string, entry?: string): Promise<Manifest> {
+/**
+ * What `root` holds (a fill output, a study, or volumes), for `/api/manifest`. `entry` is a file
+ * the user named, if any; `read` (voxel size, grey-value map) applies to a named or lone volume
+ * file, never to fill outputs and studies, which state their own.
+ */
+export async function describe(root: string, entry?: string, read: ReadOverrides = {}): Promise<Manifest> {
   const name = path.basename(entry ?? root);
-  if (entry) return { kind: 'volume', name, volume: await volumeRef(root, entry) };
+  if (entry) return { kind: 'volume', name, volume: await volumeRef(root, entry, read) };
   if (await exists(path.join(root, 'study.duckdb'))) {
     const table = await readRuns(path.join(root, 'study.duckdb'));
     const runsWithFields = (await exists(path.join(root, 'fields'))) ? await readdir(path.join(root, 'fields')) : [];
@@ -54,12 +59,12 @@ export async function describe(root: string, entry?: string): Promise<Manifest> 
   if (await exists(path.join(root, 'result.json'))) return { kind: 'fill', name, fill: await describeFill(root, '') };
   const volumes = labelFiles(await readdir(root));
   if (volumes.length === 0) throw new ConfigError('<path>', root, 'a volume (.raw, .tif, .vti), a fill output directory (result.json) or a study directory (study.duckdb)');
-  return { kind: 'volume', name, volume: await volumeRef(root, volumes[0]!) };
+  return { kind: 'volume', name, volume: await volumeRef(root, volumes[0]!, read) };
 }
 
-async function volumeRef(root: string, rel: string): Promise<VolumeRef> {
+async function volumeRef(root: string, rel: string, read: ReadOverrides = {}): Promise<VolumeRef> {
   const real = await resolveInside(root, rel.split('/').map(encodeURIComponent).join('/'));
-  const h = await gridHeader(real);
+  const h = await gridHeader(real, read);
   return { path: rel, shape: h.shape, voxelSize: h.voxelSize };
 }
 

@@ -50,6 +50,8 @@ export function checkRelative(rawRelative: string): string {
   if (decoded === '') throw new PathRefusedError('empty path');
   const segments = decoded.split('/');
   if (segments.some((s) => s === '..' || s === '.' || s === '')) throw new PathRefusedError('"..", "." and empty path segments are not allowed');
+  // Hidden files and folders (.ssh, .git, .env, mesolab's own temporaries and markers) are never served.
+  if (segments.some((s) => s.startsWith('.'))) throw new PathRefusedError('hidden files and folders are not served');
   return decoded;
 }
 
@@ -57,4 +59,16 @@ function assertContained(realRoot: string, p: string, what: string): void {
   const r = path.relative(realRoot, p);
   if (r === '' || (!r.startsWith('..') && !path.isAbsolute(r))) return;
   throw new PathRefusedError(`${what} leads outside the served directory`);
+}
+
+/**
+ * An error message fit for a response body: the served folders become relative names and any
+ * other absolute path its last component, so a page never learns where files live on the disk.
+ */
+export function withoutAbsolutePaths(message: string, roots: readonly string[]): string {
+  let out = message;
+  for (const r of [...roots].filter((r) => r.length > 1).sort((a, b) => b.length - a.length)) {
+    out = out.split(`${r}${path.sep}`).join('').split(r).join('.');
+  }
+  return out.replace(/(^|[\s"'(=:])((?:[A-Za-z]:)?[\\/][^\s"')]*[\\/])([^\s"'/\\)]*)/g, (_m, pre: string, _dir: string, name: string) => `${pre}${name || '.'}`);
 }

@@ -4,14 +4,20 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, describeRun } from './datasets.ts';
-import { checkRelative, PathRefusedError, resolveInside } from './safe-path.ts';
-import { loadField, loadLabels } from './volume-source.ts';
+import { realpathSync } from 'node:fs';
+import { checkRelative, PathRefusedError, resolveInside, withoutAbsolutePaths } from './safe-path.ts';
+import { loadField, loadLabels, type ReadOverrides } from './volume-source.ts';
 
 export interface ViewerServerOptions {
   /** The only directory whose files are served. */
   root: string;
-  /** A volume file inside root the user named, shown first. */
+  /**
+   * A volume file inside root the user named: then only it and its own sidecars (the `.json`
+   * header of a `.raw` file) are served, never the rest of its folder.
+   */
   entry?: string;
+  /** Voxel size and grey-value phases for the named volume (`--voxel-size`, `--labels`). */
+  read?: ReadOverrides;
   /** The built app (viewer/dist). */
   distDir: string;
   /** 0 picks a free port. */
@@ -36,11 +42,12 @@ const MIME: Record<string, string> = {
 
 /** Starts the viewer's HTTP server on 127.0.0.1 only; nothing else on the network can reach it. */
 export async function startViewerServer(opts: ViewerServerOptions): Promise<ViewerServer> {
+  const roots = [opts.root, opts.distDir, ...[opts.root, opts.distDir].map((r) => realpathOr(r))].map((r) => path.resolve(r));
   const server = http.createServer((req, res) => {
     handle(opts, req, res).catch((e: unknown) => {
       const status = e instanceof PathRefusedError ? e.status : 500;
       if (!res.headersSent) res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(`${(e as Error).message}\n`);
+      res.end(`${withoutAbsolutePaths((e as Error).message ?? String(e), roots)}\n`);
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -72,24 +79,47 @@ async function handle(opts: ViewerServerOptions, req: http.IncomingMessage, res:
   const route = (prefix: string): string | null => (rawPath.startsWith(prefix) ? rawPath.slice(prefix.length) : null);
 
   let rest: string | null;
-  if (rawPath === '/api/manifest') return sendJson(res, await describe(opts.root, opts.entry));
+  if (rawPath === '/api/manifest') return sendJson(res, await describe(opts.root, opts.entry, opts.read));
+  const inRoot = (raw: string): Promise<string> => resolveInside(opts.root, entryOnly(opts.entry, raw));
   if ((rest = route('/api/run/')) !== null) {
+    if (opts.entry) throw new PathRefusedError('only the named volume is served', 404);
     const id = checkRelative(rest);
     if (id.includes('/')) throw new PathRefusedError('a run id is one path segment');
     return sendJson(res, await describeRun(opts.root, id));
   }
   if ((rest = route('/api/labels/')) !== null) {
-    const v = await loadLabels(await resolveInside(opts.root, rest));
+    const v = await loadLabels(await inRoot(rest), opts.entry ? opts.read : {});
     return sendBinary(res, v.data, v.shape, v.voxelSize);
   }
   if ((rest = route('/api/field/')) !== null) {
-    const f = await loadField(await resolveInside(opts.root, rest));
+    const f = await loadField(await inRoot(rest), opts.entry ? opts.read : {});
     return sendBinary(res, new Uint8Array(f.data.buffer, f.data.byteOffset, f.data.byteLength), f.shape, f.voxelSize);
   }
-  if ((rest = route('/files/')) !== null) return sendFile(res, await resolveInside(opts.root, rest));
+  if ((rest = route('/files/')) !== null) return sendFile(res, await inRoot(rest));
   if (rawPath.startsWith('/api/')) throw new PathRefusedError(`no such API route: ${rawPath}`, 404);
   const app = rawPath === '/' ? 'index.html' : rawPath.slice(1);
   return sendFile(res, await resolveInside(opts.distDir, app));
+}
+
+function realpathOr(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+/**
+ * With a named volume, the one path it may serve: the volume and its own sidecars (`x.json`
+ * beside `x.raw`); anything else in its folder answers 404 as if it were not there.
+ */
+function entryOnly(entry: string | undefined, rawRelative: string): string {
+  if (!entry) return rawRelative;
+  const rel = checkRelative(rawRelative);
+  const ext = path.extname(entry);
+  const sidecars = ext.toLowerCase() === '.raw' ? [`${entry.slice(0, -ext.length)}.json`] : [];
+  if (rel !== entry && !sidecars.includes(rel)) throw new PathRefusedError(`no such file: ${rel}`, 404);
+  return rawRelative;
 }
 
 function sendJson(res: http.ServerResponse, body: unknown): void {

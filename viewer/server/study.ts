@@ -1,4 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { FileFormatError } from '../../src/errors.ts';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Parity, StudyTable } from '../shared/protocol.ts';
 
@@ -14,9 +17,35 @@ function toCell(v: unknown): Cell {
   return String(v);
 }
 
-/** The `runs` table of a study database, read-only, as plain rows for the sortable table. */
+/**
+ * The `runs` table of a study database as plain rows for the sortable table. It reads a copy of
+ * the database (and its write-ahead log), never the file itself: DuckDB locks a database even for
+ * readers, and a viewer left open must not make a sweep writing the study fail with "Conflicting
+ * lock is held". A copy caught mid-write is taken again (up to 3 tries).
+ */
 export async function readRuns(dbPath: string): Promise<StudyTable> {
-  const instance = await DuckDBInstance.create(dbPath, { access_mode: 'READ_ONLY' });
+  let last: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'mesolab-view-'));
+    try {
+      const copy = path.join(tmp, 'study.duckdb');
+      await copyFile(dbPath, copy);
+      await copyFile(`${dbPath}.wal`, `${copy}.wal`).catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== 'ENOENT') throw e;
+      });
+      return await readRunsFrom(copy);
+    } catch (e) {
+      last = e;
+      await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  }
+  throw new FileFormatError('study.duckdb', path.basename(path.dirname(dbPath)), 'a readable study database', (last as Error)?.message?.split('\n')[0]);
+}
+
+async function readRunsFrom(file: string): Promise<StudyTable> {
+  const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
   try {
     const conn = await instance.connect();
     try {

@@ -7,6 +7,7 @@ import { getCompute } from '../../gpu/backend.ts';
 import { Rng } from '../../random/rng.ts';
 import { writeField } from '../../volume/io.ts';
 import type { Shape } from '../../volume/volume.ts';
+import type { FillOutput } from './fill.ts';
 import { formatTable, jsonReplacer, printJson } from '../output.ts';
 import { LbmParamsSchema } from '../../../sims/filling/lbm/params.ts';
 import { fillLbm } from '../../../sims/filling/lbm/fill.ts';
@@ -23,7 +24,7 @@ export const options: ReadonlyArray<readonly [string, string]> = [
   ['--engine <name>', 'lbm: auto | typed-array | wasm | kernels | webgpu (default auto: WGSL on webgpu, TypedArray on every core on CPU backends)'],
 ];
 
-export async function run(volumePath: string, opts: Record<string, unknown>, globals: { backend?: string; debug?: boolean }): Promise<void> {
+export async function run(volumePath: string, opts: Record<string, unknown>, globals: { backend?: string; debug?: boolean }, output?: FillOutput): Promise<void> {
   const file = await readConfigObject(opts.config, 'lbm parameters');
   const params = parseWith(LbmParamsSchema, { ...file, ...flagParams(opts, file) });
   const volume = await readVolumeWithFlags(volumePath, opts);
@@ -38,9 +39,9 @@ export async function run(volumePath: string, opts: Record<string, unknown>, glo
     process.off('SIGINT', onSigint);
   }
   const summary = summaryOf(result);
-  if (opts.out !== undefined) await writeOutputs(String(opts.out), result, volume.shape, volume.voxelSize);
+  if (output) await writeOutputs(output.dir, result, volume.shape, volume.voxelSize);
   if (opts.json) printJson(summary);
-  else process.stdout.write(`${describe(summary, opts.out !== undefined ? String(opts.out) : undefined)}\n`);
+  else process.stdout.write(`${describe(summary, output?.shown)}\n`);
 }
 
 function flagParams(opts: Record<string, unknown>, fromFile: Record<string, unknown>): Record<string, unknown> {

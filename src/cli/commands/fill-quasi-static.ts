@@ -7,6 +7,7 @@ import { simulationProgress } from '../sim-progress.ts';
 import { getCompute } from '../../gpu/backend.ts';
 import { Rng } from '../../random/rng.ts';
 import { writeField, writeVolume } from '../../volume/io.ts';
+import type { FillOutput } from './fill.ts';
 import { formatTable, printJson } from '../output.ts';
 import type { Shape } from '../../volume/volume.ts';
 import { QuasiStaticParamsSchema } from '../../../sims/filling/quasistatic/params.ts';
@@ -20,16 +21,16 @@ export const options: ReadonlyArray<readonly [string, string]> = [
   ['--pressure-steps <n>', 'quasi-static: most capillary-pressure levels (default 200; fewer distinct thresholds are all used)'],
 ];
 
-export async function run(volumePath: string, opts: Record<string, unknown>, globals: { backend?: string; debug?: boolean }): Promise<void> {
+export async function run(volumePath: string, opts: Record<string, unknown>, globals: { backend?: string; debug?: boolean }, output?: FillOutput): Promise<void> {
   const file = await readConfigObject(opts.config, 'quasi-static parameters');
   const params = parseWith(QuasiStaticParamsSchema, { ...file, ...flagParams(opts, file) });
   const volume = await readVolumeWithFlags(volumePath, opts);
   const compute = await getCompute(globals.backend);
   const result = await fillQuasiStatic(volume, params, { rng: new Rng(0), compute, onProgress: simulationProgress({ quiet: Boolean(opts.json) }) });
   const summary = summaryOf(result);
-  if (opts.out !== undefined) await writeOutputs(String(opts.out), result, volume.shape, volume.voxelSize);
+  if (output) await writeOutputs(output.dir, result, volume.shape, volume.voxelSize);
   if (opts.json) printJson(summary);
-  else process.stdout.write(`${describe(summary, opts.out !== undefined ? String(opts.out) : undefined)}\n`);
+  else process.stdout.write(`${describe(summary, output?.shown)}\n`);
 }
 
 /** CLI flags as schema fields; they override the config file field by field. */

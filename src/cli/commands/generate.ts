@@ -1,10 +1,11 @@
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.ts';
 import { readConfigFile } from '../../config/parse.ts';
 import { getCompute } from '../../gpu/backend.ts';
 import { Rng } from '../../random/rng.ts';
 import { formatOf, writeVolume } from '../../volume/io.ts';
+import { rawHeaderPath } from '../../volume/raw.ts';
+import { assertFileReplaceable, writeFileWhole } from '../../output-files.ts';
 import { formatTable, printJson } from '../output.ts';
 import { simulationProgress } from '../sim-progress.ts';
 import { generateElectrode, resolveParams } from '../../../sims/mesostructure/index.ts';
@@ -33,6 +34,7 @@ interface GenerateOptions {
   cbdPorosity?: string;
   calendering?: string;
   amDensity?: string;
+  force?: boolean;
 }
 
 /** Volumes at least this large report progress on stderr. */
@@ -123,6 +125,7 @@ export function register(program: Command): void {
     .option('-o, --output <file>', 'write the volume (.tif, .tiff, .raw + .json header, .vti)')
     .option('--particles <file.json>', 'also write the particle list (centres and semi-axes, µm) as JSON')
     .option('--json', 'print the summary as JSON')
+    .option('--force', 'replace existing output files')
     .option('--shape <nx,ny,nz>', 'domain in voxels before calendering (default 64,64,64)')
     .option('--voxel-size <µm>', 'voxel edge length (µm, default 1)')
     .option('--d50 <µm>', 'median particle diameter (µm, default 10)')
@@ -151,7 +154,14 @@ export function register(program: Command): void {
       const params = mergeOptions(config, opts) as GenerateParams;
       // Validate before starting a backend: impossible requests fail at once.
       const resolved = resolveParams(params);
-      if (opts.output !== undefined) formatOf(opts.output, '--output');
+      // Refused now, not after minutes of packing: a bad name or a file that would be replaced.
+      const force = opts.force ?? false;
+      if (opts.output !== undefined) {
+        const format = formatOf(opts.output, '--output');
+        await assertFileReplaceable(opts.output, { force, field: '--output' });
+        if (format === 'raw') await assertFileReplaceable(rawHeaderPath(opts.output), { force, field: '--output' });
+      }
+      if (opts.particles !== undefined) await assertFileReplaceable(opts.particles, { force, field: '--particles' });
       const compute = await getCompute(backend);
       const voxels = resolved.shape[0] * resolved.shape[1] * resolved.shape[2];
       const result = await generateElectrode(params, {
@@ -163,7 +173,7 @@ export function register(program: Command): void {
       if (opts.particles !== undefined) {
         const um = (m: number): number => m * 1e6;
         const list = result.particles.map((p) => ({ xUm: um(p.x), yUm: um(p.y), zUm: um(p.z), rUm: um(p.r), rxyUm: um(p.rxy), rzUm: um(p.rz), population: p.population }));
-        await writeFile(opts.particles, `${JSON.stringify(list)}\n`);
+        await writeFileWhole(opts.particles, `${JSON.stringify(list)}\n`);
       }
       if (opts.json) printJson(result.summary);
       else {

@@ -3,7 +3,7 @@ import { ConfigError } from '../../errors.ts';
 import { parseWith, readConfigFile } from '../../config/parse.ts';
 import { getCompute } from '../../gpu/backend.ts';
 import { Rng } from '../../random/rng.ts';
-import { readVolume } from '../../volume/io.ts';
+import { readVolumeWithFlags, VOLUME_READ_OPTIONS } from '../sim-options.ts';
 import { simulationProgress } from '../sim-progress.ts';
 import { formatTable, printJson } from '../output.ts';
 import { computeProperties, PropertiesParamsSchema, type PropertiesResult } from '../../../sims/properties/index.ts';
@@ -21,6 +21,8 @@ interface PropertiesOptions {
   sizes?: boolean;
   config?: string;
   json?: boolean;
+  voxelSize?: string;
+  labels?: string;
 }
 
 function num(option: string, value: string): number {
@@ -69,6 +71,8 @@ export function register(program: Command): void {
     .option('--no-sizes', 'skip the pore and particle size distributions')
     .option('--config <file>', 'JSON or YAML file with the parameters (command-line options win)')
     .option('--json', 'print JSON')
+    .option(...VOLUME_READ_OPTIONS[0]!)
+    .option(...VOLUME_READ_OPTIONS[1]!)
     .action(async (path: string, opts: PropertiesOptions, cmd: Command) => {
       const { backend } = cmd.optsWithGlobals<{ backend?: string }>();
       const config = opts.config ? await readConfigFile(opts.config) : {};
@@ -76,7 +80,7 @@ export function register(program: Command): void {
         throw new ConfigError('--config', opts.config, 'a file holding an object of parameters');
       }
       const params = parseWith(PropertiesParamsSchema, propertiesInput(config as Record<string, unknown>, opts));
-      const volume = await readVolume(path);
+      const volume = await readVolumeWithFlags(path, opts as Record<string, unknown>);
       const compute = await getCompute(backend);
       const result = await computeProperties(volume, params, { rng: new Rng(0), compute, onProgress: simulationProgress({ quiet: Boolean(opts.json) }) });
       if (opts.json) return printJson(result);

@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { ConfigError } from '../../errors.ts';
 import { formatNumber, formatTable, printJson } from '../output.ts';
+import { assertFileReplaceable, writeFileWhole } from '../../output-files.ts';
 
 interface GlobalOpts {
   backend?: string;
@@ -45,6 +46,7 @@ interface TrainCliOpts extends GlobalOpts {
   cv: string;
   seed: string;
   output: string;
+  force?: boolean;
   kernel: string;
   restarts: string;
   layers?: string;
@@ -107,6 +109,7 @@ async function trainCommand(data: string, o: TrainCliOpts): Promise<void> {
     learningCurve: o.learningCurve,
     explain: o.explain,
     ...(o.dropNonFinite ? { dropNonFinite: true } : {}),
+    ...(o.force ? { force: true } : {}),
   });
   if (o.json) printJson(summary);
   else process.stdout.write(`${comparisonMarkdown(summary)}\nreport cards: ${summary.models.map((m) => `${m.dir}/report.md`).join(', ')}\n`);
@@ -144,10 +147,12 @@ async function readPoints(path: string, inputs: readonly string[]): Promise<numb
 interface PredictCliOpts extends GlobalOpts {
   kind?: string;
   output?: string;
+  force?: boolean;
 }
 
 async function predictCommand(modelDir: string, inputsPath: string, o: PredictCliOpts): Promise<void> {
   const { loadModel, outsideBox } = await import('../../../surrogates/store.ts');
+  if (o.output) await assertFileReplaceable(o.output, { force: o.force ?? false, field: '--output' });
   await tfBackend(o, o.tfBackend !== undefined);
   const { model, card, dir } = await loadModel(modelDir, o.kind as 'gpr' | 'dnn' | 'linear' | undefined);
   const x = await readPoints(inputsPath, card.inputs);
@@ -167,7 +172,7 @@ async function predictCommand(modelDir: string, inputsPath: string, o: PredictCl
   if (nOutside > 0) log(`warning: ${nOutside} of ${x.length} point(s) lie outside the training box; their predictions are extrapolations`);
   if (o.output) {
     const cols = Object.keys(rows[0] ?? {});
-    await writeFile(resolve(o.output), `${cols.join(',')}\n${rows.map((r) => cols.map((c) => (typeof r[c] === 'string' ? JSON.stringify(r[c]) : String(r[c]))).join(',')).join('\n')}\n`);
+    await writeFileWhole(resolve(o.output), `${cols.join(',')}\n${rows.map((r) => cols.map((c) => (typeof r[c] === 'string' ? JSON.stringify(r[c]) : String(r[c]))).join(',')).join('\n')}\n`);
     log(`${rows.length} prediction(s) written to ${o.output}`);
   }
   if (o.json) printJson({ model: dir, kind: card.kind, predictions: rows });
@@ -315,6 +320,7 @@ export function register(program: Command): void {
     .option('--cv <k>', 'folds of the cross-validation', '5')
     .option('--seed <n>', 'seed of folds, restarts and initializers', '1')
     .requiredOption('-o, --output <dir>', 'model folder (one sub-folder per kind when several)')
+    .option('--force', 'replace a model folder trained on other data or with other options')
     .option('--kernel <name>', 'GPR kernel: matern52, matern32, rbf', 'matern52')
     .option('--restarts <n>', 'GPR optimizer restarts after the first start', '3')
     .option('--layers <units>', 'DNN hidden layer sizes, comma-separated (default 64,64)')
@@ -340,6 +346,7 @@ export function register(program: Command): void {
     .argument('<inputs>', '.csv/.parquet table or .json (object or array of objects) with the model inputs')
     .option('--kind <kind>', 'which model of a multi-model folder (default: best CV R²)')
     .option('-o, --output <file>', 'write the predictions as CSV')
+    .option('--force', 'replace an existing output file')
     .option('--tf-backend <name>', 'TensorFlow.js backend for DNN models')
     .option('--json', 'print predictions as JSON')
     .action(async (m: string, i: string, _o: PredictCliOpts, cmd: Command) => predictCommand(m, i, cmd.optsWithGlobals<PredictCliOpts>()));

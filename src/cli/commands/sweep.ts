@@ -131,15 +131,16 @@ export function register(program: Command): void {
     .option('-f, --format <format>', 'parquet or csv', 'parquet')
     .option('-o, --output <file>', 'output file (default: <dir>/runs.<format>)')
     .option('--ok-only', 'only finished runs (status ok)')
-    .action(async (dir: string, opts: { format: string; output?: string; okOnly?: boolean }) => {
+    .option('--force', 'replace an existing file that is not an earlier export in this format')
+    .action(async (dir: string, opts: { format: string; output?: string; okOnly?: boolean; force?: boolean }) => {
       if (opts.format !== 'parquet' && opts.format !== 'csv') throw new ConfigError('--format', opts.format, '"parquet" or "csv"');
-      const out = await exportStudy(resolve(dir), opts.format as ExportFormat, opts.output ? resolve(opts.output) : undefined, { okOnly: opts.okOnly ?? false });
+      const out = await exportStudy(resolve(dir), opts.format as ExportFormat, opts.output ? resolve(opts.output) : undefined, { okOnly: opts.okOnly ?? false, force: opts.force ?? false });
       process.stdout.write(`${out.rows} run(s) written to ${out.file}\n`);
     });
 
   program
     .command('query')
-    .description('run SQL on a study (tables: runs, columns, study)')
+    .description('run read-only SQL on a study (tables: runs, columns, study); statements that change it or touch other files are refused')
     .argument('<dir>', 'study folder')
     .argument('<sql>', 'a SQL query, e.g. "SELECT status, count(*) FROM runs GROUP BY status"')
     .option('--json', 'print rows as JSON')

@@ -3,6 +3,8 @@ import { ConfigError } from '../../errors.ts';
 import { formatOf, readVolumeOrField, writeField, writeVolume, VOLUME_EXTENSIONS, type VolumeOrField } from '../../volume/io.ts';
 import { volumeFractions, voxelCount, type Field, type Shape } from '../../volume/volume.ts';
 import { toUm, um } from '../../units.ts';
+import { rawHeaderPath } from '../../volume/raw.ts';
+import { assertFileReplaceable } from '../../output-files.ts';
 import { formatNumber, formatTable, printJson } from '../output.ts';
 
 interface ReadFlags {
@@ -108,10 +110,14 @@ export function register(program: Command): void {
     .description(`convert between ${formats} (format by extension), keeping the voxel size`)
     .option('--labels <map>', 'grey value → phase of a segmented input, e.g. 0:pore,128:cbd,255:am')
     .option('--voxel-size <µm>', 'voxel edge in µm; overrides the input file')
-    .action(async (input: string, output: string, opts: ReadFlags) => {
+    .option('--force', 'replace an existing output file')
+    .action(async (input: string, output: string, opts: ReadFlags & { force?: boolean }) => {
       // Both names are checked before a possibly long read.
       formatOf(input, 'input');
-      formatOf(output, 'output');
+      const outFormat = formatOf(output, 'output');
+      const force = opts.force ?? false;
+      await assertFileReplaceable(output, { force, field: '<out>' });
+      if (outFormat === 'raw') await assertFileReplaceable(rawHeaderPath(output), { force, field: '<out>' });
       const r = await readVolumeOrField(input, readOptions(opts));
       if (r.kind === 'volume') await writeVolume(output, r.volume);
       else await writeField(output, r.field);
