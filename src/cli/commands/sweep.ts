@@ -58,7 +58,9 @@ async function runStudyCommand(studyPath: string | undefined, opts: RunOpts, mod
   const { runSweep } = await import('../../../workers/sweep.ts');
   const { DEFAULT_STUDY } = await import('../../study/default-study.ts');
   const study = studyPath ? loadStudy(resolve(studyPath)) : loadStudy(DEFAULT_STUDY);
-  const dir = resolve(opts.output ?? `studies/${study.name}`);
+  // "{name}" in -o stands for the study's name, so a job script can place shards under the
+  // study's own folder without parsing the study file itself (examples/slurm-array.sh).
+  const dir = resolve((opts.output ?? 'studies/{name}').replaceAll('{name}', study.name));
   const shard = opts.shard ? parseShard(opts.shard) : undefined;
   const workers = positiveInt(opts.workers, '--workers');
   const cores = positiveInt(opts.cores, '--cores');
@@ -113,7 +115,7 @@ export function register(program: Command): void {
     .option('--cores <n>', 'thread budget shared by the workers and the threads inside each run (default: every core this process may use)')
     .option('--shard <i/N>', 'run only design points whose index is i modulo N (for job arrays)')
     .option('--retry-failed', 'rerun runs recorded as failed')
-    .option('-o, --output <dir>', 'study folder (default: studies/<name>)')
+    .option('-o, --output <dir>', 'study folder; {name} stands for the study\'s name (default: studies/{name})')
     .option('--time-limit <s>', 'per-run time limit in seconds (default: the study\'s timeLimitSeconds, else none)')
     .action(async (studyPath: string, _opts: RunOpts, cmd: Command) => {
       await runStudyCommand(studyPath, cmd.optsWithGlobals<RunOpts>(), 'sweep');
