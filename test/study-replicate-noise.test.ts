@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,6 +44,10 @@ describe('the study report shows the replicate spread beside the CV error', () =
       expect(cv).toBeLessThan(best! + 0.15);
       expect(ratio).toBeGreaterThan(0.1);
       expect(text).toMatch(/warning: f is dominated by run-to-run noise: replicates differ by sd/);
+      // The model's report card carries the same noise floor beside its CV table.
+      const card = await readFile(join(dir, 'rep', 'surrogates', 'gpr', 'report.md'), 'utf8');
+      expect(card).toContain('| output | CV R² | replicate sd | sd / range over the data | best R² reachable |');
+      expect(card).toMatch(/- warning: f's replicates differ by \d+ % of its range over the data; best R² reachable 0\.\d\d\./);
 
       const one = study(1, 1.5);
       await runSweep(one, { dir: join(dir, 'single'), workers: 1 });
