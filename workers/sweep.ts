@@ -100,7 +100,9 @@ function errorText(e: unknown): { message: string; type: string } {
  * Runs a study (or the given extra runs) and stores every run as it ends. Finished runs already
  * in the folder are skipped, so rerunning the same command after a crash or Ctrl-C resumes;
  * failed runs are skipped too unless `retryFailed`. Only this (main) thread writes the database,
- * one transaction per run, after the run's field files are in place.
+ * one transaction per run, after the run's field files are in place. The pool and the threads
+ * inside each run share one thread budget (`cores`, src/threads.ts): never more workers than runs
+ * left, and the cores the pool cannot use go to each run (`SimContext.threads`).
  */
 export async function runSweep(study: Study, options: SweepOptions): Promise<SweepSummary> {
   const start = performance.now();
