@@ -45,6 +45,8 @@ export const run: BenchRun = async ({ quick }) => {
   const cores = machine().cpus;
   const backend = process.env.MESOLAB_BACKEND ?? 'cpu';
   const figures: Figure[] = [];
+  // Other processes on the machine take cores from both measurements unevenly; the load is noted.
+  const loadAtStart = os.loadavg()[0]!;
   const compute = await createCompute({ backend });
   const t0 = performance.now();
   for (const task of expandRuns(study)) {
@@ -106,7 +108,7 @@ export const run: BenchRun = async ({ quick }) => {
   }
   const one = measured.get(1)!;
   const all = measured.get(cores)!;
-  const where = `${cores} cores (${machine().cpuModel}), load average ${os.loadavg()[0]!.toFixed(1)} at the end`;
+  const where = `${cores} cores (${machine().cpuModel}), load average ${loadAtStart.toFixed(1)} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end`;
   figures.push({ name: `parallel efficiency, ${cores} workers (steady state)`, unit: '', median: all.steady / (cores * one.steady), repeats: 1, ratio: { to: '1 core', value: all.steady / one.steady }, note: `${where}; steady-state rates, after each worker's first run` });
   figures.push({ name: `parallel efficiency, ${cores} workers (with start-up)`, unit: '', median: all.wall / (cores * one.wall), repeats: 1, ratio: { to: '1 core', value: all.wall / one.wall }, note: `${where}; wall rates, worker start-up included` });
   figures.push({ name: `sweep wall time on ${cores} cores / on 1 core`, unit: '', median: all.seconds / one.seconds, repeats: 1, note: `${all.seconds.toFixed(1)} s against ${one.seconds.toFixed(1)} s (ideal ${(1 / cores).toFixed(2)})` });
