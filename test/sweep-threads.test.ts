@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { loadStudy } from '../workers/load-study.ts';
 import { runSweep } from '../workers/sweep.ts';
 import type { ThreadPlan } from '../src/threads.ts';
+import { ConfigError } from '../src/errors.ts';
+import { existsSync } from 'node:fs';
+import { runCli } from './helpers/cli.ts';
 
 function study(samples: number): ReturnType<typeof loadStudy> {
   return loadStudy({
@@ -45,5 +48,23 @@ describe('a sweep shares one thread budget between its workers and the threads i
     expect(asked.plan).toMatchObject({ workers: 2, threadsPerRun: 3 });
     expect(asked.threads).toEqual([3, 3, 3]);
     for (const p of [wide.plan!, one.plan!, asked.plan!]) expect(p.workers * p.threadsPerRun).toBeLessThanOrEqual(p.cores);
+  });
+});
+
+describe('a bad thread budget is refused before anything is written', () => {
+  it('names the field and the value, in-process and from the CLI (exit status 2)', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'mesolab-threads-')), 'study');
+    try {
+      await expect(runSweep(study(2), { dir, cores: 0 })).rejects.toThrow(ConfigError);
+      await expect(runSweep(study(2), { dir, cores: 2.5 })).rejects.toThrow(/cores: got 2.5, expected a whole number of cores ≥ 1/);
+      expect(existsSync(dir)).toBe(false);
+      const r = await runCli(['sweep', join(import.meta.dirname, '..', 'examples', 'study-quadratic.json'), '--cores', '0', '-o', dir]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/--cores: got "0", expected a positive integer/);
+      expect(existsSync(dir)).toBe(false);
+    } finally {
+      rmSync(join(dir, '..'), { recursive: true, force: true });
+    }
   });
 });

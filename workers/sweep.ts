@@ -106,6 +106,8 @@ function errorText(e: unknown): { message: string; type: string } {
  */
 export async function runSweep(study: Study, options: SweepOptions): Promise<SweepSummary> {
   const start = performance.now();
+  // A bad budget or worker count is refused before the study folder is touched.
+  planThreads({ runs: 0, ...(options.cores !== undefined ? { cores: options.cores } : {}), ...(options.workers !== undefined ? { workers: options.workers } : {}) });
   const store = await StudyStore.open(options.dir, { create: true });
   const records: RunRecord[] = [];
   let pool: WorkerPool | undefined;
