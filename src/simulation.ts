@@ -21,6 +21,12 @@ export interface SimContext {
   compute: Compute;
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
+  /**
+   * Most threads this run may use, its own included (a sweep's in-run share of the machine's
+   * cores, src/threads.ts). Absent: the simulation decides (on the main thread usually every core,
+   * inside a worker thread one).
+   */
+  threads?: number;
 }
 
 /** Description of one scalar output, with its SI unit. */

@@ -8,6 +8,7 @@ import type { CvResult, LearningCurvePoint, ParityRow } from './judge/cv.ts';
 import type { VifEntry } from './judge/vif.ts';
 import { LinearModel, type LinearState } from './linear/model.ts';
 import type { ModelKind, Surrogate } from './model.ts';
+import type { ReplicateNoise } from '../src/study/noise.ts';
 
 export const CARD_FILE = 'surrogate.json';
 export const SUMMARY_FILE = 'summary.json';
@@ -58,6 +59,8 @@ export interface ModelCard {
   preprocessing: string[];
   hyperparameters: Record<string, unknown>;
   cv: Omit<CvResult, 'parity'>;
+  /** Replicate spread per output (rows with equal inputs), where the data has replicates: the noise floor beside the CV error. */
+  noise?: Record<string, ReplicateNoise>;
   learningCurve: LearningCurvePoint[];
   vif: VifEntry[];
   speedup: {

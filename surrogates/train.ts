@@ -10,6 +10,7 @@ import type { OutputMetrics } from './judge/metrics.ts';
 import { varianceInflation } from './judge/vif.ts';
 import { MODEL_KINDS, type ModelKind, type Surrogate } from './model.ts';
 import { writeReport } from './report/card.ts';
+import { replicateNoise, type ReplicateNoise } from '../src/study/noise.ts';
 import { SUMMARY_FILE, TRAINING_DATA_FILE, saveModel, type ModelCard } from './store.ts';
 import { makeTrainer, type TrainerOptions } from './trainers.ts';
 
@@ -116,6 +117,7 @@ export async function trainSurrogates(opts: TrainOptions): Promise<TrainSummary>
       }
       log(`${kind}: ${opts.cv}-fold cross-validation`);
       const cv = await crossValidate(trainer, td.x, td.y, td.inputs, td.outputs, opts.cv, opts.seed);
+      const noise = noiseOf(td);
       for (const o of td.outputs) log(`${kind} ${o}: CV RMSE ${fmt(cv.metrics[o]!.rmse)}, MAE ${fmt(cv.metrics[o]!.mae)}, R² ${fmt(cv.metrics[o]!.r2)}, 95% coverage ${fmt(cv.coverage95[o]!)}`);
       const lc = opts.learningCurve === false ? [] : await learningCurve(trainer, td.x, td.y, td.inputs, td.outputs, opts.cv, opts.seed, undefined, cv);
       const model = await trainer.fit(td.x, td.y, td.inputs, td.outputs, opts.seed);
@@ -145,6 +147,7 @@ export async function trainSurrogates(opts: TrainOptions): Promise<TrainSummary>
         preprocessing: preprocessing(kind),
         hyperparameters: model.describe(),
         cv: { folds: cv.folds, seed: cv.seed, metrics: cv.metrics, coverage95: cv.coverage95 },
+        ...(noise ? { noise } : {}),
         learningCurve: lc,
         vif,
         speedup: { simSecondsPerPoint, simSecondsSource, predictSecondsSinglePoint: timing.single, predictSecondsPerPointBatch: timing.batch, speedup },
@@ -230,4 +233,15 @@ export function comparisonMarkdown(s: TrainSummary): string {
   const head = ['model', ...s.outputs.flatMap((o) => [`RMSE ${o}`, `R² ${o}`]), 'µs / prediction', 'speed-up'];
   const rows = s.models.map((m) => [m.kind + (m.kind === s.best ? ' (best)' : ''), ...s.outputs.flatMap((o) => [fmt(m.cv[o]!.rmse), fmt(m.cv[o]!.r2)]), fmt(m.predictSecondsPerPoint * 1e6), m.speedup === null ? 'n/a' : `${fmt(m.speedup)}×`]);
   return [`# Model comparison (${s.folds}-fold CV, seed ${s.seed}, ${s.data.rows} rows)`, '', `| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`), ''].join('\n');
+}
+
+/** Replicate spread of each output over rows with equal inputs; undefined when no row is replicated. */
+function noiseOf(td: TrainingData): Record<string, ReplicateNoise> | undefined {
+  const rows = td.x.map((x, i) => Object.fromEntries([...td.inputs.map((n, k): [string, number] => [n, x[k]!]), ...td.outputs.map((o, j): [string, number] => [o, td.y[i]![j]!])]));
+  const out: Record<string, ReplicateNoise> = {};
+  for (const o of td.outputs) {
+    const n = replicateNoise(rows, td.inputs, o);
+    if (n) out[o] = n;
+  }
+  return Object.keys(out).length ? out : undefined;
 }

@@ -11,6 +11,41 @@ import { readStudyTable } from '../src/store/table.ts';
 import { loadStudy } from '../workers/run-points.ts';
 
 describe('learn, train and design-for --verify on a study folder (through runPoints)', () => {
+  it('learns only the key outputs by default, counts every simulation it runs and says per output whether it beat Sobol', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mesolab-learn-'));
+    try {
+      // run_threads is a numeric output too, but not one anyone asked to learn.
+      const study = {
+        name: 'learn-count',
+        chain: ['test-quadratic'],
+        fixed: { 'test-quadratic': { sleepMs: 0, reportThreads: true } },
+        varied: [
+          { name: 'x', set: ['test-quadratic.x'], distribution: 'uniform', min: -1, max: 2 },
+          { name: 'y', set: ['test-quadratic.y'], distribution: 'uniform', min: -1, max: 1 },
+        ],
+        samples: 4,
+        seed: 2,
+      };
+      const file = join(dir, 'study.json');
+      await writeFile(file, JSON.stringify(study));
+      const r = await runStudyActiveLearning(file, { budget: 10, batch: 4, init: 6, testPoints: 12, seed: 1, dir, workers: 1, restarts: 0 });
+      expect(r.summary.outputs).toEqual(['f', 'g']);
+      // 10 for the budget, 4 more Sobol points beyond the 6 shared, 12 test points.
+      expect(r.summary.simulations).toEqual({ budget: 10, active: 10, sobolComparison: 4, test: 12, total: 26 });
+      expect((await readStudyTable(dir)).rows.length).toBe(26);
+      expect(r.summary.verdicts.map((v) => v.output)).toEqual(['f', 'g']);
+      for (const v of r.summary.verdicts) {
+        expect(v.beat).toBe(v.activeRmse < v.sobolRmse);
+        expect(v.reasons.length > 0).toBe(!v.beat);
+      }
+      const report = await readFile(join(r.reportDir, 'report.md'), 'utf8');
+      expect(report).toContain('Simulations run: 26 in all: 10 by active learning (the budget of 10, initial design included), 4 more for the Sobol comparison');
+      expect(report).toMatch(/- f: active learning (beat|did \*\*not\*\* beat) Sobol \(held-out RMSE/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('simulates the test set, the initial design and the chosen batches into the study folder', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mesolab-learn-'));
     try {

@@ -10,6 +10,7 @@ const QuadraticParams = z
     sleepMs: z.number().int().min(0).max(600_000).default(5).describe('time the stage takes (ms), to stand in for a simulation'),
     failAbove: z.number().optional().describe('fail with ImpossibleRequestError when x > failAbove (to test failure handling)'),
     hangAbove: z.number().optional().describe('never finish when x > hangAbove (to test per-run time limits)'),
+    reportThreads: z.boolean().default(false).describe('add an output run_threads: the threads the run was allowed (SimContext.threads; null when none was given), to test the thread budget'),
   })
   .strict();
 
@@ -51,7 +52,7 @@ export const quadraticStage: Stage<typeof QuadraticParams> = {
     const data = new Float32Array(64);
     for (let i = 0; i < 64; i++) data[i] = f * (i + 1);
     return {
-      outputs: { f, g: p.x * p.y, f_below_1: f < 1 },
+      outputs: { f, g: p.x * p.y, f_below_1: f < 1, ...(p.reportThreads ? { run_threads: ctx.threads ?? null } : {}) },
       fields: { quadratic_field: { shape: [4, 4, 4], voxelSize: 1e-6, data, description: 'f times (voxel index + 1)' } },
     };
   },

@@ -20,6 +20,8 @@ export interface ChainJob {
   keepFields: readonly string[];
   /** Stages whose failure is recorded in stageErrors instead of failing the run. */
   optionalStages?: readonly string[];
+  /** Most threads the run may use (its share of the sweep's thread budget); absent: each simulation decides. */
+  threads?: number;
 }
 
 export interface ChainResult {
@@ -67,7 +69,7 @@ export async function runChain(job: ChainJob, getCompute: () => Promise<Compute>
     }
     const t0 = performance.now();
     const compute = stage.usesCompute ? await getCompute() : NO_COMPUTE;
-    const context = { rng: Rng.stream(job.seed, i), compute, ...(signal ? { signal } : {}) };
+    const context = { rng: Rng.stream(job.seed, i), compute, ...(signal ? { signal } : {}), ...(job.threads !== undefined ? { threads: job.threads } : {}) };
     let result;
     try {
       result = await stage.run(params, state, context);

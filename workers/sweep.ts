@@ -8,7 +8,8 @@ import type { Study } from '../src/study/schema.ts';
 import { canonicalJson } from '../src/study/hash.ts';
 import { VERSION } from '../src/version.ts';
 import { AbortedError } from '../src/errors.ts';
-import { WorkerPool, defaultWorkerCount } from './pool.ts';
+import { WorkerPool } from './pool.ts';
+import { planThreads, type ThreadPlan } from '../src/threads.ts';
 import { STAGES } from './stages.ts';
 import type { ChainJob, ChainResult } from './chain.ts';
 
@@ -21,7 +22,15 @@ export interface SweepCounts {
 export interface SweepOptions {
   /** Study folder (holds study.duckdb and fields/). */
   dir: string;
+  /** Pool workers (default: from the thread budget, one per core but never more than runs). */
   workers?: number;
+  /**
+   * Thread budget in cores, shared by the pool and the threads inside each run (default: the
+   * cores Node says this process may use): workers × in-run threads ≤ cores (src/threads.ts).
+   */
+  cores?: number;
+  /** Told the plan once it is made (before any run starts). */
+  onPlan?: (plan: ThreadPlan) => void;
   shard?: Shard;
   /** Rerun runs recorded as failed. */
   retryFailed?: boolean;
@@ -91,10 +100,14 @@ function errorText(e: unknown): { message: string; type: string } {
  * Runs a study (or the given extra runs) and stores every run as it ends. Finished runs already
  * in the folder are skipped, so rerunning the same command after a crash or Ctrl-C resumes;
  * failed runs are skipped too unless `retryFailed`. Only this (main) thread writes the database,
- * one transaction per run, after the run's field files are in place.
+ * one transaction per run, after the run's field files are in place. The pool and the threads
+ * inside each run share one thread budget (`cores`, src/threads.ts): never more workers than runs
+ * left, and the cores the pool cannot use go to each run (`SimContext.threads`).
  */
 export async function runSweep(study: Study, options: SweepOptions): Promise<SweepSummary> {
   const start = performance.now();
+  // A bad budget or worker count is refused before the study folder is touched.
+  planThreads({ runs: 0, ...(options.cores !== undefined ? { cores: options.cores } : {}), ...(options.workers !== undefined ? { workers: options.workers } : {}) });
   const store = await StudyStore.open(options.dir, { create: true });
   const records: RunRecord[] = [];
   let pool: WorkerPool | undefined;
@@ -120,8 +133,10 @@ export async function runSweep(study: Study, options: SweepOptions): Promise<Swe
     // Resolve auto (or MESOLAB_BACKEND) once here, so every worker uses the backend proven on this
     // machine instead of probing them all again.
     const backend = options.backend ?? (await getCompute()).backend;
+    const plan = planThreads({ runs: todo.length, ...(options.cores !== undefined ? { cores: options.cores } : {}), ...(options.workers !== undefined ? { workers: options.workers } : {}) });
+    options.onPlan?.(plan);
     pool = new WorkerPool({
-      size: Math.min(options.workers ?? defaultWorkerCount(), todo.length),
+      size: plan.workers,
       backend,
       ...(timeLimit !== undefined ? { timeLimitMs: timeLimit * 1000 } : {}),
     });
@@ -190,7 +205,7 @@ export async function runSweep(study: Study, options: SweepOptions): Promise<Swe
 
     await Promise.all(
       todo.map(async (task) => {
-        const job: ChainJob = { chain: stagesFor(study, task), fixed: study.fixed, varied: study.varied, point: task.point, seed: task.seed, keepFields: study.fields, optionalStages: study.optionalStages };
+        const job: ChainJob = { chain: stagesFor(study, task), fixed: study.fixed, varied: study.varied, point: task.point, seed: task.seed, keepFields: study.fields, optionalStages: study.optionalStages, threads: plan.threadsPerRun };
         let t0 = performance.now();
         let result: ChainResult | undefined;
         let error: unknown;

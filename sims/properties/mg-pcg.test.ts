@@ -54,6 +54,19 @@ describe('multigrid-preconditioned CG on two threads', () => {
   });
 });
 
+describe("the run's thread budget (SimContext.threads) caps the default", () => {
+  it('one thread when the run may use one, two threads to start with when it may use more', async () => {
+    const c = await ctx();
+    const v = overlappingSpheres([64, 64, 64], 0.45, 6);
+    const capped = await tortuosity(v, PORE, 'z', { engine: 'mgpcg', tol: 1e-4 }, { ...c, threads: 1 });
+    const free = await tortuosity(v, PORE, 'z', { engine: 'mgpcg', tol: 1e-4 }, { ...c, threads: 4 });
+    expect(capped.backend).not.toMatch(/thread/);
+    // Two threads at the start (the solver may drop to one later if the second core is busy).
+    expect(free.backend).toMatch(/2 threads|after 2/);
+    expect(Math.abs(free.tau - capped.tau) / capped.tau).toBeLessThan(1e-9);
+  });
+});
+
 describe("TauFactor 2's flux criterion beside ours", () => {
   it('is (F_max − F_min)·2/(F_max + F_min) over the internal planes only', () => {
     // One column of 4 cells, D = 1: internal plane fluxes are c_k − c_{k+1} = 0.3, 0.2, 0.3; the

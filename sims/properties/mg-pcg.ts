@@ -58,6 +58,12 @@ export interface MgPcgOptions {
    * process holds the second core, and two threads would be slower than one).
    */
   threads?: number;
+  /**
+   * Most threads this solve may use (a sweep's in-run share of the thread budget, src/threads.ts).
+   * With it, the default is 2 wherever it is ≥ 2 and the grid is large enough, also inside a pool
+   * worker; without it, the default above (and 1 inside any worker thread).
+   */
+  maxThreads?: number;
 }
 
 export interface MgPcgState {
@@ -84,7 +90,8 @@ const S_WANT_DOT = 4;
 
 export function createMgPcg(problem: DiffusionProblem, x0: Float64Array, opts: MgPcgOptions = {}): MgPcgState {
   const activeCells = problem.activeEven.length + problem.activeOdd.length;
-  const threads = opts.threads ?? (activeCells >= MIN_PARALLEL_CELLS ? availableThreads() : 1);
+  const allowed = opts.maxThreads !== undefined ? Math.max(1, Math.min(2, opts.maxThreads)) : availableThreads();
+  const threads = opts.threads ?? (activeCells >= MIN_PARALLEL_CELLS ? allowed : 1);
   const shared = threads > 1;
   const f64 = (len: number): Float64Array => (shared ? new Float64Array(new SharedArrayBuffer(len * 8)) : new Float64Array(len));
   // The preconditioner's arrays (z, and the coarse levels' right-hand sides and corrections) are

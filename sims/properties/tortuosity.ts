@@ -166,7 +166,7 @@ export async function tortuosity(
     : engine === 'webgpu-pcg'
       ? await webgpuPcgStepper(problem, guess.c)
       : engine === 'mgpcg'
-        ? pcgStepper(problem, guess.c, opts.threads)
+        ? pcgStepper(problem, guess.c, opts.threads, ctx.threads)
         : cpuStepper(problem, omega, guess.c);
   const measure = async (): Promise<FluxCheck> => (stepper.check ? await stepper.check() : checkFlux(problem, stepper.field()));
   try {
@@ -316,8 +316,9 @@ function engineLabel(engine: 'sor' | 'mgpcg', threads = 1, startThreads = thread
   return `typed-array cpu (multigrid-preconditioned CG${note})`;
 }
 
-function pcgStepper(problem: DiffusionProblem, start: Float64Array, threads: number | undefined): Stepper {
-  const solver = createMgPcg(problem, start, threads === undefined ? {} : { threads });
+function pcgStepper(problem: DiffusionProblem, start: Float64Array, threads: number | undefined, maxThreads: number | undefined): Stepper {
+  // The run's share of a sweep's thread budget caps the default; an explicit `threads` wins.
+  const solver = createMgPcg(problem, start, { ...(threads !== undefined ? { threads } : {}), ...(maxThreads !== undefined ? { maxThreads } : {}) });
   return {
     async step(iterations) {
       for (let k = 0; k < iterations; k++) solver.iterate();

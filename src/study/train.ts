@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Study } from './schema.ts';
 import { readStudyTable } from '../store/table.ts';
+import { noiseReport, replicateNoise, type ReplicateNoise } from './noise.ts';
 
 /** The options `surrogates/train.ts` `trainSurrogates` takes (the surrogate work publishes it). */
 interface TrainOptions {
@@ -74,6 +75,21 @@ export async function trainStudySurrogates(study: Study, dir: string, log: (line
   log(`trained in ${((performance.now() - t0) / 1000).toFixed(1)} s; models in ${outDir}/<model>/ (report card: report.md and report.html in each; comparison.md beside them)`);
   log('');
   log(formatSummary(summary));
+  log('');
+  const best = summary.models.find((m) => m.kind === summary.best);
+  const noise = outputs.map((o) => replicateNoise(table.rows, inputs, o)).filter((n): n is ReplicateNoise => n !== undefined);
+  if (noise.length === 0) {
+    log(`no replicates: how far single runs scatter at the same parameters (and so the best R² any model can reach) is unknown; set "replicates": 2 or more in the study to measure it`);
+  } else {
+    for (const line of noiseReport(noise, Object.fromEntries(outputs.map((o) => [o, best?.cv[o]?.r2])), voxelShape(study))) log(line);
+  }
+}
+
+/** "48³ voxels" (or "64×64×48 voxels") from the generate stage's fixed shape, if the study fixes one. */
+function voxelShape(study: Study): string | undefined {
+  const shape = study.fixed.generate?.shape;
+  if (!Array.isArray(shape) || shape.length !== 3 || !shape.every((v) => typeof v === 'number')) return undefined;
+  return shape.every((v) => v === shape[0]) ? `${String(shape[0])}³ voxels` : `${shape.join('×')} voxels`;
 }
 
 /** A short table: CV R² per model and output, prediction time and speed-up over the simulation. */

@@ -30,6 +30,8 @@ describe('active learning', () => {
       expect(r.x.length).toBe(30);
       // Sobol baseline reuses the 10 initial points: 30 + 20 simulations in all.
       expect(calls).toBe(50);
+      expect(r.simulations).toEqual({ active: 30, sobolComparison: 20 });
+      expect(r.pickedUnit).toHaveLength(20);
       const a = r.active[r.active.length - 1]!.testRmse.y!;
       const s = r.sobol[r.sobol.length - 1]!.testRmse.y!;
       expect(a).toBeLessThanOrEqual(s);

@@ -52,6 +52,13 @@ export interface ActiveLearningResult {
   y: number[][];
   stoppedBy: 'budget' | 'target';
   failedSimulations: number;
+  /**
+   * Simulations run, failed ones included: the active learner's (initial design and batches, at
+   * most the budget) and the Sobol comparison's beyond the initial design it shares.
+   */
+  simulations: { active: number; sobolComparison: number };
+  /** Points chosen after the initial design, in unit-cube coordinates. */
+  pickedUnit: number[][];
   model: GprModel;
 }
 
@@ -109,6 +116,7 @@ export async function activeLearn(problem: ActiveLearningProblem, opts: ActiveLe
   let model = fitGpr(x, y, problem.inputs, problem.outputs, { ...gprOpts, seed: opts.seed });
   active.push(evaluate(model, problem, spent));
   let stoppedBy: ActiveLearningResult['stoppedBy'] = 'budget';
+  const pickedUnit: number[][] = [];
   for (let round = 1; spent < opts.budget; round++) {
     const last = active[active.length - 1]!;
     if (opts.targetLooRmse && problem.outputs.every((o) => last.looRmse[o]! <= (opts.targetLooRmse![o] ?? -Infinity))) {
@@ -116,8 +124,11 @@ export async function activeLearn(problem: ActiveLearningProblem, opts: ActiveLe
       break;
     }
     const q = Math.min(opts.batch, opts.budget - spent);
-    const candidates = Array.from({ length: opts.candidates ?? 1000 }, () => problem.fromUnit(Array.from({ length: d }, () => rng.uniform())));
-    const picked = model.greedyMaxStdBatch(candidates, q).map((i) => candidates[i]!);
+    const candidatesU = Array.from({ length: opts.candidates ?? 1000 }, () => Array.from({ length: d }, () => rng.uniform()));
+    const candidates = candidatesU.map(problem.fromUnit);
+    const chosen = model.greedyMaxStdBatch(candidates, q);
+    pickedUnit.push(...chosen.map((i) => candidatesU[i]!));
+    const picked = chosen.map((i) => candidates[i]!);
     failed += await simulateKept(problem, picked, x, y);
     spent += q;
     model = fitGpr(x, y, problem.inputs, problem.outputs, { ...gprOpts, seed: opts.seed + round });
@@ -127,6 +138,7 @@ export async function activeLearn(problem: ActiveLearningProblem, opts: ActiveLe
   }
 
   const sobol: CurvePoint[] = [];
+  let sobolExtra = 0;
   if (opts.compareSobol !== false) {
     const sx: number[][] = [];
     const sy: number[][] = [];
@@ -136,6 +148,7 @@ export async function activeLearn(problem: ActiveLearningProblem, opts: ActiveLe
     let have = init;
     for (const point of active) {
       if (point.simulations > have) {
+        sobolExtra += point.simulations - have;
         failed += await simulateKept(problem, sobolU.slice(have, point.simulations).map(problem.fromUnit), sx, sy);
         have = point.simulations;
       }
@@ -143,5 +156,5 @@ export async function activeLearn(problem: ActiveLearningProblem, opts: ActiveLe
       sobol.push(evaluate(m, problem, point.simulations));
     }
   }
-  return { active, sobol, x, y, stoppedBy, failedSimulations: failed, model };
+  return { active, sobol, x, y, stoppedBy, failedSimulations: failed, simulations: { active: spent, sobolComparison: sobolExtra }, pickedUnit, model };
 }

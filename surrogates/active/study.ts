@@ -7,6 +7,8 @@ import { loadStudy, runPoints, type RunRecord, type Study } from '../../workers/
 import type { KernelName } from '../gpr/kernels.ts';
 import { lineChart } from '../report/svg.ts';
 import { activeLearn, type ActiveLearningResult, type CurvePoint } from './learn.ts';
+import { compareWithSobol, verdictLines, type OutputVerdict } from './verdict.ts';
+import { KEY_OUTPUTS } from '../../src/study/train.ts';
 
 export interface StudyActiveLearningOptions {
   budget: number;
@@ -18,6 +20,7 @@ export interface StudyActiveLearningOptions {
   kernel?: KernelName;
   restarts?: number;
   targetLooRmse?: Record<string, number>;
+  /** Outputs to learn (default: the study's `outputs` list, else the key outputs its chain gives, src/study/train.ts). */
   outputs?: string[];
   /** Study folder (default studies/<name>). */
   dir?: string;
@@ -35,8 +38,12 @@ export interface StudyActiveLearningSummary {
   testPoints: number;
   stoppedBy: ActiveLearningResult['stoppedBy'];
   failedSimulations: number;
+  /** Every simulation this command ran, failed ones included; `active` is what the budget counts. */
+  simulations: { budget: number; active: number; sobolComparison: number; test: number; total: number };
   active: CurvePoint[];
   sobol: CurvePoint[];
+  /** Per output: did active learning beat Sobol at the final budget, and if not, why (empty without the comparison). */
+  verdicts: OutputVerdict[];
 }
 
 function unitMapper(study: Study): { inputs: string[]; fromUnit: (u: readonly number[]) => number[] } {
@@ -83,7 +90,15 @@ export async function runStudyActiveLearning(studyFile: string, opts: StudyActiv
   if (!outputs) {
     const first = testRecords.find((r) => r.status === 'ok');
     if (!first) throw new ImpossibleRequestError('learn.test', testRecords.length, 'at least one test simulation that finishes', testRecords[0]?.error);
-    outputs = Object.keys(first.outputs).filter((o) => typeof first.outputs[o] === 'number' && Number.isFinite(first.outputs[o]));
+    const numeric = Object.keys(first.outputs).filter((o) => typeof first.outputs[o] === 'number' && Number.isFinite(first.outputs[o]));
+    // Only what was asked for: the study's own list, else the key outputs (never every column:
+    // a GP over 47 outputs at once spreads each batch over all of them).
+    const wanted = study.outputs ?? KEY_OUTPUTS;
+    outputs = wanted.filter((o) => numeric.includes(o));
+    if (outputs.length === 0) {
+      throw new ConfigError('--outputs', undefined, `the outputs to learn (the study lists none${study.outputs ? ' with finite values' : ''} and gives none of the key outputs ${KEY_OUTPUTS.join(', ')}; it gives ${numeric.slice(0, 8).join(', ')}${numeric.length > 8 ? ', …' : ''})`, `the ${testRecords.length} test simulations are kept in ${dir}`);
+    }
+    log(`learning ${outputs.join(', ')} (${study.outputs ? 'the study\'s outputs' : 'its key outputs'}; name others with --outputs)`);
   }
   const testRows = toRows(testX, testRecords);
   const test = { x: testX.filter((_, i) => testRows[i] !== null), y: testRows.filter((r): r is number[] => r !== null) };
@@ -104,6 +119,7 @@ export async function runStudyActiveLearning(studyFile: string, opts: StudyActiv
       log,
     },
   );
+  const simulations = { budget: opts.budget, ...result.simulations, test: testX.length, total: result.simulations.active + result.simulations.sobolComparison + testX.length };
   const summary: StudyActiveLearningSummary = {
     study: { name: study.name, hash: study.hash, dir },
     inputs,
@@ -112,14 +128,16 @@ export async function runStudyActiveLearning(studyFile: string, opts: StudyActiv
     testPoints: test.x.length,
     stoppedBy: result.stoppedBy,
     failedSimulations: result.failedSimulations,
+    simulations,
     active: result.active,
     sobol: result.sobol,
+    verdicts: compareWithSobol(result.active, result.sobol, result.model, result.pickedUnit, test.x.length),
   };
   const reportDir = join(dir, `active-learning-${tagPrefix}`);
   await mkdir(reportDir, { recursive: true });
   await writeFile(join(reportDir, 'result.json'), JSON.stringify(summary, null, 1));
   await result.model.save(reportDir);
-  const table = learningTable(summary);
+  const table = [learningTable(summary), '', accountLine(summary), ...(summary.verdicts.length ? ['', ...verdictLines(summary.verdicts)] : [])].join('\n');
   const plots = outputs.map((o) =>
     lineChart(`${o}: test RMSE vs simulations`, 'simulations', 'test RMSE', [
       { name: 'active (max std)', x: result.active.map((p) => p.simulations), y: result.active.map((p) => p.testRmse[o]!) },
@@ -145,4 +163,13 @@ function learningTable(s: StudyActiveLearningSummary): string {
   const head = ['simulations', ...s.outputs.flatMap((o) => [`active RMSE ${o}`, ...(s.sobol.length > 0 ? [`Sobol RMSE ${o}`] : []), `LOO RMSE ${o}`])];
   const rows = s.active.map((p, i) => [String(p.simulations), ...s.outputs.flatMap((o) => [p.testRmse[o]!.toPrecision(4), ...(s.sobol.length > 0 ? [s.sobol[i]!.testRmse[o]!.toPrecision(4)] : []), p.looRmse[o]!.toPrecision(4)])]);
   return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+/** Every simulation the command ran, in one sentence: the budget, the comparison and the test set. */
+export function accountLine(s: StudyActiveLearningSummary): string {
+  const n = s.simulations;
+  const parts = [`${n.active} by active learning (the budget of ${n.budget}, initial design included)`];
+  if (n.sobolComparison > 0) parts.push(`${n.sobolComparison} more for the Sobol comparison (it shares the initial design)`);
+  parts.push(`${n.test} for the held-out test set`);
+  return `Simulations run: ${n.total} in all: ${parts.join(', ')}${s.failedSimulations ? `; ${s.failedSimulations} of the active and Sobol ones failed` : ''}.`;
 }

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ParityRow } from '../judge/cv.ts';
+import { UNREPRESENTATIVE_SPREAD } from '../../src/study/noise.ts';
 import type { ModelCard } from '../store.ts';
 import { barChart, lineChart, parityPlot } from './svg.ts';
 
@@ -67,6 +68,16 @@ export function reportMarkdown(card: ModelCard, plotLinks = true, parity: readon
   lines.push('## Model and hyperparameters', '', '```json', JSON.stringify(card.hyperparameters, null, 1), '```', '');
   lines.push(`## Cross-validation (${card.cv.folds}-fold, seed ${card.cv.seed}, replicates kept in one fold)`, '');
   lines.push(table(['output', 'RMSE', 'MAE', 'R²', '95% interval coverage'], card.outputs.map((o) => [o, card.cv.metrics[o]!.rmse, card.cv.metrics[o]!.mae, card.cv.metrics[o]!.r2, card.cv.coverage95[o]!])), '');
+  const noise = card.noise;
+  if (noise && Object.keys(noise).length > 0) {
+    lines.push('Noise floor from replicates (rows with equal inputs): no model can beat the best R² reachable on single runs.', '');
+    lines.push(table(['output', 'CV R²', 'replicate sd', 'sd / range over the data', 'best R² reachable'], card.outputs.filter((o) => noise[o]).map((o) => [o, card.cv.metrics[o]!.r2, noise[o]!.sd, noise[o]!.spreadOverRange, noise[o]!.bestR2])), '');
+    for (const o of card.outputs) {
+      const n = noise[o];
+      if (n && n.spreadOverRange > UNREPRESENTATIVE_SPREAD) lines.push(`- warning: ${o}'s replicates differ by ${(100 * n.spreadOverRange).toFixed(0)} % of its range over the data${o.startsWith('tortuosity') ? ': the volumes are too small to be representative' : ''}; best R² reachable ${n.bestR2.toFixed(2)}.`);
+    }
+    lines.push('');
+  }
   if (plotLinks) lines.push(...card.outputs.map((o) => `![parity ${o}](plots/parity-${o}.svg)`), '');
   lines.push('## Learning curve', '');
   if (card.learningCurve.length > 0) {

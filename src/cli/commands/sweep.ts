@@ -14,6 +14,7 @@ interface GlobalOpts {
 
 interface RunOpts extends GlobalOpts {
   workers?: string;
+  cores?: string;
   shard?: string;
   retryFailed?: boolean;
   output?: string;
@@ -57,9 +58,12 @@ async function runStudyCommand(studyPath: string | undefined, opts: RunOpts, mod
   const { runSweep } = await import('../../../workers/sweep.ts');
   const { DEFAULT_STUDY } = await import('../../study/default-study.ts');
   const study = studyPath ? loadStudy(resolve(studyPath)) : loadStudy(DEFAULT_STUDY);
-  const dir = resolve(opts.output ?? `studies/${study.name}`);
+  // "{name}" in -o stands for the study's name, so a job script can place shards under the
+  // study's own folder without parsing the study file itself (examples/slurm-array.sh).
+  const dir = resolve((opts.output ?? 'studies/{name}').replaceAll('{name}', study.name));
   const shard = opts.shard ? parseShard(opts.shard) : undefined;
   const workers = positiveInt(opts.workers, '--workers');
+  const cores = positiveInt(opts.cores, '--cores');
   const timeLimitSeconds = positiveSeconds(opts.timeLimit, '--time-limit');
   const progress = createSweepProgress({ label: shard ? `${study.name} shard ${shard.index}/${shard.count}` : study.name });
   progress.log(`study "${study.name}" (hash ${study.hash}): ${study.samples} points × ${study.replicates} replicate(s), chain ${study.chain.join(' → ')}; writing ${dir}`);
@@ -75,6 +79,11 @@ async function runStudyCommand(studyPath: string | undefined, opts: RunOpts, mod
       signal: interrupt.signal,
       onProgress: (c) => progress.update(c),
       ...(workers !== undefined ? { workers } : {}),
+      ...(cores !== undefined ? { cores } : {}),
+      onPlan: (p) =>
+        progress.log(
+          `threads: ${p.workers} worker(s) × ${p.threadsPerRun} thread(s) per run on a budget of ${p.cores} core(s)${p.oversubscribed ? ` (oversubscribed: --workers ${p.workers} is more than the ${p.cores} core(s); raise --cores or lower --workers)` : ''}`,
+        ),
       ...(shard ? { shard } : {}),
       ...(opts.retryFailed ? { retryFailed: true } : {}),
       ...(timeLimitSeconds !== undefined ? { timeLimitSeconds } : {}),
@@ -102,10 +111,11 @@ export function register(program: Command): void {
     .command('sweep')
     .description('run every sample of a study file in parallel and store them in <dir>/study.duckdb (resumes where it stopped)')
     .argument('<study>', 'study file (JSON or YAML)')
-    .option('-w, --workers <n>', 'worker threads (default: one per core)')
+    .option('-w, --workers <n>', 'worker threads (default: one per core of the budget, never more than runs)')
+    .option('--cores <n>', 'thread budget shared by the workers and the threads inside each run (default: every core this process may use)')
     .option('--shard <i/N>', 'run only design points whose index is i modulo N (for job arrays)')
     .option('--retry-failed', 'rerun runs recorded as failed')
-    .option('-o, --output <dir>', 'study folder (default: studies/<name>)')
+    .option('-o, --output <dir>', 'study folder; {name} stands for the study\'s name (default: studies/{name})')
     .option('--time-limit <s>', 'per-run time limit in seconds (default: the study\'s timeLimitSeconds, else none)')
     .action(async (studyPath: string, _opts: RunOpts, cmd: Command) => {
       await runStudyCommand(studyPath, cmd.optsWithGlobals<RunOpts>(), 'sweep');
@@ -115,7 +125,8 @@ export function register(program: Command): void {
     .command('study')
     .description('run a study (default: the embedded small electrode study), then train and report surrogates')
     .argument('[study]', 'study file (JSON or YAML); default: the embedded study')
-    .option('-w, --workers <n>', 'worker threads (default: one per core)')
+    .option('-w, --workers <n>', 'worker threads (default: one per core of the budget, never more than runs)')
+    .option('--cores <n>', 'thread budget shared by the workers and the threads inside each run (default: every core this process may use)')
     .option('-o, --output <dir>', 'study folder (default: studies/<name>)')
     .option('--retry-failed', 'rerun runs recorded as failed')
     .option('--time-limit <s>', 'per-run time limit in seconds')
