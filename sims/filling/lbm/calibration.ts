@@ -149,11 +149,11 @@ export async function measureDroplet(g: number, r0: number, size: number, steps:
 
 /**
  * Laplace surface tensions measured with `laplaceSigma`'s own routine, so runs at these G skip the
- * calibration (regenerate: `laplaceSigma(g, { fresh: true })`; G = 3 gives 0.05773). The flat-interface pressure-tensor
+ * calibration (regenerate: `laplaceSigma(g, { fresh: true })`; G = 3 gives 0.05773, G = 3.5 (the default) 0.08487). The flat-interface pressure-tensor
  * integral (calibrateInterface().sigma) comes out about 10% lower than these Laplace values; the
  * Laplace value is the one that governs capillary filling, so it is the model's σ.
  */
-export const LAPLACE_SIGMA_TABLE: Readonly<Record<string, number>> = { '3': 0.05773 };
+export const LAPLACE_SIGMA_TABLE: Readonly<Record<string, number>> = { '3': 0.05773, '3.5': 0.08487 };
 
 const laplaceCache = new Map<number, number>();
 

@@ -82,13 +82,14 @@ export interface LbmResult extends LbmSummary {
  * The TypedArray engine on every core under Node, loaded on demand so that browser bundles of this
  * module never pull in worker_threads; single-threaded elsewhere.
  */
-async function typedArraySolver(options: Omit<LbmSolverOptions, 'engine' | 'compute'>): Promise<LbmSolver> {
+async function typedArraySolver(options: Omit<LbmSolverOptions, 'engine' | 'compute'>, threads: number | undefined): Promise<LbmSolver> {
   const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
   if (isNode) {
     const path = './threaded-engine.ts';
     const threaded = (await import(/* @vite-ignore */ path)) as typeof Threaded;
-    if (threaded.defaultThreads() > 1 && options.domain.nx * options.domain.ny * options.domain.nz >= threaded.MIN_THREADED_NODES) {
-      return threaded.createThreadedLbmSolver(options);
+    const count = threads ?? threaded.defaultThreads();
+    if (count > 1 && options.domain.nx * options.domain.ny * options.domain.nz >= threaded.MIN_THREADED_NODES) {
+      return threaded.createThreadedLbmSolver(options, count);
     }
   }
   return createLbmSolver({ ...options, engine: 'typed-array' });
@@ -144,7 +145,9 @@ async function chooseSolver(requested: LbmParams['engine'], ctx: SimContext, opt
     const path = './wasm-engine.ts';
     try {
       const wasm = (await import(/* @vite-ignore */ path)) as typeof WasmEngine;
-      return { solver: await wasm.createWasmLbmSolver(options, wasm.defaultWasmThreads()), engine };
+      // A sweep passes its in-run share of the cores (ctx.threads), so pool workers and LBM threads
+      // never oversubscribe them; alone, every core.
+      return { solver: await wasm.createWasmLbmSolver(options, ctx.threads ?? wasm.defaultWasmThreads()), engine };
     } catch (e) {
       // auto: lattices beyond wasm32's 4 GiB, or no built kernel and no compiler, run on the
       // TypedArray engine (the result's `engine` says which ran).
@@ -152,7 +155,7 @@ async function chooseSolver(requested: LbmParams['engine'], ctx: SimContext, opt
       engine = 'typed-array';
     }
   }
-  if (engine === 'typed-array') return { solver: await typedArraySolver(options), engine };
+  if (engine === 'typed-array') return { solver: await typedArraySolver(options, ctx.threads), engine };
   return { solver: createLbmSolver({ ...options, engine, compute: ctx.compute }), engine };
 }
 

@@ -4,8 +4,11 @@ import { NODE } from './lattice.ts';
 import { adhesionForAngle, calibrateInterface, laplaceSigma, measureDroplet } from './calibration.ts';
 import { sessileAngle } from './sessile-drop.ts';
 import { createLbmSolver } from './solver.ts';
+import { LbmParamsSchema } from './params.ts';
 
-const G = 3;
+/** The default cohesion of filling runs, and G = 3 (the default before), which studies may still set. */
+const DEFAULT_G = LbmParamsSchema.parse({}).lattice.g;
+const COHESIONS = [...new Set([DEFAULT_G, 3])];
 
 function linearFit(xs: readonly number[], ys: readonly number[]): { slope: number; intercept: number; r2: number } {
   const n = xs.length;
@@ -23,10 +26,18 @@ function linearFit(xs: readonly number[], ys: readonly number[]): { slope: numbe
   return { slope, intercept: my - slope * mx, r2: (sxy * sxy) / (sxx * syy) };
 }
 
-describe('Laplace law (2D drops, G = 3)', () => {
+/**
+ * Drops for the Laplace fit per G: at G = 3.5 drops of radius 6 give a Laplace σ 5 % above that of
+ * radius 12–20 (the model σ, LAPLACE_SIGMA_TABLE), at G = 3 2 %: the curvature dependence of a
+ * 3-node interface on a small drop. Radii from 2.7 interface widths up keep both within 5 %.
+ */
+const LAPLACE_DROPS: Record<number, { radii: number[]; box: number }> = { 3: { radii: [6, 8, 10, 12], box: 40 }, 3.5: { radii: [8, 10, 12, 14], box: 48 } };
+
+describe.each(COHESIONS)('Laplace law (2D drops, G = %s)', (G) => {
   it('Δp is linear in 1/R (R² ≥ 0.99) and the fitted σ is within 5% of the model σ', async () => {
+    const { radii, box } = LAPLACE_DROPS[G] ?? LAPLACE_DROPS[3.5]!;
     const drops = [];
-    for (const r0 of [6, 8, 10, 12]) drops.push(await measureDroplet(G, r0, 40, 2500));
+    for (const r0 of radii) drops.push(await measureDroplet(G, r0, box, 2500));
     const fit = linearFit(
       drops.map((d) => 1 / d.radius),
       drops.map((d) => d.pressureJump),
@@ -37,8 +48,9 @@ describe('Laplace law (2D drops, G = 3)', () => {
   });
 });
 
-describe('static contact angle (2D sessile drops, documented adhesion map)', () => {
-  for (const target of [45, 90, 135]) {
+describe.each(COHESIONS)('static contact angle (2D sessile drops, documented adhesion map, G = %s)', (G) => {
+  // 20° only at the default G: the map (fitted at G = 3) gives 26° there at G = 3, 22° at G = 3.5.
+  for (const target of G === DEFAULT_G ? [20, 45, 90, 135] : [45, 90, 135]) {
     it(`${target}° within 5°`, async () => {
       const cal = await calibrateInterface(G);
       const measured = await sessileAngle(cal, target);
@@ -47,7 +59,7 @@ describe('static contact angle (2D sessile drops, documented adhesion map)', () 
   }
 });
 
-describe('mass conservation (closed box)', () => {
+describe.each(COHESIONS)('mass conservation (closed box, G = %s)', (G) => {
   it('keeps the mass of each component to 1e-6 relative over 300 steps', async () => {
     const cal = await calibrateInterface(G);
     const nx = 16;
