@@ -60,7 +60,7 @@ export function showStudy(
   if (parity.length > 0) {
     document.getElementById('parity-wrap')!.hidden = false;
     const select = document.getElementById('parity-output') as HTMLSelectElement;
-    select.innerHTML = parity.map((p, i) => `<option value="${i}">${escapeHtml(p.output)}</option>`).join('');
+    select.innerHTML = parity.map((p, i) => `<option value="${i}">${escapeHtml(p.model ? `${p.output} · ${p.model}` : p.output)}</option>`).join('');
     const canvas = document.getElementById('parity') as HTMLCanvasElement;
     const draw = (): void => drawParity(canvas, parity[Number(select.value)]!);
     select.addEventListener('change', draw);

@@ -181,19 +181,37 @@ export async function describeRun(root: string, runId: string): Promise<RunView>
   return { runId, volume: await volumeRef(root, `${rel}/${vol}`) };
 }
 
+/** How deep under a study folder `parity.json` files are looked for: `surrogates/gpr/parity.json` is depth 3. */
+const PARITY_DEPTH = 3;
+
 /**
- * Parity data of surrogate models trained on this study: `parity.json` in the study folder, in any
- * folder directly under it, or in `models/*`.
+ * Parity data of surrogate models trained on this study: every `parity.json` in the study folder
+ * or in folders up to PARITY_DEPTH levels under it (`models/gpr/`, `surrogates/gpr/` as
+ * `npm start` writes it, `tau/`), never under `fields/` (one folder per run) or dot-folders. Each
+ * entry carries the model folder it came from, so two models of one output stay apart.
  */
-async function findParity(root: string): Promise<Parity[]> {
-  const candidates = [path.join(root, 'parity.json')];
-  for (const d of await readdir(root, { withFileTypes: true })) {
-    if (!d.isDirectory() || d.name === 'fields') continue;
-    candidates.push(path.join(root, d.name, 'parity.json'));
-    if (d.name === 'models') for (const m of await readdir(path.join(root, d.name))) candidates.push(path.join(root, d.name, m, 'parity.json'));
-  }
+export async function findParity(root: string): Promise<Parity[]> {
+  const files: string[] = [];
+  const walk = async (dir: string, depth: number): Promise<void> => {
+    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+    for (const d of entries) {
+      if (d.isFile() && d.name === 'parity.json') files.push(path.join(dir, d.name));
+    }
+    if (depth >= PARITY_DEPTH) return;
+    for (const d of entries) {
+      if (!d.isDirectory() || d.name.startsWith('.') || d.name === 'node_modules' || (depth === 0 && d.name === 'fields')) continue;
+      await walk(path.join(dir, d.name), depth + 1);
+    }
+  };
+  await walk(root, 0);
+  const perFile = await Promise.all(files.map(async (f) => ({ model: toPosix(path.relative(root, path.dirname(f))), parity: await readParity(f) })));
   const out: Parity[] = [];
-  for (const c of candidates) if (await exists(c)) out.push(...(await readParity(c)));
+  for (const { model, parity } of perFile) {
+    for (const p of parity) {
+      if (model) p.model = model;
+      out.push(p);
+    }
+  }
   return out;
 }
 

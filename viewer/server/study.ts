@@ -39,6 +39,8 @@ interface ParityRow {
   output: string;
   actual: number;
   predicted: number;
+  /** Predictive standard deviation of the held-out prediction (output units). */
+  std?: number;
 }
 
 interface ParityFile {
@@ -63,11 +65,14 @@ export async function readParity(file: string): Promise<Parity[]> {
   if (isRowList(raw)) {
     const by = new Map<string, Parity>();
     for (const r of raw) {
-      const p = by.get(r.output) ?? { output: r.output, unit: '', simulated: [], predicted: [] };
+      const p = by.get(r.output) ?? { output: r.output, unit: '', simulated: [], predicted: [], std: [] };
       p.simulated.push(Number(r.actual));
       p.predicted.push(Number(r.predicted));
+      p.std!.push(typeof r.std === 'number' ? r.std : NaN);
       by.set(r.output, p);
     }
+    // Error bars only where every row has a finite std.
+    for (const p of by.values()) if (!p.std!.every(Number.isFinite)) delete p.std;
     return [...by.values()];
   }
   const list: ParityFile[] = Array.isArray(raw)

@@ -71,6 +71,10 @@ export interface Parity {
   unit: string;
   simulated: number[];
   predicted: number[];
+  /** Predictive standard deviation per point (output units), drawn as ±1.96σ error bars. */
+  std?: number[];
+  /** The model folder the file came from, relative to the study (e.g. "surrogates/gpr"). */
+  model?: string;
   runIds?: string[];
 }
 
