@@ -7,7 +7,9 @@ import { meshPhases } from './mesh/mesh-client.ts';
 import { drawColorbar, drawCurve, formatNumber, niceTicks } from './plots.ts';
 import { OrthoSlices } from './slices.ts';
 import { showStudy } from './study-panel.ts';
+import { summaryRows } from './summary-table.ts';
 import { VolumeView } from './volume-view.ts';
+import { frontBandWidth, sortedFrontValues } from './front-band.ts';
 import type { PhaseStyle } from './volume-view.ts';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -18,6 +20,8 @@ interface Front {
   name: string;
   unit: string;
   order: 'ascending' | 'descending';
+  /** Finite pore values, ascending, for the front band (computed on first use). */
+  sorted?: Float32Array;
 }
 
 interface State {
@@ -49,6 +53,10 @@ interface ViewerProbe {
   longTasks: [number, number][];
   /** Triangles of the surfaces last meshed for the shown volume (0 before any). */
   meshedTriangles: number;
+  /** The saturation the curve's marker reads at the slider (null without a marker). */
+  curveMarker: number | null;
+  /** The front value (s or Pa) the slider stands at. */
+  time: number;
   view: VolumeView;
 }
 
@@ -63,7 +71,7 @@ const view = new VolumeView($<HTMLCanvasElement>('view3d'), {
   scaleBar: $('scalebar-bar'),
   scaleLabel: $('scalebar-label'),
 });
-const probe: ViewerProbe = { ready: false, error: null, liveFrames: 0, liveBackend: null, liveDone: false, openedRun: null, longestTaskMs: 0, longTasks: [], meshedTriangles: 0, view };
+const probe: ViewerProbe = { ready: false, error: null, liveFrames: 0, liveBackend: null, liveDone: false, openedRun: null, longestTaskMs: 0, longTasks: [], meshedTriangles: 0, curveMarker: null, time: 0, view };
 (window as unknown as { __viewer: ViewerProbe }).__viewer = probe;
 
 if (PerformanceObserver.supportedEntryTypes?.includes('longtask')) {
@@ -110,18 +118,31 @@ function buildPhaseControls(): void {
   }
 }
 
+/** The clip position in µm of the volume shown now (a live sub-volume has its own size). */
+function updateClipLabel(): void {
+  const a = Number($<HTMLSelectElement>('clip-axis').value);
+  const f = Number($<HTMLInputElement>('clip-pos').value) / 1000;
+  $('clip-out').textContent = `${(f * state.shape[a]! * state.voxelSize * 1e6).toFixed(1)} µm`;
+}
+
 function bindClip(): void {
   const axis = $<HTMLSelectElement>('clip-axis');
   const pos = $<HTMLInputElement>('clip-pos');
   const apply = (): void => {
-    const a = Number(axis.value);
-    const f = Number(pos.value) / 1000;
-    view.setClip(a, f);
-    $('clip-out').textContent = `${(f * state.shape[a]! * state.voxelSize * 1e6).toFixed(1)} µm`;
+    view.setClip(Number(axis.value), Number(pos.value) / 1000);
+    updateClipLabel();
   };
   axis.addEventListener('input', apply);
   pos.addEventListener('input', apply);
   apply();
+}
+
+/** Width (field units) of the front band at the slider, 0 when the band is switched off. */
+function currentBand(): number {
+  const f = state.front;
+  if (!f || !state.labels || !$<HTMLInputElement>('show-front').checked) return 0;
+  f.sorted ??= sortedFrontValues(f.data, state.labels);
+  return frontBandWidth(f.sorted, state.time, f.order);
 }
 
 function redrawSlices(): void {
@@ -132,7 +153,7 @@ function redrawSlices(): void {
       shape: state.shape,
       labels: state.labels,
       colors,
-      ...(state.front ? { front: { data: state.front.data, time: state.time, range: state.front.range, order: state.front.order } } : {}),
+      ...(state.front ? { front: { data: state.front.data, time: state.time, range: state.front.range, order: state.front.order, band: currentBand() } } : {}),
       ...(state.phase ? { phase: state.phase } : {}),
     },
     state.voxelSize * 1e6,
@@ -216,9 +237,11 @@ function showSnapshot(): void {
     const f = snapshotFront(k);
     state.front = f;
     view.setFront(f.data, f.range, f.order);
+    showColorbar(f);
   }
   state.time = 0.5;
   view.setTime(0.5);
+  view.setFrontBand(currentBand());
   const frame = s.meta.frames[k]!;
   let sum = 0;
   let pores = 0;
@@ -229,7 +252,7 @@ function showSnapshot(): void {
     sum += s.stack[frame.offset + i]! / 255;
   }
   $('time-out').textContent = `snapshot ${k + 1}/${s.meta.frames.length} · step ${frame.step} · t = ${formatNumber(frame.t)} s · saturation ${(pores ? sum / pores : 0).toFixed(3)}`;
-  if (state.curve) drawCurve($<HTMLCanvasElement>('curve'), state.curve, frame.t);
+  if (state.curve) probe.curveMarker = drawCurve($<HTMLCanvasElement>('curve'), state.curve, frame.t);
   redrawSlices();
 }
 
@@ -241,16 +264,22 @@ function showTime(): void {
   const f = state.front;
   if (!f) return;
   state.time = sliderTime();
+  probe.time = state.time;
   view.setTime(state.time);
+  view.setFrontBand(currentBand());
   const rel = f.order === 'ascending' ? '≤' : '≥';
   $('time-out').textContent = f.unit === 'step' ? `${f.name} ${Math.floor(state.time)}` : `${f.name} ${rel} ${formatNumber(state.time)} ${f.unit}`;
-  if (state.curve) drawCurve($<HTMLCanvasElement>('curve'), state.curve, state.time);
+  if (state.curve) probe.curveMarker = drawCurve($<HTMLCanvasElement>('curve'), state.curve, state.time);
   redrawSlices();
 }
 
 function showColorbar(f: Front | null): void {
   $('colorbar').hidden = !f || modeSelect.value === 'surfaces';
   if (!f) return;
+  const notes = [$<HTMLInputElement>('show-front').checked ? '<span class="swatch front"></span>front' : '', state.phase && $<HTMLInputElement>('show-trapped').checked ? '<span class="swatch trapped"></span>trapped gas' : '']
+    .filter((n) => n)
+    .join(' ');
+  $('colorbar-note').innerHTML = notes;
   $('colorbar-title').textContent = `${f.name} (${f.unit})`;
   drawColorbar($<HTMLCanvasElement>('colorbar-canvas'), f.order === 'descending');
   const ticks = niceTicks(f.range[0], f.range[1], 5);
@@ -285,7 +314,6 @@ function bindWetting(): void {
     if (!s) return;
     s.shown = -1;
     if (useSnapshots.checked) {
-      $('colorbar').hidden = true;
       showTime();
     } else if (s.arrivalFront) setFront(s.arrivalFront);
     else {
@@ -293,7 +321,15 @@ function bindWetting(): void {
       $('wetting-section').hidden = false;
     }
   });
-  $<HTMLInputElement>('show-trapped').addEventListener('input', (e) => view.setShowTrapped((e.target as HTMLInputElement).checked));
+  $<HTMLInputElement>('show-trapped').addEventListener('input', (e) => {
+    view.setShowTrapped((e.target as HTMLInputElement).checked);
+    showColorbar(state.front);
+  });
+  $<HTMLInputElement>('show-front').addEventListener('input', (e) => {
+    view.setFrontBand(currentBand());
+    showColorbar(state.front);
+    redrawSlices();
+  });
   $<HTMLInputElement>('electrolyte-opacity').addEventListener('input', (e) =>
     view.setElectrolyteOpacity(Number((e.target as HTMLInputElement).value) / 100),
   );
@@ -335,6 +371,8 @@ async function loadVolume(ref: VolumeRef, phaseMap = false): Promise<void> {
   clearSnapshots();
   view.setVolume(state.labels, grid.shape, grid.voxelSize);
   view.setPhaseMap(state.phase);
+  showTrappedControl();
+  updateClipLabel();
   probe.meshedTriangles = 0;
   void applyRenderMode().catch(fail);
   // A phase map cannot tell active material from binder: call the solid what it is.
@@ -354,6 +392,7 @@ async function loadFill(fill: FillView): Promise<void> {
     const { labels: phase } = await fetchLabels(fill.phase.path);
     state.phase = phase;
     view.setPhaseMap(phase);
+    showTrappedControl();
   }
   if (fill.front) {
     const { data } = await fetchField(fill.front.path);
@@ -362,10 +401,22 @@ async function loadFill(fill: FillView): Promise<void> {
   } else setFront(null);
   setCurve(fill.curve ?? null);
   await loadSnapshots(fill);
-  const summary = Object.entries(fill.summary)
-    .map(([k, v]) => `${k}: ${typeof v === 'number' ? formatNumber(v) : String(v)}`)
-    .join(' · ');
-  $('wetting-summary').textContent = summary;
+  showSummary(fill.summary);
+}
+
+/** Trapped gas is known only from a phase map (quasi-static filling); without one the control goes. */
+function showTrappedControl(): void {
+  $('trapped-row').hidden = !state.phase;
+}
+
+function showSummary(summary: Record<string, number | string | boolean>): void {
+  const table = $<HTMLTableElement>('wetting-summary');
+  table.innerHTML = '';
+  for (const [label, value] of summaryRows(summary)) {
+    const tr = table.insertRow();
+    tr.insertCell().textContent = label;
+    tr.insertCell().textContent = value;
+  }
 }
 
 function clearSnapshots(): void {
@@ -426,12 +477,14 @@ function showLiveSubVolume(edge: number): { labels: Uint8Array; shape: [number, 
   state.phase = null;
   view.setVolume(sub.labels, sub.shape, sub.voxelSize);
   view.setPhaseMap(null);
+  showTrappedControl();
+  updateClipLabel();
   setFront(null);
   void applyRenderMode().catch(fail);
   const how = [sub.factor > 1 ? `${sub.factor}× coarser` : '', Math.ceil(src.shape[0] / sub.factor) > sub.shape[0] || Math.ceil(src.shape[1] / sub.factor) > sub.shape[1] ? `cropped at x,y = ${sub.origin[0]},${sub.origin[1]}` : '']
     .filter((s) => s)
     .join(', ');
-  $('wetting-summary').textContent = '';
+  $('wetting-summary').innerHTML = '';
   $('dataset-info').textContent = `live sub-volume${how ? ` (${how})` : ''}: ${gridInfo(sub.shape, sub.voxelSize)}`;
   return sub;
 }

@@ -67,8 +67,8 @@ function range(values: number[]): [number, number] {
   return [lo, hi];
 }
 
-/** The saturation curve with a vertical marker at `marker` (same unit as x). */
-export function drawCurve(canvas: HTMLCanvasElement, curve: Curve, marker: number | null): void {
+/** The saturation curve with a vertical marker at `marker` (same unit as x); returns the saturation read at the marker. */
+export function drawCurve(canvas: HTMLCanvasElement, curve: Curve, marker: number | null): number | null {
   const xr = range(curve.x);
   const yr: [number, number] = [0, Math.max(1, ...curve.y.filter(Number.isFinite))];
   const { ctx, sx, sy } = axes(canvas, xr, yr, curve.xLabel, curve.yLabel);
@@ -87,7 +87,9 @@ export function drawCurve(canvas: HTMLCanvasElement, curve: Curve, marker: numbe
     ctx.beginPath(); ctx.arc(sx(m), sy(y), 4, 0, 2 * Math.PI); ctx.fill();
     ctx.textAlign = 'left';
     ctx.fillText(`S = ${y.toFixed(3)}`, Math.min(sx(m) + 6, canvas.width - 70), sy(y) < 30 ? sy(y) + 16 : sy(y) - 6);
+    return y;
   }
+  return null;
 }
 
 /**

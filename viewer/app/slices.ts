@@ -6,11 +6,13 @@ export interface SliceSource {
   /** Colour of each label 0..2, '#rrggbb'. */
   colors: string[];
   /** Wetting front and the time it is shown at, if any. */
-  front?: { data: Float32Array; time: number; range: [number, number]; order: 'ascending' | 'descending' };
+  front?: { data: Float32Array; time: number; range: [number, number]; order: 'ascending' | 'descending'; band: number };
   phase?: Uint8Array;
 }
 
 const AXES = ['x', 'y', 'z'];
+const FRONT_RGB: [number, number, number] = [255, 245, 224];
+const TRAPPED_RGB: [number, number, number] = [255, 64, 140];
 
 /**
  * Three orthogonal 2D slices of the labels (YZ at x = i, XZ at y = j, XY at z = k), drawn on the
@@ -92,9 +94,10 @@ export class OrthoSlices {
         let col = rgb[lab] ?? [190, 190, 190];
         if (lab === 0 && s.front) {
           const a = s.front.data[idx]!;
-          if (Number.isFinite(a) && sign * a <= sign * s.front.time) col = viridis((sign * (a - start)) / span);
-          else if (s.phase ? s.phase[idx] === 2 : !Number.isFinite(a)) col = [255, 64, 140];
-          else col = [40, 44, 52];
+          // Filled: the front band in warm white, behind it the colormap; trapped gas only where a
+          // phase map says so; pore the front has not reached keeps the pore colour.
+          if (Number.isFinite(a) && sign * a <= sign * s.front.time) col = s.front.band > 0 && sign * (s.front.time - a) <= s.front.band ? FRONT_RGB : viridis((sign * (a - start)) / span);
+          else if (s.phase && s.phase[idx] === 2) col = TRAPPED_RGB;
         }
         // Row 0 of the image is the top: put high v (e.g. the collector side) at the top.
         const o = 4 * (i + w * (h - 1 - j));

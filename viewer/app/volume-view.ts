@@ -15,6 +15,8 @@ export interface RenderStats {
   frameMs: number;
   fps: number;
   frames: number;
+  /** Pore voxels shown as trapped gas (phase map code 2) in the last upload. */
+  trappedVoxels: number;
 }
 
 /** The label the voxel texture gives pore where gas stays trapped (the shader knows it too). */
@@ -29,7 +31,7 @@ const AXIS_NAMES = ['x', 'y', 'z ↑ collector'];
  */
 export class VolumeView {
   readonly renderer: THREE.WebGLRenderer;
-  readonly stats: RenderStats = { uploadMs: 0, frameMs: 0, fps: 0, frames: 0 };
+  readonly stats: RenderStats = { uploadMs: 0, frameMs: 0, fps: 0, frames: 0, trappedVoxels: 0 };
   private readonly scene = new THREE.Scene();
   private readonly camera = new THREE.PerspectiveCamera(35, 1, 0.1, 1e6);
   private readonly controls: OrbitControls;
@@ -84,6 +86,7 @@ export class VolumeView {
         uFrontRange: { value: new THREE.Vector2(0, 1) },
         uFrontSign: { value: 1 },
         uFrontStart: { value: 0 },
+        uFrontBand: { value: 0 },
         uElectrolyteOpacity: { value: 0.3 },
         uShowTrapped: { value: 1 },
         uStep: { value: 0.8 },
@@ -188,8 +191,9 @@ export class VolumeView {
 
   /**
    * Front value and label per voxel, interleaved, so the raymarcher fetches once per sample.
-   * Pore where the phase map (or, without one, a front that never arrives) says gas stays trapped
-   * gets TRAPPED_LABEL. Runs once before the next frame however many set* calls came before it.
+   * Pore where the phase map says gas stays trapped gets TRAPPED_LABEL. A front value that never
+   * arrives (+Inf) is not trapped gas: an LBM run stopped at its step limit leaves most of the
+   * pore unreached, and only a phase map (quasi-static filling) tells trapped from unreached. Runs once before the next frame however many set* calls came before it.
    */
   flushUploads(timed = false): void {
     if (!this.voxelsDirty) return;
@@ -198,12 +202,14 @@ export class VolumeView {
     const n = this.labels.length;
     const data = new Float32Array(2 * n);
     const { labels, front, phase } = this;
+    let trappedVoxels = 0;
     for (let i = 0; i < n; i++) {
       const lab = labels[i]!;
       const a = front ? front[i]! : Infinity;
       const finite = a <= Number.MAX_VALUE && a >= -Number.MAX_VALUE;
       data[2 * i] = finite ? a : Infinity;
-      const trapped = lab === 0 && (phase ? phase[i] === 2 : front !== null && !finite);
+      const trapped = lab === 0 && phase !== null && phase[i] === 2;
+      if (trapped) trappedVoxels++;
       data[2 * i + 1] = trapped ? TRAPPED_LABEL : lab;
     }
     if (this.voxels && this.sameShape()) {
@@ -216,11 +222,21 @@ export class VolumeView {
     }
     this.upload(this.voxels, timed);
     this.stats.uploadMs = performance.now() - t0;
+    this.stats.trappedVoxels = trappedVoxels;
   }
 
   private sameShape(): boolean {
     const img = this.voxels!.image;
     return img.width === this.shape[0] && img.height === this.shape[1] && img.depth === this.shape[2];
+  }
+
+  /**
+   * Shows the voxels that filled within `width` (field units: s or Pa) before the slider as an
+   * opaque, bright band, the front; 0 switches it off. The caller picks the width (front-band.ts).
+   */
+  setFrontBand(width: number): void {
+    this.material.uniforms.uFrontBand!.value = width;
+    this.invalidate();
   }
 
   setTime(t: number): void {

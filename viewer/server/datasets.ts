@@ -134,6 +134,8 @@ function scalarSummary(result: Record<string, unknown>): Record<string, number |
   const out: Record<string, number | string | boolean> = {};
   for (const [k, v] of Object.entries(result)) {
     if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') out[k] = v;
+    // t50/t90/t95 are null when the fill never got that far: say so rather than drop the row.
+    else if (v === null && /^t\d+$/.test(k)) out[k] = 'not reached';
   }
   return out;
 }

@@ -1,0 +1,245 @@
+/**
+ * What a modeler must be able to trust in the viewer, in headless Chromium (WebGL2 on SwiftShader):
+ * an LBM result does not paint unreached pore as trapped gas, its front stands out, the colour bar
+ * stays in snapshot mode, the summary reads as a table; the Pc–S marker reads the curve; the clip
+ * label follows a live sub-volume. Pixel checks compare colour classes that a blank or wrong
+ * picture cannot produce.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeVolume } from '../src/volume/io.ts';
+import { interpolate } from '../viewer/app/plots.ts';
+import { openViewer } from '../viewer/testing/browser.ts';
+import type { OpenViewer } from '../viewer/testing/browser.ts';
+import { syntheticElectrode, writeSyntheticFill } from '../viewer/testing/fixtures.ts';
+
+const run = promisify(execFile);
+const BIN = new URL('../bin/mesolab.js', import.meta.url).pathname;
+
+interface Classes {
+  variance: number;
+  /** Share of 96×60 pixels in each colour class. */
+  pink: number;
+  whitish: number;
+}
+
+/** Renders a frame and classifies the 3D view's pixels: trapped-gas pink and the front's warm white. */
+function classes(page: Page): Promise<Classes> {
+  return page.evaluate(() => {
+    const v = (window as unknown as { __viewer: { view: { render(): void } } }).__viewer;
+    v.view.render();
+    const src = document.getElementById('view3d') as HTMLCanvasElement;
+    const c = document.createElement('canvas');
+    c.width = 96;
+    c.height = 60;
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(src, 0, 0, 96, 60);
+    const d = ctx.getImageData(0, 0, 96, 60).data;
+    let pink = 0;
+    let whitish = 0;
+    const grey: number[] = [];
+    for (let i = 0; i < d.length; i += 4) {
+      const [r, g, b] = [d[i]!, d[i + 1]!, d[i + 2]!];
+      grey.push((r + g + b) / 3);
+      // The trapped-gas colour (255, 64, 140) shaded; no phase colour, axis or viridis entry comes near it.
+      if (r > 150 && g < 100 && b > 85 && r - b > 50 && b - g > 30) pink++;
+      // The front band (255, 245, 224); the brightest solid (AM #9ba7b4 fully lit) stays below 190.
+      if (Math.min(r, g, b) > 200) whitish++;
+    }
+    const n = grey.length;
+    const mean = grey.reduce((a, b) => a + b, 0) / n;
+    return { variance: grey.reduce((a, b) => a + (b - mean) ** 2, 0) / n, pink: pink / n, whitish: whitish / n };
+  });
+}
+
+/** Pixels of the three orthoslices (drawn exactly on the CPU) in the trapped-gas pink and the front's warm white. */
+function sliceClasses(page: Page): Promise<{ pink: number; front: number; pixels: number }> {
+  return page.evaluate(() => {
+    let pink = 0;
+    let front = 0;
+    let pixels = 0;
+    for (const c of document.querySelectorAll<HTMLCanvasElement>('#slices canvas')) {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      for (let i = 0; i < d.length; i += 4) {
+        pixels++;
+        if (d[i] === 255 && d[i + 1] === 64 && d[i + 2] === 140) pink++;
+        if (d[i] === 255 && d[i + 1] === 245 && d[i + 2] === 224) front++;
+      }
+    }
+    return { pink, front, pixels };
+  });
+}
+
+const probe = <T>(page: Page, key: string): Promise<T> => page.evaluate((k) => (window as unknown as { __viewer: Record<string, unknown> }).__viewer[k] as T, key);
+
+async function setRange(page: Page, id: string, value: string): Promise<void> {
+  await page.$eval(
+    id,
+    (el, val) => {
+      (el as HTMLInputElement).value = val;
+      el.dispatchEvent(new Event('input'));
+    },
+    value,
+  );
+}
+
+let dir = '';
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'mesolab-viewer-trust-'));
+  const e = syntheticElectrode(16, 5, 1e-6);
+  await writeVolume(path.join(dir, 'electrode.tif'), { shape: e.shape, voxelSize: e.voxelSize, labels: e.labels });
+  // 400 steps end at the step limit with most of the pore unreached: the case the issue saw.
+  await run(process.execPath, [BIN, 'fill', path.join(dir, 'electrode.tif'), '--model', 'lbm', '--backend', 'cpu', '--steps', '400', '--snapshot-every', '100', '--json', '-o', path.join(dir, 'lbm')], { timeout: 120_000 });
+  await run(process.execPath, [BIN, 'fill', path.join(dir, 'electrode.tif'), '--model', 'quasi-static', '--backend', 'cpu', '--json', '-o', path.join(dir, 'qs')], { timeout: 120_000 });
+}, 240_000);
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('an LBM result stopped at its step limit', () => {
+  let v: OpenViewer;
+  beforeAll(async () => {
+    v = await openViewer(path.join(dir, 'lbm'), { width: 1100, height: 700 });
+  }, 120_000);
+  afterAll(async () => {
+    await v?.close();
+  });
+
+  it('does not paint unreached pore as trapped gas, and hides the trapped-gas control without a phase map', async () => {
+    expect(await probe<string | null>(v.page, 'error')).toBeNull();
+    const result = JSON.parse(await readFile(path.join(dir, 'lbm', 'result.json'), 'utf8')) as { saturation: number; stopReason: string };
+    expect(result.stopReason).toBe('step-limit');
+    expect(result.saturation).toBeLessThan(0.9);
+    await setRange(v.page, '#time', '1000');
+    const pic = await classes(v.page);
+    expect(pic.variance).toBeGreaterThan(50);
+    expect(pic.pink).toBe(0);
+    const stats = await v.page.evaluate(() => (window as unknown as { __viewer: { view: { stats: { trappedVoxels: number } } } }).__viewer.view.stats.trappedVoxels);
+    expect(stats).toBe(0);
+    const slices = await sliceClasses(v.page);
+    expect(slices.pixels).toBe(3 * 16 * 16);
+    expect(slices.pink).toBe(0);
+    expect(await v.page.isVisible('#trapped-row')).toBe(false);
+  });
+
+  it('marks the latest-arrived electrolyte as the front in the orthoslices', async () => {
+    await setRange(v.page, '#time', '500');
+    expect((await sliceClasses(v.page)).front).toBeGreaterThan(0);
+    await v.page.uncheck('#show-front');
+    expect((await sliceClasses(v.page)).front).toBe(0);
+    await v.page.check('#show-front');
+    expect(await v.page.textContent('#colorbar-note')).toContain('front');
+    expect(await v.page.textContent('#colorbar-note')).not.toContain('trapped');
+  });
+
+  it('keeps the colour bar in snapshot mode, titled with what it shows', async () => {
+    await v.page.check('#use-snapshots');
+    await setRange(v.page, '#time', '1000');
+    expect(await v.page.isVisible('#colorbar')).toBe(true);
+    expect(await v.page.textContent('#colorbar-title')).toBe('gas fraction 1 − φ (–)');
+    expect(await v.page.$$eval('#colorbar-ticks span', (s) => s.map((e) => e.textContent))).toEqual(['0', '0.2', '0.4', '0.6', '0.8', '1']);
+    await v.page.uncheck('#use-snapshots');
+    expect(await v.page.textContent('#colorbar-title')).toBe('arrival time (s)');
+  });
+
+  it('shows the summary as a labelled table, not result.json keys', async () => {
+    const rows = await v.page.$$eval('#wetting-summary tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent ?? '')));
+    const byLabel = new Map(rows.map(([k, val]) => [k!, val!]));
+    expect(byLabel.get('stopped at')).toBe('the step limit (not yet full)');
+    expect(byLabel.get('final saturation (–)')).toMatch(/^0\.\d{3}$/);
+    expect(byLabel.get('trapped gas (% of pore volume)')).toMatch(/ %$/);
+    expect(byLabel.get('t95: 95 % filled (s)')).toBe('not reached');
+    for (const [k] of rows) expect(k).not.toMatch(/^[a-z]+[A-Z]/);
+    expect(v.consoleErrors).toEqual([]);
+  });
+});
+
+describe('a fill whose front is mid-way through the electrode', () => {
+  let v: OpenViewer;
+  beforeAll(async () => {
+    await writeSyntheticFill(path.join(dir, 'synthetic'), syntheticElectrode(48, 11));
+    v = await openViewer(path.join(dir, 'synthetic'), { width: 1100, height: 700 });
+  }, 120_000);
+  afterAll(async () => {
+    await v?.close();
+  });
+
+  it('draws the front in 3D as a bright band that the "highlight the front" switch removes', async () => {
+    await setRange(v.page, '#time', '500');
+    // Keep the slab up to just above the front, so its top faces the camera.
+    await setRange(v.page, '#clip-pos', '850');
+    const withFront = await classes(v.page);
+    expect(withFront.variance).toBeGreaterThan(50);
+    expect(withFront.whitish).toBeGreaterThan(0.01);
+    await v.page.uncheck('#show-front');
+    const without = await classes(v.page);
+    expect(without.variance).toBeGreaterThan(50);
+    expect(without.whitish).toBeLessThan(withFront.whitish / 10);
+    expect(v.consoleErrors).toEqual([]);
+  });
+});
+
+describe('a quasi-static fill: the Pc–S marker', () => {
+  let v: OpenViewer;
+  beforeAll(async () => {
+    v = await openViewer(path.join(dir, 'qs'), { width: 1100, height: 700 });
+  }, 120_000);
+  afterAll(async () => {
+    await v?.close();
+  });
+
+  it('reads the saturation of the curve at the slider pressure, and pink marks the trapped gas from the phase map', async () => {
+    const result = JSON.parse(await readFile(path.join(dir, 'qs', 'result.json'), 'utf8')) as { saturation: number; trappedFraction: number; pcCurve: { pc: number; saturation: number }[] };
+    expect(result.saturation).toBeGreaterThan(0.2);
+    const pc = result.pcCurve.map((p) => p.pc);
+    const s = result.pcCurve.map((p) => p.saturation);
+    for (const at of ['1000', '700']) {
+      await setRange(v.page, '#time', at);
+      const time = await probe<number>(v.page, 'time');
+      const marker = await probe<number | null>(v.page, 'curveMarker');
+      expect(marker).not.toBeNull();
+      expect(marker!).toBeCloseTo(interpolate(pc, s, time), 9);
+    }
+    // At the end of the slider the curve has reached the final saturation.
+    await setRange(v.page, '#time', '1000');
+    expect(await probe<number>(v.page, 'curveMarker')).toBeGreaterThan(0.2);
+    expect(await v.page.isVisible('#trapped-row')).toBe(true);
+    expect(v.consoleErrors).toEqual([]);
+  });
+});
+
+describe('a live run on a sub-volume', () => {
+  let v: OpenViewer;
+  beforeAll(async () => {
+    // 32×32×16 voxels: the live sub-volume keeps the thickness and crops x and y to 16.
+    const e = syntheticElectrode(32, 9, 1e-6);
+    const labels = e.labels.slice(0, 32 * 32 * 16);
+    await mkdir(path.join(dir, 'slab'));
+    await writeVolume(path.join(dir, 'slab', 'slab.tif'), { shape: [32, 32, 16], voxelSize: 1e-6, labels });
+    v = await openViewer(path.join(dir, 'slab'), { width: 1100, height: 700 });
+  }, 120_000);
+  afterAll(async () => {
+    await v?.close();
+  });
+
+  it('gives the clip position in the sub-volume, not the loaded box', async () => {
+    await v.page.selectOption('#clip-axis', '0');
+    await setRange(v.page, '#clip-pos', '500');
+    expect(await v.page.textContent('#clip-out')).toBe('16.0 µm');
+    await v.page.selectOption('#live-model', 'automaton');
+    await v.page.selectOption('#live-size', '16');
+    await v.page.fill('#live-steps', '10');
+    await v.page.fill('#live-every', '5');
+    await v.page.click('#simulate');
+    await v.page.waitForFunction(() => (window as unknown as { __viewer: { liveDone: boolean } }).__viewer.liveDone, undefined, { timeout: 60_000 });
+    expect(await probe<string | null>(v.page, 'error')).toBeNull();
+    expect(await v.page.textContent('#dataset-info')).toContain('16×16×16 voxels');
+    expect(await v.page.textContent('#clip-out')).toBe('8.0 µm');
+    expect(v.consoleErrors).toEqual([]);
+  });
+});
