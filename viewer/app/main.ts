@@ -486,6 +486,7 @@ function showLiveSubVolume(edge: number): { labels: Uint8Array; shape: [number, 
     .join(', ');
   $('wetting-summary').innerHTML = '';
   $('dataset-info').textContent = `live sub-volume${how ? ` (${how})` : ''}: ${gridInfo(sub.shape, sub.voxelSize)}`;
+  $('live-gave-up').textContent = sub.gaveUp.length > 0 ? `left out: ${sub.gaveUp.join('; ')}` : '';
   return sub;
 }
 
@@ -507,6 +508,9 @@ function bindLive(): void {
     const sub = showLiveSubVolume(Number($<HTMLSelectElement>('live-size').value));
     const liveCurve: Curve = { xLabel: model === 'lbm' ? 'time (s)' : 'automaton step', yLabel: 'saturation (–)', x: [], y: [] };
     status.textContent = `${modelName}: starting the worker…`;
+    const maxSteps = Math.max(1, Math.round(numberInput('live-steps')));
+    // Rate and ETA from the frames after the first, so worker start-up and kernel compilation do not count.
+    let first: { step: number; at: number } | null = null;
     try {
       const result = await runLive(
         {
@@ -515,7 +519,7 @@ function bindLive(): void {
           shape: sub.shape,
           voxelSize: sub.voxelSize,
           backend: $<HTMLInputElement>('live-cpu').checked ? 'cpu' : 'auto',
-          maxSteps: Math.max(1, Math.round(numberInput('live-steps'))),
+          maxSteps,
           stepsPerFrame: Math.max(1, Math.round(numberInput('live-every'))),
           contactAngle: { am: numberInput('live-angle-am'), cbd: numberInput('live-angle-cbd') },
           inletPressure: 0,
@@ -534,7 +538,11 @@ function bindLive(): void {
           setCurve(liveCurve);
           const when = lbm ? ` · t = ${formatNumber(f.t)} s` : '';
           status.innerHTML = '';
-          status.append(`${modelName} · ${f.backend} · frame ${probe.liveFrames} · step ${f.step}${when} · saturation ${f.saturation.toFixed(3)}`);
+          const now = performance.now();
+          first ??= { step: f.step, at: now };
+          const rate = now > first.at ? ((f.step - first.step) * 1000) / (now - first.at) : 0;
+          const eta = rate > 0 ? ` · ${rate.toFixed(1)} steps/s · ETA ${formatDuration((maxSteps - f.step) / rate)}` : '';
+          status.append(`${modelName} · ${f.backend} · frame ${probe.liveFrames} · step ${f.step} of ${maxSteps}${when} · saturation ${f.saturation.toFixed(3)}${eta}`);
           if (f.fallback) {
             const w = document.createElement('div');
             w.className = 'warn';
@@ -557,6 +565,14 @@ function bindLive(): void {
       button.textContent = 'simulate here';
     }
   });
+}
+
+/** "45 s", "3 min 20 s", "1 h 5 min". */
+function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }
 
 // ---- export, stats ----
