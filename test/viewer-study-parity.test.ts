@@ -32,4 +32,15 @@ describe('study parity plots are found where `npm start` writes them', () => {
       expect(p.std).toEqual([0.01, 0.01, 0.01]);
     }
   });
+
+  it('puts the run id first, then the inputs, then the outputs, then bookkeeping, with roles and units', async () => {
+    const m = await describeDataset(dir);
+    const t = m.study!.table;
+    expect(t.columns).toEqual(['run_id', 'calendering', 'porosity_target', 'porosity', 'qs_saturation', 'status']);
+    expect(t.roles!.calendering).toBe('input');
+    expect(t.units!.calendering).toBe('%');
+    // Rows are reordered with the columns: calendering is 5 × the run index.
+    expect(t.rows.map((r) => r[1])).toEqual([0, 5, 10]);
+    expect(t.rows.map((r) => r[5])).toEqual(['ok', 'ok', 'ok']);
+  });
 });

@@ -16,7 +16,7 @@ import { writeVolume } from '../src/volume/io.ts';
 import { interpolate } from '../viewer/app/plots.ts';
 import { openViewer } from '../viewer/testing/browser.ts';
 import type { OpenViewer } from '../viewer/testing/browser.ts';
-import { syntheticElectrode, writeSyntheticFill } from '../viewer/testing/fixtures.ts';
+import { syntheticElectrode, writeSyntheticFill, writeSyntheticStudy } from '../viewer/testing/fixtures.ts';
 
 const run = promisify(execFile);
 const BIN = new URL('../bin/mesolab.js', import.meta.url).pathname;
@@ -240,6 +240,34 @@ describe('a live run on a sub-volume', () => {
     expect(await probe<string | null>(v.page, 'error')).toBeNull();
     expect(await v.page.textContent('#dataset-info')).toContain('16×16×16 voxels');
     expect(await v.page.textContent('#clip-out')).toBe('8.0 µm');
+    expect(v.consoleErrors).toEqual([]);
+  });
+});
+
+describe('a study: the runs table and the parity plot', () => {
+  let v: OpenViewer;
+  beforeAll(async () => {
+    const study = path.join(dir, 'study');
+    await writeSyntheticStudy(study, 3, 12);
+    v = await openViewer(study, { width: 1300, height: 750 });
+  }, 120_000);
+  afterAll(async () => {
+    await v?.close();
+  });
+
+  const headers = (): Promise<string[]> => v.page.$$eval('#runs thead th', (ths) => ths.map((th) => th.textContent ?? ''));
+
+  it('shows inputs first with units, and a column chooser that hides and shows columns', async () => {
+    expect(await headers()).toEqual(['run_id', 'calendering (%)', 'porosity_target', 'porosity', 'qs_saturation', 'status']);
+    expect(await v.page.textContent('#column-chooser summary')).toBe('columns: 6 of 6 shown');
+    await v.page.click('#column-chooser summary');
+    await v.page.uncheck('[data-choose-col="3"]');
+    expect(await headers()).toEqual(['run_id', 'calendering (%)', 'porosity_target', 'qs_saturation', 'status']);
+    expect(await v.page.$$eval('#runs tbody tr:first-child td', (tds) => tds.length)).toBe(5);
+    expect(await v.page.textContent('#column-chooser summary')).toBe('columns: 5 of 6 shown');
+    await v.page.check('[data-choose-col="3"]');
+    expect(await headers()).toHaveLength(6);
+    expect(await v.page.$$eval('#parity-output option', (o) => o.map((e) => e.textContent))).toEqual(['qs_saturation · models/gpr', 'porosity · models/gpr']);
     expect(v.consoleErrors).toEqual([]);
   });
 });

@@ -14,16 +14,40 @@ function toCell(v: unknown): Cell {
   return String(v);
 }
 
-/** The `runs` table of a study database, read-only, as plain rows for the sortable table. */
+type Role = 'input' | 'output' | 'meta';
+const ROLE_ORDER: Record<Role, number> = { input: 0, output: 1, meta: 2 };
+
+/**
+ * The `runs` table of a study database, read-only, as plain rows for the sortable table. Where the
+ * study has its `columns` table (roles and units), the run id comes first, then the inputs, then
+ * the outputs, then the bookkeeping columns.
+ */
 export async function readRuns(dbPath: string): Promise<StudyTable> {
   const instance = await DuckDBInstance.create(dbPath, { access_mode: 'READ_ONLY' });
   try {
     const conn = await instance.connect();
     try {
       const reader = await conn.runAndReadAll(`SELECT * FROM runs LIMIT ${MAX_ROWS}`);
-      const columns = reader.columnNames();
-      const rows = reader.getRowsJS().map((r) => r.map(toCell));
-      return { columns, rows, idColumn: ID_COLUMNS.find((c) => columns.includes(c)) ?? null };
+      const stored = reader.columnNames();
+      const storedRows = reader.getRowsJS().map((r) => r.map(toCell));
+      const idColumn = ID_COLUMNS.find((c) => stored.includes(c)) ?? null;
+      const meta = await conn.runAndReadAll('SELECT name, role, unit FROM columns').then(
+        (r) => r.getRowsJS(),
+        () => null,
+      );
+      if (!meta) return { columns: stored, rows: storedRows, idColumn };
+      const roles: Record<string, Role> = {};
+      const units: Record<string, string> = {};
+      for (const [name, role, unit] of meta) {
+        if (typeof name !== 'string') continue;
+        if (role === 'input' || role === 'output' || role === 'meta') roles[name] = role;
+        if (typeof unit === 'string' && unit) units[name] = unit;
+      }
+      const rank = (c: string): number => (c === idColumn ? -1 : ROLE_ORDER[roles[c] ?? 'meta']);
+      const order = stored.map((c, i) => i).sort((a, b) => rank(stored[a]!) - rank(stored[b]!) || a - b);
+      const columns = order.map((i) => stored[i]!);
+      const rows = storedRows.map((r) => order.map((i) => r[i]!));
+      return { columns, rows, idColumn, roles, units };
     } finally {
       conn.closeSync();
     }

@@ -64,6 +64,10 @@ export interface StudyTable {
   rows: (number | string | boolean | null)[][];
   /** Column holding the run id, used to open `fields/<run_id>/`. */
   idColumn: string | null;
+  /** Role of each column from the study's `columns` table (absent when the study has none). */
+  roles?: Record<string, 'input' | 'output' | 'meta'>;
+  /** Unit of each column that has one. */
+  units?: Record<string, string>;
 }
 
 export interface Parity {
