@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeVolume } from '../src/volume/io.ts';
-import { interpolate } from '../viewer/app/plots.ts';
+import { formatNumber, interpolate } from '../viewer/app/plots.ts';
 import { openViewer } from '../viewer/testing/browser.ts';
 import type { OpenViewer } from '../viewer/testing/browser.ts';
 import { syntheticElectrode, writeSyntheticFill, writeSyntheticStudy } from '../viewer/testing/fixtures.ts';
@@ -180,7 +180,43 @@ describe('a fill whose front is mid-way through the electrode', () => {
     const without = await classes(v.page);
     expect(without.variance).toBeGreaterThan(50);
     expect(without.whitish).toBeLessThan(withFront.whitish / 10);
+    await v.page.check('#show-front');
     expect(v.consoleErrors).toEqual([]);
+  });
+
+  it('the value probe gives position in µm, label and arrival time of the voxel under the pointer, on a slice and in 3D', async () => {
+    const e = syntheticElectrode(48, 11);
+    const n = 48;
+    const z = 24; // the XY slice starts at the middle
+    // A pore voxel the front reached, and a solid one, in that slice.
+    const at = (x: number, y: number): number => x + n * (y + n * z);
+    const pore = [...Array(n * n).keys()].map((k) => [k % n, Math.floor(k / n)] as const).find(([x, y]) => e.labels[at(x, y)] === 0 && Number.isFinite(e.arrival[at(x, y)]!) && x > 2 && y > 2)!;
+    const solid = [...Array(n * n).keys()].map((k) => [k % n, Math.floor(k / n)] as const).find(([x, y]) => e.labels[at(x, y)] === 1 && x > 2 && y > 2)!;
+    const hoverVoxel = async (x: number, y: number): Promise<string> => {
+      // The slice canvas shows 48 voxels across its content box; picture row 0 is the high y.
+      const side = await v.page.$eval('#slices canvas >> nth=2', (c) => c.clientWidth);
+      await v.page.hover('#slices canvas >> nth=2', { position: { x: ((x + 0.5) / n) * side, y: ((n - 1 - y + 0.5) / n) * side } });
+      return (await v.page.textContent('#probe-readout')) ?? '';
+    };
+    const um = (k: number): string => ((k + 0.5) * 0.5).toFixed(2);
+    const poreText = await hoverVoxel(pore[0], pore[1]);
+    expect(poreText).toBe(`x ${um(pore[0])}, y ${um(pore[1])}, z ${um(z)} µm (voxel ${pore[0]}, ${pore[1]}, ${z}) · pore · arrival time ${formatNumber(e.arrival[at(pore[0], pore[1])]!)} s · phase: ${['solid', 'electrolyte', 'trapped gas', 'gas not reached'][e.phase[at(pore[0], pore[1])]!]}`);
+    expect(await hoverVoxel(solid[0], solid[1])).toBe(`x ${um(solid[0])}, y ${um(solid[1])}, z ${um(z)} µm (voxel ${solid[0]}, ${solid[1]}, ${z}) · active material`);
+
+    // In 3D: a click in the middle of the view probes the first opaque voxel along the ray.
+    const box = (await v.page.$('#view3d'))!;
+    const size = (await box.boundingBox())!;
+    await v.page.mouse.click(size.x + size.width / 2, size.y + size.height / 2);
+    const picked = await probe<{ voxel: [number, number, number]; text: string } | null>(v.page, 'lastProbe');
+    expect(picked).not.toBeNull();
+    const [px, py, pz] = picked!.voxel;
+    const lab = e.labels[px + n * (py + n * pz)]!;
+    // The clip keeps z below 0.85 of the box; the ray enters from above, so the hit is in that slab.
+    expect(pz).toBeLessThan(Math.ceil(0.85 * n));
+    expect(picked!.text).toContain(lab === 0 ? 'arrival time' : lab === 1 ? 'active material' : 'carbon-binder');
+    expect(picked!.text).toContain(`(voxel ${px}, ${py}, ${pz})`);
+    // Only something drawn opaque stops the ray: a solid, or electrolyte the front has reached.
+    if (lab === 0) expect(Number.isFinite(e.arrival[px + n * (py + n * pz)]!)).toBe(true);
   });
 });
 

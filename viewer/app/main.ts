@@ -57,6 +57,8 @@ interface ViewerProbe {
   curveMarker: number | null;
   /** The front value (s or Pa) the slider stands at. */
   time: number;
+  /** The voxel the value probe last described, and what it said. */
+  lastProbe: { voxel: [number, number, number]; text: string } | null;
   view: VolumeView;
 }
 
@@ -71,7 +73,7 @@ const view = new VolumeView($<HTMLCanvasElement>('view3d'), {
   scaleBar: $('scalebar-bar'),
   scaleLabel: $('scalebar-label'),
 });
-const probe: ViewerProbe = { ready: false, error: null, liveFrames: 0, liveBackend: null, liveDone: false, openedRun: null, longestTaskMs: 0, longTasks: [], meshedTriangles: 0, curveMarker: null, time: 0, view };
+const probe: ViewerProbe = { ready: false, error: null, liveFrames: 0, liveBackend: null, liveDone: false, openedRun: null, longestTaskMs: 0, longTasks: [], meshedTriangles: 0, curveMarker: null, time: 0, lastProbe: null, view };
 (window as unknown as { __viewer: ViewerProbe }).__viewer = probe;
 
 if (PerformanceObserver.supportedEntryTypes?.includes('longtask')) {
@@ -158,6 +160,61 @@ function redrawSlices(): void {
     },
     state.voxelSize * 1e6,
   );
+}
+
+// ---- value probe ----
+/** True when the shown labels were derived from a phase map (solid vs pore only). */
+let labelsFromPhaseMap = false;
+const LABEL_NAMES: Record<number, string> = { 0: 'pore', 1: 'active material', 2: 'carbon-binder' };
+const PHASE_NAMES: Record<number, string> = { 0: 'solid', 1: 'electrolyte', 2: 'trapped gas', 3: 'gas not reached' };
+
+/** Position (µm, voxel centre), label and field values of one voxel, in words. */
+function describeVoxel([x, y, z]: [number, number, number]): string {
+  const [nx, ny] = state.shape;
+  const i = x + nx * (y + ny * z);
+  const um = (n: number): string => ((n + 0.5) * state.voxelSize * 1e6).toFixed(2);
+  const parts = [`x ${um(x)}, y ${um(y)}, z ${um(z)} µm (voxel ${x}, ${y}, ${z})`];
+  const lab = state.labels?.[i] ?? 0;
+  parts.push(labelsFromPhaseMap ? (lab === 0 ? 'pore' : 'solid') : (LABEL_NAMES[lab] ?? `label ${lab}`));
+  const f = state.front;
+  if (f && lab === 0) {
+    const v = f.data[i]!;
+    parts.push(Number.isFinite(v) ? `${f.name} ${formatNumber(v)} ${f.unit}` : `${f.name}: never reached`);
+  }
+  if (state.phase && lab === 0) parts.push(`phase: ${PHASE_NAMES[state.phase[i]!] ?? state.phase[i]}`);
+  return parts.join(' · ');
+}
+
+function showProbe(voxel: [number, number, number] | null): void {
+  const el = $('probe-readout');
+  if (!voxel || !state.labels) {
+    el.hidden = true;
+    return;
+  }
+  const text = describeVoxel(voxel);
+  el.hidden = false;
+  el.textContent = text;
+  probe.lastProbe = { voxel, text };
+}
+
+function bindProbe(): void {
+  slices.onHover = showProbe;
+  const canvas = $<HTMLCanvasElement>('view3d');
+  let pending: PointerEvent | null = null;
+  // Hover with no button pressed (dragging orbits), at most once a frame; a click probes at once.
+  canvas.addEventListener('pointermove', (e) => {
+    if (e.buttons !== 0) return;
+    if (!pending) requestAnimationFrame(() => {
+      if (pending) showProbe(view.pick(pending.offsetX, pending.offsetY));
+      pending = null;
+    });
+    pending = e;
+  });
+  canvas.addEventListener('click', (e) => showProbe(view.pick(e.offsetX, e.offsetY)));
+  canvas.addEventListener('pointerleave', () => {
+    pending = null;
+    showProbe(null);
+  });
 }
 
 // ---- surfaces ----
@@ -366,6 +423,7 @@ async function loadVolume(ref: VolumeRef, phaseMap = false): Promise<void> {
   state.voxelSize = grid.voxelSize;
   // A phase map (0 solid, 1-3 pore) stands in for labels when a fill output has none.
   state.labels = phaseMap ? labels.map((p) => (p === 0 ? 1 : 0)) : labels;
+  labelsFromPhaseMap = phaseMap;
   state.phase = phaseMap ? labels : null;
   state.loaded = { labels: state.labels, shape: grid.shape, voxelSize: grid.voxelSize };
   clearSnapshots();
@@ -618,6 +676,7 @@ async function boot(): Promise<void> {
   bindClip();
   bindWetting();
   bindLive();
+  bindProbe();
   bindExport();
   startStats();
   performance.mark('mesolab:boot');

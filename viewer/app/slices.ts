@@ -25,6 +25,9 @@ export class OrthoSlices {
   private readonly captions: HTMLElement[] = [];
   private source: SliceSource | null = null;
 
+  /** Called with the voxel under the pointer on any slice (null when it leaves). */
+  onHover: ((voxel: [number, number, number] | null) => void) | null = null;
+
   constructor(container: HTMLElement, private readonly onMove: (axis: number, index: number) => void) {
     container.innerHTML = '';
     for (let a = 0; a < 3; a++) {
@@ -40,6 +43,8 @@ export class OrthoSlices {
         this.draw(a);
         this.onMove(a, this.index[a]);
       });
+      canvas.addEventListener('pointermove', (e) => this.onHover?.(this.voxelAt(a, e.offsetX, e.offsetY)));
+      canvas.addEventListener('pointerleave', () => this.onHover?.(null));
       wrap.append(caption, canvas, slider);
       container.append(wrap);
       this.canvases.push(canvas);
@@ -61,6 +66,24 @@ export class OrthoSlices {
       this.sliders[a]!.dataset.voxelUm = String(voxelSizeUm);
     }
     this.drawAll();
+  }
+
+  /** The voxel under CSS pixel (px, py) of the slice across `axis` (row 0 of the picture is the high end of v). */
+  voxelAt(axis: number, px: number, py: number): [number, number, number] | null {
+    const s = this.source;
+    if (!s) return null;
+    const canvas = this.canvases[axis]!;
+    const [u, v] = [0, 1, 2].filter((k) => k !== axis) as [number, number];
+    const w = s.shape[u]!;
+    const h = s.shape[v]!;
+    const i = Math.floor((px / (canvas.clientWidth || w)) * w);
+    const j = h - 1 - Math.floor((py / (canvas.clientHeight || h)) * h);
+    if (i < 0 || i >= w || j < 0 || j >= h) return null;
+    const c: [number, number, number] = [0, 0, 0];
+    c[axis] = this.index[axis]!;
+    c[u] = i;
+    c[v] = j;
+    return c;
   }
 
   drawAll(): void {

@@ -405,6 +405,68 @@ export class VolumeView {
     this.updateOverlay();
   }
 
+  /**
+   * The voxel under a point of the canvas (CSS pixels from its top-left): the first one along the
+   * view ray, inside the clip box, that the raymarcher draws (nearly) opaque: a visible solid,
+   * pore shown at ≥ ½ opacity, filled electrolyte at ≥ ½ opacity, the front band or trapped gas.
+   * Null when the ray misses the volume or sees through it.
+   */
+  pick(px: number, py: number): [number, number, number] | null {
+    const w = this.canvas.clientWidth || 1;
+    const h = this.canvas.clientHeight || 1;
+    const ray = new THREE.Raycaster();
+    this.group.updateMatrixWorld(true);
+    ray.setFromCamera(new THREE.Vector2((px / w) * 2 - 1, 1 - (py / h) * 2), this.camera);
+    const o = this.box.worldToLocal(ray.ray.origin.clone());
+    const d = this.box.worldToLocal(ray.ray.origin.clone().add(ray.ray.direction)).sub(o);
+    const clipMax = this.material.uniforms.uClipMax!.value as THREE.Vector3;
+    let tn = 0;
+    let tf = Infinity;
+    for (let a = 0; a < 3; a++) {
+      const oa = o.getComponent(a);
+      const da = d.getComponent(a);
+      const hi = clipMax.getComponent(a);
+      if (Math.abs(da) < 1e-12) {
+        if (oa < 0 || oa > hi) return null;
+        continue;
+      }
+      const t1 = (0 - oa) / da;
+      const t2 = (hi - oa) / da;
+      tn = Math.max(tn, Math.min(t1, t2));
+      tf = Math.min(tf, Math.max(t1, t2));
+    }
+    if (!(tn < tf)) return null;
+    const [nx, ny, nz] = this.shape;
+    const u = this.material.uniforms;
+    const opacity = u.uOpacity!.value as number[];
+    const time = u.uTime!.value as number;
+    const sign = u.uFrontSign!.value as number;
+    const band = u.uFrontBand!.value as number;
+    const electrolyte = u.uElectrolyteOpacity!.value as number;
+    const showTrapped = (u.uShowTrapped!.value as number) === 1;
+    // Quarter-voxel steps in voxel units along the ray.
+    const len = Math.hypot(d.x * nx, d.y * ny, d.z * nz) * (tf - tn);
+    const steps = Math.ceil(len * 4) + 1;
+    for (let k = 0; k <= steps; k++) {
+      const t = tn + ((tf - tn) * (k + 0.01)) / (steps + 0.02);
+      const x = Math.min(nx - 1, Math.max(0, Math.floor((o.x + d.x * t) * nx)));
+      const y = Math.min(ny - 1, Math.max(0, Math.floor((o.y + d.y * t) * ny)));
+      const z = Math.min(nz - 1, Math.max(0, Math.floor((o.z + d.z * t) * nz)));
+      const i = x + nx * (y + ny * z);
+      const lab = this.labels[i]!;
+      if (lab !== 0) {
+        if ((opacity[lab] ?? 0.5) >= 0.5) return [x, y, z];
+        continue;
+      }
+      const a = this.front ? this.front[i]! : NaN;
+      const filled = this.front !== null && Number.isFinite(a) && sign * a <= sign * time;
+      if (filled && (electrolyte >= 0.5 || (band > 0 && sign * (time - a) <= band))) return [x, y, z];
+      if (!filled && showTrapped && this.phase !== null && this.phase[i] === 2) return [x, y, z];
+      if (!filled && (opacity[0] ?? 0) >= 0.5) return [x, y, z];
+    }
+    return null;
+  }
+
   screenshot(): string {
     this.render();
     return this.canvas.toDataURL('image/png');
