@@ -184,6 +184,34 @@ describe('a fill whose front is mid-way through the electrode', () => {
     expect(v.consoleErrors).toEqual([]);
   });
 
+  it('labels the 3D axes with µm ticks and names, all inside the view and apart, and the slices with µm ticks', async () => {
+    const boxes = await v.page.evaluate(() => {
+      const vp = document.getElementById('viewport')!.getBoundingClientRect();
+      const rect = (el: Element): { l: number; t: number; r: number; b: number; text: string } => {
+        const r = el.getBoundingClientRect();
+        return { l: r.left - vp.left, t: r.top - vp.top, r: r.right - vp.left, b: r.bottom - vp.top, text: el.textContent ?? '' };
+      };
+      return { w: vp.width, h: vp.height, names: [...document.querySelectorAll('#axis-labels span')].map(rect), ticks: [...document.querySelectorAll('#axis-ticks span')].map(rect) };
+    });
+    expect(boxes.names.map((n) => n.text)).toEqual(['x (µm)', 'y (µm)', 'z (µm) ↑ collector']);
+    for (const n of [...boxes.names, ...boxes.ticks]) {
+      expect(n.l).toBeGreaterThanOrEqual(0);
+      expect(n.t).toBeGreaterThanOrEqual(0);
+      expect(n.r).toBeLessThanOrEqual(boxes.w);
+      expect(n.b).toBeLessThanOrEqual(boxes.h);
+    }
+    const overlap = (a: (typeof boxes.names)[0], b: (typeof boxes.names)[0]): boolean => a.l < b.r && b.l < a.r && a.t < b.b && b.t < a.b;
+    expect(overlap(boxes.names[0]!, boxes.names[1]!) || overlap(boxes.names[1]!, boxes.names[2]!) || overlap(boxes.names[0]!, boxes.names[2]!)).toBe(false);
+    // 24 µm per side: ticks 0, 10, 20 on each of the three edges.
+    expect(boxes.ticks.map((t) => t.text)).toEqual(['0', '10', '20', '0', '10', '20', '0', '10', '20']);
+    const sliceTicks = await v.page.$$eval('.slice-plot', (plots) => plots.map((p) => [...p.querySelectorAll('span')].map((s) => s.textContent)));
+    expect(sliceTicks).toEqual([
+      ['0', '10', '20', '0', '10', '20', 'y (µm)', 'z (µm)'],
+      ['0', '10', '20', '0', '10', '20', 'x (µm)', 'z (µm)'],
+      ['0', '10', '20', '0', '10', '20', 'x (µm)', 'y (µm)'],
+    ]);
+  });
+
   it('the value probe gives position in µm, label and arrival time of the voxel under the pointer, on a slice and in 3D', async () => {
     const e = syntheticElectrode(48, 11);
     const n = 48;

@@ -72,6 +72,7 @@ const view = new VolumeView($<HTMLCanvasElement>('view3d'), {
   axisLabels: $('axis-labels'),
   scaleBar: $('scalebar-bar'),
   scaleLabel: $('scalebar-label'),
+  axisTicks: $('axis-ticks'),
 });
 const probe: ViewerProbe = { ready: false, error: null, liveFrames: 0, liveBackend: null, liveDone: false, openedRun: null, longestTaskMs: 0, longTasks: [], meshedTriangles: 0, curveMarker: null, time: 0, lastProbe: null, view };
 (window as unknown as { __viewer: ViewerProbe }).__viewer = probe;

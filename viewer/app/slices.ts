@@ -1,4 +1,5 @@
 import { hexToRgb, viridis } from './colormap.ts';
+import { axisTicks } from './volume-view.ts';
 
 export interface SliceSource {
   shape: [number, number, number];
@@ -23,6 +24,8 @@ export class OrthoSlices {
   private readonly canvases: HTMLCanvasElement[] = [];
   private readonly sliders: HTMLInputElement[] = [];
   private readonly captions: HTMLElement[] = [];
+  /** Per slice: the box holding the canvas and its tick labels (µm). */
+  private readonly plots: HTMLElement[] = [];
   private source: SliceSource | null = null;
 
   /** Called with the voxel under the pointer on any slice (null when it leaves). */
@@ -45,8 +48,12 @@ export class OrthoSlices {
       });
       canvas.addEventListener('pointermove', (e) => this.onHover?.(this.voxelAt(a, e.offsetX, e.offsetY)));
       canvas.addEventListener('pointerleave', () => this.onHover?.(null));
-      wrap.append(caption, canvas, slider);
+      const plot = document.createElement('div');
+      plot.className = 'slice-plot';
+      plot.append(canvas);
+      wrap.append(caption, plot, slider);
       container.append(wrap);
+      this.plots.push(plot);
       this.canvases.push(canvas);
       this.sliders.push(slider);
       this.captions.push(caption);
@@ -64,6 +71,7 @@ export class OrthoSlices {
         this.onMove(a, this.index[a]!);
       }
       this.sliders[a]!.dataset.voxelUm = String(voxelSizeUm);
+      if (resized || this.plots[a]!.dataset.voxelUm !== String(voxelSizeUm)) this.drawTicks(a, voxelSizeUm);
     }
     this.drawAll();
   }
@@ -84,6 +92,28 @@ export class OrthoSlices {
     c[u] = i;
     c[v] = j;
     return c;
+  }
+
+  /** Tick labels in µm along the slice's horizontal (u) and vertical (v) axes, and the axis names. */
+  private drawTicks(axis: number, voxelSizeUm: number): void {
+    const s = this.source!;
+    const plot = this.plots[axis]!;
+    plot.dataset.voxelUm = String(voxelSizeUm);
+    for (const el of [...plot.querySelectorAll('span')]) el.remove();
+    const [u, v] = [0, 1, 2].filter((k) => k !== axis) as [number, number];
+    const lu = s.shape[u]! * voxelSizeUm;
+    const lv = s.shape[v]! * voxelSizeUm;
+    const add = (cls: string, text: string, style: string): void => {
+      const span = document.createElement('span');
+      span.className = cls;
+      span.textContent = text;
+      span.setAttribute('style', style);
+      plot.append(span);
+    };
+    for (const t of axisTicks(lu, 3)) add('tick-u', String(t), `left:${(100 * t) / lu}%`);
+    for (const t of axisTicks(lv, 3)) add('tick-v', String(t), `top:${100 - (100 * t) / lv}%`);
+    add('axis-u', `${AXES[u]} (µm)`, '');
+    add('axis-v', `${AXES[v]} (µm)`, '');
   }
 
   drawAll(): void {

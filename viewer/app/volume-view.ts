@@ -22,7 +22,18 @@ export interface RenderStats {
 /** The label the voxel texture gives pore where gas stays trapped (the shader knows it too). */
 const TRAPPED_LABEL = 250;
 
-const AXIS_NAMES = ['x', 'y', 'z ↑ collector'];
+const AXIS_NAMES = ['x (µm)', 'y (µm)', 'z (µm) ↑ collector'];
+
+/** "Nice" tick values (1, 2, 5 × 10^k) from 0 to `length`, about `count` of them. */
+export function axisTicks(length: number, count = 4): number[] {
+  if (!(length > 0)) return [0];
+  const raw = length / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((v) => v >= raw) ?? 10 * mag;
+  const out: number[] = [];
+  for (let v = 0; v <= length * (1 + 1e-9); v += step) out.push(Number(v.toPrecision(6)));
+  return out;
+}
 
 /**
  * The 3D view: one two-channel float 3D texture holding, per voxel, the wetting-front value
@@ -58,7 +69,7 @@ export class VolumeView {
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
-    private readonly overlay: { axisLabels: HTMLElement; scaleBar: HTMLElement; scaleLabel: HTMLElement },
+    private readonly overlay: { axisLabels: HTMLElement; scaleBar: HTMLElement; scaleLabel: HTMLElement; axisTicks?: HTMLElement },
   ) {
     this.renderer = new THREE.WebGLRenderer({ canvas, antialias: false, preserveDrawingBuffer: true });
     this.renderer.setPixelRatio(1);
@@ -506,6 +517,7 @@ export class VolumeView {
       new THREE.LineBasicMaterial({ color: 0x56606e }),
     );
     this.group.add(edges);
+    this.buildTicks();
     const axisLen = Math.max(lx, ly, lz) * 0.3;
     const colors = [0xe5534b, 0x57ab5a, 0x4aa3ff];
     for (let a = 0; a < 3; a++) {
@@ -525,20 +537,71 @@ export class VolumeView {
     this.overlay.axisLabels.innerHTML = AXIS_NAMES.map((n, a) => `<span style="color:#${colors[a]!.toString(16).padStart(6, '0')}">${n}</span>`).join('');
   }
 
+  /** Tick anchors (volume-centred µm) and their labels: x and y along the bottom front edges, z up a side edge. */
+  private ticks: { at: THREE.Vector3; text: string }[] = [];
+  /** Where each axis name goes: beyond the end of its tick edge. */
+  private axisNameAnchors: THREE.Vector3[] = [];
+
+  /**
+   * Tick marks in µm along three edges of the box that meet at the corner nearest the origin
+   * (x = 0, y = 0, z = 0): short lines pointing away from the box, labelled in the overlay.
+   */
+  private buildTicks(): void {
+    const [lx, ly, lz] = this.sizeUm;
+    const half = [lx / 2, ly / 2, lz / 2];
+    const tickLen = Math.max(lx, ly, lz) * 0.025;
+    // Each axis's edge runs from the origin corner; its ticks point away from the box along [axis, sign].
+    const out: [number, number][] = [
+      [1, -1], // x ticks point to −y
+      [0, -1], // y ticks point to −x
+      [0, -1], // z ticks point to −x
+    ];
+    const pts: THREE.Vector3[] = [];
+    this.ticks = [];
+    this.axisNameAnchors = [];
+    for (let a = 0; a < 3; a++) {
+      const [oa, sign] = out[a]!;
+      const length = this.sizeUm[a]!;
+      for (const t of axisTicks(length)) {
+        const p = new THREE.Vector3(-half[0]!, -half[1]!, -half[2]!).setComponent(a, t - half[a]!);
+        const q = p.clone().setComponent(oa, p.getComponent(oa) + sign * tickLen);
+        pts.push(p, q);
+        this.ticks.push({ at: p.clone().setComponent(oa, p.getComponent(oa) + sign * tickLen * 2.2), text: String(t) });
+      }
+      const end = new THREE.Vector3(-half[0]!, -half[1]!, -half[2]!).setComponent(a, half[a]! + length * 0.12);
+      this.axisNameAnchors.push(end.setComponent(oa, end.getComponent(oa) + sign * tickLen * 2.2));
+    }
+    this.group.add(new THREE.LineSegments(new THREE.BufferGeometry().setFromPoints(pts), new THREE.LineBasicMaterial({ color: 0x8a94a3 })));
+    const host = this.overlay.axisTicks;
+    if (host) host.innerHTML = this.ticks.map((t) => `<span>${t.text}</span>`).join('');
+  }
+
   private updateOverlay(): void {
     const w = this.canvas.clientWidth;
     const h = this.canvas.clientHeight;
-    const axisLen = Math.max(...this.sizeUm) * 0.3;
+    const toScreen = (p: THREE.Vector3): [number, number] => {
+      const q = p.clone().applyMatrix4(this.group.matrixWorld).project(this.camera);
+      return [((q.x + 1) / 2) * w, ((1 - q.y) / 2) * h];
+    };
     const spans = this.overlay.axisLabels.children;
     for (let a = 0; a < 3; a++) {
-      const p = this.axisOrigin();
-      p.setComponent(a, p.getComponent(a) + axisLen * 1.08);
-      p.applyMatrix4(this.group.matrixWorld).project(this.camera);
+      const anchor = this.axisNameAnchors[a];
       const el = spans[a] as HTMLElement | undefined;
-      if (el) {
-        el.style.left = `${((p.x + 1) / 2) * w}px`;
-        el.style.top = `${((1 - p.y) / 2) * h}px`;
+      if (el && anchor) {
+        const [x, y] = toScreen(anchor);
+        el.style.left = `${x}px`;
+        el.style.top = `${y}px`;
       }
+    }
+    const tickSpans = this.overlay.axisTicks?.children;
+    if (tickSpans) {
+      this.ticks.forEach((t, k) => {
+        const el = tickSpans[k] as HTMLElement | undefined;
+        if (!el) return;
+        const [x, y] = toScreen(t.at);
+        el.style.left = `${x}px`;
+        el.style.top = `${y}px`;
+      });
     }
     // Scale bar for the plane through the orbit target, perpendicular to the view.
     const dist = this.camera.position.distanceTo(this.controls.target);
