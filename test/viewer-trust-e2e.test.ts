@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeVolume } from '../src/volume/io.ts';
+import { colormap } from '../viewer/app/colormap.ts';
 import { formatNumber, interpolate } from '../viewer/app/plots.ts';
 import { openViewer } from '../viewer/testing/browser.ts';
 import type { OpenViewer } from '../viewer/testing/browser.ts';
@@ -74,6 +75,9 @@ function sliceClasses(page: Page): Promise<{ pink: number; front: number; pixels
     return { pink, front, pixels };
   });
 }
+
+/** Mean absolute difference of the pink/white shares and grey variance: a cheap "did the picture change". */
+const difference3d = (a: Classes, b: Classes): number => Math.abs(a.variance - b.variance) + Math.abs(a.pink - b.pink) + Math.abs(a.whitish - b.whitish);
 
 const probe = <T>(page: Page, key: string): Promise<T> => page.evaluate((k) => (window as unknown as { __viewer: Record<string, unknown> }).__viewer[k] as T, key);
 
@@ -210,6 +214,60 @@ describe('a fill whose front is mid-way through the electrode', () => {
       ['0', '10', '20', '0', '10', '20', 'x (µm)', 'z (µm)'],
       ['0', '10', '20', '0', '10', '20', 'x (µm)', 'y (µm)'],
     ]);
+  });
+
+  it('a colour map and range per field, and a field chooser: arrival time, phase, labels only', async () => {
+    const e = syntheticElectrode(48, 11);
+    const n = 48;
+    const z = 24;
+    await v.page.uncheck('#show-front');
+    await setRange(v.page, '#time', '1000');
+    // The XY slice's picture pixel of voxel (x, y) at z = 24 (row 0 is the high y).
+    const slicePixel = (x: number, y: number): Promise<number[]> =>
+      v.page.$eval('#slices canvas >> nth=2', (c, [px, py]) => [...(c as HTMLCanvasElement).getContext('2d')!.getImageData(px!, py!, 1, 1).data].slice(0, 3), [x, n - 1 - y]);
+    const at = (x: number, y: number): number => x + n * (y + n * z);
+    const cells = [...Array(n * n).keys()].map((k) => [k % n, Math.floor(k / n)] as const);
+    const [px, py] = cells.find(([x, y]) => e.labels[at(x, y)] === 0 && e.arrival[at(x, y)]! > 0.05 && e.arrival[at(x, y)]! < 0.15)!;
+    const arrival = e.arrival[at(px, py)]!;
+
+    expect(await v.page.$$eval('#field option', (o) => o.map((x) => x.textContent))).toEqual(['arrival time', 'phase (electrolyte / trapped / not reached)', 'labels only (no field)']);
+    const before = await classes(v.page);
+    await v.page.selectOption('#colormap', 'magma');
+    await v.page.fill('#range-min', '0');
+    await v.page.fill('#range-max', '0.2');
+    await v.page.press('#range-max', 'Enter');
+    await v.page.$eval('#range-max', (el) => el.dispatchEvent(new Event('change')));
+    const expected = colormap('magma', arrival / 0.2);
+    const got = await slicePixel(px, py);
+    for (let k = 0; k < 3; k++) expect(Math.abs(got[k]! - expected[k]!)).toBeLessThanOrEqual(2);
+    expect(await v.page.$$eval('#colorbar-ticks span', (t) => t.map((x) => x.textContent))).toEqual(['0', '0.05', '0.1', '0.15', '0.2']);
+    const barTop = await v.page.$eval('#colorbar-canvas', (c) => [...(c as HTMLCanvasElement).getContext('2d')!.getImageData(8, 0, 1, 1).data].slice(0, 3));
+    expect(barTop).toEqual(colormap('magma', 1).map(Math.round));
+    expect(difference3d(before, await classes(v.page))).toBeGreaterThan(0);
+
+    // A reversed range is refused with a line naming the field and the values; nothing changes.
+    await v.page.fill('#range-min', '0.3');
+    await v.page.$eval('#range-min', (el) => el.dispatchEvent(new Event('change')));
+    expect(await v.page.textContent('#range-error')).toBe('colour range of arrival time: got 0.3 to 0.2 s; expected two numbers, the first below the second');
+    expect(await slicePixel(px, py)).toEqual(got);
+
+    // The phase map: electrolyte blue, the colour bar in words; the slider is not used.
+    await v.page.selectOption('#field', 'phase');
+    expect(await v.page.textContent('#colorbar-title')).toBe('phase (code)');
+    expect(await v.page.$$eval('#colorbar-ticks span', (t) => t.map((x) => x.textContent))).toEqual(['electrolyte', 'trapped gas', 'not reached']);
+    expect(e.phase[at(px, py)]).toBe(1);
+    expect(await slicePixel(px, py)).toEqual([74, 163, 255]);
+    // Labels only: no field, no colour bar; back to the arrival time keeps its colour map and range.
+    await v.page.selectOption('#field', 'labels');
+    expect(await v.page.isVisible('#colorbar')).toBe(false);
+    expect(await v.page.isVisible('#wetting-section')).toBe(false);
+    await v.page.selectOption('#field', 'front');
+    expect(await v.page.inputValue('#colormap')).toBe('magma');
+    expect(await v.page.inputValue('#range-max')).toBe('0.2');
+    await v.page.click('#range-auto');
+    expect(Number(await v.page.inputValue('#range-max'))).toBeGreaterThan(0.3);
+    await v.page.check('#show-front');
+    expect(v.consoleErrors).toEqual([]);
   });
 
   it('the value probe gives position in µm, label and arrival time of the voxel under the pointer, on a slice and in 3D', async () => {

@@ -5,6 +5,8 @@ import type { LiveModel } from './live/fill-worker.ts';
 import { liveSubVolume } from './live/sub-volume.ts';
 import { meshPhases } from './mesh/mesh-client.ts';
 import { drawColorbar, drawCurve, formatNumber, niceTicks } from './plots.ts';
+import { COLORMAP_NAMES } from './colormap.ts';
+import type { ColormapName } from './colormap.ts';
 import { OrthoSlices } from './slices.ts';
 import { showStudy } from './study-panel.ts';
 import { summaryRows } from './summary-table.ts';
@@ -143,7 +145,7 @@ function bindClip(): void {
 /** Width (field units) of the front band at the slider, 0 when the band is switched off. */
 function currentBand(): number {
   const f = state.front;
-  if (!f || !state.labels || !$<HTMLInputElement>('show-front').checked) return 0;
+  if (!f || !state.labels || f.name === PHASE_FIELD || !$<HTMLInputElement>('show-front').checked) return 0;
   f.sorted ??= sortedFrontValues(f.data, state.labels);
   return frontBandWidth(f.sorted, state.time, f.order);
 }
@@ -156,7 +158,7 @@ function redrawSlices(): void {
       shape: state.shape,
       labels: state.labels,
       colors,
-      ...(state.front ? { front: { data: state.front.data, time: state.time, range: state.front.range, order: state.front.order, band: currentBand() } } : {}),
+      ...(state.front ? { front: { data: state.front.data, time: state.time, range: display(state.front).range, order: state.front.order, band: currentBand(), colormap: display(state.front).colormap } } : {}),
       ...(state.phase ? { phase: state.phase } : {}),
     },
     state.voxelSize * 1e6,
@@ -295,7 +297,7 @@ function showSnapshot(): void {
     const f = snapshotFront(k);
     state.front = f;
     view.setFront(f.data, f.range, f.order);
-    showColorbar(f);
+    applyDisplay();
   }
   state.time = 0.5;
   view.setTime(0.5);
@@ -331,6 +333,101 @@ function showTime(): void {
   redrawSlices();
 }
 
+// ---- colour map, colour range and field per field ----
+const PHASE_FIELD = 'phase';
+/** What the user chose for each field (by name): kept when switching fields or frames. */
+const displays = new Map<string, { colormap?: ColormapName; range?: [number, number] }>();
+
+/** The colour map and the values at its ends for a field: the user's choice, else the field's own. */
+function display(f: Front): { colormap: ColormapName; range: [number, number] } {
+  const d = displays.get(f.name);
+  return { colormap: d?.colormap ?? (f.name === PHASE_FIELD ? 'phase' : 'viridis'), range: d?.range ?? f.range };
+}
+
+/** Pushes the shown field's colour map and range to the 3D view, the slices, the colour bar and the controls. */
+function applyDisplay(): void {
+  const f = state.front;
+  if (f) {
+    const d = display(f);
+    view.setColormap(d.colormap);
+    view.setColorRange(d.range, f.order);
+    $<HTMLSelectElement>('colormap').value = d.colormap === 'phase' ? '' : d.colormap;
+    $<HTMLSelectElement>('colormap').disabled = d.colormap === 'phase';
+    $<HTMLInputElement>('range-min').value = String(Number(d.range[0].toPrecision(4)));
+    $<HTMLInputElement>('range-max').value = String(Number(d.range[1].toPrecision(4)));
+    $('range-unit').textContent = f.unit;
+  }
+  showColorbar(f);
+  redrawSlices();
+}
+
+function bindDisplayControls(): void {
+  const select = $<HTMLSelectElement>('colormap');
+  select.innerHTML = COLORMAP_NAMES.map((n) => `<option value="${n}">${n}</option>`).join('');
+  select.addEventListener('input', () => {
+    const f = state.front;
+    if (!f) return;
+    displays.set(f.name, { ...displays.get(f.name), colormap: select.value as ColormapName });
+    applyDisplay();
+  });
+  const applyRange = (): void => {
+    const f = state.front;
+    if (!f) return;
+    const lo = Number($<HTMLInputElement>('range-min').value);
+    const hi = Number($<HTMLInputElement>('range-max').value);
+    const err = $('range-error');
+    if (!Number.isFinite(lo) || !Number.isFinite(hi) || !(hi > lo)) {
+      err.textContent = `colour range of ${f.name}: got ${$<HTMLInputElement>('range-min').value} to ${$<HTMLInputElement>('range-max').value} ${f.unit}; expected two numbers, the first below the second`;
+      return;
+    }
+    err.textContent = '';
+    displays.set(f.name, { ...displays.get(f.name), range: [lo, hi] });
+    applyDisplay();
+  };
+  $('range-min').addEventListener('change', applyRange);
+  $('range-max').addEventListener('change', applyRange);
+  $('range-auto').addEventListener('click', () => {
+    const f = state.front;
+    if (!f) return;
+    const { range: _r, ...rest } = displays.get(f.name) ?? {};
+    displays.set(f.name, rest);
+    $('range-error').textContent = '';
+    applyDisplay();
+  });
+  $<HTMLSelectElement>('field').addEventListener('input', () => showField($<HTMLSelectElement>('field').value));
+}
+
+/** The fields a fill output offers: its front (arrival time or fill pressure), its phase map, the labels alone. */
+const fields: { front: Front | null; phase: Front | null } = { front: null, phase: null };
+
+function offerFields(front: Front | null, phase: Uint8Array | null, labels: Uint8Array): void {
+  fields.front = front;
+  fields.phase = null;
+  if (phase) {
+    // Phase codes on pore voxels (1 electrolyte, 2 trapped gas, 3 not reached), shown all at once.
+    const data = new Float32Array(phase.length);
+    for (let i = 0; i < data.length; i++) data[i] = labels[i] === 0 && phase[i]! > 0 ? phase[i]! : Infinity;
+    fields.phase = { data, range: [1, 3], name: PHASE_FIELD, unit: 'code', order: 'ascending' };
+  }
+  const options: [string, string][] = [];
+  if (front) options.push(['front', front.name]);
+  if (fields.phase) options.push(['phase', 'phase (electrolyte / trapped / not reached)']);
+  options.push(['labels', 'labels only (no field)']);
+  const select = $<HTMLSelectElement>('field');
+  select.innerHTML = options.map(([v, t]) => `<option value="${v}">${t}</option>`).join('');
+  $('field-section').hidden = false;
+}
+
+function showField(which: string): void {
+  const f = which === 'front' ? fields.front : which === 'phase' ? fields.phase : null;
+  const isPhase = which === 'phase';
+  timeSlider.disabled = isPhase;
+  $<HTMLButtonElement>('play').disabled = isPhase;
+  if (isPhase) timeSlider.value = '1000';
+  setFront(f);
+  $('colour-controls').hidden = !f;
+}
+
 function showColorbar(f: Front | null): void {
   $('colorbar').hidden = !f || modeSelect.value === 'surfaces';
   if (!f) return;
@@ -339,20 +436,19 @@ function showColorbar(f: Front | null): void {
     .join(' ');
   $('colorbar-note').innerHTML = notes;
   $('colorbar-title').textContent = `${f.name} (${f.unit})`;
-  drawColorbar($<HTMLCanvasElement>('colorbar-canvas'), f.order === 'descending');
-  const ticks = niceTicks(f.range[0], f.range[1], 5);
-  $('colorbar-ticks').innerHTML = ticks
-    .map((t) => `<span style="top:${(1 - (t - f.range[0]) / (f.range[1] - f.range[0])) * 160}px">${formatNumber(t)}</span>`)
-    .join('');
+  const d = display(f);
+  const [lo, hi] = d.range;
+  drawColorbar($<HTMLCanvasElement>('colorbar-canvas'), f.order === 'descending', d.colormap);
+  const ticks: [number, string][] = f.name === PHASE_FIELD ? [[1.33, 'electrolyte'], [2, 'trapped gas'], [2.67, 'not reached']] : niceTicks(lo, hi, 5).map((t) => [t, formatNumber(t)]);
+  $('colorbar-ticks').innerHTML = ticks.map(([t, text]) => `<span style="top:${(1 - (t - lo) / (hi - lo)) * 160}px">${text}</span>`).join('');
 }
 
 function setFront(f: Front | null): void {
   state.front = f;
   $('wetting-section').hidden = !f;
   view.setFront(f?.data ?? null, f?.range ?? [0, 1], f?.order ?? 'ascending');
-  showColorbar(f);
+  applyDisplay();
   if (f) showTime();
-  else redrawSlices();
 }
 
 function setCurve(c: Curve | null): void {
@@ -425,6 +521,8 @@ async function loadVolume(ref: VolumeRef, phaseMap = false): Promise<void> {
   // A phase map (0 solid, 1-3 pore) stands in for labels when a fill output has none.
   state.labels = phaseMap ? labels.map((p) => (p === 0 ? 1 : 0)) : labels;
   labelsFromPhaseMap = phaseMap;
+  $('field-section').hidden = true;
+  timeSlider.disabled = false;
   state.phase = phaseMap ? labels : null;
   state.loaded = { labels: state.labels, shape: grid.shape, voxelSize: grid.voxelSize };
   clearSnapshots();
@@ -458,6 +556,7 @@ async function loadFill(fill: FillView): Promise<void> {
     performance.mark('mesolab:front-fetched');
     setFront({ data, range: frontRange(data, state.labels!), name: fill.front.name, unit: fill.front.unit, order: fill.front.order });
   } else setFront(null);
+  offerFields(state.front, state.phase, state.labels!);
   setCurve(fill.curve ?? null);
   await loadSnapshots(fill);
   showSummary(fill.summary);
@@ -531,6 +630,8 @@ function showLiveSubVolume(edge: number): { labels: Uint8Array; shape: [number, 
   const sub = liveSubVolume(src.labels, src.shape, src.voxelSize, edge);
   clearSnapshots();
   state.labels = sub.labels;
+  $('field-section').hidden = true;
+  timeSlider.disabled = false;
   state.shape = sub.shape;
   state.voxelSize = sub.voxelSize;
   state.phase = null;
@@ -678,6 +779,7 @@ async function boot(): Promise<void> {
   bindWetting();
   bindLive();
   bindProbe();
+  bindDisplayControls();
   bindExport();
   startStats();
   performance.mark('mesolab:boot');

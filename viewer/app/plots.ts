@@ -1,5 +1,6 @@
 import type { Curve, Parity } from '../shared/protocol.ts';
-import { viridis } from './colormap.ts';
+import { colormap } from './colormap.ts';
+import type { ColormapName } from './colormap.ts';
 
 const AXIS = '#8a94a3';
 const GRID = '#2c323c';
@@ -135,12 +136,12 @@ export function drawParity(canvas: HTMLCanvasElement, p: Parity): void {
   ctx.fillText(`R² = ${(1 - ssRes / ssTot).toFixed(3)}   n = ${p.simulated.length}${p.std ? '   bars: 95 %' : ''}`, 56, 24);
 }
 
-/** Vertical viridis bar, low values at the bottom; `reversed` when high values fill first. */
-export function drawColorbar(canvas: HTMLCanvasElement, reversed = false): void {
+/** Vertical colour bar, low values at the bottom; `reversed` when high values fill first. */
+export function drawColorbar(canvas: HTMLCanvasElement, reversed = false, map: ColormapName = 'viridis'): void {
   const ctx = canvas.getContext('2d')!;
   for (let y = 0; y < canvas.height; y++) {
     const f = 1 - y / (canvas.height - 1);
-    const [r, g, b] = viridis(reversed ? 1 - f : f);
+    const [r, g, b] = colormap(map, reversed ? 1 - f : f);
     ctx.fillStyle = `rgb(${r},${g},${b})`;
     ctx.fillRect(0, y, canvas.width, 1);
   }

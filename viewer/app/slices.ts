@@ -1,4 +1,5 @@
-import { hexToRgb, viridis } from './colormap.ts';
+import { colormap, hexToRgb } from './colormap.ts';
+import type { ColormapName } from './colormap.ts';
 import { axisTicks } from './volume-view.ts';
 
 export interface SliceSource {
@@ -7,7 +8,7 @@ export interface SliceSource {
   /** Colour of each label 0..2, '#rrggbb'. */
   colors: string[];
   /** Wetting front and the time it is shown at, if any. */
-  front?: { data: Float32Array; time: number; range: [number, number]; order: 'ascending' | 'descending'; band: number };
+  front?: { data: Float32Array; time: number; range: [number, number]; order: 'ascending' | 'descending'; band: number; colormap: ColormapName };
   phase?: Uint8Array;
 }
 
@@ -149,7 +150,7 @@ export class OrthoSlices {
           const a = s.front.data[idx]!;
           // Filled: the front band in warm white, behind it the colormap; trapped gas only where a
           // phase map says so; pore the front has not reached keeps the pore colour.
-          if (Number.isFinite(a) && sign * a <= sign * s.front.time) col = s.front.band > 0 && sign * (s.front.time - a) <= s.front.band ? FRONT_RGB : viridis((sign * (a - start)) / span);
+          if (Number.isFinite(a) && sign * a <= sign * s.front.time) col = s.front.band > 0 && sign * (s.front.time - a) <= s.front.band ? FRONT_RGB : colormap(s.front.colormap, (sign * (a - start)) / span);
           else if (s.phase && s.phase[idx] === 2) col = TRAPPED_RGB;
         }
         // Row 0 of the image is the top: put high v (e.g. the collector side) at the top.

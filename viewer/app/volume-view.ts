@@ -1,6 +1,7 @@
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
-import { hexToRgb, viridisTable } from './colormap.ts';
+import { colormapTable, hexToRgb, viridisTable } from './colormap.ts';
+import type { ColormapName } from './colormap.ts';
 import { fragmentShader, vertexShader } from './raymarch-shader.ts';
 import type { PhaseMesh } from './mesh/surface-nets.ts';
 
@@ -247,6 +248,22 @@ export class VolumeView {
    */
   setFrontBand(width: number): void {
     this.material.uniforms.uFrontBand!.value = width;
+    this.invalidate();
+  }
+
+  /** The colour map the front's values are shown with (the phase map is stepwise, so not filtered). */
+  setColormap(name: ColormapName): void {
+    const tex = this.material.uniforms.uColormap!.value as THREE.DataTexture;
+    (tex.image.data as Uint8Array).set(colormapTable(name));
+    tex.magFilter = name === 'phase' ? THREE.NearestFilter : THREE.LinearFilter;
+    tex.needsUpdate = true;
+    this.invalidate();
+  }
+
+  /** Values mapped to the ends of the colour map (field units); values beyond are clamped. Filling order as in setFront. */
+  setColorRange(range: [number, number], order: 'ascending' | 'descending'): void {
+    (this.material.uniforms.uFrontRange!.value as THREE.Vector2).set(range[0], range[1]);
+    this.material.uniforms.uFrontStart!.value = order === 'ascending' ? range[0] : range[1];
     this.invalidate();
   }
 
