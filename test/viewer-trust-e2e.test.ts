@@ -270,6 +270,29 @@ describe('a fill whose front is mid-way through the electrode', () => {
     expect(v.consoleErrors).toEqual([]);
   });
 
+  it('drops to interactive quality while a drag orbits a large volume, and sharpens again at rest', async () => {
+    // 48³ stands in for a large volume: lower the threshold instead of loading 256³ in a test.
+    await v.page.evaluate(() => {
+      (window as unknown as { __viewer: { view: { lodVoxels: number } } }).__viewer.view.lodVoxels = 0;
+    });
+    const size = await v.page.$eval('#view3d', (c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]);
+    const box = (await (await v.page.$('#view3d'))!.boundingBox())!;
+    await v.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await v.page.mouse.down();
+    await v.page.mouse.move(box.x + box.width / 2 + 40, box.y + box.height / 2, { steps: 4 });
+    const during = await v.page.$eval('#view3d', (c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]);
+    expect(during).toEqual(size.map((d) => Math.floor(d * 0.5)));
+    expect(await v.page.evaluate(() => (window as unknown as { __viewer: { view: { moving: boolean } } }).__viewer.view.moving)).toBe(true);
+    // The reduced picture is still the electrode, not a blank canvas.
+    expect((await classes(v.page)).variance).toBeGreaterThan(50);
+    await v.page.mouse.up();
+    expect(await v.page.$eval('#view3d', (c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height])).toEqual(size);
+    expect(await v.page.evaluate(() => (window as unknown as { __viewer: { view: { moving: boolean } } }).__viewer.view.moving)).toBe(false);
+    await v.page.evaluate(() => {
+      (window as unknown as { __viewer: { view: { lodVoxels: number } } }).__viewer.view.lodVoxels = 128 ** 3;
+    });
+  });
+
   it('the value probe gives position in µm, label and arrival time of the voxel under the pointer, on a slice and in 3D', async () => {
     const e = syntheticElectrode(48, 11);
     const n = 48;

@@ -762,6 +762,7 @@ function startStats(): void {
       ['texture build + upload', `${s.uploadMs.toFixed(1)} ms`],
       ['meshing', meshing.ms ? `${meshing.ms.toFixed(0)} ms (worker)` : 'none (raymarched)'],
       ['frame (GPU, measured)', s.frameMs ? `${s.frameMs.toFixed(1)} ms` : '–'],
+      ['while orbiting', state.labels && state.labels.length >= view.lodVoxels ? '½ resolution, 2× raymarch step' : 'full quality'],
       ['fps', s.fps.toFixed(1)],
       ['frames', String(s.frames)],
       ['longest block', probe.longestTaskMs ? `${probe.longestTaskMs.toFixed(0)} ms` : '–'],
