@@ -42,7 +42,11 @@ function plotsFor(card: ModelCard, parity: readonly ParityRow[]): Plot[] {
     plots.push({
       name: 'learning-curve',
       title: 'Learning curve',
-      svg: lineChart('CV RMSE vs training rows', 'training rows per fold', 'CV RMSE (output units)', card.outputs.map((o) => ({ name: withUnit(o, card.units[o]), x: card.learningCurve.map((p) => p.trainSize), y: card.learningCurve.map((p) => p.rmse[o]!) })), { markers: true }),
+      // Relative to each output's range, so outputs in different units share one axis (the table has the absolute RMSE).
+      svg: lineChart('CV RMSE vs training rows', 'training rows per fold', 'CV RMSE / output range', card.outputs.map((o) => {
+        const [lo, hi] = card.data.outputRanges[o]!;
+        return { name: o, x: card.learningCurve.map((p) => p.trainSize), y: card.learningCurve.map((p) => p.rmse[o]! / (hi > lo ? hi - lo : 1)) };
+      }), { markers: true }),
     });
   }
   const ex = card.explanation;

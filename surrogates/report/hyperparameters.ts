@@ -68,6 +68,7 @@ function gprSection(card: ModelCard, h: GprDescription): string[] {
   lines.push(`Kernel: ${h.kernel}, one independent GP per output. Length scales are fitted on inputs scaled to their training range; the table gives them in the inputs' own units as well (optimizer bounds ${num(lo)}–${num(hi)} in scaled units).`, '');
   for (const o of h.perOutput) {
     const rows = lengthScaleRows(card, o.output);
+    // Only a bound says "irrelevant": a long length scale with a large signal variance is a near-linear trend, not a weak one.
     lines.push(`### ${o.output}`, '');
     lines.push(
       table(
@@ -77,7 +78,7 @@ function gprSection(card: ModelCard, h: GprDescription): string[] {
           r.unit || '–',
           r.unitCube,
           r.physical,
-          r.atBound === 'upper' ? '**at upper bound: output does not depend on this input (irrelevant)**' : r.atBound === 'lower' ? '**at lower bound: fits noise; check the data**' : r.unitCube > 10 ? 'weak effect (> 10× range)' : '',
+          r.atBound === 'upper' ? '**at upper bound: output does not depend on this input (irrelevant)**' : r.atBound === 'lower' ? '**at lower bound: fits noise; check the data**' : '',
         ]),
       ),
       '',
