@@ -9,6 +9,13 @@ let dir = '';
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'mesolab-viewer-parity-'));
   await writeSyntheticStudy(dir, 3, 12);
+  // Give one output a unit, as a study of fill times (s) would have.
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const db = await DuckDBInstance.create(path.join(dir, 'study.duckdb'));
+  const conn = await db.connect();
+  await conn.run("UPDATE columns SET unit = '%' WHERE name = 'porosity'");
+  conn.closeSync();
+  db.closeSync();
   // `npm start` (mesolab study) writes its models under surrogates/<kind>/, not models/<kind>/.
   await mkdir(path.join(dir, 'surrogates'), { recursive: true });
   await rename(path.join(dir, 'models', 'gpr'), path.join(dir, 'surrogates', 'gpr'));
@@ -42,5 +49,7 @@ describe('study parity plots are found where `npm start` writes them', () => {
     // Rows are reordered with the columns: calendering is 5 × the run index.
     expect(t.rows.map((r) => r[1])).toEqual([0, 5, 10]);
     expect(t.rows.map((r) => r[5])).toEqual(['ok', 'ok', 'ok']);
+    // Parity axes get the unit from the columns table; a dimensionless output (unit "1") none.
+    expect(Object.fromEntries(m.study!.parity.map((p) => [p.output, p.unit]))).toEqual({ qs_saturation: '', porosity: '%' });
   });
 });

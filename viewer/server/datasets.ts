@@ -49,6 +49,8 @@ export async function describe(root: string, entry?: string): Promise<Manifest> 
     const table = await readRuns(path.join(root, 'study.duckdb'));
     const runsWithFields = (await exists(path.join(root, 'fields'))) ? await readdir(path.join(root, 'fields')) : [];
     const parity = await findParity(root);
+    // The trainer's rows carry no unit: take it from the study's columns table.
+    for (const p of parity) if (!p.unit && table.units?.[p.output] && table.units[p.output] !== '1') p.unit = table.units[p.output]!;
     return { kind: 'study', name, study: { table, parity, runsWithFields: runsWithFields.sort() } };
   }
   if (await exists(path.join(root, 'result.json'))) return { kind: 'fill', name, fill: await describeFill(root, '') };
