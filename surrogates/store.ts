@@ -9,6 +9,7 @@ import type { VifEntry } from './judge/vif.ts';
 import { LinearModel, type LinearState } from './linear/model.ts';
 import type { ModelKind, Surrogate } from './model.ts';
 import type { ReplicateNoise } from '../src/study/noise.ts';
+import { OUTPUT_TRANSFORMS_FILE, withTransforms, type OutputTransform } from './output-transforms.ts';
 
 export const CARD_FILE = 'surrogate.json';
 export const SUMMARY_FILE = 'summary.json';
@@ -57,6 +58,8 @@ export interface ModelCard {
     outputRanges: Record<string, [number, number]>;
   };
   preprocessing: string[];
+  /** How each output was transformed for learning (absent in models trained before transforms existed: identity). */
+  outputTransforms?: Record<string, OutputTransform>;
   hyperparameters: Record<string, unknown>;
   cv: Omit<CvResult, 'parity'>;
   /** Replicate spread per output (rows with equal inputs), where the data has replicates: the noise floor beside the CV error. */
@@ -133,6 +136,12 @@ export async function loadModel(dir: string, kind?: ModelKind): Promise<{ model:
     default:
       throw new FileFormatError('model.kind', (card as { kind: unknown }).kind, 'gpr, dnn or linear');
   }
+  // Models trained with output transforms answer in physical units only through their wrapper.
+  const transforms = await readFile(join(cardDir, OUTPUT_TRANSFORMS_FILE), 'utf8').then(
+    (t) => JSON.parse(t) as Record<string, OutputTransform>,
+    () => null,
+  );
+  if (transforms) model = withTransforms(model, transforms);
   return { model, card, dir: cardDir };
 }
 

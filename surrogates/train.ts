@@ -9,7 +9,8 @@ import { kFolds } from './judge/folds.ts';
 import type { OutputMetrics } from './judge/metrics.ts';
 import { varianceInflation } from './judge/vif.ts';
 import { MODEL_KINDS, type ModelKind, type Surrogate } from './model.ts';
-import { writeReport } from './report/card.ts';
+import { COVERAGE_RANGE, coverageOk, writeReport } from './report/card.ts';
+import { chooseOutputTransforms, transformingTrainer, type OutputTransform } from './output-transforms.ts';
 import { replicateNoise, type ReplicateNoise } from '../src/study/noise.ts';
 import { SUMMARY_FILE, TRAINING_DATA_FILE, saveModel, type ModelCard } from './store.ts';
 import { makeTrainer, type TrainerOptions } from './trainers.ts';
@@ -102,12 +103,15 @@ export async function trainSurrogates(opts: TrainOptions): Promise<TrainSummary>
 
     const simSecondsPerPoint = td.simSeconds ? td.simSeconds.reduce((s, v) => s + v, 0) / td.simSeconds.length : opts.simSeconds ?? null;
     const simSecondsSource = td.simSeconds ? `mean of column ${opts.simSecondsColumn ?? 'run_seconds'}` : opts.simSeconds !== undefined ? '--sim-seconds' : null;
+    // Saturations and fractions learned as logits, times and τ as logs: predictions keep their bounds.
+    const outputTransforms = chooseOutputTransforms(td.outputs, ds.units, td.y);
+    for (const o of td.outputs) if (outputTransforms[o]!.kind !== 'identity') log(`${o}: learned as ${outputTransforms[o]!.kind}(${o}) (${outputTransforms[o]!.reason})`);
     const several = opts.models.length > 1;
     const models: TrainedModelSummary[] = [];
     for (const kind of opts.models) {
       const dir = several ? join(outDir, kind) : outDir;
       const writeDir = several ? join(staged.path, kind) : staged.path;
-      const trainer = makeTrainer(kind, { ...opts.trainer, log });
+      const trainer = transformingTrainer(makeTrainer(kind, { ...opts.trainer, log }), outputTransforms);
       const t0 = performance.now();
       if (kind === 'dnn') {
         const { selectTfBackend, tfBackendDevice } = await import('./tf/backend.ts');
@@ -118,7 +122,7 @@ export async function trainSurrogates(opts: TrainOptions): Promise<TrainSummary>
       log(`${kind}: ${opts.cv}-fold cross-validation`);
       const cv = await crossValidate(trainer, td.x, td.y, td.inputs, td.outputs, opts.cv, opts.seed);
       const noise = noiseOf(td);
-      for (const o of td.outputs) log(`${kind} ${o}: CV RMSE ${fmt(cv.metrics[o]!.rmse)}, MAE ${fmt(cv.metrics[o]!.mae)}, R² ${fmt(cv.metrics[o]!.r2)}, 95% coverage ${fmt(cv.coverage95[o]!)}`);
+      for (const o of td.outputs) log(`${kind} ${o}: CV RMSE ${fmt(cv.metrics[o]!.rmse)}, MAE ${fmt(cv.metrics[o]!.mae)}, R² ${fmt(cv.metrics[o]!.r2)}, 95% coverage ${fmt(cv.coverage95[o]!)}${coverageOk(cv.coverage95[o]!) ? '' : ` (outside ${COVERAGE_RANGE[0]}–${COVERAGE_RANGE[1]}: the intervals are not honest)`}`);
       const lc = opts.learningCurve === false ? [] : await learningCurve(trainer, td.x, td.y, td.inputs, td.outputs, opts.cv, opts.seed, undefined, cv);
       const model = await trainer.fit(td.x, td.y, td.inputs, td.outputs, opts.seed);
       const trainSeconds = (performance.now() - t0) / 1000;
@@ -144,7 +148,8 @@ export async function trainSurrogates(opts: TrainOptions): Promise<TrainSummary>
           ...(ds.source.study ? { study: ds.source.study } : {}),
           outputRanges: Object.fromEntries(td.outputs.map((c, j) => [c, range(td.y.map((r) => r[j]!))])),
         },
-        preprocessing: preprocessing(kind),
+        preprocessing: preprocessing(kind, outputTransforms),
+        outputTransforms,
         hyperparameters: model.describe(),
         cv: { folds: cv.folds, seed: cv.seed, metrics: cv.metrics, coverage95: cv.coverage95 },
         ...(noise ? { noise } : {}),
@@ -200,10 +205,14 @@ function range(v: readonly number[]): [number, number] {
   return [lo, hi];
 }
 
-function preprocessing(kind: ModelKind): string[] {
+function preprocessing(kind: ModelKind, transforms: Readonly<Record<string, OutputTransform>>): string[] {
   const common = ['inputs scaled to the unit cube with the training min and max (undone on prediction)'];
-  if (kind === 'linear') return [...common, 'outputs used as given'];
-  return [...common, 'each output standardized to zero mean and unit variance (undone on prediction)'];
+  for (const [o, t] of Object.entries(transforms)) {
+    if (t.kind === 'logit') common.push(`${o} learned as logit(${o}) (values clipped to [${t.eps}, ${1 - t.eps!}] first), predictions mapped back with the logistic function: they stay in (0, 1)`);
+    if (t.kind === 'log') common.push(`${o} learned as log(${o}), predictions mapped back with exp: they stay positive`);
+  }
+  if (kind === 'linear') return [...common, 'outputs otherwise used as given'];
+  return [...common, 'each (transformed) output standardized to zero mean and unit variance (undone on prediction)'];
 }
 
 /** One point at a time (the latency a design loop sees) and batches of 1000. */

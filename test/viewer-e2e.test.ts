@@ -113,7 +113,7 @@ describe('viewer end-to-end in headless Chromium (WebGL2 on SwiftShader)', () =>
       el.dispatchEvent(new Event('input'));
     });
     expect(await v.page.inputValue('#live-model')).toBe('lbm');
-    // 48³ coarsened 3× to 16³ (18×18×26 lattice nodes): small enough for WebGPU on SwiftShader.
+    // 48³ coarsened 2× (never more) and cropped to 16³ (18×18×26 lattice nodes): small enough for WebGPU on SwiftShader.
     await v.page.selectOption('#live-size', '16');
     await v.page.fill('#live-steps', '150');
     await v.page.fill('#live-every', '50');
@@ -143,10 +143,11 @@ describe('viewer end-to-end in headless Chromium (WebGL2 on SwiftShader)', () =>
     expect(redraw).toBeLessThan(0.05);
     expect(difference(early, late)).toBeGreaterThan(0.5);
     expect(changedFraction(early, late, 20)).toBeGreaterThan(0.004);
-    expect(await v.page.textContent('#dataset-info')).toContain('live sub-volume (3× coarser): 16×16×16 voxels');
+    expect(await v.page.textContent('#dataset-info')).toContain('live sub-volume (2× coarser, cropped at x,y = 8,8): 16×16×16 voxels');
+    expect(await v.page.textContent('#live-gave-up')).toBe('left out: the thickness: only the 16 µm next to the separator of 24 µm (more than 2× coarser would merge particles); the sides: 16 µm × 16 µm about the centre of 24 µm × 24 µm');
     const status = (await v.page.textContent('#live-status')) ?? '';
     expect(status).toMatch(/LBM \(two-component Shan–Chen, D3Q19\)/);
-    expect(status).toMatch(/step 150 · t = [0-9.e-]+ s · saturation 0\.\d{3}/);
+    expect(status).toMatch(/step 150 of 150 · t = [0-9.e-]+ s · saturation 0\.\d{3} · [0-9.]+ steps\/s · ETA 0 s/);
     expect(status).toMatch(/done: 150 steps, [0-9.]+ steps\/s on 18×18×26 lattice nodes/);
     // What ran is named; on this machine Chromium offers WebGPU on SwiftShader, so the WGSL engine
     // runs (gpu.js kernels only where a browser has WebGL2 but no WebGPU), with no fallback.

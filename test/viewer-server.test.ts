@@ -150,7 +150,8 @@ describe('study folders', () => {
       const ids = await writeSyntheticStudy(dir, 3, 12);
       const m = await describeDataset(dir);
       expect(m.kind).toBe('study');
-      expect(m.study?.table.columns).toEqual(['run_id', 'status', 'porosity', 'qs_saturation']);
+      // Run id, inputs, outputs, bookkeeping: the study's columns table gives the roles.
+      expect(m.study?.table.columns).toEqual(['run_id', 'calendering', 'porosity_target', 'porosity', 'qs_saturation', 'status']);
       expect(m.study?.table.rows.map((r) => r[0])).toEqual(ids);
       expect(m.study?.table.idColumn).toBe('run_id');
       expect(m.study?.runsWithFields).toEqual(ids);
@@ -161,8 +162,8 @@ describe('study folders', () => {
         expect(a).toHaveLength(b?.length ?? -1);
         a!.forEach((v, i) => expect(v).toBeCloseTo(Number(b![i]), 12));
       };
-      close(m.study?.parity[0]?.simulated, m.study?.table.rows.map((r) => r[3]));
-      close(m.study?.parity[1]?.simulated, m.study?.table.rows.map((r) => r[2]));
+      close(m.study?.parity[0]?.simulated, m.study?.table.rows.map((r) => r[4]));
+      close(m.study?.parity[1]?.simulated, m.study?.table.rows.map((r) => r[3]));
       expect(m.study?.parity[1]?.predicted).toHaveLength(3);
       const run = await describeRun(dir, ids[1]!);
       expect(run.fill?.volume.path).toBe(`fields/${ids[1]}/volume.raw`);

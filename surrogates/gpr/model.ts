@@ -48,6 +48,8 @@ export interface GprState {
   /** Training outputs (natural units), one column per output. */
   y: number[][];
   perOutput: GprOutputState[];
+  /** Bounds the optimizer kept the hyperparameters in (natural units); absent in older files, which used DEFAULT_BOUND. */
+  bounds?: { constant: [number, number]; lengthScale: [number, number]; noise: [number, number] };
 }
 
 /** A fitted GP for one output: the factorization that prediction needs. */
@@ -270,6 +272,7 @@ export class GprModel implements Surrogate {
           optimizer: s.optimizer,
         };
       }),
+      bounds: this.state.bounds ?? { constant: DEFAULT_BOUND, lengthScale: DEFAULT_BOUND, noise: DEFAULT_BOUND },
       note: 'length scales in unit-cube input coordinates; constant and noise in standardized output units',
     };
   }
@@ -338,6 +341,7 @@ export function fitGpr(x: readonly (readonly number[])[], y: readonly (readonly 
     x: x.map((r) => [...r]),
     y: y.map((r) => [...r]),
     perOutput,
+    bounds: { constant: [cb[0], cb[1]], lengthScale: [lb[0], lb[1]], noise: [nb[0], nb[1]] },
   });
 }
 

@@ -3,19 +3,22 @@ import { join } from 'node:path';
 import type { ParityRow } from '../judge/cv.ts';
 import { UNREPRESENTATIVE_SPREAD } from '../../src/study/noise.ts';
 import type { ModelCard } from '../store.ts';
+import { hyperparameterSection } from './hyperparameters.ts';
+import { num, table } from './markdown.ts';
 import { barChart, lineChart, parityPlot } from './svg.ts';
 
-function num(v: number | null | undefined): string {
-  if (v === null || v === undefined) return 'n/a';
-  if (!Number.isFinite(v)) return String(v);
-  const a = Math.abs(v);
-  return a !== 0 && (a >= 1e5 || a < 1e-3) ? v.toExponential(3) : String(Number(v.toPrecision(4)));
+/** A 95 % interval coverage outside this range means the predictive std is not to be trusted. */
+export const COVERAGE_RANGE: readonly [number, number] = [0.85, 1];
+
+export function coverageOk(c: number): boolean {
+  return c >= COVERAGE_RANGE[0] && c <= COVERAGE_RANGE[1];
 }
 
-function table(header: string[], rows: (string | number)[][]): string {
-  const cell = (c: string | number): string => (typeof c === 'number' ? num(c) : c);
-  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+function coverageCell(c: number): string {
+  return coverageOk(c) ? num(c) : `**${num(c)} ⚠ outside ${COVERAGE_RANGE[0]}–${COVERAGE_RANGE[1]}**`;
 }
+
+const withUnit = (name: string, unit: string | undefined): string => (unit && unit !== '1' ? `${name} (${unit})` : name);
 
 interface Plot {
   name: string;
@@ -27,27 +30,39 @@ function plotsFor(card: ModelCard, parity: readonly ParityRow[]): Plot[] {
   const plots: Plot[] = [];
   for (const o of card.outputs) {
     const rows = parity.filter((p) => p.output === o);
-    if (rows.length > 0) plots.push({ name: `parity-${o}`, title: `Parity: ${o}`, svg: parityPlot(`${o}: cross-validated parity`, rows.map((r) => r.actual), rows.map((r) => r.predicted)) });
+    const u = card.units[o];
+    if (rows.length > 0) {
+      plots.push({
+        name: `parity-${o}`,
+        title: `Parity: ${o}`,
+        svg: parityPlot(`${o}: cross-validated parity`, withUnit(`simulated ${o}`, u), withUnit('predicted, held-out fold', u), rows.map((r) => r.actual), rows.map((r) => r.predicted), rows.map((r) => r.std)),
+      });
+    }
   }
   if (card.learningCurve.length > 0) {
     plots.push({
       name: 'learning-curve',
       title: 'Learning curve',
-      svg: lineChart('CV RMSE vs training rows', 'training rows per fold', 'CV RMSE', card.outputs.map((o) => ({ name: o, x: card.learningCurve.map((p) => p.trainSize), y: card.learningCurve.map((p) => p.rmse[o]!) })), { markers: true }),
+      // Relative to each output's range, so outputs in different units share one axis (the table has the absolute RMSE).
+      svg: lineChart('CV RMSE vs training rows', 'training rows per fold', 'CV RMSE / output range', card.outputs.map((o) => {
+        const [lo, hi] = card.data.outputRanges[o]!;
+        return { name: o, x: card.learningCurve.map((p) => p.trainSize), y: card.learningCurve.map((p) => p.rmse[o]! / (hi > lo ? hi - lo : 1)) };
+      }), { markers: true }),
     });
   }
   const ex = card.explanation;
   if (ex) {
     ex.outputs.forEach((o, j) => {
       plots.push({ name: `shap-${o}`, title: `Mean |Shapley value|: ${o}`, svg: barChart(`${o}: mean |Shapley value|`, `mean |φ| (${card.units[o] ?? 'output units'})`, ex.inputs, ex.inputs.map((_, k) => ex.shapley.meanAbs[k]![j]!)) });
-      plots.push({
-        name: `ale-${o}`,
-        title: `ALE: ${o}`,
-        svg: lineChart(`${o}: accumulated local effects`, 'input scaled to its training range', `ALE (${card.units[o] ?? 'output units'})`, ex.ale.filter((c) => c.grid.length > 1).map((c) => {
-          const [lo, hi] = card.inputBox[c.input]!;
-          return { name: c.input, x: c.grid.map((g) => (hi > lo ? (g - lo) / (hi - lo) : 0)), y: c.ale[j]! };
-        }), { zeroLine: true }),
-      });
+      // One panel per input, each on its own physical axis: inputs in different units share no x axis.
+      for (const c of ex.ale) {
+        if (c.grid.length < 2) continue;
+        plots.push({
+          name: `ale-${o}-${c.input}`,
+          title: `ALE: ${o} vs ${c.input}`,
+          svg: lineChart(`ALE of ${o} along ${c.input}`, withUnit(c.input, card.units[c.input]), withUnit(`ALE of ${o}`, card.units[o]), [{ name: c.input, x: c.grid, y: c.ale[j]! }], { zeroLine: true }),
+        });
+      }
     });
   }
   return plots;
@@ -65,9 +80,17 @@ export function reportMarkdown(card: ModelCard, plotLinks = true, parity: readon
   lines.push(table(['input', 'unit', 'min', 'max'], card.inputs.map((i) => [i, card.units[i] ?? '', card.inputBox[i]![0], card.inputBox[i]![1]])), '');
   lines.push(table(['output', 'unit', 'min', 'max'], card.outputs.map((o) => [o, card.units[o] ?? '', d.outputRanges[o]![0], d.outputRanges[o]![1]])), '');
   lines.push('## Preprocessing', '', ...card.preprocessing.map((p) => `- ${p}`), '');
-  lines.push('## Model and hyperparameters', '', '```json', JSON.stringify(card.hyperparameters, null, 1), '```', '');
+  lines.push('## Output transforms', '');
+  const transforms = card.outputTransforms;
+  if (transforms) {
+    lines.push(table(['output', 'learned as', 'why'], card.outputs.map((o) => [o, transforms[o]?.kind === 'logit' ? `logit(${o}), clipped to [${transforms[o]!.eps}, ${1 - transforms[o]!.eps!}]` : transforms[o]?.kind === 'log' ? `log(${o})` : `${o} (identity)`, transforms[o]?.reason ?? ''])), '');
+    lines.push('Predictions are mapped back to physical units (logistic function, exp); the mean reported is the back-transformed mean of the transformed prediction (the median), the std the half-width of the back-transformed 95 % interval divided by 1.96.', '');
+  } else lines.push('None: every output learned as given (model trained before output transforms existed).', '');
+  lines.push('## Model and hyperparameters', '', ...hyperparameterSection(card));
   lines.push(`## Cross-validation (${card.cv.folds}-fold, seed ${card.cv.seed}, replicates kept in one fold)`, '');
-  lines.push(table(['output', 'RMSE', 'MAE', 'R²', '95% interval coverage'], card.outputs.map((o) => [o, card.cv.metrics[o]!.rmse, card.cv.metrics[o]!.mae, card.cv.metrics[o]!.r2, card.cv.coverage95[o]!])), '');
+  lines.push(table(['output', 'RMSE', 'MAE', 'R²', '95% interval coverage'], card.outputs.map((o) => [o, card.cv.metrics[o]!.rmse, card.cv.metrics[o]!.mae, card.cv.metrics[o]!.r2, coverageCell(card.cv.coverage95[o]!)])), '');
+  const badCoverage = card.outputs.filter((o) => !coverageOk(card.cv.coverage95[o]!));
+  if (badCoverage.length > 0) lines.push(`Warning: the 95 % predictive intervals of ${badCoverage.join(', ')} held ${badCoverage.map((o) => num(card.cv.coverage95[o]!)).join(', ')} of the held-out points (expected ${COVERAGE_RANGE[0]}–${COVERAGE_RANGE[1]}): the reported uncertainty of ${badCoverage.length > 1 ? 'these outputs' : 'this output'} is too narrow to trust.`, '');
   const noise = card.noise;
   if (noise && Object.keys(noise).length > 0) {
     lines.push('Noise floor from replicates (rows with equal inputs): no model can beat the best R² reachable on single runs.', '');
@@ -81,7 +104,9 @@ export function reportMarkdown(card: ModelCard, plotLinks = true, parity: readon
   if (plotLinks) lines.push(...card.outputs.map((o) => `![parity ${o}](plots/parity-${o}.svg)`), '');
   lines.push('## Learning curve', '');
   if (card.learningCurve.length > 0) {
-    lines.push(table(['training rows', ...card.outputs.map((o) => `RMSE ${o}`), ...card.outputs.map((o) => `R² ${o}`)], card.learningCurve.map((p) => [p.trainSize, ...card.outputs.map((o) => p.rmse[o]!), ...card.outputs.map((o) => p.r2[o]!)])), '');
+    // Training sizes across, outputs down: the table stays as wide as the (few) sizes, whatever the outputs.
+    const lc = card.learningCurve;
+    lines.push(table(['output', 'metric', ...lc.map((p) => `${p.trainSize} rows`)], card.outputs.flatMap((o) => [[o, withUnit('RMSE', card.units[o]), ...lc.map((p) => p.rmse[o]!)], [o, 'R²', ...lc.map((p) => p.r2[o]!)]])), '');
     if (plotLinks) lines.push('![learning curve](plots/learning-curve.svg)', '');
   } else lines.push('Not computed.', '');
   lines.push('## Multicollinearity (VIF)', '');
@@ -95,7 +120,7 @@ export function reportMarkdown(card: ModelCard, plotLinks = true, parity: readon
     for (const o of ex.outputs) {
       lines.push(`### ${o}`, '');
       lines.push(table(['input', 'mean abs. Shapley', 'permutation ΔRMSE'], ex.ranking[o]!.map((r) => [r.input, r.meanAbsShap, r.permutationRmseIncrease])), '');
-      if (plotLinks) lines.push(`![shap ${o}](plots/shap-${o}.svg) ![ale ${o}](plots/ale-${o}.svg)`, '');
+      if (plotLinks) lines.push(`![shap ${o}](plots/shap-${o}.svg)`, ...ex.ale.filter((c) => c.grid.length > 1).map((c) => `![ale ${o} ${c.input}](plots/ale-${o}-${c.input}.svg)`), '');
     }
   } else lines.push('Not computed (run `mesolab explain <model>`).', '');
   lines.push('## Speed-up', '');
@@ -122,8 +147,9 @@ export async function writeReport(dir: string, card: ModelCard, parity: readonly
 function reportHtml(card: ModelCard, plots: readonly Plot[]): string {
   const md = reportMarkdown(card, false);
   const body = markdownToHtml(md);
-  const figures = plots.map((p) => `<figure><figcaption>${p.title}</figcaption>${p.svg}</figure>`).join('\n');
-  return `<!doctype html><html><head><meta charset="utf-8"><title>mesolab surrogate: ${card.kind}</title><style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;padding:0 1em}table{border-collapse:collapse;margin:0.5em 0}td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}td:first-child,th:first-child{text-align:left}figure{display:inline-block;margin:0.5em}pre{background:#f5f5f5;padding:0.5em;overflow:auto}</style></head><body>${body}<h2>Plots</h2>${figures}</body></html>\n`;
+  // The SVG carries the plot's one title; no caption repeats it.
+  const figures = plots.map((p) => `<figure>${p.svg}</figure>`).join('\n');
+  return `<!doctype html><html><head><meta charset="utf-8"><title>mesolab surrogate: ${card.kind}</title><style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;padding:0 1em}table{border-collapse:collapse;margin:0.5em 0;max-width:100%}td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}td:first-child,th:first-child{text-align:left}figure{display:inline-block;margin:0.5em}pre{background:#f5f5f5;padding:0.5em;overflow:auto}</style></head><body>${body}<h2>Plots</h2>${figures}</body></html>\n`;
 }
 
 /** Just enough Markdown (headings, lists, tables, code blocks, paragraphs) for the report itself. */

@@ -5,6 +5,8 @@
 const W = 420;
 const H = 300;
 const M = { l: 62, r: 14, t: 28, b: 46 };
+/** Plot area right edge: legends go beyond it. */
+export const PLOT_RIGHT = W - M.r;
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
 
 function esc(s: string): string {
@@ -54,12 +56,22 @@ function wrap(parts: string[]): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif">${parts.join('')}</svg>`;
 }
 
-export function parityPlot(title: string, actual: readonly number[], predicted: readonly number[]): string {
-  const all = [...actual, ...predicted].filter(Number.isFinite);
+/**
+ * Held-out prediction against simulation with the 1:1 line and, where `std` is given, ±1.96σ error
+ * bars (the 95 % predictive interval the coverage column judges). One title, axis labels with units.
+ */
+export function parityPlot(title: string, xLabel: string, yLabel: string, actual: readonly number[], predicted: readonly number[], std?: readonly number[]): string {
+  const half = (i: number): number => (std && Number.isFinite(std[i]!) ? 1.959964 * std[i]! : 0);
+  const all = [...actual, ...predicted.map((p, i) => p - half(i)), ...predicted.map((p, i) => p + half(i))].filter(Number.isFinite);
   const r = padRange(Math.min(...all), Math.max(...all));
-  const { sx, sy, parts } = frame(title, 'simulated', 'predicted (held-out fold)', r, r);
+  const { sx, sy, parts } = frame(title, xLabel, yLabel, r, r);
   parts.push(`<line x1="${sx(r[0])}" y1="${sy(r[0])}" x2="${sx(r[1])}" y2="${sy(r[1])}" stroke="#999" stroke-dasharray="4 3"/>`);
-  actual.forEach((a, i) => parts.push(`<circle cx="${sx(a).toFixed(1)}" cy="${sy(predicted[i]!).toFixed(1)}" r="2.5" fill="${COLORS[0]}" fill-opacity="0.6"/>`));
+  actual.forEach((a, i) => {
+    const h = half(i);
+    if (h > 0) parts.push(`<line class="error-bar" x1="${sx(a).toFixed(1)}" y1="${sy(predicted[i]! - h).toFixed(1)}" x2="${sx(a).toFixed(1)}" y2="${sy(predicted[i]! + h).toFixed(1)}" stroke="${COLORS[0]}" stroke-opacity="0.35"/>`);
+  });
+  actual.forEach((a, i) => parts.push(`<circle cx="${sx(a).toFixed(1)}" cy="${sy(predicted[i]!).toFixed(1)}" r="2.5" fill="${COLORS[0]}" fill-opacity="0.7"/>`));
+  if (std) parts.push(`<text x="${M.l + 6}" y="${M.t + 14}" font-size="10" fill="#555">bars: 95 % interval</text>`);
   return wrap(parts);
 }
 
@@ -69,19 +81,27 @@ export interface Series {
   y: readonly number[];
 }
 
+/** Width added right of the plot for a legend, so it never covers a curve. */
+const LEGEND_W = 130;
+
 export function lineChart(title: string, xLabel: string, yLabel: string, series: readonly Series[], opts: { markers?: boolean; zeroLine?: boolean } = {}): string {
   const xs = series.flatMap((s) => s.x).filter(Number.isFinite);
   const ys = series.flatMap((s) => s.y).filter(Number.isFinite);
   const { sx, sy, parts } = frame(title, xLabel, yLabel, padRange(Math.min(...xs), Math.max(...xs)), padRange(Math.min(...ys, ...(opts.zeroLine ? [0] : [])), Math.max(...ys, ...(opts.zeroLine ? [0] : []))));
   if (opts.zeroLine) parts.push(`<line x1="${M.l}" y1="${sy(0).toFixed(1)}" x2="${W - M.r}" y2="${sy(0).toFixed(1)}" stroke="#bbb"/>`);
+  const legend = series.length > 1;
   series.forEach((s, k) => {
     const c = COLORS[k % COLORS.length]!;
     const pts = s.x.map((x, i) => `${sx(x).toFixed(1)},${sy(s.y[i]!).toFixed(1)}`).join(' ');
     parts.push(`<polyline points="${pts}" fill="none" stroke="${c}" stroke-width="1.6"/>`);
     if (opts.markers) s.x.forEach((x, i) => parts.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(s.y[i]!).toFixed(1)}" r="3" fill="${c}"/>`));
-    if (series.length > 1) parts.push(`<text x="${W - M.r - 4}" y="${M.t + 14 + 13 * k}" text-anchor="end" font-size="10" fill="${c}">${esc(s.name)}</text>`);
+    if (legend) {
+      const y = M.t + 10 + 14 * k;
+      parts.push(`<line x1="${W + 2}" y1="${y - 3}" x2="${W + 16}" y2="${y - 3}" stroke="${c}" stroke-width="2"/><text class="legend" x="${W + 20}" y="${y}" font-size="10" fill="${c}">${esc(s.name)}</text>`);
+    }
   });
-  return wrap(parts);
+  const width = legend ? W + LEGEND_W : W;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${H}" viewBox="0 0 ${width} ${H}" font-family="sans-serif">${parts.join('')}</svg>`;
 }
 
 export function barChart(title: string, xLabel: string, labels: readonly string[], values: readonly number[]): string {

@@ -5,9 +5,13 @@ import type { LiveModel } from './live/fill-worker.ts';
 import { liveSubVolume } from './live/sub-volume.ts';
 import { meshPhases } from './mesh/mesh-client.ts';
 import { drawColorbar, drawCurve, formatNumber, niceTicks } from './plots.ts';
+import { COLORMAP_NAMES } from './colormap.ts';
+import type { ColormapName } from './colormap.ts';
 import { OrthoSlices } from './slices.ts';
 import { showStudy } from './study-panel.ts';
+import { summaryRows } from './summary-table.ts';
 import { VolumeView } from './volume-view.ts';
+import { frontBandWidth, sortedFrontValues } from './front-band.ts';
 import type { PhaseStyle } from './volume-view.ts';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -18,6 +22,8 @@ interface Front {
   name: string;
   unit: string;
   order: 'ascending' | 'descending';
+  /** Finite pore values, ascending, for the front band (computed on first use). */
+  sorted?: Float32Array;
 }
 
 interface State {
@@ -49,6 +55,12 @@ interface ViewerProbe {
   longTasks: [number, number][];
   /** Triangles of the surfaces last meshed for the shown volume (0 before any). */
   meshedTriangles: number;
+  /** The saturation the curve's marker reads at the slider (null without a marker). */
+  curveMarker: number | null;
+  /** The front value (s or Pa) the slider stands at. */
+  time: number;
+  /** The voxel the value probe last described, and what it said. */
+  lastProbe: { voxel: [number, number, number]; text: string } | null;
   view: VolumeView;
 }
 
@@ -62,8 +74,9 @@ const view = new VolumeView($<HTMLCanvasElement>('view3d'), {
   axisLabels: $('axis-labels'),
   scaleBar: $('scalebar-bar'),
   scaleLabel: $('scalebar-label'),
+  axisTicks: $('axis-ticks'),
 });
-const probe: ViewerProbe = { ready: false, error: null, liveFrames: 0, liveBackend: null, liveDone: false, openedRun: null, longestTaskMs: 0, longTasks: [], meshedTriangles: 0, view };
+const probe: ViewerProbe = { ready: false, error: null, liveFrames: 0, liveBackend: null, liveDone: false, openedRun: null, longestTaskMs: 0, longTasks: [], meshedTriangles: 0, curveMarker: null, time: 0, lastProbe: null, view };
 (window as unknown as { __viewer: ViewerProbe }).__viewer = probe;
 
 if (PerformanceObserver.supportedEntryTypes?.includes('longtask')) {
@@ -110,18 +123,31 @@ function buildPhaseControls(): void {
   }
 }
 
+/** The clip position in µm of the volume shown now (a live sub-volume has its own size). */
+function updateClipLabel(): void {
+  const a = Number($<HTMLSelectElement>('clip-axis').value);
+  const f = Number($<HTMLInputElement>('clip-pos').value) / 1000;
+  $('clip-out').textContent = `${(f * state.shape[a]! * state.voxelSize * 1e6).toFixed(1)} µm`;
+}
+
 function bindClip(): void {
   const axis = $<HTMLSelectElement>('clip-axis');
   const pos = $<HTMLInputElement>('clip-pos');
   const apply = (): void => {
-    const a = Number(axis.value);
-    const f = Number(pos.value) / 1000;
-    view.setClip(a, f);
-    $('clip-out').textContent = `${(f * state.shape[a]! * state.voxelSize * 1e6).toFixed(1)} µm`;
+    view.setClip(Number(axis.value), Number(pos.value) / 1000);
+    updateClipLabel();
   };
   axis.addEventListener('input', apply);
   pos.addEventListener('input', apply);
   apply();
+}
+
+/** Width (field units) of the front band at the slider, 0 when the band is switched off. */
+function currentBand(): number {
+  const f = state.front;
+  if (!f || !state.labels || f.name === PHASE_FIELD || !$<HTMLInputElement>('show-front').checked) return 0;
+  f.sorted ??= sortedFrontValues(f.data, state.labels);
+  return frontBandWidth(f.sorted, state.time, f.order);
 }
 
 function redrawSlices(): void {
@@ -132,11 +158,66 @@ function redrawSlices(): void {
       shape: state.shape,
       labels: state.labels,
       colors,
-      ...(state.front ? { front: { data: state.front.data, time: state.time, range: state.front.range, order: state.front.order } } : {}),
+      ...(state.front ? { front: { data: state.front.data, time: state.time, range: display(state.front).range, order: state.front.order, band: currentBand(), colormap: display(state.front).colormap } } : {}),
       ...(state.phase ? { phase: state.phase } : {}),
     },
     state.voxelSize * 1e6,
   );
+}
+
+// ---- value probe ----
+/** True when the shown labels were derived from a phase map (solid vs pore only). */
+let labelsFromPhaseMap = false;
+const LABEL_NAMES: Record<number, string> = { 0: 'pore', 1: 'active material', 2: 'carbon-binder' };
+const PHASE_NAMES: Record<number, string> = { 0: 'solid', 1: 'electrolyte', 2: 'trapped gas', 3: 'gas not reached' };
+
+/** Position (µm, voxel centre), label and field values of one voxel, in words. */
+function describeVoxel([x, y, z]: [number, number, number]): string {
+  const [nx, ny] = state.shape;
+  const i = x + nx * (y + ny * z);
+  const um = (n: number): string => ((n + 0.5) * state.voxelSize * 1e6).toFixed(2);
+  const parts = [`x ${um(x)}, y ${um(y)}, z ${um(z)} µm (voxel ${x}, ${y}, ${z})`];
+  const lab = state.labels?.[i] ?? 0;
+  parts.push(labelsFromPhaseMap ? (lab === 0 ? 'pore' : 'solid') : (LABEL_NAMES[lab] ?? `label ${lab}`));
+  const f = state.front;
+  if (f && lab === 0) {
+    const v = f.data[i]!;
+    parts.push(Number.isFinite(v) ? `${f.name} ${formatNumber(v)} ${f.unit}` : `${f.name}: never reached`);
+  }
+  if (state.phase && lab === 0) parts.push(`phase: ${PHASE_NAMES[state.phase[i]!] ?? state.phase[i]}`);
+  return parts.join(' · ');
+}
+
+function showProbe(voxel: [number, number, number] | null): void {
+  const el = $('probe-readout');
+  if (!voxel || !state.labels) {
+    el.hidden = true;
+    return;
+  }
+  const text = describeVoxel(voxel);
+  el.hidden = false;
+  el.textContent = text;
+  probe.lastProbe = { voxel, text };
+}
+
+function bindProbe(): void {
+  slices.onHover = showProbe;
+  const canvas = $<HTMLCanvasElement>('view3d');
+  let pending: PointerEvent | null = null;
+  // Hover with no button pressed (dragging orbits), at most once a frame; a click probes at once.
+  canvas.addEventListener('pointermove', (e) => {
+    if (e.buttons !== 0) return;
+    if (!pending) requestAnimationFrame(() => {
+      if (pending) showProbe(view.pick(pending.offsetX, pending.offsetY));
+      pending = null;
+    });
+    pending = e;
+  });
+  canvas.addEventListener('click', (e) => showProbe(view.pick(e.offsetX, e.offsetY)));
+  canvas.addEventListener('pointerleave', () => {
+    pending = null;
+    showProbe(null);
+  });
 }
 
 // ---- surfaces ----
@@ -216,9 +297,11 @@ function showSnapshot(): void {
     const f = snapshotFront(k);
     state.front = f;
     view.setFront(f.data, f.range, f.order);
+    applyDisplay();
   }
   state.time = 0.5;
   view.setTime(0.5);
+  view.setFrontBand(currentBand());
   const frame = s.meta.frames[k]!;
   let sum = 0;
   let pores = 0;
@@ -229,7 +312,7 @@ function showSnapshot(): void {
     sum += s.stack[frame.offset + i]! / 255;
   }
   $('time-out').textContent = `snapshot ${k + 1}/${s.meta.frames.length} · step ${frame.step} · t = ${formatNumber(frame.t)} s · saturation ${(pores ? sum / pores : 0).toFixed(3)}`;
-  if (state.curve) drawCurve($<HTMLCanvasElement>('curve'), state.curve, frame.t);
+  if (state.curve) probe.curveMarker = drawCurve($<HTMLCanvasElement>('curve'), state.curve, frame.t);
   redrawSlices();
 }
 
@@ -241,31 +324,131 @@ function showTime(): void {
   const f = state.front;
   if (!f) return;
   state.time = sliderTime();
+  probe.time = state.time;
   view.setTime(state.time);
+  view.setFrontBand(currentBand());
   const rel = f.order === 'ascending' ? '≤' : '≥';
   $('time-out').textContent = f.unit === 'step' ? `${f.name} ${Math.floor(state.time)}` : `${f.name} ${rel} ${formatNumber(state.time)} ${f.unit}`;
-  if (state.curve) drawCurve($<HTMLCanvasElement>('curve'), state.curve, state.time);
+  if (state.curve) probe.curveMarker = drawCurve($<HTMLCanvasElement>('curve'), state.curve, state.time);
   redrawSlices();
+}
+
+// ---- colour map, colour range and field per field ----
+const PHASE_FIELD = 'phase';
+/** What the user chose for each field (by name): kept when switching fields or frames. */
+const displays = new Map<string, { colormap?: ColormapName; range?: [number, number] }>();
+
+/** The colour map and the values at its ends for a field: the user's choice, else the field's own. */
+function display(f: Front): { colormap: ColormapName; range: [number, number] } {
+  const d = displays.get(f.name);
+  return { colormap: d?.colormap ?? (f.name === PHASE_FIELD ? 'phase' : 'viridis'), range: d?.range ?? f.range };
+}
+
+/** Pushes the shown field's colour map and range to the 3D view, the slices, the colour bar and the controls. */
+function applyDisplay(): void {
+  const f = state.front;
+  if (f) {
+    const d = display(f);
+    view.setColormap(d.colormap);
+    view.setColorRange(d.range, f.order);
+    $<HTMLSelectElement>('colormap').value = d.colormap === 'phase' ? '' : d.colormap;
+    $<HTMLSelectElement>('colormap').disabled = d.colormap === 'phase';
+    $<HTMLInputElement>('range-min').value = String(Number(d.range[0].toPrecision(4)));
+    $<HTMLInputElement>('range-max').value = String(Number(d.range[1].toPrecision(4)));
+    $('range-unit').textContent = f.unit;
+  }
+  showColorbar(f);
+  redrawSlices();
+}
+
+function bindDisplayControls(): void {
+  const select = $<HTMLSelectElement>('colormap');
+  select.innerHTML = COLORMAP_NAMES.map((n) => `<option value="${n}">${n}</option>`).join('');
+  select.addEventListener('input', () => {
+    const f = state.front;
+    if (!f) return;
+    displays.set(f.name, { ...displays.get(f.name), colormap: select.value as ColormapName });
+    applyDisplay();
+  });
+  const applyRange = (): void => {
+    const f = state.front;
+    if (!f) return;
+    const lo = Number($<HTMLInputElement>('range-min').value);
+    const hi = Number($<HTMLInputElement>('range-max').value);
+    const err = $('range-error');
+    if (!Number.isFinite(lo) || !Number.isFinite(hi) || !(hi > lo)) {
+      err.textContent = `colour range of ${f.name}: got ${$<HTMLInputElement>('range-min').value} to ${$<HTMLInputElement>('range-max').value} ${f.unit}; expected two numbers, the first below the second`;
+      return;
+    }
+    err.textContent = '';
+    displays.set(f.name, { ...displays.get(f.name), range: [lo, hi] });
+    applyDisplay();
+  };
+  $('range-min').addEventListener('change', applyRange);
+  $('range-max').addEventListener('change', applyRange);
+  $('range-auto').addEventListener('click', () => {
+    const f = state.front;
+    if (!f) return;
+    const { range: _r, ...rest } = displays.get(f.name) ?? {};
+    displays.set(f.name, rest);
+    $('range-error').textContent = '';
+    applyDisplay();
+  });
+  $<HTMLSelectElement>('field').addEventListener('input', () => showField($<HTMLSelectElement>('field').value));
+}
+
+/** The fields a fill output offers: its front (arrival time or fill pressure), its phase map, the labels alone. */
+const fields: { front: Front | null; phase: Front | null } = { front: null, phase: null };
+
+function offerFields(front: Front | null, phase: Uint8Array | null, labels: Uint8Array): void {
+  fields.front = front;
+  fields.phase = null;
+  if (phase) {
+    // Phase codes on pore voxels (1 electrolyte, 2 trapped gas, 3 not reached), shown all at once.
+    const data = new Float32Array(phase.length);
+    for (let i = 0; i < data.length; i++) data[i] = labels[i] === 0 && phase[i]! > 0 ? phase[i]! : Infinity;
+    fields.phase = { data, range: [1, 3], name: PHASE_FIELD, unit: 'code', order: 'ascending' };
+  }
+  const options: [string, string][] = [];
+  if (front) options.push(['front', front.name]);
+  if (fields.phase) options.push(['phase', 'phase (electrolyte / trapped / not reached)']);
+  options.push(['labels', 'labels only (no field)']);
+  const select = $<HTMLSelectElement>('field');
+  select.innerHTML = options.map(([v, t]) => `<option value="${v}">${t}</option>`).join('');
+  $('field-section').hidden = false;
+}
+
+function showField(which: string): void {
+  const f = which === 'front' ? fields.front : which === 'phase' ? fields.phase : null;
+  const isPhase = which === 'phase';
+  timeSlider.disabled = isPhase;
+  $<HTMLButtonElement>('play').disabled = isPhase;
+  if (isPhase) timeSlider.value = '1000';
+  setFront(f);
+  $('colour-controls').hidden = !f;
 }
 
 function showColorbar(f: Front | null): void {
   $('colorbar').hidden = !f || modeSelect.value === 'surfaces';
   if (!f) return;
+  const notes = [$<HTMLInputElement>('show-front').checked ? '<span class="swatch front"></span>front' : '', state.phase && $<HTMLInputElement>('show-trapped').checked ? '<span class="swatch trapped"></span>trapped gas' : '']
+    .filter((n) => n)
+    .join(' ');
+  $('colorbar-note').innerHTML = notes;
   $('colorbar-title').textContent = `${f.name} (${f.unit})`;
-  drawColorbar($<HTMLCanvasElement>('colorbar-canvas'), f.order === 'descending');
-  const ticks = niceTicks(f.range[0], f.range[1], 5);
-  $('colorbar-ticks').innerHTML = ticks
-    .map((t) => `<span style="top:${(1 - (t - f.range[0]) / (f.range[1] - f.range[0])) * 160}px">${formatNumber(t)}</span>`)
-    .join('');
+  const d = display(f);
+  const [lo, hi] = d.range;
+  drawColorbar($<HTMLCanvasElement>('colorbar-canvas'), f.order === 'descending', d.colormap);
+  const ticks: [number, string][] = f.name === PHASE_FIELD ? [[1.33, 'electrolyte'], [2, 'trapped gas'], [2.67, 'not reached']] : niceTicks(lo, hi, 5).map((t) => [t, formatNumber(t)]);
+  $('colorbar-ticks').innerHTML = ticks.map(([t, text]) => `<span style="top:${(1 - (t - lo) / (hi - lo)) * 160}px">${text}</span>`).join('');
 }
 
 function setFront(f: Front | null): void {
   state.front = f;
   $('wetting-section').hidden = !f;
   view.setFront(f?.data ?? null, f?.range ?? [0, 1], f?.order ?? 'ascending');
-  showColorbar(f);
+  applyDisplay();
   if (f) showTime();
-  else redrawSlices();
 }
 
 function setCurve(c: Curve | null): void {
@@ -285,7 +468,6 @@ function bindWetting(): void {
     if (!s) return;
     s.shown = -1;
     if (useSnapshots.checked) {
-      $('colorbar').hidden = true;
       showTime();
     } else if (s.arrivalFront) setFront(s.arrivalFront);
     else {
@@ -293,7 +475,15 @@ function bindWetting(): void {
       $('wetting-section').hidden = false;
     }
   });
-  $<HTMLInputElement>('show-trapped').addEventListener('input', (e) => view.setShowTrapped((e.target as HTMLInputElement).checked));
+  $<HTMLInputElement>('show-trapped').addEventListener('input', (e) => {
+    view.setShowTrapped((e.target as HTMLInputElement).checked);
+    showColorbar(state.front);
+  });
+  $<HTMLInputElement>('show-front').addEventListener('input', (e) => {
+    view.setFrontBand(currentBand());
+    showColorbar(state.front);
+    redrawSlices();
+  });
   $<HTMLInputElement>('electrolyte-opacity').addEventListener('input', (e) =>
     view.setElectrolyteOpacity(Number((e.target as HTMLInputElement).value) / 100),
   );
@@ -330,11 +520,16 @@ async function loadVolume(ref: VolumeRef, phaseMap = false): Promise<void> {
   state.voxelSize = grid.voxelSize;
   // A phase map (0 solid, 1-3 pore) stands in for labels when a fill output has none.
   state.labels = phaseMap ? labels.map((p) => (p === 0 ? 1 : 0)) : labels;
+  labelsFromPhaseMap = phaseMap;
+  $('field-section').hidden = true;
+  timeSlider.disabled = false;
   state.phase = phaseMap ? labels : null;
   state.loaded = { labels: state.labels, shape: grid.shape, voxelSize: grid.voxelSize };
   clearSnapshots();
   view.setVolume(state.labels, grid.shape, grid.voxelSize);
   view.setPhaseMap(state.phase);
+  showTrappedControl();
+  updateClipLabel();
   probe.meshedTriangles = 0;
   void applyRenderMode().catch(fail);
   // A phase map cannot tell active material from binder: call the solid what it is.
@@ -354,18 +549,32 @@ async function loadFill(fill: FillView): Promise<void> {
     const { labels: phase } = await fetchLabels(fill.phase.path);
     state.phase = phase;
     view.setPhaseMap(phase);
+    showTrappedControl();
   }
   if (fill.front) {
     const { data } = await fetchField(fill.front.path);
     performance.mark('mesolab:front-fetched');
     setFront({ data, range: frontRange(data, state.labels!), name: fill.front.name, unit: fill.front.unit, order: fill.front.order });
   } else setFront(null);
+  offerFields(state.front, state.phase, state.labels!);
   setCurve(fill.curve ?? null);
   await loadSnapshots(fill);
-  const summary = Object.entries(fill.summary)
-    .map(([k, v]) => `${k}: ${typeof v === 'number' ? formatNumber(v) : String(v)}`)
-    .join(' · ');
-  $('wetting-summary').textContent = summary;
+  showSummary(fill.summary);
+}
+
+/** Trapped gas is known only from a phase map (quasi-static filling); without one the control goes. */
+function showTrappedControl(): void {
+  $('trapped-row').hidden = !state.phase;
+}
+
+function showSummary(summary: Record<string, number | string | boolean>): void {
+  const table = $<HTMLTableElement>('wetting-summary');
+  table.innerHTML = '';
+  for (const [label, value] of summaryRows(summary)) {
+    const tr = table.insertRow();
+    tr.insertCell().textContent = label;
+    tr.insertCell().textContent = value;
+  }
 }
 
 function clearSnapshots(): void {
@@ -421,18 +630,23 @@ function showLiveSubVolume(edge: number): { labels: Uint8Array; shape: [number, 
   const sub = liveSubVolume(src.labels, src.shape, src.voxelSize, edge);
   clearSnapshots();
   state.labels = sub.labels;
+  $('field-section').hidden = true;
+  timeSlider.disabled = false;
   state.shape = sub.shape;
   state.voxelSize = sub.voxelSize;
   state.phase = null;
   view.setVolume(sub.labels, sub.shape, sub.voxelSize);
   view.setPhaseMap(null);
+  showTrappedControl();
+  updateClipLabel();
   setFront(null);
   void applyRenderMode().catch(fail);
   const how = [sub.factor > 1 ? `${sub.factor}× coarser` : '', Math.ceil(src.shape[0] / sub.factor) > sub.shape[0] || Math.ceil(src.shape[1] / sub.factor) > sub.shape[1] ? `cropped at x,y = ${sub.origin[0]},${sub.origin[1]}` : '']
     .filter((s) => s)
     .join(', ');
-  $('wetting-summary').textContent = '';
+  $('wetting-summary').innerHTML = '';
   $('dataset-info').textContent = `live sub-volume${how ? ` (${how})` : ''}: ${gridInfo(sub.shape, sub.voxelSize)}`;
+  $('live-gave-up').textContent = sub.gaveUp.length > 0 ? `left out: ${sub.gaveUp.join('; ')}` : '';
   return sub;
 }
 
@@ -454,6 +668,9 @@ function bindLive(): void {
     const sub = showLiveSubVolume(Number($<HTMLSelectElement>('live-size').value));
     const liveCurve: Curve = { xLabel: model === 'lbm' ? 'time (s)' : 'automaton step', yLabel: 'saturation (–)', x: [], y: [] };
     status.textContent = `${modelName}: starting the worker…`;
+    const maxSteps = Math.max(1, Math.round(numberInput('live-steps')));
+    // Rate and ETA from the frames after the first, so worker start-up and kernel compilation do not count.
+    let first: { step: number; at: number } | null = null;
     try {
       const result = await runLive(
         {
@@ -462,7 +679,7 @@ function bindLive(): void {
           shape: sub.shape,
           voxelSize: sub.voxelSize,
           backend: $<HTMLInputElement>('live-cpu').checked ? 'cpu' : 'auto',
-          maxSteps: Math.max(1, Math.round(numberInput('live-steps'))),
+          maxSteps,
           stepsPerFrame: Math.max(1, Math.round(numberInput('live-every'))),
           contactAngle: { am: numberInput('live-angle-am'), cbd: numberInput('live-angle-cbd') },
           inletPressure: 0,
@@ -481,7 +698,11 @@ function bindLive(): void {
           setCurve(liveCurve);
           const when = lbm ? ` · t = ${formatNumber(f.t)} s` : '';
           status.innerHTML = '';
-          status.append(`${modelName} · ${f.backend} · frame ${probe.liveFrames} · step ${f.step}${when} · saturation ${f.saturation.toFixed(3)}`);
+          const now = performance.now();
+          first ??= { step: f.step, at: now };
+          const rate = now > first.at ? ((f.step - first.step) * 1000) / (now - first.at) : 0;
+          const eta = rate > 0 ? ` · ${rate.toFixed(1)} steps/s · ETA ${formatDuration((maxSteps - f.step) / rate)}` : '';
+          status.append(`${modelName} · ${f.backend} · frame ${probe.liveFrames} · step ${f.step} of ${maxSteps}${when} · saturation ${f.saturation.toFixed(3)}${eta}`);
           if (f.fallback) {
             const w = document.createElement('div');
             w.className = 'warn';
@@ -504,6 +725,14 @@ function bindLive(): void {
       button.textContent = 'simulate here';
     }
   });
+}
+
+/** "45 s", "3 min 20 s", "1 h 5 min". */
+function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }
 
 // ---- export, stats ----
@@ -533,6 +762,7 @@ function startStats(): void {
       ['texture build + upload', `${s.uploadMs.toFixed(1)} ms`],
       ['meshing', meshing.ms ? `${meshing.ms.toFixed(0)} ms (worker)` : 'none (raymarched)'],
       ['frame (GPU, measured)', s.frameMs ? `${s.frameMs.toFixed(1)} ms` : '–'],
+      ['while orbiting', state.labels && state.labels.length >= view.lodVoxels ? '½ resolution, 2× raymarch step' : 'full quality'],
       ['fps', s.fps.toFixed(1)],
       ['frames', String(s.frames)],
       ['longest block', probe.longestTaskMs ? `${probe.longestTaskMs.toFixed(0)} ms` : '–'],
@@ -549,6 +779,8 @@ async function boot(): Promise<void> {
   bindClip();
   bindWetting();
   bindLive();
+  bindProbe();
+  bindDisplayControls();
   bindExport();
   startStats();
   performance.mark('mesolab:boot');

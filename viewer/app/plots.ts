@@ -1,5 +1,6 @@
 import type { Curve, Parity } from '../shared/protocol.ts';
-import { viridis } from './colormap.ts';
+import { colormap } from './colormap.ts';
+import type { ColormapName } from './colormap.ts';
 
 const AXIS = '#8a94a3';
 const GRID = '#2c323c';
@@ -67,8 +68,8 @@ function range(values: number[]): [number, number] {
   return [lo, hi];
 }
 
-/** The saturation curve with a vertical marker at `marker` (same unit as x). */
-export function drawCurve(canvas: HTMLCanvasElement, curve: Curve, marker: number | null): void {
+/** The saturation curve with a vertical marker at `marker` (same unit as x); returns the saturation read at the marker. */
+export function drawCurve(canvas: HTMLCanvasElement, curve: Curve, marker: number | null): number | null {
   const xr = range(curve.x);
   const yr: [number, number] = [0, Math.max(1, ...curve.y.filter(Number.isFinite))];
   const { ctx, sx, sy } = axes(canvas, xr, yr, curve.xLabel, curve.yLabel);
@@ -87,11 +88,18 @@ export function drawCurve(canvas: HTMLCanvasElement, curve: Curve, marker: numbe
     ctx.beginPath(); ctx.arc(sx(m), sy(y), 4, 0, 2 * Math.PI); ctx.fill();
     ctx.textAlign = 'left';
     ctx.fillText(`S = ${y.toFixed(3)}`, Math.min(sx(m) + 6, canvas.width - 70), sy(y) < 30 ? sy(y) + 16 : sy(y) - 6);
+    return y;
   }
+  return null;
 }
 
-export function interpolate(xs: number[], ys: number[], x: number): number {
+/**
+ * y at x on a piecewise-linear curve, clamped to its end values. The curve's x may run either way:
+ * a quasi-static imbibition Pc–S curve is stored in filling order, with the pressure falling.
+ */
+export function interpolate(xs: readonly number[], ys: readonly number[], x: number): number {
   if (xs.length === 0) return NaN;
+  if (xs.length > 1 && xs[0]! > xs[xs.length - 1]!) return interpolate([...xs].reverse(), [...ys].reverse(), x);
   if (x <= xs[0]!) return ys[0]!;
   for (let i = 1; i < xs.length; i++) {
     if (x <= xs[i]!) {
@@ -102,15 +110,22 @@ export function interpolate(xs: number[], ys: number[], x: number): number {
   return ys[ys.length - 1]!;
 }
 
-/** Surrogate prediction against simulation, with the y = x line and R². */
+/** Surrogate prediction against simulation, with ±1.96σ error bars where the std is known, the y = x line and R². */
 export function drawParity(canvas: HTMLCanvasElement, p: Parity): void {
-  const r = range([...p.simulated, ...p.predicted]);
+  const bar = (i: number): number => (p.std && Number.isFinite(p.std[i]!) ? 1.959964 * p.std[i]! : 0);
+  const r = range([...p.simulated, ...p.predicted.map((v, i) => v - bar(i)), ...p.predicted.map((v, i) => v + bar(i))]);
   const unit = p.unit ? ` (${p.unit})` : '';
   const { ctx, sx, sy } = axes(canvas, r, r, `simulated ${p.output}${unit}`, `surrogate${unit}`);
   ctx.strokeStyle = '#ffb020';
   ctx.setLineDash([4, 4]);
   ctx.beginPath(); ctx.moveTo(sx(r[0]), sy(r[0])); ctx.lineTo(sx(r[1]), sy(r[1])); ctx.stroke();
   ctx.setLineDash([]);
+  ctx.strokeStyle = '#4aa3ff88';
+  p.simulated.forEach((s, i) => {
+    const b = bar(i);
+    if (b <= 0) return;
+    ctx.beginPath(); ctx.moveTo(sx(s), sy(p.predicted[i]! - b)); ctx.lineTo(sx(s), sy(p.predicted[i]! + b)); ctx.stroke();
+  });
   ctx.fillStyle = '#4aa3ffcc';
   p.simulated.forEach((s, i) => { ctx.beginPath(); ctx.arc(sx(s), sy(p.predicted[i]!), 3, 0, 2 * Math.PI); ctx.fill(); });
   const mean = p.simulated.reduce((a, b) => a + b, 0) / p.simulated.length;
@@ -118,15 +133,15 @@ export function drawParity(canvas: HTMLCanvasElement, p: Parity): void {
   const ssTot = p.simulated.reduce((a, s) => a + (s - mean) ** 2, 0);
   ctx.fillStyle = '#d9dee6';
   ctx.textAlign = 'left';
-  ctx.fillText(`R² = ${(1 - ssRes / ssTot).toFixed(3)}   n = ${p.simulated.length}`, 56, 24);
+  ctx.fillText(`R² = ${(1 - ssRes / ssTot).toFixed(3)}   n = ${p.simulated.length}${p.std ? '   bars: 95 %' : ''}`, 56, 24);
 }
 
-/** Vertical viridis bar, low values at the bottom; `reversed` when high values fill first. */
-export function drawColorbar(canvas: HTMLCanvasElement, reversed = false): void {
+/** Vertical colour bar, low values at the bottom; `reversed` when high values fill first. */
+export function drawColorbar(canvas: HTMLCanvasElement, reversed = false, map: ColormapName = 'viridis'): void {
   const ctx = canvas.getContext('2d')!;
   for (let y = 0; y < canvas.height; y++) {
     const f = 1 - y / (canvas.height - 1);
-    const [r, g, b] = viridis(reversed ? 1 - f : f);
+    const [r, g, b] = colormap(map, reversed ? 1 - f : f);
     ctx.fillStyle = `rgb(${r},${g},${b})`;
     ctx.fillRect(0, y, canvas.width, 1);
   }

@@ -28,6 +28,7 @@ uniform float uTime;
 uniform vec2 uFrontRange;
 uniform float uFrontSign;
 uniform float uFrontStart;
+uniform float uFrontBand;
 uniform float uElectrolyteOpacity;
 uniform int uShowTrapped;
 uniform float uStep;
@@ -36,9 +37,11 @@ out vec4 outColor;
 
 const float TRAPPED_LABEL = 250.0;
 const float MAX_FLOAT = 3.4e38;
+// The front band: bright and opaque so it stands out against the dark ground and the colormap.
+const vec3 FRONT_COLOR = vec3(1.0, 0.96, 0.88);
 
 // Colour and per-voxel opacity of a voxel (x: front value, y: label); kind is its label, 10 for
-// electrolyte, 11 for trapped gas.
+// electrolyte, 11 for trapped gas, 12 for the front band.
 vec4 classify(vec2 v, out int kind) {
   int lab = int(v.y + 0.5);
   kind = lab;
@@ -47,6 +50,7 @@ vec4 classify(vec2 v, out int kind) {
   if (uFrontMode == 1) {
     // uFrontSign = -1 when voxels fill in descending order (imbibition pressure).
     if (v.x < MAX_FLOAT && uFrontSign * v.x <= uFrontSign * uTime) {
+      if (uFrontBand > 0.0 && uFrontSign * (uTime - v.x) <= uFrontBand) { kind = 12; return vec4(FRONT_COLOR, 1.0); }
       kind = 10;
       float u = clamp(uFrontSign * (v.x - uFrontStart) / max(uFrontRange.y - uFrontRange.x, 1e-30), 0.0, 1.0);
       return vec4(texture(uColormap, vec2(u, 0.5)).rgb, uElectrolyteOpacity);
@@ -92,7 +96,7 @@ void main() {
     float a = s.a >= 0.999 ? 1.0 : 1.0 - pow(1.0 - s.a, uStep);
     // Opaque solids get a surface normal from which neighbours share their label (6 fetches);
     // translucent liquid and gas are shaded flat, which keeps their many samples cheap.
-    float shade = 0.85;
+    float shade = kind == 12 ? 1.0 : 0.85;
     if (s.a >= 0.5 && kind >= 1 && kind <= 2) {
       vec3 g = vec3(
         same(c - ivec3(1, 0, 0), kind) - same(c + ivec3(1, 0, 0), kind),

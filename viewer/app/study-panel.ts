@@ -1,7 +1,17 @@
 import type { Parity, StudyTable } from '../shared/protocol.ts';
 import { drawParity, formatNumber } from './plots.ts';
 
-/** The runs table (click a header to sort, click a run with fields to open it) and the parity plot. */
+/**
+ * Columns shown at first: the run id, status, every input and output; bookkeeping columns (seeds,
+ * timings, versions) wait in the column chooser. A study without roles shows everything.
+ */
+export function defaultVisibleColumns(table: StudyTable): boolean[] {
+  const roles = table.roles;
+  if (!roles) return table.columns.map(() => true);
+  return table.columns.map((c) => c === table.idColumn || c === 'status' || roles[c] === 'input' || roles[c] === 'output');
+}
+
+/** The runs table (click a header to sort, click a run with fields to open it), its column chooser and the parity plot. */
 export function showStudy(
   table: StudyTable,
   parity: Parity[],
@@ -16,6 +26,8 @@ export function showStudy(
   let sortCol = -1;
   let ascending = true;
   let selected: string | null = null;
+  const visible = defaultVisibleColumns(table);
+  const header = (c: string): string => (table.units?.[c] && table.units[c] !== '1' ? `${c} (${table.units[c]})` : c);
 
   const render = (): void => {
     const rows = [...table.rows];
@@ -27,12 +39,13 @@ export function showStudy(
         return ascending ? c : -c;
       });
     }
-    const head = table.columns.map((c, i) => `<th data-col="${i}">${escapeHtml(c)}${i === sortCol ? (ascending ? ' ▲' : ' ▼') : ''}</th>`).join('');
+    const shown = table.columns.map((_, i) => i).filter((i) => visible[i]);
+    const head = shown.map((i) => `<th data-col="${i}" class="role-${table.roles?.[table.columns[i]!] ?? 'any'}">${escapeHtml(header(table.columns[i]!))}${i === sortCol ? (ascending ? ' ▲' : ' ▼') : ''}</th>`).join('');
     const body = rows
       .map((r) => {
         const id = idCol >= 0 ? String(r[idCol]) : '';
         const cls = [withFields.has(id) ? 'has-fields' : '', id === selected ? 'selected' : ''].join(' ');
-        const cells = r.map((v) => `<td>${escapeHtml(typeof v === 'number' ? formatNumber(v) : String(v ?? ''))}</td>`).join('');
+        const cells = shown.map((i) => r[i]).map((v) => `<td>${escapeHtml(typeof v === 'number' ? formatNumber(v) : String(v ?? ''))}</td>`).join('');
         return `<tr class="${cls}" data-run="${escapeHtml(id)}">${cells}</tr>`;
       })
       .join('');
@@ -55,17 +68,39 @@ export function showStudy(
       openRun(id);
     }
   });
+  buildColumnChooser(table, visible, header, render);
   render();
 
   if (parity.length > 0) {
     document.getElementById('parity-wrap')!.hidden = false;
     const select = document.getElementById('parity-output') as HTMLSelectElement;
-    select.innerHTML = parity.map((p, i) => `<option value="${i}">${escapeHtml(p.output)}</option>`).join('');
+    select.innerHTML = parity.map((p, i) => `<option value="${i}">${escapeHtml(p.model ? `${p.output} · ${p.model}` : p.output)}</option>`).join('');
     const canvas = document.getElementById('parity') as HTMLCanvasElement;
     const draw = (): void => drawParity(canvas, parity[Number(select.value)]!);
     select.addEventListener('change', draw);
     draw();
   }
+}
+
+/** Checkboxes per column, grouped by role, that show or hide it in the table. */
+function buildColumnChooser(table: StudyTable, visible: boolean[], header: (c: string) => string, render: () => void): void {
+  const host = document.getElementById('column-chooser') as HTMLDetailsElement;
+  const summary = (): string => `columns: ${visible.filter((v) => v).length} of ${table.columns.length} shown`;
+  const groups: [string, number[]][] = table.roles
+    ? (['input', 'output', 'meta'] as const).map((role) => [role === 'meta' ? 'bookkeeping' : `${role}s`, table.columns.map((_, i) => i).filter((i) => (table.roles![table.columns[i]!] ?? 'meta') === role)])
+    : [['columns', table.columns.map((_, i) => i)]];
+  host.innerHTML = `<summary>${summary()}</summary>${groups
+    .filter(([, idx]) => idx.length > 0)
+    .map(([name, idx]) => `<div class="chooser-group"><b>${name}</b>${idx.map((i) => `<label><input type="checkbox" data-choose-col="${i}" ${visible[i] ? 'checked' : ''}/> ${escapeHtml(header(table.columns[i]!))}</label>`).join('')}</div>`)
+    .join('')}`;
+  host.addEventListener('input', (ev) => {
+    const box = ev.target as HTMLInputElement;
+    const i = Number(box.dataset.chooseCol);
+    if (!Number.isInteger(i)) return;
+    visible[i] = box.checked;
+    host.querySelector('summary')!.textContent = summary();
+    render();
+  });
 }
 
 function escapeHtml(s: string): string {

@@ -1,6 +1,7 @@
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
-import { hexToRgb, viridisTable } from './colormap.ts';
+import { colormapTable, hexToRgb, viridisTable } from './colormap.ts';
+import type { ColormapName } from './colormap.ts';
 import { fragmentShader, vertexShader } from './raymarch-shader.ts';
 import type { PhaseMesh } from './mesh/surface-nets.ts';
 
@@ -15,12 +16,25 @@ export interface RenderStats {
   frameMs: number;
   fps: number;
   frames: number;
+  /** Pore voxels shown as trapped gas (phase map code 2) in the last upload. */
+  trappedVoxels: number;
 }
 
 /** The label the voxel texture gives pore where gas stays trapped (the shader knows it too). */
 const TRAPPED_LABEL = 250;
 
-const AXIS_NAMES = ['x', 'y', 'z ↑ collector'];
+const AXIS_NAMES = ['x (µm)', 'y (µm)', 'z (µm) ↑ collector'];
+
+/** "Nice" tick values (1, 2, 5 × 10^k) from 0 to `length`, about `count` of them. */
+export function axisTicks(length: number, count = 4): number[] {
+  if (!(length > 0)) return [0];
+  const raw = length / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((v) => v >= raw) ?? 10 * mag;
+  const out: number[] = [];
+  for (let v = 0; v <= length * (1 + 1e-9); v += step) out.push(Number(v.toPrecision(6)));
+  return out;
+}
 
 /**
  * The 3D view: one two-channel float 3D texture holding, per voxel, the wetting-front value
@@ -29,7 +43,7 @@ const AXIS_NAMES = ['x', 'y', 'z ↑ collector'];
  */
 export class VolumeView {
   readonly renderer: THREE.WebGLRenderer;
-  readonly stats: RenderStats = { uploadMs: 0, frameMs: 0, fps: 0, frames: 0 };
+  readonly stats: RenderStats = { uploadMs: 0, frameMs: 0, fps: 0, frames: 0, trappedVoxels: 0 };
   private readonly scene = new THREE.Scene();
   private readonly camera = new THREE.PerspectiveCamera(35, 1, 0.1, 1e6);
   private readonly controls: OrbitControls;
@@ -56,7 +70,7 @@ export class VolumeView {
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
-    private readonly overlay: { axisLabels: HTMLElement; scaleBar: HTMLElement; scaleLabel: HTMLElement },
+    private readonly overlay: { axisLabels: HTMLElement; scaleBar: HTMLElement; scaleLabel: HTMLElement; axisTicks?: HTMLElement },
   ) {
     this.renderer = new THREE.WebGLRenderer({ canvas, antialias: false, preserveDrawingBuffer: true });
     this.renderer.setPixelRatio(1);
@@ -84,9 +98,10 @@ export class VolumeView {
         uFrontRange: { value: new THREE.Vector2(0, 1) },
         uFrontSign: { value: 1 },
         uFrontStart: { value: 0 },
+        uFrontBand: { value: 0 },
         uElectrolyteOpacity: { value: 0.3 },
         uShowTrapped: { value: 1 },
-        uStep: { value: 0.8 },
+        uStep: { value: 0.8 }, // BASE_STEP
       },
     });
     const geometry = new THREE.BoxGeometry(1, 1, 1).translate(0.5, 0.5, 0.5);
@@ -108,6 +123,9 @@ export class VolumeView {
     this.controls = new OrbitControls(this.camera, canvas);
     this.controls.enableDamping = false;
     this.controls.addEventListener('change', () => this.invalidate());
+    // Large volumes orbit at reduced quality and sharpen when the drag ends.
+    this.controls.addEventListener('start', () => this.setMoving(true));
+    this.controls.addEventListener('end', () => this.setMoving(false));
     new ResizeObserver(() => this.resize()).observe(canvas);
     this.resize();
     // Frames are not timed here: waiting for the GPU would block the page for a whole frame
@@ -188,8 +206,9 @@ export class VolumeView {
 
   /**
    * Front value and label per voxel, interleaved, so the raymarcher fetches once per sample.
-   * Pore where the phase map (or, without one, a front that never arrives) says gas stays trapped
-   * gets TRAPPED_LABEL. Runs once before the next frame however many set* calls came before it.
+   * Pore where the phase map says gas stays trapped gets TRAPPED_LABEL. A front value that never
+   * arrives (+Inf) is not trapped gas: an LBM run stopped at its step limit leaves most of the
+   * pore unreached, and only a phase map (quasi-static filling) tells trapped from unreached. Runs once before the next frame however many set* calls came before it.
    */
   flushUploads(timed = false): void {
     if (!this.voxelsDirty) return;
@@ -198,12 +217,14 @@ export class VolumeView {
     const n = this.labels.length;
     const data = new Float32Array(2 * n);
     const { labels, front, phase } = this;
+    let trappedVoxels = 0;
     for (let i = 0; i < n; i++) {
       const lab = labels[i]!;
       const a = front ? front[i]! : Infinity;
       const finite = a <= Number.MAX_VALUE && a >= -Number.MAX_VALUE;
       data[2 * i] = finite ? a : Infinity;
-      const trapped = lab === 0 && (phase ? phase[i] === 2 : front !== null && !finite);
+      const trapped = lab === 0 && phase !== null && phase[i] === 2;
+      if (trapped) trappedVoxels++;
       data[2 * i + 1] = trapped ? TRAPPED_LABEL : lab;
     }
     if (this.voxels && this.sameShape()) {
@@ -216,11 +237,37 @@ export class VolumeView {
     }
     this.upload(this.voxels, timed);
     this.stats.uploadMs = performance.now() - t0;
+    this.stats.trappedVoxels = trappedVoxels;
   }
 
   private sameShape(): boolean {
     const img = this.voxels!.image;
     return img.width === this.shape[0] && img.height === this.shape[1] && img.depth === this.shape[2];
+  }
+
+  /**
+   * Shows the voxels that filled within `width` (field units: s or Pa) before the slider as an
+   * opaque, bright band, the front; 0 switches it off. The caller picks the width (front-band.ts).
+   */
+  setFrontBand(width: number): void {
+    this.material.uniforms.uFrontBand!.value = width;
+    this.invalidate();
+  }
+
+  /** The colour map the front's values are shown with (the phase map is stepwise, so not filtered). */
+  setColormap(name: ColormapName): void {
+    const tex = this.material.uniforms.uColormap!.value as THREE.DataTexture;
+    (tex.image.data as Uint8Array).set(colormapTable(name));
+    tex.magFilter = name === 'phase' ? THREE.NearestFilter : THREE.LinearFilter;
+    tex.needsUpdate = true;
+    this.invalidate();
+  }
+
+  /** Values mapped to the ends of the colour map (field units); values beyond are clamped. Filling order as in setFront. */
+  setColorRange(range: [number, number], order: 'ascending' | 'descending'): void {
+    (this.material.uniforms.uFrontRange!.value as THREE.Vector2).set(range[0], range[1]);
+    this.material.uniforms.uFrontStart!.value = order === 'ascending' ? range[0] : range[1];
+    this.invalidate();
   }
 
   setTime(t: number): void {
@@ -324,6 +371,30 @@ export class VolumeView {
     this.invalidate();
   }
 
+  /** Volumes with at least this many voxels drop to interactive quality while the camera moves. */
+  lodVoxels = 128 ** 3;
+  /** True while a drag moves the camera and the volume is large enough for interactive quality. */
+  moving = false;
+  /** Quality while moving: drawing-buffer scale and raymarch step (voxels); at rest 1 and BASE_STEP. */
+  static readonly MOVING_SCALE = 0.5;
+  static readonly MOVING_STEP = 1.6;
+  static readonly BASE_STEP = 0.8;
+
+  /**
+   * Interactive quality for large volumes: half the drawing-buffer resolution (a quarter of the
+   * rays) and twice the raymarch step while the camera moves, full quality again at rest. Labels
+   * stay exact (texelFetch); thin features may flicker during the drag only.
+   */
+  setMoving(on: boolean): void {
+    const large = this.labels.length >= this.lodVoxels;
+    const next = on && large;
+    if (next === this.moving) return;
+    this.moving = next;
+    this.renderer.setPixelRatio(next ? VolumeView.MOVING_SCALE : 1);
+    this.material.uniforms.uStep!.value = next ? VolumeView.MOVING_STEP : VolumeView.BASE_STEP;
+    this.resize();
+  }
+
   setContinuous(on: boolean): void {
     this.continuous = on;
   }
@@ -336,15 +407,20 @@ export class VolumeView {
     await this.renderer.compileAsync(this.scene, this.camera);
   }
 
-  /** Orbits once around in `frames` timed frames; returns each frame's time in ms (GPU included). */
-  measureOrbit(frames = 12): number[] {
+  /**
+   * Orbits once around in `frames` timed frames; returns each frame's time in ms (GPU included).
+   * With `moving`, at the quality a drag gets (large volumes only, see setMoving).
+   */
+  measureOrbit(frames = 12, moving = false): number[] {
     const out: number[] = [];
+    this.setMoving(moving);
     this.render(true);
     for (let i = 0; i < frames; i++) {
       this.orbit((2 * Math.PI) / frames);
       this.render(true);
       out.push(this.stats.frameMs);
     }
+    this.setMoving(false);
     return out;
   }
 
@@ -389,6 +465,68 @@ export class VolumeView {
     this.updateOverlay();
   }
 
+  /**
+   * The voxel under a point of the canvas (CSS pixels from its top-left): the first one along the
+   * view ray, inside the clip box, that the raymarcher draws (nearly) opaque: a visible solid,
+   * pore shown at ≥ ½ opacity, filled electrolyte at ≥ ½ opacity, the front band or trapped gas.
+   * Null when the ray misses the volume or sees through it.
+   */
+  pick(px: number, py: number): [number, number, number] | null {
+    const w = this.canvas.clientWidth || 1;
+    const h = this.canvas.clientHeight || 1;
+    const ray = new THREE.Raycaster();
+    this.group.updateMatrixWorld(true);
+    ray.setFromCamera(new THREE.Vector2((px / w) * 2 - 1, 1 - (py / h) * 2), this.camera);
+    const o = this.box.worldToLocal(ray.ray.origin.clone());
+    const d = this.box.worldToLocal(ray.ray.origin.clone().add(ray.ray.direction)).sub(o);
+    const clipMax = this.material.uniforms.uClipMax!.value as THREE.Vector3;
+    let tn = 0;
+    let tf = Infinity;
+    for (let a = 0; a < 3; a++) {
+      const oa = o.getComponent(a);
+      const da = d.getComponent(a);
+      const hi = clipMax.getComponent(a);
+      if (Math.abs(da) < 1e-12) {
+        if (oa < 0 || oa > hi) return null;
+        continue;
+      }
+      const t1 = (0 - oa) / da;
+      const t2 = (hi - oa) / da;
+      tn = Math.max(tn, Math.min(t1, t2));
+      tf = Math.min(tf, Math.max(t1, t2));
+    }
+    if (!(tn < tf)) return null;
+    const [nx, ny, nz] = this.shape;
+    const u = this.material.uniforms;
+    const opacity = u.uOpacity!.value as number[];
+    const time = u.uTime!.value as number;
+    const sign = u.uFrontSign!.value as number;
+    const band = u.uFrontBand!.value as number;
+    const electrolyte = u.uElectrolyteOpacity!.value as number;
+    const showTrapped = (u.uShowTrapped!.value as number) === 1;
+    // Quarter-voxel steps in voxel units along the ray.
+    const len = Math.hypot(d.x * nx, d.y * ny, d.z * nz) * (tf - tn);
+    const steps = Math.ceil(len * 4) + 1;
+    for (let k = 0; k <= steps; k++) {
+      const t = tn + ((tf - tn) * (k + 0.01)) / (steps + 0.02);
+      const x = Math.min(nx - 1, Math.max(0, Math.floor((o.x + d.x * t) * nx)));
+      const y = Math.min(ny - 1, Math.max(0, Math.floor((o.y + d.y * t) * ny)));
+      const z = Math.min(nz - 1, Math.max(0, Math.floor((o.z + d.z * t) * nz)));
+      const i = x + nx * (y + ny * z);
+      const lab = this.labels[i]!;
+      if (lab !== 0) {
+        if ((opacity[lab] ?? 0.5) >= 0.5) return [x, y, z];
+        continue;
+      }
+      const a = this.front ? this.front[i]! : NaN;
+      const filled = this.front !== null && Number.isFinite(a) && sign * a <= sign * time;
+      if (filled && (electrolyte >= 0.5 || (band > 0 && sign * (time - a) <= band))) return [x, y, z];
+      if (!filled && showTrapped && this.phase !== null && this.phase[i] === 2) return [x, y, z];
+      if (!filled && (opacity[0] ?? 0) >= 0.5) return [x, y, z];
+    }
+    return null;
+  }
+
   screenshot(): string {
     this.render();
     return this.canvas.toDataURL('image/png');
@@ -428,6 +566,7 @@ export class VolumeView {
       new THREE.LineBasicMaterial({ color: 0x56606e }),
     );
     this.group.add(edges);
+    this.buildTicks();
     const axisLen = Math.max(lx, ly, lz) * 0.3;
     const colors = [0xe5534b, 0x57ab5a, 0x4aa3ff];
     for (let a = 0; a < 3; a++) {
@@ -447,20 +586,71 @@ export class VolumeView {
     this.overlay.axisLabels.innerHTML = AXIS_NAMES.map((n, a) => `<span style="color:#${colors[a]!.toString(16).padStart(6, '0')}">${n}</span>`).join('');
   }
 
+  /** Tick anchors (volume-centred µm) and their labels: x and y along the bottom front edges, z up a side edge. */
+  private ticks: { at: THREE.Vector3; text: string }[] = [];
+  /** Where each axis name goes: beyond the end of its tick edge. */
+  private axisNameAnchors: THREE.Vector3[] = [];
+
+  /**
+   * Tick marks in µm along three edges of the box that meet at the corner nearest the origin
+   * (x = 0, y = 0, z = 0): short lines pointing away from the box, labelled in the overlay.
+   */
+  private buildTicks(): void {
+    const [lx, ly, lz] = this.sizeUm;
+    const half = [lx / 2, ly / 2, lz / 2];
+    const tickLen = Math.max(lx, ly, lz) * 0.025;
+    // Each axis's edge runs from the origin corner; its ticks point away from the box along [axis, sign].
+    const out: [number, number][] = [
+      [1, -1], // x ticks point to −y
+      [0, -1], // y ticks point to −x
+      [0, -1], // z ticks point to −x
+    ];
+    const pts: THREE.Vector3[] = [];
+    this.ticks = [];
+    this.axisNameAnchors = [];
+    for (let a = 0; a < 3; a++) {
+      const [oa, sign] = out[a]!;
+      const length = this.sizeUm[a]!;
+      for (const t of axisTicks(length)) {
+        const p = new THREE.Vector3(-half[0]!, -half[1]!, -half[2]!).setComponent(a, t - half[a]!);
+        const q = p.clone().setComponent(oa, p.getComponent(oa) + sign * tickLen);
+        pts.push(p, q);
+        this.ticks.push({ at: p.clone().setComponent(oa, p.getComponent(oa) + sign * tickLen * 2.2), text: String(t) });
+      }
+      const end = new THREE.Vector3(-half[0]!, -half[1]!, -half[2]!).setComponent(a, half[a]! + length * 0.12);
+      this.axisNameAnchors.push(end.setComponent(oa, end.getComponent(oa) + sign * tickLen * 2.2));
+    }
+    this.group.add(new THREE.LineSegments(new THREE.BufferGeometry().setFromPoints(pts), new THREE.LineBasicMaterial({ color: 0x8a94a3 })));
+    const host = this.overlay.axisTicks;
+    if (host) host.innerHTML = this.ticks.map((t) => `<span>${t.text}</span>`).join('');
+  }
+
   private updateOverlay(): void {
     const w = this.canvas.clientWidth;
     const h = this.canvas.clientHeight;
-    const axisLen = Math.max(...this.sizeUm) * 0.3;
+    const toScreen = (p: THREE.Vector3): [number, number] => {
+      const q = p.clone().applyMatrix4(this.group.matrixWorld).project(this.camera);
+      return [((q.x + 1) / 2) * w, ((1 - q.y) / 2) * h];
+    };
     const spans = this.overlay.axisLabels.children;
     for (let a = 0; a < 3; a++) {
-      const p = this.axisOrigin();
-      p.setComponent(a, p.getComponent(a) + axisLen * 1.08);
-      p.applyMatrix4(this.group.matrixWorld).project(this.camera);
+      const anchor = this.axisNameAnchors[a];
       const el = spans[a] as HTMLElement | undefined;
-      if (el) {
-        el.style.left = `${((p.x + 1) / 2) * w}px`;
-        el.style.top = `${((1 - p.y) / 2) * h}px`;
+      if (el && anchor) {
+        const [x, y] = toScreen(anchor);
+        el.style.left = `${x}px`;
+        el.style.top = `${y}px`;
       }
+    }
+    const tickSpans = this.overlay.axisTicks?.children;
+    if (tickSpans) {
+      this.ticks.forEach((t, k) => {
+        const el = tickSpans[k] as HTMLElement | undefined;
+        if (!el) return;
+        const [x, y] = toScreen(t.at);
+        el.style.left = `${x}px`;
+        el.style.top = `${y}px`;
+      });
     }
     // Scale bar for the plane through the orbit target, perpendicular to the view.
     const dist = this.camera.position.distanceTo(this.controls.target);

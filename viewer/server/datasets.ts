@@ -54,6 +54,8 @@ export async function describe(root: string, entry?: string, read: ReadOverrides
     const table = await readRuns(path.join(root, 'study.duckdb'));
     const runsWithFields = (await exists(path.join(root, 'fields'))) ? await readdir(path.join(root, 'fields')) : [];
     const parity = await findParity(root);
+    // The trainer's rows carry no unit: take it from the study's columns table.
+    for (const p of parity) if (!p.unit && table.units?.[p.output] && table.units[p.output] !== '1') p.unit = table.units[p.output]!;
     return { kind: 'study', name, study: { table, parity, runsWithFields: runsWithFields.sort() } };
   }
   if (await exists(path.join(root, 'result.json'))) return { kind: 'fill', name, fill: await describeFill(root, '') };
@@ -139,6 +141,8 @@ function scalarSummary(result: Record<string, unknown>): Record<string, number |
   const out: Record<string, number | string | boolean> = {};
   for (const [k, v] of Object.entries(result)) {
     if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') out[k] = v;
+    // t50/t90/t95 are null when the fill never got that far: say so rather than drop the row.
+    else if (v === null && /^t\d+$/.test(k)) out[k] = 'not reached';
   }
   return out;
 }
@@ -186,19 +190,37 @@ export async function describeRun(root: string, runId: string): Promise<RunView>
   return { runId, volume: await volumeRef(root, `${rel}/${vol}`) };
 }
 
+/** How deep under a study folder `parity.json` files are looked for: `surrogates/gpr/parity.json` is depth 3. */
+const PARITY_DEPTH = 3;
+
 /**
- * Parity data of surrogate models trained on this study: `parity.json` in the study folder, in any
- * folder directly under it, or in `models/*`.
+ * Parity data of surrogate models trained on this study: every `parity.json` in the study folder
+ * or in folders up to PARITY_DEPTH levels under it (`models/gpr/`, `surrogates/gpr/` as
+ * `npm start` writes it, `tau/`), never under `fields/` (one folder per run) or dot-folders. Each
+ * entry carries the model folder it came from, so two models of one output stay apart.
  */
-async function findParity(root: string): Promise<Parity[]> {
-  const candidates = [path.join(root, 'parity.json')];
-  for (const d of await readdir(root, { withFileTypes: true })) {
-    if (!d.isDirectory() || d.name === 'fields') continue;
-    candidates.push(path.join(root, d.name, 'parity.json'));
-    if (d.name === 'models') for (const m of await readdir(path.join(root, d.name))) candidates.push(path.join(root, d.name, m, 'parity.json'));
-  }
+export async function findParity(root: string): Promise<Parity[]> {
+  const files: string[] = [];
+  const walk = async (dir: string, depth: number): Promise<void> => {
+    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+    for (const d of entries) {
+      if (d.isFile() && d.name === 'parity.json') files.push(path.join(dir, d.name));
+    }
+    if (depth >= PARITY_DEPTH) return;
+    for (const d of entries) {
+      if (!d.isDirectory() || d.name.startsWith('.') || d.name === 'node_modules' || (depth === 0 && d.name === 'fields')) continue;
+      await walk(path.join(dir, d.name), depth + 1);
+    }
+  };
+  await walk(root, 0);
+  const perFile = await Promise.all(files.map(async (f) => ({ model: toPosix(path.relative(root, path.dirname(f))), parity: await readParity(f) })));
   const out: Parity[] = [];
-  for (const c of candidates) if (await exists(c)) out.push(...(await readParity(c)));
+  for (const { model, parity } of perFile) {
+    for (const p of parity) {
+      if (model) p.model = model;
+      out.push(p);
+    }
+  }
   return out;
 }
 

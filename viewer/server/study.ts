@@ -17,11 +17,16 @@ function toCell(v: unknown): Cell {
   return String(v);
 }
 
+type Role = 'input' | 'output' | 'meta';
+const ROLE_ORDER: Record<Role, number> = { input: 0, output: 1, meta: 2 };
+
 /**
- * The `runs` table of a study database as plain rows for the sortable table. It reads a copy of
- * the database (and its write-ahead log), never the file itself: DuckDB locks a database even for
- * readers, and a viewer left open must not make a sweep writing the study fail with "Conflicting
- * lock is held". A copy caught mid-write is taken again (up to 3 tries).
+ * The `runs` table of a study database as plain rows for the sortable table. Where the study has
+ * its `columns` table (roles and units), the run id comes first, then the inputs, then the
+ * outputs, then the bookkeeping columns. It reads a copy of the database (and its write-ahead
+ * log), never the file itself: DuckDB locks a database even for readers, and a viewer left open
+ * must not make a sweep writing the study fail with "Conflicting lock is held". A copy caught
+ * mid-write is taken again (up to 3 tries).
  */
 export async function readRuns(dbPath: string): Promise<StudyTable> {
   let last: unknown;
@@ -50,9 +55,26 @@ async function readRunsFrom(file: string): Promise<StudyTable> {
     const conn = await instance.connect();
     try {
       const reader = await conn.runAndReadAll(`SELECT * FROM runs LIMIT ${MAX_ROWS}`);
-      const columns = reader.columnNames();
-      const rows = reader.getRowsJS().map((r) => r.map(toCell));
-      return { columns, rows, idColumn: ID_COLUMNS.find((c) => columns.includes(c)) ?? null };
+      const stored = reader.columnNames();
+      const storedRows = reader.getRowsJS().map((r) => r.map(toCell));
+      const idColumn = ID_COLUMNS.find((c) => stored.includes(c)) ?? null;
+      const meta = await conn.runAndReadAll('SELECT name, role, unit FROM columns').then(
+        (r) => r.getRowsJS(),
+        () => null,
+      );
+      if (!meta) return { columns: stored, rows: storedRows, idColumn };
+      const roles: Record<string, Role> = {};
+      const units: Record<string, string> = {};
+      for (const [name, role, unit] of meta) {
+        if (typeof name !== 'string') continue;
+        if (role === 'input' || role === 'output' || role === 'meta') roles[name] = role;
+        if (typeof unit === 'string' && unit) units[name] = unit;
+      }
+      const rank = (c: string): number => (c === idColumn ? -1 : ROLE_ORDER[roles[c] ?? 'meta']);
+      const order = stored.map((c, i) => i).sort((a, b) => rank(stored[a]!) - rank(stored[b]!) || a - b);
+      const columns = order.map((i) => stored[i]!);
+      const rows = storedRows.map((r) => order.map((i) => r[i]!));
+      return { columns, rows, idColumn, roles, units };
     } finally {
       conn.closeSync();
     }
@@ -68,6 +90,8 @@ interface ParityRow {
   output: string;
   actual: number;
   predicted: number;
+  /** Predictive standard deviation of the held-out prediction (output units). */
+  std?: number;
 }
 
 interface ParityFile {
@@ -92,11 +116,14 @@ export async function readParity(file: string): Promise<Parity[]> {
   if (isRowList(raw)) {
     const by = new Map<string, Parity>();
     for (const r of raw) {
-      const p = by.get(r.output) ?? { output: r.output, unit: '', simulated: [], predicted: [] };
+      const p = by.get(r.output) ?? { output: r.output, unit: '', simulated: [], predicted: [], std: [] };
       p.simulated.push(Number(r.actual));
       p.predicted.push(Number(r.predicted));
+      p.std!.push(typeof r.std === 'number' ? r.std : NaN);
       by.set(r.output, p);
     }
+    // Error bars only where every row has a finite std.
+    for (const p of by.values()) if (!p.std!.every(Number.isFinite)) delete p.std;
     return [...by.values()];
   }
   const list: ParityFile[] = Array.isArray(raw)

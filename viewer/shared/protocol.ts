@@ -64,6 +64,10 @@ export interface StudyTable {
   rows: (number | string | boolean | null)[][];
   /** Column holding the run id, used to open `fields/<run_id>/`. */
   idColumn: string | null;
+  /** Role of each column from the study's `columns` table (absent when the study has none). */
+  roles?: Record<string, 'input' | 'output' | 'meta'>;
+  /** Unit of each column that has one. */
+  units?: Record<string, string>;
 }
 
 export interface Parity {
@@ -71,6 +75,10 @@ export interface Parity {
   unit: string;
   simulated: number[];
   predicted: number[];
+  /** Predictive standard deviation per point (output units), drawn as ±1.96σ error bars. */
+  std?: number[];
+  /** The model folder the file came from, relative to the study (e.g. "surrogates/gpr"). */
+  model?: string;
   runIds?: string[];
 }
 

@@ -145,14 +145,18 @@ export async function writeSyntheticStudy(dir: string, runs = 3, n = 24): Promis
       qs_fill_pressure: { shape: e.shape, voxelSize: e.voxelSize, data: fillPressure, description: 'fill pressure (Pa)' },
       qs_phase: { shape: e.shape, voxelSize: e.voxelSize, data: e.phase, description: 'phase' },
     });
-    rows.push(`('${id}', 'ok', ${porosity}, ${saturation})`);
+    rows.push(`('${id}', 'ok', ${porosity}, ${saturation}, ${5 * r}, ${0.4 + 0.01 * r})`);
     parity.push({ row: r, fold: r % 2, output: 'qs_saturation', actual: saturation, predicted: saturation * (1 + 0.02 * (r - 1)), std: 0.01 });
     parity.push({ row: r, fold: r % 2, output: 'porosity', actual: porosity, predicted: porosity + 0.01 * Math.sin(r), std: 0.01 });
   }
   const db = await DuckDBInstance.create(path.join(dir, 'study.duckdb'));
   const conn = await db.connect();
-  await conn.run('CREATE TABLE runs (run_id VARCHAR, status VARCHAR, porosity DOUBLE, qs_saturation DOUBLE)');
+  // Outputs before inputs, as a sweep may well store them: the viewer puts the inputs first.
+  await conn.run('CREATE TABLE runs (run_id VARCHAR, status VARCHAR, porosity DOUBLE, qs_saturation DOUBLE, calendering DOUBLE, porosity_target DOUBLE)');
   await conn.run(`INSERT INTO runs VALUES ${rows.join(', ')}`);
+  // The store's column roles and units (src/store/db.ts keeps them in a `columns` table).
+  await conn.run('CREATE TABLE columns (name VARCHAR PRIMARY KEY, role VARCHAR, unit VARCHAR, type VARCHAR, description VARCHAR)');
+  await conn.run(`INSERT INTO columns VALUES ('run_id', 'meta', NULL, 'string', ''), ('status', 'meta', NULL, 'string', ''), ('porosity', 'output', '1', 'number', ''), ('qs_saturation', 'output', '1', 'number', ''), ('calendering', 'input', '%', 'number', ''), ('porosity_target', 'input', '1', 'number', '')`);
   conn.closeSync();
   db.closeSync();
   await mkdir(path.join(dir, 'models', 'gpr'), { recursive: true });

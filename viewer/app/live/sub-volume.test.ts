@@ -37,4 +37,20 @@ describe('liveSubVolume', () => {
     // Source x = 5 is crop x = 2 in every row.
     for (let i = 0; i < s.labels.length; i++) expect(s.labels[i]).toBe(i % 4 === 2 ? 2 : 1);
   });
+
+  it('coarsens at most 2×, crops the thickness on the separator side beyond that, and says what it gave up', () => {
+    // 48³ at 1 µm with a 16-node edge: 3× used to fit the thickness; now 2× and the 32 µm next to the separator.
+    const n = 48;
+    const labels = new Uint8Array(n * n * n);
+    for (let z = 0; z < n; z++) labels.fill(z < 32 ? 1 : 2, n * n * z, n * n * (z + 1));
+    const s = liveSubVolume(labels, [n, n, n], 1e-6, 16);
+    expect(s.factor).toBe(2);
+    expect(s.shape).toEqual([16, 16, 16]);
+    expect(s.voxelSize).toBeCloseTo(2e-6, 15);
+    // z = 0 (the separator side) is kept: every coarse layer comes from source layers 0..31.
+    expect(s.labels.every((l) => l === 1)).toBe(true);
+    expect(s.gaveUp).toEqual(['the thickness: only the 32 µm next to the separator of 48 µm (more than 2× coarser would merge particles)', 'the sides: 32 µm × 32 µm about the centre of 48 µm × 48 µm']);
+    const fits = liveSubVolume(new Uint8Array(8 * 8 * 8), [8, 8, 8], 1e-6, 8);
+    expect(fits.gaveUp).toEqual([]);
+  });
 });

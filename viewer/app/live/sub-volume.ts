@@ -1,10 +1,14 @@
 /**
  * The piece of a loaded electrode the in-browser LBM runs on. The lattice must stay small for
- * interactive rates on a software GPU, so the volume is coarsened by an integer factor until the
- * whole thickness (z, separator to current collector) fits in `maxEdge` voxels, then cropped
- * about its centre in x and y to at most `maxEdge`. Keeping the full thickness keeps the filling
- * path the same as in the full run; only the lateral extent and the resolution shrink.
+ * interactive rates on a software GPU, so the volume is coarsened by an integer factor, at most
+ * MAX_COARSENING (3× turns particles into blobs and closes throats), until the thickness (z,
+ * separator to current collector) fits in `maxEdge` voxels; where 2× is not enough the thickness
+ * is cropped to the `maxEdge` layers next to the separator, and `gaveUp` says so. x and y are
+ * cropped about the centre to at most `maxEdge`.
  */
+
+/** The coarsest the live run goes: 2× keeps a 10 µm particle at 5 voxels across on a 1 µm grid. */
+export const MAX_COARSENING = 2;
 export interface LiveSubVolume {
   labels: Uint8Array;
   shape: [number, number, number];
@@ -14,6 +18,8 @@ export interface LiveSubVolume {
   factor: number;
   /** First source voxel (x, y, z) of the crop, in source voxels. */
   origin: [number, number, number];
+  /** What the sub-volume leaves out of the loaded structure, in words (empty: nothing but resolution). */
+  gaveUp: string[];
 }
 
 /**
@@ -33,14 +39,22 @@ function blockLabel(labels: Uint8Array, shape: readonly [number, number, number]
   return best;
 }
 
+/**
+ * @param labels  the loaded structure, x fastest
+ * @param shape   its voxels along x, y, z
+ * @param voxelSize  its voxel edge (m)
+ * @param maxEdge  the most lattice nodes the live run may have along any axis (≥ 4)
+ * @returns the sub-volume, its voxel size (m) and what it gave up; e.g. 48³ at 1 µm with maxEdge 16
+ *   gives 16³ at 2 µm, the 32 µm next to the separator of the 48 µm thickness.
+ */
 export function liveSubVolume(labels: Uint8Array, shape: readonly [number, number, number], voxelSize: number, maxEdge: number): LiveSubVolume {
   if (!(Number.isInteger(maxEdge) && maxEdge >= 4)) throw new RangeError(`maxEdge: ${maxEdge}; expected an integer ≥ 4`);
   const [nx, ny, nz] = shape;
   if (labels.length !== nx * ny * nz) throw new RangeError(`labels: ${labels.length} values; expected ${nx * ny * nz} for shape ${shape.join('×')}`);
-  const f = Math.max(1, Math.ceil(nz / maxEdge));
+  const f = Math.min(MAX_COARSENING, Math.max(1, Math.ceil(nz / maxEdge)));
   const cx = Math.ceil(nx / f);
   const cy = Math.ceil(ny / f);
-  const cz = Math.ceil(nz / f);
+  const cz = Math.min(Math.ceil(nz / f), maxEdge);
   const sx = Math.min(cx, maxEdge);
   const sy = Math.min(cy, maxEdge);
   const ox = Math.floor((cx - sx) / 2);
@@ -54,5 +68,9 @@ export function liveSubVolume(labels: Uint8Array, shape: readonly [number, numbe
       }
     }
   }
-  return { labels: out, shape: [sx, sy, cz], voxelSize: voxelSize * f, factor: f, origin: [ox * f, oy * f, 0] };
+  const um = (n: number): string => `${Number((n * voxelSize * 1e6).toPrecision(3))} µm`;
+  const gaveUp: string[] = [];
+  if (cz * f < nz) gaveUp.push(`the thickness: only the ${um(Math.min(nz, cz * f))} next to the separator of ${um(nz)} (more than ${MAX_COARSENING}× coarser would merge particles)`);
+  if (sx < cx || sy < cy) gaveUp.push(`the sides: ${um(Math.min(nx, sx * f))} × ${um(Math.min(ny, sy * f))} about the centre of ${um(nx)} × ${um(ny)}`);
+  return { labels: out, shape: [sx, sy, cz], voxelSize: voxelSize * f, factor: f, origin: [ox * f, oy * f, 0], gaveUp };
 }
