@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Prints why the WebGPU tests skip where Dawn has no Vulkan loader or driver (test/global-setup.ts).
+    globalSetup: ['test/global-setup.ts'],
     // Lets the webgpu backend run on Chromium's SwiftShader Vulkan driver where there is no GPU.
     env: { MESOLAB_SWIFTSHADER: '1' },
   },
