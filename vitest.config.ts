@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'sims/**/*.test.ts', 'workers/**/*.test.ts', 'surrogates/**/*.test.ts', 'viewer/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['api/**/*.test.ts', 'src/**/*.test.ts', 'sims/**/*.test.ts', 'workers/**/*.test.ts', 'surrogates/**/*.test.ts', 'viewer/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
