@@ -7,6 +7,7 @@ import { parseWith } from '../../src/config/parse.ts';
 import { computeProperties, PropertiesParamsSchema, propertiesModel } from './properties.ts';
 import { overlappingSpheres, threePhaseSpheres } from './synthetic-volumes.ts';
 import { SolveWorkspace } from './workspace.ts';
+import { hasWebGpuDriver, vulkanSkipNote } from '../../test/helpers/vulkan.ts';
 import type { Progress } from '../../src/simulation.ts';
 import { formatProgress } from '../../src/cli/sim-progress.ts';
 
@@ -139,5 +140,20 @@ describe('many solves in one run', () => {
     // formatProgress turns it into a count, rate and ETA.
     const line = formatProgress(tau[Math.floor(tau.length / 2)]!, 2);
     expect(line).toMatch(/^tortuosity: [\d.]+\/4 solves, .*ETA \d+ s, set (pore|solid), axis [xz]/);
+  });
+});
+
+describe.skipIf(!hasWebGpuDriver())(`many solves on the webgpu backend${vulkanSkipNote()}`, () => {
+  it('computeProperties with its workspace runs webgpu-pcg (Dawn refuses shared host buffers) and agrees with the CPU to 1e-4 in τ', async () => {
+    const v = threePhaseSpheres(24, 3);
+    const p = parseWith(PropertiesParamsSchema, { axes: ['x', 'z'], phases: ['pore', 'solid'], sizes: false, tol: 1e-4 });
+    const gpu = await computeProperties(v, p, { rng: new Rng(0), compute: await createCompute({ backend: 'webgpu' }) });
+    const cpu = await computeProperties(v, p, await ctx());
+    expect(gpu.backend).toMatch(/^webgpu \(WGSL Jacobi-PCG/);
+    for (const [set, axis] of [['pore', 'x'], ['solid', 'z']] as const) {
+      const a = gpu.tortuosity[set]![axis]!.tau;
+      const b = cpu.tortuosity[set]![axis]!.tau;
+      expect(Math.abs(a - b) / b).toBeLessThan(1e-4);
+    }
   });
 });

@@ -135,12 +135,15 @@ export async function tortuosity(
   if (!(tol > 0 && tol < 1)) throw new ConfigError('tol', tol, 'a tolerance in (0, 1)');
   const maxIterations = opts.maxIterations ?? DEFAULT_MAX_ITERATIONS;
   if (!Number.isInteger(maxIterations) || maxIterations < 1) throw new ConfigError('maxIterations', maxIterations, 'a positive integer');
-  const ws = opts.workspace;
+  const requested = opts.engine ?? 'auto';
+  const engine = requested === 'auto' ? autoEngine(ctx.compute.backend) : requested;
+  // The workspace serves the CPU multigrid engine, whose arrays are the whole footprint. The GPU
+  // engines hold their fields on the device, and Dawn's writeBuffer refuses the workspace's
+  // SharedArrayBuffers, so they build their host arrays fresh.
+  const ws = engine === 'mgpcg' ? opts.workspace : undefined;
   const problem = buildDiffusionProblem(volume, conductivityPerLabel, axis, ws);
   const omega = opts.omega ?? defaultOmega(problem.dims);
   if (!(omega > 0 && omega < 2)) throw new ConfigError('omega', omega, 'a relaxation factor in (0, 2)');
-  const requested = opts.engine ?? 'auto';
-  const engine = requested === 'auto' ? autoEngine(ctx.compute.backend) : requested;
   const useGpu = engine === 'gpujs';
   // A PCG iteration costs ~8 sweeps, so it is checked after every iteration.
   const checkEvery =
