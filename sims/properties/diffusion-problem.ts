@@ -90,7 +90,13 @@ export function buildDiffusionProblem(volume: Volume, conductivityPerLabel: read
   const [a, b, L] = dims;
   const labels = volume.labels;
   const alloc = allocator(workspace, 'L0');
-  const d = alloc.f32('diffusivity', a * b * L);
+  // The solver's fields are lent out below before the solver fills them: sized for it from the start.
+  const padded = a * b * (L + 2);
+  for (const [key, bytes] of [['x', 8], ['r', 8], ['d', 8], ['ad', 8], ['z', 4]] as const) workspace?.reserve(`L0.${key}`, bytes * padded);
+  // In a workspace the diffusivity borrows the buffer of the solver's x, which the initial guess
+  // overwrites once the system is built (problem.diffusivity is then stale; only the coarse-grid
+  // guess reads it, before that).
+  const d = alloc.f32('x', a * b * L);
   for (let k = 0, q = 0; k < L; k++) {
     for (let j = 0; j < b; j++) {
       const base = j * strides[1] + k * strides[2];
@@ -113,11 +119,14 @@ export function problemFromDiffusivity(d: Float32Array, dims: [number, number, n
     sumD += d[q]!;
     if (d[q]! > 0) conducting++;
   }
-  const open = alloc.u8('open', n);
+  // The mask, the component labelling and the percolating cluster borrow the buffers of the
+  // solver's fields (z, r, d, ad), which are filled only after the system is built.
+  const open = alloc.u8('z', n);
   for (let q = 0; q < n; q++) open[q] = d[q]! > 0 ? 1 : 0;
   // Isolated and one-sided clusters carry no flux; dropping the isolated ones also keeps the
   // system non-singular (they have no Dirichlet boundary).
-  const perc = percolatingMask(labelComponents(open, dims), 'z');
+  const scratch = { padded: (len: number) => alloc.i32('r', len), stack: (len: number) => alloc.i32('d', len), label: (len: number) => alloc.i32('ad', len) };
+  const perc = percolatingMask(labelComponents(open, dims, scratch), 'z', alloc.u8('z', n));
   let percCount = 0;
   for (let q = 0; q < n; q++) {
     if (perc[q]) percCount++;

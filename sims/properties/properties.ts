@@ -116,8 +116,7 @@ export function conductivitySets(params: PropertiesParams): Record<TransportPhas
   };
 }
 
-function maskOf(labels: Uint8Array, members: readonly number[]): Uint8Array {
-  const m = new Uint8Array(labels.length);
+function maskOf(labels: Uint8Array, members: readonly number[], m = new Uint8Array(labels.length)): Uint8Array {
   const isMember = new Uint8Array(256);
   for (const l of members) isMember[l] = 1;
   for (let i = 0; i < labels.length; i++) m[i] = isMember[labels[i]!]!;
@@ -171,8 +170,14 @@ export async function computeProperties(volume: Volume, params: PropertiesParams
 
   const connectivity = await stage('connectivity', () => {
     const out = {} as Record<ConnectivityPhase, Record<Axis, ConnectivityFractions>>;
+    // One set of voxel-sized arrays for the five labellings: each is read off before the next
+    // (left to the collector, the five sets of ~13 B/voxel piled up to the tortuosity stage).
+    const mask = new Uint8Array(labels.length);
+    const buffers = { padded: new Int32Array(0), stack: new Int32Array(0), label: new Int32Array(0) };
+    const reuse = (k: keyof typeof buffers) => (n: number): Int32Array => (buffers[k].length >= n ? buffers[k].subarray(0, n) : (buffers[k] = new Int32Array(n)));
+    const scratch = { padded: reuse('padded'), stack: reuse('stack'), label: reuse('label') };
     for (const phase of CONNECTIVITY_PHASES) {
-      const comps = labelComponents(maskOf(labels, CONNECTIVITY_MEMBERS[phase]), shape);
+      const comps = labelComponents(maskOf(labels, CONNECTIVITY_MEMBERS[phase], mask), shape, scratch);
       out[phase] = { x: connectivityFractions(comps, 'x'), y: connectivityFractions(comps, 'y'), z: connectivityFractions(comps, 'z') };
     }
     return out;

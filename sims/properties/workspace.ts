@@ -32,6 +32,15 @@ export class SolveWorkspace {
     return this.buffers.get(key);
   }
 
+  /**
+   * Makes the buffer under `key` hold at least `bytes`, without touching its contents: taken
+   * first for a small borrowed use, it would otherwise be replaced (and its old memory left to
+   * the garbage collector) when its real user asks for more.
+   */
+  reserve(key: string, bytes: number): void {
+    this.take(key, bytes);
+  }
+
   f32(key: string, length: number): Float32Array {
     return new Float32Array(this.take(key, length * 4), 0, length).fill(0);
   }
