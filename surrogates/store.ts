@@ -10,6 +10,7 @@ import { LinearModel, type LinearState } from './linear/model.ts';
 import type { ModelKind, Surrogate } from './model.ts';
 import type { ReplicateNoise } from '../src/study/noise.ts';
 import { OUTPUT_TRANSFORMS_FILE, withTransforms, type OutputTransform } from './output-transforms.ts';
+import { round4, unitSuffix } from './format.ts';
 
 export const CARD_FILE = 'surrogate.json';
 export const SUMMARY_FILE = 'summary.json';
@@ -44,8 +45,14 @@ export interface ModelCard {
   inputs: string[];
   outputs: string[];
   units: Record<string, string>;
-  /** The box the model was trained on; predictions outside it are flagged. */
+  /** The smallest box holding the training inputs (observed min and max per input). */
   inputBox: Record<string, [number, number]>;
+  /**
+   * The ranges the study file declares for its inputs (uniform/log-uniform bounds, numeric choice
+   * levels), where the model was trained on a study that declares them. Predictions are flagged
+   * against these first, and against inputBox for inputs without one.
+   */
+  declaredInputBox?: Record<string, [number, number]>;
   data: {
     source: string;
     sourceKind: 'study' | 'csv' | 'parquet';
@@ -145,13 +152,36 @@ export async function loadModel(dir: string, kind?: ModelKind): Promise<{ model:
   return { model, card, dir: cardDir };
 }
 
-/** For each row, the inputs that lie outside the training box (empty when inside). */
-export function outsideBox(card: ModelCard, x: readonly (readonly number[])[]): string[][] {
-  return x.map((row) =>
-    card.inputs.flatMap((name, k) => {
-      const [lo, hi] = card.inputBox[name]!;
-      const v = row[k]!;
-      return v < lo || v > hi ? [`${name}=${v} outside [${lo}, ${hi}]`] : [];
+/** The range each input is judged against: the study's declared range, else the observed one. */
+export function validRanges(card: ModelCard): Record<string, { range: [number, number]; declared: boolean }> {
+  return Object.fromEntries(
+    card.inputs.map((name) => {
+      const declared = card.declaredInputBox?.[name];
+      return [name, declared ? { range: declared, declared: true } : { range: card.inputBox[name]!, declared: false }];
     }),
   );
 }
+
+/**
+ * For each row, the inputs that lie outside the range the model is valid in (empty when inside):
+ * the study's declared range for that input, or the training data's min–max where the study
+ * declares none (CSV and Parquet sources, normal parameters). Values are rounded to 4 significant
+ * digits and carry the input's unit, e.g. "calendering 30 % outside the study's range 0–25 %".
+ *
+ * @param card the model card (surrogate.json).
+ * @param x points, one row per point, columns in card.inputs order, in the inputs' units.
+ * @returns one list of messages per row.
+ */
+export function outsideBox(card: ModelCard, x: readonly (readonly number[])[]): string[][] {
+  const ranges = validRanges(card);
+  return x.map((row) =>
+    card.inputs.flatMap((name, k) => {
+      const { range: [lo, hi], declared } = ranges[name]!;
+      const v = row[k]!;
+      if (v >= lo && v <= hi) return [];
+      const unit = unitSuffix(card.units[name]);
+      return [`${name} ${round4(v)}${unit} outside the ${declared ? "study's range" : "training data's range"} ${round4(lo)}–${round4(hi)}${unit}`];
+    }),
+  );
+}
+

@@ -108,6 +108,10 @@ export async function trainSurrogates(opts: TrainOptions): Promise<TrainSummary>
     for (const o of td.outputs) if (outputTransforms[o]!.kind !== 'identity') log(`${o}: learned as ${outputTransforms[o]!.kind}(${o}) (${outputTransforms[o]!.reason})`);
     const several = opts.models.length > 1;
     const models: TrainedModelSummary[] = [];
+    // The ranges the study declares for its inputs: predictions are judged against these, not the
+    // extremes a finite design happened to reach (a 0–25 % calendering study may sample 0.4–24.6 %).
+    const declared = ds.source.study?.inputRanges ?? {};
+    const declaredBox = Object.fromEntries(td.inputs.filter((c) => declared[c]).map((c) => [c, declared[c]!]));
     for (const kind of opts.models) {
       const dir = several ? join(outDir, kind) : outDir;
       const writeDir = several ? join(staged.path, kind) : staged.path;
@@ -137,6 +141,7 @@ export async function trainSurrogates(opts: TrainOptions): Promise<TrainSummary>
         outputs: td.outputs,
         units: Object.fromEntries([...td.inputs, ...td.outputs].filter((c) => ds.units[c]).map((c) => [c, ds.units[c]!])),
         inputBox: Object.fromEntries(td.inputs.map((c, k) => [c, range(td.x.map((r) => r[k]!))])),
+        ...(Object.keys(declaredBox).length > 0 ? { declaredInputBox: declaredBox } : {}),
         data: {
           source: ds.source.path,
           sourceKind: ds.source.kind,
@@ -145,7 +150,7 @@ export async function trainSurrogates(opts: TrainOptions): Promise<TrainSummary>
           uniqueInputRows: td.uniqueInputRows,
           replicateRows: td.replicateRows,
           droppedNonFiniteRows: td.droppedRows,
-          ...(ds.source.study ? { study: ds.source.study } : {}),
+          ...(ds.source.study ? { study: { name: ds.source.study.name, hash: ds.source.study.hash, ...(ds.source.study.file ? { file: ds.source.study.file } : {}) } } : {}),
           outputRanges: Object.fromEntries(td.outputs.map((c, j) => [c, range(td.y.map((r) => r[j]!))])),
         },
         preprocessing: preprocessing(kind, outputTransforms),

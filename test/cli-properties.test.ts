@@ -36,7 +36,9 @@ describe('mesolab properties', () => {
     expect(r.tortuosity.pore.x.percolating).toBe(false);
     expect(r.tortuosity.electrolyte).toBeUndefined();
     expect(r.effectiveConductivity.electronic.z).toBeCloseTo(0.5, 6);
-    expect(r.poreSize.d50).toBeCloseTo(2, 6); // 2-voxel slabs, 1 µm voxels
+    // SI throughout: 2-voxel slabs of 1 µm voxels are 2e-6 m wide; the voxel size is in m.
+    expect(Math.abs(r.poreSize.d50 - 2e-6)).toBeLessThan(1e-15);
+    expect(r.voxelSize).toBe(1e-6);
     expect(typeof r.iterations).toBe('number');
     expect(typeof r.residual).toBe('number');
   });
@@ -44,7 +46,11 @@ describe('mesolab properties', () => {
   it('prints a table, and names the field on bad input', async () => {
     const { stdout } = await run('node', [BIN, 'properties', tif, '--axes', 'z', '--backend', 'cpu', '--no-sizes']);
     expect(stdout).toMatch(/tortuosity/);
-    expect(stdout).toMatch(/pore z\s+1(\.000)?\s/);
+    // Each τ line names its set and what conducts in it.
+    expect(stdout).toMatch(/^pore +pore space \(ionic\) +z +1(\.000)?\s/m);
+    expect(stdout).toMatch(/^electrolyte +pore \+ CBD nanopores \(ionic\) +z\s/m);
+    expect(stdout).toMatch(/^solid +AM \+ CBD \(electronic\) +z\s/m);
+    expect(stdout).toMatch(/voxels of 1 µm;/);
     await expect(run('node', [BIN, 'properties', tif, '--tol', 'abc'])).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/--tol/) });
     await expect(run('node', [BIN, 'properties', tif, '--axes', 'q'])).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/axes/) });
   });

@@ -59,8 +59,8 @@ describe('train end to end on a CSV', () => {
     const printed = JSON.parse(cli.stdout) as { kind: string; predictions: Record<string, number | string>[] };
     expect(printed.kind).toBe('gpr');
     expect(printed.predictions[0]!.y).toBeCloseTo(p.mean[0]![0]!, 10);
-    expect(printed.predictions[1]!.outside_training_box).toMatch(/^a=2 outside \[/);
-    expect(cli.stderr).toMatch(/1 of 2 point\(s\) lie outside the training box/);
+    expect(printed.predictions[1]!.outside_training_box).toMatch(/^a 2 outside the training data's range 0\.\d+–0\.9\d+$/);
+    expect(cli.stderr).toMatch(/1 of 2 point\(s\) lie outside the training data's input ranges \(the data source declares none\)/);
     const fromCsv = spawnSync(process.execPath, ['bin/mesolab.js', 'predict', out, csv], { encoding: 'utf8' });
     expect(fromCsv.status).toBe(0); // extra columns in the table are ignored
     const missing = spawnSync(process.execPath, ['bin/mesolab.js', 'train', csv, '--inputs', 'a,nope', '--outputs', 'y', '-o', join(dir, 'm2')], { encoding: 'utf8' });

@@ -51,8 +51,9 @@ export const propertiesStage: Stage<typeof PropertiesParamsSchema> = {
       if (ionic !== undefined) out[`ionic_eff_${a}`] = ionic;
       if (electronic !== undefined) out[`electronic_eff_${a}`] = electronic;
     }
-    if (r.poreSize) Object.assign(out, { pore_d10_um: r.poreSize.d10, pore_d50_um: r.poreSize.d50, pore_d90_um: r.poreSize.d90 });
-    if (r.particleSize) out.particle_d50_um = r.particleSize.d50;
+    // The result is in metres; these columns keep the µm their names and units state.
+    if (r.poreSize) Object.assign(out, { pore_d10_um: r.poreSize.d10 * 1e6, pore_d50_um: r.poreSize.d50 * 1e6, pore_d90_um: r.poreSize.d90 * 1e6 });
+    if (r.particleSize) out.particle_d50_um = r.particleSize.d50 * 1e6;
     return { outputs: out };
   },
 };

@@ -20,7 +20,20 @@ export interface Components {
   faces: Uint8Array;
 }
 
-export function labelComponents(mask: Uint8Array, shape: Shape): Components {
+/**
+ * Where labelComponents takes its three voxel-sized Int32 arrays (the padded copy, the flood
+ * stack, the labels) from: by default new arrays; the tortuosity workspace lends buffers the
+ * solver fills only later, so that finding the percolating cluster costs no memory of its own.
+ */
+export interface ComponentScratch {
+  padded(length: number): Int32Array;
+  stack(length: number): Int32Array;
+  label(length: number): Int32Array;
+}
+
+const FRESH: ComponentScratch = { padded: (n) => new Int32Array(n), stack: (n) => new Int32Array(n), label: (n) => new Int32Array(n) };
+
+export function labelComponents(mask: Uint8Array, shape: Shape, scratch: ComponentScratch = FRESH): Components {
   const [nx, ny, nz] = shape;
   // Flood fill on a copy padded with one empty voxel on every side: neighbours need no bounds
   // checks and no coordinates (divisions were most of the cost); face contacts are read off the
@@ -28,7 +41,7 @@ export function labelComponents(mask: Uint8Array, shape: Shape): Components {
   const px = nx + 2;
   const py = ny + 2;
   const pplane = px * py;
-  const padded = new Int32Array(px * py * (nz + 2)).fill(-2);
+  const padded = scratch.padded(px * py * (nz + 2)).fill(-2);
   for (let z = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++) {
       const src = nx * (y + ny * z);
@@ -36,7 +49,7 @@ export function labelComponents(mask: Uint8Array, shape: Shape): Components {
       for (let x = 0; x < nx; x++) if (mask[src + x]) padded[dst + x] = -1;
     }
   }
-  const stack = new Int32Array(mask.length);
+  const stack = scratch.stack(mask.length);
   const sizes: number[] = [];
   let count = 0;
   for (let seed = 0; seed < padded.length; seed++) {
@@ -58,7 +71,7 @@ export function labelComponents(mask: Uint8Array, shape: Shape): Components {
     }
     sizes.push(size);
   }
-  const label = new Int32Array(mask.length);
+  const label = scratch.label(mask.length);
   const faces = new Uint8Array(count);
   for (let z = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++) {
@@ -110,10 +123,9 @@ export function connectivityFractions(components: Components, axis: Axis): Conne
 }
 
 /** Mask of the voxels in components that touch both faces of `axis` (the percolating cluster). */
-export function percolatingMask(components: Components, axis: Axis): Uint8Array {
+export function percolatingMask(components: Components, axis: Axis, out: Uint8Array = new Uint8Array(components.label.length)): Uint8Array {
   const keep = new Uint8Array(components.count);
   for (let c = 0; c < components.count; c++) keep[c] = facesTouched(components, c, axis) === 2 ? 1 : 0;
-  const out = new Uint8Array(components.label.length);
   const label = components.label;
   for (let i = 0; i < out.length; i++) {
     const c = label[i]!;

@@ -1,6 +1,7 @@
 import type { Shape, Volume } from '../../src/volume/volume.ts';
 import { ConfigError } from '../../src/errors.ts';
 import { AXIS_INDEX, labelComponents, percolatingMask, type Axis } from './connectivity.ts';
+import { allocator, type Allocator, type SolveWorkspace } from './workspace.ts';
 
 /**
  * Steady diffusion along one axis as a finite-volume system on the voxel grid, rotated so the
@@ -74,26 +75,42 @@ export function validateConductivities(conductivityPerLabel: readonly number[], 
   });
 }
 
-export function buildDiffusionProblem(volume: Volume, conductivityPerLabel: readonly number[], axis: Axis): DiffusionProblem {
+/**
+ * The finite-volume system for one conducting set along one axis.
+ *
+ * @param volume labelled volume.
+ * @param conductivityPerLabel relative conductivity of each label (0 = closed).
+ * @param axis the flux direction.
+ * @param workspace arrays reused across solves (computeProperties passes one); none: fresh arrays.
+ * @returns the padded system in the rotated frame.
+ */
+export function buildDiffusionProblem(volume: Volume, conductivityPerLabel: readonly number[], axis: Axis, workspace?: SolveWorkspace): DiffusionProblem {
   validateConductivities(conductivityPerLabel);
   const { dims, strides } = rotation(volume.shape, axis);
   const [a, b, L] = dims;
   const labels = volume.labels;
-  const d = new Float32Array(a * b * L);
+  const alloc = allocator(workspace, 'L0');
+  // The solver's fields are lent out below before the solver fills them: sized for it from the start.
+  const padded = a * b * (L + 2);
+  for (const [key, bytes] of [['x', 8], ['r', 8], ['d', 8], ['ad', 8], ['z', 4]] as const) workspace?.reserve(`L0.${key}`, bytes * padded);
+  // In a workspace the diffusivity borrows the buffer of the solver's x, which the initial guess
+  // overwrites once the system is built (problem.diffusivity is then stale; only the coarse-grid
+  // guess reads it, before that).
+  const d = alloc.f32('x', a * b * L);
   for (let k = 0, q = 0; k < L; k++) {
     for (let j = 0; j < b; j++) {
       const base = j * strides[1] + k * strides[2];
       for (let i = 0; i < a; i++, q++) d[q] = conductivityPerLabel[labels[base + i * strides[0]]!] ?? 0;
     }
   }
-  return problemFromDiffusivity(d, dims);
+  return problemFromDiffusivity(d, dims, alloc);
 }
 
 /**
  * The system for a diffusivity field already in the rotated frame (flux along the third index).
  * `d` is modified: cells outside the percolating cluster are set to 0.
  */
-export function problemFromDiffusivity(d: Float32Array, dims: [number, number, number]): DiffusionProblem {
+export function problemFromDiffusivity(d: Float32Array, dims: [number, number, number], alloc: Allocator = allocator(undefined, '')): DiffusionProblem {
   const [a, b, L] = dims;
   const n = a * b * L;
   let sumD = 0;
@@ -102,11 +119,14 @@ export function problemFromDiffusivity(d: Float32Array, dims: [number, number, n
     sumD += d[q]!;
     if (d[q]! > 0) conducting++;
   }
-  const open = new Uint8Array(n);
+  // The mask, the component labelling and the percolating cluster borrow the buffers of the
+  // solver's fields (z, r, d, ad), which are filled only after the system is built.
+  const open = alloc.u8('z', n);
   for (let q = 0; q < n; q++) open[q] = d[q]! > 0 ? 1 : 0;
   // Isolated and one-sided clusters carry no flux; dropping the isolated ones also keeps the
   // system non-singular (they have no Dirichlet boundary).
-  const perc = percolatingMask(labelComponents(open, dims), 'z');
+  const scratch = { padded: (len: number) => alloc.i32('r', len), stack: (len: number) => alloc.i32('d', len), label: (len: number) => alloc.i32('ad', len) };
+  const perc = percolatingMask(labelComponents(open, dims, scratch), 'z', alloc.u8('z', n));
   let percCount = 0;
   for (let q = 0; q < n; q++) {
     if (perc[q]) percCount++;
@@ -116,13 +136,13 @@ export function problemFromDiffusivity(d: Float32Array, dims: [number, number, n
   const plane = a * b;
   const pad = plane;
   const total = n + 2 * pad;
-  const ga = new Float32Array(total);
-  const gb = new Float32Array(total);
-  const gl = new Float32Array(total);
-  const rhs = new Float32Array(total);
-  const reservoir = new Float32Array(total);
-  const signedInvDiag = new Float32Array(total);
-  const outlet = new Float32Array(plane);
+  const ga = alloc.f32('ga', total);
+  const gb = alloc.f32('gb', total);
+  const gl = alloc.f32('gl', total);
+  const rhs = alloc.f32('rhs', total);
+  const reservoir = alloc.f32('reservoir', total);
+  const signedInvDiag = alloc.f32('signedInvDiag', total);
+  const outlet = alloc.f32('outlet', plane);
   const harmonic = (x: number, y: number): number => (x > 0 && y > 0 ? (2 * x * y) / (x + y) : 0);
   for (let k = 0, q = 0; k < L; k++) {
     for (let j = 0; j < b; j++) {
@@ -154,7 +174,7 @@ export function problemFromDiffusivity(d: Float32Array, dims: [number, number, n
       }
     }
   }
-  const { activeEven, activeOdd } = splitActiveCells(signedInvDiag);
+  const { activeEven, activeOdd } = splitActiveCells(signedInvDiag, alloc);
   return {
     dims,
     pad,
@@ -302,15 +322,15 @@ export function prolong(coarse: DiffusionProblem, cc: ArrayLike<number>, fine: D
  * The active cells of each red–black colour, from the signed inverse diagonal (positive on even
  * cells, negative on odd ones, zero where nothing conducts).
  */
-export function splitActiveCells(signedInvDiag: Float32Array): { activeEven: Int32Array; activeOdd: Int32Array } {
+export function splitActiveCells(signedInvDiag: Float32Array, alloc: Allocator = allocator(undefined, '')): { activeEven: Int32Array; activeOdd: Int32Array } {
   let even = 0;
   let odd = 0;
   for (let p = 0; p < signedInvDiag.length; p++) {
     if (signedInvDiag[p]! > 0) even++;
     else if (signedInvDiag[p]! < 0) odd++;
   }
-  const activeEven = new Int32Array(even);
-  const activeOdd = new Int32Array(odd);
+  const activeEven = alloc.i32('activeEven', even);
+  const activeOdd = alloc.i32('activeOdd', odd);
   even = odd = 0;
   for (let p = 0; p < signedInvDiag.length; p++) {
     if (signedInvDiag[p]! > 0) activeEven[even++] = p;

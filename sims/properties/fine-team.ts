@@ -44,16 +44,12 @@ const START_TIMEOUT_MS = 10_000;
 /** A pass takes milliseconds; a worker silent this long has died. */
 const PASS_TIMEOUT_MS = 60_000;
 
-let idleWorker: Worker | null = null;
-
 function spawnWorker(): Worker {
   const worker = new Worker(new URL('./mg-worker.mjs', import.meta.url));
   worker.unref();
   // An 'error' event without a listener would crash the process; a dead worker is noticed by the
   // timeouts below instead, and the solve goes on (or restarts) on one thread.
-  worker.on('error', () => {
-    if (idleWorker === worker) idleWorker = null;
-  });
+  worker.on('error', () => {});
   return worker;
 }
 
@@ -67,11 +63,10 @@ function spawnWorker(): Worker {
 export function parallelRunner(level: KernelLevel, scalars: Float64Array, evenSplit: number, oddSplit: number): LevelRunner | null {
   let worker: Worker;
   try {
-    worker = idleWorker ?? spawnWorker();
+    worker = spawnWorker();
   } catch {
     return null;
   }
-  idleWorker = null;
   const ctrl = new Int32Array(new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT));
   worker.postMessage({
     ctrl: ctrl.buffer,
@@ -131,8 +126,10 @@ export function parallelRunner(level: KernelLevel, scalars: Float64Array, evenSp
       released = true;
       post(OP.release);
       join();
-      if (idleWorker === null) idleWorker = worker;
-      else void worker.terminate();
+      // Ended, not kept idle: an idle worker's heap keeps its views of the solve's shared arrays
+      // alive (nothing there allocates, so it never collects them), which held one solve's
+      // memory per finished solve; a new worker starts in milliseconds, a solve takes seconds.
+      void worker.terminate();
     },
   };
 }

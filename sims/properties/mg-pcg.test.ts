@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { SolveWorkspace } from './workspace.ts';
 import { createVolume } from '../../src/volume/volume.ts';
 import { createCompute, type Compute } from '../../src/gpu/backend.ts';
 import { Rng } from '../../src/random/rng.ts';
@@ -44,12 +45,25 @@ describe('multigrid-preconditioned CG on two threads', () => {
     expect(Math.abs(parallel.tau - 1)).toBeLessThan(1e-6);
   });
 
-  it('reuses its worker across solves and rejects a thread count other than 1 or 2', async () => {
+  it('gives the same τ, to the bit, on repeated two-thread solves and from a workspace shared by solves along every axis; rejects a thread count other than 1 or 2', async () => {
     const c = await ctx();
     const v = overlappingSpheres([20, 20, 20], 0.5, 3);
     const taus: number[] = [];
     for (let k = 0; k < 3; k++) taus.push((await tortuosity(v, PORE, 'y', { engine: 'mgpcg', tol: 1e-6, threads: 2 }, c)).tau);
     expect(Math.abs(taus[2]! - taus[0]!)).toBe(0);
+    // One workspace across axes and thread counts (its arrays are reused, zeroed, between solves).
+    const workspace = new SolveWorkspace();
+    for (const threads of [2, 1] as const) {
+      for (const axis of ['x', 'y', 'z'] as const) {
+        const fresh = await tortuosity(v, PORE, axis, { engine: 'mgpcg', tol: 1e-6, threads }, c);
+        const reused = await tortuosity(v, PORE, axis, { engine: 'mgpcg', tol: 1e-6, threads, workspace }, c);
+        expect(reused.tau).toBe(fresh.tau);
+        expect(reused.iterations).toBe(fresh.iterations);
+      }
+    }
+    const held = workspace.bytes;
+    await tortuosity(v, PORE, 'x', { engine: 'mgpcg', tol: 1e-6, workspace }, c);
+    expect(workspace.bytes).toBe(held);
     await expect(tortuosity(v, PORE, 'y', { threads: 3 }, c)).rejects.toBeInstanceOf(ConfigError);
   });
 });

@@ -1,4 +1,5 @@
 import { splitActiveCells, type DiffusionProblem } from './diffusion-problem.ts';
+import { allocator, type Allocator, type SolveWorkspace } from './workspace.ts';
 import { OP, gsHalf, residual, zero, type KernelLevel, type KernelOperator, type OpCode } from './mg-kernels.mjs';
 import { availableThreads, parallelRunner, sequentialRunner, type LevelRunner } from './fine-team.ts';
 
@@ -64,6 +65,11 @@ export interface MgPcgOptions {
    * worker; without it, the default above (and 1 inside any worker thread).
    */
   maxThreads?: number;
+  /**
+   * Arrays reused across solves (computeProperties passes one): the levels' fields, the coarse
+   * operators and the cell lists are taken from it, in shared memory, instead of allocated anew.
+   */
+  workspace?: SolveWorkspace;
 }
 
 export interface MgPcgState {
@@ -93,16 +99,17 @@ export function createMgPcg(problem: DiffusionProblem, x0: Float64Array, opts: M
   const allowed = opts.maxThreads !== undefined ? Math.max(1, Math.min(2, opts.maxThreads)) : availableThreads();
   const threads = opts.threads ?? (activeCells >= MIN_PARALLEL_CELLS ? allowed : 1);
   const shared = threads > 1;
-  const f64 = (len: number): Float64Array => (shared ? new Float64Array(new SharedArrayBuffer(len * 8)) : new Float64Array(len));
+  const ws = opts.workspace;
+  const f64 = (len: number, key: string): Float64Array => (ws ? ws.f64(key, len) : shared ? new Float64Array(new SharedArrayBuffer(len * 8)) : new Float64Array(len));
   // The preconditioner's arrays (z, and the coarse levels' right-hand sides and corrections) are
   // float32: the V-cycle is an approximation anyway, and rounding it at 6e-8 left the iterations
   // unchanged down to a non-uniformity of 7e-7 on 128³ while cutting ~18% of the CPU time per
   // iteration (memory traffic). x, r, d and A·d stay float64 for the CG recurrences.
-  const f32 = (len: number): Float32Array => (shared ? new Float32Array(new SharedArrayBuffer(len * 4)) : new Float32Array(len));
+  const f32 = (len: number, key: string): Float32Array => (ws ? ws.f32(key, len) : shared ? new Float32Array(new SharedArrayBuffer(len * 4)) : new Float32Array(len));
 
   const problems: DiffusionProblem[] = [problem];
   for (let p = problem; Math.min(...p.dims) >= 2 * MIN_SIDE; ) {
-    const next = galerkinCoarsen(p);
+    const next = galerkinCoarsen(p, allocator(ws, `L${problems.length}`));
     if (next.activeEven.length + next.activeOdd.length === 0) break;
     problems.push((p = next));
   }
@@ -117,13 +124,14 @@ export function createMgPcg(problem: DiffusionProblem, x0: Float64Array, opts: M
       parentOdd: new Int32Array(0),
       // In shared memory when two threads run: the worker writes the finest level's fields and
       // restricts into (and prolongs from) the next level's.
-      r: fine ? f64(len) : f32(len),
-      z: f32(len),
+      r: fine ? f64(len, `L${li}.r`) : f32(len, `L${li}.r`),
+      z: f32(len, `L${li}.z`),
       cf: new Float32Array(0),
       ce: new Float32Array(0),
-      x: fine ? f64(len) : new Float64Array(0),
-      d: fine ? f64(len) : new Float64Array(0),
-      ad: fine ? f64(len) : new Float64Array(0),
+      // The start itself when it already lives in this workspace (tortuosity writes the guess there).
+      x: fine ? (ws && x0.buffer === ws.peekBuffer('L0.x') ? x0 : f64(len, `L${li}.x`)) : new Float64Array(0),
+      d: fine ? f64(len, `L${li}.d`) : new Float64Array(0),
+      ad: fine ? f64(len, `L${li}.ad`) : new Float64Array(0),
     };
     return { p, k };
   });
@@ -132,7 +140,7 @@ export function createMgPcg(problem: DiffusionProblem, x0: Float64Array, opts: M
     const below = levels[li + 1]!;
     k.cf = below.k.r;
     k.ce = below.k.z;
-    const { even, odd } = parents(p, below.p);
+    const { even, odd } = parents(p, below.p, allocator(ws, `L${li}`));
     k.parentEven = li === 0 && shared ? toShared(even) : even;
     k.parentOdd = li === 0 && shared ? toShared(odd) : odd;
   }
@@ -154,7 +162,7 @@ export function createMgPcg(problem: DiffusionProblem, x0: Float64Array, opts: M
   };
 
   const x = fine.x;
-  x.set(x0);
+  if (x !== x0) x.set(x0);
   let rz = 0;
   const restart = (): void => {
     // r = b − A x, then z = M r and d = z.
@@ -205,6 +213,8 @@ export function createMgPcg(problem: DiffusionProblem, x0: Float64Array, opts: M
 }
 
 function toShared<T extends Int32Array | Float32Array>(a: T): T {
+  // Workspace arrays already live in shared memory: the worker uses them in place.
+  if (typeof SharedArrayBuffer === 'function' && a.buffer instanceof SharedArrayBuffer) return a;
   const out = (a instanceof Int32Array ? new Int32Array(new SharedArrayBuffer(a.byteLength)) : new Float32Array(new SharedArrayBuffer(a.byteLength))) as T;
   out.set(a);
   return out;
@@ -278,11 +288,11 @@ function vcycle(levels: Level[], runners: LevelRunner[], li: number, s: Float64A
 }
 
 /** Padded coarse index of the parent of each fine active cell (per colour list), −1 where the parent is inactive. */
-function parents(fine: DiffusionProblem, coarse: DiffusionProblem): { even: Int32Array; odd: Int32Array } {
+function parents(fine: DiffusionProblem, coarse: DiffusionProblem, alloc: Allocator): { even: Int32Array; odd: Int32Array } {
   const [a, b, L] = fine.dims;
   const [ca, cb] = coarse.dims;
-  const even = new Int32Array(fine.activeEven.length);
-  const odd = new Int32Array(fine.activeOdd.length);
+  const even = alloc.i32('parentEven', fine.activeEven.length);
+  const odd = alloc.i32('parentOdd', fine.activeOdd.length);
   const sd = fine.signedInvDiag;
   let ke = 0;
   let ko = 0;
@@ -305,18 +315,18 @@ function parents(fine: DiffusionProblem, coarse: DiffusionProblem): { even: Int3
 
 
 /** Pᵀ A P for injection from 2×2×2 blocks, as a padded 7-point problem on the coarse grid. */
-function galerkinCoarsen(fine: DiffusionProblem): DiffusionProblem {
+function galerkinCoarsen(fine: DiffusionProblem, alloc: Allocator): DiffusionProblem {
   const [a, b, L] = fine.dims;
   const dims: [number, number, number] = [Math.ceil(a / 2), Math.ceil(b / 2), Math.ceil(L / 2)];
   const [ca, cb, cl] = dims;
   const plane = ca * cb;
   const pad = plane;
   const total = ca * cb * cl + 2 * pad;
-  const ga = new Float32Array(total);
-  const gb = new Float32Array(total);
-  const gl = new Float32Array(total);
-  const rhs = new Float32Array(total);
-  const reservoir = new Float32Array(total);
+  const ga = alloc.f32('ga', total);
+  const gb = alloc.f32('gb', total);
+  const gl = alloc.f32('gl', total);
+  const rhs = alloc.f32('rhs', total);
+  const reservoir = alloc.f32('reservoir', total);
   for (let k = 0, q = fine.pad; k < L; k++) {
     for (let j = 0; j < b; j++) {
       const row = pad + ca * ((j >> 1) + cb * (k >> 1));
@@ -332,7 +342,7 @@ function galerkinCoarsen(fine: DiffusionProblem): DiffusionProblem {
       }
     }
   }
-  const signedInvDiag = new Float32Array(total);
+  const signedInvDiag = alloc.f32('signedInvDiag', total);
   for (let k = 0, c = pad; k < cl; k++) {
     for (let j = 0; j < cb; j++) {
       for (let i = 0; i < ca; i++, c++) {
@@ -343,7 +353,7 @@ function galerkinCoarsen(fine: DiffusionProblem): DiffusionProblem {
       }
     }
   }
-  const { activeEven, activeOdd } = splitActiveCells(signedInvDiag);
+  const { activeEven, activeOdd } = splitActiveCells(signedInvDiag, alloc);
   return {
     dims,
     pad,

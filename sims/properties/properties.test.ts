@@ -5,7 +5,11 @@ import { Rng } from '../../src/random/rng.ts';
 import { ConfigError } from '../../src/errors.ts';
 import { parseWith } from '../../src/config/parse.ts';
 import { computeProperties, PropertiesParamsSchema, propertiesModel } from './properties.ts';
-import { overlappingSpheres } from './synthetic-volumes.ts';
+import { overlappingSpheres, threePhaseSpheres } from './synthetic-volumes.ts';
+import { SolveWorkspace } from './workspace.ts';
+import { hasWebGpuDriver, vulkanSkipNote } from '../../test/helpers/vulkan.ts';
+import type { Progress } from '../../src/simulation.ts';
+import { formatProgress } from '../../src/cli/sim-progress.ts';
 
 let compute: Compute | undefined;
 afterAll(() => compute?.destroy());
@@ -51,8 +55,11 @@ describe('computeProperties on three layers (pore | AM | CBD along z, 10 voxels 
     expect(r.effectiveConductivity.electronic.z).toBe(0);
     // Local thickness: the pore slab is bounded by AM only (the box face is not a wall), so its
     // balls reach radius 10 (diameter 20 voxels = 10 µm); the AM slab between two walls: 10 voxels.
-    expect(r.poreSize).toEqual({ d10: 10, d50: 10, d90: 10, mean: 10 });
-    expect(r.particleSize).toEqual({ d10: 5, d50: 5, d90: 5, mean: 5 });
+    // In metres, as every length of the result (voxelSize too).
+    expect(r.voxelSize).toBe(v.voxelSize);
+    for (const [stats, d] of [[r.poreSize!, 10e-6], [r.particleSize!, 5e-6]] as const) {
+      for (const v of [stats.d10, stats.d50, stats.d90, stats.mean]) expect(Math.abs(v - d) / d).toBeLessThan(1e-12);
+    }
     expect(r.converged).toBe(true);
     expect(JSON.parse(JSON.stringify(r)).surfaceArea).toEqual(r.surfaceArea);
   });
@@ -100,5 +107,53 @@ describe('PropertiesParamsSchema', () => {
     expect(() => parseWith(PropertiesParamsSchema, { tolerance: 1 })).toThrow(ConfigError);
     expect(() => parseWith(PropertiesParamsSchema, { axes: ['w'] })).toThrow(/axes/);
     expect(() => parseWith(PropertiesParamsSchema, { cbdPorosity: 1.5 })).toThrow(/cbdPorosity/);
+  });
+});
+
+describe('many solves in one run', () => {
+  it('share one workspace: 3 axes × 3 sets hold no more than one solve (tracked bytes ≤ 80 per voxel), with the same τ as solves on their own', async () => {
+    const v = threePhaseSpheres(32, 5);
+    const n = v.labels.length;
+    const c = await ctx();
+    const all = new SolveWorkspace();
+    const r = await computeProperties(v, parseWith(PropertiesParamsSchema, { tol: 1e-4, sizes: false }), c, { workspace: all });
+    const one = new SolveWorkspace();
+    const single = await computeProperties(v, parseWith(PropertiesParamsSchema, { tol: 1e-4, sizes: false, axes: ['z'], phases: ['solid'] }), c, { workspace: one });
+    expect(single.tortuosity.solid!.z!.tau).toBe(r.tortuosity.solid!.z!.tau);
+    // Nine solves, and the peak is within 5 % of one solve's: buffers are reused, not re-allocated.
+    expect(all.peakBytes).toBeLessThanOrEqual(1.05 * one.peakBytes);
+    expect(all.peakBytes / n).toBeLessThan(80);
+    expect(all.peakBytes / n).toBeGreaterThan(40); // it does hold the solver's arrays (sanity of the accounting)
+  });
+
+  it('reports progress over all solves, naming the set and axis of each, for an ETA', async () => {
+    const v = threePhaseSpheres(24, 6);
+    const events: Progress[] = [];
+    await computeProperties(v, parseWith(PropertiesParamsSchema, { tol: 1e-4, sizes: false, axes: ['x', 'z'], phases: ['pore', 'solid'] }), { ...(await ctx()), onProgress: (p) => events.push(p) });
+    const tau = events.filter((e) => e.stage === 'tortuosity' && e.total !== undefined);
+    expect(tau.length).toBeGreaterThan(4);
+    for (const e of tau) expect(e.total).toBe(4);
+    for (let i = 1; i < tau.length; i++) expect(tau[i]!.done).toBeGreaterThanOrEqual(tau[i - 1]!.done);
+    expect(tau[tau.length - 1]!.done).toBe(4);
+    const seen = new Set(tau.map((e) => `${e.info?.set} ${e.info?.axis}`));
+    expect([...seen].sort()).toEqual(['pore x', 'pore z', 'solid x', 'solid z']);
+    // formatProgress turns it into a count, rate and ETA.
+    const line = formatProgress(tau[Math.floor(tau.length / 2)]!, 2);
+    expect(line).toMatch(/^tortuosity: [\d.]+\/4 solves, .*ETA \d+ s, set (pore|solid), axis [xz]/);
+  });
+});
+
+describe.skipIf(!hasWebGpuDriver())(`many solves on the webgpu backend${vulkanSkipNote()}`, () => {
+  it('computeProperties with its workspace runs webgpu-pcg (Dawn refuses shared host buffers) and agrees with the CPU to 1e-4 in τ', async () => {
+    const v = threePhaseSpheres(24, 3);
+    const p = parseWith(PropertiesParamsSchema, { axes: ['x', 'z'], phases: ['pore', 'solid'], sizes: false, tol: 1e-4 });
+    const gpu = await computeProperties(v, p, { rng: new Rng(0), compute: await createCompute({ backend: 'webgpu' }) });
+    const cpu = await computeProperties(v, p, await ctx());
+    expect(gpu.backend).toMatch(/^webgpu \(WGSL Jacobi-PCG/);
+    for (const [set, axis] of [['pore', 'x'], ['solid', 'z']] as const) {
+      const a = gpu.tortuosity[set]![axis]!.tau;
+      const b = cpu.tortuosity[set]![axis]!.tau;
+      expect(Math.abs(a - b) / b).toBeLessThan(1e-4);
+    }
   });
 });

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { LABEL, validateVolume, volumeFractions, type Volume } from '../../src/volume/volume.ts';
-import type { SimContext, SimulationModel } from '../../src/simulation.ts';
+import type { Progress, SimContext, SimulationModel } from '../../src/simulation.ts';
 import { throwIfAborted } from '../../src/errors.ts';
 import { AXES, connectivityFractions, labelComponents, type Axis, type ConnectivityFractions } from './connectivity.ts';
 import { interfaceAreasOf, DEFAULT_SIGMA } from './surface-area.ts';
 import { sizeDistribution, type SizeStats } from './size-distribution.ts';
 import { tortuosity, type TortuosityResult } from './tortuosity.ts';
+import { SolveWorkspace } from './workspace.ts';
 
 /** Conducting sets whose tortuosity is computed. */
 export const TRANSPORT_PHASES = ['pore', 'electrolyte', 'solid'] as const;
@@ -68,7 +69,7 @@ export type TortuosityEntry = Omit<TortuosityResult, 'backend'>;
 
 export interface PropertiesResult {
   shape: [number, number, number];
-  /** Voxel size in µm. */
+  /** Voxel edge length (m). */
   voxelSize: number;
   /** Volume fraction of every label present (pore, am, cbd, label<N>). */
   fractions: Record<string, number>;
@@ -86,7 +87,7 @@ export interface PropertiesResult {
   effectiveConductivity: { ionic: Partial<Record<Axis, number>>; electronic: Partial<Record<Axis, number>> };
   /** Relative conductivities used per label: ionic (electrolyte set) and electronic (solid set). */
   conductivities: { ionic: number[]; electronic: number[] };
-  /** Local-thickness diameters (µm), volume-weighted, of pores and of active-material particles. */
+  /** Local-thickness diameters (m), volume-weighted, of pores and of active-material particles. */
   poreSize?: SizeStats;
   particleSize?: SizeStats;
   /** Total iterations over all solves (SOR sweeps, or CG iterations for mgpcg), and the worst final flux non-uniformity. */
@@ -115,8 +116,7 @@ export function conductivitySets(params: PropertiesParams): Record<TransportPhas
   };
 }
 
-function maskOf(labels: Uint8Array, members: readonly number[]): Uint8Array {
-  const m = new Uint8Array(labels.length);
+function maskOf(labels: Uint8Array, members: readonly number[], m = new Uint8Array(labels.length)): Uint8Array {
   const isMember = new Uint8Array(256);
   for (const l of members) isMember[l] = 1;
   for (let i = 0; i < labels.length; i++) m[i] = isMember[labels[i]!]!;
@@ -131,7 +131,19 @@ const CONNECTIVITY_MEMBERS: Record<ConnectivityPhase, number[]> = {
   solid: [LABEL.am, LABEL.cbd],
 };
 
-export async function computeProperties(volume: Volume, params: PropertiesParams, ctx: SimContext): Promise<PropertiesResult> {
+/**
+ * Every property of a labelled volume (see PropertiesResult; SI units throughout).
+ *
+ * @param volume labelled volume (voxelSize in m).
+ * @param params validated PropertiesParams (axes, phases, tol, engine…).
+ * @param ctx compute backend, progress (the tortuosity stage reports solves done of all, with the
+ *   set and axis of the current one, so the CLI can show an ETA), abort signal.
+ * @param options.workspace arrays the tortuosity solves share (default: a new one per call); pass
+ *   one to read its byte accounting.
+ * @returns the PropertiesResult.
+ * @example const r = await computeProperties(volume, PropertiesParamsSchema.parse({ axes: ['z'] }), ctx);
+ */
+export async function computeProperties(volume: Volume, params: PropertiesParams, ctx: SimContext, options: { workspace?: SolveWorkspace } = {}): Promise<PropertiesResult> {
   validateVolume(volume);
   const { shape, voxelSize, labels } = volume;
   const timings: Record<string, number> = {};
@@ -158,8 +170,14 @@ export async function computeProperties(volume: Volume, params: PropertiesParams
 
   const connectivity = await stage('connectivity', () => {
     const out = {} as Record<ConnectivityPhase, Record<Axis, ConnectivityFractions>>;
+    // One set of voxel-sized arrays for the five labellings: each is read off before the next
+    // (left to the collector, the five sets of ~13 B/voxel piled up to the tortuosity stage).
+    const mask = new Uint8Array(labels.length);
+    const buffers = { padded: new Int32Array(0), stack: new Int32Array(0), label: new Int32Array(0) };
+    const reuse = (k: keyof typeof buffers) => (n: number): Int32Array => (buffers[k].length >= n ? buffers[k].subarray(0, n) : (buffers[k] = new Int32Array(n)));
+    const scratch = { padded: reuse('padded'), stack: reuse('stack'), label: reuse('label') };
     for (const phase of CONNECTIVITY_PHASES) {
-      const comps = labelComponents(maskOf(labels, CONNECTIVITY_MEMBERS[phase]), shape);
+      const comps = labelComponents(maskOf(labels, CONNECTIVITY_MEMBERS[phase], mask), shape, scratch);
       out[phase] = { x: connectivityFractions(comps, 'x'), y: connectivityFractions(comps, 'y'), z: connectivityFractions(comps, 'z') };
     }
     return out;
@@ -173,17 +191,25 @@ export async function computeProperties(volume: Volume, params: PropertiesParams
   let converged = true;
   let backend = '';
   await stage('tortuosity', async () => {
-    for (const phase of TRANSPORT_PHASES) {
-      if (!params.phases.includes(phase)) continue;
+    // One workspace for every solve: peak memory stays that of one solve, however many there are.
+    const workspace = options.workspace ?? new SolveWorkspace();
+    const phases = TRANSPORT_PHASES.filter((p) => params.phases.includes(p));
+    const solves = phases.length * axes.length;
+    let solved = 0;
+    for (const phase of phases) {
       const perAxis: Partial<Record<Axis, TortuosityEntry>> = {};
       for (const axis of axes) {
+        // The share of this solve done: never reported lower than before, though the residual wobbles.
+        let reached = 0;
         const r = await tortuosity(
           volume,
           sets[phase],
           axis,
-          { tol: params.tol, maxIterations: params.maxIterations, engine: params.engine, omega: params.omega, checkEvery: params.checkEvery, coarseGuess: params.coarseGuess },
-          ctx,
+          { tol: params.tol, maxIterations: params.maxIterations, engine: params.engine, omega: params.omega, checkEvery: params.checkEvery, coarseGuess: params.coarseGuess, workspace },
+          { ...ctx, onProgress: (p) => ctx.onProgress?.(solveProgress(p, solved, solves, phase, axis, params.tol, (reached = Math.max(reached, solveFraction(p, params.tol))))) },
         );
+        solved++;
+        ctx.onProgress?.({ stage: 'tortuosity', done: solved, total: solves, unit: 'solves', info: { set: phase, axis, tau: r.tau } });
         const { backend: ranOn, ...entry } = r;
         perAxis[axis] = entry;
         iterations += r.iterations;
@@ -214,7 +240,7 @@ export async function computeProperties(volume: Volume, params: PropertiesParams
 
   return {
     shape: [shape[0], shape[1], shape[2]],
-    voxelSize: voxelSize * 1e6,
+    voxelSize,
     fractions,
     surfaceArea,
     connectivity,
@@ -231,6 +257,29 @@ export async function computeProperties(volume: Volume, params: PropertiesParams
   };
 }
 
+/**
+ * One solve's progress as progress through all the solves of the run, so that the CLI shows one
+ * count and an ETA for the whole tortuosity stage: solve k of n plus the fraction of the current
+ * solve, read off its flux non-uniformity on a log scale between the first check and tol (CG's
+ * residual falls roughly geometrically).
+ */
+function solveProgress(p: Progress, solved: number, solves: number, set: TransportPhase, axis: Axis, tol: number, fraction: number): Progress {
+  const residual = typeof p.info?.residual === 'number' ? p.info.residual : NaN;
+  return {
+    stage: 'tortuosity',
+    done: Math.round((solved + fraction) * 100) / 100,
+    total: solves,
+    unit: 'solves',
+    info: { set, axis, ...(typeof p.info?.tau === 'number' ? { tau: p.info.tau } : {}), ...(Number.isFinite(residual) ? { residual } : {}) },
+  };
+}
+
+/** How far a solve is, 0–0.99, from its flux non-uniformity on a log scale from 1 down to tol. */
+function solveFraction(p: Progress, tol: number): number {
+  const residual = typeof p.info?.residual === 'number' ? p.info.residual : NaN;
+  return residual > 0 ? Math.min(0.99, Math.max(0, Math.log(residual) / Math.log(tol))) : 0;
+}
+
 export const propertiesModel: SimulationModel<typeof PropertiesParamsSchema, Volume, PropertiesResult> = {
   name: 'properties',
   description:
@@ -245,8 +294,8 @@ export const propertiesModel: SimulationModel<typeof PropertiesParamsSchema, Vol
     { name: 'tortuosity.electrolyte.z.tau', unit: '1', description: 'tortuosity factor of pore + CBD (ionic) through the thickness' },
     { name: 'effectiveConductivity.ionic.z', unit: '1', description: 'effective ionic diffusivity relative to bulk electrolyte, through the thickness' },
     { name: 'effectiveConductivity.electronic.z', unit: '1', description: 'effective electronic conductivity relative to the reference, through the thickness' },
-    { name: 'poreSize.d50', unit: 'µm', description: 'median (volume-weighted) pore diameter from local thickness' },
-    { name: 'particleSize.d50', unit: 'µm', description: 'median (volume-weighted) AM particle diameter from local thickness' },
+    { name: 'poreSize.d50', unit: 'm', description: 'median (volume-weighted) pore diameter from local thickness' },
+    { name: 'particleSize.d50', unit: 'm', description: 'median (volume-weighted) AM particle diameter from local thickness' },
   ],
   run: (params, volume, context) => computeProperties(volume, params, context),
 };

@@ -1,4 +1,4 @@
-import { createVolume, type Volume } from '../../src/volume/volume.ts';
+import { createVolume, LABEL, type Volume } from '../../src/volume/volume.ts';
 import { Rng } from '../../src/random/rng.ts';
 
 /**
@@ -51,3 +51,17 @@ export function inclinedChannel(length: number, depth: number, width: number): V
   }
   return v;
 }
+
+/** Overlapping AM spheres (ε ≈ 0.45) with a CBD coat on a third of the pore voxels touching them: three phases. */
+export function threePhaseSpheres(n: number, seed = 11): Volume {
+  const v = overlappingSpheres([n, n, n], 0.45, seed);
+  const { labels } = v;
+  const plane = n * n;
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] !== LABEL.pore || i % 3 !== 0) continue;
+    const touches = labels[i - 1] === LABEL.am || labels[i + 1] === LABEL.am || labels[i - n] === LABEL.am || labels[i + n] === LABEL.am || labels[i - plane] === LABEL.am || labels[i + plane] === LABEL.am;
+    if (touches) labels[i] = LABEL.cbd;
+  }
+  return v;
+}
+

@@ -18,6 +18,7 @@ import { createMgPcg } from './mg-pcg.ts';
 import { createGpuSor } from './sor-gpujs.ts';
 import { createWebGpuPcg, pcgTuning } from './pcg-webgpu.ts';
 import { getWebGpuDevice } from '../../src/gpu/webgpu-device.ts';
+import type { SolveWorkspace } from './workspace.ts';
 
 /**
  * Which implementation solves: 'webgpu-pcg' Jacobi-preconditioned CG as WGSL compute shaders on
@@ -60,6 +61,11 @@ export interface TortuosityOptions {
    * the worker thread is starved (another process holds the second core).
    */
   threads?: number;
+  /**
+   * Arrays shared by successive solves (computeProperties passes one per run), so that memory
+   * does not grow with the number of solves; without it each solve allocates its own.
+   */
+  workspace?: SolveWorkspace;
 }
 
 export interface TortuosityResult {
@@ -129,11 +135,15 @@ export async function tortuosity(
   if (!(tol > 0 && tol < 1)) throw new ConfigError('tol', tol, 'a tolerance in (0, 1)');
   const maxIterations = opts.maxIterations ?? DEFAULT_MAX_ITERATIONS;
   if (!Number.isInteger(maxIterations) || maxIterations < 1) throw new ConfigError('maxIterations', maxIterations, 'a positive integer');
-  const problem = buildDiffusionProblem(volume, conductivityPerLabel, axis);
-  const omega = opts.omega ?? defaultOmega(problem.dims);
-  if (!(omega > 0 && omega < 2)) throw new ConfigError('omega', omega, 'a relaxation factor in (0, 2)');
   const requested = opts.engine ?? 'auto';
   const engine = requested === 'auto' ? autoEngine(ctx.compute.backend) : requested;
+  // The workspace serves the CPU multigrid engine, whose arrays are the whole footprint. The GPU
+  // engines hold their fields on the device, and Dawn's writeBuffer refuses the workspace's
+  // SharedArrayBuffers, so they build their host arrays fresh.
+  const ws = engine === 'mgpcg' ? opts.workspace : undefined;
+  const problem = buildDiffusionProblem(volume, conductivityPerLabel, axis, ws);
+  const omega = opts.omega ?? defaultOmega(problem.dims);
+  if (!(omega > 0 && omega < 2)) throw new ConfigError('omega', omega, 'a relaxation factor in (0, 2)');
   const useGpu = engine === 'gpujs';
   // A PCG iteration costs ~8 sweeps, so it is checked after every iteration.
   const checkEvery =
@@ -160,13 +170,14 @@ export async function tortuosity(
   const guess =
     opts.coarseGuess === true
       ? cascadeGuess(problem, opts.coarseTol ?? DEFAULT_COARSE_TOL, ctx.signal)
-      : { c: linearGuess(problem, new Float64Array(problem.ga.length)), sweeps: 0 };
+      : // On the mgpcg engine with a workspace the guess is written straight into the solver's x.
+        { c: linearGuess(problem, ws && engine === 'mgpcg' ? ws.f64('L0.x', problem.ga.length) : new Float64Array(problem.ga.length)), sweeps: 0 };
   const stepper = useGpu
     ? gpuStepper(ctx, problem, omega, checkEvery, guess.c)
     : engine === 'webgpu-pcg'
       ? await webgpuPcgStepper(problem, guess.c)
       : engine === 'mgpcg'
-        ? pcgStepper(problem, guess.c, opts.threads, ctx.threads)
+        ? pcgStepper(problem, guess.c, opts.threads, ctx.threads, ws)
         : cpuStepper(problem, omega, guess.c);
   const measure = async (): Promise<FluxCheck> => (stepper.check ? await stepper.check() : checkFlux(problem, stepper.field()));
   try {
@@ -316,9 +327,9 @@ function engineLabel(engine: 'sor' | 'mgpcg', threads = 1, startThreads = thread
   return `typed-array cpu (multigrid-preconditioned CG${note})`;
 }
 
-function pcgStepper(problem: DiffusionProblem, start: Float64Array, threads: number | undefined, maxThreads: number | undefined): Stepper {
+function pcgStepper(problem: DiffusionProblem, start: Float64Array, threads: number | undefined, maxThreads: number | undefined, workspace: SolveWorkspace | undefined): Stepper {
   // The run's share of a sweep's thread budget caps the default; an explicit `threads` wins.
-  const solver = createMgPcg(problem, start, { ...(threads !== undefined ? { threads } : {}), ...(maxThreads !== undefined ? { maxThreads } : {}) });
+  const solver = createMgPcg(problem, start, { ...(threads !== undefined ? { threads } : {}), ...(maxThreads !== undefined ? { maxThreads } : {}), ...(workspace ? { workspace } : {}) });
   return {
     async step(iterations) {
       for (let k = 0; k < iterations; k++) solver.iterate();

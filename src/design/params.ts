@@ -61,6 +61,43 @@ function valueAtRange(param: Extract<VariedParam, { distribution: 'uniform' | 'l
   return param.min + u * (param.max - param.min);
 }
 
+/**
+ * The range a study declares for a numeric parameter, in the parameter's own unit: [min, max] of a
+ * uniform or log-uniform range, the smallest and largest numeric level of a choice. A normal
+ * parameter declares no bounds (undefined), nor does a choice with non-numeric levels.
+ *
+ * @param param a varied parameter of a study file.
+ * @returns [lo, hi], or undefined where the study bounds nothing.
+ * @example declaredRange({ name: 'calendering', distribution: 'uniform', min: 0, max: 25 }) // [0, 25]
+ */
+export function declaredRange(param: VariedParam): [number, number] | undefined {
+  if (param.distribution === 'uniform' || param.distribution === 'loguniform') return [param.min, param.max];
+  if (param.distribution === 'choice' && param.levels.every((l) => typeof l === 'number')) {
+    const levels = param.levels as number[];
+    return [Math.min(...levels), Math.max(...levels)];
+  }
+  return undefined;
+}
+
+/**
+ * The declared ranges of a study definition's varied parameters, by column name; parameters that
+ * declare none, and entries that are not valid parameters, are left out.
+ *
+ * @param varied the `varied` list of a study definition (parsed JSON or YAML, not yet validated).
+ * @returns input column name → [lo, hi] in the parameter's unit.
+ */
+export function declaredRanges(varied: unknown): Record<string, [number, number]> {
+  const out: Record<string, [number, number]> = {};
+  if (!Array.isArray(varied)) return out;
+  for (const v of varied) {
+    const parsed = VariedParamSchema.safeParse(v);
+    if (!parsed.success) continue;
+    const range = declaredRange(parsed.data);
+    if (range) out[parsed.data.name] = range;
+  }
+  return out;
+}
+
 /** The kind of column a parameter's values fill. */
 export function paramType(param: VariedParam): 'number' | 'string' | 'boolean' {
   if (param.distribution !== 'choice') return 'number';

@@ -1,9 +1,11 @@
 import { StudyStore, type ColumnInfo } from './db.ts';
 import type { Scalar } from '../study/stage-catalog.ts';
+import { declaredRanges } from '../design/params.ts';
 
 /** A study's finished runs as plain data: what surrogates train on. */
 export interface StudyTable {
-  study: { name: string; hash: string; file?: string };
+  /** inputRanges: the ranges the study file declares for its varied inputs (see declaredRanges). */
+  study: { name: string; hash: string; file?: string; inputRanges?: Record<string, [number, number]> };
   columns: { name: string; role: 'input' | 'output' | 'meta'; unit?: string; type: 'number' | 'string' | 'boolean' }[];
   rows: Record<string, Scalar>[];
 }
@@ -21,8 +23,20 @@ export async function readStudyTable(dir: string): Promise<StudyTable> {
     const { rows } = await store.query("SELECT * FROM runs WHERE status = 'ok' ORDER BY design_index, replicate, run_id");
     const study: StudyTable['study'] = { name: info?.name ?? '', hash: info?.hash ?? '' };
     if (info?.file) study.file = info.file;
+    const ranges = info ? declaredRanges(parseDefinition(info.definition).varied) : {};
+    if (Object.keys(ranges).length > 0) study.inputRanges = ranges;
     return { study, columns, rows };
   } finally {
     store.close();
+  }
+}
+
+function parseDefinition(json: string): { varied?: unknown } {
+  try {
+    const d = JSON.parse(json) as unknown;
+    return d !== null && typeof d === 'object' ? (d as { varied?: unknown }) : {};
+  } catch {
+    // A definition that does not parse declares nothing; the observed ranges serve instead.
+    return {};
   }
 }

@@ -9,7 +9,7 @@ export type Cell = number | string | boolean | null;
 
 /** A training table from a study directory, a CSV or a Parquet file. */
 export interface Dataset {
-  source: { kind: 'study' | 'csv' | 'parquet'; path: string; study?: { name: string; hash: string; file?: string } };
+  source: { kind: 'study' | 'csv' | 'parquet'; path: string; study?: { name: string; hash: string; file?: string; inputRanges?: Record<string, [number, number]> } };
   columns: string[];
   /** Role per column when the source knows it (study directories). */
   roles: Record<string, 'input' | 'output' | 'meta'>;

@@ -77,7 +77,13 @@ export function reportMarkdown(card: ModelCard, plotLinks = true, parity: readon
   lines.push(`- source: \`${d.source}\` (${d.sourceKind})${d.study ? `, study "${d.study.name}" hash \`${d.study.hash}\`${d.study.file ? ` from \`${d.study.file}\`` : ''}` : ''}`);
   lines.push(`- training data hash: \`${d.hash}\``);
   lines.push(`- rows: ${d.rows}; unique input points: ${d.uniqueInputRows}; replicate rows: ${d.replicateRows}${d.droppedNonFiniteRows > 0 ? `; left out ${d.droppedNonFiniteRows} row(s) with non-finite values` : ''}`, '');
-  lines.push(table(['input', 'unit', 'min', 'max'], card.inputs.map((i) => [i, card.units[i] ?? '', card.inputBox[i]![0], card.inputBox[i]![1]])), '');
+  const declared = card.declaredInputBox;
+  lines.push(
+    declared
+      ? table(['input', 'unit', 'min', 'max', 'declared by the study (predictions flagged outside)'], card.inputs.map((i) => [i, card.units[i] ?? '', card.inputBox[i]![0], card.inputBox[i]![1], declared[i] ? `${declared[i][0]}–${declared[i][1]}` : 'none (training min–max)']))
+      : table(['input', 'unit', 'min', 'max'], card.inputs.map((i) => [i, card.units[i] ?? '', card.inputBox[i]![0], card.inputBox[i]![1]])),
+    '',
+  );
   lines.push(table(['output', 'unit', 'min', 'max'], card.outputs.map((o) => [o, card.units[o] ?? '', d.outputRanges[o]![0], d.outputRanges[o]![1]])), '');
   lines.push('## Preprocessing', '', ...card.preprocessing.map((p) => `- ${p}`), '');
   lines.push('## Output transforms', '');

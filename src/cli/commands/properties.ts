@@ -6,7 +6,7 @@ import { Rng } from '../../random/rng.ts';
 import { readVolumeWithFlags, VOLUME_READ_OPTIONS } from '../sim-options.ts';
 import { simulationProgress } from '../sim-progress.ts';
 import { formatTable, printJson } from '../output.ts';
-import { computeProperties, PropertiesParamsSchema, type PropertiesResult } from '../../../sims/properties/index.ts';
+import { computeProperties, PropertiesParamsSchema, type PropertiesResult, type TransportPhase } from '../../../sims/properties/index.ts';
 
 interface PropertiesOptions {
   axes?: string;
@@ -88,10 +88,17 @@ export function register(program: Command): void {
     });
 }
 
+/** What each conducting set of the τ table is made of, so a reader need not know the names. */
+const SET_MEMBERS: Record<TransportPhase, string> = {
+  pore: 'pore space (ionic)',
+  electrolyte: 'pore + CBD nanopores (ionic)',
+  solid: 'AM + CBD (electronic)',
+};
+
 export function propertiesTable(path: string, r: PropertiesResult): string {
   const pct = (v: number): string => `${(100 * v).toFixed(2)} %`;
   const out: string[] = [];
-  out.push(`${path}: ${r.shape.join('×')} voxels of ${r.voxelSize} µm; solver on ${r.backend}`);
+  out.push(`${path}: ${r.shape.join('×')} voxels of ${Number((r.voxelSize * 1e6).toPrecision(6))} µm; solver on ${r.backend}`);
   out.push('', 'volume fractions');
   out.push(formatTable(Object.entries(r.fractions).map(([k, v]) => [k, pct(v)]), ['phase', 'fraction']));
   out.push('', 'specific interface area (1/µm per unit volume; marching cubes)');
@@ -106,10 +113,10 @@ export function propertiesTable(path: string, r: PropertiesResult): string {
   const tauRows: (string | number)[][] = [];
   for (const [phase, axes] of Object.entries(r.tortuosity)) {
     for (const [axis, t] of Object.entries(axes ?? {})) {
-      tauRows.push([`${phase} ${axis}`, t.tau, t.effectiveDiffusivity, t.porosity, t.iterations, t.residual, t.converged ? 'yes' : 'NO']);
+      tauRows.push([phase, SET_MEMBERS[phase as TransportPhase], axis, t.tau, t.effectiveDiffusivity, t.porosity, t.iterations, t.residual, t.converged ? 'yes' : 'NO']);
     }
   }
-  out.push(formatTable(tauRows, ['set axis', 'τ', 'D_eff/D', 'ε', 'iterations', 'residual', 'converged']));
+  out.push(formatTable(tauRows, ['set', 'conducting phases', 'axis', 'τ', 'D_eff/D', 'ε', 'iterations', 'residual', 'converged']));
   out.push('', 'effective conductivity (relative to bulk)');
   out.push(
     formatTable(
@@ -124,8 +131,8 @@ export function propertiesTable(path: string, r: PropertiesResult): string {
     out.push(
       formatTable(
         [
-          ['pore', r.poreSize.d10, r.poreSize.d50, r.poreSize.d90],
-          ['particle (AM)', r.particleSize.d10, r.particleSize.d50, r.particleSize.d90],
+          ['pore', r.poreSize.d10 * 1e6, r.poreSize.d50 * 1e6, r.poreSize.d90 * 1e6],
+          ['particle (AM)', r.particleSize.d10 * 1e6, r.particleSize.d50 * 1e6, r.particleSize.d90 * 1e6],
         ],
         ['', 'D10', 'D50', 'D90'],
       ),

@@ -4,6 +4,7 @@ import { extname, resolve } from 'node:path';
 import { ConfigError } from '../../errors.ts';
 import { formatNumber, formatTable, printJson } from '../output.ts';
 import { assertFileReplaceable, writeFileWhole } from '../../output-files.ts';
+import { round4, unitSuffix } from '../../../surrogates/format.ts';
 
 interface GlobalOpts {
   backend?: string;
@@ -169,17 +170,36 @@ async function predictCommand(modelDir: string, inputsPath: string, o: PredictCl
     return rec;
   });
   const nOutside = flags.filter((f) => f.length > 0).length;
-  if (nOutside > 0) log(`warning: ${nOutside} of ${x.length} point(s) lie outside the training box; their predictions are extrapolations`);
+  if (nOutside > 0) {
+    const against = card.declaredInputBox ? "the study's declared input ranges" : "the training data's input ranges (the data source declares none)";
+    log(`warning: ${nOutside} of ${x.length} point(s) lie outside ${against}; their predictions are extrapolations`);
+  }
   if (o.output) {
     const cols = Object.keys(rows[0] ?? {});
     await writeFileWhole(resolve(o.output), `${cols.join(',')}\n${rows.map((r) => cols.map((c) => (typeof r[c] === 'string' ? JSON.stringify(r[c]) : String(r[c]))).join(',')).join('\n')}\n`);
     log(`${rows.length} prediction(s) written to ${o.output}`);
   }
   if (o.json) printJson({ model: dir, kind: card.kind, predictions: rows });
-  else if (!o.output) {
-    const head = [...card.inputs, ...card.outputs.flatMap((n) => [n, `± ${n}`]), 'outside box'];
-    process.stdout.write(`${formatTable(rows.map((r) => [...card.inputs.map((n) => r[n] as number), ...card.outputs.flatMap((n) => [r[n] as number, r[`${n}_std`] as number]), (r.outside_training_box as string) || '']), head)}\n`);
-  }
+  else if (!o.output) process.stdout.write(`${predictionTable(card, rows)}\n`);
+}
+
+/**
+ * Predictions for people: inputs and outputs rounded to 4 significant digits with their units in
+ * the header, each output as "mean ± std" (the std to 2 significant digits), the flags last.
+ */
+function predictionTable(card: { inputs: string[]; outputs: string[]; units: Record<string, string> }, rows: readonly Record<string, number | string>[]): string {
+  const label = (n: string): string => (unitSuffix(card.units[n]) ? `${n} (${card.units[n]})` : n);
+  const head = [...card.inputs.map(label), ...card.outputs.map(label), 'outside the valid range'];
+  const body = rows.map((r) => [
+    ...card.inputs.map((n) => round4(r[n] as number)),
+    ...card.outputs.map((n) => `${round4(r[n] as number)} ± ${round2(r[`${n}_std`] as number)}`),
+    (r.outside_training_box as string) || '',
+  ]);
+  return formatTable(body, head);
+}
+
+function round2(v: number): string {
+  return Number.isFinite(v) && v !== 0 ? String(Number(v.toPrecision(2))) : String(v);
 }
 
 interface ExplainCliOpts extends GlobalOpts {

@@ -1,0 +1,19 @@
+import type { TestProject } from 'vitest/node';
+
+/**
+ * Vitest global setup: says once, at the top of `npm test`, why the WebGPU tests skip on this
+ * machine. Vitest's default reporter shows a skipped file only as "N skipped" without its name,
+ * so the reason carried in the test names alone is invisible there.
+ */
+export default async function setup(project: TestProject): Promise<void> {
+  // The verdict must be the test workers' one: they run with the config's env (MESOLAB_SWIFTSHADER).
+  for (const [k, v] of Object.entries(project.config.env ?? {})) process.env[k] ??= String(v);
+  const line = await webGpuSkipBanner();
+  if (line) process.stdout.write(`${line}\n`);
+}
+
+/** The banner line: empty where the WebGPU tests run, else what skips and why. */
+export async function webGpuSkipBanner(): Promise<string> {
+  const { VULKAN_SKIP_REASON } = await import('./helpers/vulkan.ts');
+  return VULKAN_SKIP_REASON ? `mesolab: WebGPU tests ${VULKAN_SKIP_REASON} (.ci/run installs the loader and runs them)` : '';
+}
