@@ -21,7 +21,7 @@ export const options: ReadonlyArray<readonly [string, string]> = [
   ['--time-limit <s>', 'lbm: wall-clock limit in seconds (default 3600)'],
   ['--viscosity <mPa·s>', 'lbm: electrolyte viscosity in mPa·s (default 3)'],
   ['--lateral <periodic|wall>', 'lbm: boundary of the faces parallel to the flow (default wall)'],
-  ['--engine <name>', 'lbm: auto | typed-array | wasm | kernels | webgpu (default auto: WGSL on webgpu, TypedArray on every core on CPU backends)'],
+  ['--engine <name>', 'lbm: auto | typed-array | wasm | kernels | webgpu (default auto: WGSL on webgpu, WebAssembly SIMD on every core on CPU backends)'],
 ];
 
 export async function run(volumePath: string, opts: Record<string, unknown>, globals: { backend?: string; debug?: boolean }, output?: FillOutput): Promise<void> {
