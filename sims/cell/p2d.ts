@@ -61,10 +61,12 @@ export interface DischargeCurve {
   /** (OCV − V(pulseTime)) / I (Ω). */
   dcResistance: number;
   /**
-   * Why the discharge ended: the cut-off voltage, or the salt running out somewhere in the
-   * electrolyte (the rate is transport-limited; capacity is counted to that moment).
+   * Why the discharge ended: the cut-off voltage, the salt running out somewhere in the
+   * electrolyte, or a particle surface reaching full (or zero) lithiation, where a real OCP
+   * diverges though a fitted one may not (the rate is transport-limited; capacity is counted to
+   * that moment).
    */
-  termination: 'cut-off voltage' | 'electrolyte depleted';
+  termination: 'cut-off voltage' | 'electrolyte depleted' | 'particle saturated';
   steps: number;
   newtonIterations: number;
   states?: Float64Array[];
@@ -152,6 +154,18 @@ export class P2DModel {
   minSalt(u: Float64Array): number {
     let m = Infinity;
     for (let i = 0; i < this.mesh.n; i++) m = Math.min(m, u[i * this.block + CE]!);
+    return m;
+  }
+
+  /** Closest approach of any particle surface stoichiometry to 0 or 1. */
+  surfaceLimit(u: Float64Array): number {
+    let m = Infinity;
+    for (let i = 0; i < this.mesh.n; i++) {
+      const e = this.mesh.electrodes[this.mesh.region[i]!];
+      if (this.mesh.region[i] === SEP || !e) continue;
+      const sto = this.surface(u, i * this.block, i, e.ds, e.radius) / e.cmax;
+      m = Math.min(m, sto, 1 - sto);
+    }
     return m;
   }
 
@@ -432,6 +446,7 @@ export class P2DModel {
     let energy = 0;
     const minStep = 1e-6;
     let retry = false;
+    let tinySteps = 0;
     const c0 = params.electrolyte.initialConcentration;
     for (let steps = 0; steps < 100000; steps++) {
       options.signal?.throwIfAborted();
@@ -444,6 +459,10 @@ export class P2DModel {
         if (dt < minStep) {
           if (this.minSalt(u) < 0.05 * c0) {
             curve.termination = 'electrolyte depleted';
+            break;
+          }
+          if (this.surfaceLimit(u) < 1e-3) {
+            curve.termination = 'particle saturated';
             break;
           }
           throw new SolverDivergedError('cRate', cRate, 'a discharge the solver can follow', `Newton failed at t = ${t.toFixed(1)} s with a ${dt.toExponential(1)} s step, V = ${vPrev.toFixed(3)} V`, curve);
@@ -488,11 +507,21 @@ export class P2DModel {
         curve.termination = 'electrolyte depleted';
         break;
       }
+      if (this.surfaceLimit(u) < 1e-4) {
+        curve.termination = 'particle saturated';
+        break;
+      }
+      // A step 10⁶ times shorter than the discharge, again and again, is a solver stuck on a
+      // kink, not physics: stop with what was computed rather than crawl for hours.
+      tinySteps = dt < 1e-6 * tNominal ? tinySteps + 1 : 0;
+      if (tinySteps > 200) {
+        throw new SolverDivergedError('cRate', cRate, 'a discharge the solver can follow', `200 steps shorter than ${(1e-6 * tNominal).toExponential(1)} s at t = ${t.toFixed(1)} s, V = ${v.toFixed(3)} V`, curve);
+      }
       const change = Math.abs(v - vPrev);
       vPrev = v;
       dt = Math.min(maxStep, dt * Math.min(2, Math.max(0.25, dV / Math.max(change, 1e-12))));
     }
-    const ended = curve.termination === 'electrolyte depleted' || curve.voltage[curve.voltage.length - 1] === params.voltageMin;
+    const ended = curve.termination !== 'cut-off voltage' || curve.voltage[curve.voltage.length - 1] === params.voltageMin;
     if (curve.time.length < 2 || !ended) {
       throw new SolverDivergedError('cRate', cRate, 'a discharge that reaches the cut-off', 'step limit reached', curve);
     }
