@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCompute, type Compute } from '../src/gpu/backend.ts';
 import { runChain, type ChainJob } from './chain.ts';
-import { STAGES } from './stages.ts';
+import { STAGES, STAGE_CATALOG } from './stages.ts';
+import { parseStudy } from '../src/study/schema.ts';
 
 const computes: Compute[] = [];
 const getCompute = async (): Promise<Compute> => {
@@ -22,6 +23,24 @@ const job = (chain: string[], cellParams: Record<string, unknown> = cell): Chain
 });
 
 describe('cell stage in a study chain', () => {
+  it('a study can vary cell parameters and target cell columns', () => {
+    const study = parseStudy(
+      {
+        name: 'cells',
+        chain: ['generate', 'fill-qs', 'cell'],
+        varied: [{ name: 'separator_um', set: ['cell.separator.thickness'], distribution: 'uniform', min: 10e-6, max: 40e-6, unit: 'm' }],
+        design: { type: 'lhs' },
+        samples: 4,
+        seed: 1,
+      },
+      STAGE_CATALOG,
+    );
+    expect(study.chain).toEqual(['generate', 'fill-qs', 'cell']);
+    expect(() =>
+      parseStudy({ name: 'bad', chain: ['generate', 'cell'], varied: [{ name: 'v', set: ['cell.voltageMin'], distribution: 'uniform', min: 6, max: 7 }], design: { type: 'lhs' }, samples: 2, seed: 1 }, STAGE_CATALOG),
+    ).toThrow(/voltageMin/);
+  });
+
   it('is registered with fixed columns and units', () => {
     const stage = STAGES.get('cell');
     expect(stage?.outputs.map((o) => o.name)).toContain('cell_capacity_2c');

@@ -30,7 +30,15 @@ export const StructureCellSchema = z
     ocp: z.enum(Object.keys(OCP_FUNCTIONS) as [keyof typeof OCP_FUNCTIONS, ...(keyof typeof OCP_FUNCTIONS)[]]).default('nmc811-chen2020').describe('open-circuit potential function'),
     rateConstant: z.number().gt(0).default(chenPositive.rateConstant).describe('exchange-current rate constant (A/m² (m³/mol)^1.5)'),
     solidConductivity: z.number().gt(0).default(10).describe('bulk electronic conductivity of the solid network, AM and CBD (S/m); the structure sets the effective value'),
-    separator: SeparatorSchema.default({ thickness: 25e-6, porosity: 0.4 }),
+    // Field defaults, so a study can vary one separator field alone.
+    separator: z
+      .object({
+        thickness: SeparatorSchema.shape.thickness.default(25e-6),
+        porosity: SeparatorSchema.shape.porosity.default(0.4),
+        tortuosity: SeparatorSchema.shape.tortuosity,
+      })
+      .strict()
+      .default({ thickness: 25e-6, porosity: 0.4 }),
     electrolyte: ElectrolyteSchema.default({ ...chenElectrolyte, thermodynamicFactor: 1 } as z.output<typeof ElectrolyteSchema>),
     lithiumExchangeCurrent: z.number().positive().default(10).describe('lithium foil exchange-current density (A/m²)'),
     area: z.number().positive().default(1e-4).describe('electrode area (m²)'),
