@@ -63,12 +63,16 @@ describe('cell from a structure (sims/cell/from-structure)', () => {
     expect(wet.performance.curves[1]!.dischargeCapacity).toBeLessThan(dry.performance.curves[1]!.dischargeCapacity);
   });
 
-  it('refuses a pore space blocked by a dense layer, and a dry electrode', async () => {
+  it('refuses a pore space blocked by a dense layer, a cut solid network and a dry electrode', async () => {
     const v = electrode();
     const [nx, ny] = v.shape;
     for (let i = 0; i < nx * ny; i++) v.labels[20 * nx * ny + i] = 1;
     await expect(cellModel.run(params, { volume: v }, ctx)).rejects.toThrow(ImpossibleRequestError);
     await expect(cellModel.run(params, { volume: v }, ctx)).rejects.toThrow(/electrolyte percolating/);
+    // A pore gap across the whole section cuts the solid network: no electronic path.
+    const cut = electrode();
+    for (let i = 0; i < nx * ny; i++) cut.labels[20 * nx * ny + i] = 0;
+    await expect(cellModel.run(params, { volume: cut }, ctx)).rejects.toThrow(/solid network percolating/);
     const w = electrode();
     const gas = new Uint8Array(w.labels.length).fill(2);
     await expect(cellModel.run(params, { volume: w, phase: gas }, ctx)).rejects.toThrow(/dry/);

@@ -117,7 +117,8 @@ export async function cellParamsFromStructure(volume: Volume, options: Structure
   const solid = await tortuosity(wet, [0, 1, 1, 0], 'z', { engine: 'mgpcg', tol: 1e-4 }, context);
   if (!solid.percolating) throw new ImpossibleRequestError('volume', 'solid phase (AM + CBD)', 'a solid network percolating through the thickness (z)');
 
-  const metrics = electrodeMetrics(wet, { conductiveLabels: [LABEL.pore], reactiveLabels: [LABEL.am], axis: 'z', periodic: true });
+  // Profiles need far less than the 1e-10 default (they are slice averages).
+  const metrics = electrodeMetrics(wet, { conductiveLabels: [LABEL.pore], reactiveLabels: [LABEL.am], axis: 'z', periodic: true, tol: 1e-7 });
   // Face counting overestimates curved areas (~1.5× on spheres); marching cubes gives the
   // amount, the face-count profile only its shape through the thickness.
   const areas = interfaceAreasOf(wet.labels, wet.shape, LABEL.am);
