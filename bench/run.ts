@@ -11,7 +11,7 @@ import { VERSION } from '../src/version.ts';
  * subset in under about two minutes on 2 cores). `--only a,b` picks modules by name.
  * Results go to bench/results/<timestamp>.json and a Markdown table is printed at the end.
  */
-const MODULES = ['accuracy', 'generate', 'properties', 'properties-memory', 'fill-quasistatic', 'fill-lbm', 'fill-wetting', 'sweep', 'gpr', 'viewer', 'viewer-large'] as const;
+const MODULES = ['accuracy', 'generate', 'properties', 'properties-memory', 'cell', 'fill-quasistatic', 'fill-lbm', 'fill-wetting', 'sweep', 'gpr', 'viewer', 'viewer-large'] as const;
 
 interface ModuleResult {
   module: string;

@@ -86,6 +86,7 @@ export async function runChain(job: ChainJob, getCompute: () => Promise<Compute>
     stageSeconds[name] = Math.round(performance.now() - t0) / 1000;
     Object.assign(outputs, result.outputs);
     if (result.volume) state.volume = result.volume;
+    if (result.fillPhase) state.fillPhase = result.fillPhase;
     if (stage.usesCompute) backend = compute.backend;
     for (const [k, f] of Object.entries(result.fields ?? {})) if (job.keepFields.includes(k)) fields[k] = f;
   }

@@ -35,6 +35,7 @@ export const fillQsStage: Stage<typeof QuasiStaticParamsSchema> = {
         qs_breakthrough_pc: r.breakthroughPc,
         qs_pc_max: r.pcCurve.reduce((m, p) => Math.max(m, p.pc), 0),
       },
+      fillPhase: r.phase,
       fields: {
         qs_fill_pressure: { shape, voxelSize, data: r.fillPressure, description: 'capillary pressure at which each voxel filled (Pa); NaN solid, Infinity never' },
         qs_phase: { shape, voxelSize, data: r.phase, description: 'final phase: 0 solid, 1 electrolyte, 2 trapped gas, 3 unreached gas' },

@@ -7,6 +7,8 @@ import type { FieldData } from '../src/store/fields.ts';
 /** What a stage leaves for the stages after it. */
 export interface ChainState {
   volume?: Volume;
+  /** Phase of each voxel after a filling (0 solid, 1 electrolyte, 2 trapped gas, 3 unreached gas). */
+  fillPhase?: Uint8Array;
 }
 
 export interface StageResult {
@@ -16,6 +18,8 @@ export interface StageResult {
   fields?: Record<string, FieldData>;
   /** A volume for later stages (the generator's). */
   volume?: Volume;
+  /** A filling's phase field for later stages (the cell stage's wetting). */
+  fillPhase?: Uint8Array;
 }
 
 /** A stage of a study's chain: its description for validation, and how to run it. */

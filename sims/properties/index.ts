@@ -10,3 +10,5 @@ export { labelComponents, connectivityFractions, percolatingMask } from './conne
 export type { Axis, Components, ConnectivityFractions } from './connectivity.ts';
 export { sizeDistribution } from './size-distribution.ts';
 export type { SizeStats } from './size-distribution.ts';
+export { electrodeMetrics, transmissionLineImpedance } from './electrode-tortuosity.ts';
+export type { ElectrodeMetrics, ElectrodeMetricsOptions, ElectrodeProfiles } from './electrode-tortuosity.ts';

@@ -4,6 +4,7 @@ import { register as volume } from './volume.ts';
 import { register as generate } from './generate.ts';
 import { register as properties } from './properties.ts';
 import { register as fill } from './fill.ts';
+import { register as cell } from './cell.ts';
 import { register as sweep } from './sweep.ts';
 import { register as surrogate } from './surrogate.ts';
 import { register as view } from './view.ts';
@@ -15,6 +16,7 @@ export function registerAll(program: Command): void {
   generate(program);
   properties(program);
   fill(program);
+  cell(program);
   sweep(program);
   surrogate(program);
   view(program);

@@ -1,0 +1,11 @@
+export { P2DModel } from './p2d.ts';
+export type { DischargeCurve, DischargeOptions } from './p2d.ts';
+export { singleParticleVoltage } from './spm.ts';
+export { CellParamsSchema, parseCellParams, CHEN2020 } from './params.ts';
+export type { CellParams, CellParamsInput, ElectrodeParams } from './params.ts';
+export { simulateCell } from './performance.ts';
+export type { CellPerformance, RagonePoint } from './performance.ts';
+export { cellParamsFromStructure, wettedVolume, StructureCellSchema, GAS_LABEL } from './from-structure.ts';
+export type { StructureCellParams, StructureCellInput, StructureSummary } from './from-structure.ts';
+export { cellModel } from './model.ts';
+export type { CellRunInput, CellRunResult } from './model.ts';
