@@ -121,7 +121,7 @@ describe('item 5: the viewer never locks the study database', () => {
     // A stand-in for a sweep: holds the database read-write (DuckDB's exclusive lock) until killed.
     writer = spawn(
       process.execPath,
-      ['-e', `const {DuckDBInstance}=require('@duckdb/node-api'); DuckDBInstance.create(${JSON.stringify(db)}).then(async (i)=>{const c=await i.connect(); await c.run("INSERT INTO runs VALUES ('late', 'ok', 0.5, 0.9)"); process.stdout.write('holding\\n'); setInterval(()=>{},1000)})`],
+      ['-e', `const {DuckDBInstance}=require('@duckdb/node-api'); DuckDBInstance.create(${JSON.stringify(db)}).then(async (i)=>{const c=await i.connect(); await c.run("INSERT INTO runs (run_id, status, porosity, qs_saturation) VALUES ('late', 'ok', 0.5, 0.9)"); process.stdout.write('holding\\n'); setInterval(()=>{},1000)})`],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     await new Promise<void>((res, rej) => {

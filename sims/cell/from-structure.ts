@@ -128,7 +128,8 @@ export async function cellParamsFromStructure(volume: Volume, options: Structure
   if (!(wetArea > 0)) throw new ImpossibleRequestError('volume', 0, 'active material in contact with electrolyte');
   const amMask = new Uint8Array(n);
   for (let i = 0; i < n; i++) amMask[i] = wet.labels[i] === LABEL.am ? 1 : 0;
-  const d50 = sizeDistribution(amMask, wet.shape, wet.voxelSize).d50 * 1e-6;
+  // sizeDistribution gives metres (SI, as every properties result).
+  const d50 = sizeDistribution(amMask, wet.shape, wet.voxelSize).d50;
   const particleRadius = d50 / 2;
   const conductivity = (options.solidConductivity * solid.effectiveDiffusivity);
 
