@@ -270,6 +270,29 @@ describe('a fill whose front is mid-way through the electrode', () => {
     expect(v.consoleErrors).toEqual([]);
   });
 
+  it('keys its colours in every mode: a phase legend wherever no field colour bar is (labels only, surfaces)', async () => {
+    const legendRows = (): Promise<string[]> => v.page.$$eval('#phase-legend div', (d) => d.map((x) => x.textContent ?? ''));
+    await v.page.selectOption('#field', 'labels');
+    expect(await v.page.isVisible('#colorbar')).toBe(false);
+    expect(await v.page.isVisible('#phase-legend')).toBe(true);
+    expect(await legendRows()).toEqual(['phase', 'active material', 'carbon-binder']);
+    // The swatch is the phase's own colour (the AM default #9ba7b4).
+    expect(await v.page.$eval('#phase-legend .swatch', (e) => getComputedStyle(e).backgroundColor)).toBe('rgb(155, 167, 180)');
+    await v.page.selectOption('#field', 'front');
+    expect(await v.page.isVisible('#colorbar')).toBe(true);
+    expect(await v.page.isVisible('#phase-legend')).toBe(false);
+    // Surfaces draw no wetting field: the legend keys the meshes and says where the wetting is.
+    await v.page.selectOption('#render-mode', 'surfaces');
+    await v.page.waitForFunction(() => document.getElementById('mesh-status')?.textContent?.startsWith('surfaces:'), undefined, { timeout: 60_000 });
+    expect(await v.page.isVisible('#colorbar')).toBe(false);
+    expect(await v.page.isVisible('#phase-legend')).toBe(true);
+    expect(await legendRows()).toEqual(['phase', 'active material', 'carbon-binder', 'wetting shows in voxel mode']);
+    await v.page.selectOption('#render-mode', 'voxels');
+    expect(await v.page.isVisible('#colorbar')).toBe(true);
+    expect(await v.page.isVisible('#phase-legend')).toBe(false);
+    expect(v.consoleErrors).toEqual([]);
+  }, 90_000);
+
   it('drops to interactive quality while a drag orbits a large volume, and sharpens again at rest', async () => {
     // 48³ stands in for a large volume: lower the threshold instead of loading 256³ in a test.
     await v.page.evaluate(() => {

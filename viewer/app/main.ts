@@ -116,6 +116,7 @@ function buildPhaseControls(): void {
       p.style.opacity = Number(opacity!.value) / 100;
       view.setPhase(p.label, p.style);
       redrawSlices();
+      showPhaseLegend();
     };
     for (const el of [toggle, color, opacity]) el!.addEventListener('input', apply);
     host.append(row);
@@ -228,6 +229,7 @@ const modeSelect = $<HTMLSelectElement>('render-mode');
 async function applyRenderMode(): Promise<void> {
   const status = $('mesh-status');
   $('colorbar').hidden = !state.front || modeSelect.value === 'surfaces';
+  showPhaseLegend();
   if (modeSelect.value !== 'surfaces' || !state.labels) {
     view.setSurfaces(null);
     status.textContent = '';
@@ -428,8 +430,23 @@ function showField(which: string): void {
   $('colour-controls').hidden = !f;
 }
 
+/**
+ * The colour key of the phases, shown wherever no field colour bar is (labels only, surfaces mode,
+ * a structure without a fill): every mode has a key to what its colours mean. Swatches follow the
+ * phase controls' colours; hidden phases are left out.
+ */
+function showPhaseLegend(): void {
+  const legend = $('phase-legend');
+  legend.hidden = !$('colorbar').hidden || !state.labels;
+  if (legend.hidden) return;
+  const rows = PHASES.filter((p) => p.style.visible).map((p) => `<div><span class="swatch" style="background:${p.style.color}"></span>${$('phase-controls').querySelector(`[data-phase-name="${p.label}"]`)?.textContent ?? p.name}</div>`);
+  const note = modeSelect.value === 'surfaces' && state.front ? '<div class="note">wetting shows in voxel mode</div>' : '';
+  legend.innerHTML = `<div class="title">phase</div>${rows.join('')}${note}`;
+}
+
 function showColorbar(f: Front | null): void {
   $('colorbar').hidden = !f || modeSelect.value === 'surfaces';
+  showPhaseLegend();
   if (!f) return;
   const notes = [$<HTMLInputElement>('show-front').checked ? '<span class="swatch front"></span>front' : '', state.phase && $<HTMLInputElement>('show-trapped').checked ? '<span class="swatch trapped"></span>trapped gas' : '']
     .filter((n) => n)
