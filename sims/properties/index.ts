@@ -2,11 +2,13 @@ export { PropertiesParamsSchema, computeProperties, propertiesModel, conductivit
 export type { PropertiesParams, PropertiesInput, PropertiesResult, TortuosityEntry, TransportPhase, ConnectivityPhase } from './properties.ts';
 export { tortuosity } from './tortuosity.ts';
 export type { TortuosityOptions, TortuosityResult, SolverEngine } from './tortuosity.ts';
-export { distanceTransform, squaredDistanceTransform } from './distance-transform.ts';
-export type { DistanceTransformOptions } from './distance-transform.ts';
-export { localThickness } from './local-thickness.ts';
+export { distanceTransform, squaredDistanceTransform } from '../../src/voxel/distance-transform.ts';
+export type { DistanceTransformOptions } from '../../src/voxel/distance-transform.ts';
+export { localThickness } from '../../src/voxel/local-thickness.ts';
 export { phaseSurfaceArea, isoSurfaceArea, interfaceAreasOf } from './surface-area.ts';
-export { labelComponents, connectivityFractions, percolatingMask } from './connectivity.ts';
-export type { Axis, Components, ConnectivityFractions } from './connectivity.ts';
+export { connectivityFractions, percolatingMask } from './connectivity.ts';
+export type { ConnectivityFractions } from './connectivity.ts';
+export { labelComponents } from '../../src/voxel/components.ts';
+export type { Axis, Components } from '../../src/voxel/components.ts';
 export { sizeDistribution } from './size-distribution.ts';
 export type { SizeStats } from './size-distribution.ts';

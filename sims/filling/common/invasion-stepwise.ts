@@ -2,6 +2,7 @@ import type { Shape } from '../../../src/volume/volume.ts';
 import { VOXEL_STATE, type InvasionInput, type InvasionResult } from './invasion-types.ts';
 import { throwIfAborted } from '../../../src/errors.ts';
 import { faceMask, oppositeFace, type Face } from './faces.ts';
+import { escapableGas, floodScratch, reachConduitFromInlet } from './invasion-floods.ts';
 
 /**
  * Reference implementation of `invade` (invasion.ts), written straight from the model's
@@ -32,33 +33,20 @@ export function invadeStepwise(input: InvasionInput): InvasionResult {
 
   const fillLevel = new Int32Array(n).fill(-1);
   const queue = new Int32Array(n);
-  const mark = new Uint8Array(n);
   const filledAfter = new Float64Array(levels.length);
   let filled = 0;
   let breakthroughLevel = -1;
 
+  const scratch = floodScratch(n, queue);
+
   // Closed porosity: gas that cannot escape before anything has moved.
-  const escapable = markEscapable(state, inletMask, escapeMask, shape, mark, queue);
+  const escapable = escapableGas(state, inletMask, escapeMask, shape, scratch);
   for (let i = 0; i < n; i++) if (state[i] === S.gas && !escapable[i]) state[i] = S.isolated;
 
   // Conduit voxels joined to the inlet through conduit carry the invader from the start.
+  reachConduitFromInlet(state, inletMask, shape, scratch);
   let head = 0;
   let tail = 0;
-  for (let i = 0; i < n; i++) {
-    if (state[i] === S.conduit && inletMask[i]) {
-      state[i] = S.conduitReached;
-      queue[tail++] = i;
-    }
-  }
-  while (head < tail) {
-    const i = queue[head++]!;
-    forNeighbours(i, nx, ny, nz, plane, (j) => {
-      if (state[j] === S.conduit) {
-        state[j] = S.conduitReached;
-        queue[tail++] = j;
-      }
-    });
-  }
 
   for (let l = 0; l < levels.length; l++) {
     throwIfAborted(signal);
@@ -92,7 +80,7 @@ export function invadeStepwise(input: InvasionInput): InvasionResult {
     }
     filled += filledNow;
     if (filledNow > 0) {
-      const canEscape = markEscapable(state, inletMask, escapeMask, shape, mark, queue);
+      const canEscape = escapableGas(state, inletMask, escapeMask, shape, scratch);
       for (let i = 0; i < n; i++) {
         if (state[i] === S.gas && !canEscape[i]) {
           state[i] = S.trapped;
@@ -103,37 +91,6 @@ export function invadeStepwise(input: InvasionInput): InvasionResult {
     input.onLevel?.(l, filled);
   }
   return { fillLevel, state, filledAfter, breakthroughLevel, poreVoxels };
-}
-
-/** Marks (in `mark`, which it returns) the gas voxels joined through gas to an escape voxel. */
-function markEscapable(state: Uint8Array, inletMask: Uint8Array, escapeMask: Uint8Array, shape: Shape, mark: Uint8Array, queue: Int32Array): Uint8Array {
-  const [nx, ny, nz] = shape;
-  const plane = nx * ny;
-  const n = state.length;
-  const gas = VOXEL_STATE.gas;
-  mark.fill(0);
-  let tail = 0;
-  for (let i = 0; i < n; i++) {
-    if (state[i] === gas && (escapeMask[i] || inletMask[i])) {
-      mark[i] = 1;
-      queue[tail++] = i;
-    }
-  }
-  let head = 0;
-  while (head < tail) {
-    const i = queue[head++]!;
-    const z = Math.floor(i / plane);
-    const rem = i - z * plane;
-    const y = Math.floor(rem / nx);
-    const x = rem - y * nx;
-    if (x > 0 && state[i - 1] === gas && !mark[i - 1]) (mark[i - 1] = 1), (queue[tail++] = i - 1);
-    if (x < nx - 1 && state[i + 1] === gas && !mark[i + 1]) (mark[i + 1] = 1), (queue[tail++] = i + 1);
-    if (y > 0 && state[i - nx] === gas && !mark[i - nx]) (mark[i - nx] = 1), (queue[tail++] = i - nx);
-    if (y < ny - 1 && state[i + nx] === gas && !mark[i + nx]) (mark[i + nx] = 1), (queue[tail++] = i + nx);
-    if (z > 0 && state[i - plane] === gas && !mark[i - plane]) (mark[i - plane] = 1), (queue[tail++] = i - plane);
-    if (z < nz - 1 && state[i + plane] === gas && !mark[i + plane]) (mark[i + plane] = 1), (queue[tail++] = i + plane);
-  }
-  return mark;
 }
 
 function touchesInvader(i: number, state: Uint8Array, nx: number, ny: number, nz: number, plane: number): boolean {

@@ -1,8 +1,8 @@
-import type { Shape } from '../../../src/volume/volume.ts';
 import { throwIfAborted } from '../../../src/errors.ts';
 import { faceMask, neighbour6, oppositeFace } from './faces.ts';
 import { VOXEL_STATE, type InvasionInput, type InvasionResult } from './invasion-types.ts';
 import { invadeStepwise } from './invasion-stepwise.ts';
+import { escapableGas, floodScratch, reachConduitFromInlet } from './invasion-floods.ts';
 
 export { VOXEL_STATE, type InvasionInput, type InvasionResult } from './invasion-types.ts';
 
@@ -62,8 +62,11 @@ export function invadeTwoPass(input: InvasionInput): InvasionResult {
   const farMask = outlet === 'none' ? faceMask(shape, oppositeFace(inlet)) : escapeMask;
   const queue = new Int32Array(n);
 
+  const scratch = floodScratch(n, queue);
+
   // Closed porosity: gas with no way out before anything has moved.
-  markIsolated(state, inletMask, escapeMask, shape, queue);
+  const escapable = escapableGas(state, inletMask, escapeMask, shape, scratch);
+  for (let i = 0; i < n; i++) if (state[i] === S.gas && !escapable[i]) state[i] = S.isolated;
 
   // The level at which each pore voxel opens, and the voxels bucketed by it (counting sort).
   const openLevel = new Int32Array(n).fill(L);
@@ -80,23 +83,9 @@ export function invadeTwoPass(input: InvasionInput): InvasionResult {
   for (let i = 0; i < n; i++) if (state[i] === S.gas && openLevel[i]! < L) bucket[cursor[openLevel[i]!]!++] = i;
 
   // Conduit voxels joined to the inlet through conduit carry the invader from the start.
+  reachConduitFromInlet(state, inletMask, shape, scratch);
   let head = 0;
   let tail = 0;
-  for (let i = 0; i < n; i++) {
-    if (state[i] === S.conduit && inletMask[i]) {
-      state[i] = S.conduitReached;
-      queue[tail++] = i;
-    }
-  }
-  while (head < tail) {
-    const i = queue[head++]!;
-    forNeighbours(i, nx, ny, nz, plane, (j) => {
-      if (state[j] === S.conduit) {
-        state[j] = S.conduitReached;
-        queue[tail++] = j;
-      }
-    });
-  }
 
   // Pass 1: the flood, as if nothing were trapped.
   const fillLevel = new Int32Array(n).fill(-1);
@@ -225,37 +214,6 @@ function lowerBound(levels: Float64Array, key: number): number {
   return lo;
 }
 
-/** Turns gas that cannot reach an escape (outlet or inlet face) through gas into `isolated`. */
-function markIsolated(state: Uint8Array, inletMask: Uint8Array, escapeMask: Uint8Array, shape: Shape, queue: Int32Array): void {
-  const [nx, ny, nz] = shape;
-  const plane = nx * ny;
-  const n = state.length;
-  const gas = VOXEL_STATE.gas;
-  const mark = new Uint8Array(n);
-  let tail = 0;
-  for (let i = 0; i < n; i++) {
-    if (state[i] === gas && (escapeMask[i] || inletMask[i])) {
-      mark[i] = 1;
-      queue[tail++] = i;
-    }
-  }
-  let head = 0;
-  while (head < tail) {
-    const i = queue[head++]!;
-    const z = Math.floor(i / plane);
-    const rem = i - z * plane;
-    const y = Math.floor(rem / nx);
-    const x = rem - y * nx;
-    if (x > 0 && state[i - 1] === gas && !mark[i - 1]) (mark[i - 1] = 1), (queue[tail++] = i - 1);
-    if (x < nx - 1 && state[i + 1] === gas && !mark[i + 1]) (mark[i + 1] = 1), (queue[tail++] = i + 1);
-    if (y > 0 && state[i - nx] === gas && !mark[i - nx]) (mark[i - nx] = 1), (queue[tail++] = i - nx);
-    if (y < ny - 1 && state[i + nx] === gas && !mark[i + nx]) (mark[i + nx] = 1), (queue[tail++] = i + nx);
-    if (z > 0 && state[i - plane] === gas && !mark[i - plane]) (mark[i - plane] = 1), (queue[tail++] = i - plane);
-    if (z < nz - 1 && state[i + plane] === gas && !mark[i + plane]) (mark[i + plane] = 1), (queue[tail++] = i + plane);
-  }
-  for (let i = 0; i < n; i++) if (state[i] === gas && !mark[i]) state[i] = VOXEL_STATE.isolated;
-}
-
 function touchesInvader(i: number, state: Uint8Array, nx: number, ny: number, nz: number, plane: number): boolean {
   const F = VOXEL_STATE.filled;
   const C = VOXEL_STATE.conduitReached;
@@ -272,17 +230,4 @@ function touchesInvader(i: number, state: Uint8Array, nx: number, ny: number, nz
     (z > 0 && ((s = state[i - plane]!) === F || s === C)) ||
     (z < nz - 1 && ((s = state[i + plane]!) === F || s === C))
   );
-}
-
-function forNeighbours(i: number, nx: number, ny: number, nz: number, plane: number, visit: (j: number) => void): void {
-  const z = Math.floor(i / plane);
-  const rem = i - z * plane;
-  const y = Math.floor(rem / nx);
-  const x = rem - y * nx;
-  if (x > 0) visit(i - 1);
-  if (x < nx - 1) visit(i + 1);
-  if (y > 0) visit(i - nx);
-  if (y < ny - 1) visit(i + nx);
-  if (z > 0) visit(i - plane);
-  if (z < nz - 1) visit(i + plane);
 }
