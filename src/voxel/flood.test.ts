@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Shape } from '../volume/volume.ts';
-import { faceAxis, faceMask, FACES, neighbour6, oppositeFace } from './faces.ts';
+import { faceAxis, faceMask, FACES, faceNeighbours, oppositeFace } from './faces.ts';
 import { floodFill, floodFromFace } from './flood.ts';
 
 describe('floodFill / floodFromFace', () => {
@@ -54,11 +54,16 @@ describe('faces', () => {
     expect(FACES.map(faceAxis)).toEqual([0, 0, 1, 1, 2, 2]);
   });
 
-  it('neighbour6 gives the face neighbours and -1 past the box', () => {
+  it('faceNeighbours gives the six face neighbours, -1 past the box or the opposite face when periodic', () => {
     const [nx, ny, nz] = [3, 4, 5];
     const plane = nx * ny;
+    const out = new Int32Array(6);
     const i = 1 + nx * (2 + ny * 3);
-    expect([0, 1, 2, 3, 4, 5].map((k) => neighbour6(i, k, 1, 2, 3, nx, ny, nz, plane))).toEqual([i - 1, i + 1, i - nx, i + nx, i - plane, i + plane]);
-    expect([0, 1, 2, 3, 4, 5].map((k) => neighbour6(0, k, 0, 0, 0, nx, ny, nz, plane))).toEqual([-1, 1, -1, nx, -1, plane]);
+    expect(Array.from(faceNeighbours(i, nx, ny, nz, out))).toEqual([i - 1, i + 1, i - nx, i + nx, i - plane, i + plane]);
+    expect(Array.from(faceNeighbours(0, nx, ny, nz, out))).toEqual([-1, 1, -1, nx, -1, plane]);
+    // (0, 0, 0) wraps to (2, 0, 0), (0, 3, 0) and (0, 0, 4); the far corner wraps back to 0 on each axis.
+    expect(Array.from(faceNeighbours(0, nx, ny, nz, out, true, true, true))).toEqual([2, 1, 3 * nx, nx, 4 * plane, plane]);
+    const last = nx * ny * nz - 1;
+    expect(Array.from(faceNeighbours(last, nx, ny, nz, out, true, true, true))).toEqual([last - 1, last - 2, last - nx, last - 3 * nx, last - plane, last - 4 * plane]);
   });
 });

@@ -1,6 +1,6 @@
 import type { Shape } from '../volume/volume.ts';
 import type { Periodic } from './components.ts';
-import { faceMask, type Face } from './faces.ts';
+import { faceMask, faceNeighbours, type Face } from './faces.ts';
 
 export interface FloodOptions {
   /** Axes along which the volume wraps (opposite faces are neighbours). Default none. */
@@ -54,28 +54,16 @@ export function floodFill(mask: Uint8Array, shape: Shape, seeds: Uint8Array, opt
     }
     return mark;
   }
-  // Periodic axes: a neighbour past a periodic face wraps to the opposite face; past any other
-  // face there is none (-1).
+  // Periodic axes: a neighbour past a periodic face wraps to the opposite face.
   const [wx, wy, wz] = periodic;
-  const span = plane * nz;
+  const nbr = new Int32Array(6);
   while (head < tail) {
     const i = queue[head++]!;
-    const z = Math.floor(i / plane);
-    const rem = i - z * plane;
-    const y = Math.floor(rem / nx);
-    const x = rem - y * nx;
-    const xm = x > 0 ? i - 1 : wx ? i + nx - 1 : -1;
-    const xp = x < nx - 1 ? i + 1 : wx ? i - nx + 1 : -1;
-    const ym = y > 0 ? i - nx : wy ? i + plane - nx : -1;
-    const yp = y < ny - 1 ? i + nx : wy ? i - plane + nx : -1;
-    const zm = z > 0 ? i - plane : wz ? i + span - plane : -1;
-    const zp = z < nz - 1 ? i + plane : wz ? i - span + plane : -1;
-    if (xm >= 0 && mask[xm] && !mark[xm]) (mark[xm] = 1), (queue[tail++] = xm);
-    if (xp >= 0 && mask[xp] && !mark[xp]) (mark[xp] = 1), (queue[tail++] = xp);
-    if (ym >= 0 && mask[ym] && !mark[ym]) (mark[ym] = 1), (queue[tail++] = ym);
-    if (yp >= 0 && mask[yp] && !mark[yp]) (mark[yp] = 1), (queue[tail++] = yp);
-    if (zm >= 0 && mask[zm] && !mark[zm]) (mark[zm] = 1), (queue[tail++] = zm);
-    if (zp >= 0 && mask[zp] && !mark[zp]) (mark[zp] = 1), (queue[tail++] = zp);
+    faceNeighbours(i, nx, ny, nz, nbr, wx, wy, wz);
+    for (let k = 0; k < 6; k++) {
+      const j = nbr[k]!;
+      if (j >= 0 && mask[j] && !mark[j]) (mark[j] = 1), (queue[tail++] = j);
+    }
   }
   return mark;
 }

@@ -1,7 +1,7 @@
 import type { Shape } from '../../../src/volume/volume.ts';
 import { VOXEL_STATE, type InvasionInput, type InvasionResult } from './invasion-types.ts';
 import { throwIfAborted } from '../../../src/errors.ts';
-import { faceMask, oppositeFace, type Face } from './faces.ts';
+import { faceMask, faceNeighbours, oppositeFace, type Face } from './faces.ts';
 import { escapableGas, floodScratch, reachConduitFromInlet } from './invasion-floods.ts';
 
 /**
@@ -12,7 +12,6 @@ import { escapableGas, floodScratch, reachConduitFromInlet } from './invasion-fl
 export function invadeStepwise(input: InvasionInput): InvasionResult {
   const { shape, pore, key, levels, inlet, outlet, conduit, signal } = input;
   const [nx, ny, nz] = shape;
-  const plane = nx * ny;
   const n = nx * ny * nz;
   const S = VOXEL_STATE;
   const state = new Uint8Array(n);
@@ -65,11 +64,11 @@ export function invadeStepwise(input: InvasionInput): InvasionResult {
     while (next < order.length && key[order[next]!]! <= level) {
       const i = order[next++]!;
       if (state[i] !== S.gas) continue;
-      if (inletMask[i] || touchesInvader(i, state, nx, ny, nz, plane)) fill(i);
+      if (inletMask[i] || touchesInvader(i, state, nx, ny, nz)) fill(i);
     }
     while (head < tail) {
       const i = queue[head++]!;
-      forNeighbours(i, nx, ny, nz, plane, (j) => {
+      forNeighbours(i, nx, ny, nz, (j) => {
         const sj = state[j]!;
         if (sj === S.gas && key[j]! <= level) fill(j);
         else if (sj === S.conduit) {
@@ -93,26 +92,21 @@ export function invadeStepwise(input: InvasionInput): InvasionResult {
   return { fillLevel, state, filledAfter, breakthroughLevel, poreVoxels };
 }
 
-function touchesInvader(i: number, state: Uint8Array, nx: number, ny: number, nz: number, plane: number): boolean {
+function touchesInvader(i: number, state: Uint8Array, nx: number, ny: number, nz: number): boolean {
   let hit = false;
-  forNeighbours(i, nx, ny, nz, plane, (j) => {
+  forNeighbours(i, nx, ny, nz, (j) => {
     const s = state[j];
     if (s === VOXEL_STATE.filled || s === VOXEL_STATE.conduitReached) hit = true;
   });
   return hit;
 }
 
-function forNeighbours(i: number, nx: number, ny: number, nz: number, plane: number, visit: (j: number) => void): void {
-  const z = Math.floor(i / plane);
-  const rem = i - z * plane;
-  const y = Math.floor(rem / nx);
-  const x = rem - y * nx;
-  if (x > 0) visit(i - 1);
-  if (x < nx - 1) visit(i + 1);
-  if (y > 0) visit(i - nx);
-  if (y < ny - 1) visit(i + nx);
-  if (z > 0) visit(i - plane);
-  if (z < nz - 1) visit(i + plane);
+// Shared by the calls below, which never nest (no visitor calls forNeighbours).
+const NBR = new Int32Array(6);
+
+function forNeighbours(i: number, nx: number, ny: number, nz: number, visit: (j: number) => void): void {
+  faceNeighbours(i, nx, ny, nz, NBR);
+  for (let k = 0; k < 6; k++) if (NBR[k]! >= 0) visit(NBR[k]!);
 }
 
 /** Pore voxels with a finite key, in increasing key order. */

@@ -1,5 +1,5 @@
 import { throwIfAborted } from '../../../src/errors.ts';
-import { faceMask, neighbour6, oppositeFace } from './faces.ts';
+import { faceMask, faceNeighbours, oppositeFace } from './faces.ts';
 import { VOXEL_STATE, type InvasionInput, type InvasionResult } from './invasion-types.ts';
 import { invadeStepwise } from './invasion-stepwise.ts';
 import { escapableGas, floodScratch, reachConduitFromInlet } from './invasion-floods.ts';
@@ -45,7 +45,6 @@ export function invade(input: InvasionInput): InvasionResult {
 export function invadeTwoPass(input: InvasionInput): InvasionResult {
   const { shape, pore, key, levels, inlet, outlet, conduit, signal } = input;
   const [nx, ny, nz] = shape;
-  const plane = nx * ny;
   const n = nx * ny * nz;
   const L = levels.length;
   const S = VOXEL_STATE;
@@ -63,6 +62,7 @@ export function invadeTwoPass(input: InvasionInput): InvasionResult {
   const queue = new Int32Array(n);
 
   const scratch = floodScratch(n, queue);
+  const nbr = new Int32Array(6);
 
   // Closed porosity: gas with no way out before anything has moved.
   const escapable = escapableGas(state, inletMask, escapeMask, shape, scratch);
@@ -103,16 +103,13 @@ export function invadeTwoPass(input: InvasionInput): InvasionResult {
     };
     for (let b = bucketStart[l]!; b < bucketStart[l + 1]!; b++) {
       const i = bucket[b]!;
-      if (state[i] === S.gas && (inletMask[i] || touchesInvader(i, state, nx, ny, nz, plane))) fill(i);
+      if (state[i] === S.gas && (inletMask[i] || touchesInvader(i, state, nx, ny, nz, nbr))) fill(i);
     }
     while (head < tail) {
       const i = queue[head++]!;
-      const z = Math.floor(i / plane);
-      const rem = i - z * plane;
-      const y = Math.floor(rem / nx);
-      const x = rem - y * nx;
+      faceNeighbours(i, nx, ny, nz, nbr);
       for (let k = 0; k < 6; k++) {
-        const j = neighbour6(i, k, x, y, z, nx, ny, nz, plane);
+        const j = nbr[k]!;
         if (j < 0) continue;
         const sj = state[j]!;
         if (sj === S.gas && openLevel[j]! <= l) fill(j);
@@ -168,16 +165,11 @@ export function invadeTwoPass(input: InvasionInput): InvasionResult {
     }
     for (let b = from; b < to; b++) {
       const i = byTime[b]!;
-      const z = Math.floor(i / plane);
-      const rem = i - z * plane;
-      const y = Math.floor(rem / nx);
-      const x = rem - y * nx;
-      if (x > 0 && parent[i - 1]! >= 0) union(i, i - 1);
-      if (x < nx - 1 && parent[i + 1]! >= 0) union(i, i + 1);
-      if (y > 0 && parent[i - nx]! >= 0) union(i, i - nx);
-      if (y < ny - 1 && parent[i + nx]! >= 0) union(i, i + nx);
-      if (z > 0 && parent[i - plane]! >= 0) union(i, i - plane);
-      if (z < nz - 1 && parent[i + plane]! >= 0) union(i, i + plane);
+      faceNeighbours(i, nx, ny, nz, nbr);
+      for (let k = 0; k < 6; k++) {
+        const j = nbr[k]!;
+        if (j >= 0 && parent[j]! >= 0) union(i, j);
+      }
     }
     // Gas after level t − 1 is every voxel with time ≥ t: exactly the sets merged so far.
     for (let b = from; b < to; b++) {
@@ -214,20 +206,13 @@ function lowerBound(levels: Float64Array, key: number): number {
   return lo;
 }
 
-function touchesInvader(i: number, state: Uint8Array, nx: number, ny: number, nz: number, plane: number): boolean {
-  const F = VOXEL_STATE.filled;
-  const C = VOXEL_STATE.conduitReached;
-  const z = Math.floor(i / plane);
-  const rem = i - z * plane;
-  const y = Math.floor(rem / nx);
-  const x = rem - y * nx;
-  let s: number;
-  return (
-    (x > 0 && ((s = state[i - 1]!) === F || s === C)) ||
-    (x < nx - 1 && ((s = state[i + 1]!) === F || s === C)) ||
-    (y > 0 && ((s = state[i - nx]!) === F || s === C)) ||
-    (y < ny - 1 && ((s = state[i + nx]!) === F || s === C)) ||
-    (z > 0 && ((s = state[i - plane]!) === F || s === C)) ||
-    (z < nz - 1 && ((s = state[i + plane]!) === F || s === C))
-  );
+function touchesInvader(i: number, state: Uint8Array, nx: number, ny: number, nz: number, nbr: Int32Array): boolean {
+  faceNeighbours(i, nx, ny, nz, nbr);
+  for (let k = 0; k < 6; k++) {
+    const j = nbr[k]!;
+    if (j < 0) continue;
+    const s = state[j];
+    if (s === VOXEL_STATE.filled || s === VOXEL_STATE.conduitReached) return true;
+  }
+  return false;
 }
