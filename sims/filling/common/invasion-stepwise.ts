@@ -1,8 +1,7 @@
-import type { Shape } from '../../../src/volume/volume.ts';
 import { VOXEL_STATE, type InvasionInput, type InvasionResult } from './invasion-types.ts';
 import { throwIfAborted } from '../../../src/errors.ts';
-import { faceMask, faceNeighbours, oppositeFace, type Face } from './faces.ts';
-import { escapableGas, floodScratch, reachConduitFromInlet } from './invasion-floods.ts';
+import { faceNeighbours } from './faces.ts';
+import { escapableGas, startInvasion } from './invasion-start.ts';
 
 /**
  * Reference implementation of `invade` (invasion.ts), written straight from the model's
@@ -10,40 +9,22 @@ import { escapableGas, floodScratch, reachConduitFromInlet } from './invasion-fl
  * Tests hold the fast version equal to it.
  */
 export function invadeStepwise(input: InvasionInput): InvasionResult {
-  const { shape, pore, key, levels, inlet, outlet, conduit, signal } = input;
+  const { shape, pore, key, levels, signal } = input;
   const [nx, ny, nz] = shape;
   const n = nx * ny * nz;
   const S = VOXEL_STATE;
-  const state = new Uint8Array(n);
-  let poreVoxels = 0;
-  for (let i = 0; i < n; i++) {
-    if (pore[i]) {
-      state[i] = S.gas;
-      poreVoxels++;
-    } else if (conduit?.[i]) state[i] = S.conduit;
-  }
-  const inletMask = faceMask(shape, inlet);
-  const escapeMask = outlet === 'none' ? inletMask : faceMask(shape, outlet);
-  const farMask = outlet === 'none' ? faceMask(shape, oppositeFace(inlet)) : escapeMask;
+  const { state, poreVoxels, inletMask, escapeMask, farMask, scratch } = startInvasion(input);
 
   // Voxels sorted by key, so each level opens only its new voxels.
   const order = openOrder(pore, key);
   let next = 0;
 
   const fillLevel = new Int32Array(n).fill(-1);
-  const queue = new Int32Array(n);
+  const queue = scratch.queue;
   const filledAfter = new Float64Array(levels.length);
   let filled = 0;
   let breakthroughLevel = -1;
 
-  const scratch = floodScratch(n, queue);
-
-  // Closed porosity: gas that cannot escape before anything has moved.
-  const escapable = escapableGas(state, inletMask, escapeMask, shape, scratch);
-  for (let i = 0; i < n; i++) if (state[i] === S.gas && !escapable[i]) state[i] = S.isolated;
-
-  // Conduit voxels joined to the inlet through conduit carry the invader from the start.
-  reachConduitFromInlet(state, inletMask, shape, scratch);
   let head = 0;
   let tail = 0;
 

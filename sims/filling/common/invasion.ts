@@ -1,8 +1,8 @@
 import { throwIfAborted } from '../../../src/errors.ts';
-import { faceMask, faceNeighbours, oppositeFace } from './faces.ts';
+import { faceNeighbours } from './faces.ts';
 import { VOXEL_STATE, type InvasionInput, type InvasionResult } from './invasion-types.ts';
 import { invadeStepwise } from './invasion-stepwise.ts';
-import { escapableGas, floodScratch, reachConduitFromInlet } from './invasion-floods.ts';
+import { startInvasion } from './invasion-start.ts';
 
 export { VOXEL_STATE, type InvasionInput, type InvasionResult } from './invasion-types.ts';
 
@@ -43,30 +43,14 @@ export function invade(input: InvasionInput): InvasionResult {
 }
 
 export function invadeTwoPass(input: InvasionInput): InvasionResult {
-  const { shape, pore, key, levels, inlet, outlet, conduit, signal } = input;
+  const { shape, key, levels, signal } = input;
   const [nx, ny, nz] = shape;
   const n = nx * ny * nz;
   const L = levels.length;
   const S = VOXEL_STATE;
-  const state = new Uint8Array(n);
-  let poreVoxels = 0;
-  for (let i = 0; i < n; i++) {
-    if (pore[i]) {
-      state[i] = S.gas;
-      poreVoxels++;
-    } else if (conduit?.[i]) state[i] = S.conduit;
-  }
-  const inletMask = faceMask(shape, inlet);
-  const escapeMask = outlet === 'none' ? inletMask : faceMask(shape, outlet);
-  const farMask = outlet === 'none' ? faceMask(shape, oppositeFace(inlet)) : escapeMask;
-  const queue = new Int32Array(n);
-
-  const scratch = floodScratch(n, queue);
+  const { state, poreVoxels, inletMask, escapeMask, farMask, scratch } = startInvasion(input);
+  const queue = scratch.queue;
   const nbr = new Int32Array(6);
-
-  // Closed porosity: gas with no way out before anything has moved.
-  const escapable = escapableGas(state, inletMask, escapeMask, shape, scratch);
-  for (let i = 0; i < n; i++) if (state[i] === S.gas && !escapable[i]) state[i] = S.isolated;
 
   // The level at which each pore voxel opens, and the voxels bucketed by it (counting sort).
   const openLevel = new Int32Array(n).fill(L);
@@ -82,8 +66,6 @@ export function invadeTwoPass(input: InvasionInput): InvasionResult {
   const cursor = bucketStart.slice(0, L);
   for (let i = 0; i < n; i++) if (state[i] === S.gas && openLevel[i]! < L) bucket[cursor[openLevel[i]!]!++] = i;
 
-  // Conduit voxels joined to the inlet through conduit carry the invader from the start.
-  reachConduitFromInlet(state, inletMask, shape, scratch);
   let head = 0;
   let tail = 0;
 
