@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Shape } from '../volume/volume.ts';
 import { componentSizes, FACE_BIT, facesTouched, labelComponents } from './components.ts';
+import { findRoot } from './union-find.ts';
 
 /** A mask of `shape` with 1 at the listed (x, y, z). */
 function maskWith(shape: Shape, voxels: readonly (readonly [number, number, number])[]): Uint8Array {
@@ -77,5 +78,16 @@ describe('labelComponents (6-neighbourhood)', () => {
     expect(componentSizes(Uint8Array.from([1, 0, 1, 1, 1, 0]), shape, { periodic: [true, false, false] })).toEqual([3, 1]);
     expect(componentSizes(Uint8Array.from([1, 0, 1, 1, 0, 1]), shape, { periodic: [true, false, false] })).toEqual([2, 2]);
     expect(componentSizes(new Uint8Array(6), shape)).toEqual([]);
+  });
+});
+
+describe('findRoot', () => {
+  it('finds the root and halves the path on the way', () => {
+    // A chain 4 → 3 → 2 → 1 → 0.
+    const parent = Int32Array.from([0, 0, 1, 2, 3]);
+    expect(findRoot(parent, 4)).toBe(0);
+    // Path halving: 4 skips to its grandparent 2, then 2 skips to 0; 3 is not on the halved path.
+    expect(Array.from(parent)).toEqual([0, 0, 0, 2, 2]);
+    expect(findRoot(parent, 3)).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import type { Shape } from '../volume/volume.ts';
+import { findRoot } from './union-find.ts';
 
 export type Axis = 'x' | 'y' | 'z';
 export const AXES: readonly Axis[] = ['x', 'y', 'z'];
@@ -135,14 +136,7 @@ function joinAcrossFaces(label: Int32Array, shape: Shape, periodic: Periodic, co
   const [nx, ny, nz] = shape;
   const parent = new Int32Array(count);
   for (let c = 0; c < count; c++) parent[c] = c;
-  const find = (c: number): number => {
-    while (parent[c] !== c) {
-      const g = parent[parent[c]!]!;
-      parent[c] = g;
-      c = g;
-    }
-    return c;
-  };
+  const find = (c: number): number => findRoot(parent, c);
   const join = (a: number, b: number): void => {
     if (a < 0 || b < 0) return;
     const ra = find(a);

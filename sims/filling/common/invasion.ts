@@ -3,6 +3,7 @@ import { faceNeighbours } from './faces.ts';
 import { VOXEL_STATE, type InvasionInput, type InvasionResult } from './invasion-types.ts';
 import { invadeStepwise } from './invasion-stepwise.ts';
 import { startInvasion } from './invasion-start.ts';
+import { findRoot } from '../../../src/voxel/union-find.ts';
 
 export { VOXEL_STATE, type InvasionInput, type InvasionResult } from './invasion-types.ts';
 
@@ -121,17 +122,9 @@ export function invadeTwoPass(input: InvasionInput): InvasionResult {
 
   const parent = new Int32Array(n).fill(-1);
   const escape = new Uint8Array(n);
-  const find = (i: number): number => {
-    while (parent[i] !== i) {
-      const g = parent[parent[i]!]!;
-      parent[i] = g;
-      i = g;
-    }
-    return i;
-  };
   const union = (a: number, b: number): void => {
-    const ra = find(a);
-    const rb = find(b);
+    const ra = findRoot(parent, a);
+    const rb = findRoot(parent, b);
     if (ra === rb) return;
     parent[rb] = ra;
     if (escape[rb]) escape[ra] = 1;
@@ -156,7 +149,7 @@ export function invadeTwoPass(input: InvasionInput): InvasionResult {
     // Gas after level t − 1 is every voxel with time ≥ t: exactly the sets merged so far.
     for (let b = from; b < to; b++) {
       const i = byTime[b]!;
-      if (!escape[find(i)]) {
+      if (!escape[findRoot(parent, i)]) {
         state[i] = S.trapped;
         fillLevel[i] = -1;
       }
