@@ -2,9 +2,9 @@ import { time, type BenchRun, type Figure, runStandalone } from './lib.ts';
 import { getCompute } from '../src/gpu/backend.ts';
 import { Rng } from '../src/random/rng.ts';
 import { LABEL } from '../src/volume/volume.ts';
-import { squaredDistanceTransform } from '../sims/properties/distance-transform.ts';
+import { squaredDistanceTransform } from '../src/voxel/distance-transform.ts';
 import { fillQuasiStatic } from '../sims/filling/quasistatic/fill-quasi-static.ts';
-import { overlappingSpheres } from '../sims/filling/quasistatic/test-volumes.ts';
+import { overlappingSpheres } from '../src/voxel/test-geometries.ts';
 
 /**
  * Quasi-static filling on generated electrodes (random overlapping AM spheres, radii n/16–n/8,
@@ -17,7 +17,7 @@ export const run: BenchRun = async ({ quick }) => {
   const compute = await getCompute();
   const figures: Figure[] = [];
   for (const n of sizes) {
-    const volume = overlappingSpheres(n, 0.5e-6, new Rng(2026), { solidFraction: 0.55, rMin: n / 16, rMax: n / 8, cbdShell: 1 });
+    const volume = overlappingSpheres([n, n, n], new Rng(2026), { voxelSize: 0.5e-6, solidFraction: 0.55, rMin: n / 16, rMax: n / 8, cbdShell: 1 });
     const mask = Uint8Array.from(volume.labels, (l) => (l === LABEL.pore ? 1 : 0));
     const repeats = n >= 256 ? 1 : 3;
     const edt = await time(() => squaredDistanceTransform(mask, volume.shape), repeats);
@@ -42,7 +42,7 @@ export const run: BenchRun = async ({ quick }) => {
   // The cover costs about Σ r² over the medial-surface voxels, so pore size matters as much as
   // volume: the same size with electrode-like particles (radius 4–8 voxels) for comparison.
   const n = sizes.at(-1)!;
-  const small = overlappingSpheres(n, 0.5e-6, new Rng(2027), { solidFraction: 0.55, rMin: 4, rMax: 8, cbdShell: 1 });
+  const small = overlappingSpheres([n, n, n], new Rng(2027), { voxelSize: 0.5e-6, solidFraction: 0.55, rMin: 4, rMax: 8, cbdShell: 1 });
   const smallMask = Uint8Array.from(small.labels, (l) => (l === LABEL.pore ? 1 : 0));
   const edt = await time(() => squaredDistanceTransform(smallMask, small.shape), 1);
   const to = `EDT ${n}³ (radius 4–8)`;

@@ -4,7 +4,7 @@ import { getWebGpuDevice } from '../src/gpu/webgpu-device.ts';
 import { Rng } from '../src/random/rng.ts';
 import type { SimContext } from '../src/simulation.ts';
 import { tortuosity, type SolverEngine } from '../sims/properties/tortuosity.ts';
-import { overlappingSpheres } from '../sims/properties/synthetic-volumes.ts';
+import { overlappingSpheres } from '../src/voxel/test-geometries.ts';
 
 /** Tolerance of every timed solve (flux non-uniformity and τ change, as everywhere in mesolab). */
 const TOL = 1e-3;
@@ -57,7 +57,7 @@ export async function gpuTortuosityFigures(opts: { quick: boolean }): Promise<Re
   const sizes = opts.quick ? [64] : [256, 512];
   const rows: GpuTauRow[] = [];
   const solve = async (n: number, engine: GpuTauRow['engine'], ctx: SimContext): Promise<GpuTauRow> => {
-    const volume = overlappingSpheres([n, n, n], POROSITY, SEED);
+    const volume = overlappingSpheres([n, n, n], SEED, { porosity: POROSITY });
     const r = await tortuosity(volume, [1, 0, 0], 'z', { engine, tol: TOL, ...(engine === 'mgpcg' ? { threads: 1 } : {}) }, ctx);
     const row: GpuTauRow = { n, engine, ms: r.ms, iterations: r.iterations, tau: r.tau, converged: r.converged, residual: r.residual, backend: r.backend };
     if (r.deviceBytesPerVoxel !== undefined) row.deviceBytesPerVoxel = r.deviceBytesPerVoxel;

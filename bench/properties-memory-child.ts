@@ -4,7 +4,7 @@
  * Usage: run-ts bench/properties-memory-child.ts <n> <axes> <phases>, e.g. 128 x,y,z pore,electrolyte,solid
  */
 import { computeProperties, PropertiesParamsSchema } from '../sims/properties/properties.ts';
-import { threePhaseSpheres } from '../sims/properties/synthetic-volumes.ts';
+import { threePhaseSpheres } from '../src/voxel/test-geometries.ts';
 import { createCompute } from '../src/gpu/backend.ts';
 import { Rng } from '../src/random/rng.ts';
 

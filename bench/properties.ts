@@ -5,7 +5,7 @@ import type { Volume } from '../src/volume/volume.ts';
 import { tortuosity, type SolverEngine, type TortuosityOptions, type TortuosityResult } from '../sims/properties/tortuosity.ts';
 import { buildDiffusionProblem, linearGuess } from '../sims/properties/diffusion-problem.ts';
 import { sorSweepsCpu } from '../sims/properties/sor-cpu.ts';
-import { overlappingSpheres } from '../sims/properties/synthetic-volumes.ts';
+import { overlappingSpheres } from '../src/voxel/test-geometries.ts';
 import { machine, runStandalone, summarize, type BenchRun, type Figure } from './lib.ts';
 
 /**
@@ -85,7 +85,7 @@ export const run: BenchRun = async ({ quick }) => {
     const compute = await computeFor(c.backend);
     if (!compute) continue;
     const ctx: SimContext = { rng: new Rng(1), compute };
-    const volume = overlappingSpheres([c.n, c.n, c.n], 0.45, 2026);
+    const volume = overlappingSpheres([c.n, c.n, c.n], 2026, { porosity: 0.45 });
     for (const tol of c.tols) {
       const ms: number[] = [];
       let last: Solve | undefined;
@@ -126,7 +126,7 @@ async function multigridFigures(sizes: number[], quick: boolean, ctx: SimContext
   const figures: Figure[] = [];
   const scaling: { n: number; s: number }[] = [];
   for (const n of sizes) {
-    const volume = overlappingSpheres([n, n, n], 0.45, 2026);
+    const volume = overlappingSpheres([n, n, n], 2026, { porosity: 0.45 });
     const reps = n >= 256 ? 1 : quick ? 2 : 3;
     const tols = n >= 256 ? [1e-2, 1e-3] : [1e-2, TAUFACTOR_1E2_EQUIVALENT, 1e-3, 1e-4];
     // Warm-up: compiles the kernels and starts the worker thread, as any earlier solve in a process would.
@@ -207,7 +207,7 @@ function stencilRates(n: number): Figure[] {
     return summarize(ts).median;
   };
   const plainMs = timeIt(plain, 5);
-  const volume = overlappingSpheres([n, n, n], 0.45, 7);
+  const volume = overlappingSpheres([n, n, n], 7, { porosity: 0.45 });
   const problem = buildDiffusionProblem(volume, [1, 0, 0], 'z');
   const c = linearGuess(problem, new Float64Array(problem.ga.length));
   const sorMs = timeIt(() => sorSweepsCpu(problem, c, 1.9, 1), 5);

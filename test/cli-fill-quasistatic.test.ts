@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readField, readVolume, writeVolume } from '../src/volume/io.ts';
-import { cylinderBundle } from '../sims/filling/quasistatic/test-volumes.ts';
+import { cylinderBundle } from '../src/voxel/test-geometries.ts';
 import { runCli, type CliRun } from './helpers/cli.ts';
 
 

@@ -9,7 +9,7 @@ import { BIN, ROOT, runCli, type CliRun } from './helpers/cli.ts';
 import { StudyStore } from '../src/store/db.ts';
 import { writeVolume } from '../src/volume/io.ts';
 import { OUTPUT_MARKER } from '../src/output-files.ts';
-import { cylinderBundle } from '../sims/filling/quasistatic/test-volumes.ts';
+import { cylinderBundle } from '../src/voxel/test-geometries.ts';
 
 /**
  * Issue 15, items 1–8 as a user meets them: nothing a command writes replaces something else

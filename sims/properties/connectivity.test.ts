@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Shape } from '../../src/volume/volume.ts';
-import { connectivityFractions, labelComponents, percolatingMask } from './connectivity.ts';
+import { connectivityFractions, percolatingMask } from './connectivity.ts';
+import { labelComponents } from '../../src/voxel/components.ts';
 
 describe('6-connected phase connectivity', () => {
   // 10×10×10: a rod through z (connected, 10 voxels), a rod touching only z = 0 (dead end along z,

@@ -1,6 +1,7 @@
 import type { Shape, Volume } from '../../src/volume/volume.ts';
 import { ConfigError } from '../../src/errors.ts';
-import { AXIS_INDEX, labelComponents, percolatingMask, type Axis } from './connectivity.ts';
+import { percolatingMask } from './connectivity.ts';
+import { AXIS_INDEX, labelComponents, type Axis } from '../../src/voxel/components.ts';
 import { allocator, type Allocator, type SolveWorkspace } from './workspace.ts';
 
 /**
@@ -126,7 +127,7 @@ export function problemFromDiffusivity(d: Float32Array, dims: [number, number, n
   // Isolated and one-sided clusters carry no flux; dropping the isolated ones also keeps the
   // system non-singular (they have no Dirichlet boundary).
   const scratch = { padded: (len: number) => alloc.i32('r', len), stack: (len: number) => alloc.i32('d', len), label: (len: number) => alloc.i32('ad', len) };
-  const perc = percolatingMask(labelComponents(open, dims, scratch), 'z', alloc.u8('z', n));
+  const perc = percolatingMask(labelComponents(open, dims, { scratch }), 'z', alloc.u8('z', n));
   let percCount = 0;
   for (let q = 0; q < n; q++) {
     if (perc[q]) percCount++;

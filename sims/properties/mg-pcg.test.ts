@@ -6,7 +6,7 @@ import { Rng } from '../../src/random/rng.ts';
 import { ConfigError } from '../../src/errors.ts';
 import type { SimContext } from '../../src/simulation.ts';
 import { tortuosity } from './tortuosity.ts';
-import { overlappingSpheres } from './synthetic-volumes.ts';
+import { overlappingSpheres } from '../../src/voxel/test-geometries.ts';
 import { checkFlux, problemFromDiffusivity } from './diffusion-problem.ts';
 
 let compute: Compute | undefined;
@@ -21,7 +21,7 @@ const PORE = [1, 0, 0];
 describe('multigrid-preconditioned CG on two threads', () => {
   it('gives the one-thread result (same iterations, τ within 1e-9) and the SOR reference within 1e-4', async () => {
     const c = await ctx();
-    const v = overlappingSpheres([36, 36, 36], 0.45, 9);
+    const v = overlappingSpheres([36, 36, 36], 9, { porosity: 0.45 });
     const one = await tortuosity(v, PORE, 'z', { engine: 'mgpcg', tol: 1e-6, threads: 1 }, c);
     const two = await tortuosity(v, PORE, 'z', { engine: 'mgpcg', tol: 1e-6, threads: 2 }, c);
     const sor = await tortuosity(v, PORE, 'z', { engine: 'sor', tol: 1e-6 }, c);
@@ -47,7 +47,7 @@ describe('multigrid-preconditioned CG on two threads', () => {
 
   it('gives the same τ, to the bit, on repeated two-thread solves and from a workspace shared by solves along every axis; rejects a thread count other than 1 or 2', async () => {
     const c = await ctx();
-    const v = overlappingSpheres([20, 20, 20], 0.5, 3);
+    const v = overlappingSpheres([20, 20, 20], 3, { porosity: 0.5 });
     const taus: number[] = [];
     for (let k = 0; k < 3; k++) taus.push((await tortuosity(v, PORE, 'y', { engine: 'mgpcg', tol: 1e-6, threads: 2 }, c)).tau);
     expect(Math.abs(taus[2]! - taus[0]!)).toBe(0);
@@ -71,7 +71,7 @@ describe('multigrid-preconditioned CG on two threads', () => {
 describe("the run's thread budget (SimContext.threads) caps the default", () => {
   it('one thread when the run may use one, two threads to start with when it may use more', async () => {
     const c = await ctx();
-    const v = overlappingSpheres([64, 64, 64], 0.45, 6);
+    const v = overlappingSpheres([64, 64, 64], 6, { porosity: 0.45 });
     const capped = await tortuosity(v, PORE, 'z', { engine: 'mgpcg', tol: 1e-4 }, { ...c, threads: 1 });
     const free = await tortuosity(v, PORE, 'z', { engine: 'mgpcg', tol: 1e-4 }, { ...c, threads: 4 });
     expect(capped.backend).not.toMatch(/thread/);

@@ -5,7 +5,7 @@ import { Rng } from '../../src/random/rng.ts';
 import { ConfigError } from '../../src/errors.ts';
 import { parseWith } from '../../src/config/parse.ts';
 import { computeProperties, PropertiesParamsSchema, propertiesModel } from './properties.ts';
-import { overlappingSpheres, threePhaseSpheres } from './synthetic-volumes.ts';
+import { overlappingSpheres, threePhaseSpheres } from '../../src/voxel/test-geometries.ts';
 import { SolveWorkspace } from './workspace.ts';
 import { hasWebGpuDriver, vulkanSkipNote } from '../../test/helpers/vulkan.ts';
 import type { Progress } from '../../src/simulation.ts';
@@ -83,7 +83,7 @@ describe('interface areas with a CBD film one voxel thick', () => {
 
 describe('computeProperties on random spheres', () => {
   it('gives consistent fractions, connectivity and τ ≥ 1 along every axis', async () => {
-    const v = overlappingSpheres([28, 28, 28], 0.45, 3);
+    const v = overlappingSpheres([28, 28, 28], 3, { porosity: 0.45 });
     const r = await propertiesModel.run(parseWith(PropertiesParamsSchema, { phases: ['pore'] }), v, await ctx());
     expect(r.fractions.pore! + r.fractions.am! + r.fractions.cbd!).toBeCloseTo(1, 12);
     for (const axis of ['x', 'y', 'z'] as const) {

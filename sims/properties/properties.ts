@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { LABEL, validateVolume, volumeFractions, type Volume } from '../../src/volume/volume.ts';
 import type { Progress, SimContext, SimulationModel } from '../../src/simulation.ts';
 import { throwIfAborted } from '../../src/errors.ts';
-import { AXES, connectivityFractions, labelComponents, type Axis, type ConnectivityFractions } from './connectivity.ts';
+import { connectivityFractions, type ConnectivityFractions } from './connectivity.ts';
+import { AXES, labelComponents, type Axis } from '../../src/voxel/components.ts';
 import { interfaceAreasOf, DEFAULT_SIGMA } from './surface-area.ts';
 import { sizeDistribution, type SizeStats } from './size-distribution.ts';
 import { tortuosity, type TortuosityResult } from './tortuosity.ts';
@@ -177,7 +178,7 @@ export async function computeProperties(volume: Volume, params: PropertiesParams
     const reuse = (k: keyof typeof buffers) => (n: number): Int32Array => (buffers[k].length >= n ? buffers[k].subarray(0, n) : (buffers[k] = new Int32Array(n)));
     const scratch = { padded: reuse('padded'), stack: reuse('stack'), label: reuse('label') };
     for (const phase of CONNECTIVITY_PHASES) {
-      const comps = labelComponents(maskOf(labels, CONNECTIVITY_MEMBERS[phase], mask), shape, scratch);
+      const comps = labelComponents(maskOf(labels, CONNECTIVITY_MEMBERS[phase], mask), shape, { scratch });
       out[phase] = { x: connectivityFractions(comps, 'x'), y: connectivityFractions(comps, 'y'), z: connectivityFractions(comps, 'z') };
     }
     return out;

@@ -1,5 +1,5 @@
 import type { Shape } from '../../src/volume/volume.ts';
-import { localThickness } from './local-thickness.ts';
+import { localThickness } from '../../src/voxel/local-thickness.ts';
 
 /** Volume-weighted diameters of a phase, from local thickness: each voxel counts once. */
 export interface SizeStats {

@@ -5,7 +5,7 @@ import { Rng } from '../../src/random/rng.ts';
 import { AbortedError } from '../../src/errors.ts';
 import type { SimContext } from '../../src/simulation.ts';
 import { tortuosity } from './tortuosity.ts';
-import { inclinedChannel, overlappingSpheres } from './synthetic-volumes.ts';
+import { inclinedChannel, overlappingSpheres } from '../../src/voxel/test-geometries.ts';
 import { hasWebGpuDriver, vulkanSkipNote } from '../../test/helpers/vulkan.ts';
 import { buildDiffusionProblem, fluxStats, linearGuess } from './diffusion-problem.ts';
 import { createWebGpuPcg, pcgTuning } from './pcg-webgpu.ts';
@@ -83,7 +83,7 @@ for (const engine of ['sor', 'mgpcg'] as const) {
 
     it('the coarse-grid start converges to the same τ as the linear start', async () => {
       const ctx = await ctxFor('cpu');
-      const v = overlappingSpheres([32, 32, 32], 0.45, 5);
+      const v = overlappingSpheres([32, 32, 32], 5, { porosity: 0.45 });
       const linear = await tortuosity(v, PORE, 'z', { engine, tol: 1e-6 }, ctx);
       const coarse = await tortuosity(v, PORE, 'z', { engine, tol: 1e-6, coarseGuess: true }, ctx);
       expect(coarse.coarseSweeps).toBeGreaterThan(0);
@@ -102,7 +102,7 @@ for (const engine of ['sor', 'mgpcg'] as const) {
 }
 
 describe('every backend gives the same τ', () => {
-  const volume = overlappingSpheres([24, 24, 24], 0.5, 11);
+  const volume = overlappingSpheres([24, 24, 24], 11, { porosity: 0.5 });
   let reference = NaN;
 
   it('typed-array SOR reference, and multigrid-preconditioned CG beside it', async () => {
@@ -117,7 +117,7 @@ describe('every backend gives the same τ', () => {
 
   it('gpu.js kernels along x and y of a non-cubic volume match the typed-array SOR', async () => {
     const ctx = await ctxFor('cpu');
-    const v = overlappingSpheres([18, 14, 22], 0.5, 4);
+    const v = overlappingSpheres([18, 14, 22], 4, { porosity: 0.5 });
     for (const axis of ['x', 'y'] as const) {
       const ref = await tortuosity(v, [1, 0, 0.3], axis, { engine: 'sor', tol: 1e-5 }, ctx);
       const gpu = await tortuosity(v, [1, 0, 0.3], axis, { engine: 'gpujs', tol: 1e-5 }, ctx);
@@ -177,13 +177,13 @@ describe.skipIf(!hasWebGpuDriver())(`WGSL Jacobi-PCG on WebGPU (SwiftShader in t
   });
 
   it('random overlapping spheres, cubic along z and non-cubic along x and y with a second conducting phase', async () => {
-    await compare('spheres 24³ ε 0.5', overlappingSpheres([24, 24, 24], 0.5, 11), PORE, 'z', 1e-5);
-    const v = overlappingSpheres([18, 14, 22], 0.5, 4);
+    await compare('spheres 24³ ε 0.5', overlappingSpheres([24, 24, 24], 11, { porosity: 0.5 }), PORE, 'z', 1e-5);
+    const v = overlappingSpheres([18, 14, 22], 4, { porosity: 0.5 });
     for (const axis of ['x', 'y'] as const) await compare('spheres 18×14×22, D_solid 0.3', v, [1, 0.3, 0], axis, 1e-5);
   });
 
   it('auto picks it on the webgpu backend; below a float32-reachable tol it stops unconverged instead of running on', async () => {
-    const r = await tortuosity(overlappingSpheres([16, 16, 16], 0.5, 2), PORE, 'z', { tol: 1e-4 }, await ctxFor('webgpu'));
+    const r = await tortuosity(overlappingSpheres([16, 16, 16], 2, { porosity: 0.5 }), PORE, 'z', { tol: 1e-4 }, await ctxFor('webgpu'));
     expect(r.backend).toMatch(/^webgpu \(WGSL Jacobi-PCG/);
     expect(r.converged).toBe(true);
     const v = fill([8, 8, 40], (_x, _y, z) => (z < 20 ? 0 : 2));
@@ -207,7 +207,7 @@ describe.skipIf(!hasWebGpuDriver())(`WGSL Jacobi-PCG on WebGPU (SwiftShader in t
   it('the hardware kernel layout (workgroup tree reductions, also with grid strides) gives the software layout\'s fluxes to 1e-5', async () => {
     // Tests run on SwiftShader, which gets the barrier-free layout; this runs the one real GPUs get.
     const { device } = await getWebGpuDevice();
-    const p = buildDiffusionProblem(overlappingSpheres([20, 20, 20], 0.5, 7), PORE, 'z');
+    const p = buildDiffusionProblem(overlappingSpheres([20, 20, 20], 7, { porosity: 0.5 }), PORE, 'z');
     const x0 = linearGuess(p, new Float64Array(p.ga.length));
     const fluxes = [];
     // The last layout keeps the tree reductions but only 4 workgroups, so that every thread

@@ -1,7 +1,7 @@
 import type { Volume } from '../../src/volume/volume.ts';
 import type { SimContext } from '../../src/simulation.ts';
 import { ConfigError, SolverDivergedError, throwIfAborted } from '../../src/errors.ts';
-import type { Axis } from './connectivity.ts';
+import type { Axis } from '../../src/voxel/components.ts';
 import {
   buildDiffusionProblem,
   checkFlux,

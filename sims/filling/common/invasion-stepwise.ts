@@ -1,7 +1,7 @@
-import type { Shape } from '../../../src/volume/volume.ts';
 import { VOXEL_STATE, type InvasionInput, type InvasionResult } from './invasion-types.ts';
 import { throwIfAborted } from '../../../src/errors.ts';
-import { faceMask, oppositeFace, type Face } from './faces.ts';
+import { faceNeighbours } from './faces.ts';
+import { escapableGas, startInvasion } from './invasion-start.ts';
 
 /**
  * Reference implementation of `invade` (invasion.ts), written straight from the model's
@@ -9,56 +9,24 @@ import { faceMask, oppositeFace, type Face } from './faces.ts';
  * Tests hold the fast version equal to it.
  */
 export function invadeStepwise(input: InvasionInput): InvasionResult {
-  const { shape, pore, key, levels, inlet, outlet, conduit, signal } = input;
+  const { shape, pore, key, levels, signal } = input;
   const [nx, ny, nz] = shape;
-  const plane = nx * ny;
   const n = nx * ny * nz;
   const S = VOXEL_STATE;
-  const state = new Uint8Array(n);
-  let poreVoxels = 0;
-  for (let i = 0; i < n; i++) {
-    if (pore[i]) {
-      state[i] = S.gas;
-      poreVoxels++;
-    } else if (conduit?.[i]) state[i] = S.conduit;
-  }
-  const inletMask = faceMask(shape, inlet);
-  const escapeMask = outlet === 'none' ? inletMask : faceMask(shape, outlet);
-  const farMask = outlet === 'none' ? faceMask(shape, oppositeFace(inlet)) : escapeMask;
+  const { state, poreVoxels, inletMask, escapeMask, farMask, scratch } = startInvasion(input);
 
   // Voxels sorted by key, so each level opens only its new voxels.
   const order = openOrder(pore, key);
   let next = 0;
 
   const fillLevel = new Int32Array(n).fill(-1);
-  const queue = new Int32Array(n);
-  const mark = new Uint8Array(n);
+  const queue = scratch.queue;
   const filledAfter = new Float64Array(levels.length);
   let filled = 0;
   let breakthroughLevel = -1;
 
-  // Closed porosity: gas that cannot escape before anything has moved.
-  const escapable = markEscapable(state, inletMask, escapeMask, shape, mark, queue);
-  for (let i = 0; i < n; i++) if (state[i] === S.gas && !escapable[i]) state[i] = S.isolated;
-
-  // Conduit voxels joined to the inlet through conduit carry the invader from the start.
   let head = 0;
   let tail = 0;
-  for (let i = 0; i < n; i++) {
-    if (state[i] === S.conduit && inletMask[i]) {
-      state[i] = S.conduitReached;
-      queue[tail++] = i;
-    }
-  }
-  while (head < tail) {
-    const i = queue[head++]!;
-    forNeighbours(i, nx, ny, nz, plane, (j) => {
-      if (state[j] === S.conduit) {
-        state[j] = S.conduitReached;
-        queue[tail++] = j;
-      }
-    });
-  }
 
   for (let l = 0; l < levels.length; l++) {
     throwIfAborted(signal);
@@ -77,11 +45,11 @@ export function invadeStepwise(input: InvasionInput): InvasionResult {
     while (next < order.length && key[order[next]!]! <= level) {
       const i = order[next++]!;
       if (state[i] !== S.gas) continue;
-      if (inletMask[i] || touchesInvader(i, state, nx, ny, nz, plane)) fill(i);
+      if (inletMask[i] || touchesInvader(i, state, nx, ny, nz)) fill(i);
     }
     while (head < tail) {
       const i = queue[head++]!;
-      forNeighbours(i, nx, ny, nz, plane, (j) => {
+      forNeighbours(i, nx, ny, nz, (j) => {
         const sj = state[j]!;
         if (sj === S.gas && key[j]! <= level) fill(j);
         else if (sj === S.conduit) {
@@ -92,7 +60,7 @@ export function invadeStepwise(input: InvasionInput): InvasionResult {
     }
     filled += filledNow;
     if (filledNow > 0) {
-      const canEscape = markEscapable(state, inletMask, escapeMask, shape, mark, queue);
+      const canEscape = escapableGas(state, inletMask, escapeMask, shape, scratch);
       for (let i = 0; i < n; i++) {
         if (state[i] === S.gas && !canEscape[i]) {
           state[i] = S.trapped;
@@ -105,57 +73,21 @@ export function invadeStepwise(input: InvasionInput): InvasionResult {
   return { fillLevel, state, filledAfter, breakthroughLevel, poreVoxels };
 }
 
-/** Marks (in `mark`, which it returns) the gas voxels joined through gas to an escape voxel. */
-function markEscapable(state: Uint8Array, inletMask: Uint8Array, escapeMask: Uint8Array, shape: Shape, mark: Uint8Array, queue: Int32Array): Uint8Array {
-  const [nx, ny, nz] = shape;
-  const plane = nx * ny;
-  const n = state.length;
-  const gas = VOXEL_STATE.gas;
-  mark.fill(0);
-  let tail = 0;
-  for (let i = 0; i < n; i++) {
-    if (state[i] === gas && (escapeMask[i] || inletMask[i])) {
-      mark[i] = 1;
-      queue[tail++] = i;
-    }
-  }
-  let head = 0;
-  while (head < tail) {
-    const i = queue[head++]!;
-    const z = Math.floor(i / plane);
-    const rem = i - z * plane;
-    const y = Math.floor(rem / nx);
-    const x = rem - y * nx;
-    if (x > 0 && state[i - 1] === gas && !mark[i - 1]) (mark[i - 1] = 1), (queue[tail++] = i - 1);
-    if (x < nx - 1 && state[i + 1] === gas && !mark[i + 1]) (mark[i + 1] = 1), (queue[tail++] = i + 1);
-    if (y > 0 && state[i - nx] === gas && !mark[i - nx]) (mark[i - nx] = 1), (queue[tail++] = i - nx);
-    if (y < ny - 1 && state[i + nx] === gas && !mark[i + nx]) (mark[i + nx] = 1), (queue[tail++] = i + nx);
-    if (z > 0 && state[i - plane] === gas && !mark[i - plane]) (mark[i - plane] = 1), (queue[tail++] = i - plane);
-    if (z < nz - 1 && state[i + plane] === gas && !mark[i + plane]) (mark[i + plane] = 1), (queue[tail++] = i + plane);
-  }
-  return mark;
-}
-
-function touchesInvader(i: number, state: Uint8Array, nx: number, ny: number, nz: number, plane: number): boolean {
+function touchesInvader(i: number, state: Uint8Array, nx: number, ny: number, nz: number): boolean {
   let hit = false;
-  forNeighbours(i, nx, ny, nz, plane, (j) => {
+  forNeighbours(i, nx, ny, nz, (j) => {
     const s = state[j];
     if (s === VOXEL_STATE.filled || s === VOXEL_STATE.conduitReached) hit = true;
   });
   return hit;
 }
 
-function forNeighbours(i: number, nx: number, ny: number, nz: number, plane: number, visit: (j: number) => void): void {
-  const z = Math.floor(i / plane);
-  const rem = i - z * plane;
-  const y = Math.floor(rem / nx);
-  const x = rem - y * nx;
-  if (x > 0) visit(i - 1);
-  if (x < nx - 1) visit(i + 1);
-  if (y > 0) visit(i - nx);
-  if (y < ny - 1) visit(i + nx);
-  if (z > 0) visit(i - plane);
-  if (z < nz - 1) visit(i + plane);
+// Shared by the calls below, which never nest (no visitor calls forNeighbours).
+const NBR = new Int32Array(6);
+
+function forNeighbours(i: number, nx: number, ny: number, nz: number, visit: (j: number) => void): void {
+  faceNeighbours(i, nx, ny, nz, NBR);
+  for (let k = 0; k < 6; k++) if (NBR[k]! >= 0) visit(NBR[k]!);
 }
 
 /** Pore voxels with a finite key, in increasing key order. */

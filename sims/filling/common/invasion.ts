@@ -1,8 +1,9 @@
-import type { Shape } from '../../../src/volume/volume.ts';
 import { throwIfAborted } from '../../../src/errors.ts';
-import { faceMask, neighbour6, oppositeFace } from './faces.ts';
+import { faceNeighbours } from './faces.ts';
 import { VOXEL_STATE, type InvasionInput, type InvasionResult } from './invasion-types.ts';
 import { invadeStepwise } from './invasion-stepwise.ts';
+import { startInvasion } from './invasion-start.ts';
+import { findRoot } from '../../../src/voxel/union-find.ts';
 
 export { VOXEL_STATE, type InvasionInput, type InvasionResult } from './invasion-types.ts';
 
@@ -43,27 +44,14 @@ export function invade(input: InvasionInput): InvasionResult {
 }
 
 export function invadeTwoPass(input: InvasionInput): InvasionResult {
-  const { shape, pore, key, levels, inlet, outlet, conduit, signal } = input;
+  const { shape, key, levels, signal } = input;
   const [nx, ny, nz] = shape;
-  const plane = nx * ny;
   const n = nx * ny * nz;
   const L = levels.length;
   const S = VOXEL_STATE;
-  const state = new Uint8Array(n);
-  let poreVoxels = 0;
-  for (let i = 0; i < n; i++) {
-    if (pore[i]) {
-      state[i] = S.gas;
-      poreVoxels++;
-    } else if (conduit?.[i]) state[i] = S.conduit;
-  }
-  const inletMask = faceMask(shape, inlet);
-  const escapeMask = outlet === 'none' ? inletMask : faceMask(shape, outlet);
-  const farMask = outlet === 'none' ? faceMask(shape, oppositeFace(inlet)) : escapeMask;
-  const queue = new Int32Array(n);
-
-  // Closed porosity: gas with no way out before anything has moved.
-  markIsolated(state, inletMask, escapeMask, shape, queue);
+  const { state, poreVoxels, inletMask, escapeMask, farMask, scratch } = startInvasion(input);
+  const queue = scratch.queue;
+  const nbr = new Int32Array(6);
 
   // The level at which each pore voxel opens, and the voxels bucketed by it (counting sort).
   const openLevel = new Int32Array(n).fill(L);
@@ -79,24 +67,8 @@ export function invadeTwoPass(input: InvasionInput): InvasionResult {
   const cursor = bucketStart.slice(0, L);
   for (let i = 0; i < n; i++) if (state[i] === S.gas && openLevel[i]! < L) bucket[cursor[openLevel[i]!]!++] = i;
 
-  // Conduit voxels joined to the inlet through conduit carry the invader from the start.
   let head = 0;
   let tail = 0;
-  for (let i = 0; i < n; i++) {
-    if (state[i] === S.conduit && inletMask[i]) {
-      state[i] = S.conduitReached;
-      queue[tail++] = i;
-    }
-  }
-  while (head < tail) {
-    const i = queue[head++]!;
-    forNeighbours(i, nx, ny, nz, plane, (j) => {
-      if (state[j] === S.conduit) {
-        state[j] = S.conduitReached;
-        queue[tail++] = j;
-      }
-    });
-  }
 
   // Pass 1: the flood, as if nothing were trapped.
   const fillLevel = new Int32Array(n).fill(-1);
@@ -114,16 +86,13 @@ export function invadeTwoPass(input: InvasionInput): InvasionResult {
     };
     for (let b = bucketStart[l]!; b < bucketStart[l + 1]!; b++) {
       const i = bucket[b]!;
-      if (state[i] === S.gas && (inletMask[i] || touchesInvader(i, state, nx, ny, nz, plane))) fill(i);
+      if (state[i] === S.gas && (inletMask[i] || touchesInvader(i, state, nx, ny, nz, nbr))) fill(i);
     }
     while (head < tail) {
       const i = queue[head++]!;
-      const z = Math.floor(i / plane);
-      const rem = i - z * plane;
-      const y = Math.floor(rem / nx);
-      const x = rem - y * nx;
+      faceNeighbours(i, nx, ny, nz, nbr);
       for (let k = 0; k < 6; k++) {
-        const j = neighbour6(i, k, x, y, z, nx, ny, nz, plane);
+        const j = nbr[k]!;
         if (j < 0) continue;
         const sj = state[j]!;
         if (sj === S.gas && openLevel[j]! <= l) fill(j);
@@ -153,17 +122,9 @@ export function invadeTwoPass(input: InvasionInput): InvasionResult {
 
   const parent = new Int32Array(n).fill(-1);
   const escape = new Uint8Array(n);
-  const find = (i: number): number => {
-    while (parent[i] !== i) {
-      const g = parent[parent[i]!]!;
-      parent[i] = g;
-      i = g;
-    }
-    return i;
-  };
   const union = (a: number, b: number): void => {
-    const ra = find(a);
-    const rb = find(b);
+    const ra = findRoot(parent, a);
+    const rb = findRoot(parent, b);
     if (ra === rb) return;
     parent[rb] = ra;
     if (escape[rb]) escape[ra] = 1;
@@ -179,21 +140,16 @@ export function invadeTwoPass(input: InvasionInput): InvasionResult {
     }
     for (let b = from; b < to; b++) {
       const i = byTime[b]!;
-      const z = Math.floor(i / plane);
-      const rem = i - z * plane;
-      const y = Math.floor(rem / nx);
-      const x = rem - y * nx;
-      if (x > 0 && parent[i - 1]! >= 0) union(i, i - 1);
-      if (x < nx - 1 && parent[i + 1]! >= 0) union(i, i + 1);
-      if (y > 0 && parent[i - nx]! >= 0) union(i, i - nx);
-      if (y < ny - 1 && parent[i + nx]! >= 0) union(i, i + nx);
-      if (z > 0 && parent[i - plane]! >= 0) union(i, i - plane);
-      if (z < nz - 1 && parent[i + plane]! >= 0) union(i, i + plane);
+      faceNeighbours(i, nx, ny, nz, nbr);
+      for (let k = 0; k < 6; k++) {
+        const j = nbr[k]!;
+        if (j >= 0 && parent[j]! >= 0) union(i, j);
+      }
     }
     // Gas after level t − 1 is every voxel with time ≥ t: exactly the sets merged so far.
     for (let b = from; b < to; b++) {
       const i = byTime[b]!;
-      if (!escape[find(i)]) {
+      if (!escape[findRoot(parent, i)]) {
         state[i] = S.trapped;
         fillLevel[i] = -1;
       }
@@ -225,64 +181,13 @@ function lowerBound(levels: Float64Array, key: number): number {
   return lo;
 }
 
-/** Turns gas that cannot reach an escape (outlet or inlet face) through gas into `isolated`. */
-function markIsolated(state: Uint8Array, inletMask: Uint8Array, escapeMask: Uint8Array, shape: Shape, queue: Int32Array): void {
-  const [nx, ny, nz] = shape;
-  const plane = nx * ny;
-  const n = state.length;
-  const gas = VOXEL_STATE.gas;
-  const mark = new Uint8Array(n);
-  let tail = 0;
-  for (let i = 0; i < n; i++) {
-    if (state[i] === gas && (escapeMask[i] || inletMask[i])) {
-      mark[i] = 1;
-      queue[tail++] = i;
-    }
+function touchesInvader(i: number, state: Uint8Array, nx: number, ny: number, nz: number, nbr: Int32Array): boolean {
+  faceNeighbours(i, nx, ny, nz, nbr);
+  for (let k = 0; k < 6; k++) {
+    const j = nbr[k]!;
+    if (j < 0) continue;
+    const s = state[j];
+    if (s === VOXEL_STATE.filled || s === VOXEL_STATE.conduitReached) return true;
   }
-  let head = 0;
-  while (head < tail) {
-    const i = queue[head++]!;
-    const z = Math.floor(i / plane);
-    const rem = i - z * plane;
-    const y = Math.floor(rem / nx);
-    const x = rem - y * nx;
-    if (x > 0 && state[i - 1] === gas && !mark[i - 1]) (mark[i - 1] = 1), (queue[tail++] = i - 1);
-    if (x < nx - 1 && state[i + 1] === gas && !mark[i + 1]) (mark[i + 1] = 1), (queue[tail++] = i + 1);
-    if (y > 0 && state[i - nx] === gas && !mark[i - nx]) (mark[i - nx] = 1), (queue[tail++] = i - nx);
-    if (y < ny - 1 && state[i + nx] === gas && !mark[i + nx]) (mark[i + nx] = 1), (queue[tail++] = i + nx);
-    if (z > 0 && state[i - plane] === gas && !mark[i - plane]) (mark[i - plane] = 1), (queue[tail++] = i - plane);
-    if (z < nz - 1 && state[i + plane] === gas && !mark[i + plane]) (mark[i + plane] = 1), (queue[tail++] = i + plane);
-  }
-  for (let i = 0; i < n; i++) if (state[i] === gas && !mark[i]) state[i] = VOXEL_STATE.isolated;
-}
-
-function touchesInvader(i: number, state: Uint8Array, nx: number, ny: number, nz: number, plane: number): boolean {
-  const F = VOXEL_STATE.filled;
-  const C = VOXEL_STATE.conduitReached;
-  const z = Math.floor(i / plane);
-  const rem = i - z * plane;
-  const y = Math.floor(rem / nx);
-  const x = rem - y * nx;
-  let s: number;
-  return (
-    (x > 0 && ((s = state[i - 1]!) === F || s === C)) ||
-    (x < nx - 1 && ((s = state[i + 1]!) === F || s === C)) ||
-    (y > 0 && ((s = state[i - nx]!) === F || s === C)) ||
-    (y < ny - 1 && ((s = state[i + nx]!) === F || s === C)) ||
-    (z > 0 && ((s = state[i - plane]!) === F || s === C)) ||
-    (z < nz - 1 && ((s = state[i + plane]!) === F || s === C))
-  );
-}
-
-function forNeighbours(i: number, nx: number, ny: number, nz: number, plane: number, visit: (j: number) => void): void {
-  const z = Math.floor(i / plane);
-  const rem = i - z * plane;
-  const y = Math.floor(rem / nx);
-  const x = rem - y * nx;
-  if (x > 0) visit(i - 1);
-  if (x < nx - 1) visit(i + 1);
-  if (y > 0) visit(i - nx);
-  if (y < ny - 1) visit(i + nx);
-  if (z > 0) visit(i - plane);
-  if (z < nz - 1) visit(i + plane);
+  return false;
 }

@@ -1,6 +1,6 @@
 import { NODE } from './lattice.ts';
 import type { LatticeDomain } from './domain.ts';
-import { wrap } from './domain.ts';
+import { labelComponents } from '../../../src/voxel/components.ts';
 
 export interface TrappedGas {
   /** Gas nodes inside the volume that no gas path (6-connected) links to the outlet side. */
@@ -20,45 +20,22 @@ export function trappedGas(domain: LatticeDomain, phi: Float32Array, volumeZ: re
   const { nx, ny, nz, node } = domain;
   const plane = nx * ny;
   const n = plane * nz;
-  const isGas = (i: number): boolean => node[i] !== NODE.solid && phi[i]! < 0.5;
-  const mark = new Int32Array(n); // 0 unvisited, -1 escaped, k>0 cluster id
-  const stack = new Int32Array(n);
-  const flood = (seed: number, id: number): number => {
-    let top = 0;
-    stack[top++] = seed;
-    mark[seed] = id;
-    let count = 0;
-    while (top > 0) {
-      const i = stack[--top]!;
-      const z = Math.floor(i / plane);
-      const r = i - z * plane;
-      const y = Math.floor(r / nx);
-      const x = r - y * nx;
-      if (z >= volumeZ[0] && z < volumeZ[1]) count++;
-      const nbrs = [
-        wrap(x - 1, nx) + nx * y + plane * z,
-        wrap(x + 1, nx) + nx * y + plane * z,
-        x + nx * wrap(y - 1, ny) + plane * z,
-        x + nx * wrap(y + 1, ny) + plane * z,
-        z > 0 ? i - plane : -1,
-        z < nz - 1 ? i + plane : -1,
-      ];
-      for (const j of nbrs) {
-        if (j < 0 || mark[j] !== 0 || !isGas(j)) continue;
-        mark[j] = id;
-        stack[top++] = j;
-      }
-    }
-    return count;
-  };
+  const gas = new Uint8Array(n);
+  for (let i = 0; i < n; i++) gas[i] = node[i] !== NODE.solid && phi[i]! < 0.5 ? 1 : 0;
+  // x and y wrap on the lattice (domain.ts), so the gas clusters do too.
+  const { label, count } = labelComponents(gas, [nx, ny, nz], { periodic: [true, true, false] });
+  const escaped = new Uint8Array(count);
   if (escapeFromZ !== null) {
-    for (let i = escapeFromZ * plane; i < n; i++) if (mark[i] === 0 && isGas(i)) flood(i, -1);
+    for (let i = escapeFromZ * plane; i < n; i++) if (label[i]! >= 0) escaped[label[i]!] = 1;
+  }
+  // A cluster's size counts its nodes inside the volume only (not those in the reservoirs).
+  const inVolume = new Float64Array(count);
+  for (let i = volumeZ[0] * plane; i < volumeZ[1] * plane; i++) {
+    const c = label[i]!;
+    if (c >= 0 && !escaped[c]) inVolume[c]!++;
   }
   const sizes: number[] = [];
-  for (let i = volumeZ[0] * plane; i < volumeZ[1] * plane; i++) {
-    if (mark[i] !== 0 || !isGas(i)) continue;
-    sizes.push(flood(i, sizes.length + 1));
-  }
+  for (let c = 0; c < count; c++) if (inVolume[c]! > 0) sizes.push(inVolume[c]!);
   sizes.sort((a, b) => b - a);
   return { trappedNodes: sizes.reduce((a, b) => a + b, 0), clusters: sizes.length, sizes };
 }

@@ -1,5 +1,5 @@
 import type { Shape } from '../../../src/volume/volume.ts';
-import { neighbour6 } from '../common/faces.ts';
+import { faceNeighbours } from '../common/faces.ts';
 
 /**
  * Drainage connectivity (Hilpert & Miller 2001): a ball centre c is reached at pressure P when a
@@ -15,7 +15,6 @@ import { neighbour6 } from '../common/faces.ts';
  */
 export function connectedEntryPressure(entry: Float64Array, pore: Uint8Array, inletMask: Uint8Array, shape: Shape): Float64Array {
   const [nx, ny, nz] = shape;
-  const plane = nx * ny;
   const n = entry.length;
   const out = new Float64Array(n).fill(Infinity);
 
@@ -32,6 +31,7 @@ export function connectedEntryPressure(entry: Float64Array, pore: Uint8Array, in
   // best[i]: lowest bucket i has been queued in; done[i]: settled.
   const best = new Int32Array(n).fill(NONE);
   const done = new Uint8Array(n);
+  const nbr = new Int32Array(6);
   const buckets: number[][] = Array.from({ length: U }, () => []);
   for (let i = 0; i < n; i++) {
     if (inletMask[i] && rank[i]! !== NONE) {
@@ -46,12 +46,9 @@ export function connectedEntryPressure(entry: Float64Array, pore: Uint8Array, in
       if (done[i] || best[i]! !== b) continue;
       done[i] = 1;
       out[i] = distinct[b]!;
-      const z = Math.floor(i / plane);
-      const rem = i - z * plane;
-      const y = Math.floor(rem / nx);
-      const x = rem - y * nx;
+      faceNeighbours(i, nx, ny, nz, nbr);
       for (let k = 0; k < 6; k++) {
-        const j = neighbour6(i, k, x, y, z, nx, ny, nz, plane);
+        const j = nbr[k]!;
         if (j < 0 || done[j] || rank[j]! === NONE) continue;
         const nb = Math.max(b, rank[j]!);
         if (nb < best[j]!) {

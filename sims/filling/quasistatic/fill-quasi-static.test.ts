@@ -6,7 +6,7 @@ import { LABEL, type Volume } from '../../../src/volume/volume.ts';
 import type { SimContext } from '../../../src/simulation.ts';
 import { fillQuasiStatic, PHASE, type QuasiStaticResult } from './fill-quasi-static.ts';
 import type { QuasiStaticParamsInput } from './params.ts';
-import { cylinderBundle, overlappingSpheres } from './test-volumes.ts';
+import { cylinderBundle, overlappingSpheres } from '../../../src/voxel/test-geometries.ts';
 
 const H = 1e-6;
 const SIGMA = 0.035;
@@ -176,7 +176,7 @@ describe('trapping', () => {
 });
 
 describe('bookkeeping on an electrode-like structure', () => {
-  const v = overlappingSpheres(24, H, new Rng(7), { solidFraction: 0.6, rMin: 2, rMax: 4, cbdShell: 1 });
+  const v = overlappingSpheres([24, 24, 24], new Rng(7), { voxelSize: H, solidFraction: 0.6, rMin: 2, rMax: 4, cbdShell: 1 });
   for (const params of [
     { outlet: 'z+' },
     { outlet: 'none' },

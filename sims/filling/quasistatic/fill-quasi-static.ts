@@ -4,7 +4,7 @@ import { ConfigError, ImpossibleRequestError, throwIfAborted } from '../../../sr
 import { parseWith } from '../../../src/config/parse.ts';
 import { faceMask } from '../common/faces.ts';
 import { invade, VOXEL_STATE } from '../common/invasion.ts';
-import { clusterSizes } from '../common/clusters.ts';
+import { componentSizes } from '../../../src/voxel/components.ts';
 import { QuasiStaticParamsSchema, type QuasiStaticParams, type QuasiStaticParamsInput } from './params.ts';
 import { wettingGeometry } from './wetting-geometry.ts';
 import { connectedEntryPressure } from './connected-entry.ts';
@@ -207,7 +207,7 @@ export async function fillQuasiStatic(
       unreached++;
     }
   }
-  const sizes = clusterSizes(trappedMask, shape);
+  const sizes = componentSizes(trappedMask, shape);
   const voxelVolume = voxelSize ** 3;
   const frac = (c: number): number => (poreCount ? c / poreCount : 0);
   const pcCurve = levelPressures.map((pc, l) => ({ pc, saturation: frac(inv.filledAfter[l]!) }));

@@ -3,7 +3,7 @@ import { createCompute } from '../../../src/gpu/backend.ts';
 import { Rng } from '../../../src/random/rng.ts';
 import { LABEL, type Volume } from '../../../src/volume/volume.ts';
 import { fillQuasiStatic, PHASE } from './fill-quasi-static.ts';
-import { overlappingSpheres } from './test-volumes.ts';
+import { overlappingSpheres } from '../../../src/voxel/test-geometries.ts';
 
 /**
  * Pore morphology done level by level with brute-force distances and balls and no trapping:
@@ -53,7 +53,7 @@ function connectedToInlet(v: Volume, set: Set<number>): Set<number> {
 }
 
 describe('pore morphology against a level-by-level brute-force reference', () => {
-  const v = overlappingSpheres(12, H, new Rng(21), { solidFraction: 0.5, rMin: 1.5, rMax: 3 });
+  const v = overlappingSpheres([12, 12, 12], new Rng(21), { voxelSize: H, solidFraction: 0.5, rMin: 1.5, rMax: 3 });
   const { pore, d2, xyz } = geometry(v);
   const radii = [...new Set(d2.values())].sort((a, b) => b - a); // squared radii, largest first
 

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCompute, type Compute } from '../../../src/gpu/backend.ts';
 import { Rng } from '../../../src/random/rng.ts';
 import { LABEL, type Shape } from '../../../src/volume/volume.ts';
-import { localThickness } from '../../properties/distance-transform.ts';
+import { localThickness } from '../../../src/voxel/local-thickness.ts';
 import { coverTypedArray, sphereCover, ballRadiusSq } from './sphere-cover.ts';
 import { fillQuasiStatic } from './fill-quasi-static.ts';
-import { overlappingSpheres } from './test-volumes.ts';
+import { overlappingSpheres } from '../../../src/voxel/test-geometries.ts';
 import { hasWebGpuDriver, vulkanSkipNote } from '../../../test/helpers/vulkan.ts';
 
 /** The backends compared: webgpu only where Dawn finds a Vulkan loader and driver. */
@@ -66,7 +66,7 @@ describe('sphere cover', () => {
   });
 
   it('with pressure 1/EDT it is 1/local thickness (properties module, independent code)', () => {
-    const v = overlappingSpheres(20, 1e-6, new Rng(5), { solidFraction: 0.5, rMin: 2, rMax: 4 });
+    const v = overlappingSpheres([20, 20, 20], new Rng(5), { voxelSize: 1e-6, solidFraction: 0.5, rMin: 2, rMax: 4 });
     const mask = Uint8Array.from(v.labels, (l) => (l === LABEL.pore ? 1 : 0));
     const lt = localThickness(mask, v.shape);
     const rr = new Float32Array(mask.length);
@@ -103,7 +103,7 @@ describe('sphere cover', () => {
 
 describe('backends agree on a whole filling run', () => {
   it(`cpu, webasm and webgpu kernels and the TypedArray path give identical fields${vulkanSkipNote()}`, async () => {
-    const v = overlappingSpheres(14, 1e-6, new Rng(11), { solidFraction: 0.55, rMin: 1.5, rMax: 3, cbdShell: 1 });
+    const v = overlappingSpheres([14, 14, 14], new Rng(11), { voxelSize: 1e-6, solidFraction: 0.55, rMin: 1.5, rMax: 3, cbdShell: 1 });
     for (const mode of ['imbibition', 'drainage'] as const) {
       const params = mode === 'drainage' ? { mode, contactAngle: { am: 130, cbd: 110 } } : { mode, contactAngle: { am: 20, cbd: 55 } };
       const ref = await fillQuasiStatic(v, params, { rng: new Rng(1), compute: computes[0]! }, { coverPath: 'typed-array' });

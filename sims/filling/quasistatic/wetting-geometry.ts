@@ -1,5 +1,5 @@
 import type { Shape } from '../../../src/volume/volume.ts';
-import { squaredDistanceTransform } from '../../properties/distance-transform.ts';
+import { squaredDistanceTransform } from '../../../src/voxel/distance-transform.ts';
 
 /**
  * Distance to the nearest solid and the contact angle that solid imposes, per pore voxel.

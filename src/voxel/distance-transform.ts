@@ -1,5 +1,5 @@
-import type { Shape } from '../../src/volume/volume.ts';
-import { ConfigError } from '../../src/errors.ts';
+import type { Shape } from '../volume/volume.ts';
+import { ConfigError } from '../errors.ts';
 
 /**
  * Exact Euclidean distance transform (Felzenszwalb–Huttenlocher 2012, "Distance transforms of
@@ -131,5 +131,3 @@ function lowerEnvelope(f: Float64Array, m: number, out: Float64Array, s: Scratch
   }
 }
 
-// The filling model needs both; it imports them from here.
-export { localThickness } from './local-thickness.ts';

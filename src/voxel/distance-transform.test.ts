@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../src/random/rng.ts';
-import type { Shape } from '../../src/volume/volume.ts';
+import { Rng } from '../random/rng.ts';
+import type { Shape } from '../volume/volume.ts';
 import { distanceTransform, squaredDistanceTransform } from './distance-transform.ts';
 import { localThickness } from './local-thickness.ts';
 

@@ -1,4 +1,4 @@
-import type { Shape } from '../../src/volume/volume.ts';
+import type { Shape } from '../volume/volume.ts';
 import { squaredDistanceTransform, type DistanceTransformOptions } from './distance-transform.ts';
 
 /**
