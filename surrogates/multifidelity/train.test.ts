@@ -1,0 +1,69 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadModel } from '../store.ts';
+import { trainMultiFidelity, type MfComparison } from './train.ts';
+
+// Forrester pair (see ar1.test.ts): hi = 2·lo + 20(1 − x), so ρ = 2.
+const high = (x: number): number => (6 * x - 2) ** 2 * Math.sin(12 * x - 4);
+const low = (x: number): number => 0.5 * high(x) + 10 * (x - 0.5) - 5;
+const highAt = new Set([0, 3, 6, 9, 12, 15, 18, 20]); // indices on the 0.05 grid
+
+let dir = '';
+let csv = '';
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mesolab-mf-'));
+  csv = join(dir, 'forrester.csv');
+  // One row per design point: the cheap value everywhere, the expensive one on 8 rows (empty elsewhere).
+  const lines = ['x,lo,hi,lo_seconds,hi_seconds'];
+  for (let i = 0; i <= 20; i++) {
+    const x = i / 20;
+    lines.push(`${x},${low(x)},${highAt.has(i) ? high(x) : ''},1,${highAt.has(i) ? 10 : ''}`);
+  }
+  await writeFile(csv, `${lines.join('\n')}\n`);
+});
+afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+const base = { inputs: ['x'], output: 'hi', lowOutput: 'lo', kernel: 'rbf' as const, restarts: 2, seed: 1, folds: 4 };
+
+describe('trainMultiFidelity', () => {
+  let cmp: MfComparison;
+  const out = (): string => join(dir, 'model');
+  beforeAll(async () => {
+    cmp = await trainMultiFidelity({ ...base, data: csv, outDir: out(), seconds: { low: { column: 'lo_seconds' }, high: { column: 'hi_seconds' } } });
+    if (process.env.MF_PRINT) console.log(JSON.stringify(cmp));
+  });
+
+  it('beats the single-fidelity GP on held-out high rows and recovers ρ = 2', () => {
+    expect(cmp.lowRows).toBe(21);
+    expect(cmp.highRows).toBe(8);
+    expect(cmp.rho).toBeGreaterThan(1.9);
+    expect(cmp.rho).toBeLessThan(2.1);
+    expect(cmp.multiFidelity.rmse).toBeLessThan(0.25 * cmp.singleFidelity.rmse);
+  });
+
+  it('accounts the budgets from the per-run seconds: 6 high rows × 10 s per fold, plus 21 × 1 s of low runs', () => {
+    expect(cmp.budgetSeconds.singleFidelity).toBeCloseTo(60, 10);
+    expect(cmp.budgetSeconds.multiFidelity).toBeCloseTo(81, 10);
+    // At the single-fidelity budget the multi-fidelity model affords 21 + 3×10 = 51 ≤ 60 s.
+    expect(cmp.equalBudget?.meanHighRowsUsed).toBe(3);
+    expect(cmp.equalBudget?.budgetSeconds).toBeCloseTo(51, 10);
+    expect(cmp.equalBudget!.rmse).toBeLessThan(cmp.singleFidelity.rmse);
+  });
+
+  it('writes a model folder that loadModel predicts from', async () => {
+    const { model, card } = await loadModel(out());
+    expect(card.kind).toBe('mfgpr');
+    const p = model.predict([[0.5], [0.8]]);
+    expect(p.mean[0]![0]!).toBeCloseTo(high(0.5), 1);
+    expect(p.mean[1]![0]!).toBeCloseTo(high(0.8), 1);
+    expect(p.std[0]![0]!).toBeGreaterThan(0);
+    const report = await readFile(join(out(), 'report.md'), 'utf8');
+    expect(report).toContain('multi-fidelity at the single-fidelity budget');
+  });
+
+  it('refuses a low-fidelity column the table lacks, naming --low-fidelity', async () => {
+    await expect(trainMultiFidelity({ ...base, lowOutput: 'qs', data: csv, outDir: join(dir, 'x') })).rejects.toThrow(/--low-fidelity.*qs/);
+  });
+});
