@@ -10,8 +10,12 @@ import type { KernelName } from '../gpr/kernels.ts';
 import { saveModel, type ModelCard } from '../store.ts';
 import { fitAr1 } from './ar1.ts';
 
-/** Where the CPU-seconds of one run at one fidelity come from. */
-export type SecondsSource = { column: string } | { stage: string } | { fixed: number };
+/**
+ * Where the CPU-seconds of one run at one fidelity come from: a column, one stage's entry of the
+ * stage_seconds column, the sum of all its entries but one stage's (a fidelity's run includes the
+ * structure generation upstream of it), or a fixed figure.
+ */
+export type SecondsSource = { column: string } | { stage: string } | { allStagesBut: string } | { fixed: number };
 
 export interface MfTrainOptions {
   /** Study directory, .csv or .parquet file. */
@@ -19,15 +23,21 @@ export interface MfTrainOptions {
   inputs: string[];
   /** The high-fidelity output column (e.g. an LBM output); rows where it is empty are low-only rows. */
   output: string;
-  /** The low-fidelity output column that approximates `output` (e.g. the quasi-static counterpart). */
-  lowOutput: string;
+  /**
+   * The low-fidelity output column that approximates `output` (e.g. the quasi-static counterpart);
+   * default: the pair the study file's `fidelity.pairs` declares for `output`.
+   */
+  lowOutput?: string;
   kernel: KernelName;
   restarts: number;
   seed: number;
   /** Folds over the high-fidelity rows for the held-out comparison. */
   folds: number;
   outDir: string;
-  /** Per-run seconds of each fidelity; enables the equal-budget comparison. */
+  /**
+   * Per-run seconds of each fidelity; enables the equal-budget comparison. Default for a study that
+   * declares its fidelities: from stage_seconds, every stage of the run but the other fidelity's.
+   */
   seconds?: { low: SecondsSource; high: SecondsSource };
   force?: boolean;
   log?: (line: string) => void;
@@ -49,6 +59,8 @@ export interface MfComparison {
    */
   equalBudget: (OutputMetrics & { budgetSeconds: number; meanHighRowsUsed: number }) | null;
   rho: number;
+  /** The low-fidelity column used (given or from the study's fidelity.pairs). */
+  lowOutput: string;
 }
 
 interface Rows {
@@ -78,14 +90,16 @@ function secondsOf(ds: Dataset, row: Record<string, Cell>, src: SecondsSource, f
         parsed = {};
       }
     }
-    s = parsed[src.stage] ?? NaN;
+    s = 'stage' in src ? parsed[src.stage] ?? NaN : Object.entries(parsed).reduce((a, [k, v]) => (k === src.allStagesBut ? a : a + v), 0);
+    if ('allStagesBut' in src && Object.keys(parsed).length === 0) s = NaN;
   }
-  if (!(s >= 0) || !Number.isFinite(s)) throw new ConfigError(field, `${'fixed' in src ? src.fixed : 'column' in src ? src.column : `stage:${src.stage}`} (row ${i + 1} of ${ds.source.path})`, 'finite non-negative CPU-seconds for every row of that fidelity');
+  const what = 'fixed' in src ? String(src.fixed) : 'column' in src ? src.column : 'stage' in src ? `stage:${src.stage}` : `stage_seconds without ${src.allStagesBut}`;
+  if (!(s >= 0) || !Number.isFinite(s)) throw new ConfigError(field, `${what} (row ${i + 1} of ${ds.source.path})`, 'finite non-negative CPU-seconds for every row of that fidelity');
   return s;
 }
 
 /** Splits a table into low- and high-fidelity rows, refusing columns the table lacks. */
-export function fidelityRows(ds: Dataset, opts: Pick<MfTrainOptions, 'inputs' | 'output' | 'lowOutput' | 'seconds'>): Rows {
+export function fidelityRows(ds: Dataset, opts: Pick<Resolved, 'inputs' | 'output' | 'lowOutput' | 'seconds'>): Rows {
   if (opts.inputs.length === 0) throw new ConfigError('--inputs', '', 'at least one input column');
   for (const c of opts.inputs) if (!ds.columns.includes(c)) throw new ConfigError('--inputs', c, `a column of ${ds.source.path}: ${ds.columns.join(', ')}`);
   if (!ds.columns.includes(opts.output)) throw new ConfigError('--outputs', opts.output, `a column of ${ds.source.path}: ${ds.columns.join(', ')}`);
@@ -127,7 +141,7 @@ const sum = (a: readonly number[]): number => a.reduce((s, v) => s + v, 0);
  * predict the held-out high rows. Low rows at held-out inputs stay in (cheap runs are everywhere
  * in a real study; only the expensive value is held out).
  */
-export function compareFidelities(rows: Rows, o: Pick<MfTrainOptions, 'inputs' | 'output' | 'lowOutput' | 'kernel' | 'restarts' | 'seed' | 'folds'>): MfComparison {
+export function compareFidelities(rows: Rows, o: Pick<Resolved, 'inputs' | 'output' | 'lowOutput' | 'kernel' | 'restarts' | 'seed' | 'folds'>): MfComparison {
   const nH = rows.xHigh.length;
   if (!(o.folds >= 2 && o.folds <= nH)) throw new ConfigError('--cv', o.folds, `2 to ${nH} folds (the number of high-fidelity rows)`);
   const folds = kFolds(rows.xHigh, o.folds, o.seed);
@@ -192,6 +206,7 @@ export function compareFidelities(rows: Rows, o: Pick<MfTrainOptions, 'inputs' |
     budgetSeconds: { singleFidelity: rows.secHigh ? budgets.sf / k : null, multiFidelity: rows.secHigh ? budgets.mf / k : null },
     equalBudget: rows.secHigh && equalOk ? { ...regressionMetrics(truth, eb), budgetSeconds: budgets.eb / k, meanHighRowsUsed: budgets.ebRows / k } : null,
     rho: full.rho,
+    lowOutput: o.lowOutput,
   };
 }
 
@@ -209,15 +224,16 @@ export function compareFidelities(rows: Rows, o: Pick<MfTrainOptions, 'inputs' |
 export async function trainMultiFidelity(opts: MfTrainOptions): Promise<MfComparison> {
   const log = opts.log ?? ((): void => undefined);
   const ds = await loadDataset(opts.data);
-  const rows = fidelityRows(ds, opts);
+  const resolved = withStudyFidelity(ds, opts);
+  const rows = fidelityRows(ds, resolved);
   const outDir = resolve(opts.outDir);
   const { log: _l, outDir: _o, force: _f, ...what } = opts;
   const staged = await stageFolder(outDir, { kind: 'model', run: runHash({ ...what, data: ds.hash, multiFidelity: true }) }, { force: opts.force ?? false, field: '--output', recognise: ['surrogate.json'] });
   try {
-    log(`multi-fidelity: ${rows.xLow.length} low rows (${opts.lowOutput}), ${rows.xHigh.length} high rows (${opts.output}) from ${ds.source.path}`);
+    log(`multi-fidelity: ${rows.xLow.length} low rows (${resolved.lowOutput}), ${rows.xHigh.length} high rows (${opts.output}) from ${ds.source.path}`);
     const t0 = performance.now();
-    const cmp = compareFidelities(rows, opts);
-    const model = fitAr1(rows.xLow, rows.yLow, rows.xHigh, rows.yHigh, { inputs: opts.inputs, output: opts.output, lowOutput: opts.lowOutput }, { kernel: opts.kernel, restarts: opts.restarts, seed: opts.seed, threads: 1 });
+    const cmp = compareFidelities(rows, resolved);
+    const model = fitAr1(rows.xLow, rows.yLow, rows.xHigh, rows.yHigh, { inputs: opts.inputs, output: opts.output, lowOutput: resolved.lowOutput }, { kernel: opts.kernel, restarts: opts.restarts, seed: opts.seed, threads: 1 });
     const trainSeconds = (performance.now() - t0) / 1000;
     const allX = [...rows.xLow, ...rows.xHigh];
     const range = (v: number[]): [number, number] => [Math.min(...v), Math.max(...v)];
@@ -245,9 +261,9 @@ export async function trainMultiFidelity(opts: MfTrainOptions): Promise<MfCompar
         replicateRows: rows.xHigh.length - new Set(rows.xHigh.map((r) => r.join(','))).size,
         droppedNonFiniteRows: rows.skipped,
         ...(ds.source.study ? { study: { name: ds.source.study.name, hash: ds.source.study.hash, ...(ds.source.study.file ? { file: ds.source.study.file } : {}) } } : {}),
-        outputRanges: { [opts.output]: range(rows.yHigh), [opts.lowOutput]: range(rows.yLow) },
+        outputRanges: { [opts.output]: range(rows.yHigh), [resolved.lowOutput]: range(rows.yLow) },
       },
-      preprocessing: ['inputs scaled to the unit cube and outputs standardized, separately for the low GP and the discrepancy GP', `low fidelity: ${opts.lowOutput} (${rows.xLow.length} rows)`],
+      preprocessing: ['inputs scaled to the unit cube and outputs standardized, separately for the low GP and the discrepancy GP', `low fidelity: ${resolved.lowOutput} (${rows.xLow.length} rows)`],
       hyperparameters: model.describe(),
       cv: { folds: cmp.folds, seed: opts.seed, metrics: { [opts.output]: { rmse: cmp.multiFidelity.rmse, mae: cmp.multiFidelity.mae, r2: cmp.multiFidelity.r2 } }, coverage95: { [opts.output]: cmp.multiFidelity.coverage95 } },
       learningCurve: [],
@@ -258,7 +274,7 @@ export async function trainMultiFidelity(opts: MfTrainOptions): Promise<MfCompar
     };
     await saveModel(staged.path, model, card);
     await writeFile(join(staged.path, 'comparison.json'), JSON.stringify(cmp, null, 1));
-    await writeFile(join(staged.path, 'report.md'), comparisonText(cmp, opts));
+    await writeFile(join(staged.path, 'report.md'), comparisonText(cmp, resolved));
     await staged.commit();
     return cmp;
   } catch (e) {
@@ -267,10 +283,25 @@ export async function trainMultiFidelity(opts: MfTrainOptions): Promise<MfCompar
   }
 }
 
+type Resolved = MfTrainOptions & { lowOutput: string };
+
+/** Fills the low-fidelity column and per-run seconds from the study's `fidelity` declaration where not given. */
+function withStudyFidelity(ds: Dataset, opts: MfTrainOptions): Resolved {
+  const fid = ds.source.study?.fidelity;
+  let lowOutput = opts.lowOutput;
+  if (lowOutput === undefined) {
+    if (!fid) throw new ConfigError('--low-fidelity', undefined, `a low-fidelity output column (${ds.source.path} declares no fidelity pairs)`);
+    lowOutput = fid.pairs[opts.output];
+    if (lowOutput === undefined) throw new ConfigError('--low-fidelity', undefined, `the low-fidelity counterpart of ${opts.output}: the study's fidelity.pairs declare ${Object.keys(fid.pairs).join(', ') || 'none'}`);
+  }
+  const seconds = opts.seconds ?? (fid && ds.columns.includes('stage_seconds') ? { low: { allStagesBut: fid.high }, high: { allStagesBut: fid.low } } : undefined);
+  return { ...opts, lowOutput, ...(seconds ? { seconds } : {}) };
+}
+
 const f4 = (v: number): string => String(Number(v.toPrecision(4)));
 
 /** The held-out comparison as a short Markdown report. */
-export function comparisonText(c: MfComparison, o: Pick<MfTrainOptions, 'output' | 'lowOutput'>): string {
+export function comparisonText(c: MfComparison, o: Pick<Resolved, 'output' | 'lowOutput'>): string {
   const lines = [
     `# Multi-fidelity surrogate of ${o.output}`,
     '',

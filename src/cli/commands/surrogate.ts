@@ -63,6 +63,7 @@ interface TrainCliOpts extends GlobalOpts {
   explain: boolean;
   dropNonFinite?: boolean;
   lowFidelity?: string;
+  multiFidelity?: boolean;
   fidelitySeconds?: string;
 }
 
@@ -75,7 +76,7 @@ async function trainCommand(data: string, o: TrainCliOpts): Promise<void> {
   for (const m of models) if (m !== 'gpr' && m !== 'dnn' && m !== 'linear') throw new ConfigError('--model', m, 'gpr, dnn or linear (comma-separated)');
   if (!(KERNELS as readonly string[]).includes(o.kernel)) throw new ConfigError('--kernel', o.kernel, `one of ${KERNELS.join(', ')}`);
   if (o.activation !== undefined && !(DNN_ACTIVATIONS as readonly string[]).includes(o.activation)) throw new ConfigError('--activation', o.activation, `one of ${DNN_ACTIVATIONS.join(', ')}`);
-  if (o.lowFidelity !== undefined) return trainMultiFidelityCommand(data, o, models);
+  if (o.lowFidelity !== undefined || o.multiFidelity) return trainMultiFidelityCommand(data, o, models);
   let inputs = list(o.inputs);
   let outputs = list(o.outputs);
   if (!inputs || !outputs) {
@@ -149,7 +150,7 @@ async function trainMultiFidelityCommand(data: string, o: TrainCliOpts, models: 
     data,
     inputs,
     output: outputs[0]!,
-    lowOutput: o.lowFidelity!,
+    ...(o.lowFidelity !== undefined ? { lowOutput: o.lowFidelity } : {}),
     kernel: o.kernel as (typeof KERNELS)[number],
     restarts: int(o.restarts, '--restarts', 0)!,
     seed: int(o.seed, '--seed', 0)!,
@@ -160,7 +161,7 @@ async function trainMultiFidelityCommand(data: string, o: TrainCliOpts, models: 
     log,
   });
   if (o.json) printJson(cmp);
-  else process.stdout.write(`${comparisonText(cmp, { output: outputs[0]!, lowOutput: o.lowFidelity! })}\nmodel: ${o.output}\n`);
+  else process.stdout.write(`${comparisonText(cmp, { output: outputs[0]!, lowOutput: cmp.lowOutput })}\nmodel: ${o.output}\n`);
 }
 
 async function readPoints(path: string, inputs: readonly string[]): Promise<number[][]> {
@@ -402,7 +403,8 @@ export function register(program: Command): void {
     .option('--no-learning-curve', 'skip the learning curve')
     .option('--no-explain', 'skip the explanation summary in the report card')
     .option('--low-fidelity <col>', 'multi-fidelity GP: the cheap output column (e.g. a quasi-static saturation) that approximates the one --outputs column (e.g. the LBM one); rows where the --outputs column is empty are low-fidelity-only rows')
-    .option('--fidelity-seconds <low,high>', 'CPU-seconds per run of each fidelity for the equal-budget comparison: a column, stage:<name> (from stage_seconds) or a number')
+    .option('--multi-fidelity', "multi-fidelity GP of the one --outputs column on its low-fidelity pair from the study file's fidelity.pairs (same as --low-fidelity <that pair>)")
+    .option('--fidelity-seconds <low,high>', "CPU-seconds per run of each fidelity for the equal-budget comparison: a column, stage:<name> (from stage_seconds) or a number (default for a study declaring fidelity: its stage_seconds, every stage but the other fidelity's)")
     .option('--drop-non-finite', 'leave out rows with NaN/empty/infinite values in the chosen columns (default for study folders)')
     .option('--tf-backend <name>', 'TensorFlow.js backend: tensorflow-gpu, tensorflow, wasm, cpu (default: first that loads)')
     .option('--json', 'print the summary as JSON')
