@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError } from '../../src/errors.ts';
+import { ConfigError, ImpossibleRequestError } from '../../src/errors.ts';
 import { fitGpr, gprFromState, type GprModel, type GprOptions, type GprState } from '../gpr/model.ts';
 import type { Prediction, Surrogate } from '../model.ts';
 
@@ -138,9 +138,18 @@ export function fitAr1(
   const low = fitGpr(xLow, yLow.map((v) => [v]), names.inputs, [names.lowOutput], gpOpts);
   const muLow = low.predictMean(xHigh).map((r) => r[0]!);
 
-  const fitDelta = (rho: number): { model: GprModel; lml: number } => {
+  let firstFailure: unknown;
+  const fitDelta = (rho: number): { model: GprModel | null; lml: number } => {
     const resid = yHigh.map((y, i) => [y - rho * muLow[i]!]);
-    const model = fitGpr(xHigh, resid, names.inputs, [`delta(${names.output})`], gpOpts);
+    let model: GprModel;
+    try {
+      model = fitGpr(xHigh, resid, names.inputs, [`delta(${names.output})`], gpOpts);
+    } catch (e) {
+      // A ρ whose residuals no start can factorize is simply not a candidate; others may be.
+      if (!(e instanceof ImpossibleRequestError)) throw e;
+      firstFailure ??= e;
+      return { model: null, lml: -Infinity };
+    }
     // fitGpr's likelihood is of the standardized residuals; the Jacobian −n·log(std) makes
     // likelihoods at different ρ comparable (they are densities of the same high data).
     const lml = model.state.perOutput[0]!.lml - xHigh.length * Math.log(model.state.yScalers[0]!.std);
@@ -154,8 +163,8 @@ export function fitAr1(
   const grid = Array.from({ length: nGrid }, (_, i) => rhoLs - half + (2 * half * i) / (nGrid - 1));
   if (!grid.includes(0) && Math.abs(rhoLs) <= half) grid.push(0);
   grid.sort((a, b) => a - b);
-  const cache = new Map<number, { model: GprModel; lml: number }>();
-  const at = (rho: number): { model: GprModel; lml: number } => {
+  const cache = new Map<number, { model: GprModel | null; lml: number }>();
+  const at = (rho: number): { model: GprModel | null; lml: number } => {
     let r = cache.get(rho);
     if (!r) cache.set(rho, (r = fitDelta(rho)));
     return r;
@@ -184,10 +193,11 @@ export function fitAr1(
   // When the low fidelity says nothing about the high one, μ_low is nearly flat at the high points
   // and the profile likelihood is flat in ρ, so its maximum lands anywhere. A likelihood-ratio test
   // against ρ = 0 (χ²₁ at 95 %: 2·Δlml ≥ 3.84) keeps ρ only when the data support it.
+  if (at(rho).model === null) throw firstFailure;
   const gain = at(rho).lml - at(0).lml;
   const lowHelps = 2 * gain >= LR_CHI2_95;
-  if (!lowHelps) rho = 0;
-  const best = at(rho);
+  if (!lowHelps && at(0).model !== null) rho = 0;
+  const best = at(rho) as { model: GprModel; lml: number };
   return new Ar1Model({ kind: 'mf-ar1', inputs: [...names.inputs], output: names.output, lowOutput: names.lowOutput, rho, lml: best.lml, lmlGainOverRhoZero: gain, low: low.state, delta: best.model.state });
 }
 

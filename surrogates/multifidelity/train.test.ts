@@ -59,8 +59,12 @@ describe('trainMultiFidelity', () => {
     expect(p.mean[0]![0]!).toBeCloseTo(high(0.5), 1);
     expect(p.mean[1]![0]!).toBeCloseTo(high(0.8), 1);
     expect(p.std[0]![0]!).toBeGreaterThan(0);
-    const report = await readFile(join(out(), 'report.md'), 'utf8');
+    const report = await readFile(join(out(), 'comparison.md'), 'utf8');
     expect(report).toContain('multi-fidelity at the single-fidelity budget');
+    // The standard report card and the held-out parity rows (8 high rows, each held out once).
+    const parity = JSON.parse(await readFile(join(out(), 'parity.json'), 'utf8')) as unknown[];
+    expect(parity).toHaveLength(8);
+    expect(await readFile(join(out(), 'report.md'), 'utf8')).toContain('hi');
   });
 
   it('refuses a low-fidelity column the table lacks, naming --low-fidelity', async () => {

@@ -3,11 +3,13 @@ import { join, resolve } from 'node:path';
 import { ConfigError, ImpossibleRequestError } from '../../src/errors.ts';
 import { runHash, stageFolder } from '../../src/output-files.ts';
 import { loadDataset, type Cell, type Dataset } from '../data/table.ts';
+import type { ParityRow } from '../judge/cv.ts';
 import { kFolds } from '../judge/folds.ts';
+import { writeReport } from '../report/card.ts';
 import { regressionMetrics, type OutputMetrics } from '../judge/metrics.ts';
 import { fitGpr } from '../gpr/model.ts';
 import type { KernelName } from '../gpr/kernels.ts';
-import { saveModel, type ModelCard } from '../store.ts';
+import { TRAINING_DATA_FILE, saveModel, type ModelCard } from '../store.ts';
 import { fitAr1 } from './ar1.ts';
 
 /**
@@ -141,13 +143,14 @@ const sum = (a: readonly number[]): number => a.reduce((s, v) => s + v, 0);
  * predict the held-out high rows. Low rows at held-out inputs stay in (cheap runs are everywhere
  * in a real study; only the expensive value is held out).
  */
-export function compareFidelities(rows: Rows, o: Pick<Resolved, 'inputs' | 'output' | 'lowOutput' | 'kernel' | 'restarts' | 'seed' | 'folds'>): MfComparison {
+export function compareFidelities(rows: Rows, o: Pick<Resolved, 'inputs' | 'output' | 'lowOutput' | 'kernel' | 'restarts' | 'seed' | 'folds'>): MfComparison & { parity: ParityRow[] } {
   const nH = rows.xHigh.length;
   if (!(o.folds >= 2 && o.folds <= nH)) throw new ConfigError('--cv', o.folds, `2 to ${nH} folds (the number of high-fidelity rows)`);
   const folds = kFolds(rows.xHigh, o.folds, o.seed);
   const gp = { kernel: o.kernel, restarts: o.restarts, seed: o.seed, threads: 1 };
   const names = { inputs: o.inputs, output: o.output, lowOutput: o.lowOutput };
   const truth: number[] = [];
+  const parity: ParityRow[] = [];
   const mf: number[] = [];
   const sf: number[] = [];
   const eb: number[] = [];
@@ -156,7 +159,7 @@ export function compareFidelities(rows: Rows, o: Pick<Resolved, 'inputs' | 'outp
   const budgets = { sf: 0, mf: 0, eb: 0, ebRows: 0 };
   let equalOk = rows.secLow !== null;
   const lowCost = rows.secLow ? sum(rows.secLow) : 0;
-  for (const test of folds) {
+  for (const [fold, test] of folds.entries()) {
     const held = new Set(test);
     const train = rows.xHigh.map((_, i) => i).filter((i) => !held.has(i));
     const xt = train.map((i) => rows.xHigh[i]!);
@@ -167,6 +170,7 @@ export function compareFidelities(rows: Rows, o: Pick<Resolved, 'inputs' | 'outp
     test.forEach((i, a) => {
       const y = rows.yHigh[i]!;
       truth.push(y);
+      parity.push({ row: i, fold, output: o.output, actual: y, predicted: m.mean[a]![0]!, std: m.std[a]![0]! });
       mf.push(m.mean[a]![0]!);
       sf.push(s.mean[a]![0]!);
       if (Math.abs(m.mean[a]![0]! - y) <= 1.96 * m.std[a]![0]!) mfIn++;
@@ -207,6 +211,7 @@ export function compareFidelities(rows: Rows, o: Pick<Resolved, 'inputs' | 'outp
     equalBudget: rows.secHigh && equalOk ? { ...regressionMetrics(truth, eb), budgetSeconds: budgets.eb / k, meanHighRowsUsed: budgets.ebRows / k } : null,
     rho: full.rho,
     lowOutput: o.lowOutput,
+    parity,
   };
 }
 
@@ -232,7 +237,7 @@ export async function trainMultiFidelity(opts: MfTrainOptions): Promise<MfCompar
   try {
     log(`multi-fidelity: ${rows.xLow.length} low rows (${resolved.lowOutput}), ${rows.xHigh.length} high rows (${opts.output}) from ${ds.source.path}`);
     const t0 = performance.now();
-    const cmp = compareFidelities(rows, resolved);
+    const { parity, ...cmp } = compareFidelities(rows, resolved);
     const model = fitAr1(rows.xLow, rows.yLow, rows.xHigh, rows.yHigh, { inputs: opts.inputs, output: opts.output, lowOutput: resolved.lowOutput }, { kernel: opts.kernel, restarts: opts.restarts, seed: opts.seed, threads: 1 });
     const trainSeconds = (performance.now() - t0) / 1000;
     const allX = [...rows.xLow, ...rows.xHigh];
@@ -273,8 +278,12 @@ export async function trainMultiFidelity(opts: MfTrainOptions): Promise<MfCompar
       seed: opts.seed,
     };
     await saveModel(staged.path, model, card);
+    // The high-fidelity rows, so that `mesolab explain` can judge the model on what it predicts.
+    await writeFile(join(staged.path, TRAINING_DATA_FILE), JSON.stringify({ inputs: opts.inputs, outputs: [opts.output], x: rows.xHigh, y: rows.yHigh.map((v) => [v]) }));
     await writeFile(join(staged.path, 'comparison.json'), JSON.stringify(cmp, null, 1));
-    await writeFile(join(staged.path, 'report.md'), comparisonText(cmp, resolved));
+    await writeFile(join(staged.path, 'parity.json'), JSON.stringify(parity));
+    await writeReport(staged.path, card, parity);
+    await writeFile(join(staged.path, 'comparison.md'), comparisonText(cmp, resolved));
     await staged.commit();
     return cmp;
   } catch (e) {
