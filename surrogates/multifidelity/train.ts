@@ -269,6 +269,8 @@ export async function trainMultiFidelity(opts: MfTrainOptions): Promise<MfCompar
         outputRanges: { [opts.output]: range(rows.yHigh), [resolved.lowOutput]: range(rows.yLow) },
       },
       preprocessing: ['inputs scaled to the unit cube and outputs standardized, separately for the low GP and the discrepancy GP', `low fidelity: ${resolved.lowOutput} (${rows.xLow.length} rows)`],
+      // ρ·f_low + δ is linear in the two fidelities' own units; a log or logit of one would break that.
+      outputTransforms: { [opts.output]: { kind: 'identity', reason: 'multi-fidelity model: ρ·f_low + δ is learned in the outputs\' own units' } },
       hyperparameters: model.describe(),
       cv: { folds: cmp.folds, seed: opts.seed, metrics: { [opts.output]: { rmse: cmp.multiFidelity.rmse, mae: cmp.multiFidelity.mae, r2: cmp.multiFidelity.r2 } }, coverage95: { [opts.output]: cmp.multiFidelity.coverage95 } },
       learningCurve: [],
