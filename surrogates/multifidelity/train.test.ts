@@ -67,6 +67,29 @@ describe('trainMultiFidelity', () => {
     expect(await readFile(join(out(), 'report.md'), 'utf8')).toContain('hi');
   });
 
+  it('reads a stacked table (a column naming each row\'s fidelity) the same way, seconds from run_seconds', async () => {
+    const lines = ['x,model,sat,run_seconds'];
+    for (let i = 0; i <= 20; i++) lines.push(`${i / 20},qs,${low(i / 20)},1`);
+    for (const i of highAt) lines.push(`${i / 20},lbm,${high(i / 20)},10`);
+    const stacked = join(dir, 'stacked.csv');
+    await writeFile(stacked, `${lines.join('\n')}\n`);
+    const c = await trainMultiFidelity({ ...base, output: 'sat', lowOutput: undefined, fidelityColumn: { column: 'model', low: 'qs', high: 'lbm' }, data: stacked, outDir: join(dir, 'stacked-model') });
+    expect([c.lowRows, c.highRows]).toEqual([21, 8]);
+    expect(c.rho).toBeCloseTo(cmp.rho, 6);
+    expect(c.multiFidelity.rmse).toBeCloseTo(cmp.multiFidelity.rmse, 6);
+    expect(c.budgetSeconds).toEqual({ singleFidelity: 60, multiFidelity: 81 });
+    await expect(trainMultiFidelity({ ...base, output: 'sat', lowOutput: undefined, fidelityColumn: { column: 'model', low: 'quasi', high: 'lbm' }, data: stacked, outDir: join(dir, 'y') })).rejects.toThrow(/--fidelity.*model=low:quasi/);
+  });
+
+  it('refuses fidelity levels that do not share inputs, naming the input', async () => {
+    const lines = ['x,visc,model,sat'];
+    for (let i = 0; i <= 20; i++) lines.push(`${i / 20},,qs,${low(i / 20)}`);
+    for (const i of highAt) lines.push(`${i / 20},3,lbm,${high(i / 20)}`);
+    const stacked = join(dir, 'unshared.csv');
+    await writeFile(stacked, `${lines.join('\n')}\n`);
+    await expect(trainMultiFidelity({ ...base, inputs: ['x', 'visc'], output: 'sat', lowOutput: undefined, fidelityColumn: { column: 'model', low: 'qs', high: 'lbm' }, data: stacked, outDir: join(dir, 'z') })).rejects.toThrow(/--inputs: got "visc".*no low-fidelity row/);
+  });
+
   it('refuses a low-fidelity column the table lacks, naming --low-fidelity', async () => {
     await expect(trainMultiFidelity({ ...base, lowOutput: 'qs', data: csv, outDir: join(dir, 'x') })).rejects.toThrow(/--low-fidelity.*qs/);
   });

@@ -30,6 +30,12 @@ export interface MfTrainOptions {
    * default: the pair the study file's `fidelity.pairs` declares for `output`.
    */
   lowOutput?: string;
+  /**
+   * Stacked tables: a column that says which fidelity each row is (e.g. model=qs for the cheap rows,
+   * model=lbm for the expensive ones); `output` then holds both fidelities' values and `lowOutput`
+   * is not given. Per-run seconds default to run_seconds when the table has it.
+   */
+  fidelityColumn?: { column: string; low: string; high: string };
   kernel: KernelName;
   restarts: number;
   seed: number;
@@ -110,6 +116,16 @@ export function fidelityRows(ds: Dataset, opts: Pick<Resolved, 'inputs' | 'outpu
   if (opts.inputs.includes(opts.lowOutput)) throw new ConfigError('--low-fidelity', opts.lowOutput, 'an output column, not one of --inputs');
   if (opts.seconds && 'column' in opts.seconds.low && !ds.columns.includes(opts.seconds.low.column)) throw new ConfigError('--fidelity-seconds', opts.seconds.low.column, `a column of ${ds.source.path}`);
   if (opts.seconds && 'column' in opts.seconds.high && !ds.columns.includes(opts.seconds.high.column)) throw new ConfigError('--fidelity-seconds', opts.seconds.high.column, `a column of ${ds.source.path}`);
+  // Both levels must record every input: a column empty on all of one level's rows means the two
+  // fidelities were run over different inputs, and ρ·f_low + δ cannot relate them.
+  for (const c of opts.inputs) {
+    for (const [level, col] of [['low', opts.lowOutput], ['high', opts.output]] as const) {
+      const has = ds.rows.filter((row) => Number.isFinite(finite(row[col])));
+      if (has.length > 0 && !has.some((row) => Number.isFinite(finite(row[c])))) {
+        throw new ConfigError('--inputs', c, `an input both fidelities record: no ${level}-fidelity row (${col}) has a value for it`);
+      }
+    }
+  }
   const r: Rows = { xLow: [], yLow: [], secLow: opts.seconds ? [] : null, xHigh: [], yHigh: [], secHigh: opts.seconds ? [] : null, skipped: 0 };
   ds.rows.forEach((row, i) => {
     const x = opts.inputs.map((c) => finite(row[c]));
@@ -228,8 +244,16 @@ export function compareFidelities(rows: Rows, o: Pick<Resolved, 'inputs' | 'outp
  */
 export async function trainMultiFidelity(opts: MfTrainOptions): Promise<MfComparison> {
   const log = opts.log ?? ((): void => undefined);
-  const ds = await loadDataset(opts.data);
-  const resolved = withStudyFidelity(ds, opts);
+  let ds = await loadDataset(opts.data);
+  let resolved: Resolved;
+  if (opts.fidelityColumn) {
+    if (opts.lowOutput !== undefined) throw new ConfigError('--low-fidelity', opts.lowOutput, 'nothing with --fidelity (the output column holds both fidelities)');
+    if (!ds.columns.includes(opts.output)) throw new ConfigError('--outputs', opts.output, `a column of ${ds.source.path}: ${ds.columns.join(', ')}`);
+    const u = unstack(ds, opts.fidelityColumn, opts.output);
+    ds = u.ds;
+    const seconds = opts.seconds ?? (ds.columns.includes('run_seconds') ? { low: { column: 'run_seconds' }, high: { column: 'run_seconds' } } : undefined);
+    resolved = { ...opts, lowOutput: u.lowOutput, ...(seconds ? { seconds } : {}) };
+  } else resolved = withStudyFidelity(ds, opts);
   const rows = fidelityRows(ds, resolved);
   const outDir = resolve(opts.outDir);
   const { log: _l, outDir: _o, force: _f, ...what } = opts;
@@ -295,6 +319,28 @@ export async function trainMultiFidelity(opts: MfTrainOptions): Promise<MfCompar
 }
 
 type Resolved = MfTrainOptions & { lowOutput: string };
+
+/**
+ * A stacked table (one row per run, a column naming its fidelity) as the paired form: the output's
+ * values move to `<output>@<low>` on low rows and stay in `output` on high rows.
+ */
+export function unstack(ds: Dataset, spec: { column: string; low: string; high: string }, output: string): { ds: Dataset; lowOutput: string } {
+  if (!ds.columns.includes(spec.column)) throw new ConfigError('--fidelity', spec.column, `a column of ${ds.source.path}: ${ds.columns.join(', ')}`);
+  if (spec.low === spec.high) throw new ConfigError('--fidelity', `low:${spec.low},high:${spec.high}`, 'two different values for the low and the high fidelity');
+  const lowOutput = `${output}@${spec.low}`;
+  let nLow = 0;
+  let nHigh = 0;
+  const rows = ds.rows.map((row) => {
+    const level = row[spec.column] === null || row[spec.column] === undefined ? '' : String(row[spec.column]);
+    const v = row[output] ?? null;
+    if (level === spec.low) nLow++;
+    if (level === spec.high) nHigh++;
+    return { ...row, [lowOutput]: level === spec.low ? v : null, [output]: level === spec.high ? v : null };
+  });
+  if (nLow === 0) throw new ConfigError('--fidelity', `${spec.column}=low:${spec.low}`, `a value that some rows of ${spec.column} hold`);
+  if (nHigh === 0) throw new ConfigError('--fidelity', `${spec.column}=high:${spec.high}`, `a value that some rows of ${spec.column} hold`);
+  return { ds: { ...ds, columns: [...ds.columns, lowOutput], rows }, lowOutput };
+}
 
 /** Fills the low-fidelity column and per-run seconds from the study's `fidelity` declaration where not given. */
 function withStudyFidelity(ds: Dataset, opts: MfTrainOptions): Resolved {

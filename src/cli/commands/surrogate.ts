@@ -64,6 +64,7 @@ interface TrainCliOpts extends GlobalOpts {
   dropNonFinite?: boolean;
   lowFidelity?: string;
   multiFidelity?: boolean;
+  fidelity?: string;
   fidelitySeconds?: string;
 }
 
@@ -76,7 +77,7 @@ async function trainCommand(data: string, o: TrainCliOpts): Promise<void> {
   for (const m of models) if (m !== 'gpr' && m !== 'dnn' && m !== 'linear') throw new ConfigError('--model', m, 'gpr, dnn or linear (comma-separated)');
   if (!(KERNELS as readonly string[]).includes(o.kernel)) throw new ConfigError('--kernel', o.kernel, `one of ${KERNELS.join(', ')}`);
   if (o.activation !== undefined && !(DNN_ACTIVATIONS as readonly string[]).includes(o.activation)) throw new ConfigError('--activation', o.activation, `one of ${DNN_ACTIVATIONS.join(', ')}`);
-  if (o.lowFidelity !== undefined || o.multiFidelity) return trainMultiFidelityCommand(data, o, models);
+  if (o.lowFidelity !== undefined || o.multiFidelity || o.fidelity !== undefined) return trainMultiFidelityCommand(data, o, models);
   let inputs = list(o.inputs);
   let outputs = list(o.outputs);
   if (!inputs || !outputs) {
@@ -131,6 +132,13 @@ function secondsSource(text: string): { column: string } | { stage: string } | {
   return { column: text };
 }
 
+/** `<column>=low:<value>,high:<value>` → which rows of a stacked table are which fidelity. */
+function fidelitySpec(text: string): { column: string; low: string; high: string } {
+  const m = /^([^=]+)=low:([^,]+),high:(.+)$/.exec(text.trim());
+  if (!m) throw new ConfigError('--fidelity', text, '<column>=low:<value>,high:<value>, e.g. model=low:qs,high:lbm');
+  return { column: m[1]!.trim(), low: m[2]!.trim(), high: m[3]!.trim() };
+}
+
 async function trainMultiFidelityCommand(data: string, o: TrainCliOpts, models: string[]): Promise<void> {
   const { trainMultiFidelity, comparisonText } = await import('../../../surrogates/multifidelity/train.ts');
   const { loadDataset, columnsWithRole } = await import('../../../surrogates/data/table.ts');
@@ -151,6 +159,7 @@ async function trainMultiFidelityCommand(data: string, o: TrainCliOpts, models: 
     inputs,
     output: outputs[0]!,
     ...(o.lowFidelity !== undefined ? { lowOutput: o.lowFidelity } : {}),
+    ...(o.fidelity !== undefined ? { fidelityColumn: fidelitySpec(o.fidelity) } : {}),
     kernel: o.kernel as (typeof KERNELS)[number],
     restarts: int(o.restarts, '--restarts', 0)!,
     seed: int(o.seed, '--seed', 0)!,
@@ -403,6 +412,7 @@ export function register(program: Command): void {
     .option('--no-learning-curve', 'skip the learning curve')
     .option('--no-explain', 'skip the explanation summary in the report card')
     .option('--low-fidelity <col>', 'multi-fidelity GP: the cheap output column (e.g. a quasi-static saturation) that approximates the one --outputs column (e.g. the LBM one); rows where the --outputs column is empty are low-fidelity-only rows')
+    .option('--fidelity <spec>', 'multi-fidelity GP on a stacked table: <column>=low:<value>,high:<value> says which rows are the cheap and which the expensive runs of the one --outputs column (seconds from run_seconds when present)')
     .option('--multi-fidelity', "multi-fidelity GP of the one --outputs column on its low-fidelity pair from the study file's fidelity.pairs (same as --low-fidelity <that pair>)")
     .option('--fidelity-seconds <low,high>', "CPU-seconds per run of each fidelity for the equal-budget comparison: a column, stage:<name> (from stage_seconds) or a number (default for a study declaring fidelity: its stage_seconds, every stage but the other fidelity's)")
     .option('--drop-non-finite', 'leave out rows with NaN/empty/infinite values in the chosen columns (default for study folders)')
