@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StudyStore } from '../src/store/db.ts';
 import { canonicalJson } from '../src/study/hash.ts';
-import { BIN } from './helpers/cli.ts';
+import { BIN, ROOT } from './helpers/cli.ts';
+import { loadStudy } from '../workers/load-study.ts';
 
 // A study folder as a sweep with a fill-qs (cheap) and a fill-lbm (expensive, stageLimits) stage
 // leaves it, with the Forrester pair standing in for the two saturations: lbm = 2·qs + 20(1 − x).
@@ -59,5 +60,13 @@ describe('mesolab train --multi-fidelity on a study declaring its fidelities', (
     const r = run('train', 'study', '--outputs', 'lbm_t50', '--inputs', 'x', '--multi-fidelity', '-o', 'model2');
     expect(r.status).toBe(2);
     expect(String(r.stderr)).toMatch(/--low-fidelity.*counterpart of lbm_t50.*lbm_saturation/);
+  });
+});
+
+describe('examples/study-multifidelity.json', () => {
+  it('validates against the real stages and declares fill-qs as the low and fill-lbm as the high fidelity', () => {
+    const s = loadStudy(join(ROOT, 'examples', 'study-multifidelity.json'));
+    expect(s.fidelity).toEqual({ low: 'fill-qs', high: 'fill-lbm', pairs: { lbm_saturation: 'qs_saturation', lbm_trapped_fraction: 'qs_trapped_fraction' } });
+    expect(s.stageLimits['fill-lbm']).toBe(8);
   });
 });
