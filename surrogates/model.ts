@@ -1,5 +1,6 @@
 /** What every trained surrogate offers, whatever its kind. */
-export type ModelKind = 'gpr' | 'dnn' | 'linear';
+/** 'mfgpr' (multi-fidelity GP) is trained by `train --low-fidelity`, not by the single-fidelity trainers, so it is not in MODEL_KINDS. */
+export type ModelKind = 'gpr' | 'dnn' | 'linear' | 'mfgpr';
 export const MODEL_KINDS: readonly ModelKind[] = ['gpr', 'dnn', 'linear'];
 
 /** Row-major predictions: mean[i][j] and std[i][j] for point i and output j. */

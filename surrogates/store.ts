@@ -7,6 +7,7 @@ import { gprFromState, type GprState } from './gpr/model.ts';
 import type { CvResult, LearningCurvePoint, ParityRow } from './judge/cv.ts';
 import type { VifEntry } from './judge/vif.ts';
 import { LinearModel, type LinearState } from './linear/model.ts';
+import { Ar1Model, MF_FILE, type Ar1State } from './multifidelity/ar1.ts';
 import type { ModelKind, Surrogate } from './model.ts';
 import type { ReplicateNoise } from '../src/study/noise.ts';
 import { OUTPUT_TRANSFORMS_FILE, withTransforms, type OutputTransform } from './output-transforms.ts';
@@ -140,8 +141,11 @@ export async function loadModel(dir: string, kind?: ModelKind): Promise<{ model:
     case 'dnn':
       model = await loadDnn(cardDir);
       break;
+    case 'mfgpr':
+      model = new Ar1Model(await readJson<Ar1State>(join(cardDir, MF_FILE), 'model'));
+      break;
     default:
-      throw new FileFormatError('model.kind', (card as { kind: unknown }).kind, 'gpr, dnn or linear');
+      throw new FileFormatError('model.kind', (card as { kind: unknown }).kind, 'gpr, dnn, linear or mfgpr');
   }
   // Models trained with output transforms answer in physical units only through their wrapper.
   const transforms = await readFile(join(cardDir, OUTPUT_TRANSFORMS_FILE), 'utf8').then(

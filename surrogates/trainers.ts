@@ -1,3 +1,4 @@
+import { ConfigError } from '../src/errors.ts';
 import { fitDnn, type DnnOptions } from './dnn/model.ts';
 import type { KernelName } from './gpr/kernels.ts';
 import { fitGpr } from './gpr/model.ts';
@@ -23,5 +24,8 @@ export function makeTrainer(kind: ModelKind, opts: TrainerOptions = {}): Trainer
       return { kind, fit: async (x, y, inputs, outputs) => fitLinear(x, y, inputs, outputs, opts.linear?.quadratic ?? false) };
     case 'dnn':
       return { kind, fit: (x, y, inputs, outputs, seed) => fitDnn(x, y, inputs, outputs, { ...opts.dnn, seed }, opts.log) };
+    case 'mfgpr':
+      // Needs two fidelities, which the single-table Trainer interface cannot carry.
+      throw new ConfigError('--model', kind, 'gpr, dnn or linear (a multi-fidelity model is trained with --low-fidelity)');
   }
 }

@@ -28,6 +28,15 @@ export const StudySchema = z
     stageLimits: z.record(z.string(), z.number().int().min(0)).default({}).describe('run a stage only for design indices below N, e.g. {"fill-lbm": 3}: a few expensive runs; its outputs are null elsewhere'),
     optionalStages: z.array(z.string()).default([]).describe('stages whose failure leaves the run ok: their outputs stay null and the message goes to stage_errors (e.g. a few exploratory lattice-Boltzmann runs)'),
     timeLimitSeconds: z.number().positive().optional().describe('per-run wall-clock limit in seconds (s)'),
+    fidelity: z
+      .object({
+        high: z.string().describe('the expensive stage, e.g. "fill-lbm"'),
+        low: z.string().optional().describe('the cheap stage that approximates it, e.g. "fill-qs"'),
+        pairs: z.record(z.string(), z.string()).default({}).describe('high-fidelity output → its low-fidelity counterpart, e.g. {"lbm_saturation": "qs_saturation"}'),
+      })
+      .strict()
+      .optional()
+      .describe('which stage is the low and which the high fidelity, for multi-fidelity surrogates (mesolab train --low-fidelity)'),
   })
   .strict();
 
@@ -82,6 +91,7 @@ export function parseStudy(input: unknown, catalog: StageCatalog, file?: string)
       if (!known) throw new ConfigError(`varied[${i}].set[${k}]`, t, `a parameter of stage "${stageName}" (known: ${schemaKeys(catalog.get(stageName!)!.params).join(', ')})`);
     });
   });
+  if (parsed.fidelity) validateFidelity(parsed, catalog);
   let samples: number;
   if (parsed.design.type === 'grid') {
     samples = gridSize(parsed.varied, parsed.design);
@@ -120,6 +130,42 @@ export function parseStudy(input: unknown, catalog: StageCatalog, file?: string)
   const study: Study = { ...parsed, samples, points, hash: studyHash({ ...parsed, samples }) };
   if (file) study.file = file;
   return study;
+}
+
+/** The stages a varied parameter writes to. */
+function variedStages(p: ParsedStudy['varied'][number]): string[] {
+  return (p.set ?? [p.name]).map((t) => t.split('.')[0]!);
+}
+
+/**
+ * Multi-fidelity declaration: both stages in the chain, the lattice-Boltzmann stage (when the chain
+ * has one) as the high fidelity with a low-fidelity partner, and the same inputs at both levels (a
+ * varied parameter that sets one fidelity's stage sets the other's too), so that f_high = ρ·f_low + δ
+ * compares the two at the same points. Refused before any run starts.
+ */
+function validateFidelity(parsed: ParsedStudy, catalog: StageCatalog): void {
+  const f = parsed.fidelity!;
+  const inChain = `a stage in the chain (${parsed.chain.join(', ')})`;
+  if (!parsed.chain.includes(f.high)) throw new ConfigError('fidelity.high', f.high, inChain);
+  if (parsed.chain.includes('fill-lbm') && f.high !== 'fill-lbm') throw new ConfigError('fidelity.high', f.high, '"fill-lbm": the lattice-Boltzmann stage of this chain is the high fidelity');
+  if (f.low === undefined) throw new ConfigError('fidelity.low', undefined, `a low-fidelity partner stage for "${f.high}" (e.g. "fill-qs")`);
+  if (!parsed.chain.includes(f.low)) throw new ConfigError('fidelity.low', f.low, inChain);
+  if (f.low === f.high) throw new ConfigError('fidelity.low', f.low, `a stage other than the high fidelity "${f.high}"`);
+  parsed.varied.forEach((p, i) => {
+    const stages = variedStages(p);
+    const setsLow = stages.includes(f.low!);
+    const setsHigh = stages.includes(f.high);
+    if (setsLow !== setsHigh) {
+      const missing = setsLow ? f.high : f.low!;
+      throw new ConfigError(`varied[${i}].set`, p.set ?? p.name, `parameters of both fidelity stages "${f.low}" and "${f.high}" or of neither (add "${missing}.<parameter>"): the two fidelities must share their inputs`);
+    }
+  });
+  const highOut = new Set(catalog.get(f.high)!.outputs.map((o) => o.name));
+  const lowOut = new Set(catalog.get(f.low)!.outputs.map((o) => o.name));
+  for (const [h, l] of Object.entries(f.pairs)) {
+    if (!highOut.has(h)) throw new ConfigError(`fidelity.pairs.${h}`, h, `an output of the high-fidelity stage "${f.high}" (${[...highOut].join(', ')})`);
+    if (!lowOut.has(l)) throw new ConfigError(`fidelity.pairs.${h}`, l, `an output of the low-fidelity stage "${f.low}" (${[...lowOut].join(', ')})`);
+  }
 }
 
 /** Reads a JSON or YAML study file and validates it. */

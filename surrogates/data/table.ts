@@ -3,13 +3,13 @@ import { stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { ConfigError, FileFormatError, ImpossibleRequestError } from '../../src/errors.ts';
-import { readStudyTable } from '../../src/store/table.ts';
+import { readStudyTable, type StudyTable } from '../../src/store/table.ts';
 
 export type Cell = number | string | boolean | null;
 
 /** A training table from a study directory, a CSV or a Parquet file. */
 export interface Dataset {
-  source: { kind: 'study' | 'csv' | 'parquet'; path: string; study?: { name: string; hash: string; file?: string; inputRanges?: Record<string, [number, number]> } };
+  source: { kind: 'study' | 'csv' | 'parquet'; path: string; study?: StudyTable['study'] };
   columns: string[];
   /** Role per column when the source knows it (study directories). */
   roles: Record<string, 'input' | 'output' | 'meta'>;

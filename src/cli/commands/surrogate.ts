@@ -62,6 +62,10 @@ interface TrainCliOpts extends GlobalOpts {
   learningCurve: boolean;
   explain: boolean;
   dropNonFinite?: boolean;
+  lowFidelity?: string;
+  multiFidelity?: boolean;
+  fidelity?: string;
+  fidelitySeconds?: string;
 }
 
 async function trainCommand(data: string, o: TrainCliOpts): Promise<void> {
@@ -73,6 +77,7 @@ async function trainCommand(data: string, o: TrainCliOpts): Promise<void> {
   for (const m of models) if (m !== 'gpr' && m !== 'dnn' && m !== 'linear') throw new ConfigError('--model', m, 'gpr, dnn or linear (comma-separated)');
   if (!(KERNELS as readonly string[]).includes(o.kernel)) throw new ConfigError('--kernel', o.kernel, `one of ${KERNELS.join(', ')}`);
   if (o.activation !== undefined && !(DNN_ACTIVATIONS as readonly string[]).includes(o.activation)) throw new ConfigError('--activation', o.activation, `one of ${DNN_ACTIVATIONS.join(', ')}`);
+  if (o.lowFidelity !== undefined || o.multiFidelity || o.fidelity !== undefined) return trainMultiFidelityCommand(data, o, models);
   let inputs = list(o.inputs);
   let outputs = list(o.outputs);
   if (!inputs || !outputs) {
@@ -114,6 +119,58 @@ async function trainCommand(data: string, o: TrainCliOpts): Promise<void> {
   });
   if (o.json) printJson(summary);
   else process.stdout.write(`${comparisonMarkdown(summary)}\nreport cards: ${summary.models.map((m) => `${m.dir}/report.md`).join(', ')}\n`);
+}
+
+/** One fidelity's seconds per run: a column, `stage:<name>` (from stage_seconds), or a number. */
+function secondsSource(text: string): { column: string } | { stage: string } | { fixed: number } {
+  if (text.startsWith('stage:')) return { stage: text.slice('stage:'.length) };
+  const n = Number(text);
+  if (text.trim() !== '' && Number.isFinite(n)) {
+    if (n < 0) throw new ConfigError('--fidelity-seconds', text, 'non-negative seconds, a column name or stage:<name>');
+    return { fixed: n };
+  }
+  return { column: text };
+}
+
+/** `<column>=low:<value>,high:<value>` → which rows of a stacked table are which fidelity. */
+function fidelitySpec(text: string): { column: string; low: string; high: string } {
+  const m = /^([^=]+)=low:([^,]+),high:(.+)$/.exec(text.trim());
+  if (!m) throw new ConfigError('--fidelity', text, '<column>=low:<value>,high:<value>, e.g. model=low:qs,high:lbm');
+  return { column: m[1]!.trim(), low: m[2]!.trim(), high: m[3]!.trim() };
+}
+
+async function trainMultiFidelityCommand(data: string, o: TrainCliOpts, models: string[]): Promise<void> {
+  const { trainMultiFidelity, comparisonText } = await import('../../../surrogates/multifidelity/train.ts');
+  const { loadDataset, columnsWithRole } = await import('../../../surrogates/data/table.ts');
+  const { KERNELS } = await import('../../../surrogates/gpr/kernels.ts');
+  if (models.length !== 1 || models[0] !== 'gpr') throw new ConfigError('--model', o.model, 'gpr (the multi-fidelity model is built from GPs; --low-fidelity trains only it)');
+  const outputs = list(o.outputs);
+  if (!outputs || outputs.length !== 1) throw new ConfigError('--outputs', o.outputs, 'exactly one high-fidelity output column with --low-fidelity');
+  let inputs = list(o.inputs);
+  if (!inputs) {
+    const ds = await loadDataset(data);
+    inputs = columnsWithRole(ds, 'input');
+    if (inputs.length === 0) throw new ConfigError('--inputs', o.inputs, `input columns (comma-separated) from: ${ds.columns.join(', ')}`);
+  }
+  const sec = list(o.fidelitySeconds);
+  if (sec && sec.length !== 2) throw new ConfigError('--fidelity-seconds', o.fidelitySeconds, '<low>,<high>: each a column, stage:<name> or seconds per run');
+  const cmp = await trainMultiFidelity({
+    data,
+    inputs,
+    output: outputs[0]!,
+    ...(o.lowFidelity !== undefined ? { lowOutput: o.lowFidelity } : {}),
+    ...(o.fidelity !== undefined ? { fidelityColumn: fidelitySpec(o.fidelity) } : {}),
+    kernel: o.kernel as (typeof KERNELS)[number],
+    restarts: int(o.restarts, '--restarts', 0)!,
+    seed: int(o.seed, '--seed', 0)!,
+    folds: int(o.cv, '--cv', 2)!,
+    outDir: o.output,
+    ...(sec ? { seconds: { low: secondsSource(sec[0]!), high: secondsSource(sec[1]!) } } : {}),
+    ...(o.force ? { force: true } : {}),
+    log,
+  });
+  if (o.json) printJson(cmp);
+  else process.stdout.write(`${comparisonText(cmp, { output: outputs[0]!, lowOutput: cmp.lowOutput })}\nmodel: ${o.output}\n`);
 }
 
 async function readPoints(path: string, inputs: readonly string[]): Promise<number[][]> {
@@ -354,6 +411,10 @@ export function register(program: Command): void {
     .option('--sim-seconds-column <col>', 'column with each row\'s simulation seconds')
     .option('--no-learning-curve', 'skip the learning curve')
     .option('--no-explain', 'skip the explanation summary in the report card')
+    .option('--low-fidelity <col>', 'multi-fidelity GP: the cheap output column (e.g. a quasi-static saturation) that approximates the one --outputs column (e.g. the LBM one); rows where the --outputs column is empty are low-fidelity-only rows')
+    .option('--fidelity <spec>', 'multi-fidelity GP on a stacked table: <column>=low:<value>,high:<value> says which rows are the cheap and which the expensive runs of the one --outputs column (seconds from run_seconds when present)')
+    .option('--multi-fidelity', "multi-fidelity GP of the one --outputs column on its low-fidelity pair from the study file's fidelity.pairs (same as --low-fidelity <that pair>)")
+    .option('--fidelity-seconds <low,high>', "CPU-seconds per run of each fidelity for the equal-budget comparison: a column, stage:<name> (from stage_seconds) or a number (default for a study declaring fidelity: its stage_seconds, every stage but the other fidelity's)")
     .option('--drop-non-finite', 'leave out rows with NaN/empty/infinite values in the chosen columns (default for study folders)')
     .option('--tf-backend <name>', 'TensorFlow.js backend: tensorflow-gpu, tensorflow, wasm, cpu (default: first that loads)')
     .option('--json', 'print the summary as JSON')
