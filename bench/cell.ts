@@ -1,7 +1,7 @@
 import { P2DModel } from '../sims/cell/p2d.ts';
 import { CHEN2020, parseCellParams } from '../sims/cell/params.ts';
 import { electrodeMetrics } from '../sims/properties/electrode-tortuosity.ts';
-import { overlappingSpheres } from '../sims/properties/synthetic-volumes.ts';
+import { overlappingSpheres } from '../src/voxel/test-geometries.ts';
 import { runStandalone, time, type BenchRun, type Figure } from './lib.ts';
 
 /**
@@ -28,7 +28,7 @@ export const run: BenchRun = async ({ quick }) => {
   const tf = await time(() => fineModel.discharge(1), quick ? 1 : 3, 0);
   figures.push({ name: 'P2D 1C discharge, 2× refined mesh (60 × 24 unknowns)', unit: 'ms', median: tf.median });
   const n = quick ? 48 : 64;
-  const volume = overlappingSpheres([n, n, n], 0.45, 7);
+  const volume = overlappingSpheres([n, n, n], 7, { porosity: 0.45 });
   const te = await time(() => electrodeMetrics(volume, { periodic: true }), 1, 0);
   figures.push({ name: `electrode τ(x) + τ_EIS, ${n}³ spheres ε 0.45`, unit: 'ms', median: te.median, note: 'Jacobi-CG and COCG to 1e-10 relative residual' });
   return figures;

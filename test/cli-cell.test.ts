@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createVolume } from '../src/volume/volume.ts';
 import { writeVolume } from '../src/volume/io.ts';
-import { overlappingSpheres } from '../sims/properties/synthetic-volumes.ts';
+import { overlappingSpheres } from '../src/voxel/test-geometries.ts';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '..', 'bin', 'mesolab.js');
@@ -19,7 +19,7 @@ let gasShare = 0;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mesolab-cell-'));
   tif = join(dir, 'electrode.tif');
-  const v = overlappingSpheres([20, 20, 30], 0.4, 11, 2e-6);
+  const v = overlappingSpheres([20, 20, 30], 11, { porosity: 0.4, voxelSize: 2e-6 });
   await writeVolume(tif, v);
   config = join(dir, 'cell.json');
   await writeFile(config, JSON.stringify({ mesh: { negative: 3, separator: 4, positive: 8, particle: 6 } }));

@@ -4,7 +4,7 @@ import { Rng } from '../../src/random/rng.ts';
 import { ImpossibleRequestError } from '../../src/errors.ts';
 import { parseWith } from '../../src/config/validate.ts';
 import type { SimContext } from '../../src/simulation.ts';
-import { overlappingSpheres } from '../properties/synthetic-volumes.ts';
+import { overlappingSpheres } from '../../src/voxel/test-geometries.ts';
 import { cellModel } from './model.ts';
 import { StructureCellSchema } from './from-structure.ts';
 import type { Volume } from '../../src/volume/volume.ts';
@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => compute.destroy());
 
 // 24×24×40 voxels of 2 µm: an 80 µm electrode of overlapping spheres, 40 % pore.
-const electrode = (): Volume => overlappingSpheres([24, 24, 40], 0.4, 7, 2e-6);
+const electrode = (): Volume => overlappingSpheres([24, 24, 40], 7, { porosity: 0.4, voxelSize: 2e-6 });
 const params = parseWith(StructureCellSchema, { cRates: [0.1, 1], mesh: { negative: 3, separator: 4, positive: 10, particle: 8 } });
 
 describe('cell from a structure (sims/cell/from-structure)', () => {

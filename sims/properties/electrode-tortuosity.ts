@@ -1,7 +1,7 @@
 import type { Volume } from '../../src/volume/volume.ts';
 import { ConfigError, ImpossibleRequestError } from '../../src/errors.ts';
 import { rotation } from './diffusion-problem.ts';
-import type { Axis } from './connectivity.ts';
+import type { Axis } from '../../src/voxel/components.ts';
 
 /**
  * Electrode tortuosity as TauFactor 2 defines it (Nguyen et al. 2020, Cooper et al.): the pore
