@@ -100,8 +100,8 @@ type EngineOptions = Omit<LbmSolverOptions, 'engine' | 'compute'>;
 /**
  * The solver for the requested engine. auto: on webgpu the WGSL engine (one invocation per node;
  * gpu.js kernels if no device is had), on webgl2 the gpu.js kernels when the lattice fits their
- * float32 indexing, on CPU backends under Node the WebAssembly-SIMD engine on every core (11.6
- * MLUPS on 2 cores at 64³ against 7.9 for the threaded TypedArray engine, same run), else the
+ * float32 indexing, on CPU backends under Node the WebAssembly-SIMD engine on every core (12.1
+ * MLUPS on 2 cores at 64³ against 6.8 for the threaded TypedArray engine, same run), else the
  * TypedArray path. Node-only engines load on demand so that
  * browser bundles of this module stay free of Node imports.
  */
