@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openViewer, rendererString } from '../viewer/testing/browser.ts';
+import { openViewer, readView3d, rendererString } from '../viewer/testing/browser.ts';
 import type { OpenViewer } from '../viewer/testing/browser.ts';
 import { syntheticElectrode, writeSyntheticFill, writeSyntheticStudy } from '../viewer/testing/fixtures.ts';
 import { writeVolume } from '../src/volume/io.ts';
@@ -17,22 +17,12 @@ interface Picture {
 }
 
 /** Renders one frame now and reads the 3D canvas back (preserveDrawingBuffer keeps it readable). */
-function picture(page: Page): Promise<Picture> {
-  return page.evaluate(() => {
-    const v = (window as unknown as { __viewer: { view: { render(): void } } }).__viewer;
-    v.view.render();
-    const src = document.getElementById('view3d') as HTMLCanvasElement;
-    const c = document.createElement('canvas');
-    c.width = 64;
-    c.height = 40;
-    const ctx = c.getContext('2d')!;
-    ctx.drawImage(src, 0, 0, 64, 40);
-    const d = ctx.getImageData(0, 0, 64, 40).data;
-    const grey: number[] = [];
-    for (let i = 0; i < d.length; i += 4) grey.push((d[i]! + d[i + 1]! + d[i + 2]!) / 3);
-    const mean = grey.reduce((a, b) => a + b, 0) / grey.length;
-    return { variance: grey.reduce((a, b) => a + (b - mean) ** 2, 0) / grey.length, grey };
-  });
+async function picture(page: Page): Promise<Picture> {
+  const d = await readView3d(page, 64, 40);
+  const grey: number[] = [];
+  for (let i = 0; i < d.length; i += 4) grey.push((d[i]! + d[i + 1]! + d[i + 2]!) / 3);
+  const mean = grey.reduce((a, b) => a + b, 0) / grey.length;
+  return { variance: grey.reduce((a, b) => a + (b - mean) ** 2, 0) / grey.length, grey };
 }
 
 /** Mean absolute difference of two pictures, grey levels 0–255. */

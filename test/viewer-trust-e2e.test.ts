@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeVolume } from '../src/volume/io.ts';
 import { colormap } from '../viewer/app/colormap.ts';
 import { formatNumber, interpolate } from '../viewer/app/plots.ts';
-import { openViewer } from '../viewer/testing/browser.ts';
+import { openViewer, readView3d } from '../viewer/testing/browser.ts';
 import type { OpenViewer } from '../viewer/testing/browser.ts';
 import { syntheticElectrode, writeSyntheticFill, writeSyntheticStudy } from '../viewer/testing/fixtures.ts';
 
@@ -30,32 +30,22 @@ interface Classes {
 }
 
 /** Renders a frame and classifies the 3D view's pixels: trapped-gas pink and the front's warm white. */
-function classes(page: Page): Promise<Classes> {
-  return page.evaluate(() => {
-    const v = (window as unknown as { __viewer: { view: { render(): void } } }).__viewer;
-    v.view.render();
-    const src = document.getElementById('view3d') as HTMLCanvasElement;
-    const c = document.createElement('canvas');
-    c.width = 96;
-    c.height = 60;
-    const ctx = c.getContext('2d')!;
-    ctx.drawImage(src, 0, 0, 96, 60);
-    const d = ctx.getImageData(0, 0, 96, 60).data;
-    let pink = 0;
-    let whitish = 0;
-    const grey: number[] = [];
-    for (let i = 0; i < d.length; i += 4) {
-      const [r, g, b] = [d[i]!, d[i + 1]!, d[i + 2]!];
-      grey.push((r + g + b) / 3);
-      // The trapped-gas colour (255, 64, 140) shaded; no phase colour, axis or viridis entry comes near it.
-      if (r > 150 && g < 100 && b > 85 && r - b > 50 && b - g > 30) pink++;
-      // The front band (255, 245, 224); the brightest solid (AM #9ba7b4 fully lit) stays below 190.
-      if (Math.min(r, g, b) > 200) whitish++;
-    }
-    const n = grey.length;
-    const mean = grey.reduce((a, b) => a + b, 0) / n;
-    return { variance: grey.reduce((a, b) => a + (b - mean) ** 2, 0) / n, pink: pink / n, whitish: whitish / n };
-  });
+async function classes(page: Page): Promise<Classes> {
+  const d = await readView3d(page, 96, 60);
+  let pink = 0;
+  let whitish = 0;
+  const grey: number[] = [];
+  for (let i = 0; i < d.length; i += 4) {
+    const [r, g, b] = [d[i]!, d[i + 1]!, d[i + 2]!];
+    grey.push((r + g + b) / 3);
+    // The trapped-gas colour (255, 64, 140) shaded; no phase colour, axis or viridis entry comes near it.
+    if (r > 150 && g < 100 && b > 85 && r - b > 50 && b - g > 30) pink++;
+    // The front band (255, 245, 224); the brightest solid (AM #9ba7b4 fully lit) stays below 190.
+    if (Math.min(r, g, b) > 200) whitish++;
+  }
+  const n = grey.length;
+  const mean = grey.reduce((a, b) => a + b, 0) / n;
+  return { variance: grey.reduce((a, b) => a + (b - mean) ** 2, 0) / n, pink: pink / n, whitish: whitish / n };
 }
 
 /** Pixels of the three orthoslices (drawn exactly on the CPU) in the trapped-gas pink and the front's warm white. */

@@ -68,3 +68,24 @@ export function rendererString(page: Page): Promise<string> {
     return `${kind} ${ext ? String(gl.getParameter(ext.UNMASKED_RENDERER_WEBGL)) : String(gl.getParameter(gl.RENDERER))}`;
   });
 }
+
+/**
+ * Renders one frame of the 3D view now and reads it back scaled to width × height pixels
+ * (preserveDrawingBuffer keeps the canvas readable): RGBA bytes, row by row from the top.
+ */
+export function readView3d(page: Page, width: number, height: number): Promise<number[]> {
+  return page.evaluate(
+    ([w, h]) => {
+      const v = (window as unknown as { __viewer: { view: { render(): void } } }).__viewer;
+      v.view.render();
+      const src = document.getElementById('view3d') as HTMLCanvasElement;
+      const c = document.createElement('canvas');
+      c.width = w!;
+      c.height = h!;
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(src, 0, 0, w!, h!);
+      return [...ctx.getImageData(0, 0, w!, h!).data];
+    },
+    [width, height],
+  );
+}
