@@ -65,6 +65,17 @@ describe('cell stage in a study chain', () => {
     expect(w.cell_wetted_area_fraction as number).toBeLessThanOrEqual(1);
   });
 
+  it('generate → fill-lbm → cell: the cell stage sees where the lattice-Boltzmann electrolyte got to', async () => {
+    // 1,500 steps wet the separator side only: the cell stage must see that partial filling (no
+    // ionic path to the current collector: a recorded failed run naming it), not a wetted electrode.
+    const lbm = { steps: 1500, contactAngle: { am: 20, cbd: 40 }, lateral: 'periodic' };
+    const partial = await runChain({ ...job(['generate', 'fill-lbm', 'cell']), fixed: { generate, cell, 'fill-lbm': lbm } }, getCompute);
+    expect(partial.outputs.lbm_saturation as number).toBeGreaterThan(0);
+    expect(partial.outputs.lbm_saturation as number).toBeLessThan(0.9);
+    expect(partial.failure?.stage).toBe('cell');
+    expect(partial.failure?.message).toMatch(/percolating from the separator face to the current collector/);
+  }, 120_000);
+
   it('bad cell parameters are a recorded failed run naming the field', async () => {
     const r = await runChain(job(['generate', 'cell'], { ...cell, voltageMin: 9 }), getCompute);
     expect(r.failure?.stage).toBe('cell');

@@ -1,5 +1,6 @@
 import { LbmParamsSchema } from '../sims/filling/lbm/params.ts';
 import { ConfigError } from '../src/errors.ts';
+import { phaseFromArrival } from '../sims/filling/lbm/arrival-phase.ts';
 import type { Stage } from './stage.ts';
 
 /** Lattice-Boltzmann (Shan–Chen) electrolyte filling of the generated volume as a chain stage. */
@@ -41,6 +42,8 @@ export const fillLbmStage: Stage<typeof LbmParamsSchema> = {
         lbm_stop_reason: r.stopReason,
       },
       fields: { lbm_arrival_time: { shape, voxelSize, data: r.arrivalTime, description: 'time the electrolyte fraction passed 1/2 (s); Infinity never, NaN solid' } },
+      // Later stages (cell) see where the electrolyte got to, as after a quasi-static filling.
+      fillPhase: phaseFromArrival(r.arrivalTime),
     };
   },
 };

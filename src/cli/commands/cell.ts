@@ -12,6 +12,7 @@ import { readConfigObject, readVolumeWithFlags } from '../sim-options.ts';
 import { simulationProgress } from '../sim-progress.ts';
 import { formatTable, jsonReplacer, printJson } from '../output.ts';
 import { cellModel, StructureCellSchema, type CellRunResult } from '../../../sims/cell/index.ts';
+import { phaseFromArrival } from '../../../sims/filling/lbm/arrival-phase.ts';
 
 interface CellOptions {
   cRates?: string;
@@ -46,9 +47,7 @@ async function readInputs(path: string, opts: CellOptions): Promise<{ volume: Vo
   if (existsSync(join(path, 'phase.tif'))) {
     phase = (await readVolume(join(path, 'phase.tif'))).labels;
   } else if (existsSync(join(path, 'arrival-time.tif'))) {
-    const arrival = (await readField(join(path, 'arrival-time.tif'))).data;
-    phase = new Uint8Array(arrival.length);
-    for (let i = 0; i < arrival.length; i++) phase[i] = Number.isNaN(arrival[i]!) ? 0 : Number.isFinite(arrival[i]!) ? 1 : 2;
+    phase = phaseFromArrival((await readField(join(path, 'arrival-time.tif'))).data);
   } else throw new ConfigError('fill-output', path, 'a folder holding phase.tif (fill --model quasi-static) or arrival-time.tif (fill --model lbm)');
   if (phase.length !== volume.labels.length) throw new ConfigError('--volume', opts.volume, `a volume of the filling's shape (${phase.length} voxels, got ${volume.labels.length})`);
   return { volume, phase, source: `${opts.volume} wetted by ${path}` };
