@@ -42,6 +42,7 @@ export const WASM_BYTES_PER_NODE = 38 * 4 * 2 + 3 * 4 + 4;
 interface KernelExports {
   configure(cfg: number): void;
   stepSlab(src: number, dst: number, fsrc: number, fdst: number, ring: number, z0: number, z1: number): void;
+  moments(src: number, fsrc: number, out: number): void;
 }
 
 const WASM_URL = new URL('./wasm/build/lbm.wasm', import.meta.url);
@@ -86,6 +87,8 @@ export interface Layout {
   a: number; b: number; fa: number; fb: number;
   stat: number; mir: number; mirStart: number; fix: number; fixStart: number;
   rings: number[];
+  /** Moments read-out area: [rho1 | rho2 | jx | jy | jz] of nx·ny·nz floats each. */
+  mom: number;
   bytes: number;
 }
 
@@ -122,7 +125,8 @@ function makeLayout(nx: number, ny: number, nz: number, fixedCount: number, mirr
   // Per thread: three density planes of both components, then two pull-buffer slots of `band`
   // rows (plus one scratch group each), see stepSlab in the kernel.
   const rings = Array.from({ length: threads }, () => take(6 * P * 4 + 2 * (band * Math.ceil(nx / 4) + 1) * PULL_GROUP_BYTES));
-  return { nx, ny, nz, R, P, N, RD, cfg, tab, control, a, b, fa, fb, stat, mir, mirStart, fix, fixStart, rings, bytes: at };
+  const mom = take(5 * nx * ny * nz * 4);
+  return { nx, ny, nz, R, P, N, RD, cfg, tab, control, a, b, fa, fb, stat, mir, mirStart, fix, fixStart, rings, mom, bytes: at };
 }
 
 /** Floats per padded row: x from −4 to nx + 1, a multiple of 4. */
@@ -324,10 +328,9 @@ function fillGhosts(s: Float32Array, layout: Layout): void {
 
 /**
  * Pre-collision populations of every node in the public layout [(k*19 + q)*n + node] (solid 0,
- * inlet/outlet nodes their own state), and optionally the moments [rho1|rho2|jx|jy|jz] summed in
- * float64 as fast-step's fullMoments does.
+ * inlet/outlet nodes their own state). The moments come from the kernel's own `moments`.
  */
-function readOut(prep: Prepared, parity: number, dist: Float32Array | null, mom: Float32Array | null): void {
+function readOut(prep: Prepared, parity: number, dist: Float32Array): void {
   const { layout, memory, fixedP } = prep;
   const { nx, ny, nz, R, N } = layout;
   const n = nx * ny * nz;
@@ -338,14 +341,13 @@ function readOut(prep: Prepared, parity: number, dist: Float32Array | null, mom:
   const bits = new Uint32Array(buf, layout.stat, 4 * N);
   const v = new Float64Array(38);
   let e = 0;
-  mom?.fill(0);
   for (let z = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++) {
       for (let x = 0; x < nx; x++) {
         const i = x + nx * (y + ny * z);
         const b = bits[((z * ny + y) * 4) * R + 4 + x]!;
         if (b & SOLID_BIT) {
-          if (dist) for (let kq = 0; kq < 38; kq++) dist[kq * n + i] = 0;
+          for (let kq = 0; kq < 38; kq++) dist[kq * n + i] = 0;
           continue;
         }
         if (b & FIXED_BIT) {
@@ -360,23 +362,7 @@ function readOut(prep: Prepared, parity: number, dist: Float32Array | null, mom:
             v[Q + q] = s[src + Q * 4]!;
           }
         }
-        if (dist) for (let kq = 0; kq < 38; kq++) dist[kq * n + i] = v[kq]!;
-        if (mom) {
-          let r1 = 0, r2 = 0, jx = 0, jy = 0, jz = 0;
-          for (let q = 0; q < Q; q++) {
-            r1 += v[q]!;
-            r2 += v[Q + q]!;
-            const sum = v[q]! + v[Q + q]!;
-            jx += sum * CX[q]!;
-            jy += sum * CY[q]!;
-            jz += sum * CZ[q]!;
-          }
-          mom[i] = r1;
-          mom[n + i] = r2;
-          mom[2 * n + i] = jx;
-          mom[3 * n + i] = jy;
-          mom[4 * n + i] = jz;
-        }
+        for (let kq = 0; kq < 38; kq++) dist[kq * n + i] = v[kq]!;
       }
     }
   }
@@ -441,10 +427,11 @@ export async function createWasmLbmSolver(options: Omit<LbmSolverOptions, 'engin
 
   let advance: (steps: number) => Promise<void>;
   let stop = (): void => {};
+  // The calling thread's own instance: it steps single-threaded runs and reads moments out of
+  // every run (the workers are idle between step calls).
+  const kernel = (await WebAssembly.instantiate(module, { env: { memory } })).exports as unknown as KernelExports;
+  kernel.configure(layout.cfg);
   if (parties === 1) {
-    const instance = await WebAssembly.instantiate(module, { env: { memory } });
-    const kernel = instance.exports as unknown as KernelExports;
-    kernel.configure(layout.cfg);
     advance = async (steps) => {
       for (let s = 0; s < steps; s++) {
         const [src, dst, fsrc, fdst] = buffers[parity]!;
@@ -504,13 +491,13 @@ export async function createWasmLbmSolver(options: Omit<LbmSolverOptions, 'engin
       done += steps;
     },
     async moments() {
-      const out = new Float32Array(5 * n);
-      readOut(prep, parity, null, out);
-      return out;
+      const [src, , fsrc] = buffers[parity]!;
+      kernel.moments(src, fsrc, layout.mom);
+      return new Float32Array(memory.buffer, layout.mom, 5 * n).slice();
     },
     async distributions() {
       const out = new Float32Array(2 * Q * n);
-      readOut(prep, parity, out, null);
+      readOut(prep, parity, out);
       return out;
     },
     stepsDone: () => done,
