@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseStudy } from './schema.ts';
 import { ConfigError } from '../errors.ts';
 import type { StageCatalog, StageInfo } from './stage-catalog.ts';
+import { configErrorOf } from '../../test/helpers/config-error.ts';
 
 // Fake stages standing in for generate, fill-qs and fill-lbm (the real ones need volumes to run).
 const make = (name: string, params: z.ZodType, outputs: string[], extra: Partial<StageInfo> = {}): StageInfo => ({
@@ -29,13 +30,7 @@ const study = (over: Record<string, unknown> = {}): Record<string, unknown> => (
 });
 
 function refusal(input: Record<string, unknown>): ConfigError {
-  try {
-    parseStudy(input, catalog);
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
+  return configErrorOf(() => parseStudy(input, catalog));
 }
 
 describe('study fidelity declaration', () => {

@@ -6,6 +6,7 @@ import { studyHash } from './hash.ts';
 import { ConfigError } from '../errors.ts';
 import type { StageCatalog, StageInfo } from './stage-catalog.ts';
 import { META_COLUMNS } from '../store/db.ts';
+import { configErrorOf } from '../../test/helpers/config-error.ts';
 
 // A catalog of two fake stages with strict zod schemas, standing in for the real ones.
 const make = (name: string, params: z.ZodType, extra: Partial<StageInfo> = {}): StageInfo => ({
@@ -31,13 +32,7 @@ const good = {
 };
 
 function errorOf(input: unknown): ConfigError {
-  try {
-    parseStudy(input, catalog);
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
+  return configErrorOf(() => parseStudy(input, catalog));
 }
 
 describe('study validation', () => {
