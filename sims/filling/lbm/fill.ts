@@ -26,6 +26,8 @@ export interface CurvePoint {
 }
 
 export type StopReason = 'plateau' | 'step-limit' | 'time-limit' | 'aborted';
+/** What ended a run at its plateau: the saturation window, or no gas left that could reach the outlet. */
+export type PlateauCriterion = 'saturation' | 'invasion';
 
 /** Scalars of a run, JSON-able (no typed arrays). */
 export interface LbmSummary {
@@ -35,6 +37,10 @@ export interface LbmSummary {
   /** Trapped gas volume over pore volume (0–1). */
   trappedFraction: number;
   trappedClusters: number;
+  /** Gas inside the volume still connected to the outlet, over pore volume (0–1). */
+  connectedGasFraction: number;
+  /** Which plateau criterion ended the run; null when it did not end at a plateau. */
+  plateauBy: PlateauCriterion | null;
   curve: CurvePoint[];
   /** Times to 50/90/95% saturation (s), null when not reached. */
   t50: number | null;
@@ -195,17 +201,24 @@ export async function fillLbm(volume: Volume, paramsIn: LbmParams | LbmParamsInp
   let stopReason: StopReason = 'step-limit';
   const started = performance.now();
   let saturation = 0;
+  let plateauBy: PlateauCriterion | null = null;
+  let lastConnectedCheck = 0;
+  const volumeZ: [number, number] = [lattice.volumeStartZ, lattice.volumeStartZ + (domain.nz - 2 - 2 * lat.reservoirLayers)];
+  const escapeFromZ = outlet === 'closed' ? null : volumeZ[1];
+  const connectedGasFraction = (): number => (poreVoxels.length ? trappedGas(domain, phi, volumeZ, escapeFromZ).connectedNodes / poreVoxels.length : 0);
 
   const summarize = (): LbmSummary => {
     const steps = solver.stepsDone();
     const wallSeconds = (performance.now() - started) / 1000;
-    const trapped = trappedGas(domain, phi, [lattice.volumeStartZ, lattice.volumeStartZ + (domain.nz - 2 - 2 * lat.reservoirLayers)], outlet === 'closed' ? null : lattice.volumeStartZ + (domain.nz - 2 - 2 * lat.reservoirLayers));
+    const trapped = trappedGas(domain, phi, volumeZ, escapeFromZ);
     const crossing = (level: number): number | null => curve.find((p) => p.saturation >= level)?.t ?? null;
     return {
       model: 'lbm',
       saturation,
       trappedFraction: poreVoxels.length ? trapped.trappedNodes / poreVoxels.length : 0,
       trappedClusters: trapped.clusters,
+      connectedGasFraction: poreVoxels.length ? trapped.connectedNodes / poreVoxels.length : 0,
+      plateauBy,
       curve,
       t50: crossing(0.5),
       t90: crossing(0.9),
@@ -307,7 +320,20 @@ export async function fillLbm(volume: Volume, paramsIn: LbmParams | LbmParamsInp
       const back = curve.findLast((p) => p.step <= solver.stepsDone() - params.plateau.window);
       if (back && saturation > 0 && Math.abs(saturation - back.saturation) <= params.plateau.tolerance) {
         stopReason = 'plateau';
+        plateauBy = 'saturation';
         break;
+      }
+      // The invasion is over once no gas can leave: the rest is trapped, and the model would only
+      // shrink it further by dissolving it at its 1–5 % mutual solubility, an artefact that
+      // dominated the runs' length (README, "Plateau"). Labelling clusters costs about as much as
+      // ten steps, so it runs at most every `window / 4` steps and only past half saturation.
+      if (params.plateau.connectedGas > 0 && outlet !== 'closed' && saturation >= 0.5 && solver.stepsDone() - lastConnectedCheck >= Math.max(lat.diagnosticsEvery, params.plateau.window / 4)) {
+        lastConnectedCheck = solver.stepsDone();
+        if (connectedGasFraction() < params.plateau.connectedGas) {
+          stopReason = 'plateau';
+          plateauBy = 'invasion';
+          break;
+        }
       }
     }
   } finally {

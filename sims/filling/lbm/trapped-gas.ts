@@ -9,6 +9,8 @@ export interface TrappedGas {
   clusters: number;
   /** Size of each trapped cluster in nodes, largest first. */
   sizes: number[];
+  /** Gas nodes inside the volume that can still leave through the outlet (0 with a closed outlet's nothing-escapes rule: all gas counts as trapped). */
+  connectedNodes: number;
 }
 
 /**
@@ -30,12 +32,15 @@ export function trappedGas(domain: LatticeDomain, phi: Float32Array, volumeZ: re
   }
   // A cluster's size counts its nodes inside the volume only (not those in the reservoirs).
   const inVolume = new Float64Array(count);
+  let connectedNodes = 0;
   for (let i = volumeZ[0] * plane; i < volumeZ[1] * plane; i++) {
     const c = label[i]!;
-    if (c >= 0 && !escaped[c]) inVolume[c]!++;
+    if (c < 0) continue;
+    if (escaped[c]) connectedNodes++;
+    else inVolume[c]!++;
   }
   const sizes: number[] = [];
   for (let c = 0; c < count; c++) if (inVolume[c]! > 0) sizes.push(inVolume[c]!);
   sizes.sort((a, b) => b - a);
-  return { trappedNodes: sizes.reduce((a, b) => a + b, 0), clusters: sizes.length, sizes };
+  return { trappedNodes: sizes.reduce((a, b) => a + b, 0), clusters: sizes.length, sizes, connectedNodes };
 }
