@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Rng } from './random/rng.ts';
-import type { Compute } from './gpu/backend.ts';
+import type { Compute } from './gpu/compute.ts';
 
 /** Progress of a long computation: `done` of `total` units of `unit` (steps, particles, iterations). */
 export interface Progress {
