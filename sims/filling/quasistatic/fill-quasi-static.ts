@@ -1,5 +1,6 @@
 import { LABEL, assertAllocatable, validateVolume, type Volume } from '../../../src/volume/volume.ts';
-import type { SimContext, SimulationModel, OutputSpec } from '../../../src/simulation.ts';
+import type { SimContext, SimulationModel } from '../../../src/simulation.ts';
+import { QUASI_STATIC_FIELDS, QUASI_STATIC_OUTPUTS } from './outputs.ts';
 import { ConfigError, ImpossibleRequestError, throwIfAborted } from '../../../src/errors.ts';
 import { parseWith } from '../../../src/config/parse.ts';
 import { faceMask } from '../common/faces.ts';
@@ -322,20 +323,11 @@ function describeParameters(p: QuasiStaticParams, outlet: Outlet, volume: Volume
   };
 }
 
-const OUTPUTS: readonly OutputSpec[] = [
-  { name: 'saturation', unit: '1', description: 'electrolyte-filled fraction of the pore space at the end' },
-  { name: 'trappedFraction', unit: '1', description: 'trapped gas volume / pore volume' },
-  { name: 'unreachedFraction', unit: '1', description: 'gas neither displaced nor trapped / pore volume' },
-  { name: 'breakthroughPc', unit: 'Pa', description: 'capillary pressure at which the electrolyte first reaches the far face' },
-  { name: 'pcCurve', unit: 'Pa, 1', description: 'capillary pressure vs saturation, one point per level' },
-  { name: 'fillPressure', unit: 'Pa', description: 'per voxel: pressure at which it filled (NaN solid, +Infinity never)' },
-  { name: 'phase', unit: 'code', description: 'per voxel: 0 solid, 1 electrolyte, 2 trapped gas, 3 unreached gas' },
-];
-
 export const quasiStaticModel: SimulationModel<typeof QuasiStaticParamsSchema, Volume, QuasiStaticResult> = {
   name: 'quasi-static',
   description: 'pore-morphology electrolyte filling (imbibition or drainage) with per-label contact angles, inlet connectivity and gas trapping',
   params: QuasiStaticParamsSchema,
-  outputs: OUTPUTS,
+  outputs: QUASI_STATIC_OUTPUTS,
+  fields: QUASI_STATIC_FIELDS,
   run: (params, volume, context) => fillQuasiStatic(volume, params, context),
 };
