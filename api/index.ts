@@ -95,8 +95,9 @@ export async function computeProperties(volume: Volume, params: PropertiesInput 
  * `mesolab fill --model quasi-static` does).
  *
  * @param volume a labelled volume (voxelSize in m).
- * @param params mode (imbibition | drainage), inlet/outlet faces, contactAngle per solid (degrees),
- *   surfaceTension (N/m), cbdWetted…
+ * @param params mode (imbibition | drainage), inlet face (default z-), outlet (a face, opposite —
+ *   the default — or none), contactAngle per solid (degrees; default am 25, cbd 50, an angle left
+ *   out takes its default), surfaceTension (N/m), cbdWetted…
  * @param opts backend, progress callback, abort signal.
  * @returns fill pressure per voxel (Pa), final phase per voxel, the Pc–saturation curve, final
  *   saturation and trapped gas.
@@ -112,7 +113,8 @@ export async function fillQuasiStatic(volume: Volume, params: QuasiStaticParamsI
  * Dynamic electrolyte filling by Shan–Chen lattice Boltzmann (what `mesolab fill --model lbm` does).
  *
  * @param volume a labelled volume (voxelSize in m).
- * @param params steps (count), inlet face, lateral boundary, contactAngle per solid (degrees),
+ * @param params steps (count), inlet face (default z-), outlet (opposite or none), lateral boundary,
+ *   contactAngle per solid (degrees; default am 25, cbd 50; a given map names every solid present),
  *   viscosity (Pa·s), timeLimitS (s), engine…
  * @param opts backend, progress callback, abort signal.
  * @returns saturation against physical time (s), t50/t90/t95 (s), arrival time per voxel (s),

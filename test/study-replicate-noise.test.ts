@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadStudy } from '../workers/load-study.ts';
 import { runSweep } from '../workers/sweep.ts';
-import { trainStudySurrogates } from '../src/study/train.ts';
+import { trainStudySurrogates } from '../src/cli/workflows/train-study.ts';
 
 const study = (replicates: number, noise: number) =>
   loadStudy({

@@ -9,13 +9,9 @@ import { sizeDistribution, type SizeStats } from './size-distribution.ts';
 import { tortuosity, type TortuosityResult } from './tortuosity.ts';
 import { SolveWorkspace } from './workspace.ts';
 
-/** Conducting sets whose tortuosity is computed. */
-export const TRANSPORT_PHASES = ['pore', 'electrolyte', 'solid'] as const;
-export type TransportPhase = (typeof TRANSPORT_PHASES)[number];
-
-/** Phases whose connectivity is reported: the labels and the two conducting unions. */
-export const CONNECTIVITY_PHASES = ['pore', 'am', 'cbd', 'electrolyte', 'solid'] as const;
-export type ConnectivityPhase = (typeof CONNECTIVITY_PHASES)[number];
+import { CONNECTIVITY_PHASES, TRANSPORT_PHASES, type ConnectivityPhase, type TransportPhase } from './phases.ts';
+import { PROPERTIES_OUTPUTS } from './outputs.ts';
+export { CONNECTIVITY_PHASES, TRANSPORT_PHASES, type ConnectivityPhase, type TransportPhase } from './phases.ts';
 
 export const PropertiesParamsSchema = z
   .object({
@@ -286,17 +282,6 @@ export const propertiesModel: SimulationModel<typeof PropertiesParamsSchema, Vol
   description:
     'Transport properties of a labelled electrode volume: volume fractions, interface areas (marching cubes), connectivity, tortuosity factors and effective conductivities (finite volumes, red–black SOR), pore and particle sizes (local thickness).',
   params: PropertiesParamsSchema,
-  outputs: [
-    { name: 'fractions.pore', unit: '1', description: 'porosity (pore volume fraction)' },
-    { name: 'surfaceArea.am_pore', unit: '1/m', description: 'AM–pore interface area per unit volume' },
-    { name: 'surfaceArea.am_cbd', unit: '1/m', description: 'AM–CBD interface area per unit volume' },
-    { name: 'surfaceArea.cbd_pore', unit: '1/m', description: 'CBD–pore interface area per unit volume' },
-    { name: 'tortuosity.pore.z.tau', unit: '1', description: 'tortuosity factor of the pore space through the thickness' },
-    { name: 'tortuosity.electrolyte.z.tau', unit: '1', description: 'tortuosity factor of pore + CBD (ionic) through the thickness' },
-    { name: 'effectiveConductivity.ionic.z', unit: '1', description: 'effective ionic diffusivity relative to bulk electrolyte, through the thickness' },
-    { name: 'effectiveConductivity.electronic.z', unit: '1', description: 'effective electronic conductivity relative to the reference, through the thickness' },
-    { name: 'poreSize.d50', unit: 'm', description: 'median (volume-weighted) pore diameter from local thickness' },
-    { name: 'particleSize.d50', unit: 'm', description: 'median (volume-weighted) AM particle diameter from local thickness' },
-  ],
+  outputs: PROPERTIES_OUTPUTS,
   run: (params, volume, context) => computeProperties(volume, params, context),
 };

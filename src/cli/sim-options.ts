@@ -13,9 +13,9 @@ export const VOLUME_READ_OPTIONS: ReadonlyArray<readonly [string, string]> = [
 
 /** Flags both filling models take, with one spelling (`mesolab fill` dedupes by flag). */
 export const FILL_COMMON_OPTIONS: ReadonlyArray<readonly [string, string]> = [
-  ['--contact-angle <list>', 'contact angle per label in degrees, e.g. am=30,cbd=60 (other=… for labels ≥ 3)'],
+  ['--contact-angle <list>', 'contact angle per label in degrees, e.g. am=30,cbd=60 (other=… for labels ≥ 3; default am=25,cbd=50)'],
   ['--inlet <face>', 'face the electrolyte enters through: x-, x+, y-, y+, z-, z+ (default z-, the separator side)'],
-  ['--outlet <face>', 'face the gas escapes through, or none for a closed cell (default z+)'],
+  ['--outlet <face>', 'face the gas escapes through, or none for a closed cell (default opposite: the face opposite the inlet)'],
   ['--surface-tension <N/m>', 'electrolyte surface tension in N/m (default 0.035, LiPF6 in EC/DMC)'],
   ...VOLUME_READ_OPTIONS,
 ];

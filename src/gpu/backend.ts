@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GPU as GPUType, IGPUSettings } from 'gpu.js';
+import { BACKENDS, type BackendName, type Compute } from './compute.ts';
 import { ConfigError } from '../errors.ts';
 import { hasVulkanDriver, hasVulkanLoader, SWIFTSHADER_ICD } from './vulkan.ts';
 
@@ -11,18 +12,7 @@ import { hasVulkanDriver, hasVulkanLoader, SWIFTSHADER_ICD } from './vulkan.ts';
  * webasm on a GPU-less machine and never picks webgpu; mesolab chooses explicitly, proves the
  * choice by running a test kernel, and reports the backend that really ran.
  */
-export const BACKENDS = ['webgpu', 'webgl2', 'webasm', 'cpu'] as const;
-export type BackendName = (typeof BACKENDS)[number];
-
-export interface Compute {
-  /** gpu.js instance in the chosen mode. Kernels from webgpu return Promises; await every call. */
-  gpu: GPUType;
-  /** The backend that ran the probe kernel (not merely the one asked for). */
-  backend: BackendName;
-  /** GPU adapter description for webgpu (e.g. "NVIDIA H100" or "SwiftShader"), else undefined. */
-  adapter?: string;
-  destroy(): void;
-}
+export { BACKENDS, type BackendName, type Compute } from './compute.ts';
 
 export interface BackendProbe {
   backend: BackendName;

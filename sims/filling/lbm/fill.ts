@@ -1,4 +1,5 @@
 import type { Volume } from '../../../src/volume/volume.ts';
+import { LBM_FIELDS, LBM_OUTPUTS } from './outputs.ts';
 import { LABEL, validateVolume, voxelCount } from '../../../src/volume/volume.ts';
 import { ConfigError, SolverDivergedError } from '../../../src/errors.ts';
 import type { SimContext, SimulationModel } from '../../../src/simulation.ts';
@@ -352,15 +353,8 @@ export const lbmModel: SimulationModel<typeof LbmParamsSchema, Volume, LbmResult
   name: 'filling-lbm',
   description: 'Dynamic electrolyte filling: D3Q19 two-component Shan–Chen lattice Boltzmann (TRT, Guo forcing) with per-label wetting',
   params: LbmParamsSchema,
-  outputs: [
-    { name: 'saturation', unit: '1', description: 'electrolyte fraction of the pore space at the end of the run' },
-    { name: 'trappedFraction', unit: '1', description: 'trapped gas volume over pore volume' },
-    { name: 'trappedClusters', unit: '1', description: 'number of trapped gas clusters' },
-    { name: 't50', unit: 's', description: 'time to 50% saturation' },
-    { name: 't90', unit: 's', description: 'time to 90% saturation' },
-    { name: 't95', unit: 's', description: 'time to 95% saturation' },
-    { name: 'mlups', unit: 'MLUPS', description: 'million lattice-node updates per second' },
-  ],
+  outputs: LBM_OUTPUTS,
+  fields: LBM_FIELDS,
   run: (params, volume, context) => fillLbm(volume, params, context),
 };
 

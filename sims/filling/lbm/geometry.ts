@@ -4,7 +4,7 @@ import { ConfigError } from '../../../src/errors.ts';
 import { NODE } from './lattice.ts';
 import { adhesionField, sideWallMirror } from './domain.ts';
 import type { LatticeDomain } from './domain.ts';
-import type { Face } from './params.ts';
+import { faceAxis, type Face } from '../common/faces.ts';
 
 /**
  * The lattice built around a volume: the volume turned so the flow runs along lattice +z from
@@ -23,13 +23,8 @@ export interface FillingLattice {
 }
 
 /** Axis (0 x, 1 y, 2 z) and direction of a face. */
-function faceAxis(face: Face): { axis: 0 | 1 | 2; reversed: boolean } {
-  const axis = face[0] === 'x' ? 0 : face[0] === 'y' ? 1 : 2;
-  return { axis, reversed: face[1] === '+' };
-}
-
-export function oppositeFace(face: Face): Face {
-  return `${face[0]}${face[1] === '-' ? '+' : '-'}` as Face;
+function faceDirection(face: Face): { axis: 0 | 1 | 2; reversed: boolean } {
+  return { axis: faceAxis(face), reversed: face[1] === '+' };
 }
 
 export function buildFillingLattice(
@@ -38,7 +33,7 @@ export function buildFillingLattice(
 ): FillingLattice {
   const [vx, vy, vz] = volume.shape;
   const dims = [vx, vy, vz];
-  const { axis, reversed } = faceAxis(opts.inlet);
+  const { axis, reversed } = faceDirection(opts.inlet);
   // Lattice x, y are the two remaining axes in order; lattice z is the flow axis.
   const others = [0, 1, 2].filter((a) => a !== axis) as [number, number];
   const lx = dims[others[0]]!;

@@ -1,7 +1,9 @@
 /** Dynamic electrolyte filling by two-component Shan–Chen lattice Boltzmann: the public surface. */
 export { LbmParamsSchema, FACES } from './params.ts';
+export { DEFAULT_CONTACT_ANGLE, DEFAULT_SURFACE_TENSION, OUTLETS, resolveOutlet, angleOfLabel } from '../common/wetting.ts';
 export type { LbmParams, LbmParamsInput, Face } from './params.ts';
 export { fillLbm, lbmModel } from './fill.ts';
+export { LBM_OUTPUTS, LBM_FIELDS } from './outputs.ts';
 export type { LbmResult, LbmSummary, CurvePoint, StopReason } from './fill.ts';
 export { createLbmSolver } from './solver.ts';
 export type { LbmSolver, LbmSolverOptions, LbmEngineKind } from './solver.ts';

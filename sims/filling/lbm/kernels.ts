@@ -1,6 +1,6 @@
 import { Input } from 'gpu.js';
 import type { IConstantsThis, IKernelRunShortcut, IPipelineHandle } from 'gpu.js';
-import type { Compute } from '../../../src/gpu/backend.ts';
+import type { Compute } from '../../../src/gpu/compute.ts';
 import { kernelBackend } from '../../../src/gpu/kernel-info.ts';
 import { ImpossibleRequestError } from '../../../src/errors.ts';
 import { CX, CY, CZ, OPPOSITE, Q, W } from './lattice.ts';

@@ -1,22 +1,19 @@
 import { z } from 'zod';
+import { ContactAnglesSchema, DEFAULT_SURFACE_TENSION, InletSchema, OutletSchema } from '../common/wetting.ts';
 
-/** Faces of the volume: x-, x+, y-, y+, z-, z+ (z- is z = 0, the separator side). */
-export const FACES = ['x-', 'x+', 'y-', 'y+', 'z-', 'z+'] as const;
-export type Face = (typeof FACES)[number];
-
-const angle = z.number().min(0).max(180);
+// Faces, outlet choices, contact angles and their defaults: the wetting vocabulary both filling
+// models share (sims/filling/common/wetting.ts). Here an angle left out of a given map is an error
+// for every solid label the volume holds (prepareFilling).
+export { FACES, type Face } from '../common/faces.ts';
 
 export const LbmParamsSchema = z
   .object({
-    surfaceTension: z.number().positive().default(0.035).describe('electrolyte–gas surface tension (N/m)'),
+    surfaceTension: z.number().positive().default(DEFAULT_SURFACE_TENSION).describe('electrolyte–gas surface tension (N/m)'),
     viscosity: z.number().positive().default(3e-3).describe('electrolyte dynamic viscosity (Pa·s)'),
     density: z.number().positive().default(1250).describe('electrolyte density (kg/m³), LiPF6 in EC:DMC ≈ 1250'),
-    contactAngle: z
-      .record(z.string(), angle)
-      .default({ am: 30, cbd: 60 })
-      .describe('static contact angle of the electrolyte on each solid label, by name: am, cbd, labelN, or other for every label ≥ 3 not named (degrees)'),
-    inlet: z.enum(FACES).default('z-').describe('face the electrolyte reservoir touches (z- = separator side)'),
-    outlet: z.enum([...FACES, 'opposite', 'closed', 'none']).default('opposite').describe('gas outlet: the face opposite the inlet (or "opposite"), or closed ("none" is the same)'),
+    contactAngle: ContactAnglesSchema,
+    inlet: InletSchema,
+    outlet: OutletSchema,
     inletPressure: z.number().default(0).describe('electrolyte reservoir overpressure above the gas outlet pressure (Pa)'),
     lateral: z.enum(['periodic', 'wall']).default('wall').describe('boundaries of the four faces parallel to the flow: periodic or neutral (90°) walls'),
     steps: z.number().int().positive().default(20000).describe('maximum number of lattice steps (steps)'),

@@ -6,7 +6,9 @@ import { CS2, NODE } from './lattice.ts';
 import { adhesionForAngle, calibrateInterface, laplaceSigma } from './calibration.ts';
 import type { InterfaceCalibration } from './calibration.ts';
 import type { LatticePhysics } from './domain.ts';
-import { buildFillingLattice, oppositeFace } from './geometry.ts';
+import { buildFillingLattice } from './geometry.ts';
+import { oppositeFace } from '../common/faces.ts';
+import { angleOfLabel, resolveOutlet } from '../common/wetting.ts';
 import type { FillingLattice } from './geometry.ts';
 import { LbmParamsSchema } from './params.ts';
 import type { Face, LbmParams, LbmParamsInput } from './params.ts';
@@ -97,26 +99,22 @@ export function dryGasDensity(cal: InterfaceCalibration): number {
  */
 export async function prepareFilling(volume: Volume, paramsIn: LbmParams | LbmParamsInput): Promise<PreparedFilling> {
   const params = parseWith(LbmParamsSchema, paramsIn);
-  const outlet: Face | 'closed' = params.outlet === 'opposite' ? oppositeFace(params.inlet) : params.outlet === 'none' || params.outlet === 'closed' ? 'closed' : params.outlet;
-  if (outlet !== 'closed' && outlet !== oppositeFace(params.inlet)) {
+  // The lattice has an outlet plane only opposite the inlet, or a solid lid; results name a lid 'closed'.
+  const resolved = resolveOutlet(params.inlet, params.outlet);
+  if (resolved !== 'none' && resolved !== oppositeFace(params.inlet)) {
     throw new ConfigError('outlet', params.outlet, `the face opposite the inlet (${oppositeFace(params.inlet)}), "opposite" or "closed"`);
   }
+  const outlet: Face | 'closed' = resolved === 'none' ? 'closed' : resolved;
   const lat = params.lattice;
   const cal = await calibrateInterface(lat.g);
   const sigmaLb = await laplaceSigma(lat.g);
-  for (const key of Object.keys(params.contactAngle)) {
-    if (!(key === 'am' || key === 'cbd' || key === 'other' || /^label\d+$/.test(key))) {
-      throw new ConfigError(`contactAngle.${key}`, key, 'a solid label name: am, cbd, labelN or other');
-    }
-  }
   const labelsPresent = new Set<number>();
   for (const l of volume.labels) if (l !== LABEL.pore) labelsPresent.add(l);
   const angles: Record<string, number> = {};
   const adhesion: Record<string, number> = {};
   for (const l of labelsPresent) {
     const name = phaseName(l);
-    const theta = params.contactAngle[name] ?? (l > LABEL.cbd ? params.contactAngle.other : undefined);
-    if (theta === undefined) throw new ConfigError(`contactAngle.${name}`, undefined, `a contact angle in degrees for label ${l} (${name}), present in the volume`);
+    const theta = angleOfLabel(params.contactAngle, l, 'required');
     angles[name] = theta;
     adhesion[name] = adhesionForAngle(theta, cal);
   }

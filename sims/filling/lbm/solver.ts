@@ -1,4 +1,4 @@
-import type { Compute } from '../../../src/gpu/backend.ts';
+import type { Compute } from '../../../src/gpu/compute.ts';
 import { ConfigError } from '../../../src/errors.ts';
 import type { LatticeDomain, LatticePhysics } from './domain.ts';
 import { NODE, Q } from './lattice.ts';

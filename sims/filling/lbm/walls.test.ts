@@ -118,7 +118,7 @@ describe('fillLbm on generated electrodes that diverged before (regressions)', (
       const ctx = { rng: new Rng(1), compute };
       const g = await generateElectrode({ shape: [48, 48, 48], voxelSizeUm: 1, d50Um: 4, porosity: 0.42, calenderingPercent: 10, seed: 1 }, ctx);
       // This corner held the crevice between a wetting particle and the side wall next to the inlet.
-      const r = await fillLbm(corner(g.volume, 24, 24, 24), { steps: 300, lateral: 'wall' }, ctx);
+      const r = await fillLbm(corner(g.volume, 24, 24, 24), { steps: 300, lateral: 'wall', contactAngle: { am: 30, cbd: 60 } }, ctx);
       expect(r.stopReason).toBe('step-limit');
       expect(r.steps).toBe(300);
       // Filling has started from the inlet and not run away: 7.4% at 300 steps since the gas starts

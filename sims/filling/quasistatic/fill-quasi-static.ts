@@ -1,9 +1,11 @@
 import { LABEL, assertAllocatable, validateVolume, type Volume } from '../../../src/volume/volume.ts';
-import type { SimContext, SimulationModel, OutputSpec } from '../../../src/simulation.ts';
+import type { SimContext, SimulationModel } from '../../../src/simulation.ts';
+import { QUASI_STATIC_FIELDS, QUASI_STATIC_OUTPUTS } from './outputs.ts';
 import { ConfigError, ImpossibleRequestError, throwIfAborted } from '../../../src/errors.ts';
 import { parseWith } from '../../../src/config/parse.ts';
 import { faceMask } from '../common/faces.ts';
 import { invade, VOXEL_STATE } from '../common/invasion.ts';
+import { angleOfLabel, resolveOutlet, type Outlet } from '../common/wetting.ts';
 import { componentSizes } from '../../../src/voxel/components.ts';
 import { QuasiStaticParamsSchema, type QuasiStaticParams, type QuasiStaticParamsInput } from './params.ts';
 import { wettingGeometry } from './wetting-geometry.ts';
@@ -95,9 +97,10 @@ export async function fillQuasiStatic(
   if (p.mode === 'drainage' && p.cbdWetted) {
     throw new ConfigError('cbdWetted', true, 'false in drainage mode', 'a CBD soaked with electrolyte makes the electrolyte wetting; use imbibition');
   }
-  const angles = angleOfLabel(labels, p);
+  const angles = anglesPresent(labels, p);
   if (p.mode === 'drainage') checkDrainageAngles(angles);
-  if (p.outlet === p.inlet) throw new ConfigError('outlet', p.outlet, `a face other than the inlet (${p.inlet}) or none`);
+  const outlet = resolveOutlet(p.inlet, p.outlet);
+  if (outlet === p.inlet) throw new ConfigError('outlet', p.outlet, `a face other than the inlet (${p.inlet}) or none`);
 
   const pore = new Uint8Array(n);
   let poreCount = 0;
@@ -172,7 +175,7 @@ export async function fillQuasiStatic(
     key,
     levels,
     inlet: p.inlet,
-    outlet: p.outlet,
+    outlet,
     conduit: p.cbdWetted ? labelMask(labels, LABEL.cbd) : undefined,
     signal: ctx.signal,
     onLevel: (l, reached) =>
@@ -222,7 +225,7 @@ export async function fillQuasiStatic(
     voxelCounts: { pore: poreCount, filled, trapped, unreached },
     pcCurve,
     breakthroughPc: inv.breakthroughLevel >= 0 ? levelPressures[inv.breakthroughLevel]! : null,
-    parameters: describeParameters(p, volume, angles, levelPressures.length),
+    parameters: describeParameters(p, outlet, volume, angles, levelPressures.length),
     backend: ctx.compute.backend,
     coverRanOn: ranOn,
     timingsMs: { distanceTransform: edtMs, connectivity: connMs, sphereCover: coverMs, invasion: invMs, total: performance.now() - t0 },
@@ -232,16 +235,13 @@ export async function fillQuasiStatic(
 }
 
 /** Contact angle (degrees) per solid label present in the volume. */
-function angleOfLabel(labels: Uint8Array, p: QuasiStaticParams): Map<number, number> {
+function anglesPresent(labels: Uint8Array, p: QuasiStaticParams): Map<number, number> {
   const present = new Uint8Array(256);
   for (let i = 0; i < labels.length; i++) present[labels[i]!] = 1;
   const out = new Map<number, number>();
   for (let l = 1; l < 256; l++) {
     if (!present[l]) continue;
-    if (l === LABEL.am) out.set(l, p.contactAngle.am);
-    else if (l === LABEL.cbd) out.set(l, p.cbdWetted ? 0 : p.contactAngle.cbd);
-    else if (p.contactAngle.other !== undefined) out.set(l, p.contactAngle.other);
-    else throw new ConfigError('contactAngle.other', undefined, `a contact angle in degrees for solid label ${l}, which the volume contains`);
+    out.set(l, l === LABEL.cbd && p.cbdWetted ? 0 : angleOfLabel(p.contactAngle, l, 'default'));
   }
   return out;
 }
@@ -304,7 +304,7 @@ export function chooseLevels(key: Float32Array, pore: Uint8Array, mode: QuasiSta
   return pcs;
 }
 
-function describeParameters(p: QuasiStaticParams, volume: Volume, angles: ReadonlyMap<number, number>, levelCount: number): Record<string, unknown> {
+function describeParameters(p: QuasiStaticParams, outlet: Outlet, volume: Volume, angles: ReadonlyMap<number, number>, levelCount: number): Record<string, unknown> {
   const perLabel: Record<string, number> = {};
   for (const [label, deg] of angles) perLabel[label === LABEL.am ? 'am' : label === LABEL.cbd ? 'cbd' : `label${label}`] = deg;
   return {
@@ -313,7 +313,7 @@ function describeParameters(p: QuasiStaticParams, volume: Volume, angles: Readon
     cbdWetted: p.cbdWetted,
     mode: p.mode,
     inlet: p.inlet,
-    outlet: p.outlet,
+    outlet,
     pressureSteps: p.pressureSteps,
     levels: levelCount,
     voxelSize: { value: volume.voxelSize, unit: 'm' },
@@ -323,20 +323,11 @@ function describeParameters(p: QuasiStaticParams, volume: Volume, angles: Readon
   };
 }
 
-const OUTPUTS: readonly OutputSpec[] = [
-  { name: 'saturation', unit: '1', description: 'electrolyte-filled fraction of the pore space at the end' },
-  { name: 'trappedFraction', unit: '1', description: 'trapped gas volume / pore volume' },
-  { name: 'unreachedFraction', unit: '1', description: 'gas neither displaced nor trapped / pore volume' },
-  { name: 'breakthroughPc', unit: 'Pa', description: 'capillary pressure at which the electrolyte first reaches the far face' },
-  { name: 'pcCurve', unit: 'Pa, 1', description: 'capillary pressure vs saturation, one point per level' },
-  { name: 'fillPressure', unit: 'Pa', description: 'per voxel: pressure at which it filled (NaN solid, +Infinity never)' },
-  { name: 'phase', unit: 'code', description: 'per voxel: 0 solid, 1 electrolyte, 2 trapped gas, 3 unreached gas' },
-];
-
 export const quasiStaticModel: SimulationModel<typeof QuasiStaticParamsSchema, Volume, QuasiStaticResult> = {
   name: 'quasi-static',
   description: 'pore-morphology electrolyte filling (imbibition or drainage) with per-label contact angles, inlet connectivity and gas trapping',
   params: QuasiStaticParamsSchema,
-  outputs: OUTPUTS,
+  outputs: QUASI_STATIC_OUTPUTS,
+  fields: QUASI_STATIC_FIELDS,
   run: (params, volume, context) => fillQuasiStatic(volume, params, context),
 };

@@ -8,10 +8,11 @@ import { Rng } from '../../random/rng.ts';
 import { writeField } from '../../volume/io.ts';
 import type { Shape } from '../../volume/volume.ts';
 import type { FillOutput } from './fill.ts';
-import { formatTable, jsonReplacer, printJson } from '../output.ts';
+import { formatTable, jsonReplacer, outputRows, printJson } from '../output.ts';
 import { LbmParamsSchema } from '../../../sims/filling/lbm/params.ts';
 import { fillLbm } from '../../../sims/filling/lbm/fill.ts';
 import type { LbmResult, LbmSummary } from '../../../sims/filling/lbm/fill.ts';
+import { LBM_OUTPUTS } from '../../../sims/filling/lbm/outputs.ts';
 
 /** Options `mesolab fill --model lbm` adds to the ones both models share. */
 export const options: ReadonlyArray<readonly [string, string]> = [
@@ -96,18 +97,10 @@ async function writeOutputs(dir: string, r: LbmResult, shape: Shape, voxelSize: 
 }
 
 function describe(s: LbmSummary, out: string | undefined): string {
-  const fmt = (t: number | null): string | number => (t === null ? 'not reached' : t);
   const rows: (string | number)[][] = [
-    ['saturation', s.saturation],
-    ['trapped gas fraction', s.trappedFraction],
-    ['trapped clusters', s.trappedClusters],
-    ['t50 (s)', fmt(s.t50)],
-    ['t90 (s)', fmt(s.t90)],
-    ['t95 (s)', fmt(s.t95)],
-    ['steps', s.steps],
+    // The model's declared outputs, as the fill-lbm stage stores them.
+    ...outputRows(LBM_OUTPUTS, s),
     ['simulated time (s)', s.curve[s.curve.length - 1]?.t ?? 0],
-    ['stop reason', s.stopReason],
-    ['MLUPS', s.mlups],
     ['engine (backend)', `${s.engine} (${s.backend})`],
     ['wall time (s)', s.wallSeconds],
   ];

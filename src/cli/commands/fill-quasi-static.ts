@@ -8,9 +8,10 @@ import { getCompute } from '../../gpu/backend.ts';
 import { Rng } from '../../random/rng.ts';
 import { writeField, writeVolume } from '../../volume/io.ts';
 import type { FillOutput } from './fill.ts';
-import { formatTable, printJson } from '../output.ts';
+import { formatTable, outputRows, printJson } from '../output.ts';
 import type { Shape } from '../../volume/volume.ts';
 import { QuasiStaticParamsSchema } from '../../../sims/filling/quasistatic/params.ts';
+import { QUASI_STATIC_OUTPUTS } from '../../../sims/filling/quasistatic/outputs.ts';
 import { fillQuasiStatic, type QuasiStaticResult, type QuasiStaticSummary } from '../../../sims/filling/quasistatic/fill-quasi-static.ts';
 
 /** Options `mesolab fill --model quasi-static` adds (flag syntax shared with the LBM model). */
@@ -72,12 +73,9 @@ async function writeOutputs(dir: string, r: QuasiStaticResult, shape: Shape, vox
 function describe(s: QuasiStaticSummary, out: string | undefined): string {
   const rows: (string | number)[][] = [
     ['mode', s.mode],
-    ['saturation', s.saturation],
-    ['trapped gas fraction', s.trappedFraction],
-    ['trapped clusters', s.trappedClusters.count],
+    // The model's declared outputs, as the fill-qs stage stores them.
+    ...outputRows(QUASI_STATIC_OUTPUTS, s),
     ['largest trapped cluster (voxels)', s.trappedClusters.largestVoxels],
-    ['unreached gas fraction', s.unreachedFraction],
-    ['breakthrough Pc (Pa)', s.breakthroughPc ?? 'never'],
     ['pressure levels', s.pcCurve.length],
     ['backend (sphere cover)', `${s.backend} (${s.coverRanOn})`],
     ['time (s)', s.timingsMs.total / 1000],

@@ -6,10 +6,11 @@ import { Rng } from '../../random/rng.ts';
 import { formatOf, writeVolume } from '../../volume/io.ts';
 import { rawHeaderPath } from '../../volume/raw.ts';
 import { assertFileReplaceable, writeFileWhole } from '../../output-files.ts';
-import { formatTable, printJson } from '../output.ts';
+import { formatTable, outputRows, printJson } from '../output.ts';
 import { simulationProgress } from '../sim-progress.ts';
 import { generateElectrode, resolveParams } from '../../../sims/mesostructure/index.ts';
 import type { GenerateParams, GenerateSummary } from '../../../sims/mesostructure/index.ts';
+import { MESOSTRUCTURE_OUTPUTS } from '../../../sims/mesostructure/outputs.ts';
 
 interface GenerateOptions {
   config?: string;
@@ -100,15 +101,8 @@ function summaryTable(s: GenerateSummary): string {
   const rows: [string, string | number][] = [
     ['shape (voxels)', s.shape.join('×')],
     ['voxel size (µm)', s.voxelSizeUm],
-    ['thickness (µm)', s.thicknessUm],
-    ['calendering (%)', s.calenderingPercent],
-    ['AM fraction', s.fractions.am],
-    ['CBD fraction', s.fractions.cbd],
-    ['porosity', s.porosity],
-    ['total porosity (incl. CBD pores)', s.totalPorosity],
-    ['particles', s.particles],
-    ['areal loading (mg/cm²)', s.arealLoadingMgCm2],
-    ['mean / max overlap (of radius)', `${s.meanOverlap.toExponential(2)} / ${s.maxOverlap.toExponential(2)}`],
+    // The model's declared outputs, as the generate stage stores them.
+    ...outputRows(MESOSTRUCTURE_OUTPUTS, { summary: s }),
     ['seed', s.seed],
     ['backend', s.backend],
     ['time (ms): packing / voxels / CBD', `${s.timings.packingMs.toFixed(0)} / ${s.timings.voxelizationMs.toFixed(0)} / ${s.timings.cbdMs.toFixed(0)}`],

@@ -315,7 +315,7 @@ interface LearnCliOpts extends GlobalOpts {
 }
 
 async function learnCommand(studyPath: string, o: LearnCliOpts): Promise<void> {
-  const { runStudyActiveLearning } = await import('../../../surrogates/active/study.ts');
+  const { runStudyActiveLearning } = await import('../workflows/learn-study.ts');
   const target = o.target === undefined ? undefined : Object.fromEntries((list(o.target) ?? []).map((item) => {
     const m = /^([^=]+)=(.+)$/.exec(item);
     const v = m ? Number(m[2]) : NaN;
@@ -367,7 +367,7 @@ async function designCommand(modelDir: string, o: DesignCliOpts): Promise<void> 
   const result = designFor(model, card.inputBox, targets, fixed, { seed: int(o.seed, '--seed', 0)!, starts: int(o.starts, '--starts', 1)! });
   let verification: unknown;
   if (o.verify) {
-    const { verifyDesign } = await import('../../../surrogates/design/verify.ts');
+    const { verifyDesign } = await import('../workflows/verify-design.ts');
     const workers = int(o.workers, '--workers', 1);
     verification = await verifyDesign(card, result, { ...(o.study ? { study: resolve(o.study) } : {}), ...(o.dir ? { dir: resolve(o.dir) } : {}), ...(workers !== undefined ? { workers } : {}), ...(o.backend ? { backend: o.backend } : {}) });
   }

@@ -101,7 +101,7 @@ async function runStudyCommand(studyPath: string | undefined, opts: RunOpts, mod
   if (failed.length > 5) process.stderr.write(`  ... and ${failed.length - 5} more (mesolab query ${dir} "SELECT run_id, error FROM runs WHERE status = 'failed'")\n`);
   if (summary.aborted) throw new AbortedError('interrupted; rerun the same command to resume');
   if (mode === 'study' && opts.train !== false) {
-    const { trainStudySurrogates } = await import('../../study/train.ts');
+    const { trainStudySurrogates } = await import('../workflows/train-study.ts');
     await trainStudySurrogates(study, dir, (line) => process.stdout.write(`${line}\n`));
   } else if (mode === 'study') process.stdout.write(`dataset: ${dir}/study.duckdb\n`);
 }

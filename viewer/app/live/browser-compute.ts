@@ -1,6 +1,6 @@
 import { GPU } from 'gpu.js';
 import type { IGPUSettings } from 'gpu.js';
-import type { Compute } from '../../../src/gpu/backend.ts';
+import type { Compute } from '../../../src/gpu/compute.ts';
 import { kernelBackend } from '../../../src/gpu/kernel-info.ts';
 
 /**

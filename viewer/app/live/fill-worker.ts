@@ -1,5 +1,5 @@
 import { expose, transfer } from 'comlink';
-import type { Compute } from '../../../src/gpu/backend.ts';
+import type { Compute } from '../../../src/gpu/compute.ts';
 import type { Volume } from '../../../src/volume/volume.ts';
 import { createBrowserCompute } from './browser-compute.ts';
 import { requestBrowserLbmDevice } from './wgsl-device.ts';

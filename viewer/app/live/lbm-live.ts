@@ -1,4 +1,4 @@
-import type { Compute } from '../../../src/gpu/backend.ts';
+import type { Compute } from '../../../src/gpu/compute.ts';
 import { LABEL } from '../../../src/volume/volume.ts';
 import type { Volume } from '../../../src/volume/volume.ts';
 import { prepareFilling } from '../../../sims/filling/lbm/setup.ts';

@@ -1,14 +1,17 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { valueAt } from '../../src/design/index.ts';
-import { ConfigError, ImpossibleRequestError } from '../../src/errors.ts';
-import { Rng } from '../../src/random/rng.ts';
-import { loadStudy, runPoints, type RunRecord, type Study } from '../../workers/run-points.ts';
-import type { KernelName } from '../gpr/kernels.ts';
-import { lineChart } from '../report/svg.ts';
-import { activeLearn, type ActiveLearningResult, type CurvePoint } from './learn.ts';
-import { compareWithSobol, verdictLines, type OutputVerdict } from './verdict.ts';
-import { KEY_OUTPUTS } from '../../src/study/train.ts';
+import { valueAt } from '../../design/index.ts';
+import { ConfigError, ImpossibleRequestError } from '../../errors.ts';
+import { Rng } from '../../random/rng.ts';
+import { loadStudy, runPoints, type RunRecord, type Study } from '../../../workers/run-points.ts';
+import type { KernelName } from '../../../surrogates/gpr/kernels.ts';
+import { lineChart } from '../../../surrogates/report/svg.ts';
+import { activeLearn, type ActiveLearningResult, type CurvePoint } from '../../../surrogates/active/learn.ts';
+import { compareWithSobol, verdictLines, type OutputVerdict } from '../../../surrogates/active/verdict.ts';
+import { KEY_OUTPUTS } from './train-study.ts';
+
+// `mesolab learn` on a study: the composition root joins the sweep (workers/run-points) and the
+// pure active-learning loop (surrogates/active/learn.ts, which only sees a `simulate` callback).
 
 export interface StudyActiveLearningOptions {
   budget: number;
@@ -20,7 +23,7 @@ export interface StudyActiveLearningOptions {
   kernel?: KernelName;
   restarts?: number;
   targetLooRmse?: Record<string, number>;
-  /** Outputs to learn (default: the study's `outputs` list, else the key outputs its chain gives, src/study/train.ts). */
+  /** Outputs to learn (default: the study's `outputs` list, else the key outputs its chain gives, train-study.ts). */
   outputs?: string[];
   /** Study folder (default studies/<name>). */
   dir?: string;

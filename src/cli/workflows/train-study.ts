@@ -1,55 +1,27 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Study } from './schema.ts';
-import { readStudyTable } from '../store/table.ts';
-import { noiseReport, replicateNoise, type ReplicateNoise } from './noise.ts';
-
-/** The options `surrogates/train.ts` `trainSurrogates` takes (the surrogate work publishes it). */
-interface TrainOptions {
-  data: string;
-  inputs: string[];
-  outputs: string[];
-  models: ('gpr' | 'dnn' | 'linear')[];
-  cv: number;
-  seed: number;
-  outDir: string;
-  log?: (line: string) => void;
-  force?: boolean;
-}
-
-/** The parts of `TrainSummary` the report prints. */
-interface TrainSummaryView {
-  best: string;
-  outputs: string[];
-  models: { kind: string; dir: string; cv: Record<string, { r2: number; rmse: number }>; predictSecondsPerPoint: number; simSecondsPerPoint: number | null; speedup: number | null }[];
-}
-
-interface TrainModule {
-  trainSurrogates?: (options: TrainOptions) => Promise<TrainSummaryView>;
-}
-
-const TRAIN_MODULE = fileURLToPath(new URL('../../surrogates/train.ts', import.meta.url));
+import type { Study } from '../../study/schema.ts';
+import { readStudyTable } from '../../store/table.ts';
+import { noiseReport, replicateNoise, type ReplicateNoise } from '../../study/noise.ts';
+import { trainSurrogates, type TrainOptions, type TrainSummary } from '../../../surrogates/train.ts';
 
 /** Outputs worth a surrogate, in order of preference, when the study does not list its own. */
 export const KEY_OUTPUTS = ['tortuosity_pore_z', 'tortuosity_electrolyte_z', 'qs_saturation', 'lbm_t90', 'porosity', 'f', 'g'];
 
 /**
- * After a study: trains surrogates (GPR and linear; DNN too when the dataset is large enough to
- * be worth it) on the key outputs that have finite values, if the surrogate module is present,
- * and prints where the models are. Without the module, says so and stops.
+ * After a study (`mesolab study`): trains surrogates (GPR and linear; DNN too from 40 runs) on the
+ * study's outputs, else its key outputs, that have finite values, and prints the CV table, where
+ * the models are and the replicate noise. Composition root: it joins the dataset (src/store) and
+ * the surrogates (surrogates/train.ts).
+ *
+ * @param study the parsed study
+ * @param dir the study folder (study.duckdb inside; models go to <dir>/surrogates)
+ * @param log receives the report, one line per call
+ * @returns when the models are written; skips training (and says why) with fewer than 8 runs
+ * @example
+ *   await trainStudySurrogates(study, 'studies/default', console.log);
  */
 export async function trainStudySurrogates(study: Study, dir: string, log: (line: string) => void): Promise<void> {
   log(`dataset: ${join(dir, 'study.duckdb')}`);
-  if (!existsSync(TRAIN_MODULE)) {
-    log('surrogate training skipped: surrogates/train.ts is not in this build');
-    return;
-  }
-  const mod = (await import(pathToFileURL(TRAIN_MODULE).href)) as TrainModule;
-  if (typeof mod.trainSurrogates !== 'function') {
-    log('surrogate training skipped: surrogates/train.ts has no trainSurrogates()');
-    return;
-  }
   const table = await readStudyTable(dir);
   const inputs = table.columns.filter((c) => c.role === 'input' && c.type === 'number').map((c) => c.name);
   const usable = (name: string): boolean => {
@@ -71,7 +43,7 @@ export async function trainStudySurrogates(study: Study, dir: string, log: (line
     if (/warning|left out/i.test(line)) log(`  ${line}`);
   };
   const t0 = performance.now();
-  const summary = await mod.trainSurrogates({ data: dir, inputs, outputs, models, cv: Math.min(5, table.rows.length), seed: study.seed, outDir, log: quiet, force: true });
+  const summary = await trainSurrogates({ data: dir, inputs, outputs, models, cv: Math.min(5, table.rows.length), seed: study.seed, outDir, log: quiet, force: true });
   log(`trained in ${((performance.now() - t0) / 1000).toFixed(1)} s; models in ${outDir}/<model>/ (report card: report.md and report.html in each; comparison.md beside them)`);
   log('');
   log(formatSummary(summary));
@@ -93,7 +65,7 @@ function voxelShape(study: Study): string | undefined {
 }
 
 /** A short table: CV R² per model and output, prediction time and speed-up over the simulation. */
-export function formatSummary(s: TrainSummaryView): string {
+export function formatSummary(s: TrainSummary): string {
   const head = ['model', ...s.outputs.map((o) => `R² ${o}`), 'µs/prediction', 'speed-up vs simulation'];
   const rows = s.models.map((m) => [
     m.kind === s.best ? `${m.kind} (best)` : m.kind,
