@@ -23,7 +23,7 @@ afterAll(() => compute.destroy());
 const COLUMNS: Record<string, string[]> = {
   generate: ['porosity', 'total_porosity', 'am_fraction', 'cbd_fraction', 'particles', 'thickness_um', 'calendering_realized_percent', 'areal_loading_mg_cm2', 'mean_overlap', 'max_overlap', 'am_volume_retained'],
   'fill-qs': ['qs_saturation', 'qs_trapped_fraction', 'qs_unreached_fraction', 'qs_trapped_clusters', 'qs_largest_trapped_um3', 'qs_breakthrough_pc', 'qs_pc_max'],
-  'fill-lbm': ['lbm_saturation', 'lbm_trapped_fraction', 'lbm_trapped_clusters', 'lbm_t50', 'lbm_t90', 'lbm_t95', 'lbm_steps', 'lbm_mlups', 'lbm_stop_reason'],
+  'fill-lbm': ['lbm_saturation', 'lbm_trapped_fraction', 'lbm_trapped_clusters', 'lbm_connected_gas', 'lbm_t50', 'lbm_t90', 'lbm_t95', 'lbm_steps', 'lbm_mlups', 'lbm_stop_reason', 'lbm_plateau_by'],
 };
 
 describe('each simulation describes its outputs once; the stages read that', () => {
