@@ -17,6 +17,7 @@ import type { DischargeFile } from '../sims/cell/discharge-file.ts';
 import { describe as describeDataset } from '../viewer/server/datasets.ts';
 import { cellPanelData, structureRows } from '../viewer/app/cell-panel.ts';
 import { CHROMIUM, openViewer } from '../viewer/testing/browser.ts';
+import { writeSyntheticStudy } from '../viewer/testing/fixtures.ts';
 
 let dir = '';
 let out = '';
@@ -133,6 +134,36 @@ describe.skipIf(noChromium !== '')(`the viewer draws the discharge curves of a c
       });
       // The higher rate ends left of (less capacity than) the lower one on the canvas.
       expect(probe.endPixels[1]![0]).toBeLessThan(probe.endPixels[0]![0]);
+      expect(v.consoleErrors).toEqual([]);
+    } finally {
+      await v.close();
+    }
+  });
+
+  it("a study with a cell stage: clicking a run plots its capacity against C-rate, read back equal to the table's values", async () => {
+    const study = path.join(dir, 'study');
+    const ids = await writeSyntheticStudy(study, 3, 12);
+    // The columns a cell stage stores (workers/cell-stage.ts), per run: capacity falls with rate.
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const db = await DuckDBInstance.create(path.join(study, 'study.duckdb'));
+    const conn = await db.connect();
+    const caps = ids.map((_, r) => [5.2 - 0.1 * r, 4.1 - 0.3 * r, 2.9 - 0.4 * r]);
+    for (const c of ['cell_capacity_0p1c', 'cell_capacity_1c', 'cell_capacity_2c']) {
+      await conn.run(`ALTER TABLE runs ADD COLUMN ${c} DOUBLE`);
+      await conn.run(`INSERT INTO columns VALUES ('${c}', 'output', 'mAh/cm²', 'number', '')`);
+    }
+    for (const [r, id] of ids.entries()) await conn.run(`UPDATE runs SET cell_capacity_0p1c = ${caps[r]![0]}, cell_capacity_1c = ${caps[r]![1]}, cell_capacity_2c = ${caps[r]![2]} WHERE run_id = '${id}'`);
+    conn.closeSync();
+    db.closeSync();
+    const v = await openViewer(study);
+    try {
+      const page = v.page;
+      expect(await page.isVisible('#rate-wrap')).toBe(true);
+      await page.click(`#runs tr[data-run="${ids[2]}"] td`);
+      const note = (await page.textContent('#rate-note')) ?? '';
+      const read = [...note.matchAll(/([\d.]+)C: ([\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+      expect(read.map((p) => p[0])).toEqual([0.1, 1, 2]);
+      read.forEach(([, cap], k) => expect(Math.abs(cap! / caps[2]![k]! - 1)).toBeLessThan(5e-3));
       expect(v.consoleErrors).toEqual([]);
     } finally {
       await v.close();

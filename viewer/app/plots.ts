@@ -167,7 +167,8 @@ export function drawLines(canvas: HTMLCanvasElement, series: readonly LineSeries
   const pad = (r: [number, number]): [number, number] => [r[0] - 0.03 * (r[1] - r[0]), r[1] + 0.03 * (r[1] - r[0])];
   const { ctx, sx, sy } = axes(canvas, pad(xr), pad(yr), xLabel, yLabel);
   const ends: [number, number][] = [];
-  series.forEach((s, k) => {
+  let legendRow = 0;
+  series.forEach((s) => {
     ctx.strokeStyle = s.color;
     ctx.fillStyle = s.color;
     ctx.lineWidth = 2;
@@ -179,8 +180,11 @@ export function drawLines(canvas: HTMLCanvasElement, series: readonly LineSeries
     const end: [number, number] = [sx(s.x[last]!), sy(s.y[last]!)];
     ctx.beginPath(); ctx.arc(end[0], end[1], 4, 0, 2 * Math.PI); ctx.fill();
     ends.push(end);
-    ctx.textAlign = 'right';
-    ctx.fillText(s.label, canvas.width - 14, 24 + 14 * k);
+    // Unlabelled lines (the background runs of a study) take no legend row.
+    if (s.label) {
+      ctx.textAlign = 'right';
+      ctx.fillText(s.label, canvas.width - 14, 24 + 14 * legendRow++);
+    }
   });
   ctx.lineWidth = 1;
   return ends;
