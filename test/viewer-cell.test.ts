@@ -89,6 +89,20 @@ describe('discharge.json: the curves of `mesolab cell -o` in SI units', () => {
     expect(d.rows[0]!.utilisation).toBeLessThanOrEqual(1);
   });
 
+  it('a cell run on a filling keeps its phase map beside the electrode, and the viewer offers it', async () => {
+    const wetted = path.join(dir, 'cell-wetted');
+    const volume = overlappingSpheres([20, 20, 30], 11, { porosity: 0.4, voxelSize: 2e-6 });
+    // Gas trapped in half of the deepest third (x < 10): the electrolyte still percolates.
+    const phase = volume.labels.map((l, i) => (l !== 0 ? 0 : i >= 20 * 20 * 20 && i % 20 < 10 ? 2 : 1));
+    const params = StructureCellSchema.parse({ cRates: [1], mesh: { negative: 3, separator: 4, positive: 8, particle: 6 } });
+    const r = await cellModel.run(params, { volume, phase }, { rng: new Rng(0), compute: await getCompute('cpu') });
+    await writeCellOutput(wetted, r, volume, phase);
+    const m = await describeDataset(wetted);
+    expect(m.kind).toBe('cell');
+    expect(m.cell!.phase?.path).toBe('phase.raw');
+    expect(m.cell!.summary.saturation).toBeLessThan(1);
+  });
+
   it('a discharge file with a broken curve is refused naming the field', async () => {
     const bad = path.join(dir, 'bad');
     await cp(out, bad, { recursive: true });

@@ -86,7 +86,8 @@ describe('report card: rate capability of a study with a cell stage', () => {
       const svg = await readFile(path.join(dir, 'plots', 'rate-capability.svg'), 'utf8');
       expect(svg).toContain('capacity (mAh/cm²)');
       expect(svg).toContain('row 3, surrogate (held out)');
-      expect(await readFile(path.join(dir, 'report.html'), 'utf8')).toContain('Rate capability');
+      // The HTML report has the section's heading and table, not only the plot.
+      expect(await readFile(path.join(dir, 'report.html'), 'utf8')).toContain('<h2>Rate capability</h2>');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
