@@ -624,6 +624,11 @@ async function loadSnapshots(fill: FillView): Promise<void> {
 /** A `mesolab cell` output: the discharge panel, and the electrode with its wetting when the folder has them. */
 async function loadCell(cell: CellView): Promise<void> {
   if (cell.volume) await loadVolume(cell.volume);
+  else {
+    // Curves without the electrode (a folder of discharge.json alone): no empty 3D box, say why.
+    for (const id of ['view3d', 'scalebar', 'slices-panel']) $(id).hidden = true;
+    $('dataset-info').textContent = 'discharge curves only: no labels.raw (the electrode) in this folder';
+  }
   if (cell.volume && cell.phase) {
     const { labels: phase } = await fetchLabels(cell.phase.path);
     state.phase = phase;
