@@ -8,16 +8,14 @@
 import type { ParityRow } from '../judge/cv.ts';
 import { num, table } from './markdown.ts';
 import { lineChart } from './svg.ts';
-
-/** `cell_capacity_<rate>c`, `p` for the decimal point (the cell stage's naming). */
-const CAPACITY_COLUMN = /^cell_capacity_(\d+)(?:p(\d+))?c$/;
+import { capacityColumnRate } from '../../src/study/cell-columns.ts';
 
 /** The outputs that are capacities at a C-rate, by rising rate. */
 export function capacityRates(outputs: readonly string[]): { output: string; cRate: number }[] {
   const out: { output: string; cRate: number }[] = [];
   for (const o of outputs) {
-    const m = CAPACITY_COLUMN.exec(o);
-    if (m) out.push({ output: o, cRate: Number(`${m[1]}.${m[2] ?? '0'}`) });
+    const cRate = capacityColumnRate(o);
+    if (cRate !== null) out.push({ output: o, cRate });
   }
   return out.sort((a, b) => a.cRate - b.cRate);
 }

@@ -5,16 +5,14 @@
  */
 import type { StudyTable } from '../shared/protocol.ts';
 import { drawLines, formatNumber, type LineSeries } from './plots.ts';
-
-/** `cell_capacity_<rate>c` with `p` for the decimal point, as workers/cell-stage.ts names its columns. */
-const CAPACITY_COLUMN = /^cell_capacity_(\d+)(?:p(\d+))?c$/;
+import { capacityColumnRate } from '../../src/study/cell-columns.ts';
 
 /** The capacity columns of a table and the C-rate each stands for, by rising rate. */
 export function rateColumns(table: StudyTable): { column: number; cRate: number }[] {
   const out: { column: number; cRate: number }[] = [];
   table.columns.forEach((name, column) => {
-    const m = CAPACITY_COLUMN.exec(name);
-    if (m) out.push({ column, cRate: Number(`${m[1]}.${m[2] ?? '0'}`) });
+    const cRate = capacityColumnRate(name);
+    if (cRate !== null) out.push({ column, cRate });
   });
   return out.sort((a, b) => a.cRate - b.cRate);
 }
