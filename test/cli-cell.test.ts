@@ -66,6 +66,12 @@ describe('mesolab cell', () => {
     const csv = (await readFile(join(out, 'discharge-1C.csv'), 'utf8')).trim().split('\n');
     expect(csv[0]).toBe('time_s,voltage_V,capacity_Ah');
     expect(Number(csv[csv.length - 1]!.split(',')[2])).toBeCloseTo(result.discharges[0]!.capacityAh, 9);
+    // The viewer's file: the same curve in coulombs (SI), and the electrode beside it.
+    const discharge = JSON.parse(await readFile(join(out, 'discharge.json'), 'utf8')) as { units: { capacity: string }; curves: { capacity: number[]; time: number[] }[] };
+    expect(discharge.units.capacity).toBe('C');
+    expect(discharge.curves[0]!.capacity.at(-1)! / 3600).toBeCloseTo(result.discharges[0]!.capacityAh, 12);
+    expect(discharge.curves[0]!.time).toHaveLength(csv.length - 1);
+    expect(JSON.parse(await readFile(join(out, 'labels.json'), 'utf8'))).toMatchObject({ shape: [20, 20, 30] });
     // Never written over.
     await expect(run('node', [BIN, 'cell', tif, '--config', config, '-o', out])).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/--out/) });
   });

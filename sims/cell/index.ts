@@ -1,7 +1,7 @@
 export { P2DModel } from './p2d.ts';
 export type { DischargeCurve, DischargeOptions } from './p2d.ts';
 export { singleParticleVoltage } from './spm.ts';
-export { CellParamsSchema, parseCellParams, CHEN2020 } from './params.ts';
+export { CellParamsSchema, parseCellParams, CHEN2020, MARQUIS2019 } from './params.ts';
 export type { CellParams, CellParamsInput, ElectrodeParams } from './params.ts';
 export { simulateCell } from './performance.ts';
 export type { CellPerformance, RagonePoint } from './performance.ts';

@@ -17,9 +17,47 @@ function nmc811Chen2020(y: number): number {
   return -0.809 * y + 4.4875 - 0.0428 * Math.tanh(18.5138 * (y - 0.5542)) - 17.7326 * Math.tanh(15.789 * (y - 0.3117)) + 17.5842 * Math.tanh(15.9308 * (y - 0.312));
 }
 
+/**
+ * Graphite (MCMB 2528) OCP vs Li/Li+, V, of stoichiometry x: the fit shipped with Newman's dualfoil
+ * (data of Bogatu, Telcordia/PolyStor 2000), as used by Marquis et al., JES 166 (2019) A3693.
+ */
+function graphiteMcmb2528Dualfoil(x: number): number {
+  return (
+    0.194 +
+    1.5 * Math.exp(-120 * x) +
+    0.0351 * Math.tanh((x - 0.286) / 0.083) -
+    0.0045 * Math.tanh((x - 0.849) / 0.119) -
+    0.035 * Math.tanh((x - 0.9233) / 0.05) -
+    0.0147 * Math.tanh((x - 0.5) / 0.034) -
+    0.102 * Math.tanh((x - 0.194) / 0.142) -
+    0.022 * Math.tanh((x - 0.9) / 0.0164) -
+    0.011 * Math.tanh((x - 0.124) / 0.0226) +
+    0.0155 * Math.tanh((x - 0.105) / 0.029)
+  );
+}
+
+/**
+ * LiCoO2 OCP vs Li/Li+, V, of stoichiometry y: dualfoil's fit (Doyle's thesis, 1995, below y = 0.4;
+ * Garcia 2001 above 0.5), with its stretch of the stoichiometry by 1.062; Marquis et al. 2019.
+ */
+function lico2Dualfoil(y: number): number {
+  const s = 1.062 * y;
+  return (
+    2.16216 +
+    0.07645 * Math.tanh(30.834 - 54.4806 * s) +
+    2.1581 * Math.tanh(52.294 - 50.294 * s) -
+    0.14169 * Math.tanh(11.0923 - 19.8543 * s) +
+    0.2051 * Math.tanh(1.4684 - 5.4888 * s) +
+    0.2531 * Math.tanh((-s + 0.56478) / 0.1316) -
+    0.02167 * Math.tanh((s - 0.525) / 0.006)
+  );
+}
+
 export const OCP_FUNCTIONS = {
   'graphite-chen2020': graphiteChen2020,
   'nmc811-chen2020': nmc811Chen2020,
+  'graphite-mcmb2528-dualfoil': graphiteMcmb2528Dualfoil,
+  'lico2-dualfoil': lico2Dualfoil,
 } as const;
 export type OcpName = keyof typeof OCP_FUNCTIONS;
 
@@ -35,11 +73,22 @@ function diffusivityNyman2008(c: number): number {
   return 8.794e-11 * m * m - 3.972e-10 * m + 4.862e-10;
 }
 
-export const ELECTROLYTE_CONDUCTIVITY = { 'nyman2008': conductivityNyman2008 } as const;
-export const ELECTROLYTE_DIFFUSIVITY = { 'nyman2008': diffusivityNyman2008 } as const;
+/** LiPF6 in EC:DMC conductivity, S/m, of c in mol/m³: Capiglia et al. 1999 as fitted in dualfoil. */
+function conductivityCapiglia1999(c: number): number {
+  const m = c / 1000;
+  return 0.0911 + 1.9101 * m - 1.052 * m * m + 0.1554 * m ** 3;
+}
+
+/** LiPF6 in EC:DMC salt diffusivity, m²/s, of c in mol/m³: Capiglia et al. 1999 as fitted in dualfoil. */
+function diffusivityCapiglia1999(c: number): number {
+  return 5.34e-10 * Math.exp((-0.65 * c) / 1000);
+}
+
+export const ELECTROLYTE_CONDUCTIVITY = { 'nyman2008': conductivityNyman2008, 'capiglia1999': conductivityCapiglia1999 } as const;
+export const ELECTROLYTE_DIFFUSIVITY = { 'nyman2008': diffusivityNyman2008, 'capiglia1999': diffusivityCapiglia1999 } as const;
 
 /** A property that is either a constant or a named published function of concentration. */
-export type ConcentrationFunction = number | 'nyman2008';
+export type ConcentrationFunction = number | keyof typeof ELECTROLYTE_CONDUCTIVITY;
 
 export function evaluateConductivity(f: ConcentrationFunction, c: number): number {
   return typeof f === 'number' ? f : ELECTROLYTE_CONDUCTIVITY[f](c);

@@ -6,6 +6,7 @@ import type { ModelCard } from '../store.ts';
 import { hyperparameterSection } from './hyperparameters.ts';
 import { num, table } from './markdown.ts';
 import { barChart, lineChart, parityPlot } from './svg.ts';
+import { rateCapability, rateCapabilityPlot, rateCapabilitySection } from './rate-capability.ts';
 
 /** A 95 % interval coverage outside this range means the predictive std is not to be trusted. */
 export const COVERAGE_RANGE: readonly [number, number] = [0.85, 1];
@@ -39,6 +40,8 @@ function plotsFor(card: ModelCard, parity: readonly ParityRow[]): Plot[] {
       });
     }
   }
+  const rc = rateCapability(card.outputs, parity);
+  if (rc) plots.push({ name: 'rate-capability', title: 'Rate capability', svg: rateCapabilityPlot(rc, card.units[rc.outputs[0]!]) });
   if (card.learningCurve.length > 0) {
     plots.push({
       name: 'learning-curve',
@@ -108,6 +111,8 @@ export function reportMarkdown(card: ModelCard, plotLinks = true, parity: readon
     lines.push('');
   }
   if (plotLinks) lines.push(...card.outputs.map((o) => `![parity ${o}](plots/parity-${o}.svg)`), '');
+  const rc = rateCapability(card.outputs, parity);
+  if (rc) lines.push(...rateCapabilitySection(rc, card.units[rc.outputs[0]!], plotLinks));
   lines.push('## Learning curve', '');
   if (card.learningCurve.length > 0) {
     // Training sizes across, outputs down: the table stays as wide as the (few) sizes, whatever the outputs.
@@ -147,11 +152,11 @@ export async function writeReport(dir: string, card: ModelCard, parity: readonly
   await mkdir(join(dir, 'plots'), { recursive: true });
   for (const p of plots) await writeFile(join(dir, 'plots', `${p.name}.svg`), p.svg);
   await writeFile(join(dir, 'report.md'), reportMarkdown(card, true, parity));
-  await writeFile(join(dir, 'report.html'), reportHtml(card, plots));
+  await writeFile(join(dir, 'report.html'), reportHtml(card, plots, parity));
 }
 
-function reportHtml(card: ModelCard, plots: readonly Plot[]): string {
-  const md = reportMarkdown(card, false);
+function reportHtml(card: ModelCard, plots: readonly Plot[], parity: readonly ParityRow[]): string {
+  const md = reportMarkdown(card, false, parity);
   const body = markdownToHtml(md);
   // The SVG carries the plot's one title; no caption repeats it.
   const figures = plots.map((p) => `<figure>${p.svg}</figure>`).join('\n');

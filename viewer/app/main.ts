@@ -1,4 +1,5 @@
-import type { Curve, FillView, SnapshotStack, VolumeRef } from '../shared/protocol.ts';
+import type { CellView, Curve, FillView, SnapshotStack, VolumeRef } from '../shared/protocol.ts';
+import { showCellPanel, structureRows, type CellPlotProbe } from './cell-panel.ts';
 import { fetchField, fetchFile, fetchLabels, fetchManifest, fetchRun } from './api.ts';
 import { runLive, stopLive } from './live/live-client.ts';
 import type { LiveModel } from './live/fill-worker.ts';
@@ -61,6 +62,8 @@ interface ViewerProbe {
   time: number;
   /** The voxel the value probe last described, and what it said. */
   lastProbe: { voxel: [number, number, number]; text: string } | null;
+  /** The discharge curves drawn for a cell output: ends in mAh/cm² and V, and in canvas pixels. */
+  cellPlot: CellPlotProbe | null;
   view: VolumeView;
 }
 
@@ -76,7 +79,7 @@ const view = new VolumeView($<HTMLCanvasElement>('view3d'), {
   scaleLabel: $('scalebar-label'),
   axisTicks: $('axis-ticks'),
 });
-const probe: ViewerProbe = { ready: false, error: null, liveFrames: 0, liveBackend: null, liveDone: false, openedRun: null, longestTaskMs: 0, longTasks: [], meshedTriangles: 0, curveMarker: null, time: 0, lastProbe: null, view };
+const probe: ViewerProbe = { ready: false, error: null, liveFrames: 0, liveBackend: null, liveDone: false, openedRun: null, longestTaskMs: 0, longTasks: [], meshedTriangles: 0, curveMarker: null, time: 0, lastProbe: null, cellPlot: null, view };
 (window as unknown as { __viewer: ViewerProbe }).__viewer = probe;
 
 if (PerformanceObserver.supportedEntryTypes?.includes('longtask')) {
@@ -618,6 +621,30 @@ async function loadSnapshots(fill: FillView): Promise<void> {
   }
 }
 
+/** A `mesolab cell` output: the discharge panel, and the electrode with its wetting when the folder has them. */
+async function loadCell(cell: CellView): Promise<void> {
+  if (cell.volume) await loadVolume(cell.volume);
+  else {
+    // Curves without the electrode (a folder of discharge.json alone): no empty 3D box, say why.
+    for (const id of ['view3d', 'scalebar', 'slices-panel']) $(id).hidden = true;
+    $('dataset-info').textContent = 'discharge curves only: no labels.raw (the electrode) in this folder';
+  }
+  if (cell.volume && cell.phase) {
+    const { labels: phase } = await fetchLabels(cell.phase.path);
+    state.phase = phase;
+    view.setPhaseMap(phase);
+    showTrappedControl();
+  }
+  probe.cellPlot = showCellPanel(cell.discharge);
+  const table = $<HTMLTableElement>('cell-structure');
+  table.innerHTML = '';
+  for (const [label, value] of structureRows(cell.summary)) {
+    const tr = table.insertRow();
+    tr.insertCell().textContent = label;
+    tr.insertCell().textContent = value;
+  }
+}
+
 async function openRun(runId: string): Promise<void> {
   try {
     const run = await fetchRun(runId);
@@ -808,6 +835,7 @@ async function boot(): Promise<void> {
   document.title = `${manifest.name} · mesolab viewer`;
   if (manifest.kind === 'fill' && manifest.fill) await loadFill(manifest.fill);
   else if (manifest.kind === 'volume' && manifest.volume) await loadVolume(manifest.volume);
+  else if (manifest.kind === 'cell' && manifest.cell) await loadCell(manifest.cell);
   else if (manifest.kind === 'study' && manifest.study) {
     const s = manifest.study;
     showStudy(s.table, s.parity, s.runsWithFields, (id) => void openRun(id));

@@ -146,3 +146,46 @@ export function drawColorbar(canvas: HTMLCanvasElement, reversed = false, map: C
     ctx.fillRect(0, y, canvas.width, 1);
   }
 }
+
+/** One line of a multi-line plot, in the units of the axes. */
+export interface LineSeries {
+  label: string;
+  color: string;
+  x: readonly number[];
+  y: readonly number[];
+}
+
+/**
+ * Several lines on shared axes (discharge curves per C-rate, capacity against rate), each ended by
+ * a dot, with a legend. Returns each line's last point in canvas pixels, so a test can check that
+ * the dot is drawn where the data says.
+ */
+export function drawLines(canvas: HTMLCanvasElement, series: readonly LineSeries[], xLabel: string, yLabel: string, opts: { markers?: boolean } = {}): [number, number][] {
+  const xr = range(series.flatMap((s) => [...s.x]));
+  const yr = range(series.flatMap((s) => [...s.y]));
+  // A little headroom so end dots and markers sit inside the frame.
+  const pad = (r: [number, number]): [number, number] => [r[0] - 0.03 * (r[1] - r[0]), r[1] + 0.03 * (r[1] - r[0])];
+  const { ctx, sx, sy } = axes(canvas, pad(xr), pad(yr), xLabel, yLabel);
+  const ends: [number, number][] = [];
+  let legendRow = 0;
+  series.forEach((s) => {
+    ctx.strokeStyle = s.color;
+    ctx.fillStyle = s.color;
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    s.x.forEach((x, i) => (i === 0 ? ctx.moveTo(sx(x), sy(s.y[i]!)) : ctx.lineTo(sx(x), sy(s.y[i]!))));
+    ctx.stroke();
+    if (opts.markers) s.x.forEach((x, i) => { ctx.beginPath(); ctx.arc(sx(x), sy(s.y[i]!), 3, 0, 2 * Math.PI); ctx.fill(); });
+    const last = s.x.length - 1;
+    const end: [number, number] = [sx(s.x[last]!), sy(s.y[last]!)];
+    ctx.beginPath(); ctx.arc(end[0], end[1], 4, 0, 2 * Math.PI); ctx.fill();
+    ends.push(end);
+    // Unlabelled lines (the background runs of a study) take no legend row.
+    if (s.label) {
+      ctx.textAlign = 'right';
+      ctx.fillText(s.label, canvas.width - 14, 24 + 14 * legendRow++);
+    }
+  });
+  ctx.lineWidth = 1;
+  return ends;
+}

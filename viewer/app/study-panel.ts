@@ -1,5 +1,6 @@
 import type { Parity, StudyTable } from '../shared/protocol.ts';
 import { drawParity, formatNumber } from './plots.ts';
+import { showRateCapability } from './rate-capability.ts';
 
 /**
  * Columns shown at first: the run id, status, every input and output; bookkeeping columns (seeds,
@@ -62,6 +63,9 @@ export function showStudy(
     }
     const tr = (ev.target as HTMLElement).closest('tr');
     const id = tr?.dataset.run;
+    // Any run's rate capability (cell stage), whether or not it kept fields to open.
+    const row = id !== undefined && idCol >= 0 ? table.rows.findIndex((r) => String(r[idCol]) === id) : -1;
+    if (row >= 0) showRateCapability(table, row);
     if (id && withFields.has(id)) {
       selected = id;
       render();
@@ -70,6 +74,7 @@ export function showStudy(
   });
   buildColumnChooser(table, visible, header, render);
   render();
+  if (table.rows.length > 0) showRateCapability(table, 0);
 
   if (parity.length > 0) {
     document.getElementById('parity-wrap')!.hidden = false;

@@ -8,10 +8,11 @@ const STAMP = '.source-hash';
 /** Everything that goes into the bundle; a change to any of it means a rebuild. */
 const SOURCE_DIRS = ['app', 'shared', 'build'];
 /**
- * Project sources outside viewer/ that the live LBM worker bundles (the solver and what it
- * imports), relative to the repository root; an edit to the solver must rebuild the viewer too.
+ * Project sources outside viewer/ that the bundle includes (the live LBM worker's solver and what
+ * it imports; the cell stage's column naming the rate-capability plot reads), relative to the
+ * repository root; an edit to any of them must rebuild the viewer too.
  */
-const PROJECT_SOURCES = ['sims/filling/lbm', 'src/errors.ts', 'src/volume/volume.ts', 'src/gpu/kernel-info.ts', 'src/config/validate.ts'];
+const PROJECT_SOURCES = ['sims/filling/lbm', 'src/errors.ts', 'src/volume/volume.ts', 'src/gpu/kernel-info.ts', 'src/config/validate.ts', 'src/study/cell-columns.ts'];
 
 async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];

@@ -1,7 +1,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, FileFormatError } from '../../src/errors.ts';
-import type { Curve, FieldRef, FillView, Manifest, Parity, RunView, SnapshotStack, VolumeRef } from '../shared/protocol.ts';
+import type { CellView, Curve, FieldRef, FillView, Manifest, Parity, RunView, SnapshotStack, VolumeRef } from '../shared/protocol.ts';
+import { DISCHARGE_FILE, parseDischargeFile } from '../../sims/cell/discharge-file.ts';
 import { resolveInside } from './safe-path.ts';
 import { gridHeader, isVolumeFile, type ReadOverrides } from './volume-source.ts';
 import { readParity, readRuns } from './study.ts';
@@ -58,6 +59,8 @@ export async function describe(root: string, entry?: string, read: ReadOverrides
     for (const p of parity) if (!p.unit && table.units?.[p.output] && table.units[p.output] !== '1') p.unit = table.units[p.output]!;
     return { kind: 'study', name, study: { table, parity, runsWithFields: runsWithFields.sort() } };
   }
+  // A cell output also has a result.json: its discharge file says what it is.
+  if (await exists(path.join(root, DISCHARGE_FILE))) return { kind: 'cell', name, cell: await describeCell(root) };
   if (await exists(path.join(root, 'result.json'))) return { kind: 'fill', name, fill: await describeFill(root, '') };
   const volumes = labelFiles(await readdir(root));
   if (volumes.length === 0) throw new ConfigError('<path>', root, 'a volume (.raw, .tif, .vti), a fill output directory (result.json) or a study directory (study.duckdb)');
@@ -68,6 +71,33 @@ async function volumeRef(root: string, rel: string, read: ReadOverrides = {}): P
   const real = await resolveInside(root, rel.split('/').map(encodeURIComponent).join('/'));
   const h = await gridHeader(real, read);
   return { path: rel, shape: h.shape, voxelSize: h.voxelSize };
+}
+
+/**
+ * A `mesolab cell -o` folder: `discharge.json` checked field by field (a bad file is refused naming
+ * the field, never drawn wrong), the electrode `labels.*` and the wetting `phase.*` when present,
+ * and the structure's scalars from `result.json`.
+ */
+export async function describeCell(root: string): Promise<CellView> {
+  const file = path.join(root, DISCHARGE_FILE);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch (e) {
+    throw new FileFormatError(DISCHARGE_FILE, (e as Error).message, 'valid JSON');
+  }
+  const discharge = parseDischargeFile(raw);
+  const files = (await readdir(root)).sort();
+  const cell: CellView = { discharge, summary: {} };
+  const labelFile = findFile(files, /^labels$/i);
+  if (labelFile) cell.volume = await volumeRef(root, labelFile);
+  const phaseFile = findFile(files, PHASE_FILE);
+  if (phaseFile && labelFile) cell.phase = { path: phaseFile };
+  if (await exists(path.join(root, 'result.json'))) {
+    const result = JSON.parse(await readFile(path.join(root, 'result.json'), 'utf8')) as { structure?: Record<string, unknown> };
+    if (result.structure && typeof result.structure === 'object') cell.summary = scalarSummary(result.structure);
+  }
+  return cell;
 }
 
 /** A fill output directory `rel` (relative to root, '' for root itself). */

@@ -3,7 +3,11 @@
  * travel separately (`/api/labels/<path>` as Uint8 labels, `/api/field/<path>` as Float32 values,
  * little-endian, x fastest) so a 128³ volume is 2 MiB on the wire, not a JSON array.
  */
-export type DatasetKind = 'volume' | 'fill' | 'study';
+import type { DischargeFile } from '../../sims/cell/discharge-file.ts';
+
+export type { DischargeFile };
+
+export type DatasetKind = 'volume' | 'fill' | 'study' | 'cell';
 
 export interface VolumeRef {
   /** Path relative to the served root, for `/api/labels/<path>`. */
@@ -82,6 +86,17 @@ export interface Parity {
   runIds?: string[];
 }
 
+/** A `mesolab cell -o` folder: its discharge curves, and the electrode (and wetting) they came from. */
+export interface CellView {
+  discharge: DischargeFile;
+  /** `labels.*` beside the curves, when the folder has it. */
+  volume?: VolumeRef;
+  /** The filling's phase map the cell was wetted by (0 solid, 1 electrolyte, 2 trapped, 3 unreached). */
+  phase?: { path: string };
+  /** The structure's scalars from result.json, shown as a table. */
+  summary: Record<string, number | string | boolean>;
+}
+
 export interface Manifest {
   kind: DatasetKind;
   /** Base name of what was given, for the title. */
@@ -89,6 +104,7 @@ export interface Manifest {
   volume?: VolumeRef;
   fill?: FillView;
   study?: { table: StudyTable; parity: Parity[]; runsWithFields: string[] };
+  cell?: CellView;
 }
 
 /** Everything the page needs about one run of a study, fetched on click. */

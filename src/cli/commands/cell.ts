@@ -1,5 +1,4 @@
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, rename, writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.ts';
@@ -10,7 +9,8 @@ import { readField, readVolume } from '../../volume/io.ts';
 import type { Volume } from '../../volume/volume.ts';
 import { readConfigObject, readVolumeWithFlags } from '../sim-options.ts';
 import { simulationProgress } from '../sim-progress.ts';
-import { formatTable, jsonReplacer, printJson } from '../output.ts';
+import { formatTable, printJson } from '../output.ts';
+import { writeCellOutput } from '../cell-output.ts';
 import { cellModel, StructureCellSchema, type CellRunResult } from '../../../sims/cell/index.ts';
 import { phaseFromArrival } from '../../../sims/filling/lbm/arrival-phase.ts';
 
@@ -53,29 +53,6 @@ async function readInputs(path: string, opts: CellOptions): Promise<{ volume: Vo
   return { volume, phase, source: `${opts.volume} wetted by ${path}` };
 }
 
-/** Writes result.json and one CSV per C-rate into `dir`, built in a temporary folder then renamed. */
-async function writeOutputs(dir: string, r: CellRunResult): Promise<void> {
-  const tmp = `${dir}.tmp-${process.pid}`;
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp, { recursive: true });
-  const { performance, structure, params } = r;
-  const summary = {
-    structure,
-    windowCapacityAh: performance.windowCapacity,
-    dcResistanceOhm: performance.dcResistance,
-    areaSpecificResistanceOhmM2: performance.areaSpecificResistance,
-    ragone: performance.ragone,
-    discharges: performance.curves.map((c) => ({ cRate: c.cRate, capacityAh: c.dischargeCapacity, energyWh: c.energy, meanPowerW: c.meanPower, termination: c.termination, steps: c.steps })),
-    params,
-  };
-  await writeFile(join(tmp, 'result.json'), `${JSON.stringify(summary, jsonReplacer, 2)}\n`);
-  for (const c of performance.curves) {
-    const rows = c.time.map((t, k) => `${t},${c.voltage[k]},${c.capacity[k]}`);
-    await writeFile(join(tmp, `discharge-${c.cRate}C.csv`), `time_s,voltage_V,capacity_Ah\n${rows.join('\n')}\n`);
-  }
-  await rename(tmp, dir);
-}
-
 function describe(source: string, r: CellRunResult, out: string | undefined): string {
   const s = r.structure;
   const p = r.performance;
@@ -108,7 +85,7 @@ function describe(source: string, r: CellRunResult, out: string | undefined): st
       ['C-rate', 'capacity (mAh/cm²)', 'energy (mWh/cm²)', 'mean power (mW/cm²)', 'ended by'],
     ),
   );
-  if (out) lines.push(`wrote ${out}/result.json and discharge-<rate>C.csv`);
+  if (out) lines.push(`wrote ${out}/: result.json, discharge.json (curves, SI units), discharge-<rate>C.csv and labels.raw (mesolab view ${out})`);
   return lines.join('\n');
 }
 
@@ -122,7 +99,7 @@ export function register(program: Command): void {
     .option('--config <file>', 'JSON or YAML with cell parameters (material, separator, electrolyte, cut-offs, mesh)')
     .option('--voxel-size <µm>', 'voxel edge in µm, for volume files that state none')
     .option('--labels <map>', 'grey value → phase for the volume file, e.g. 0:pore,128:cbd,255:am')
-    .option('-o, --out <dir>', 'write result.json and one discharge CSV per rate into this new folder')
+    .option('-o, --out <dir>', 'write result.json, discharge.json (the curves in SI units, for `mesolab view`), one CSV per rate and the structure into this new folder')
     .option('--json', 'print JSON')
     .action(async (path: string, opts: CellOptions, cmd: Command) => {
       const { backend } = cmd.optsWithGlobals<{ backend?: string }>();
@@ -134,7 +111,7 @@ export function register(program: Command): void {
       const { volume, phase, source } = await readInputs(path, opts);
       const compute = await getCompute(backend);
       const result = await cellModel.run(params, { volume, ...(phase ? { phase } : {}) }, { rng: new Rng(0), compute, onProgress: simulationProgress({ quiet: Boolean(opts.json) }) });
-      if (opts.out !== undefined) await writeOutputs(opts.out, result);
+      if (opts.out !== undefined) await writeCellOutput(opts.out, result, volume, phase);
       if (opts.json) return printJson({ structure: result.structure, performance: { ...result.performance } });
       process.stdout.write(`${describe(source, result, opts.out)}\n`);
     });

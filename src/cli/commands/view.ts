@@ -16,12 +16,12 @@ export function parsePort(value: string): number {
   return n;
 }
 
-/** `mesolab view <volume | fill output dir | study dir> [--port N]`: serve the browser viewer on 127.0.0.1. */
+/** `mesolab view <volume | fill output dir | cell output dir | study dir> [--port N]`: serve the browser viewer on 127.0.0.1. */
 export function register(program: Command): void {
   program
     .command('view')
-    .description('open volumes, fill results and studies in the browser viewer (three.js), served on 127.0.0.1')
-    .argument('<path>', 'a volume (.raw/.json, .tif, .vti), a fill output directory, or a study directory')
+    .description('open volumes, fill results, cell discharges and studies in the browser viewer (three.js), served on 127.0.0.1')
+    .argument('<path>', 'a volume (.raw/.json, .tif, .vti), a fill or cell output directory, or a study directory')
     .option('--port <n>', 'port to listen on; 0 picks a free one', '0')
     .option('--rebuild', 'rebuild the viewer app even if viewer/dist is current')
     .option(...VOLUME_READ_OPTIONS[0]!)
