@@ -13,7 +13,7 @@ import { Rng } from '../src/random/rng.ts';
 import { getCompute } from '../src/gpu/backend.ts';
 import { writeCellOutput } from '../src/cli/cell-output.ts';
 import { cellModel, StructureCellSchema } from '../sims/cell/index.ts';
-import type { DischargeFile } from '../sims/cell/discharge-file.ts';
+import type { DischargeFile } from '../src/store/discharge-file.ts';
 import { describe as describeDataset } from '../viewer/server/datasets.ts';
 import { cellPanelData, structureRows } from '../viewer/app/cell-panel.ts';
 import { CHROMIUM, openViewer } from '../viewer/testing/browser.ts';

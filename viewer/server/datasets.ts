@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, FileFormatError } from '../../src/errors.ts';
 import type { CellView, Curve, FieldRef, FillView, Manifest, Parity, RunView, SnapshotStack, VolumeRef } from '../shared/protocol.ts';
-import { DISCHARGE_FILE, parseDischargeFile } from '../../sims/cell/discharge-file.ts';
+import { DISCHARGE_FILE, parseDischargeFile } from '../../src/store/discharge-file.ts';
 import { resolveInside } from './safe-path.ts';
 import { gridHeader, isVolumeFile, type ReadOverrides } from './volume-source.ts';
 import { readParity, readRuns } from './study.ts';

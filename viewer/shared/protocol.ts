@@ -3,7 +3,7 @@
  * travel separately (`/api/labels/<path>` as Uint8 labels, `/api/field/<path>` as Float32 values,
  * little-endian, x fastest) so a 128³ volume is 2 MiB on the wire, not a JSON array.
  */
-import type { DischargeFile } from '../../sims/cell/discharge-file.ts';
+import type { DischargeFile } from '../../src/store/discharge-file.ts';
 
 export type { DischargeFile };
 
