@@ -16,6 +16,24 @@ function channels(): Volume {
   return v;
 }
 
+/**
+ * 12×6×16 active material: a straight 3×4 pore along z and, beside it, a 5×4×6 dead-end pocket
+ * joined to it by a 2×4 opening. The electrolyte passes the opening and seals the pocket's gas in:
+ * the invasion is over, and from then on the bubble shrinks only by dissolving into the electrolyte.
+ */
+function pocket(): Volume {
+  const [nx, ny, nz] = [12, 6, 16];
+  const v = createVolume([nx, ny, nz], 1e-6);
+  v.labels.fill(LABEL.am);
+  const open = (x0: number, x1: number, y0: number, y1: number, z0: number, z1: number): void => {
+    for (let z = z0; z < z1; z++) for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) v.labels[x + nx * (y + ny * z)] = LABEL.pore;
+  };
+  open(1, 4, 1, 5, 0, nz);
+  open(6, 11, 1, 5, 6, 12);
+  open(4, 6, 1, 5, 8, 10);
+  return v;
+}
+
 const ctx = async (signal?: AbortSignal) => ({ rng: new Rng(1), compute: await createCompute({ backend: 'cpu' }), ...(signal ? { signal } : {}) });
 
 describe('fillLbm', () => {
@@ -48,6 +66,28 @@ describe('fillLbm', () => {
     const summary: LbmSummary = r;
     expect(JSON.parse(JSON.stringify({ ...summary, arrivalTime: undefined, snapshots: undefined })).curve.length).toBe(r.curve.length);
   });
+
+  it('ends at the invasion plateau once the gas that can leave stops shrinking, before the trapped bubble dissolves', async () => {
+    const volume = pocket();
+    const pores = volume.labels.reduce((n, l) => n + (l === LABEL.pore ? 1 : 0), 0);
+    const r = await fillLbm(volume, { contactAngle: { am: 30 }, steps: 12000 }, await ctx());
+    expect(r.stopReason).toBe('plateau');
+    expect(r.plateauBy).toBe('invasion');
+    // The pocket and its opening are 136 of the 328 pore voxels; all but its wetted corners stay gas.
+    expect(r.trappedFraction).toBeGreaterThan(0.25);
+    expect(r.trappedFraction).toBeLessThan(136 / pores);
+    expect(r.trappedClusters).toBe(1);
+    expect(r.connectedGasFraction).toBeLessThan(0.02);
+    expect(r.steps).toBeLessThan(9000);
+    // Without the criterion the run goes on and the model dissolves the bubble (its mutual
+    // solubility, an artefact): saturation creeps up by ~0.008 per 1,000 steps, too fast for the
+    // saturation window to call it a plateau, so the run reaches its step limit.
+    const tail = await fillLbm(volume, { contactAngle: { am: 30 }, steps: 12000, plateau: { invasion: false } }, await ctx());
+    expect(tail.stopReason).toBe('step-limit');
+    expect(tail.plateauBy).toBeNull();
+    expect(tail.saturation).toBeGreaterThan(r.saturation + 0.03);
+    expect(tail.trappedFraction).toBeLessThan(r.trappedFraction - 0.03);
+  }, 120_000);
 
   it('stops cleanly on an AbortSignal with stopReason "aborted"', async () => {
     const controller = new AbortController();

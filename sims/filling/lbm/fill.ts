@@ -203,7 +203,8 @@ export async function fillLbm(volume: Volume, paramsIn: LbmParams | LbmParamsInp
   const started = performance.now();
   let saturation = 0;
   let plateauBy: PlateauCriterion | null = null;
-  let lastConnectedCheck = 0;
+  /** Outlet-connected gas share of the pore volume, sampled past half saturation (the invasion criterion). */
+  const connected: { step: number; share: number }[] = [];
   const volumeZ: [number, number] = [lattice.volumeStartZ, lattice.volumeStartZ + (domain.nz - 2 - 2 * lat.reservoirLayers)];
   const escapeFromZ = outlet === 'closed' ? null : volumeZ[1];
   const connectedGasFraction = (): number => (poreVoxels.length ? trappedGas(domain, phi, volumeZ, escapeFromZ).connectedNodes / poreVoxels.length : 0);
@@ -324,13 +325,15 @@ export async function fillLbm(volume: Volume, paramsIn: LbmParams | LbmParamsInp
         plateauBy = 'saturation';
         break;
       }
-      // The invasion is over once no gas can leave: the rest is trapped, and the model would only
-      // shrink it further by dissolving it at its 1–5 % mutual solubility, an artefact that
-      // dominated the runs' length (README, "Plateau"). Labelling clusters costs about as much as
-      // ten steps, so it runs at most every `window / 4` steps and only past half saturation.
-      if (params.plateau.connectedGas > 0 && outlet !== 'closed' && saturation >= 0.5 && solver.stepsDone() - lastConnectedCheck >= Math.max(lat.diagnosticsEvery, params.plateau.window / 4)) {
-        lastConnectedCheck = solver.stepsDone();
-        if (connectedGasFraction() < params.plateau.connectedGas) {
+      // The invasion is over once the gas that can leave stops shrinking: what is left is trapped,
+      // and the model would only shrink it further by dissolving it at its mutual solubility, an
+      // artefact that made up half of the runs' length (README, "Plateau"). Labelling the gas
+      // clusters costs about as much as ten steps, so it runs every `window / 4` steps and only
+      // past half saturation.
+      if (params.plateau.invasion && outlet !== 'closed' && saturation >= 0.5 && solver.stepsDone() - (connected.at(-1)?.step ?? 0) >= Math.max(lat.diagnosticsEvery, params.plateau.window / 4)) {
+        connected.push({ step: solver.stepsDone(), share: connectedGasFraction() });
+        const was = connected.findLast((c) => c.step <= solver.stepsDone() - params.plateau.window);
+        if (was && Math.abs(connected.at(-1)!.share - was.share) <= params.plateau.tolerance) {
           stopReason = 'plateau';
           plateauBy = 'invasion';
           break;

@@ -23,15 +23,13 @@ export const LbmParamsSchema = z
       .object({
         window: z.number().int().positive().default(2000).describe('steps over which saturation must stop changing (steps)'),
         tolerance: z.number().nonnegative().default(0.002).describe('largest saturation change over the window that counts as a plateau (fraction)'),
-        connectedGas: z
-          .number()
-          .min(0)
-          .max(1)
-          .default(0.002)
-          .describe('the invasion has ended when the gas still connected to the outlet is below this share of the pore volume; what remains is trapped and only the model\'s mutual solubility would shrink it (fraction; 0 = wait for the saturation window only)'),
+        invasion: z
+          .boolean()
+          .default(true)
+          .describe('also end the run when the gas that can still reach the outlet has changed by less than the tolerance over the window: the invasion is over and what is left is trapped, which the model would only shrink further by dissolving it at its 1–5 % mutual solubility (README, "Plateau")'),
       })
       .strict()
-      .default({ window: 2000, tolerance: 0.002, connectedGas: 0.002 }),
+      .default({ window: 2000, tolerance: 0.002, invasion: true }),
     lattice: z
       .object({
         g: z.number().min(2.2).max(4).default(3.5).describe('Shan–Chen cohesion G between electrolyte and gas (lattice units; >2 separates the phases; 3.5: 1.9 % mutual solubility and σ_lb 0.085, see the README on why not 3)'),
