@@ -77,24 +77,28 @@ export async function calibrateInterface(g: number): Promise<InterfaceCalibratio
 /**
  * Contact angle ↔ adhesion map. Huang et al. (2007) give cos θ = (G_ads,2 − G_ads,1)/(G (ρ_hi − ρ_lo)/2);
  * with symmetric adhesion (G_ads,1 = g, G_ads,2 = −g) that is cos θ = −4g/(G Δρ). Our sessile-drop
- * measurements (contact-angle test: 2D drops on a flat wall, circle fit of the φ = ½ contour, G = 3)
- * show a stronger effect than that estimate, by a factor that differs on the wetting and non-wetting
- * sides; the fitted map is cos θ = −κ · 4g/(G Δρ) with κ = HUANG_CORRECTION.wetting for θ < 90° and
- * .nonWetting for θ > 90°.
+ * measurements (contact-angle test: 2D drops on a flat wall, circle fit of the φ = ½ contour)
+ * show a stronger effect than that estimate, by a factor κ that differs on the wetting and
+ * non-wetting sides: cos θ = −κ · 4g/(G Δρ). On the wetting side κ = 1.48 at every G measured;
+ * on the non-wetting side κ falls with G: 1.68 at G = 3 (fitted there), 1.58 at G = 3.5 (a
+ * 135° target gave 131.6° with 1.68) and 1.54 at G = 3.8 (129.6°), i.e. κ = 1.68 − 0.2 (G − 3).
  */
-export const HUANG_CORRECTION = { wetting: 1.48, nonWetting: 1.68 } as const;
+export const HUANG_CORRECTION = { wetting: 1.48, nonWetting: 1.68, nonWettingPerG: -0.2 } as const;
+
+function correction(cos: number, g: number): number {
+  return cos >= 0 ? HUANG_CORRECTION.wetting : HUANG_CORRECTION.nonWetting + HUANG_CORRECTION.nonWettingPerG * (g - 3);
+}
 
 /** Adhesion strength g of a solid that gives the electrolyte the static contact angle θ (degrees). */
 export function adhesionForAngle(thetaDeg: number, cal: InterfaceCalibration): number {
   const cos = Math.cos((thetaDeg * Math.PI) / 180);
-  const kappa = cos >= 0 ? HUANG_CORRECTION.wetting : HUANG_CORRECTION.nonWetting;
-  return (-cos * cal.g * (cal.rhoHi - cal.rhoLo)) / (4 * kappa);
+  return (-cos * cal.g * (cal.rhoHi - cal.rhoLo)) / (4 * correction(cos, cal.g));
 }
 
 /** Inverse of adhesionForAngle: the contact angle (degrees) the map assigns to adhesion g. */
 export function angleForAdhesion(g: number, cal: InterfaceCalibration): number {
   const huang = (-4 * g) / (cal.g * (cal.rhoHi - cal.rhoLo));
-  const cos = Math.max(-1, Math.min(1, huang * (huang >= 0 ? HUANG_CORRECTION.wetting : HUANG_CORRECTION.nonWetting)));
+  const cos = Math.max(-1, Math.min(1, huang * correction(huang, cal.g)));
   return (Math.acos(cos) * 180) / Math.PI;
 }
 
@@ -149,11 +153,11 @@ export async function measureDroplet(g: number, r0: number, size: number, steps:
 
 /**
  * Laplace surface tensions measured with `laplaceSigma`'s own routine, so runs at these G skip the
- * calibration (regenerate: `laplaceSigma(g, { fresh: true })`; G = 3 gives 0.05773, G = 3.5 (the default) 0.08487). The flat-interface pressure-tensor
+ * calibration (regenerate: `laplaceSigma(g, { fresh: true })`; G = 3 gives 0.05773, G = 3.5 (the default) 0.08487, G = 3.8 0.1016). The flat-interface pressure-tensor
  * integral (calibrateInterface().sigma) comes out about 10% lower than these Laplace values; the
  * Laplace value is the one that governs capillary filling, so it is the model's σ.
  */
-export const LAPLACE_SIGMA_TABLE: Readonly<Record<string, number>> = { '3': 0.05773, '3.5': 0.08487 };
+export const LAPLACE_SIGMA_TABLE: Readonly<Record<string, number>> = { '3': 0.05773, '3.5': 0.08487, '3.8': 0.1016 };
 
 const laplaceCache = new Map<number, number>();
 

@@ -32,7 +32,7 @@ export const LbmParamsSchema = z
       .default({ window: 2000, tolerance: 0.002, invasion: true }),
     lattice: z
       .object({
-        g: z.number().min(2.2).max(4).default(3.5).describe('Shan–Chen cohesion G between electrolyte and gas (lattice units; >2 separates the phases; 3.5: 1.9 % mutual solubility and σ_lb 0.085, see the README on why not 3)'),
+        g: z.number().min(2.2).max(4).default(3.5).describe('Shan–Chen cohesion G between electrolyte and gas (lattice units; >2 separates the phases; 3.5: 1.9 % mutual solubility and σ_lb 0.085, see the README on why not 3 or 3.8)'),
         tauElectrolyte: z.number().gt(0.5).max(5).default(1).describe('electrolyte relaxation time (lattice units; sets ν = (τ−½)/3; lower means fewer steps per physical second, see the README on what that costs)'),
         tauGas: z.number().gt(0.5).max(5).default(0.55).describe('gas relaxation time (lattice units; closer to ½ than the electrolyte so the gas is about 8× less viscous)'),
         tauOdd: z.number().gt(0.5).max(5).default(1).describe('relaxation time of the odd (flux) moments shared by both components (lattice units; sets the interdiffusion; a low-viscosity gas with the usual TRT pairing would get a smeared interface)'),

@@ -31,7 +31,7 @@ function linearFit(xs: readonly number[], ys: readonly number[]): { slope: numbe
  * radius 12–20 (the model σ, LAPLACE_SIGMA_TABLE), at G = 3 2 %: the curvature dependence of a
  * 3-node interface on a small drop. Radii from 2.7 interface widths up keep both within 5 %.
  */
-const LAPLACE_DROPS: Record<number, { radii: number[]; box: number }> = { 3: { radii: [6, 8, 10, 12], box: 40 }, 3.5: { radii: [8, 10, 12, 14], box: 48 } };
+const LAPLACE_DROPS: Record<number, { radii: number[]; box: number }> = { 3: { radii: [6, 8, 10, 12], box: 40 }, 3.5: { radii: [8, 10, 12, 14], box: 48 }, 3.8: { radii: [8, 10, 12, 14], box: 48 } };
 
 describe.each(COHESIONS)('Laplace law (2D drops, G = %s)', (G) => {
   it('Δp is linear in 1/R (R² ≥ 0.99) and the fitted σ is within 5% of the model σ', async () => {
@@ -49,7 +49,7 @@ describe.each(COHESIONS)('Laplace law (2D drops, G = %s)', (G) => {
 });
 
 describe.each(COHESIONS)('static contact angle (2D sessile drops, documented adhesion map, G = %s)', (G) => {
-  // 20° only at the default G: the map (fitted at G = 3) gives 26° there at G = 3, 22° at G = 3.5.
+  // 20° only at the default G: the map (fitted at G = 3) gives 26° there at G = 3, 22° at G = 3.5 and 3.8.
   for (const target of G === DEFAULT_G ? [20, 45, 90, 135] : [45, 90, 135]) {
     it(`${target}° within 5°`, async () => {
       const cal = await calibrateInterface(G);

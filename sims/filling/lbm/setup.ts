@@ -83,7 +83,7 @@ export function dryGasDensity(cal: InterfaceCalibration): number {
  * Composition of the boundaries and the initial gas (why electrolyte appears only behind its
  * front): the gas starts and leaves electrolyte-free (ρ_electrolyte = 0 at equal pressure), while
  * the electrolyte enters saturated with dissolved gas. In two-component Shan–Chen each component
- * dissolves in the other at ρ_lo/ρ_hi (4.7 % at G = 3, 1.9 % at the default G = 3.5). A gas holding that much electrolyte, or an
+ * dissolves in the other at ρ_lo/ρ_hi (4.7 % at G = 3, 1.9 % at the default G = 3.5, 1.1 % at G = 3.8). A gas holding that much electrolyte, or an
  * outlet supplying it, is saturated vapour: strongly wetting walls and narrow wetting pores
  * condense it (capillary condensation), so electrolyte collected near the outlet ahead of the
  * front. A dry electrode's gas holds no electrolyte; with it, condensation needs electrolyte

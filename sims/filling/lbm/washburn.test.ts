@@ -31,12 +31,14 @@ import { dryGasDensity } from './setup.ts';
  * (L1 + L2)/(L1 + L2 + 2 L_e) over a fit window L1–L2 (0.83 at H = 16, 0.87 at H = 12), and
  * the entrance-corrected slope is the one that tests the model's capillary–viscous time scale.
  */
-describe('Lucas–Washburn capillary filling of a slit', () => {
+/** The default cohesion and G = 3 (the first default, which studies may still set). */
+const COHESIONS = [...new Set([LbmParamsSchema.parse({}).lattice.g, 3])];
+
+describe.each(COHESIONS)('Lucas–Washburn capillary filling of a slit (G = %s)', (g) => {
   it.each([
     { H: 16, wallThickness: 12 },
     { H: 12, wallThickness: 4 },
   ])('H = $H, walls $wallThickness: L ∝ t^n with n = 0.5 ± 0.05 after the inertial start; L² slope within 30% of Washburn in physical units, within 15% with the entrance length', async ({ H, wallThickness }) => {
-    const g = 3;
     const theta = 45;
     const cal = await calibrateInterface(g);
     const reservoir = 6;
