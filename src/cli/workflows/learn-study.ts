@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { valueAt } from '../../design/index.ts';
+import { valueAt } from '../../doe/index.ts';
 import { ConfigError, ImpossibleRequestError } from '../../errors.ts';
 import { Rng } from '../../random/rng.ts';
 import { loadStudy, runPoints, type RunRecord, type Study } from '../../../workers/run-points.ts';
