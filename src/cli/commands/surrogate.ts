@@ -359,7 +359,7 @@ interface DesignCliOpts extends GlobalOpts {
 
 async function designCommand(modelDir: string, o: DesignCliOpts): Promise<void> {
   const { loadModel } = await import('../../../surrogates/store.ts');
-  const { designFor, parseFixes, parseTargets } = await import('../../../surrogates/design/inverse.ts');
+  const { designFor, parseFixes, parseTargets } = await import('../../../surrogates/inverse/inverse.ts');
   await tfBackend(o, o.tfBackend !== undefined);
   const { model, card } = await loadModel(modelDir, o.kind as 'gpr' | 'dnn' | 'linear' | undefined);
   const targets = parseTargets(o.target, card.outputs);
