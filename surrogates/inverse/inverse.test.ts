@@ -3,7 +3,7 @@ import { ConfigError } from '../../src/errors.ts';
 import { Rng } from '../../src/random/rng.ts';
 import { fitGpr } from '../gpr/model.ts';
 import { designFor, parseFixes, parseTargets } from './inverse.ts';
-import { logIntervalProbability, normalCdf } from './normal.ts';
+import { logIntervalProbability, normalCdf } from './normal-cdf.ts';
 
 describe('target and fix parsing', () => {
   it('reads intervals, one-sided bounds and rejects bad input naming the field', () => {
