@@ -69,7 +69,7 @@ interface TrainCliOpts extends GlobalOpts {
 }
 
 async function trainCommand(data: string, o: TrainCliOpts): Promise<void> {
-  const { trainSurrogates, comparisonMarkdown } = await import('../../../surrogates/train.ts');
+  const { trainSurrogates, comparisonMarkdown } = await import('../../../surrogates/train-surrogates.ts');
   const { loadDataset, columnsWithRole } = await import('../../../surrogates/data/table.ts');
   const { KERNELS } = await import('../../../surrogates/gpr/kernels.ts');
   const { DNN_ACTIVATIONS } = await import('../../../surrogates/dnn/model.ts');
@@ -140,7 +140,7 @@ function fidelitySpec(text: string): { column: string; low: string; high: string
 }
 
 async function trainMultiFidelityCommand(data: string, o: TrainCliOpts, models: string[]): Promise<void> {
-  const { trainMultiFidelity, comparisonText } = await import('../../../surrogates/multifidelity/train.ts');
+  const { trainMultiFidelity, comparisonText } = await import('../../../surrogates/multifidelity/train-multifidelity.ts');
   const { loadDataset, columnsWithRole } = await import('../../../surrogates/data/table.ts');
   const { KERNELS } = await import('../../../surrogates/gpr/kernels.ts');
   if (models.length !== 1 || models[0] !== 'gpr') throw new ConfigError('--model', o.model, 'gpr (the multi-fidelity model is built from GPs; --low-fidelity trains only it)');
