@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../errors.ts';
 import { formatOf, readVolumeOrField, writeField, writeVolume, VOLUME_EXTENSIONS, type VolumeOrField } from '../../volume/io.ts';
 import { volumeFractions, voxelCount, type Field, type Shape } from '../../volume/volume.ts';
-import { toUm, um } from '../../units.ts';
+import { toUm, um } from '../../user-units.ts';
 import { rawHeaderPath } from '../../volume/raw.ts';
 import { assertFileReplaceable } from '../../output-files.ts';
 import { formatNumber, formatTable, printJson } from '../output.ts';
