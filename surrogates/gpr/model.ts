@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ImpossibleRequestError } from '../../src/errors.ts';
 import { Rng } from '../../src/random/rng.ts';
-import { choleskyInPlace, cholInverse, cholSolve, dotRange } from '../linalg.ts';
+import { choleskyInPlace, cholInverse, cholSolve, dotRange } from '../linalg/dense.ts';
 import { solveLowerRows } from '../linalg/blocked.ts';
 import { applyUnitCube, fitStandard, fitUnitCube, type StandardScaler, type UnitCubeScaler } from '../data/scalers.ts';
 import type { Prediction, Surrogate } from '../model.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/random/rng.ts';
-import { cholInverse, choleskyInPlace, cholSolve } from '../linalg.ts';
+import { cholInverse, choleskyInPlace, cholSolve } from '../linalg/dense.ts';
 import { KERNEL_SHAPES, KERNELS, type KernelName } from './kernels.ts';
 import { BASE_JITTER, LmlWorkspace } from './workspace.ts';
 

@@ -1,4 +1,4 @@
-import { dotRange } from '../linalg.ts';
+import { dotRange } from '../linalg/dense.ts';
 import { choleskyBlocked, inverseFromTransposedInverse, lowerInverseTransposed } from '../linalg/blocked.ts';
 import type { KernelName } from './kernels.ts';
 

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ImpossibleRequestError } from '../../src/errors.ts';
 import { applyUnitCube, fitUnitCube, type UnitCubeScaler } from '../data/scalers.ts';
-import { solveDense } from '../linalg.ts';
+import { solveDense } from '../linalg/dense.ts';
 import type { Prediction, Surrogate } from '../model.ts';
 
 export interface LinearState {
