@@ -1,5 +1,5 @@
 import { ConfigError } from '../src/errors.ts';
-import { KERNELS, type KernelName } from '../surrogates/gpr/kernels.ts';
+import { KERNELS, type KernelName } from '../surrogates/gpr/covariance.ts';
 import { fitGpr, type GprModel } from '../surrogates/gpr/model.ts';
 
 export type GaussianProcessKernel = KernelName;

@@ -6,7 +6,7 @@ import { choleskyInPlace, cholInverse, cholSolve, dotRange } from '../linalg/den
 import { solveLowerRows } from '../linalg/blocked.ts';
 import { applyUnitCube, fitStandard, fitUnitCube, type StandardScaler, type UnitCubeScaler } from '../data/scalers.ts';
 import type { Prediction, Surrogate } from '../model.ts';
-import { KERNEL_SHAPES, fromTheta, toTheta, type KernelName, type KernelParams } from './kernels.ts';
+import { KERNEL_SHAPES, fromTheta, toTheta, type KernelName, type KernelParams } from './covariance.ts';
 import { crossCovariance } from './cross.ts';
 import { BASE_JITTER } from './likelihood.ts';
 import { defaultThreads, runStarts } from './parallel-starts.ts';

@@ -8,7 +8,7 @@ import { kFolds } from '../judge/folds.ts';
 import { writeReport } from '../report/card.ts';
 import { regressionMetrics, type OutputMetrics } from '../judge/metrics.ts';
 import { fitGpr } from '../gpr/model.ts';
-import type { KernelName } from '../gpr/kernels.ts';
+import type { KernelName } from '../gpr/covariance.ts';
 import { TRAINING_DATA_FILE, saveModel, type ModelCard } from '../store.ts';
 import { fitAr1 } from './ar1.ts';
 

@@ -71,7 +71,7 @@ interface TrainCliOpts extends GlobalOpts {
 async function trainCommand(data: string, o: TrainCliOpts): Promise<void> {
   const { trainSurrogates, comparisonMarkdown } = await import('../../../surrogates/train-surrogates.ts');
   const { loadDataset, columnsWithRole } = await import('../../../surrogates/data/table.ts');
-  const { KERNELS } = await import('../../../surrogates/gpr/kernels.ts');
+  const { KERNELS } = await import('../../../surrogates/gpr/covariance.ts');
   const { DNN_ACTIVATIONS } = await import('../../../surrogates/dnn/model.ts');
   const models = list(o.model) ?? [];
   for (const m of models) if (m !== 'gpr' && m !== 'dnn' && m !== 'linear') throw new ConfigError('--model', m, 'gpr, dnn or linear (comma-separated)');
@@ -142,7 +142,7 @@ function fidelitySpec(text: string): { column: string; low: string; high: string
 async function trainMultiFidelityCommand(data: string, o: TrainCliOpts, models: string[]): Promise<void> {
   const { trainMultiFidelity, comparisonText } = await import('../../../surrogates/multifidelity/train-multifidelity.ts');
   const { loadDataset, columnsWithRole } = await import('../../../surrogates/data/table.ts');
-  const { KERNELS } = await import('../../../surrogates/gpr/kernels.ts');
+  const { KERNELS } = await import('../../../surrogates/gpr/covariance.ts');
   if (models.length !== 1 || models[0] !== 'gpr') throw new ConfigError('--model', o.model, 'gpr (the multi-fidelity model is built from GPs; --low-fidelity trains only it)');
   const outputs = list(o.outputs);
   if (!outputs || outputs.length !== 1) throw new ConfigError('--outputs', o.outputs, 'exactly one high-fidelity output column with --low-fidelity');

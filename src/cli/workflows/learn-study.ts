@@ -4,7 +4,7 @@ import { valueAt } from '../../doe/index.ts';
 import { ConfigError, ImpossibleRequestError } from '../../errors.ts';
 import { Rng } from '../../random/rng.ts';
 import { loadStudy, runPoints, type RunRecord, type Study } from '../../../workers/run-points.ts';
-import type { KernelName } from '../../../surrogates/gpr/kernels.ts';
+import type { KernelName } from '../../../surrogates/gpr/covariance.ts';
 import { lineChart } from '../../../surrogates/report/svg.ts';
 import { activeLearn, type ActiveLearningResult, type CurvePoint } from '../../../surrogates/active/learn.ts';
 import { compareWithSobol, verdictLines, type OutputVerdict } from '../../../surrogates/active/verdict.ts';
