@@ -6,22 +6,15 @@ import { toUm, um } from '../../user-units.ts';
 import { rawHeaderPath } from '../../volume/raw.ts';
 import { assertFileReplaceable } from '../../output-files.ts';
 import { formatNumber, formatTable, printJson } from '../output.ts';
+import { voxelSizeUmOption } from '../option-values.ts';
 
 interface ReadFlags {
   labels?: string;
   voxelSize?: string;
 }
 
-/** --voxel-size is typed in µm; the library takes metres. */
-export function parseVoxelSizeUm(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v) || v <= 0) throw new ConfigError('--voxel-size', text, 'a positive voxel size in µm');
-  return um(v);
-}
-
 function readOptions(flags: ReadFlags): { labels?: string; voxelSize?: number } {
-  const voxelSize = parseVoxelSizeUm(flags.voxelSize);
+  const voxelSize = voxelSizeUmOption(flags.voxelSize);
   return { ...(flags.labels !== undefined ? { labels: flags.labels } : {}), ...(voxelSize !== undefined ? { voxelSize } : {}) };
 }
 
