@@ -1,5 +1,5 @@
 import { ConfigError } from '../src/errors.ts';
-import { KERNELS, type KernelName } from '../surrogates/gpr/kernels.ts';
+import { KERNELS, type KernelName } from '../surrogates/gpr/covariance.ts';
 import { fitGpr, type GprModel } from '../surrogates/gpr/model.ts';
 
 export type GaussianProcessKernel = KernelName;
@@ -35,6 +35,14 @@ export class GaussianProcess {
   private readonly seed: number;
   private readonly threads: number | undefined;
 
+  /**
+   * An unfitted Gaussian process (nothing is computed until `fit`).
+   *
+   * @param options kernel ('matern52' default, 'matern32', 'rbf'), restarts (L-BFGS restarts from
+   *   seeded random starts, default 3), seed (integer ≥ 0), threads (helper threads for the restarts).
+   * @example
+   * const gp = new GaussianProcess({ kernel: 'rbf', restarts: 1, seed: 2 });
+   */
   constructor(options: GaussianProcessOptions = {}) {
     this.kernel = options.kernel ?? 'matern52';
     if (!(KERNELS as readonly string[]).includes(this.kernel)) throw new ConfigError('kernel', this.kernel, `one of ${KERNELS.join(', ')}`);
@@ -51,6 +59,10 @@ export class GaussianProcess {
    * @param X training inputs, one row per sample (n × d, n ≥ 2), finite numbers.
    * @param y training targets (length n), finite numbers.
    * @returns this, so that `new GaussianProcess().fit(X, y).predict(Xq)` chains.
+   * @example
+   * const gp = new GaussianProcess({ seed: 0 }).fit([[0], [0.5], [1]], [0, 0.25, 1]);
+   * @see Rasmussen & Williams, Gaussian Processes for Machine Learning (2006), algorithm 2.1 and §5.4.1;
+   *   scikit-learn's GaussianProcessRegressor.fit (the optimum it reaches is the one checked in tests).
    */
   fit(X: readonly (readonly number[])[], y: readonly number[]): this {
     const d = checkMatrix(X, 'X');
@@ -74,7 +86,11 @@ export class GaussianProcess {
    *
    * @param X query inputs (m × d, the d of the training data).
    * @param options `{ returnStd: true }` to also get the standard deviation.
-   * @returns the mean per row, or `{ mean, std }` with `returnStd`.
+   * @returns the mean per row, or `{ mean, std }` with `returnStd` (std of a new noisy
+   *   observation, in the units of y).
+   * @example
+   * gp.predict([[0.25], [0.75]]);                       // [mean, mean]
+   * gp.predict([[0.25]], { returnStd: true }).std[0];  // > 0
    */
   predict(X: readonly (readonly number[])[]): number[];
   predict(X: readonly (readonly number[])[], options: { returnStd: true }): { mean: number[]; std: number[] };
@@ -89,6 +105,10 @@ export class GaussianProcess {
   /**
    * Coefficient of determination R² of the mean prediction on (X, y), as scikit-learn's `score`.
    *
+   * @param X test inputs (m × d, the d of the training data).
+   * @param y test targets (length m), in the units of the training y.
+   * @example
+   * gp.score(Xtest, ytest); // e.g. 0.98
    * @returns 1 − Σ(y − ŷ)² / Σ(y − ȳ)²; 1 is a perfect fit.
    */
   score(X: readonly (readonly number[])[], y: readonly number[]): number {

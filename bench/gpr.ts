@@ -8,7 +8,7 @@ import { type BenchRun, type Figure, machine, runStandalone, summarize, time } f
 import { applyUnitCube } from '../surrogates/data/scalers.ts';
 import { smoothDataset, toCsv } from '../surrogates/data/synthetic.ts';
 import { fitDnn } from '../surrogates/dnn/model.ts';
-import { toTheta } from '../surrogates/gpr/kernels.ts';
+import { toTheta } from '../surrogates/gpr/covariance.ts';
 import { LmlWorkspace } from '../surrogates/gpr/likelihood.ts';
 import { fitGpr } from '../surrogates/gpr/model.ts';
 import { warmStartHelpers } from '../surrogates/gpr/parallel-starts.ts';

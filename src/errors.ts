@@ -7,6 +7,16 @@ export class MesolabError extends Error {
   readonly value: unknown;
   readonly expected: string;
 
+  /**
+   * One line for the user: `field: got value, expected …` (the CLI prints it and exits with status 2).
+   *
+   * @param field the offending field or flag, e.g. 'params.porosity' or '--steps'.
+   * @param value the value given (strings are quoted in the message, numbers are not).
+   * @param expected what would have been accepted, e.g. 'a number in (0, 1)'.
+   * @param detail an optional cause, printed in parentheses.
+   * @example
+   * throw new ConfigError('porosity', 1.2, 'a fraction in (0, 1)'); // "porosity: got 1.2, expected a fraction in (0, 1)"
+   */
   constructor(field: string, value: unknown, expected: string, detail?: string) {
     super(`${field}: got ${formatValue(value)}, expected ${expected}${detail ? ` (${detail})` : ''}`);
     this.name = 'MesolabError';

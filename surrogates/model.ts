@@ -19,8 +19,17 @@ export interface Surrogate {
   predictMean(x: readonly (readonly number[])[]): number[][];
   /** Plain-data description of the fitted hyperparameters, for the report card. */
   describe(): Record<string, unknown>;
-  /** Writes weights and scalers into `dir` (which exists). */
-  save(dir: string): Promise<void>;
+  /**
+   * The files that hold its weights and scalers, as data: surrogates/store.ts writes them (a model
+   * does no file I/O of its own, so a model folder is written in one place, staged and whole).
+   */
+  files(): Promise<ModelFile[]>;
+}
+
+/** One file of a saved model: its path inside the model folder ('/'-separated) and its contents. */
+export interface ModelFile {
+  path: string;
+  data: string | Uint8Array;
 }
 
 /** Trains one kind of surrogate; used by cross-validation, learning curves and final fits. */

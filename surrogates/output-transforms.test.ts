@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseOutputTransforms, forward, inverse, inverseWithStd } from './output-transforms.ts';
 import { loadModel } from './store.ts';
-import { trainSurrogates } from './train.ts';
+import { trainSurrogates } from './train-surrogates.ts';
 
 describe('output transforms', () => {
   it('chooses logit for saturations and fractions, log for times and τ, identity otherwise or when the data break the bound', () => {

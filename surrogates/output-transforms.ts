@@ -8,9 +8,7 @@
  * mean reported is g(m) (the median, g the inverse transform) and the std is the half-width of the
  * mapped 95 % interval divided by 1.96, so `mean ± 1.96·std` spans the same probability as before.
  */
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Prediction, Surrogate, Trainer } from './model.ts';
+import type { ModelFile, Prediction, Surrogate, Trainer } from './model.ts';
 
 export type OutputTransformKind = 'identity' | 'log' | 'logit';
 
@@ -117,9 +115,8 @@ class TransformedSurrogate implements Surrogate {
     return { ...this.inner.describe(), outputTransforms: Object.fromEntries(this.outputs.map((o, j) => [o, this.transforms[j]!])) };
   }
 
-  async save(dir: string): Promise<void> {
-    await this.inner.save(dir);
-    await writeFile(join(dir, OUTPUT_TRANSFORMS_FILE), JSON.stringify(Object.fromEntries(this.outputs.map((o, j) => [o, this.transforms[j]!]))));
+  async files(): Promise<ModelFile[]> {
+    return [...(await this.inner.files()), { path: OUTPUT_TRANSFORMS_FILE, data: JSON.stringify(Object.fromEntries(this.outputs.map((o, j) => [o, this.transforms[j]!]))) }];
   }
 }
 

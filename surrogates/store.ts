@@ -1,5 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ConfigError, FileFormatError } from '../src/errors.ts';
 import { loadDnn } from './dnn/model.ts';
 import type { Explanation } from './explain/summary.ts';
@@ -87,10 +87,40 @@ export interface ModelCard {
   explanation?: Explanation;
 }
 
+/**
+ * Writes a model folder's model files and its card into `dir` (created if missing; callers stage
+ * it, so the folder appears whole). The one place model files are written.
+ *
+ * @param dir the (staged) model folder.
+ * @param model the fitted surrogate; its `files()` say what to write.
+ * @param card the report card, written as surrogate.json.
+ */
 export async function saveModel(dir: string, model: Surrogate, card: ModelCard): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  await model.save(dir);
+  await writeModelFiles(dir, model);
   await writeCard(dir, card);
+}
+
+/** Writes a model's weights and scalers (its `files()`) into `dir`, creating subfolders as needed. */
+export async function writeModelFiles(dir: string, model: Surrogate): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  for (const f of await model.files()) {
+    const path = join(dir, ...f.path.split('/'));
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, f.data);
+  }
+}
+
+/** Writes training-data.json, the rows a model was fitted on (read back by `readTrainingData`). */
+export async function writeTrainingData(dir: string, data: StoredTrainingData): Promise<void> {
+  await writeFile(join(dir, TRAINING_DATA_FILE), JSON.stringify({ inputs: data.inputs, outputs: data.outputs, x: data.x, y: data.y }));
+}
+
+/** Writes parity.json (read back by `readParity`) and, with `csv`, the same rows as parity.csv. */
+export async function writeParity(dir: string, parity: readonly ParityRow[], csv = false): Promise<void> {
+  await writeFile(join(dir, 'parity.json'), JSON.stringify(parity));
+  if (!csv) return;
+  const lines = ['row,fold,output,actual,predicted,std', ...parity.map((p) => `${p.row},${p.fold},${p.output},${p.actual},${p.predicted},${p.std}`)];
+  await writeFile(join(dir, 'parity.csv'), `${lines.join('\n')}\n`);
 }
 
 async function readJson<T>(path: string, field: string): Promise<T> {

@@ -1,6 +1,6 @@
 import { ConfigError } from '../src/errors.ts';
 import { fitDnn, type DnnOptions } from './dnn/model.ts';
-import type { KernelName } from './gpr/kernels.ts';
+import type { KernelName } from './gpr/covariance.ts';
 import { fitGpr } from './gpr/model.ts';
 import { fitLinear } from './linear/model.ts';
 import type { ModelKind, Trainer } from './model.ts';

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runStudyActiveLearning } from '../src/cli/workflows/learn-study.ts';
-import { designFor } from '../surrogates/design/inverse.ts';
+import { designFor } from '../surrogates/inverse/inverse.ts';
 import { verifyDesign } from '../src/cli/workflows/verify-design.ts';
 import { loadModel } from '../surrogates/store.ts';
-import { trainSurrogates } from '../surrogates/train.ts';
+import { trainSurrogates } from '../surrogates/train-surrogates.ts';
 import { readStudyTable } from '../src/store/table.ts';
 import { loadStudy } from '../workers/run-points.ts';
 

@@ -10,7 +10,7 @@ import { crossValidate } from '../surrogates/judge/cv.ts';
 import { kFolds } from '../surrogates/judge/folds.ts';
 import { varianceInflation } from '../surrogates/judge/vif.ts';
 import { loadModel, outsideBox } from '../surrogates/store.ts';
-import { trainSurrogates } from '../surrogates/train.ts';
+import { trainSurrogates } from '../surrogates/train-surrogates.ts';
 import { makeTrainer } from '../surrogates/trainers.ts';
 
 let dir: string;

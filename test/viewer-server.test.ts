@@ -9,7 +9,7 @@ import { startViewerServer } from '../viewer/server/server.ts';
 import type { ViewerServer } from '../viewer/server/server.ts';
 import { syntheticElectrode, writeSyntheticFill, writeSyntheticStudy } from '../viewer/testing/fixtures.ts';
 import { loadLabels } from '../viewer/server/volume-source.ts';
-import { parsePort } from '../src/cli/commands/view.ts';
+import { portOption } from '../src/cli/option-values.ts';
 import type { Manifest } from '../viewer/shared/protocol.ts';
 
 /** GET with the request target sent exactly as written (no client-side normalisation). */
@@ -180,8 +180,8 @@ describe('study folders', () => {
 
 describe('mesolab view options', () => {
   it('accepts ports 0–65535 and names the option when refusing others', () => {
-    expect(parsePort('0')).toBe(0);
-    expect(parsePort('8080')).toBe(8080);
-    for (const bad of ['65536', '-1', '80.5', 'abc', '']) expect(() => parsePort(bad)).toThrow(/--port/);
+    expect(portOption('0')).toBe(0);
+    expect(portOption('8080')).toBe(8080);
+    for (const bad of ['65536', '-1', '80.5', 'abc', '']) expect(() => portOption(bad)).toThrow(/--port/);
   });
 });

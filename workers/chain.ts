@@ -2,7 +2,7 @@ import { Rng } from '../src/random/rng.ts';
 import { AbortedError } from '../src/errors.ts';
 import { parseWith } from '../src/config/parse.ts';
 import type { Compute } from '../src/gpu/backend.ts';
-import type { DesignPoint, VariedParam } from '../src/design/index.ts';
+import type { DesignPoint, VariedParam } from '../src/doe/index.ts';
 import { paramsForStage } from '../src/study/stage-params.ts';
 import type { Scalar } from '../src/study/stage-catalog.ts';
 import type { FieldData } from '../src/store/fields.ts';

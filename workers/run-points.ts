@@ -2,7 +2,7 @@ import { ConfigError } from '../src/errors.ts';
 import { StudyStore } from '../src/store/db.ts';
 import { extraRuns } from '../src/study/runs.ts';
 import type { Study } from '../src/study/schema.ts';
-import type { DesignPoint } from '../src/design/index.ts';
+import type { DesignPoint } from '../src/doe/index.ts';
 import { runSweep, type RunRecord, type SweepCounts } from './sweep.ts';
 
 export { loadStudy } from './load-study.ts';

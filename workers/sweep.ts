@@ -1,7 +1,7 @@
 import { StudyStore, type ColumnInfo } from '../src/store/db.ts';
 import { getCompute } from '../src/gpu/backend.ts';
 import { writeRunFields, removeStaleFieldTemps } from '../src/store/fields.ts';
-import { paramType, type DesignPoint } from '../src/design/index.ts';
+import { paramType, type DesignPoint } from '../src/doe/index.ts';
 import { expandRuns, inShard, type RunTask, type Shard } from '../src/study/runs.ts';
 import type { Scalar } from '../src/study/stage-catalog.ts';
 import type { Study } from '../src/study/schema.ts';

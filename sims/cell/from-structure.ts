@@ -78,7 +78,12 @@ export interface StructureSummary {
  * The volume as the electrolyte sees it: pore voxels left gas-filled by a filling (phase 2
  * trapped, 3 unreached) become GAS_LABEL, which neither conducts ions nor reacts.
  *
+ * @param volume labelled electrode volume (voxel size in m); not modified.
  * @param phase per-voxel phase of a filling: 0 solid, 1 electrolyte, 2 trapped gas, 3 unreached gas
+ * @returns a copy of the volume with gas-filled pore voxels relabelled GAS_LABEL (the copy equals
+ *   the volume when no phase is given)
+ * @example
+ * const wet = wettedVolume(volume, qs.phase); // qs = await fillQuasiStatic(volume, {}, ctx)
  */
 export function wettedVolume(volume: Volume, phase?: Uint8Array): Volume {
   const out = createVolume(volume.shape, volume.voxelSize, volume.labels.slice());
@@ -99,6 +104,9 @@ export function wettedVolume(volume: Volume, phase?: Uint8Array): Volume {
  * @returns validated CellParams and what was measured
  * @throws ImpossibleRequestError if the wetted pore space or the solid does not percolate through
  *   the thickness, or no active material touches electrolyte
+ * @example
+ * const { params, structure } = await cellParamsFromStructure(volume, StructureCellSchema.parse({}), ctx);
+ * simulateCell(params, [0.1, 1]);
  */
 export async function cellParamsFromStructure(volume: Volume, options: StructureCellParams, context: SimContext, phase?: Uint8Array): Promise<{ params: CellParams; structure: StructureSummary }> {
   const wet = wettedVolume(volume, phase);

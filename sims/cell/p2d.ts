@@ -84,6 +84,16 @@ export class P2DModel {
   private readonly shellVolume: Float64Array;
   private readonly shellFace: Float64Array;
 
+  /**
+   * Builds the finite-volume mesh and the banded Jacobian's storage for one cell.
+   *
+   * @param params a validated cell (parseCellParams): electrodes, separator, electrolyte, mesh
+   *   counts, temperature (K), area (m²); SI units throughout.
+   * @example
+   * const model = new P2DModel(parseCellParams(MARQUIS2019));
+   * const curve = model.discharge(1); // 1C
+   * @see Doyle, Fuller & Newman, J. Electrochem. Soc. 140 (1993) 1526; PyBaMM's DFN (compared in marquis2019.test.ts).
+   */
   constructor(params: CellParams) {
     this.params = params;
     this.mesh = buildMesh(params);
@@ -109,7 +119,14 @@ export class P2DModel {
     }
   }
 
-  /** Capacity of the stoichiometric window to the cut-off at zero current (A h, whole cell). */
+  /**
+   * Capacity of the stoichiometric window to the cut-off at zero current (A h, whole cell).
+   *
+   * @returns the capacity in A h.
+   * @example
+   * const m = new P2DModel(parseCellParams(MARQUIS2019));
+   * m.windowCapacity(); // A h
+   */
   windowCapacity(): number {
     const { mesh, params } = this;
     const inventory = (region: number): number => {
@@ -142,7 +159,14 @@ export class P2DModel {
     return (hi * FARADAY * params.area) / 3600;
   }
 
-  /** Open-circuit voltage of the initial state (V). */
+  /**
+   * Open-circuit voltage of the initial state (V).
+   *
+   * @returns U_pos − U_neg at the initial stoichiometries, in V.
+   * @example
+   * const m = new P2DModel(parseCellParams(MARQUIS2019));
+   * m.initialOcv(); // e.g. 4.1
+   */
   initialOcv(): number {
     const pos = this.mesh.electrodes[POS]!;
     const u = pos.ocp(pos.c0 / pos.cmax);
@@ -150,14 +174,31 @@ export class P2DModel {
     return neg ? u - neg.ocp(neg.c0 / neg.cmax) : u;
   }
 
-  /** Smallest salt concentration of a state (mol/m³). */
+  /**
+   * Smallest salt concentration of a state (mol/m³), for salt-depletion checks.
+   *
+   * @param u a state vector (as from initialState or step).
+   * @returns min over the volumes of c_e, in mol/m³.
+   * @example
+   * const m = new P2DModel(parseCellParams(MARQUIS2019));
+   * m.minSalt(m.initialState(0)); // the initial concentration
+   */
   minSalt(u: Float64Array): number {
     let m = Infinity;
     for (let i = 0; i < this.mesh.n; i++) m = Math.min(m, u[i * this.block + CE]!);
     return m;
   }
 
-  /** Closest approach of any particle surface stoichiometry to 0 or 1. */
+  /**
+   * Closest approach of any particle surface stoichiometry to 0 or 1 (a step that reaches 0 would
+   * leave the open-circuit curves' domain).
+   *
+   * @param u a state vector.
+   * @returns min over particles of min(y, 1 − y), dimensionless.
+   * @example
+   * const m = new P2DModel(parseCellParams(MARQUIS2019));
+   * m.surfaceLimit(m.initialState(0)); // > 0
+   */
   surfaceLimit(u: Float64Array): number {
     let m = Infinity;
     for (let i = 0; i < this.mesh.n; i++) {
@@ -169,12 +210,27 @@ export class P2DModel {
     return m;
   }
 
-  /** Capacity that defines 1C (A h). */
+  /**
+   * Capacity that defines 1C (A h): the parameters' nominalCapacity, else the stoichiometric window.
+   *
+   * @returns the capacity in A h.
+   * @example
+   * const m = new P2DModel(parseCellParams(MARQUIS2019));
+   * const oneC = m.nominalCapacity() / m.params.area; // A h per m² at 1C over one hour
+   */
   nominalCapacity(): number {
     return this.params.nominalCapacity ?? this.windowCapacity();
   }
 
-  /** Initial state with potentials guessed from the open-circuit values. */
+  /**
+   * Initial state with potentials guessed from the open-circuit values.
+   *
+   * @param current current density I (A/m², > 0 on discharge) the first step will carry.
+   * @returns a state vector of length `size` (c_e, φ_e, φ_s, j and shell concentrations per volume).
+   * @example
+   * const m = new P2DModel(parseCellParams(MARQUIS2019));
+   * const u = m.initialState(0);
+   */
   initialState(current: number): Float64Array {
     const { mesh, block, params } = this;
     const u = new Float64Array(this.size);
@@ -202,7 +258,16 @@ export class P2DModel {
     return u;
   }
 
-  /** Terminal voltage of a state at current density I (A/m²). */
+  /**
+   * Terminal voltage of a state at current density I.
+   *
+   * @param u a state vector.
+   * @param current current density I (A/m², > 0 on discharge).
+   * @returns the terminal voltage in V.
+   * @example
+   * const m = new P2DModel(parseCellParams(MARQUIS2019));
+   * m.voltage(m.initialState(0), 0); // the open-circuit voltage
+   */
   voltage(u: Float64Array, current: number): number {
     const { mesh, block } = this;
     const last = mesh.n - 1;
@@ -212,6 +277,12 @@ export class P2DModel {
   /**
    * Lithium per electrode area (mol/m²): in the particles of each electrode and as salt in the
    * electrolyte. Exact integrals of the finite-volume state.
+   *
+   * @param u a state vector.
+   * @returns lithium in the negative and positive particles and in the electrolyte (mol/m²).
+   * @example
+   * const m = new P2DModel(parseCellParams(MARQUIS2019));
+   * const { negative, positive, electrolyte } = m.lithiumInventory(m.initialState(0));
    */
   lithiumInventory(u: Float64Array): { negative: number; positive: number; electrolyte: number } {
     const { mesh, block } = this;
@@ -239,7 +310,18 @@ export class P2DModel {
     return u[b + CS + this.mesh.shells - 1]! - (this.mesh.beta[i]! * u[b + J]! * dr) / (2 * ds * FARADAY);
   }
 
-  /** Residual of the backward-Euler step from `old` over dt at current density I; rows scaled to O(1). */
+  /**
+   * Residual of the backward-Euler step from `old` over dt at current density I; rows scaled to O(1).
+   *
+   * @param u the candidate new state.
+   * @param old the state at the start of the step.
+   * @param dt step length (s).
+   * @param current current density I (A/m², > 0 on discharge).
+   * @param out receives the residual (length `size`); zero at the step's solution.
+   * @example
+   * const m = new P2DModel(parseCellParams(MARQUIS2019));
+   * const r = new Float64Array(m.size); m.residual(u, u, 1, 0, r);
+   */
   residual(u: Float64Array, old: Float64Array, dt: number, current: number, out: Float64Array): void {
     const { mesh, block, params } = this;
     const n = mesh.n;
@@ -352,6 +434,16 @@ export class P2DModel {
   /**
    * One backward-Euler step by damped Newton. Returns the iterations, or -1 if Newton failed
    * (the caller halves the step). `u` holds the guess on entry and the solution on success.
+   *
+   * @param u the guess on entry, the new state on success.
+   * @param old the state at the start of the step.
+   * @param dt step length (s).
+   * @param current current density I (A/m², > 0 on discharge).
+   * @param fullNewton rebuild the Jacobian at every iteration (default: chord iterations).
+   * @returns Newton iterations taken, or −1 when Newton failed.
+   * @example
+   * const m = new P2DModel(parseCellParams(MARQUIS2019));
+   * const u = m.initialState(10); const old = u.slice(); m.step(u, old, 1, 10); // iterations
    */
   step(u: Float64Array, old: Float64Array, dt: number, current: number, fullNewton = false): number {
     const r = new Float64Array(this.size);
@@ -409,6 +501,11 @@ export class P2DModel {
    * @throws ImpossibleRequestError when the voltage falls below the cut-off in the first step
    *   (a rate the cell cannot sustain); SolverDivergedError, with the curve so far, when Newton
    *   fails at the smallest step
+   * @param options maxStep (s), target voltage change per step (V), DC-resistance time (s), keep
+   *   states, abort signal.
+   * @example
+   * const curve = new P2DModel(parseCellParams(MARQUIS2019)).discharge(1);
+   * curve.capacity; // A h to the cut-off
    */
   discharge(cRate: number, options: DischargeOptions = {}): DischargeCurve {
     if (!(Number.isFinite(cRate) && cRate > 0 && cRate <= 100)) throw new ImpossibleRequestError('cRate', cRate, 'a discharge rate in (0, 100] C');

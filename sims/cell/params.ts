@@ -90,6 +90,12 @@ export type CellParamsInput = z.input<typeof CellParamsSchema>;
 /**
  * Validated cell parameters: the schema's ranges, plus what the schema cannot say alone (a full
  * cell needs a negative electrode, volume fractions that fit, initial stoichiometry inside (0,1)).
+ *
+ * @param input a cell description as JSON would hold it (SI: m, mol/m³, S/m, m²/s, K; see CellParamsSchema).
+ * @returns the validated CellParams with defaults filled in; a ConfigError names the first bad field.
+ * @example
+ * const params = parseCellParams(CHEN2020);
+ * parseCellParams({ ...CHEN2020, kind: 'full', negative: undefined }); // ConfigError: negative
  */
 export function parseCellParams(input: unknown): CellParams {
   const p = parseWith(CellParamsSchema, input);

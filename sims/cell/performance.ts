@@ -31,6 +31,8 @@ export interface CellPerformance {
  * @param params validated cell parameters (parseCellParams)
  * @param cRates discharge rates (multiples of the nominal capacity per hour)
  * @param signal optional abort signal
+ * @returns one discharge curve per rate (s, V, A h), the Ragone points (W h, W) and the 10 s DC
+ *   resistance at 1C (Ω, and Ω m² area-specific)
  * @example
  *   const perf = simulateCell(parseCellParams(CHEN2020), [0.1, 1, 2]);
  *   perf.curves[1].dischargeCapacity; // A h at 1C

@@ -15,6 +15,10 @@ import type { CellParams } from './params.ts';
  * @param times times at which the voltage is wanted (s, ascending)
  * @returns terminal voltage at each time (V); NaN-free: throws when a surface concentration
  *   leaves (0, c_max) before the last time
+ * @example
+ * const p = parseCellParams(MARQUIS2019);
+ * singleParticleVoltage(p, 1, new P2DModel(p).nominalCapacity(), [0, 600, 1200]); // V at 0, 10, 20 min
+ * @see Marquis et al., J. Electrochem. Soc. 166 (2019) A3693 (the SPM as the DFN's fast-transport limit).
  */
 export function singleParticleVoltage(params: CellParams, cRate: number, capacity: number, times: readonly number[]): number[] {
   const mesh = buildMesh(params);

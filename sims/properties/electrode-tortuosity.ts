@@ -297,6 +297,14 @@ function solveComplex(g: Graph, omega: number, tol: number, maxIt: number): { re
  * Input impedance of a transmission line fed at slice 0 and closed after the last slice: each
  * slice is a series resistance R_k followed by a capacitance C_k to the electrode (the 1D
  * ladder that homogenised porous-electrode impedance reduces to).
+ *
+ * @param R series (ionic) resistance of each slice (Ω).
+ * @param C capacitance of each slice to the electrode (F); same length as R.
+ * @param omega angular frequency (rad/s).
+ * @returns the complex input impedance Z = re + i·im (Ω).
+ * @example
+ * transmissionLineImpedance([1, 1, 1], [1e-3, 1e-3, 1e-3], 2 * Math.PI * 10); // { re, im } at 10 Hz
+ * @see de Levie, Electrochim. Acta 8 (1963) 751; Landesfeind et al., J. Electrochem. Soc. 163 (2016) A1373.
  */
 export function transmissionLineImpedance(R: readonly number[], C: readonly number[], omega: number): { re: number; im: number } {
   let zr = 1e50;

@@ -96,7 +96,17 @@ export interface PropertiesResult {
   timings: Record<string, number>;
 }
 
-/** Relative conductivity per label for each conducting set. D_cbd/D_bulk = ε_cbd^1.5 (Bruggeman) unless given. */
+/**
+ * Relative conductivity per label for each conducting set. D_cbd/D_bulk = ε_cbd^1.5 (Bruggeman) unless given.
+ *
+ * @param params validated properties parameters: cbdPorosity (fraction), cbdIonicRelative,
+ *   amElectronicRelative, cbdElectronicRelative (dimensionless, relative to bulk).
+ * @returns for each set (pore, electrolyte, solid) the conductivity of labels 0, 1, 2 relative to
+ *   the set's bulk value (dimensionless).
+ * @example
+ * conductivitySets(PropertiesParamsSchema.parse({})).electrolyte; // [1, 0, ε_cbd^1.5]
+ * @see Bruggeman, Ann. Phys. 416 (1935) 636.
+ */
 export function conductivitySets(params: PropertiesParams): Record<TransportPhase, number[]> {
   const cbdIonic = params.cbdIonicRelative ?? params.cbdPorosity ** 1.5;
   const set = (pore: number, am: number, cbd: number): number[] => {

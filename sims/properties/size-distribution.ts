@@ -15,6 +15,14 @@ export interface SizeStats {
  * Local thickness diameters 2R (R = exact EDT of the ball centre, see localThickness) in metres.
  * Non-periodic: the volume's outer faces are not treated as walls, the phase simply ends there, so
  * the distance to "background" only counts voxels of other phases inside the volume.
+ *
+ * @param mask one byte per voxel (x fastest), non-zero = the phase measured.
+ * @param shape [nx, ny, nz] in voxels.
+ * @param voxelSize voxel edge (m).
+ * @returns volume-weighted D10, D50, D90 and mean diameter (m); NaN for an absent phase.
+ * @example
+ * sizeDistribution(poreMask, volume.shape, volume.voxelSize).d50; // pore D50 in m
+ * @see Hildebrand & Rüegsegger (1997); PoreSpy's filters.local_thickness and metrics.pore_size_distribution.
  */
 export function sizeDistribution(mask: Uint8Array, shape: Shape, voxelSize: number): SizeStats {
   const radii = localThickness(mask, shape);

@@ -20,7 +20,18 @@ export interface SurfaceAreaOptions {
 
 export const DEFAULT_SIGMA = 0.8;
 
-/** Area (in voxel² units) of the boundary of the set {mask != 0}. */
+/**
+ * Area of the boundary of the set {mask != 0}: marching cubes on the Gaussian-smoothed indicator
+ * (within 2 % on digitised spheres, where counting voxel faces overestimates by about 50 %).
+ *
+ * @param mask one byte per voxel (x fastest), non-zero = inside.
+ * @param shape [nx, ny, nz] in voxels.
+ * @param options sigma: pre-smoothing standard deviation in voxels (default 0.8, 0 = none).
+ * @returns the area in voxel² (multiply by voxelSize² for m², divide by the volume for 1/m).
+ * @example
+ * const a = phaseSurfaceArea(amMask, volume.shape) * volume.voxelSize ** 2; // m²
+ * @see Lorensen & Cline, SIGGRAPH 1987 (marching cubes); PoreSpy's metrics.region_surface_areas.
+ */
 export function phaseSurfaceArea(mask: Uint8Array, shape: Shape, options: SurfaceAreaOptions = {}): number {
   const field = new Float32Array(mask.length);
   for (let i = 0; i < mask.length; i++) field[i] = mask[i] ? 1 : 0;
@@ -87,7 +98,16 @@ const EDGES = [
   [3, 7],
 ] as const;
 
-/** Area of the iso-surface {field = iso} by marching cubes over the cells between voxel centres. */
+/**
+ * Area of the iso-surface {field = iso} by marching cubes over the cells between voxel centres.
+ *
+ * @param field one value per voxel (x fastest).
+ * @param shape [nx, ny, nz] in voxels.
+ * @param iso the level of the surface, in the field's units.
+ * @returns the area in voxel².
+ * @example
+ * isoSurfaceArea(smoothedIndicator, shape, 0.5);
+ */
 export function isoSurfaceArea(field: Float32Array, shape: Shape, iso: number): number {
   let area = 0;
   marchCubes(field, shape, iso, (_q, a) => {
@@ -103,6 +123,15 @@ export function isoSurfaceArea(field: Float32Array, shape: Shape, iso: number): 
  * into a cube of this phase only, among the 4×4×4 voxels around it). Interfaces with a
  * thin phase (films one or two voxels thick, which the blur erases from that phase's own surface)
  * are still seen from the thick side, which is why callers take the larger of the two views.
+ *
+ * @param labels one label per voxel (x fastest).
+ * @param shape [nx, ny, nz] in voxels.
+ * @param label the phase whose boundary is split.
+ * @param options sigma: pre-smoothing standard deviation in voxels (default 0.8).
+ * @returns entry b: the area (voxel²) of `label`'s boundary facing label b.
+ * @example
+ * const amFaces = interfaceAreasOf(volume.labels, volume.shape, LABEL.am);
+ * amFaces[LABEL.pore] * volume.voxelSize ** 2; // AM–pore interface, m²
  */
 export function interfaceAreasOf(labels: Uint8Array, shape: Shape, label: number, options: SurfaceAreaOptions = {}): Float64Array {
   const [nx, ny, nz] = shape;

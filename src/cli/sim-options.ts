@@ -2,8 +2,9 @@ import { ConfigError } from '../errors.ts';
 import { readConfigFile } from '../config/parse.ts';
 import { readVolume } from '../volume/io.ts';
 import type { Volume } from '../volume/volume.ts';
+import { contactAngleOption, voxelSizeUmOption } from './option-values.ts';
 
-/** Command-line plumbing shared by the simulation commands (config files, volumes, numeric flags). */
+/** Command-line plumbing shared by the simulation commands (config files, volumes, shared flags); option values are read by option-values.ts. */
 
 /** How every command that reads a volume file is told its voxel size and grey-value phases. */
 export const VOLUME_READ_OPTIONS: ReadonlyArray<readonly [string, string]> = [
@@ -31,21 +32,9 @@ export async function readConfigObject(path: unknown, what: string): Promise<Rec
 /** Reads the input volume honouring `--voxel-size` (µm) and `--labels`. */
 export function readVolumeWithFlags(path: string, opts: Record<string, unknown>): Promise<Volume> {
   return readVolume(path, {
-    ...(opts.voxelSize !== undefined ? { voxelSize: positiveNumber(opts.voxelSize, '--voxel-size', 'a voxel edge in µm') * 1e-6 } : {}),
+    ...(opts.voxelSize !== undefined ? { voxelSize: voxelSizeUmOption(String(opts.voxelSize))! } : {}),
     ...(opts.labels !== undefined ? { labels: String(opts.labels) } : {}),
   });
-}
-
-export function positiveNumber(value: unknown, field: string, expected: string): number {
-  const v = Number(value);
-  if (typeof value === 'boolean' || !Number.isFinite(v) || v <= 0) throw new ConfigError(field, value, expected);
-  return v;
-}
-
-export function nonNegativeInteger(value: unknown, field: string, expected: string): number {
-  const v = Number(value);
-  if (typeof value === 'boolean' || !Number.isInteger(v) || v < 0) throw new ConfigError(field, value, expected);
-  return v;
 }
 
 /**
@@ -55,21 +44,6 @@ export function nonNegativeInteger(value: unknown, field: string, expected: stri
 export function contactAnglesFromFlag(flag: unknown, fromFile: Record<string, unknown>): Record<string, unknown> | undefined {
   if (flag === undefined) return undefined;
   const base = typeof fromFile.contactAngle === 'object' && fromFile.contactAngle !== null ? (fromFile.contactAngle as Record<string, unknown>) : {};
-  return { ...base, ...parseAngleList(String(flag)) };
+  return { ...base, ...contactAngleOption(String(flag)) };
 }
 
-/** "am=30,cbd=60,label4=80" → { am: 30, cbd: 60, label4: 80 }, each within 0–180°. */
-export function parseAngleList(text: string): Record<string, number> {
-  const expected = 'comma-separated label=degrees with labels am, cbd, other or labelN (e.g. am=30,cbd=60)';
-  const out: Record<string, number> = {};
-  for (const part of text.split(',')) {
-    const m = /^\s*(am|cbd|other|label\d+)\s*=\s*([-+0-9.eE]+)\s*$/.exec(part);
-    if (!m) throw new ConfigError('--contact-angle', text, expected, `cannot read "${part}"`);
-    const deg = Number(m[2]);
-    if (!Number.isFinite(deg)) throw new ConfigError('--contact-angle', text, expected, `"${m[2]}" is not a number`);
-    if (deg < 0) throw new ConfigError(`--contact-angle.${m[1]}`, deg, 'a number >= 0');
-    if (deg > 180) throw new ConfigError(`--contact-angle.${m[1]}`, deg, 'a number <= 180');
-    out[m[1]!] = deg;
-  }
-  return out;
-}

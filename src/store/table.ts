@@ -1,6 +1,6 @@
 import { StudyStore, type ColumnInfo } from './db.ts';
 import type { Scalar } from '../study/stage-catalog.ts';
-import { declaredRanges } from '../design/params.ts';
+import { declaredRanges } from '../doe/params.ts';
 
 /** The study file's `fidelity` declaration (validated when the study was parsed). */
 export interface StudyFidelity {

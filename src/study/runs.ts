@@ -1,6 +1,6 @@
 import { Rng } from '../random/rng.ts';
 import { ConfigError } from '../errors.ts';
-import type { DesignPoint } from '../design/index.ts';
+import type { DesignPoint } from '../doe/index.ts';
 import { canonicalJson, sha256Hex } from './hash.ts';
 
 /** One simulation to run: a design point, its replicate index and its own seed. */

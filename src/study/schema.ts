@@ -4,7 +4,7 @@ import { extname } from 'node:path';
 import YAML from 'yaml';
 import { ConfigError } from '../errors.ts';
 import { parseWith } from '../config/parse.ts';
-import { DesignSchema, VariedParamSchema, generateDesign, gridSize, validateVariedParams, type DesignPoint } from '../design/index.ts';
+import { DesignSchema, VariedParamSchema, generateDesign, gridSize, validateVariedParams, type DesignPoint } from '../doe/index.ts';
 import type { StageCatalog } from './stage-catalog.ts';
 import { studyHash } from './hash.ts';
 import { paramsForStage } from './stage-params.ts';

@@ -1,5 +1,5 @@
-import type { DesignPoint } from '../design/index.ts';
-import type { VariedParam } from '../design/index.ts';
+import type { DesignPoint } from '../doe/index.ts';
+import type { VariedParam } from '../doe/index.ts';
 
 interface ParamSource {
   fixed: Record<string, Record<string, unknown>>;

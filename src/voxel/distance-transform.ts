@@ -18,6 +18,14 @@ export const NO_BACKGROUND = Number.POSITIVE_INFINITY;
  * Exact squared Euclidean distance (in voxel units squared, integer-valued) from every voxel with
  * mask != 0 to the nearest voxel with mask == 0; 0 on background voxels. If the mask has no
  * background voxel at all, foreground voxels get Infinity.
+ *
+ * @param mask one byte per voxel (x fastest), non-zero = foreground.
+ * @param shape [nx, ny, nz] in voxels.
+ * @param options periodic: per axis, whether the volume wraps around (default none).
+ * @returns squared distances in voxels² (Float64Array, one per voxel).
+ * @example
+ * const d2 = squaredDistanceTransform(mask, [64, 64, 64]); // multiply by voxelSize² for m²
+ * @see Felzenszwalb & Huttenlocher, Theory of Computing 8 (2012) 415 (the separable exact EDT).
  */
 export function squaredDistanceTransform(mask: Uint8Array, shape: Shape, options: DistanceTransformOptions = {}): Float64Array {
   const [nx, ny, nz] = shape;
@@ -52,6 +60,14 @@ export function squaredDistanceTransform(mask: Uint8Array, shape: Shape, options
 /**
  * Exact Euclidean distance (in voxels) from each voxel with mask != 0 to the nearest voxel with
  * mask == 0; 0 on background. Infinity where the mask has no background at all.
+ *
+ * @param mask one byte per voxel (x fastest), non-zero = foreground.
+ * @param shape [nx, ny, nz] in voxels.
+ * @param options periodic: per axis, whether the volume wraps around (default none).
+ * @returns distances in voxels (Float32Array); multiply by the voxel size for metres.
+ * @example
+ * const pore = volume.labels.map((l) => (l === LABEL.pore ? 1 : 0));
+ * const r = distanceTransform(pore, volume.shape); // as PoreSpy's / scipy's distance_transform_edt
  */
 export function distanceTransform(mask: Uint8Array, shape: Shape, options: DistanceTransformOptions = {}): Float32Array {
   const sq = squaredDistanceTransform(mask, shape, options);

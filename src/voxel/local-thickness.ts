@@ -18,6 +18,14 @@ import { squaredDistanceTransform, type DistanceTransformOptions } from './dista
  * digitised sphere by about half a voxel; callers wanting diameters use 2R.
  *
  * Returns radii in voxels, 0 on background, Infinity everywhere when the mask has no background.
+ *
+ * @param mask one byte per voxel (x fastest), non-zero = foreground.
+ * @param shape [nx, ny, nz] in voxels.
+ * @param options periodic: per axis, whether the volume wraps around (default none).
+ * @returns the local-thickness radius per voxel in voxels (Float32Array); diameters are 2R.
+ * @example
+ * const lt = localThickness(pore, volume.shape); // as PoreSpy's filters.local_thickness (radii)
+ * @see Hildebrand & Rüegsegger, J. Microsc. 185 (1997) 67.
  */
 export function localThickness(mask: Uint8Array, shape: Shape, options: DistanceTransformOptions = {}): Float32Array {
   const [nx, ny, nz] = shape;

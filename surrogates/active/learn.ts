@@ -1,7 +1,7 @@
 import { ConfigError } from '../../src/errors.ts';
 import { Rng } from '../../src/random/rng.ts';
-import { sobolPoints } from '../../src/design/index.ts';
-import type { KernelName } from '../gpr/kernels.ts';
+import { sobolPoints } from '../../src/doe/index.ts';
+import type { KernelName } from '../gpr/covariance.ts';
 import { fitGpr, type GprModel } from '../gpr/model.ts';
 import { regressionMetrics } from '../judge/metrics.ts';
 

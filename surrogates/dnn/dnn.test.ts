@@ -7,6 +7,7 @@ import { probeTfBackends, selectTfBackend } from '../tf/backend.ts';
 import { hasWebGpuDriver, vulkanSkipNote } from '../../test/helpers/vulkan.ts';
 import { getWebGpuDevice } from '../../src/gpu/webgpu-device.ts';
 import { fitDnn, loadDnn } from './model.ts';
+import { writeModelFiles } from '../store.ts';
 
 function r2(y: number[], p: number[]): number {
   const m = y.reduce((s, v) => s + v, 0) / y.length;
@@ -33,7 +34,7 @@ describe('DNN surrogate', () => {
       expect(pred.std.every((r) => r[0]! > 0)).toBe(true);
       const dir = await mkdtemp(join(tmpdir(), 'mesolab-dnn-'));
       try {
-        await model.save(dir);
+        await writeModelFiles(dir, model);
         const again = await loadDnn(dir);
         const p2 = again.predict(test.x.slice(0, 10));
         for (let i = 0; i < 10; i++) expect(p2.mean[i]![0]!).toBeCloseTo(pred.mean[i]![0]!, 5);
@@ -55,7 +56,7 @@ describe('DNN surrogate', () => {
     expect(pred.mean.every((r) => Number.isFinite(r[0]))).toBe(true);
     const dir = await mkdtemp(join(tmpdir(), 'mesolab-dnn-'));
     try {
-      await model.save(dir);
+      await writeModelFiles(dir, model);
       const again = await loadDnn(dir);
       expect(again.meta.backend).toBe('webgpu');
       const p2 = again.predict(train.x.slice(0, 4));

@@ -1,9 +1,9 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { Rng } from '../../src/random/rng.ts';
 import { applyUnitCube, fitStandard, fitUnitCube, type StandardScaler, type UnitCubeScaler } from '../data/scalers.ts';
-import type { Prediction, Surrogate } from '../model.ts';
+import type { ModelFile, Prediction, Surrogate } from '../model.ts';
 import { selectTfBackend, tf, tfBackendDevice, tfBackendReadsSync, useSyncReadableBackend, type TfBackendName } from '../tf/backend.ts';
 
 export const DNN_ACTIVATIONS = ['relu', 'tanh', 'elu', 'sigmoid'] as const;
@@ -233,18 +233,18 @@ export class DnnModel implements Surrogate {
     return { ...this.meta.options, backend: this.meta.backend, ...(this.meta.backendDevice ? { backendDevice: this.meta.backendDevice } : {}), members: this.meta.members, noiseVarStandardized: this.noiseVar };
   }
 
-  async save(dir: string): Promise<void> {
-    await writeFile(join(dir, 'dnn.json'), JSON.stringify({ ...this.meta, noiseVar: this.noiseVar }));
-    for (let i = 0; i < this.members.length; i++) {
-      const sub = join(dir, `member-${i}`);
-      await mkdir(sub, { recursive: true });
-      await this.members[i]!.save(fileSaveHandler(sub));
-    }
+  async files(): Promise<ModelFile[]> {
+    const out: ModelFile[] = [{ path: 'dnn.json', data: JSON.stringify({ ...this.meta, noiseVar: this.noiseVar }) }];
+    for (let i = 0; i < this.members.length; i++) await this.members[i]!.save(collectingSaveHandler(`member-${i}`, out));
+    return out;
   }
 }
 
-/** tfjs-node's file:// handler needs the native binding, so model.json + weights.bin are written here. */
-function fileSaveHandler(dir: string): tf.io.IOHandler {
+/**
+ * Collects a member's model.json + weights.bin (the layout tfjs's file:// handler writes) into
+ * `out`; tfjs-node's own handler needs the native binding, and surrogates/store.ts writes the files.
+ */
+function collectingSaveHandler(folder: string, out: ModelFile[]): tf.io.IOHandler {
   return {
     save: async (artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> => {
       const data = artifacts.weightData;
@@ -256,8 +256,7 @@ function fileSaveHandler(dir: string): tf.io.IOHandler {
         convertedBy: artifacts.convertedBy ?? null,
         weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
       };
-      await writeFile(join(dir, 'model.json'), JSON.stringify(modelJson));
-      await writeFile(join(dir, 'weights.bin'), new Uint8Array(weights));
+      out.push({ path: `${folder}/model.json`, data: JSON.stringify(modelJson) }, { path: `${folder}/weights.bin`, data: new Uint8Array(weights) });
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength } };
     },
   };

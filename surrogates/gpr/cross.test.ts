@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/random/rng.ts';
 import { crossCovariance } from './cross.ts';
-import { KERNEL_SHAPES, KERNELS } from './kernels.ts';
+import { KERNEL_SHAPES, KERNELS } from './covariance.ts';
 
 describe('crossCovariance', () => {
   for (const kernel of KERNELS) {

@@ -1,4 +1,4 @@
-import type { KernelName } from './kernels.ts';
+import type { KernelName } from './covariance.ts';
 
 const SQRT3 = Math.sqrt(3);
 const SQRT5 = Math.sqrt(5);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ImpossibleRequestError } from '../../src/errors.ts';
 import { Rng } from '../../src/random/rng.ts';
 import { smoothDataset } from '../data/synthetic.ts';
-import { KERNELS } from './kernels.ts';
+import { KERNELS } from './covariance.ts';
 import { logMarginalLikelihood } from './likelihood.ts';
 import { fitGpr } from './model.ts';
 

@@ -1,4 +1,4 @@
-import type { KernelName } from './kernels.ts';
+import type { KernelName } from './covariance.ts';
 import { LmlWorkspace, type LmlResult } from './workspace.ts';
 
 export { BASE_JITTER, LmlWorkspace, type LmlResult } from './workspace.ts';

@@ -1,12 +1,10 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { ImpossibleRequestError } from '../../src/errors.ts';
 import { Rng } from '../../src/random/rng.ts';
-import { choleskyInPlace, cholInverse, cholSolve, dotRange } from '../linalg.ts';
+import { choleskyInPlace, cholInverse, cholSolve, dotRange } from '../linalg/dense.ts';
 import { solveLowerRows } from '../linalg/blocked.ts';
 import { applyUnitCube, fitStandard, fitUnitCube, type StandardScaler, type UnitCubeScaler } from '../data/scalers.ts';
-import type { Prediction, Surrogate } from '../model.ts';
-import { KERNEL_SHAPES, fromTheta, toTheta, type KernelName, type KernelParams } from './kernels.ts';
+import type { ModelFile, Prediction, Surrogate } from '../model.ts';
+import { KERNEL_SHAPES, fromTheta, toTheta, type KernelName, type KernelParams } from './covariance.ts';
 import { crossCovariance } from './cross.ts';
 import { BASE_JITTER } from './likelihood.ts';
 import { defaultThreads, runStarts } from './parallel-starts.ts';
@@ -277,8 +275,8 @@ export class GprModel implements Surrogate {
     };
   }
 
-  async save(dir: string): Promise<void> {
-    await writeFile(join(dir, 'gpr.json'), JSON.stringify(this.state));
+  async files(): Promise<ModelFile[]> {
+    return [{ path: 'gpr.json', data: JSON.stringify(this.state) }];
   }
 }
 

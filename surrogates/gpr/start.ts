@@ -1,5 +1,5 @@
 import { minimizeBox } from '../optim/lbfgsb.ts';
-import type { KernelName } from './kernels.ts';
+import type { KernelName } from './covariance.ts';
 import { LmlWorkspace } from './workspace.ts';
 
 /** One output's hyperparameter search: the data and the box, shared by every start. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/random/rng.ts';
-import { cholInverse, choleskyInPlace, cholSolve } from '../linalg.ts';
-import { KERNEL_SHAPES, KERNELS, type KernelName } from './kernels.ts';
+import { cholInverse, choleskyInPlace, cholSolve } from '../linalg/dense.ts';
+import { KERNEL_SHAPES, KERNELS, type KernelName } from './covariance.ts';
 import { BASE_JITTER, LmlWorkspace } from './workspace.ts';
 
 /** The textbook evaluation: full K, Cholesky, explicit K⁻¹, ½ tr((ααᵀ − K⁻¹) ∂K/∂θ) per parameter. */

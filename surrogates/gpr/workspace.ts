@@ -1,6 +1,6 @@
-import { dotRange } from '../linalg.ts';
+import { dotRange } from '../linalg/dense.ts';
 import { choleskyBlocked, inverseFromTransposedInverse, lowerInverseTransposed } from '../linalg/blocked.ts';
-import type { KernelName } from './kernels.ts';
+import type { KernelName } from './covariance.ts';
 
 /** Diagonal added to K on every evaluation, as scikit-learn's default `alpha`. */
 export const BASE_JITTER = 1e-10;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/random/rng.ts';
-import { choleskyInPlace, cholInverse, solveLower } from '../linalg.ts';
+import { choleskyInPlace, cholInverse, solveLower } from './dense.ts';
 import { choleskyBlocked, inverseFromTransposedInverse, lowerInverseTransposed, solveLowerRows } from './blocked.ts';
 
 /** A random SPD matrix B Bᵀ + n·I (well conditioned), row-major. */

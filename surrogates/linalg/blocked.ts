@@ -3,7 +3,7 @@
  * Each inner loop produces a 2×2 block of dot products from four streamed rows, so every load
  * feeds one multiply-add instead of half of one; in V8 (no SIMD for plain JS) this is what lifts
  * the n³ parts of the likelihood from ~1 to ~2 multiply-adds per nanosecond. The simple
- * dot-product forms in `../linalg.ts` stay the reference these are tested against.
+ * dot-product forms in `./dense.ts` stay the reference these are tested against.
  */
 
 /**

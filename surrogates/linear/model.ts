@@ -1,9 +1,7 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { ImpossibleRequestError } from '../../src/errors.ts';
 import { applyUnitCube, fitUnitCube, type UnitCubeScaler } from '../data/scalers.ts';
-import { solveDense } from '../linalg.ts';
-import type { Prediction, Surrogate } from '../model.ts';
+import { solveDense } from '../linalg/dense.ts';
+import type { ModelFile, Prediction, Surrogate } from '../model.ts';
 
 export interface LinearState {
   kind: 'linear';
@@ -124,7 +122,7 @@ export class LinearModel implements Surrogate {
     };
   }
 
-  async save(dir: string): Promise<void> {
-    await writeFile(join(dir, 'linear.json'), JSON.stringify(this.state));
+  async files(): Promise<ModelFile[]> {
+    return [{ path: 'linear.json', data: JSON.stringify(this.state) }];
   }
 }

@@ -1,8 +1,6 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { ConfigError, ImpossibleRequestError } from '../../src/errors.ts';
 import { fitGpr, gprFromState, type GprModel, type GprOptions, type GprState } from '../gpr/model.ts';
-import type { Prediction, Surrogate } from '../model.ts';
+import type { ModelFile, Prediction, Surrogate } from '../model.ts';
 
 /**
  * Linear auto-regressive multi-fidelity GP (Kennedy & O'Hagan 2000), fitted recursively as
@@ -106,8 +104,8 @@ export class Ar1Model implements Surrogate {
     };
   }
 
-  async save(dir: string): Promise<void> {
-    await writeFile(join(dir, MF_FILE), JSON.stringify(this.state));
+  async files(): Promise<ModelFile[]> {
+    return [{ path: MF_FILE, data: JSON.stringify(this.state) }];
   }
 }
 

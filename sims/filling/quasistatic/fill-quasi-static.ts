@@ -78,6 +78,20 @@ export interface QuasiStaticOptions {
  *    the reached balls that hold it;
  *  - both: inlet connectivity through the invader and permanent trapping of gas cut off from the
  *    outlet (see sims/filling/common/invasion.ts).
+ *
+ * @param volume labelled volume ({ shape, voxelSize in m, labels: 0 pore, 1 AM, 2 CBD, …}).
+ * @param params mode (imbibition | drainage), inlet face (default z-), outlet (a face, `opposite`
+ *   or `none`), contactAngle per solid (degrees), surfaceTension (N/m), pressureSteps (count),
+ *   cbdWetted; validated by QuasiStaticParamsSchema.
+ * @param ctx compute backend, generator, progress callback and abort signal.
+ * @param options coverPath: force the sphere-cover path (tests compare the two).
+ * @returns fillPressure per voxel (Pa; Infinity never filled), phase per voxel (0 solid,
+ *   1 electrolyte, 2 trapped gas, 3 unreached gas), the Pc–saturation curve (Pa, fraction), final
+ *   saturation and trapped-gas fraction and clusters.
+ * @example
+ * const r = await fillQuasiStatic(volume, { contactAngle: { am: 25, cbd: 50 } }, ctx);
+ * r.saturation; // share of the pore space holding electrolyte, e.g. 0.93
+ * @see Hilpert & Miller, Adv. Water Resour. 24 (2001) 243; PoreSpy's `drainage`/`imbibition`.
  */
 export async function fillQuasiStatic(
   volume: Volume,

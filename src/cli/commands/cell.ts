@@ -8,6 +8,7 @@ import { Rng } from '../../random/rng.ts';
 import { readField, readVolume } from '../../volume/io.ts';
 import type { Volume } from '../../volume/volume.ts';
 import { readConfigObject, readVolumeWithFlags } from '../sim-options.ts';
+import { cRatesOption } from '../option-values.ts';
 import { simulationProgress } from '../sim-progress.ts';
 import { formatTable, printJson } from '../output.ts';
 import { writeCellOutput } from '../cell-output.ts';
@@ -22,16 +23,6 @@ interface CellOptions {
   json?: boolean;
   voxelSize?: string;
   labels?: string;
-}
-
-/** Parses `--c-rates 0.1,1,2` into numbers; each must be a positive rate. */
-export function parseCRates(text: string): number[] {
-  const parts = text.split(',').map((s) => s.trim());
-  return parts.map((p) => {
-    const v = Number(p);
-    if (p === '' || !Number.isFinite(v) || v <= 0 || v > 100) throw new ConfigError('--c-rates', text, 'comma-separated C-rates in (0, 100], e.g. 0.1,1,2');
-    return v;
-  });
 }
 
 /**
@@ -104,7 +95,7 @@ export function register(program: Command): void {
     .action(async (path: string, opts: CellOptions, cmd: Command) => {
       const { backend } = cmd.optsWithGlobals<{ backend?: string }>();
       const config = await readConfigObject(opts.config, 'cell parameters');
-      if (opts.cRates !== undefined) config.cRates = parseCRates(opts.cRates);
+      if (opts.cRates !== undefined) config.cRates = cRatesOption(opts.cRates);
       const params = parseWith(StructureCellSchema, config);
       // Checked before the run so a long computation is never lost to a name clash.
       if (opts.out !== undefined && existsSync(opts.out)) throw new ConfigError('--out', opts.out, 'a folder that does not exist yet (results are never written over)');

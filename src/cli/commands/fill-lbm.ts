@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseWith } from '../../config/validate.ts';
-import { FILL_COMMON_OPTIONS, contactAnglesFromFlag, nonNegativeInteger, positiveNumber, readConfigObject, readVolumeWithFlags } from '../sim-options.ts';
+import { FILL_COMMON_OPTIONS, contactAnglesFromFlag, readConfigObject, readVolumeWithFlags } from '../sim-options.ts';
+import { nonNegativeInteger, positiveNumber } from '../option-values.ts';
 import { simulationProgress } from '../sim-progress.ts';
 import { getCompute } from '../../gpu/backend.ts';
 import { Rng } from '../../random/rng.ts';

@@ -2,7 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../../errors.ts';
 import { parseWith } from '../../config/validate.ts';
-import { FILL_COMMON_OPTIONS, contactAnglesFromFlag, positiveNumber, readConfigObject, readVolumeWithFlags } from '../sim-options.ts';
+import { FILL_COMMON_OPTIONS, contactAnglesFromFlag, readConfigObject, readVolumeWithFlags } from '../sim-options.ts';
+import { integerOption, positiveNumber } from '../option-values.ts';
 import { simulationProgress } from '../sim-progress.ts';
 import { getCompute } from '../../gpu/backend.ts';
 import { Rng } from '../../random/rng.ts';
@@ -44,11 +45,8 @@ function flagParams(opts: Record<string, unknown>, fromFile: Record<string, unkn
   if (opts.mode !== undefined) out.mode = opts.mode;
   if (opts.inlet !== undefined) out.inlet = opts.inlet;
   if (opts.outlet !== undefined) out.outlet = opts.outlet;
-  if (opts.pressureSteps !== undefined) {
-    const s = Number(opts.pressureSteps);
-    if (!Number.isInteger(s)) throw new ConfigError('--pressure-steps', opts.pressureSteps, 'an integer number of pressure levels ≥ 2');
-    out.pressureSteps = s;
-  }
+  // Any integer here; the schema's own bound (≥ 2) names the field if it is too small.
+  if (opts.pressureSteps !== undefined) out.pressureSteps = integerOption(opts.pressureSteps, '--pressure-steps', -Infinity, 'an integer number of pressure levels ≥ 2');
   return out;
 }
 

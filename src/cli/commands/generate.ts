@@ -8,6 +8,7 @@ import { rawHeaderPath } from '../../volume/raw.ts';
 import { assertFileReplaceable, writeFileWhole } from '../../output-files.ts';
 import { formatTable, outputRows, printJson } from '../output.ts';
 import { simulationProgress } from '../sim-progress.ts';
+import { numberOption, shapeOption } from '../option-values.ts';
 import { generateElectrode, resolveParams } from '../../../sims/mesostructure/index.ts';
 import type { GenerateParams, GenerateSummary } from '../../../sims/mesostructure/index.ts';
 import { MESOSTRUCTURE_OUTPUTS } from '../../../sims/mesostructure/outputs.ts';
@@ -41,59 +42,46 @@ interface GenerateOptions {
 /** Volumes at least this large report progress on stderr. */
 const PROGRESS_VOXELS = 96 ** 3;
 
-function num(option: string, value: string): number {
-  const v = Number(value);
-  if (value.trim() === '' || !Number.isFinite(v)) throw new ConfigError(option, value, 'a number');
-  return v;
-}
-
-function parseShape(value: string): [number, number, number] {
-  const parts = value.split(/[,x×]/).map((s) => s.trim());
-  if (parts.length !== 3) throw new ConfigError('--shape', value, 'three voxel counts nx,ny,nz (e.g. 64,64,64)');
-  const [nx, ny, nz] = parts.map((p) => num('--shape', p));
-  return [nx!, ny!, nz!];
-}
-
 /** Config file values, overridden by whatever was given on the command line. */
 export function mergeOptions(config: Record<string, unknown>, o: GenerateOptions): Record<string, unknown> {
   const out: Record<string, unknown> = { ...config };
   const set = (key: string, value: unknown): void => {
     out[key] = value;
   };
-  if (o.shape !== undefined) set('shape', parseShape(o.shape));
-  if (o.voxelSize !== undefined) set('voxelSizeUm', num('--voxel-size', o.voxelSize));
-  if (o.d50 !== undefined) set('d50Um', num('--d50', o.d50));
+  if (o.shape !== undefined) set('shape', shapeOption(o.shape));
+  if (o.voxelSize !== undefined) set('voxelSizeUm', numberOption(o.voxelSize, '--voxel-size'));
+  if (o.d50 !== undefined) set('d50Um', numberOption(o.d50, '--d50'));
   if (o.span !== undefined) {
-    set('span', num('--span', o.span));
+    set('span', numberOption(o.span, '--span'));
     delete out.d10Um;
     delete out.d90Um;
   }
-  if (o.d10 !== undefined) set('d10Um', num('--d10', o.d10));
-  if (o.d90 !== undefined) set('d90Um', num('--d90', o.d90));
+  if (o.d10 !== undefined) set('d10Um', numberOption(o.d10, '--d10'));
+  if (o.d90 !== undefined) set('d90Um', numberOption(o.d90, '--d90'));
   if ((o.d10 !== undefined || o.d90 !== undefined) && o.span === undefined) delete out.span;
   if (o.psdBasis !== undefined) set('psdBasis', o.psdBasis);
   if (o.bimodalShare !== undefined || o.bimodalD50 !== undefined || o.bimodalSpan !== undefined) {
     const b: Record<string, unknown> = { ...((config.bimodal as Record<string, unknown> | undefined) ?? {}) };
-    if (o.bimodalShare !== undefined) b.volumeShare = num('--bimodal-share', o.bimodalShare);
-    if (o.bimodalD50 !== undefined) b.d50Um = num('--bimodal-d50', o.bimodalD50);
-    if (o.bimodalSpan !== undefined) b.span = num('--bimodal-span', o.bimodalSpan);
+    if (o.bimodalShare !== undefined) b.volumeShare = numberOption(o.bimodalShare, '--bimodal-share');
+    if (o.bimodalD50 !== undefined) b.d50Um = numberOption(o.bimodalD50, '--bimodal-d50');
+    if (o.bimodalSpan !== undefined) b.span = numberOption(o.bimodalSpan, '--bimodal-span');
     set('bimodal', b);
   }
   // porosity and amFraction are alternatives: the one typed on the command line wins.
   if (o.porosity !== undefined) {
-    set('porosity', num('--porosity', o.porosity));
+    set('porosity', numberOption(o.porosity, '--porosity'));
     delete out.amFraction;
   }
   if (o.amFraction !== undefined) {
-    set('amFraction', num('--am-fraction', o.amFraction));
+    set('amFraction', numberOption(o.amFraction, '--am-fraction'));
     if (o.porosity === undefined) delete out.porosity;
   }
-  if (o.cbd !== undefined) set('cbdFraction', num('--cbd', o.cbd));
+  if (o.cbd !== undefined) set('cbdFraction', numberOption(o.cbd, '--cbd'));
   if (o.cbdMorphology !== undefined) set('cbdMorphology', o.cbdMorphology);
-  if (o.cbdPorosity !== undefined) set('cbdPorosity', num('--cbd-porosity', o.cbdPorosity));
-  if (o.calendering !== undefined) set('calenderingPercent', num('--calendering', o.calendering));
-  if (o.amDensity !== undefined) set('amDensityGcm3', num('--am-density', o.amDensity));
-  if (o.seed !== undefined) set('seed', num('--seed', o.seed));
+  if (o.cbdPorosity !== undefined) set('cbdPorosity', numberOption(o.cbdPorosity, '--cbd-porosity'));
+  if (o.calendering !== undefined) set('calenderingPercent', numberOption(o.calendering, '--calendering'));
+  if (o.amDensity !== undefined) set('amDensityGcm3', numberOption(o.amDensity, '--am-density'));
+  if (o.seed !== undefined) set('seed', numberOption(o.seed, '--seed'));
   return out;
 }
 

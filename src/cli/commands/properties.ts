@@ -5,6 +5,7 @@ import { getCompute } from '../../gpu/backend.ts';
 import { Rng } from '../../random/rng.ts';
 import { readVolumeWithFlags, VOLUME_READ_OPTIONS } from '../sim-options.ts';
 import { simulationProgress } from '../sim-progress.ts';
+import { listOption, numberOption } from '../option-values.ts';
 import { formatTable, printJson } from '../output.ts';
 import { computeProperties, PropertiesParamsSchema, type PropertiesResult, type TransportPhase } from '../../../sims/properties/index.ts';
 
@@ -25,30 +26,17 @@ interface PropertiesOptions {
   labels?: string;
 }
 
-function num(option: string, value: string): number {
-  const v = Number(value);
-  if (value.trim() === '' || !Number.isFinite(v)) throw new ConfigError(option, value, 'a number');
-  return v;
-}
-
-function list(value: string): string[] {
-  return value
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-}
-
 /** Config file values, overridden by the command line. */
 export function propertiesInput(config: Record<string, unknown>, o: PropertiesOptions): Record<string, unknown> {
   const out: Record<string, unknown> = { ...config };
-  if (o.axes !== undefined) out.axes = list(o.axes);
-  if (o.phases !== undefined) out.phases = list(o.phases);
-  if (o.tol !== undefined) out.tol = num('--tol', o.tol);
-  if (o.maxIterations !== undefined) out.maxIterations = num('--max-iterations', o.maxIterations);
-  if (o.cbdPorosity !== undefined) out.cbdPorosity = num('--cbd-porosity', o.cbdPorosity);
-  if (o.cbdIonic !== undefined) out.cbdIonicRelative = num('--cbd-ionic', o.cbdIonic);
-  if (o.amElectronic !== undefined) out.amElectronicRelative = num('--am-electronic', o.amElectronic);
-  if (o.cbdElectronic !== undefined) out.cbdElectronicRelative = num('--cbd-electronic', o.cbdElectronic);
+  if (o.axes !== undefined) out.axes = listOption(o.axes);
+  if (o.phases !== undefined) out.phases = listOption(o.phases);
+  if (o.tol !== undefined) out.tol = numberOption(o.tol, '--tol');
+  if (o.maxIterations !== undefined) out.maxIterations = numberOption(o.maxIterations, '--max-iterations');
+  if (o.cbdPorosity !== undefined) out.cbdPorosity = numberOption(o.cbdPorosity, '--cbd-porosity');
+  if (o.cbdIonic !== undefined) out.cbdIonicRelative = numberOption(o.cbdIonic, '--cbd-ionic');
+  if (o.amElectronic !== undefined) out.amElectronicRelative = numberOption(o.amElectronic, '--am-electronic');
+  if (o.cbdElectronic !== undefined) out.cbdElectronicRelative = numberOption(o.cbdElectronic, '--cbd-electronic');
   if (o.engine !== undefined) out.engine = o.engine;
   if (o.sizes === false) out.sizes = false;
   return out;

@@ -5,6 +5,7 @@ import { ConfigError } from '../../errors.ts';
 import { formatNumber, formatTable, printJson } from '../output.ts';
 import { assertFileReplaceable, writeFileWhole } from '../../output-files.ts';
 import { round4, unitSuffix } from '../../../surrogates/format.ts';
+import { fidelityOption, fixedInputsOption, integerOption, intervalTargetsOption, listOption, looTargetOption, numberOption, optional, positiveNumber, secondsSourceOption } from '../option-values.ts';
 
 interface GlobalOpts {
   backend?: string;
@@ -12,23 +13,10 @@ interface GlobalOpts {
   tfBackend?: string;
 }
 
-function int(text: string | undefined, field: string, min: number): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min) throw new ConfigError(field, text, `an integer >= ${min}`);
-  return n;
-}
-
-function positive(text: string | undefined, field: string): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new ConfigError(field, text, 'a positive number');
-  return n;
-}
-
-function list(text: string | undefined): string[] | undefined {
-  return text === undefined ? undefined : text.split(',').map((s) => s.trim()).filter((s) => s !== '');
-}
+/** An optional integer flag ≥ min (commander's defaults fill most of them). */
+const int = (text: string | undefined, field: string, min: number): number | undefined => optional(text, (t) => integerOption(t, field, min));
+const positive = (text: string | undefined, field: string): number | undefined => optional(text, (t) => positiveNumber(t, field));
+const list = (text: string | undefined): string[] | undefined => optional(text, listOption);
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -69,9 +57,9 @@ interface TrainCliOpts extends GlobalOpts {
 }
 
 async function trainCommand(data: string, o: TrainCliOpts): Promise<void> {
-  const { trainSurrogates, comparisonMarkdown } = await import('../../../surrogates/train.ts');
+  const { trainSurrogates, comparisonMarkdown } = await import('../../../surrogates/train-surrogates.ts');
   const { loadDataset, columnsWithRole } = await import('../../../surrogates/data/table.ts');
-  const { KERNELS } = await import('../../../surrogates/gpr/kernels.ts');
+  const { KERNELS } = await import('../../../surrogates/gpr/covariance.ts');
   const { DNN_ACTIVATIONS } = await import('../../../surrogates/dnn/model.ts');
   const models = list(o.model) ?? [];
   for (const m of models) if (m !== 'gpr' && m !== 'dnn' && m !== 'linear') throw new ConfigError('--model', m, 'gpr, dnn or linear (comma-separated)');
@@ -88,7 +76,7 @@ async function trainCommand(data: string, o: TrainCliOpts): Promise<void> {
     if (outputs.length === 0) throw new ConfigError('--outputs', o.outputs, `output columns (comma-separated) from: ${ds.columns.join(', ')}`);
   }
   await tfBackend(o, models.includes('dnn'));
-  const dropout = o.dropout === undefined ? undefined : Number(o.dropout);
+  const dropout = optional(o.dropout, (t) => numberOption(t, '--dropout', 'a rate in [0, 1)'));
   if (dropout !== undefined && !(dropout >= 0 && dropout < 1)) throw new ConfigError('--dropout', o.dropout, 'a rate in [0, 1)');
   const layers = list(o.layers)?.map((s) => int(s, '--layers', 1)!);
   const dnn = {
@@ -121,28 +109,10 @@ async function trainCommand(data: string, o: TrainCliOpts): Promise<void> {
   else process.stdout.write(`${comparisonMarkdown(summary)}\nreport cards: ${summary.models.map((m) => `${m.dir}/report.md`).join(', ')}\n`);
 }
 
-/** One fidelity's seconds per run: a column, `stage:<name>` (from stage_seconds), or a number. */
-function secondsSource(text: string): { column: string } | { stage: string } | { fixed: number } {
-  if (text.startsWith('stage:')) return { stage: text.slice('stage:'.length) };
-  const n = Number(text);
-  if (text.trim() !== '' && Number.isFinite(n)) {
-    if (n < 0) throw new ConfigError('--fidelity-seconds', text, 'non-negative seconds, a column name or stage:<name>');
-    return { fixed: n };
-  }
-  return { column: text };
-}
-
-/** `<column>=low:<value>,high:<value>` → which rows of a stacked table are which fidelity. */
-function fidelitySpec(text: string): { column: string; low: string; high: string } {
-  const m = /^([^=]+)=low:([^,]+),high:(.+)$/.exec(text.trim());
-  if (!m) throw new ConfigError('--fidelity', text, '<column>=low:<value>,high:<value>, e.g. model=low:qs,high:lbm');
-  return { column: m[1]!.trim(), low: m[2]!.trim(), high: m[3]!.trim() };
-}
-
 async function trainMultiFidelityCommand(data: string, o: TrainCliOpts, models: string[]): Promise<void> {
-  const { trainMultiFidelity, comparisonText } = await import('../../../surrogates/multifidelity/train.ts');
+  const { trainMultiFidelity, comparisonText } = await import('../../../surrogates/multifidelity/train-multifidelity.ts');
   const { loadDataset, columnsWithRole } = await import('../../../surrogates/data/table.ts');
-  const { KERNELS } = await import('../../../surrogates/gpr/kernels.ts');
+  const { KERNELS } = await import('../../../surrogates/gpr/covariance.ts');
   if (models.length !== 1 || models[0] !== 'gpr') throw new ConfigError('--model', o.model, 'gpr (the multi-fidelity model is built from GPs; --low-fidelity trains only it)');
   const outputs = list(o.outputs);
   if (!outputs || outputs.length !== 1) throw new ConfigError('--outputs', o.outputs, 'exactly one high-fidelity output column with --low-fidelity');
@@ -159,13 +129,13 @@ async function trainMultiFidelityCommand(data: string, o: TrainCliOpts, models: 
     inputs,
     output: outputs[0]!,
     ...(o.lowFidelity !== undefined ? { lowOutput: o.lowFidelity } : {}),
-    ...(o.fidelity !== undefined ? { fidelityColumn: fidelitySpec(o.fidelity) } : {}),
+    ...(o.fidelity !== undefined ? { fidelityColumn: fidelityOption(o.fidelity) } : {}),
     kernel: o.kernel as (typeof KERNELS)[number],
     restarts: int(o.restarts, '--restarts', 0)!,
     seed: int(o.seed, '--seed', 0)!,
     folds: int(o.cv, '--cv', 2)!,
     outDir: o.output,
-    ...(sec ? { seconds: { low: secondsSource(sec[0]!), high: secondsSource(sec[1]!) } } : {}),
+    ...(sec ? { seconds: { low: secondsSourceOption(sec[0]!), high: secondsSourceOption(sec[1]!) } } : {}),
     ...(o.force ? { force: true } : {}),
     log,
   });
@@ -316,12 +286,7 @@ interface LearnCliOpts extends GlobalOpts {
 
 async function learnCommand(studyPath: string, o: LearnCliOpts): Promise<void> {
   const { runStudyActiveLearning } = await import('../workflows/learn-study.ts');
-  const target = o.target === undefined ? undefined : Object.fromEntries((list(o.target) ?? []).map((item) => {
-    const m = /^([^=]+)=(.+)$/.exec(item);
-    const v = m ? Number(m[2]) : NaN;
-    if (!m || !(v > 0)) throw new ConfigError('--target', item, '"<output>=<LOO RMSE>" items, comma-separated, with a positive RMSE');
-    return [m[1]!.trim(), v];
-  }));
+  const target = optional(o.target, looTargetOption);
   const workers = int(o.workers, '--workers', 1);
   const init = int(o.init, '--init', 2);
   const outputs = list(o.outputs);
@@ -359,11 +324,11 @@ interface DesignCliOpts extends GlobalOpts {
 
 async function designCommand(modelDir: string, o: DesignCliOpts): Promise<void> {
   const { loadModel } = await import('../../../surrogates/store.ts');
-  const { designFor, parseFixes, parseTargets } = await import('../../../surrogates/design/inverse.ts');
+  const { designFor } = await import('../../../surrogates/inverse/inverse.ts');
   await tfBackend(o, o.tfBackend !== undefined);
   const { model, card } = await loadModel(modelDir, o.kind as 'gpr' | 'dnn' | 'linear' | undefined);
-  const targets = parseTargets(o.target, card.outputs);
-  const fixed = parseFixes(o.fix, card.inputBox);
+  const targets = intervalTargetsOption(o.target, card.outputs);
+  const fixed = fixedInputsOption(o.fix, card.inputBox);
   const result = designFor(model, card.inputBox, targets, fixed, { seed: int(o.seed, '--seed', 0)!, starts: int(o.starts, '--starts', 1)! });
   let verification: unknown;
   if (o.verify) {

@@ -5,6 +5,7 @@ import { getCompute } from '../../gpu/backend.ts';
 import { parseShard } from '../../study/runs.ts';
 import { createSweepProgress } from '../../progress.ts';
 import { formatTable, printJson } from '../output.ts';
+import { integerOption, optional, positiveNumber } from '../option-values.ts';
 import { queryStudy, exportStudy, type ExportFormat } from '../../store/export.ts';
 import { mergeStudies } from '../../store/merge.ts';
 
@@ -20,20 +21,6 @@ interface RunOpts extends GlobalOpts {
   output?: string;
   timeLimit?: string;
   train?: boolean;
-}
-
-function positiveInt(text: string | undefined, field: string): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new ConfigError(field, text, 'a positive integer');
-  return n;
-}
-
-function positiveSeconds(text: string | undefined, field: string): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new ConfigError(field, text, 'a positive number of seconds');
-  return n;
 }
 
 /** Ctrl-C stops the sweep cleanly (finished runs kept); a second Ctrl-C exits at once. */
@@ -62,9 +49,9 @@ async function runStudyCommand(studyPath: string | undefined, opts: RunOpts, mod
   // study's own folder without parsing the study file itself (examples/slurm-array.sh).
   const dir = resolve((opts.output ?? 'studies/{name}').replaceAll('{name}', study.name));
   const shard = opts.shard ? parseShard(opts.shard) : undefined;
-  const workers = positiveInt(opts.workers, '--workers');
-  const cores = positiveInt(opts.cores, '--cores');
-  const timeLimitSeconds = positiveSeconds(opts.timeLimit, '--time-limit');
+  const workers = optional(opts.workers, (t) => integerOption(t, '--workers', 1, 'a positive integer'));
+  const cores = optional(opts.cores, (t) => integerOption(t, '--cores', 1, 'a positive integer'));
+  const timeLimitSeconds = optional(opts.timeLimit, (t) => positiveNumber(t, '--time-limit', 'a positive number of seconds'));
   const progress = createSweepProgress({ label: shard ? `${study.name} shard ${shard.index}/${shard.count}` : study.name });
   progress.log(`study "${study.name}" (hash ${study.hash}): ${study.samples} points × ${study.replicates} replicate(s), chain ${study.chain.join(' → ')}; writing ${dir}`);
   // Resolved here as well (runSweep would) so the log names the backend before any run starts.

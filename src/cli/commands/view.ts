@@ -3,18 +3,12 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.ts';
 import { parseLabelMap } from '../../volume/labels-map.ts';
-import { parseVoxelSizeUm } from './volume.ts';
+import { portOption, voxelSizeUmOption } from '../option-values.ts';
 import { VOLUME_READ_OPTIONS } from '../sim-options.ts';
 import { buildViewer, DIST_DIR, ensureViewerBuilt } from '../../../viewer/build/build.ts';
 import { describe } from '../../../viewer/server/datasets.ts';
 import { startViewerServer } from '../../../viewer/server/server.ts';
 import { isVolumeFile } from '../../../viewer/server/volume-source.ts';
-
-export function parsePort(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isInteger(n) || n > 65535) throw new ConfigError('--port', value, 'an integer port 0–65535 (0 picks a free one)');
-  return n;
-}
 
 /** `mesolab view <volume | fill output dir | cell output dir | study dir> [--port N]`: serve the browser viewer on 127.0.0.1. */
 export function register(program: Command): void {
@@ -27,8 +21,8 @@ export function register(program: Command): void {
     .option(...VOLUME_READ_OPTIONS[0]!)
     .option(...VOLUME_READ_OPTIONS[1]!)
     .action(async (target: string, opts: { port: string; rebuild?: boolean; voxelSize?: string; labels?: string }) => {
-      const port = parsePort(opts.port);
-      const voxelSize = parseVoxelSizeUm(opts.voxelSize);
+      const port = portOption(opts.port);
+      const voxelSize = voxelSizeUmOption(opts.voxelSize);
       if (opts.labels !== undefined) parseLabelMap(opts.labels);
       const read = { ...(voxelSize !== undefined ? { voxelSize } : {}), ...(opts.labels !== undefined ? { labels: opts.labels } : {}) };
       const st = await stat(target).catch(() => null);

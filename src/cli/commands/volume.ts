@@ -2,26 +2,19 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../errors.ts';
 import { formatOf, readVolumeOrField, writeField, writeVolume, VOLUME_EXTENSIONS, type VolumeOrField } from '../../volume/io.ts';
 import { volumeFractions, voxelCount, type Field, type Shape } from '../../volume/volume.ts';
-import { toUm, um } from '../../units.ts';
+import { toUm, um } from '../../user-units.ts';
 import { rawHeaderPath } from '../../volume/raw.ts';
 import { assertFileReplaceable } from '../../output-files.ts';
 import { formatNumber, formatTable, printJson } from '../output.ts';
+import { voxelSizeUmOption } from '../option-values.ts';
 
 interface ReadFlags {
   labels?: string;
   voxelSize?: string;
 }
 
-/** --voxel-size is typed in µm; the library takes metres. */
-export function parseVoxelSizeUm(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v) || v <= 0) throw new ConfigError('--voxel-size', text, 'a positive voxel size in µm');
-  return um(v);
-}
-
 function readOptions(flags: ReadFlags): { labels?: string; voxelSize?: number } {
-  const voxelSize = parseVoxelSizeUm(flags.voxelSize);
+  const voxelSize = voxelSizeUmOption(flags.voxelSize);
   return { ...(flags.labels !== undefined ? { labels: flags.labels } : {}), ...(voxelSize !== undefined ? { voxelSize } : {}) };
 }
 

@@ -1,11 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { valueAt } from '../../design/index.ts';
+import { valueAt } from '../../doe/index.ts';
 import { ConfigError, ImpossibleRequestError } from '../../errors.ts';
 import { Rng } from '../../random/rng.ts';
 import { loadStudy, runPoints, type RunRecord, type Study } from '../../../workers/run-points.ts';
-import type { KernelName } from '../../../surrogates/gpr/kernels.ts';
+import type { KernelName } from '../../../surrogates/gpr/covariance.ts';
 import { lineChart } from '../../../surrogates/report/svg.ts';
+import { writeModelFiles } from '../../../surrogates/store.ts';
 import { activeLearn, type ActiveLearningResult, type CurvePoint } from '../../../surrogates/active/learn.ts';
 import { compareWithSobol, verdictLines, type OutputVerdict } from '../../../surrogates/active/verdict.ts';
 import { KEY_OUTPUTS } from './train-study.ts';
@@ -139,7 +140,7 @@ export async function runStudyActiveLearning(studyFile: string, opts: StudyActiv
   const reportDir = join(dir, `active-learning-${tagPrefix}`);
   await mkdir(reportDir, { recursive: true });
   await writeFile(join(reportDir, 'result.json'), JSON.stringify(summary, null, 1));
-  await result.model.save(reportDir);
+  await writeModelFiles(reportDir, result.model);
   const table = [learningTable(summary), '', accountLine(summary), ...(summary.verdicts.length ? ['', ...verdictLines(summary.verdicts)] : [])].join('\n');
   const plots = outputs.map((o) =>
     lineChart(`${o}: test RMSE vs simulations`, 'simulations', 'test RMSE', [

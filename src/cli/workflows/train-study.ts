@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Study } from '../../study/schema.ts';
 import { readStudyTable } from '../../store/table.ts';
 import { noiseReport, replicateNoise, type ReplicateNoise } from '../../study/noise.ts';
-import { trainSurrogates, type TrainOptions, type TrainSummary } from '../../../surrogates/train.ts';
+import { trainSurrogates, type TrainOptions, type TrainSummary } from '../../../surrogates/train-surrogates.ts';
 
 /** Outputs worth a surrogate, in order of preference, when the study does not list its own. */
 export const KEY_OUTPUTS = ['tortuosity_pore_z', 'tortuosity_electrolyte_z', 'qs_saturation', 'lbm_t90', 'porosity', 'f', 'g'];
@@ -11,7 +11,7 @@ export const KEY_OUTPUTS = ['tortuosity_pore_z', 'tortuosity_electrolyte_z', 'qs
  * After a study (`mesolab study`): trains surrogates (GPR and linear; DNN too from 40 runs) on the
  * study's outputs, else its key outputs, that have finite values, and prints the CV table, where
  * the models are and the replicate noise. Composition root: it joins the dataset (src/store) and
- * the surrogates (surrogates/train.ts).
+ * the surrogates (surrogates/train-surrogates.ts).
  *
  * @param study the parsed study
  * @param dir the study folder (study.duckdb inside; models go to <dir>/surrogates)

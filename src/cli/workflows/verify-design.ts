@@ -1,10 +1,10 @@
 import { ConfigError } from '../../errors.ts';
 import { loadStudy, runPoints } from '../../../workers/run-points.ts';
 import type { ModelCard } from '../../../surrogates/store.ts';
-import type { DesignResult } from '../../../surrogates/design/inverse.ts';
+import type { DesignResult } from '../../../surrogates/inverse/inverse.ts';
 
 // `mesolab design-for --verify`: the composition root runs the study's chain (workers/) at the
-// point the inverse design (surrogates/design) chose and compares it with the surrogate.
+// point the inverse design (surrogates/inverse) chose and compares it with the surrogate.
 
 export interface Verification {
   study: { name: string; hash: string; dir: string; sameAsTraining: boolean };

@@ -1,5 +1,7 @@
 /**
- * Stationary ARD kernels k(x, x') = c · f(r), r² = Σ_d ((x_d − x'_d)/ℓ_d)², plus white noise σ²δ.
+ * GP covariance functions ("kernels" in scikit-learn's vocabulary, hence `kernel: 'matern52'` and
+ * KernelName; in mesolab's file names "kernels" means gpu.js compute kernels only).
+ * Stationary ARD covariances k(x, x') = c · f(r), r² = Σ_d ((x_d − x'_d)/ℓ_d)², plus white noise σ²δ.
  * Each comes with ∂f/∂log ℓ_d written as g(r)·s_d (s_d = ((x_d − x'_d)/ℓ_d)²), which has no
  * singularity at r = 0 for any of the three.
  */

@@ -8,8 +8,8 @@ import { kFolds } from '../judge/folds.ts';
 import { writeReport } from '../report/card.ts';
 import { regressionMetrics, type OutputMetrics } from '../judge/metrics.ts';
 import { fitGpr } from '../gpr/model.ts';
-import type { KernelName } from '../gpr/kernels.ts';
-import { TRAINING_DATA_FILE, saveModel, type ModelCard } from '../store.ts';
+import type { KernelName } from '../gpr/covariance.ts';
+import { saveModel, writeParity, writeTrainingData, type ModelCard } from '../store.ts';
 import { fitAr1 } from './ar1.ts';
 
 /**
@@ -305,9 +305,9 @@ export async function trainMultiFidelity(opts: MfTrainOptions): Promise<MfCompar
     };
     await saveModel(staged.path, model, card);
     // The high-fidelity rows, so that `mesolab explain` can judge the model on what it predicts.
-    await writeFile(join(staged.path, TRAINING_DATA_FILE), JSON.stringify({ inputs: opts.inputs, outputs: [opts.output], x: rows.xHigh, y: rows.yHigh.map((v) => [v]) }));
+    await writeTrainingData(staged.path, { inputs: [...opts.inputs], outputs: [opts.output], x: rows.xHigh, y: rows.yHigh.map((v) => [v]) });
     await writeFile(join(staged.path, 'comparison.json'), JSON.stringify(cmp, null, 1));
-    await writeFile(join(staged.path, 'parity.json'), JSON.stringify(parity));
+    await writeParity(staged.path, parity);
     await writeReport(staged.path, card, parity);
     await writeFile(join(staged.path, 'comparison.md'), comparisonText(cmp, resolved));
     await staged.commit();

@@ -1,49 +1,13 @@
-import { ConfigError, ImpossibleRequestError } from '../../src/errors.ts';
+import { ImpossibleRequestError } from '../../src/errors.ts';
 import { Rng } from '../../src/random/rng.ts';
 import type { Surrogate } from '../model.ts';
 import { minimizeBox } from '../optim/lbfgsb.ts';
-import { logIntervalProbability } from './normal.ts';
+import { logIntervalProbability } from './normal-cdf.ts';
 
 export interface Target {
   output: string;
   lo: number;
   hi: number;
-}
-
-/** Parses `"f in [0.1, 0.3], g in [1, 2]"`; bounds may be -inf/inf for one-sided targets. */
-export function parseTargets(text: string, outputs: readonly string[]): Target[] {
-  const re = /\s*([A-Za-z_][A-Za-z0-9_.]*)\s+in\s+\[\s*([^,\]]+?)\s*,\s*([^\]]+?)\s*\]\s*(,|$)/y;
-  const targets: Target[] = [];
-  let pos = 0;
-  while (pos < text.length) {
-    re.lastIndex = pos;
-    const m = re.exec(text);
-    if (!m) throw new ConfigError('--target', text.slice(pos), '"<output> in [a, b]" items separated by commas');
-    const num = (s: string): number => (/^-?inf(inity)?$/i.test(s) ? (s.startsWith('-') ? -Infinity : Infinity) : Number(s));
-    const [output, lo, hi] = [m[1]!, num(m[2]!), num(m[3]!)];
-    if (!outputs.includes(output)) throw new ConfigError('--target', output, `an output of the model: ${outputs.join(', ')}`);
-    if (Number.isNaN(lo) || Number.isNaN(hi) || !(lo < hi)) throw new ConfigError(`--target.${output}`, `[${m[2]}, ${m[3]}]`, 'an interval [a, b] of numbers with a < b');
-    targets.push({ output, lo, hi });
-    pos = re.lastIndex;
-  }
-  if (targets.length === 0) throw new ConfigError('--target', text, 'at least one "<output> in [a, b]"');
-  return targets;
-}
-
-/** Parses `--fix name=value` items against the model inputs and their training box. */
-export function parseFixes(items: readonly string[], box: Record<string, [number, number]>): Record<string, number> {
-  const fixed: Record<string, number> = {};
-  for (const item of items) {
-    const m = /^\s*([^=\s]+)\s*=\s*(.+?)\s*$/.exec(item);
-    if (!m) throw new ConfigError('--fix', item, '"<input>=<value>"');
-    const [name, value] = [m[1]!, Number(m[2])];
-    if (!(name in box)) throw new ConfigError('--fix', name, `an input of the model: ${Object.keys(box).join(', ')}`);
-    if (!Number.isFinite(value)) throw new ConfigError(`--fix.${name}`, m[2], 'a finite number');
-    const [lo, hi] = box[name]!;
-    if (value < lo || value > hi) throw new ConfigError(`--fix.${name}`, value, `a value inside the training box [${lo}, ${hi}] (the surrogate is not validated outside it)`);
-    fixed[name] = value;
-  }
-  return fixed;
 }
 
 export interface DesignSolution {

@@ -12,7 +12,7 @@ import { MODEL_KINDS, type ModelKind, type Surrogate } from './model.ts';
 import { COVERAGE_RANGE, coverageOk, writeReport } from './report/card.ts';
 import { chooseOutputTransforms, transformingTrainer, type OutputTransform } from './output-transforms.ts';
 import { replicateNoise, type ReplicateNoise } from '../src/study/noise.ts';
-import { SUMMARY_FILE, TRAINING_DATA_FILE, saveModel, type ModelCard } from './store.ts';
+import { SUMMARY_FILE, saveModel, writeParity, writeTrainingData, type ModelCard } from './store.ts';
 import { makeTrainer, type TrainerOptions } from './trainers.ts';
 
 export type { ModelKind } from './model.ts';
@@ -166,8 +166,8 @@ export async function trainSurrogates(opts: TrainOptions): Promise<TrainSummary>
       };
       if (opts.explain !== false) card.explanation = explainModel(model, td.x, td.y, { seed: opts.seed });
       await saveModel(writeDir, model, card);
-      await writeParity(writeDir, cv.parity);
-      await writeFile(join(writeDir, TRAINING_DATA_FILE), JSON.stringify({ inputs: td.inputs, outputs: td.outputs, x: td.x, y: td.y }));
+      await writeParity(writeDir, cv.parity, true);
+      await writeTrainingData(writeDir, td);
       await writeReport(writeDir, card, cv.parity);
       log(`${kind}: written to ${dir} (${fmt(trainSeconds)} s; one prediction ${fmt(timing.single * 1e6)} µs${speedup === null ? '' : `, ${fmt(speedup)}× faster than the simulation`})`);
       models.push({ kind, dir, cv: cv.metrics, coverage95: cv.coverage95, predictSecondsPerPoint: timing.single, simSecondsPerPoint, speedup, trainSeconds });
@@ -235,12 +235,6 @@ function predictionTiming(model: Surrogate, td: TrainingData): { single: number;
   model.predict(pts);
   const batch = (performance.now() - t0) / 1000 / pts.length;
   return { single, batch };
-}
-
-async function writeParity(dir: string, parity: readonly ParityRow[]): Promise<void> {
-  await writeFile(join(dir, 'parity.json'), JSON.stringify(parity));
-  const lines = ['row,fold,output,actual,predicted,std', ...parity.map((p) => `${p.row},${p.fold},${p.output},${p.actual},${p.predicted},${p.std}`)];
-  await writeFile(join(dir, 'parity.csv'), `${lines.join('\n')}\n`);
 }
 
 export function comparisonMarkdown(s: TrainSummary): string {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { inverseNormalCdf } from './normal.ts';
+import { inverseNormalCdf } from './normal-quantile.ts';
 
 export type LevelValue = number | string | boolean;
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../store.ts';
-import { trainMultiFidelity, type MfComparison } from './train.ts';
+import { trainMultiFidelity, type MfComparison } from './train-multifidelity.ts';
 
 // Forrester pair (see ar1.test.ts): hi = 2·lo + 20(1 − x), so ρ = 2.
 const high = (x: number): number => (6 * x - 2) ** 2 * Math.sin(12 * x - 4);

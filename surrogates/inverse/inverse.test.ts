@@ -1,23 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/errors.ts';
 import { Rng } from '../../src/random/rng.ts';
 import { fitGpr } from '../gpr/model.ts';
-import { designFor, parseFixes, parseTargets } from './inverse.ts';
-import { logIntervalProbability, normalCdf } from './normal.ts';
-
-describe('target and fix parsing', () => {
-  it('reads intervals, one-sided bounds and rejects bad input naming the field', () => {
-    expect(parseTargets('f in [0.1, 0.3], g in [-inf, 2]', ['f', 'g'])).toEqual([
-      { output: 'f', lo: 0.1, hi: 0.3 },
-      { output: 'g', lo: -Infinity, hi: 2 },
-    ]);
-    expect(() => parseTargets('h in [0, 1]', ['f'])).toThrow(/--target: got "h", expected an output of the model: f/);
-    expect(() => parseTargets('f in [2, 1]', ['f'])).toThrow(ConfigError);
-    expect(() => parseTargets('f between 1 and 2', ['f'])).toThrow(/"<output> in \[a, b\]"/);
-    expect(parseFixes(['a=0.5'], { a: [0, 1] })).toEqual({ a: 0.5 });
-    expect(() => parseFixes(['a=2'], { a: [0, 1] })).toThrow(/inside the training box/);
-  });
-});
+import { designFor } from './inverse.ts';
+import { logIntervalProbability, normalCdf } from './normal-cdf.ts';
 
 describe('interval probability', () => {
   it('equals Φ(b) − Φ(a) in the bulk and stays finite far outside', () => {
