@@ -27,8 +27,12 @@ export interface DiffusionProblem {
   ga: Float32Array;
   gb: Float32Array;
   gl: Float32Array;
-  /** Inlet conductance (to the reservoir at concentration 1), on the first plane only. */
-  rhs: Float32Array;
+  /**
+   * Conductance to the inlet reservoir (concentration 1) for each cell of the first plane (a*b
+   * values): the right-hand side, which is zero off that plane, so it is kept as one plane rather
+   * than a padded grid (4 bytes per voxel less). inletRhs expands it for the SOR engines.
+   */
+  inlet: Float32Array;
   /** Conductance to both reservoirs (inlet + outlet): the cell's loss term. */
   reservoir: Float32Array;
   /**
@@ -76,6 +80,31 @@ export function validateConductivities(conductivityPerLabel: readonly number[], 
   });
 }
 
+/** Bytes per padded cell of the finest level's solver fields (mg-pcg.ts): x and r float64; d, A·d and z float32. */
+const SOLVER_FIELDS = [
+  ['x', 8],
+  ['r', 8],
+  ['d', 4],
+  ['ad', 4],
+  ['z', 4],
+] as const;
+
+/**
+ * Sizes the workspace's finest-level solver fields for `paddedCells` cells (a·b·(L + 2), see
+ * paddedCells). They are lent out as scratch (the system's construction, and in computeProperties
+ * the surface-area and connectivity stages) before the solver fills them, so they are sized for
+ * the solver from the start instead of being outgrown and replaced.
+ */
+export function reserveSolverFields(workspace: SolveWorkspace, paddedCells: number): void {
+  for (const [key, bytes] of SOLVER_FIELDS) workspace.reserve(`L0.${key}`, bytes * paddedCells);
+}
+
+/** Cells of the padded rotated grid for a flux along `axis`: the volume plus one plane before and after. */
+export function paddedCells(shape: Shape, axis: Axis): number {
+  const [a, b, L] = rotation(shape, axis).dims;
+  return a * b * (L + 2);
+}
+
 /**
  * The finite-volume system for one conducting set along one axis.
  *
@@ -91,9 +120,7 @@ export function buildDiffusionProblem(volume: Volume, conductivityPerLabel: read
   const [a, b, L] = dims;
   const labels = volume.labels;
   const alloc = allocator(workspace, 'L0');
-  // The solver's fields are lent out below before the solver fills them: sized for it from the start.
-  const padded = a * b * (L + 2);
-  for (const [key, bytes] of [['x', 8], ['r', 8], ['d', 8], ['ad', 8], ['z', 4]] as const) workspace?.reserve(`L0.${key}`, bytes * padded);
+  if (workspace) reserveSolverFields(workspace, a * b * (L + 2));
   // In a workspace the diffusivity borrows the buffer of the solver's x, which the initial guess
   // overwrites once the system is built (problem.diffusivity is then stale; only the coarse-grid
   // guess reads it, before that).
@@ -140,7 +167,7 @@ export function problemFromDiffusivity(d: Float32Array, dims: [number, number, n
   const ga = alloc.f32('ga', total);
   const gb = alloc.f32('gb', total);
   const gl = alloc.f32('gl', total);
-  const rhs = alloc.f32('rhs', total);
+  const inlet = alloc.f32('inlet', plane);
   const reservoir = alloc.f32('reservoir', total);
   const signedInvDiag = alloc.f32('signedInvDiag', total);
   const outlet = alloc.f32('outlet', plane);
@@ -167,7 +194,7 @@ export function problemFromDiffusivity(d: Float32Array, dims: [number, number, n
         const gIn = k === 0 ? 2 * dq : 0;
         const gOut = k === L - 1 ? 2 * dq : 0;
         if (k === L - 1) outlet[q - (L - 1) * plane] = gOut;
-        rhs[p] = gIn;
+        if (k === 0) inlet[q] = gIn;
         reservoir[p] = gIn + gOut;
         const diag = ga[p]! + ga[p - 1]! + gb[p]! + gb[p - a]! + gl[p]! + gl[p - plane]! + gIn + gOut;
         const colour = (i + j + k) & 1 ? -1 : 1;
@@ -185,7 +212,7 @@ export function problemFromDiffusivity(d: Float32Array, dims: [number, number, n
     ga,
     gb,
     gl,
-    rhs,
+    inlet,
     reservoir,
     signedInvDiag,
     outlet,
@@ -193,6 +220,16 @@ export function problemFromDiffusivity(d: Float32Array, dims: [number, number, n
     porosity: conducting / n,
     percolatingFraction: percCount / n,
   };
+}
+
+/**
+ * The right-hand side on the padded grid (the inlet conductances on the first plane, 0 elsewhere),
+ * for the SOR engines whose stencils read it at every cell.
+ */
+export function inletRhs(p: DiffusionProblem): Float32Array {
+  const rhs = new Float32Array(p.ga.length);
+  rhs.set(p.inlet, p.pad);
+  return rhs;
 }
 
 /** Linear profile between the reservoirs, on the percolating cells (a good start for SOR). */
@@ -229,7 +266,7 @@ export function checkFlux(p: DiffusionProblem, c: ArrayLike<number>): FluxCheck 
   const pad = p.pad;
   const planeFlux = new Float64Array(L + 1);
   let fin = 0;
-  for (let q = 0; q < plane; q++) fin += p.rhs[pad + q]! * (1 - c[pad + q]!);
+  for (let q = 0; q < plane; q++) fin += p.inlet[q]! * (1 - c[pad + q]!);
   planeFlux[0] = fin;
   for (let k = 0; k < L - 1; k++) {
     let f = 0;

@@ -28,14 +28,18 @@ export function applyA(g, v, out, list, k0, k1) {
   return vAv;
 }
 
-/** out = f − A v on list[k0..k1). */
-export function residual(g, v, f, out, list, k0, k1) {
+/**
+ * out = b − A v on list[k0..k1), where b is zero except on the first plane of the padded grid
+ * (padded indices [pad, pad + plane)), where it is inlet[q − pad].
+ */
+export function residualFromInlet(g, v, inlet, pad, out, list, k0, k1) {
   const { ga, gb, gl, reservoir, a, plane } = g;
+  const end = pad + plane;
   for (let k = k0; k < k1; k++) {
     const q = list[k];
     const vq = v[q];
     out[q] =
-      f[q] -
+      (q < end ? inlet[q - pad] : 0) -
       reservoir[q] * vq +
       ga[q - 1] * (v[q - 1] - vq) +
       ga[q] * (v[q + 1] - vq) +

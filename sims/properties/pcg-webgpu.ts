@@ -323,7 +323,7 @@ export function createWebGpuPcg(device: GPUDevice, problem: DiffusionProblem, x0
   for (let q = 0; q < total; q++) invDiag[q] = Math.abs(problem.signedInvDiag[q]!);
   const invd = upload(invDiag);
   const boundary = new Float32Array(2 * plane);
-  boundary.set(problem.rhs.subarray(problem.pad, problem.pad + plane), 0);
+  boundary.set(problem.inlet, 0);
   boundary.set(problem.outlet, plane);
   const bnd = upload(boundary);
   const x = upload(Float32Array.from(x0));

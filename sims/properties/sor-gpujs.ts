@@ -1,6 +1,6 @@
 import type { IConstantsThis, IKernelFunctionThis, IKernelRunShortcut, IPipelineHandle, IPipelineRunShortcut } from 'gpu.js';
 import type { Compute } from '../../src/gpu/backend.ts';
-import type { DiffusionProblem } from './diffusion-problem.ts';
+import { inletRhs, type DiffusionProblem } from './diffusion-problem.ts';
 
 interface SorConstants {
   [key: string]: number;
@@ -74,9 +74,10 @@ export function createGpuSor(compute: Compute, p: DiffusionProblem, omega: numbe
     },
     { constants: { sweeps } },
   );
+  const rhs = inletRhs(p);
   return {
     async run(c) {
-      const out = await plan(c, p.ga, p.gb, p.gl, p.rhs, p.reservoir, p.signedInvDiag);
+      const out = await plan(c, p.ga, p.gb, p.gl, rhs, p.reservoir, p.signedInvDiag);
       return toFloat32(out, total);
     },
     backend() {

@@ -17,6 +17,15 @@ export class SolveWorkspace {
   private held = 0;
   private peak = 0;
 
+  /**
+   * Drops every buffer (for the garbage collector; the peak stays recorded): computeProperties
+   * calls it once the solves are done, so that later stages do not sit on top of the solver's memory.
+   */
+  clear(): void {
+    this.buffers.clear();
+    this.held = 0;
+  }
+
   /** Bytes the workspace holds now. */
   get bytes(): number {
     return this.held;
