@@ -230,8 +230,6 @@ export async function computeProperties(volume: Volume, params: PropertiesParams
       }
       tortuosityOut[phase] = perAxis;
     }
-    // The later stages allocate their own arrays: the solver's go to the collector first.
-    workspace.clear();
   });
 
   const effectiveConductivity: PropertiesResult['effectiveConductivity'] = { ionic: {}, electronic: {} };
@@ -246,10 +244,17 @@ export async function computeProperties(volume: Volume, params: PropertiesParams
   let particleSize: SizeStats | undefined;
   if (params.sizes) {
     await stage('sizes', () => {
-      poreSize = sizeDistribution(maskOf(labels, [LABEL.pore]), shape, voxelSize);
-      particleSize = sizeDistribution(maskOf(labels, [LABEL.am]), shape, voxelSize);
+      // Local thickness works in the solver's buffers, done with by now, instead of ~35 B/voxel
+      // of its own on top of them (they would not have been collected yet).
+      const n = labels.length;
+      const mask = workspace.u8('L0.ga', n);
+      const scratch = () => ({ squared: workspace.f64('L0.x', n), radius: workspace.f64('L0.r', n), centres: workspace.u32('L0.d', n), rows: workspace.i32('L0.ad', n), out: workspace.f32('L0.z', n) });
+      poreSize = sizeDistribution(maskOf(labels, [LABEL.pore], mask), shape, voxelSize, scratch());
+      particleSize = sizeDistribution(maskOf(labels, [LABEL.am], mask), shape, voxelSize, scratch());
     });
   }
+  // Nothing is left to borrow: the buffers go to the collector (the peak stays recorded).
+  workspace.clear();
 
   return {
     shape: [shape[0], shape[1], shape[2]],

@@ -62,6 +62,10 @@ export class SolveWorkspace {
     return new Int32Array(this.take(key, length * 4), 0, length).fill(0);
   }
 
+  u32(key: string, length: number): Uint32Array {
+    return new Uint32Array(this.take(key, length * 4), 0, length).fill(0);
+  }
+
   u8(key: string, length: number): Uint8Array {
     return new Uint8Array(this.take(key, length), 0, length).fill(0);
   }
