@@ -10,12 +10,17 @@ import { allocator, type Allocator, type SolveWorkspace } from './workspace.ts';
  * faces, imposed half a voxel from the first and last cell centres (as TauFactor does), no flux
  * on the other faces, face conductance = harmonic mean of the two cells' diffusivities.
  *
- * Arrays are padded with one empty plane before and after the grid so the 7-point stencil needs
- * no bounds checks: cell (i, j, k) sits at PAD + i + a*(j + b*k) with PAD = a*b, and every padded
- * or non-conducting cell has zero conductances.
+ * Arrays are padded with one plane before and after the grid so the 7-point stencil needs no
+ * bounds checks: cell (i, j, k) sits at PAD + i + a*(j + b*k) with PAD = a*b. The padding planes
+ * also stand for the two reservoirs: the conductance along L out of the padding plane before the
+ * grid is each first-plane cell's conductance to the inlet, and the conductance along L out of the
+ * last plane is each last-plane cell's conductance to the outlet. Fields are 0 on the padding
+ * planes, so the stencil's terms towards them are the reservoir terms of the homogeneous operator
+ * (no separate reservoir array, 4 bytes per voxel); the inlet's concentration 1 enters through the
+ * right-hand side (inlet). Non-conducting cells have zero conductances.
  *
- * Solvers update with the residual written in differences, r = Σ g·(c_nb − c) + rhs − reservoir·c,
- * and use the diagonal only to scale the step. The fixed point is then the exact (zero row-sum)
+ * Solvers update with the residual written in differences, r = Σ g·(c_nb − c) + rhs (padding
+ * neighbours counting as 0), and use the diagonal only to scale the step. The fixed point is then the exact (zero row-sum)
  * system of the stored float32 conductances; storing 1/diag or diag in float32 and solving
  * diag·c = Σ g·c_nb instead biases the answer by ~1e-7·L² (4e-4 at 64³), a floor above tol.
  */
@@ -23,7 +28,11 @@ export interface DiffusionProblem {
   /** Grid in the rotated frame: a (fastest), b, L (along the flux). */
   dims: [number, number, number];
   pad: number;
-  /** Conductance between a cell and its +1 neighbour along a, b and L (0 where either is closed). */
+  /**
+   * Conductance between a cell and its +1 neighbour along a, b and L (0 where either is closed);
+   * gl also holds the reservoir conductances, on the padding plane before the grid (inlet) and on
+   * the last plane (outlet): see the module comment.
+   */
   ga: Float32Array;
   gb: Float32Array;
   gl: Float32Array;
@@ -33,8 +42,6 @@ export interface DiffusionProblem {
    * than a padded grid (4 bytes per voxel less). inletRhs expands it for the SOR engines.
    */
   inlet: Float32Array;
-  /** Conductance to both reservoirs (inlet + outlet): the cell's loss term. */
-  reservoir: Float32Array;
   /**
    * 1 / (sum of conductances) with the red–black colour as its sign (+ for even i+j+k, − for odd);
    * 0 for cells outside the percolating cluster, which stay at 0 and are never updated.
@@ -168,7 +175,6 @@ export function problemFromDiffusivity(d: Float32Array, dims: [number, number, n
   const gb = alloc.f32('gb', total);
   const gl = alloc.f32('gl', total);
   const inlet = alloc.f32('inlet', plane);
-  const reservoir = alloc.f32('reservoir', total);
   const signedInvDiag = alloc.f32('signedInvDiag', total);
   const outlet = alloc.f32('outlet', plane);
   const harmonic = (x: number, y: number): number => (x > 0 && y > 0 ? (2 * x * y) / (x + y) : 0);
@@ -191,12 +197,9 @@ export function problemFromDiffusivity(d: Float32Array, dims: [number, number, n
         if (dq === 0) continue;
         const p = q + pad;
         // Reservoir at half a voxel: conductance D / 0.5.
-        const gIn = k === 0 ? 2 * dq : 0;
-        const gOut = k === L - 1 ? 2 * dq : 0;
-        if (k === L - 1) outlet[q - (L - 1) * plane] = gOut;
-        if (k === 0) inlet[q] = gIn;
-        reservoir[p] = gIn + gOut;
-        const diag = ga[p]! + ga[p - 1]! + gb[p]! + gb[p - a]! + gl[p]! + gl[p - plane]! + gIn + gOut;
+        if (k === 0) inlet[q] = gl[p - plane] = 2 * dq;
+        if (k === L - 1) outlet[q - (L - 1) * plane] = gl[p] = 2 * dq;
+        const diag = ga[p]! + ga[p - 1]! + gb[p]! + gb[p - a]! + gl[p]! + gl[p - plane]!;
         const colour = (i + j + k) & 1 ? -1 : 1;
         signedInvDiag[p] = colour / diag;
       }
@@ -213,13 +216,25 @@ export function problemFromDiffusivity(d: Float32Array, dims: [number, number, n
     gb,
     gl,
     inlet,
-    reservoir,
     signedInvDiag,
     outlet,
     meanDiffusivity: sumD / n,
     porosity: conducting / n,
     percolatingFraction: percCount / n,
   };
+}
+
+/**
+ * gl without the reservoir conductances (0 on the padding plane before the grid and on the last
+ * plane), for the WebGPU engine, whose shaders take the reservoir terms from the inlet and outlet
+ * planes themselves.
+ */
+export function interiorGl(p: DiffusionProblem): Float32Array {
+  const plane = p.dims[0] * p.dims[1];
+  const gl = p.gl.slice();
+  gl.fill(0, 0, p.pad);
+  gl.fill(0, p.pad + (p.dims[2] - 1) * plane, p.pad + p.dims[2] * plane);
+  return gl;
 }
 
 /**

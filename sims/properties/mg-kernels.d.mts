@@ -2,8 +2,8 @@
 export interface KernelOperator {
   ga: Float32Array;
   gb: Float32Array;
+  /** Also the reservoir faces, on the padding plane before the grid and on the last plane. */
   gl: Float32Array;
-  reservoir: Float32Array;
   signedInvDiag: Float32Array;
   /** Strides of the padded layout: along b, and along L (one plane). */
   a: number;

@@ -9,10 +9,11 @@ import { availableThreads, parallelRunner, sequentialRunner, type LevelRunner } 
  * V-cycle's coarse grids carry the long wavelengths, and CG absorbs what an imperfect coarse
  * operator on a porous geometry gets wrong, so iterations stay nearly flat with size.
  *
- * The system is A·c = b with (A c)_q = reservoir_q·c_q + Σ g·(c_q − c_nb) (symmetric positive
- * definite on the percolating cluster). Coarse levels are Galerkin: A_c = Pᵀ A P with P the
- * injection from 2×2×2 blocks, which is again a 7-point operator (a coarse face conductance is the
- * sum of the fine conductances crossing it; reservoir terms add up), so pore necks and dead ends
+ * The system is A·c = b with (A c)_q = Σ g·(c_q − c_nb), the reservoirs being faces to the padding
+ * planes, where c is 0 (diffusion-problem.ts); symmetric positive definite on the percolating
+ * cluster. Coarse levels are Galerkin: A_c = Pᵀ A P with P the injection from 2×2×2 blocks, which
+ * is again a 7-point operator (a coarse face conductance is the sum of the fine conductances
+ * crossing it, reservoir faces included), so pore necks and dead ends
  * are represented exactly as the fine grid sees them, with no re-discretisation. Smoothing is
  * red–black Gauss–Seidel, forward before and backward after the coarse correction, and the
  * coarsest level gets a fixed number of symmetric sweeps, so the preconditioner is a fixed
@@ -226,7 +227,7 @@ function toShared<T extends Int32Array | Float32Array>(a: T): T {
 
 function kernelOperator(p: DiffusionProblem, shared: boolean): KernelOperator {
   const s = <T extends Float32Array>(a: T): T => (shared ? toShared(a) : a);
-  return { ga: s(p.ga), gb: s(p.gb), gl: s(p.gl), reservoir: s(p.reservoir), signedInvDiag: s(p.signedInvDiag), a: p.dims[0], plane: p.dims[0] * p.dims[1] };
+  return { ga: s(p.ga), gb: s(p.gb), gl: s(p.gl), signedInvDiag: s(p.signedInvDiag), a: p.dims[0], plane: p.dims[0] * p.dims[1] };
 }
 
 /**
@@ -332,7 +333,7 @@ function galerkinCoarsen(fine: DiffusionProblem, alloc: Allocator): DiffusionPro
   // Only the plane of inlet conductances: the V-cycle never reads a coarse right-hand side (the
   // restricted residual is its input).
   const inlet = alloc.f32('inlet', plane);
-  const reservoir = alloc.f32('reservoir', total);
+  const finePlane = a * b;
   for (let k = 0, q = fine.pad; k < L; k++) {
     for (let j = 0; j < b; j++) {
       const row = pad + ca * ((j >> 1) + cb * (k >> 1));
@@ -342,9 +343,13 @@ function galerkinCoarsen(fine: DiffusionProblem, alloc: Allocator): DiffusionPro
         // Fine faces between two children of the same block cancel in Pᵀ A P.
         if (i & 1) ga[c]! += fine.ga[q]!;
         if (j & 1) gb[c]! += fine.gb[q]!;
-        if (k & 1) gl[c]! += fine.gl[q]!;
-        if (k === 0) inlet[c - pad]! += fine.inlet[q - fine.pad]!;
-        reservoir[c]! += fine.reservoir[q]!;
+        // The outlet faces (out of the last plane) cross the coarse grid's last face whatever the
+        // plane's parity; the inlet faces, held by the padding plane, its first.
+        if (k & 1 || k === L - 1) gl[c]! += fine.gl[q]!;
+        if (k === 0) {
+          gl[c - plane]! += fine.gl[q - finePlane]!;
+          inlet[c - pad]! += fine.inlet[q - fine.pad]!;
+        }
       }
     }
   }
@@ -352,7 +357,7 @@ function galerkinCoarsen(fine: DiffusionProblem, alloc: Allocator): DiffusionPro
   for (let k = 0, c = pad; k < cl; k++) {
     for (let j = 0; j < cb; j++) {
       for (let i = 0; i < ca; i++, c++) {
-        const diag = ga[c]! + ga[c - 1]! + gb[c]! + gb[c - ca]! + gl[c]! + gl[c - plane]! + reservoir[c]!;
+        const diag = ga[c]! + ga[c - 1]! + gb[c]! + gb[c - ca]! + gl[c]! + gl[c - plane]!;
         if (diag === 0) continue;
         const colour = (i + j + k) & 1 ? -1 : 1;
         signedInvDiag[c] = colour / diag;
@@ -367,7 +372,6 @@ function galerkinCoarsen(fine: DiffusionProblem, alloc: Allocator): DiffusionPro
     gb,
     gl,
     inlet,
-    reservoir,
     signedInvDiag,
     activeEven,
     activeOdd,
