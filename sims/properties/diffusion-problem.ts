@@ -87,23 +87,32 @@ export function validateConductivities(conductivityPerLabel: readonly number[], 
   });
 }
 
-/** Bytes per padded cell of the finest level's solver fields (mg-pcg.ts): x and r float64; d, A·d and z float32. */
-const SOLVER_FIELDS = [
+/**
+ * Bytes per padded cell of the finest level's arrays: the solver's fields (mg-pcg.ts: x and r
+ * float64; d and z, which A·d shares, float32) and the system's conductances and inverse diagonal.
+ */
+const FINEST_LEVEL_ARRAYS = [
   ['x', 8],
   ['r', 8],
   ['d', 4],
-  ['ad', 4],
   ['z', 4],
+  ['ga', 4],
+  ['gb', 4],
+  ['gl', 4],
+  ['signedInvDiag', 4],
 ] as const;
 
+/** Bytes per padded cell that the finest level's grid arrays hold (40). */
+export const FINEST_LEVEL_BYTES = FINEST_LEVEL_ARRAYS.reduce((s, [, b]) => s + b, 0);
+
 /**
- * Sizes the workspace's finest-level solver fields for `paddedCells` cells (a·b·(L + 2), see
- * paddedCells). They are lent out as scratch (the system's construction, and in computeProperties
- * the surface-area and connectivity stages) before the solver fills them, so they are sized for
- * the solver from the start instead of being outgrown and replaced.
+ * Sizes the workspace's finest-level arrays for `paddedCells` cells (a·b·(L + 2), see
+ * paddedCells), exactly. They are lent out as scratch (the system's construction, and in
+ * computeProperties the surface-area, connectivity and size stages) before and after the solver
+ * uses them, so they are sized for the solver from the start instead of being outgrown and replaced.
  */
 export function reserveSolverFields(workspace: SolveWorkspace, paddedCells: number): void {
-  for (const [key, bytes] of SOLVER_FIELDS) workspace.reserve(`L0.${key}`, bytes * paddedCells);
+  for (const [key, bytes] of FINEST_LEVEL_ARRAYS) workspace.reserve(`L0.${key}`, bytes * paddedCells);
 }
 
 /** Cells of the padded rotated grid for a flux along `axis`: the volume plus one plane before and after. */
@@ -155,13 +164,13 @@ export function problemFromDiffusivity(d: Float32Array, dims: [number, number, n
     if (d[q]! > 0) conducting++;
   }
   // The mask, the component labelling and the percolating cluster borrow the buffers of the
-  // solver's fields (z, r, d, ad), which are filled only after the system is built.
-  const open = alloc.u8('z', n);
+  // solver's fields (r, d, z) and of gb, which are filled only after they are done with.
+  const open = alloc.u8('gb', n);
   for (let q = 0; q < n; q++) open[q] = d[q]! > 0 ? 1 : 0;
   // Isolated and one-sided clusters carry no flux; dropping the isolated ones also keeps the
   // system non-singular (they have no Dirichlet boundary).
-  const scratch = { padded: (len: number) => alloc.i32('r', len), stack: (len: number) => alloc.i32('d', len), label: (len: number) => alloc.i32('ad', len) };
-  const perc = percolatingMask(labelComponents(open, dims, { scratch }), 'z', alloc.u8('z', n));
+  const scratch = { padded: (len: number) => alloc.i32('r', len), stack: (len: number) => alloc.i32('d', len), label: (len: number) => alloc.i32('z', len) };
+  const perc = percolatingMask(labelComponents(open, dims, { scratch }), 'z', alloc.u8('gb', n));
   let percCount = 0;
   for (let q = 0; q < n; q++) {
     if (perc[q]) percCount++;

@@ -26,6 +26,7 @@ export interface KernelLevel {
   ce: Float32Array;
   x: Float64Array;
   d: Float32Array;
+  /** On the finest level, the same array as z (mg-pcg.ts). */
   ad: Float32Array;
 }
 

@@ -121,6 +121,7 @@ export function createMgPcg(problem: DiffusionProblem, x0: Float64Array, opts: M
   const levels: Level[] = problems.map((p, li) => {
     const len = p.ga.length;
     const fine = li === 0;
+    const z = f32(len, `L${li}.z`);
     const k: KernelLevel = {
       g: kernelOperator(p, fine && shared),
       even: fine && shared ? toShared(p.activeEven) : p.activeEven,
@@ -130,13 +131,17 @@ export function createMgPcg(problem: DiffusionProblem, x0: Float64Array, opts: M
       // In shared memory when two threads run: the worker writes the finest level's fields and
       // restricts into (and prolongs from) the next level's.
       r: fine ? f64(len, `L${li}.r`) : f32(len, `L${li}.r`),
-      z: f32(len, `L${li}.z`),
+      z,
       cf: new Float32Array(0),
       ce: new Float32Array(0),
       // The start itself when it already lives in this workspace (tortuosity writes the guess there).
       x: fine ? (ws && x0.buffer === ws.peekBuffer('L0.x') ? x0 : f64(len, `L${li}.x`)) : new Float64Array(0),
       d: fine ? f32(len, `L${li}.d`) : new Float32Array(0),
-      ad: fine ? f32(len, `L${li}.ad`) : new Float32Array(0),
+      // A·d shares z's array (4 B/voxel): A·d is read only by the pass that starts the V-cycle,
+      // cell by cell just before that cell's z is written (updateXRStartZ), and z is dead from
+      // the end of the cycle (d = z + β·d) until A·d is formed again. Both are written on the
+      // active cells only, so the inactive ones stay 0, as the smoother's neighbours must.
+      ad: fine ? z : new Float32Array(0),
     };
     return { p, k };
   });

@@ -187,7 +187,7 @@ export async function computeProperties(volume: Volume, params: PropertiesParams
     // labelling is read off before the next (left to the collector, the five sets of ~13 B/voxel
     // piled up to the tortuosity stage).
     const mask = workspace.u8('L0.z', labels.length);
-    const scratch = { padded: (n: number) => workspace.i32('L0.x', n), stack: (n: number) => workspace.i32('L0.d', n), label: (n: number) => workspace.i32('L0.ad', n) };
+    const scratch = { padded: (n: number) => workspace.i32('L0.x', n), stack: (n: number) => workspace.i32('L0.d', n), label: (n: number) => workspace.i32('L0.r', n) };
     for (const phase of CONNECTIVITY_PHASES) {
       const comps = labelComponents(maskOf(labels, CONNECTIVITY_MEMBERS[phase], mask), shape, { scratch });
       out[phase] = { x: connectivityFractions(comps, 'x'), y: connectivityFractions(comps, 'y'), z: connectivityFractions(comps, 'z') };
@@ -247,8 +247,8 @@ export async function computeProperties(volume: Volume, params: PropertiesParams
       // Local thickness works in the solver's buffers, done with by now, instead of ~35 B/voxel
       // of its own on top of them (they would not have been collected yet).
       const n = labels.length;
-      const mask = workspace.u8('L0.ga', n);
-      const scratch = () => ({ squared: workspace.f64('L0.x', n), radius: workspace.f64('L0.r', n), centres: workspace.u32('L0.d', n), rows: workspace.i32('L0.ad', n), out: workspace.f32('L0.z', n) });
+      const mask = workspace.u8('L0.gb', n);
+      const scratch = () => ({ squared: workspace.f64('L0.x', n), radius: workspace.f64('L0.r', n), centres: workspace.u32('L0.d', n), rows: workspace.i32('L0.z', n), out: workspace.f32('L0.ga', n) });
       poreSize = sizeDistribution(maskOf(labels, [LABEL.pore], mask), shape, voxelSize, scratch());
       particleSize = sizeDistribution(maskOf(labels, [LABEL.am], mask), shape, voxelSize, scratch());
     });

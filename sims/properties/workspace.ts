@@ -47,7 +47,7 @@ export class SolveWorkspace {
    * the garbage collector) when its real user asks for more.
    */
   reserve(key: string, bytes: number): void {
-    this.take(key, bytes);
+    this.take(key, bytes, true);
   }
 
   f32(key: string, length: number): Float32Array {
@@ -70,11 +70,12 @@ export class SolveWorkspace {
     return new Uint8Array(this.take(key, length), 0, length).fill(0);
   }
 
-  private take(key: string, bytes: number): ArrayBuffer | SharedArrayBuffer {
+  private take(key: string, bytes: number, exact = false): ArrayBuffer | SharedArrayBuffer {
     const have = this.buffers.get(key);
     if (have && have.byteLength >= bytes) return have;
-    // Round up a little so that the slightly different coarse grids of the three axes share one buffer.
-    const size = Math.max(8, Math.ceil((bytes * 1.02) / 8) * 8);
+    // Round up a little so that the slightly different coarse grids of the three axes share one
+    // buffer; reservations are made for the largest use already, exactly.
+    const size = Math.max(8, Math.ceil((bytes * (exact ? 1 : 1.02)) / 8) * 8);
     this.peak = Math.max(this.peak, this.held + size);
     const buffer = typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(size) : new ArrayBuffer(size);
     this.held += size - (have?.byteLength ?? 0);
