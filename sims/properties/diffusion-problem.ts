@@ -115,6 +115,37 @@ export function reserveSolverFields(workspace: SolveWorkspace, paddedCells: numb
   for (const [key, bytes] of FINEST_LEVEL_ARRAYS) workspace.reserve(`L0.${key}`, bytes * paddedCells);
 }
 
+/**
+ * Sizes the workspace's finest-level cell lists (the active cells of each red–black colour, and
+ * their coarse parents, mg-pcg.ts) for the largest of several conducting sets: its conducting
+ * cells of each colour, which bound the percolating ones along any axis (a cell's colour, the
+ * parity of i + j + k, does not depend on the rotation). Sized for the first set solved, the lists
+ * would be outgrown by a later, larger one, and each outgrown buffer would stay behind as garbage
+ * until collected.
+ *
+ * @param workspace the run's workspace.
+ * @param volume the labelled volume.
+ * @param sets the relative conductivity per label of each set to be solved.
+ */
+export function reserveCellLists(workspace: SolveWorkspace, volume: Volume, sets: readonly (readonly number[])[]): void {
+  const [nx, ny, nz] = volume.shape;
+  let most = [0, 0];
+  for (const set of sets) {
+    const conducts = Uint8Array.from({ length: 256 }, (_, l) => ((set[l] ?? 0) > 0 ? 1 : 0));
+    const count = [0, 0];
+    for (let z = 0, q = 0; z < nz; z++) {
+      for (let y = 0; y < ny; y++) {
+        for (let x = 0; x < nx; x++, q++) if (conducts[volume.labels[q]!]) count[(x + y + z) & 1]!++;
+      }
+    }
+    most = [Math.max(most[0]!, count[0]!), Math.max(most[1]!, count[1]!)];
+  }
+  for (const [colour, cells] of [['Even', most[0]!], ['Odd', most[1]!]] as const) {
+    workspace.reserve(`L0.active${colour}`, 4 * cells);
+    workspace.reserve(`L0.parent${colour}`, 4 * cells);
+  }
+}
+
 /** Cells of the padded rotated grid for a flux along `axis`: the volume plus one plane before and after. */
 export function paddedCells(shape: Shape, axis: Axis): number {
   const [a, b, L] = rotation(shape, axis).dims;

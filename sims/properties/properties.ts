@@ -7,7 +7,7 @@ import { AXES, labelComponents, type Axis } from '../../src/voxel/components.ts'
 import { interfaceAreasOf, DEFAULT_SIGMA } from './surface-area.ts';
 import { sizeDistribution, type SizeStats } from './size-distribution.ts';
 import { autoEngine, tortuosity, type TortuosityResult } from './tortuosity.ts';
-import { paddedCells, reserveSolverFields } from './diffusion-problem.ts';
+import { paddedCells, reserveCellLists, reserveSolverFields } from './diffusion-problem.ts';
 import { SolveWorkspace } from './workspace.ts';
 
 /** Conducting sets whose tortuosity is computed. */
@@ -205,6 +205,7 @@ export async function computeProperties(volume: Volume, params: PropertiesParams
   let backend = '';
   await stage('tortuosity', async () => {
     const phases = TRANSPORT_PHASES.filter((p) => params.phases.includes(p));
+    if (engine === 'mgpcg') reserveCellLists(workspace, volume, phases.map((p) => sets[p]));
     const solves = phases.length * axes.length;
     let solved = 0;
     for (const phase of phases) {
