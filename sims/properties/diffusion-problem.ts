@@ -20,9 +20,10 @@ import { allocator, type Allocator, type SolveWorkspace } from './workspace.ts';
  * right-hand side (inlet). Non-conducting cells have zero conductances.
  *
  * Solvers update with the residual written in differences, r = Σ g·(c_nb − c) + rhs (padding
- * neighbours counting as 0), and use the diagonal only to scale the step. The fixed point is then the exact (zero row-sum)
- * system of the stored float32 conductances; storing 1/diag or diag in float32 and solving
- * diag·c = Σ g·c_nb instead biases the answer by ~1e-7·L² (4e-4 at 64³), a floor above tol.
+ * neighbours counting as 0), and use the diagonal only to scale the step. The fixed point is then
+ * the exact (zero row-sum) system of the stored float32 conductances; storing 1/diag or diag in
+ * float32 and solving diag·c = Σ g·c_nb instead biases the answer by ~1e-7·L² (4e-4 at 64³), a
+ * floor above tol.
  */
 export interface DiffusionProblem {
   /** Grid in the rotated frame: a (fastest), b, L (along the flux). */

@@ -139,8 +139,8 @@ describe('many solves in one run', () => {
     sample();
     expect(Object.values(r.tortuosity).flatMap((perAxis) => Object.keys(perAxis ?? {}))).toHaveLength(9);
     // 40 B per padded cell of finest-level arrays (x, r float64; d, z = A·d, ga, gb, gl, 1/diag
-    // float32; 50 planes for 48), the active-cell and parent lists, the coarse levels: 52.4 at
-    // 48³, 75.7 before the cuts (float64 d and A·d, rhs and reservoir arrays, A·d apart from z).
+    // float32; 50 planes for 48), the active-cell and parent lists, the coarse levels: 51.6 at
+    // 48³; 75.7 before the cuts (float64 d and A·d, rhs and reservoir arrays, A·d apart from z).
     expect(workspace.peakBytes / n).toBeLessThanOrEqual(54);
     expect(workspace.peakBytes / n).toBeGreaterThan((FINEST_LEVEL_BYTES * 50) / 48);
     // Every array buffer alive at any progress event or at the end, uncollected garbage included:

@@ -140,9 +140,9 @@ const CONNECTIVITY_MEMBERS: Record<ConnectivityPhase, number[]> = {
  * @param params validated PropertiesParams (axes, phases, tol, engine…).
  * @param ctx compute backend, progress (the tortuosity stage reports solves done of all, with the
  *   set and axis of the current one, so the CLI can show an ETA), abort signal.
- * @param options.workspace arrays the tortuosity solves share, and the surface-area and connectivity
- *   stages borrow (default: a new one per call); pass one to read its byte accounting (peakBytes;
- *   it is cleared when the solves are done).
+ * @param options.workspace arrays the tortuosity solves share, and the surface-area, connectivity
+ *   and size stages borrow (default: a new one per call); pass one to read its byte accounting
+ *   (peakBytes; its buffers are dropped at the end of the run).
  * @returns the PropertiesResult.
  * @example const r = await computeProperties(volume, PropertiesParamsSchema.parse({ axes: ['z'] }), ctx);
  */
