@@ -10,27 +10,39 @@ import { allocator, type Allocator, type SolveWorkspace } from './workspace.ts';
  * faces, imposed half a voxel from the first and last cell centres (as TauFactor does), no flux
  * on the other faces, face conductance = harmonic mean of the two cells' diffusivities.
  *
- * Arrays are padded with one empty plane before and after the grid so the 7-point stencil needs
- * no bounds checks: cell (i, j, k) sits at PAD + i + a*(j + b*k) with PAD = a*b, and every padded
- * or non-conducting cell has zero conductances.
+ * Arrays are padded with one plane before and after the grid so the 7-point stencil needs no
+ * bounds checks: cell (i, j, k) sits at PAD + i + a*(j + b*k) with PAD = a*b. The padding planes
+ * also stand for the two reservoirs: the conductance along L out of the padding plane before the
+ * grid is each first-plane cell's conductance to the inlet, and the conductance along L out of the
+ * last plane is each last-plane cell's conductance to the outlet. Fields are 0 on the padding
+ * planes, so the stencil's terms towards them are the reservoir terms of the homogeneous operator
+ * (no separate reservoir array, 4 bytes per voxel); the inlet's concentration 1 enters through the
+ * right-hand side (inlet). Non-conducting cells have zero conductances.
  *
- * Solvers update with the residual written in differences, r = Σ g·(c_nb − c) + rhs − reservoir·c,
- * and use the diagonal only to scale the step. The fixed point is then the exact (zero row-sum)
- * system of the stored float32 conductances; storing 1/diag or diag in float32 and solving
- * diag·c = Σ g·c_nb instead biases the answer by ~1e-7·L² (4e-4 at 64³), a floor above tol.
+ * Solvers update with the residual written in differences, r = Σ g·(c_nb − c) + rhs (padding
+ * neighbours counting as 0), and use the diagonal only to scale the step. The fixed point is then
+ * the exact (zero row-sum) system of the stored float32 conductances; storing 1/diag or diag in
+ * float32 and solving diag·c = Σ g·c_nb instead biases the answer by ~1e-7·L² (4e-4 at 64³), a
+ * floor above tol.
  */
 export interface DiffusionProblem {
   /** Grid in the rotated frame: a (fastest), b, L (along the flux). */
   dims: [number, number, number];
   pad: number;
-  /** Conductance between a cell and its +1 neighbour along a, b and L (0 where either is closed). */
+  /**
+   * Conductance between a cell and its +1 neighbour along a, b and L (0 where either is closed);
+   * gl also holds the reservoir conductances, on the padding plane before the grid (inlet) and on
+   * the last plane (outlet): see the module comment.
+   */
   ga: Float32Array;
   gb: Float32Array;
   gl: Float32Array;
-  /** Inlet conductance (to the reservoir at concentration 1), on the first plane only. */
-  rhs: Float32Array;
-  /** Conductance to both reservoirs (inlet + outlet): the cell's loss term. */
-  reservoir: Float32Array;
+  /**
+   * Conductance to the inlet reservoir (concentration 1) for each cell of the first plane (a*b
+   * values): the right-hand side, which is zero off that plane, so it is kept as one plane rather
+   * than a padded grid (4 bytes per voxel less). inletRhs expands it for the SOR engines.
+   */
+  inlet: Float32Array;
   /**
    * 1 / (sum of conductances) with the red–black colour as its sign (+ for even i+j+k, − for odd);
    * 0 for cells outside the percolating cluster, which stay at 0 and are never updated.
@@ -77,6 +89,71 @@ export function validateConductivities(conductivityPerLabel: readonly number[], 
 }
 
 /**
+ * Bytes per padded cell of the finest level's arrays: the solver's fields (mg-pcg.ts: x and r
+ * float64; d and z, which A·d shares, float32) and the system's conductances and inverse diagonal.
+ */
+const FINEST_LEVEL_ARRAYS = [
+  ['x', 8],
+  ['r', 8],
+  ['d', 4],
+  ['z', 4],
+  ['ga', 4],
+  ['gb', 4],
+  ['gl', 4],
+  ['signedInvDiag', 4],
+] as const;
+
+/** Bytes per padded cell that the finest level's grid arrays hold (40). */
+export const FINEST_LEVEL_BYTES = FINEST_LEVEL_ARRAYS.reduce((s, [, b]) => s + b, 0);
+
+/**
+ * Sizes the workspace's finest-level arrays for `paddedCells` cells (a·b·(L + 2), see
+ * paddedCells), exactly. They are lent out as scratch (the system's construction, and in
+ * computeProperties the surface-area, connectivity and size stages) before and after the solver
+ * uses them, so they are sized for the solver from the start instead of being outgrown and replaced.
+ */
+export function reserveSolverFields(workspace: SolveWorkspace, paddedCells: number): void {
+  for (const [key, bytes] of FINEST_LEVEL_ARRAYS) workspace.reserve(`L0.${key}`, bytes * paddedCells);
+}
+
+/**
+ * Sizes the workspace's finest-level cell lists (the active cells of each red–black colour, and
+ * their coarse parents, mg-pcg.ts) for the largest of several conducting sets: its conducting
+ * cells of each colour, which bound the percolating ones along any axis (a cell's colour, the
+ * parity of i + j + k, does not depend on the rotation). Sized for the first set solved, the lists
+ * would be outgrown by a later, larger one, and each outgrown buffer would stay behind as garbage
+ * until collected.
+ *
+ * @param workspace the run's workspace.
+ * @param volume the labelled volume.
+ * @param sets the relative conductivity per label of each set to be solved.
+ */
+export function reserveCellLists(workspace: SolveWorkspace, volume: Volume, sets: readonly (readonly number[])[]): void {
+  const [nx, ny, nz] = volume.shape;
+  let most = [0, 0];
+  for (const set of sets) {
+    const conducts = Uint8Array.from({ length: 256 }, (_, l) => ((set[l] ?? 0) > 0 ? 1 : 0));
+    const count = [0, 0];
+    for (let z = 0, q = 0; z < nz; z++) {
+      for (let y = 0; y < ny; y++) {
+        for (let x = 0; x < nx; x++, q++) if (conducts[volume.labels[q]!]) count[(x + y + z) & 1]!++;
+      }
+    }
+    most = [Math.max(most[0]!, count[0]!), Math.max(most[1]!, count[1]!)];
+  }
+  for (const [colour, cells] of [['Even', most[0]!], ['Odd', most[1]!]] as const) {
+    workspace.reserve(`L0.active${colour}`, 4 * cells);
+    workspace.reserve(`L0.parent${colour}`, 4 * cells);
+  }
+}
+
+/** Cells of the padded rotated grid for a flux along `axis`: the volume plus one plane before and after. */
+export function paddedCells(shape: Shape, axis: Axis): number {
+  const [a, b, L] = rotation(shape, axis).dims;
+  return a * b * (L + 2);
+}
+
+/**
  * The finite-volume system for one conducting set along one axis.
  *
  * @param volume labelled volume.
@@ -91,9 +168,7 @@ export function buildDiffusionProblem(volume: Volume, conductivityPerLabel: read
   const [a, b, L] = dims;
   const labels = volume.labels;
   const alloc = allocator(workspace, 'L0');
-  // The solver's fields are lent out below before the solver fills them: sized for it from the start.
-  const padded = a * b * (L + 2);
-  for (const [key, bytes] of [['x', 8], ['r', 8], ['d', 8], ['ad', 8], ['z', 4]] as const) workspace?.reserve(`L0.${key}`, bytes * padded);
+  if (workspace) reserveSolverFields(workspace, a * b * (L + 2));
   // In a workspace the diffusivity borrows the buffer of the solver's x, which the initial guess
   // overwrites once the system is built (problem.diffusivity is then stale; only the coarse-grid
   // guess reads it, before that).
@@ -121,13 +196,13 @@ export function problemFromDiffusivity(d: Float32Array, dims: [number, number, n
     if (d[q]! > 0) conducting++;
   }
   // The mask, the component labelling and the percolating cluster borrow the buffers of the
-  // solver's fields (z, r, d, ad), which are filled only after the system is built.
-  const open = alloc.u8('z', n);
+  // solver's fields (r, d, z) and of gb, which are filled only after they are done with.
+  const open = alloc.u8('gb', n);
   for (let q = 0; q < n; q++) open[q] = d[q]! > 0 ? 1 : 0;
   // Isolated and one-sided clusters carry no flux; dropping the isolated ones also keeps the
   // system non-singular (they have no Dirichlet boundary).
-  const scratch = { padded: (len: number) => alloc.i32('r', len), stack: (len: number) => alloc.i32('d', len), label: (len: number) => alloc.i32('ad', len) };
-  const perc = percolatingMask(labelComponents(open, dims, { scratch }), 'z', alloc.u8('z', n));
+  const scratch = { padded: (len: number) => alloc.i32('r', len), stack: (len: number) => alloc.i32('d', len), label: (len: number) => alloc.i32('z', len) };
+  const perc = percolatingMask(labelComponents(open, dims, { scratch }), 'z', alloc.u8('gb', n));
   let percCount = 0;
   for (let q = 0; q < n; q++) {
     if (perc[q]) percCount++;
@@ -140,8 +215,7 @@ export function problemFromDiffusivity(d: Float32Array, dims: [number, number, n
   const ga = alloc.f32('ga', total);
   const gb = alloc.f32('gb', total);
   const gl = alloc.f32('gl', total);
-  const rhs = alloc.f32('rhs', total);
-  const reservoir = alloc.f32('reservoir', total);
+  const inlet = alloc.f32('inlet', plane);
   const signedInvDiag = alloc.f32('signedInvDiag', total);
   const outlet = alloc.f32('outlet', plane);
   const harmonic = (x: number, y: number): number => (x > 0 && y > 0 ? (2 * x * y) / (x + y) : 0);
@@ -164,12 +238,9 @@ export function problemFromDiffusivity(d: Float32Array, dims: [number, number, n
         if (dq === 0) continue;
         const p = q + pad;
         // Reservoir at half a voxel: conductance D / 0.5.
-        const gIn = k === 0 ? 2 * dq : 0;
-        const gOut = k === L - 1 ? 2 * dq : 0;
-        if (k === L - 1) outlet[q - (L - 1) * plane] = gOut;
-        rhs[p] = gIn;
-        reservoir[p] = gIn + gOut;
-        const diag = ga[p]! + ga[p - 1]! + gb[p]! + gb[p - a]! + gl[p]! + gl[p - plane]! + gIn + gOut;
+        if (k === 0) inlet[q] = gl[p - plane] = 2 * dq;
+        if (k === L - 1) outlet[q - (L - 1) * plane] = gl[p] = 2 * dq;
+        const diag = ga[p]! + ga[p - 1]! + gb[p]! + gb[p - a]! + gl[p]! + gl[p - plane]!;
         const colour = (i + j + k) & 1 ? -1 : 1;
         signedInvDiag[p] = colour / diag;
       }
@@ -185,14 +256,36 @@ export function problemFromDiffusivity(d: Float32Array, dims: [number, number, n
     ga,
     gb,
     gl,
-    rhs,
-    reservoir,
+    inlet,
     signedInvDiag,
     outlet,
     meanDiffusivity: sumD / n,
     porosity: conducting / n,
     percolatingFraction: percCount / n,
   };
+}
+
+/**
+ * gl without the reservoir conductances (0 on the padding plane before the grid and on the last
+ * plane), for the WebGPU engine, whose shaders take the reservoir terms from the inlet and outlet
+ * planes themselves.
+ */
+export function interiorGl(p: DiffusionProblem): Float32Array {
+  const plane = p.dims[0] * p.dims[1];
+  const gl = p.gl.slice();
+  gl.fill(0, 0, p.pad);
+  gl.fill(0, p.pad + (p.dims[2] - 1) * plane, p.pad + p.dims[2] * plane);
+  return gl;
+}
+
+/**
+ * The right-hand side on the padded grid (the inlet conductances on the first plane, 0 elsewhere),
+ * for the SOR engines whose stencils read it at every cell.
+ */
+export function inletRhs(p: DiffusionProblem): Float32Array {
+  const rhs = new Float32Array(p.ga.length);
+  rhs.set(p.inlet, p.pad);
+  return rhs;
 }
 
 /** Linear profile between the reservoirs, on the percolating cells (a good start for SOR). */
@@ -229,7 +322,7 @@ export function checkFlux(p: DiffusionProblem, c: ArrayLike<number>): FluxCheck 
   const pad = p.pad;
   const planeFlux = new Float64Array(L + 1);
   let fin = 0;
-  for (let q = 0; q < plane; q++) fin += p.rhs[pad + q]! * (1 - c[pad + q]!);
+  for (let q = 0; q < plane; q++) fin += p.inlet[q]! * (1 - c[pad + q]!);
   planeFlux[0] = fin;
   for (let k = 0; k < L - 1; k++) {
     let f = 0;

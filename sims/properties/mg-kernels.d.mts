@@ -2,15 +2,15 @@
 export interface KernelOperator {
   ga: Float32Array;
   gb: Float32Array;
+  /** Also the reservoir faces, on the padding plane before the grid and on the last plane. */
   gl: Float32Array;
-  reservoir: Float32Array;
   signedInvDiag: Float32Array;
   /** Strides of the padded layout: along b, and along L (one plane). */
   a: number;
   plane: number;
 }
 
-/** Storage of the preconditioner's fields (float32) and of the CG vectors (float64). */
+/** Storage of the preconditioner's fields and CG's d and A·d (float32), and of x and r (float64). */
 export type Real = Float32Array | Float64Array;
 
 export interface KernelLevel {
@@ -25,8 +25,9 @@ export interface KernelLevel {
   cf: Real;
   ce: Float32Array;
   x: Float64Array;
-  d: Float64Array;
-  ad: Float64Array;
+  d: Float32Array;
+  /** On the finest level, the same array as z (mg-pcg.ts). */
+  ad: Float32Array;
 }
 
 export declare const OP: Readonly<{
@@ -45,13 +46,13 @@ export type OpCode = (typeof OP)[keyof typeof OP];
 
 type List = Int32Array;
 export declare function applyA(g: KernelOperator, v: Real, out: Real, list: List, k0: number, k1: number): number;
-export declare function residual(g: KernelOperator, v: Real, f: ArrayLike<number>, out: Real, list: List, k0: number, k1: number): void;
+export declare function residualFromInlet(g: KernelOperator, v: Real, inlet: Float32Array, pad: number, out: Real, list: List, k0: number, k1: number): void;
 export declare function gsHalf(g: KernelOperator, e: Real, f: Real, list: List, k0: number, k1: number): void;
 export declare function jacobiFromZero(g: KernelOperator, e: Real, f: Real, list: List, k0: number, k1: number): void;
 export declare function zero(e: Real, list: List, k0: number, k1: number): void;
 export declare function residualRestrict(g: KernelOperator, e: Real, f: Real, list: List, parent: Int32Array, coarse: Real, k0: number, k1: number): void;
 export declare function prolong(coarse: Real, list: List, parent: Int32Array, fine: Real, scale: number, k0: number, k1: number): void;
-export declare function updateXRStartZ(x: Float64Array, r: Real, d: Float64Array, ad: Float64Array, alpha: number, z: Real, sd: Float32Array, jacobi: boolean, list: List, k0: number, k1: number): void;
+export declare function updateXRStartZ(x: Float64Array, r: Real, d: Real, ad: Real, alpha: number, z: Real, sd: Float32Array, jacobi: boolean, list: List, k0: number, k1: number): void;
 export declare function dot(u: Real, v: Real, list: List, k0: number, k1: number): number;
-export declare function updateD(d: Float64Array, z: Real, beta: number, list: List, k0: number, k1: number): void;
+export declare function updateD(d: Real, z: Real, beta: number, list: List, k0: number, k1: number): void;
 export declare function runOp(op: OpCode, L: KernelLevel, s: Float64Array, e0: number, e1: number, o0: number, o1: number): number;

@@ -4,19 +4,19 @@
 // functions, on its own range, concurrently. Ranges of one colour can run in parallel: a cell of
 // one colour has neighbours of the other colour only. Types: mg-kernels.d.mts.
 //
-// The 7-point operator: (A v)_q = reservoir_q·v_q + Σ g·(v_q − v_nb), stored as face conductances
-// ga/gb/gl between a cell and its +1 neighbour along a, b and L (`a` and `plane` are the strides).
+// The 7-point operator: (A v)_q = Σ g·(v_q − v_nb), stored as face conductances ga/gb/gl between a
+// cell and its +1 neighbour along a, b and L (`a` and `plane` are the strides). The reservoir terms
+// are faces to the padding planes, where every field is 0 (diffusion-problem.ts).
 
 /** out = A v on list[k0..k1); returns Σ v·out over the range. */
 export function applyA(g, v, out, list, k0, k1) {
-  const { ga, gb, gl, reservoir, a, plane } = g;
+  const { ga, gb, gl, a, plane } = g;
   let vAv = 0;
   for (let k = k0; k < k1; k++) {
     const q = list[k];
     const vq = v[q];
     const s =
-      reservoir[q] * vq -
-      ga[q - 1] * (v[q - 1] - vq) -
+      -ga[q - 1] * (v[q - 1] - vq) -
       ga[q] * (v[q + 1] - vq) -
       gb[q - a] * (v[q - a] - vq) -
       gb[q] * (v[q + a] - vq) -
@@ -28,15 +28,18 @@ export function applyA(g, v, out, list, k0, k1) {
   return vAv;
 }
 
-/** out = f − A v on list[k0..k1). */
-export function residual(g, v, f, out, list, k0, k1) {
-  const { ga, gb, gl, reservoir, a, plane } = g;
+/**
+ * out = b − A v on list[k0..k1), where b is zero except on the first plane of the padded grid
+ * (padded indices [pad, pad + plane)), where it is inlet[q − pad].
+ */
+export function residualFromInlet(g, v, inlet, pad, out, list, k0, k1) {
+  const { ga, gb, gl, a, plane } = g;
+  const end = pad + plane;
   for (let k = k0; k < k1; k++) {
     const q = list[k];
     const vq = v[q];
     out[q] =
-      f[q] -
-      reservoir[q] * vq +
+      (q < end ? inlet[q - pad] : 0) +
       ga[q - 1] * (v[q - 1] - vq) +
       ga[q] * (v[q + 1] - vq) +
       gb[q - a] * (v[q - a] - vq) +
@@ -48,13 +51,12 @@ export function residual(g, v, f, out, list, k0, k1) {
 
 /** Gauss–Seidel on A e = f over list[k0..k1) (one colour). */
 export function gsHalf(g, e, f, list, k0, k1) {
-  const { ga, gb, gl, reservoir, signedInvDiag: sd, a, plane } = g;
+  const { ga, gb, gl, signedInvDiag: sd, a, plane } = g;
   for (let k = k0; k < k1; k++) {
     const q = list[k];
     const old = e[q];
     const r =
-      f[q] -
-      reservoir[q] * old +
+      f[q] +
       ga[q - 1] * (e[q - 1] - old) +
       ga[q] * (e[q + 1] - old) +
       gb[q - a] * (e[q - a] - old) +
@@ -85,15 +87,14 @@ export function zero(e, list, k0, k1) {
  * differ: split at an even plane along L.
  */
 export function residualRestrict(g, e, f, list, parent, coarse, k0, k1) {
-  const { ga, gb, gl, reservoir, a, plane } = g;
+  const { ga, gb, gl, a, plane } = g;
   for (let k = k0; k < k1; k++) {
     const c = parent[k];
     if (c < 0) continue;
     const q = list[k];
     const eq = e[q];
     coarse[c] +=
-      f[q] -
-      reservoir[q] * eq +
+      f[q] +
       ga[q - 1] * (e[q - 1] - eq) +
       ga[q] * (e[q + 1] - eq) +
       gb[q - a] * (e[q - a] - eq) +

@@ -1,6 +1,6 @@
 import { splitActiveCells, type DiffusionProblem } from './diffusion-problem.ts';
 import { allocator, type Allocator, type SolveWorkspace } from './workspace.ts';
-import { OP, gsHalf, residual, zero, type KernelLevel, type KernelOperator, type OpCode } from './mg-kernels.mjs';
+import { OP, gsHalf, residualFromInlet, zero, type KernelLevel, type KernelOperator, type OpCode } from './mg-kernels.mjs';
 import { availableThreads, parallelRunner, sequentialRunner, type LevelRunner } from './fine-team.ts';
 
 /**
@@ -9,10 +9,11 @@ import { availableThreads, parallelRunner, sequentialRunner, type LevelRunner } 
  * V-cycle's coarse grids carry the long wavelengths, and CG absorbs what an imperfect coarse
  * operator on a porous geometry gets wrong, so iterations stay nearly flat with size.
  *
- * The system is A·c = b with (A c)_q = reservoir_q·c_q + Σ g·(c_q − c_nb) (symmetric positive
- * definite on the percolating cluster). Coarse levels are Galerkin: A_c = Pᵀ A P with P the
- * injection from 2×2×2 blocks, which is again a 7-point operator (a coarse face conductance is the
- * sum of the fine conductances crossing it; reservoir terms add up), so pore necks and dead ends
+ * The system is A·c = b with (A c)_q = Σ g·(c_q − c_nb), the reservoirs being faces to the padding
+ * planes, where c is 0 (diffusion-problem.ts); symmetric positive definite on the percolating
+ * cluster. Coarse levels are Galerkin: A_c = Pᵀ A P with P the injection from 2×2×2 blocks, which
+ * is again a 7-point operator (a coarse face conductance is the sum of the fine conductances
+ * crossing it, reservoir faces included), so pore necks and dead ends
  * are represented exactly as the fine grid sees them, with no re-discretisation. Smoothing is
  * red–black Gauss–Seidel, forward before and backward after the coarse correction, and the
  * coarsest level gets a fixed number of symmetric sweeps, so the preconditioner is a fixed
@@ -104,7 +105,11 @@ export function createMgPcg(problem: DiffusionProblem, x0: Float64Array, opts: M
   // The preconditioner's arrays (z, and the coarse levels' right-hand sides and corrections) are
   // float32: the V-cycle is an approximation anyway, and rounding it at 6e-8 left the iterations
   // unchanged down to a non-uniformity of 7e-7 on 128³ while cutting ~18% of the CPU time per
-  // iteration (memory traffic). x, r, d and A·d stay float64 for the CG recurrences.
+  // iteration (memory traffic). The search direction d and A·d are float32 too (8 bytes per voxel
+  // less): A·d is computed from the stored, rounded d and x moves along that same d, so x and r
+  // stay consistent (r is still b − A x up to float64 rounding); rounding d only costs CG a little
+  // conjugacy, as the float32 z already does. x and r, the recurrences that accumulate, stay
+  // float64, and every dot product sums in float64.
   const f32 = (len: number, key: string): Float32Array => (ws ? ws.f32(key, len) : shared ? new Float32Array(new SharedArrayBuffer(len * 4)) : new Float32Array(len));
 
   const problems: DiffusionProblem[] = [problem];
@@ -116,6 +121,7 @@ export function createMgPcg(problem: DiffusionProblem, x0: Float64Array, opts: M
   const levels: Level[] = problems.map((p, li) => {
     const len = p.ga.length;
     const fine = li === 0;
+    const z = f32(len, `L${li}.z`);
     const k: KernelLevel = {
       g: kernelOperator(p, fine && shared),
       even: fine && shared ? toShared(p.activeEven) : p.activeEven,
@@ -125,13 +131,17 @@ export function createMgPcg(problem: DiffusionProblem, x0: Float64Array, opts: M
       // In shared memory when two threads run: the worker writes the finest level's fields and
       // restricts into (and prolongs from) the next level's.
       r: fine ? f64(len, `L${li}.r`) : f32(len, `L${li}.r`),
-      z: f32(len, `L${li}.z`),
+      z,
       cf: new Float32Array(0),
       ce: new Float32Array(0),
       // The start itself when it already lives in this workspace (tortuosity writes the guess there).
       x: fine ? (ws && x0.buffer === ws.peekBuffer('L0.x') ? x0 : f64(len, `L${li}.x`)) : new Float64Array(0),
-      d: fine ? f64(len, `L${li}.d`) : new Float64Array(0),
-      ad: fine ? f64(len, `L${li}.ad`) : new Float64Array(0),
+      d: fine ? f32(len, `L${li}.d`) : new Float32Array(0),
+      // A·d shares z's array (4 B/voxel): A·d is read only by the pass that starts the V-cycle,
+      // cell by cell just before that cell's z is written (updateXRStartZ), and z is dead from
+      // the end of the cycle (d = z + β·d) until A·d is formed again. Both are written on the
+      // active cells only, so the inactive ones stay 0, as the smoother's neighbours must.
+      ad: fine ? z : new Float32Array(0),
     };
     return { p, k };
   });
@@ -166,8 +176,8 @@ export function createMgPcg(problem: DiffusionProblem, x0: Float64Array, opts: M
   let rz = 0;
   const restart = (): void => {
     // r = b − A x, then z = M r and d = z.
-    residual(fine.g, x, problem.rhs, fine.r, fine.even, 0, fine.even.length);
-    residual(fine.g, x, problem.rhs, fine.r, fine.odd, 0, fine.odd.length);
+    residualFromInlet(fine.g, x, problem.inlet, problem.pad, fine.r, fine.even, 0, fine.even.length);
+    residualFromInlet(fine.g, x, problem.inlet, problem.pad, fine.r, fine.odd, 0, fine.odd.length);
     rz = vcycle(levels, runners, 0, scalars, OP.preSmooth);
     scalars[S_BETA] = 0;
     run0.run(OP.updateD);
@@ -222,7 +232,7 @@ function toShared<T extends Int32Array | Float32Array>(a: T): T {
 
 function kernelOperator(p: DiffusionProblem, shared: boolean): KernelOperator {
   const s = <T extends Float32Array>(a: T): T => (shared ? toShared(a) : a);
-  return { ga: s(p.ga), gb: s(p.gb), gl: s(p.gl), reservoir: s(p.reservoir), signedInvDiag: s(p.signedInvDiag), a: p.dims[0], plane: p.dims[0] * p.dims[1] };
+  return { ga: s(p.ga), gb: s(p.gb), gl: s(p.gl), signedInvDiag: s(p.signedInvDiag), a: p.dims[0], plane: p.dims[0] * p.dims[1] };
 }
 
 /**
@@ -325,8 +335,10 @@ function galerkinCoarsen(fine: DiffusionProblem, alloc: Allocator): DiffusionPro
   const ga = alloc.f32('ga', total);
   const gb = alloc.f32('gb', total);
   const gl = alloc.f32('gl', total);
-  const rhs = alloc.f32('rhs', total);
-  const reservoir = alloc.f32('reservoir', total);
+  // Only the plane of inlet conductances: the V-cycle never reads a coarse right-hand side (the
+  // restricted residual is its input).
+  const inlet = alloc.f32('inlet', plane);
+  const finePlane = a * b;
   for (let k = 0, q = fine.pad; k < L; k++) {
     for (let j = 0; j < b; j++) {
       const row = pad + ca * ((j >> 1) + cb * (k >> 1));
@@ -336,9 +348,13 @@ function galerkinCoarsen(fine: DiffusionProblem, alloc: Allocator): DiffusionPro
         // Fine faces between two children of the same block cancel in Pᵀ A P.
         if (i & 1) ga[c]! += fine.ga[q]!;
         if (j & 1) gb[c]! += fine.gb[q]!;
-        if (k & 1) gl[c]! += fine.gl[q]!;
-        rhs[c]! += fine.rhs[q]!;
-        reservoir[c]! += fine.reservoir[q]!;
+        // The outlet faces (out of the last plane) cross the coarse grid's last face whatever the
+        // plane's parity; the inlet faces, held by the padding plane, its first.
+        if (k & 1 || k === L - 1) gl[c]! += fine.gl[q]!;
+        if (k === 0) {
+          gl[c - plane]! += fine.gl[q - finePlane]!;
+          inlet[c - pad]! += fine.inlet[q - fine.pad]!;
+        }
       }
     }
   }
@@ -346,7 +362,7 @@ function galerkinCoarsen(fine: DiffusionProblem, alloc: Allocator): DiffusionPro
   for (let k = 0, c = pad; k < cl; k++) {
     for (let j = 0; j < cb; j++) {
       for (let i = 0; i < ca; i++, c++) {
-        const diag = ga[c]! + ga[c - 1]! + gb[c]! + gb[c - ca]! + gl[c]! + gl[c - plane]! + reservoir[c]!;
+        const diag = ga[c]! + ga[c - 1]! + gb[c]! + gb[c - ca]! + gl[c]! + gl[c - plane]!;
         if (diag === 0) continue;
         const colour = (i + j + k) & 1 ? -1 : 1;
         signedInvDiag[c] = colour / diag;
@@ -360,8 +376,7 @@ function galerkinCoarsen(fine: DiffusionProblem, alloc: Allocator): DiffusionPro
     ga,
     gb,
     gl,
-    rhs,
-    reservoir,
+    inlet,
     signedInvDiag,
     activeEven,
     activeOdd,

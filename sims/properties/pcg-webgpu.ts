@@ -1,4 +1,4 @@
-import type { DiffusionProblem } from './diffusion-problem.ts';
+import { interiorGl, type DiffusionProblem } from './diffusion-problem.ts';
 
 /**
  * Jacobi-preconditioned conjugate gradients for the tortuosity system, as WGSL compute shaders on
@@ -318,12 +318,13 @@ export function createWebGpuPcg(device: GPUDevice, problem: DiffusionProblem, x0
   device.queue.writeBuffer(params, 0, new Uint32Array([a, plane, problem.pad, n, groups, L, parts, 0]));
   const ga = upload(problem.ga);
   const gb = upload(problem.gb);
-  const gl = upload(problem.gl);
+  // The shaders take the reservoir terms from the boundary planes (bnd), not from gl.
+  const gl = upload(interiorGl(problem));
   const invDiag = new Float32Array(total);
   for (let q = 0; q < total; q++) invDiag[q] = Math.abs(problem.signedInvDiag[q]!);
   const invd = upload(invDiag);
   const boundary = new Float32Array(2 * plane);
-  boundary.set(problem.rhs.subarray(problem.pad, problem.pad + plane), 0);
+  boundary.set(problem.inlet, 0);
   boundary.set(problem.outlet, plane);
   const bnd = upload(boundary);
   const x = upload(Float32Array.from(x0));

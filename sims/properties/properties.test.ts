@@ -7,6 +7,8 @@ import { parseWith } from '../../src/config/parse.ts';
 import { computeProperties, PropertiesParamsSchema, propertiesModel } from './properties.ts';
 import { overlappingSpheres, threePhaseSpheres } from '../../src/voxel/test-geometries.ts';
 import { SolveWorkspace } from './workspace.ts';
+import { FINEST_LEVEL_BYTES } from './diffusion-problem.ts';
+import { sizeDistribution } from './size-distribution.ts';
 import { hasWebGpuDriver, vulkanSkipNote } from '../../test/helpers/vulkan.ts';
 import type { Progress } from '../../src/simulation.ts';
 import { formatProgress } from '../../src/cli/sim-progress.ts';
@@ -124,6 +126,32 @@ describe('many solves in one run', () => {
     expect(all.peakBytes).toBeLessThanOrEqual(1.05 * one.peakBytes);
     expect(all.peakBytes / n).toBeLessThan(80);
     expect(all.peakBytes / n).toBeGreaterThan(40); // it does hold the solver's arrays (sanity of the accounting)
+  });
+
+  it('hold at most 54 bytes per voxel for 3 axes × 3 sets, every stage included (issue 15: ≤ 64 B/voxel), and leave no voxel-sized garbage of their own', async () => {
+    const v = threePhaseSpheres(48, 5);
+    const n = v.labels.length;
+    const workspace = new SolveWorkspace();
+    const base = process.memoryUsage().arrayBuffers;
+    let seen = 0;
+    const sample = (): void => void (seen = Math.max(seen, process.memoryUsage().arrayBuffers - base));
+    const r = await computeProperties(v, parseWith(PropertiesParamsSchema, { tol: 1e-4 }), { ...(await ctx()), onProgress: sample }, { workspace });
+    sample();
+    expect(Object.values(r.tortuosity).flatMap((perAxis) => Object.keys(perAxis ?? {}))).toHaveLength(9);
+    // 40 B per padded cell of finest-level arrays (x, r float64; d, z = A·d, ga, gb, gl, 1/diag
+    // float32; 50 planes for 48), the active-cell and parent lists, the coarse levels: 51.6 at
+    // 48³; 75.7 before the cuts (float64 d and A·d, rhs and reservoir arrays, A·d apart from z).
+    expect(workspace.peakBytes / n).toBeLessThanOrEqual(54);
+    expect(workspace.peakBytes / n).toBeGreaterThan((FINEST_LEVEL_BYTES * 50) / 48);
+    // Every array buffer alive at any progress event or at the end, uncollected garbage included:
+    // the surface-area, connectivity and size stages work in the workspace's buffers (their own
+    // arrays, ~50 B/voxel in all, would show here until collected).
+    expect(seen / n).toBeLessThanOrEqual(workspace.peakBytes / n + 8);
+    expect(workspace.bytes).toBe(0);
+    // The sizes computed in the lent buffers are those of fresh arrays, exactly.
+    const pore = new Uint8Array(n);
+    for (let i = 0; i < n; i++) pore[i] = v.labels[i] === LABEL.pore ? 1 : 0;
+    expect(r.poreSize).toEqual(sizeDistribution(pore, v.shape, v.voxelSize));
   });
 
   it('reports progress over all solves, naming the set and axis of each, for an ETA', async () => {

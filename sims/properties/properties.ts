@@ -6,7 +6,8 @@ import { connectivityFractions, type ConnectivityFractions } from './connectivit
 import { AXES, labelComponents, type Axis } from '../../src/voxel/components.ts';
 import { interfaceAreasOf, DEFAULT_SIGMA } from './surface-area.ts';
 import { sizeDistribution, type SizeStats } from './size-distribution.ts';
-import { tortuosity, type TortuosityResult } from './tortuosity.ts';
+import { autoEngine, tortuosity, type TortuosityResult } from './tortuosity.ts';
+import { paddedCells, reserveCellLists, reserveSolverFields } from './diffusion-problem.ts';
 import { SolveWorkspace } from './workspace.ts';
 
 import { CONNECTIVITY_PHASES, TRANSPORT_PHASES, type ConnectivityPhase, type TransportPhase } from './phases.ts';
@@ -123,7 +124,7 @@ export function conductivitySets(params: PropertiesParams): Record<TransportPhas
   };
 }
 
-function maskOf(labels: Uint8Array, members: readonly number[], m = new Uint8Array(labels.length)): Uint8Array {
+function maskOf(labels: Uint8Array, members: readonly number[], m: Uint8Array = new Uint8Array(labels.length)): Uint8Array {
   const isMember = new Uint8Array(256);
   for (const l of members) isMember[l] = 1;
   for (let i = 0; i < labels.length; i++) m[i] = isMember[labels[i]!]!;
@@ -145,8 +146,9 @@ const CONNECTIVITY_MEMBERS: Record<ConnectivityPhase, number[]> = {
  * @param params validated PropertiesParams (axes, phases, tol, engine…).
  * @param ctx compute backend, progress (the tortuosity stage reports solves done of all, with the
  *   set and axis of the current one, so the CLI can show an ETA), abort signal.
- * @param options.workspace arrays the tortuosity solves share (default: a new one per call); pass
- *   one to read its byte accounting.
+ * @param options.workspace arrays the tortuosity solves share, and the surface-area, connectivity
+ *   and size stages borrow (default: a new one per call); pass one to read its byte accounting
+ *   (peakBytes; its buffers are dropped at the end of the run).
  * @returns the PropertiesResult.
  * @example const r = await computeProperties(volume, PropertiesParamsSchema.parse({ axes: ['z'] }), ctx);
  */
@@ -165,8 +167,18 @@ export async function computeProperties(volume: Volume, params: PropertiesParams
 
   const fractions = await stage('fractions', () => volumeFractions(volume));
 
+  const axes = AXES.filter((a) => params.axes.includes(a));
+  const engine = params.engine === 'auto' ? autoEngine(ctx.compute.backend) : params.engine;
+  // One workspace for the whole run. The tortuosity solves share its arrays (peak memory stays
+  // that of one solve, however many there are), and the surface-area and connectivity stages
+  // borrow the solver's fields, reserved at full size here, as their scratch: arrays of their own
+  // would still be garbage, uncollected, when the solver's arrays pile on top of them (~20 B/voxel
+  // at 128³). The other engines keep their fields on the GPU and do not use it after the borrowing.
+  const workspace = options.workspace ?? new SolveWorkspace();
+  reserveSolverFields(workspace, Math.max(...(axes.length > 0 ? axes : AXES).map((a) => paddedCells(shape, a))));
+
   const surfaceArea = await stage('surfaceArea', () => {
-    const opts = { sigma: params.surfaceSigma };
+    const opts = { sigma: params.surfaceSigma, field: workspace.f32('L0.x', labels.length) };
     const seenFrom = [LABEL.pore, LABEL.am, LABEL.cbd].map((l) => interfaceAreasOf(labels, shape, l, opts));
     // Each interface is measured from both sides; the blur only ever erases area (films one or two
     // voxels thick vanish from their own phase's surface), so the larger view is the right one.
@@ -177,12 +189,11 @@ export async function computeProperties(volume: Volume, params: PropertiesParams
 
   const connectivity = await stage('connectivity', () => {
     const out = {} as Record<ConnectivityPhase, Record<Axis, ConnectivityFractions>>;
-    // One set of voxel-sized arrays for the five labellings: each is read off before the next
-    // (left to the collector, the five sets of ~13 B/voxel piled up to the tortuosity stage).
-    const mask = new Uint8Array(labels.length);
-    const buffers = { padded: new Int32Array(0), stack: new Int32Array(0), label: new Int32Array(0) };
-    const reuse = (k: keyof typeof buffers) => (n: number): Int32Array => (buffers[k].length >= n ? buffers[k].subarray(0, n) : (buffers[k] = new Int32Array(n)));
-    const scratch = { padded: reuse('padded'), stack: reuse('stack'), label: reuse('label') };
+    // One set of voxel-sized arrays for the five labellings, lent by the solver's fields: each
+    // labelling is read off before the next (left to the collector, the five sets of ~13 B/voxel
+    // piled up to the tortuosity stage).
+    const mask = workspace.u8('L0.z', labels.length);
+    const scratch = { padded: (n: number) => workspace.i32('L0.x', n), stack: (n: number) => workspace.i32('L0.d', n), label: (n: number) => workspace.i32('L0.r', n) };
     for (const phase of CONNECTIVITY_PHASES) {
       const comps = labelComponents(maskOf(labels, CONNECTIVITY_MEMBERS[phase], mask), shape, { scratch });
       out[phase] = { x: connectivityFractions(comps, 'x'), y: connectivityFractions(comps, 'y'), z: connectivityFractions(comps, 'z') };
@@ -190,17 +201,17 @@ export async function computeProperties(volume: Volume, params: PropertiesParams
     return out;
   });
 
+  if (engine !== 'mgpcg') workspace.clear();
+
   const sets = conductivitySets(params);
-  const axes = AXES.filter((a) => params.axes.includes(a));
   const tortuosityOut: PropertiesResult['tortuosity'] = {};
   let iterations = 0;
   let residual = 0;
   let converged = true;
   let backend = '';
   await stage('tortuosity', async () => {
-    // One workspace for every solve: peak memory stays that of one solve, however many there are.
-    const workspace = options.workspace ?? new SolveWorkspace();
     const phases = TRANSPORT_PHASES.filter((p) => params.phases.includes(p));
+    if (engine === 'mgpcg') reserveCellLists(workspace, volume, phases.map((p) => sets[p]));
     const solves = phases.length * axes.length;
     let solved = 0;
     for (const phase of phases) {
@@ -240,10 +251,17 @@ export async function computeProperties(volume: Volume, params: PropertiesParams
   let particleSize: SizeStats | undefined;
   if (params.sizes) {
     await stage('sizes', () => {
-      poreSize = sizeDistribution(maskOf(labels, [LABEL.pore]), shape, voxelSize);
-      particleSize = sizeDistribution(maskOf(labels, [LABEL.am]), shape, voxelSize);
+      // Local thickness works in the solver's buffers, done with by now, instead of ~35 B/voxel
+      // of its own on top of them (they would not have been collected yet).
+      const n = labels.length;
+      const mask = workspace.u8('L0.gb', n);
+      const scratch = () => ({ squared: workspace.f64('L0.x', n), radius: workspace.f64('L0.r', n), centres: workspace.u32('L0.d', n), rows: workspace.i32('L0.z', n), out: workspace.f32('L0.ga', n) });
+      poreSize = sizeDistribution(maskOf(labels, [LABEL.pore], mask), shape, voxelSize, scratch());
+      particleSize = sizeDistribution(maskOf(labels, [LABEL.am], mask), shape, voxelSize, scratch());
     });
   }
+  // Nothing is left to borrow: the buffers go to the collector (the peak stays recorded).
+  workspace.clear();
 
   return {
     shape: [shape[0], shape[1], shape[2]],

@@ -16,13 +16,14 @@ export function sorSweepsCpu(p: DiffusionProblem, c: Float64Array, omega: number
 function halfSweep(p: DiffusionProblem, c: Float64Array, omega: number, cells: Int32Array): void {
   const a = p.dims[0];
   const plane = a * p.dims[1];
-  const { ga, gb, gl, rhs, reservoir, signedInvDiag: sd } = p;
+  const { ga, gb, gl, inlet, signedInvDiag: sd, pad } = p;
+  // The right-hand side is the inlet conductance on the first plane, 0 elsewhere.
+  const inletEnd = pad + plane;
   for (let k = 0; k < cells.length; k++) {
     const q = cells[k]!;
     const old = c[q]!;
     const r =
-      rhs[q]! -
-      reservoir[q]! * old +
+      (q < inletEnd ? inlet[q - pad]! : 0) +
       ga[q - 1]! * (c[q - 1]! - old) +
       ga[q]! * (c[q + 1]! - old) +
       gb[q - a]! * (c[q - a]! - old) +

@@ -1,6 +1,6 @@
 import type { IConstantsThis, IKernelFunctionThis, IKernelRunShortcut, IPipelineHandle, IPipelineRunShortcut } from 'gpu.js';
 import type { Compute } from '../../src/gpu/backend.ts';
-import type { DiffusionProblem } from './diffusion-problem.ts';
+import { inletRhs, type DiffusionProblem } from './diffusion-problem.ts';
 
 interface SorConstants {
   [key: string]: number;
@@ -22,7 +22,6 @@ function sorHalfSweep(
   gb: number[],
   gl: number[],
   rhs: number[],
-  reservoir: number[],
   sd: number[],
 ): number {
   const q = this.thread.x;
@@ -32,8 +31,7 @@ function sorHalfSweep(
   const a = this.constants.a;
   const plane = this.constants.plane;
   const r =
-    rhs[q]! -
-    reservoir[q]! * old +
+    rhs[q]! +
     ga[q - 1]! * (c[q - 1]! - old) +
     ga[q]! * (c[q + 1]! - old) +
     gb[q - a]! * (c[q - a]! - old) +
@@ -63,20 +61,21 @@ export function createGpuSor(compute: Compute, p: DiffusionProblem, omega: numbe
   const red = compute.gpu.createKernel(sorHalfSweep, { ...settings, constants: { a, plane: a * b, omega, colour: 1 } }) as IKernelRunShortcut;
   const black = compute.gpu.createKernel(sorHalfSweep, { ...settings, constants: { a, plane: a * b, omega, colour: -1 } }) as IKernelRunShortcut;
   const plan: IPipelineRunShortcut = compute.gpu.createPipeline(
-    function (this: { constants: IConstantsThis }, c: IPipelineHandle, ga: IPipelineHandle, gb: IPipelineHandle, gl: IPipelineHandle, rhs: IPipelineHandle, res: IPipelineHandle, sd: IPipelineHandle): IPipelineHandle {
+    function (this: { constants: IConstantsThis }, c: IPipelineHandle, ga: IPipelineHandle, gb: IPipelineHandle, gl: IPipelineHandle, rhs: IPipelineHandle, sd: IPipelineHandle): IPipelineHandle {
       let u: IPipelineHandle = c;
       const n = Number(this.constants.sweeps);
       for (let s = 0; s < n; s++) {
-        u = red(u, ga, gb, gl, rhs, res, sd);
-        u = black(u, ga, gb, gl, rhs, res, sd);
+        u = red(u, ga, gb, gl, rhs, sd);
+        u = black(u, ga, gb, gl, rhs, sd);
       }
       return u;
     },
     { constants: { sweeps } },
   );
+  const rhs = inletRhs(p);
   return {
     async run(c) {
-      const out = await plan(c, p.ga, p.gb, p.gl, p.rhs, p.reservoir, p.signedInvDiag);
+      const out = await plan(c, p.ga, p.gb, p.gl, rhs, p.signedInvDiag);
       return toFloat32(out, total);
     },
     backend() {

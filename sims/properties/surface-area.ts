@@ -133,9 +133,11 @@ export function isoSurfaceArea(field: Float32Array, shape: Shape, iso: number): 
  * const amFaces = interfaceAreasOf(volume.labels, volume.shape, LABEL.am);
  * amFaces[LABEL.pore] * volume.voxelSize ** 2; // AM–pore interface, m²
  */
-export function interfaceAreasOf(labels: Uint8Array, shape: Shape, label: number, options: SurfaceAreaOptions = {}): Float64Array {
+export function interfaceAreasOf(labels: Uint8Array, shape: Shape, label: number, options: SurfaceAreaOptions & { field?: Float32Array } = {}): Float64Array {
   const [nx, ny, nz] = shape;
-  const field = new Float32Array(labels.length);
+  // options.field: labels.length floats to work in, lent by the caller (computeProperties lends a
+  // solver buffer, so the three calls leave no voxel-sized garbage behind).
+  const field = options.field?.subarray(0, labels.length) ?? new Float32Array(labels.length);
   for (let i = 0; i < labels.length; i++) field[i] = labels[i] === label ? 1 : 0;
   const sigma = options.sigma ?? DEFAULT_SIGMA;
   if (sigma > 0) gaussianBlur(field, shape, sigma);

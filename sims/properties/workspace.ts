@@ -17,6 +17,15 @@ export class SolveWorkspace {
   private held = 0;
   private peak = 0;
 
+  /**
+   * Drops every buffer (for the garbage collector; the peak stays recorded): computeProperties
+   * calls it once the solves are done, so that later stages do not sit on top of the solver's memory.
+   */
+  clear(): void {
+    this.buffers.clear();
+    this.held = 0;
+  }
+
   /** Bytes the workspace holds now. */
   get bytes(): number {
     return this.held;
@@ -38,7 +47,7 @@ export class SolveWorkspace {
    * the garbage collector) when its real user asks for more.
    */
   reserve(key: string, bytes: number): void {
-    this.take(key, bytes);
+    this.take(key, bytes, true);
   }
 
   f32(key: string, length: number): Float32Array {
@@ -53,15 +62,20 @@ export class SolveWorkspace {
     return new Int32Array(this.take(key, length * 4), 0, length).fill(0);
   }
 
+  u32(key: string, length: number): Uint32Array {
+    return new Uint32Array(this.take(key, length * 4), 0, length).fill(0);
+  }
+
   u8(key: string, length: number): Uint8Array {
     return new Uint8Array(this.take(key, length), 0, length).fill(0);
   }
 
-  private take(key: string, bytes: number): ArrayBuffer | SharedArrayBuffer {
+  private take(key: string, bytes: number, exact = false): ArrayBuffer | SharedArrayBuffer {
     const have = this.buffers.get(key);
     if (have && have.byteLength >= bytes) return have;
-    // Round up a little so that the slightly different coarse grids of the three axes share one buffer.
-    const size = Math.max(8, Math.ceil((bytes * 1.02) / 8) * 8);
+    // Round up a little so that the slightly different coarse grids of the three axes share one
+    // buffer; reservations are made for the largest use already, exactly.
+    const size = Math.max(8, Math.ceil((bytes * (exact ? 1 : 1.02)) / 8) * 8);
     this.peak = Math.max(this.peak, this.held + size);
     const buffer = typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(size) : new ArrayBuffer(size);
     this.held += size - (have?.byteLength ?? 0);

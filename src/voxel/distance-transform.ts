@@ -27,12 +27,13 @@ export const NO_BACKGROUND = Number.POSITIVE_INFINITY;
  * const d2 = squaredDistanceTransform(mask, [64, 64, 64]); // multiply by voxelSize² for m²
  * @see Felzenszwalb & Huttenlocher, Theory of Computing 8 (2012) 415 (the separable exact EDT).
  */
-export function squaredDistanceTransform(mask: Uint8Array, shape: Shape, options: DistanceTransformOptions = {}): Float64Array {
+export function squaredDistanceTransform(mask: Uint8Array, shape: Shape, options: DistanceTransformOptions & { out?: Float64Array } = {}): Float64Array {
   const [nx, ny, nz] = shape;
   const n = nx * ny * nz;
   if (mask.length !== n) throw new ConfigError('mask', mask.length, `${n} values for shape ${shape.join('×')}`);
   const periodic = options.periodic ?? [false, false, false];
-  const d = new Float64Array(n);
+  // options.out: n values lent by the caller (computeProperties lends its solver's buffers).
+  const d = options.out?.subarray(0, n) ?? new Float64Array(n);
   for (let i = 0; i < n; i++) d[i] = mask[i] ? NO_BACKGROUND : 0;
   const maxLen = Math.max(nx, ny, nz);
   // Periodic lines are processed as three copies side by side; the middle copy is exact because

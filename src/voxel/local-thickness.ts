@@ -2,6 +2,24 @@ import type { Shape } from '../volume/volume.ts';
 import { squaredDistanceTransform, type DistanceTransformOptions } from './distance-transform.ts';
 
 /**
+ * Voxel-sized working arrays a caller may lend localThickness (each at least as long as the mask;
+ * any left out is allocated): computeProperties lends the buffers its solver no longer needs, so
+ * that the size stage adds no memory of its own to the run's peak.
+ */
+export interface LocalThicknessScratch {
+  /** Squared distance transform (float64). */
+  squared?: Float64Array;
+  /** Radii of the ridge test (float64); free again once localThickness returns. */
+  radius?: Float64Array;
+  /** Indices of the ball centres. */
+  centres?: Uint32Array;
+  /** The per-row skip lists of the painting. */
+  rows?: Int32Array;
+  /** The result. */
+  out?: Float32Array;
+}
+
+/**
  * Local thickness (Hildebrand & Rüegsegger 1997): for each foreground voxel, the radius of the
  * largest ball that contains it and fits in the foreground. A ball centred on voxel c may have
  * radius R(c) = EDT(c), the exact distance to the nearest background voxel centre, and holds the
@@ -27,12 +45,13 @@ import { squaredDistanceTransform, type DistanceTransformOptions } from './dista
  * const lt = localThickness(pore, volume.shape); // as PoreSpy's filters.local_thickness (radii)
  * @see Hildebrand & Rüegsegger, J. Microsc. 185 (1997) 67.
  */
-export function localThickness(mask: Uint8Array, shape: Shape, options: DistanceTransformOptions = {}): Float32Array {
+export function localThickness(mask: Uint8Array, shape: Shape, options: DistanceTransformOptions & { scratch?: LocalThicknessScratch } = {}): Float32Array {
   const [nx, ny, nz] = shape;
   const n = nx * ny * nz;
   const periodic = options.periodic ?? [false, false, false];
-  const sq = squaredDistanceTransform(mask, shape, options);
-  const out = new Float32Array(n);
+  const scratch = options.scratch ?? {};
+  const sq = squaredDistanceTransform(mask, shape, { periodic, ...(scratch.squared ? { out: scratch.squared } : {}) });
+  const out = scratch.out?.subarray(0, n).fill(0) ?? new Float32Array(n);
   let anyBackground = false;
   for (let i = 0; i < n; i++) {
     if (sq[i] === 0) {
@@ -44,10 +63,10 @@ export function localThickness(mask: Uint8Array, shape: Shape, options: Distance
     out.fill(Infinity);
     return out;
   }
-  const centres = ridgeCentres(sq, shape, periodic);
+  const centres = ridgeCentres(sq, shape, periodic, scratch);
   sortByDecreasingRadius(centres, sq);
   const plane = nx * ny;
-  const rows = new RowSkipList(nx, ny * nz);
+  const rows = new RowSkipList(nx, ny * nz, scratch.rows);
   for (let k = 0; k < centres.length; k++) {
     const c = centres[k]!;
     const r2 = sq[c]!;
@@ -97,8 +116,9 @@ class RowSkipList {
   constructor(
     private readonly nx: number,
     rows: number,
+    lent?: Int32Array,
   ) {
-    this.next = new Int32Array(nx * rows);
+    this.next = lent?.subarray(0, nx * rows) ?? new Int32Array(nx * rows);
     for (let i = 0; i < this.next.length; i++) this.next[i] = i % nx;
   }
 
@@ -152,10 +172,10 @@ RIDGE_OFFSETS.sort((a, b) => a.len - b.len);
  * Foreground voxels whose ball is not inside a nearby centre's ball: c is dropped when some n has
  * R(n) ≥ R(c) + |n − c|, since then |p − n| ≤ |p − c| + |n − c| < R(n) for every p in ball(c).
  */
-function ridgeCentres(sq: Float64Array, shape: Shape, periodic: readonly [boolean, boolean, boolean]): Uint32Array {
+function ridgeCentres(sq: Float64Array, shape: Shape, periodic: readonly [boolean, boolean, boolean], scratch: LocalThicknessScratch): Uint32Array {
   const [nx, ny, nz] = shape;
-  const keep = new Uint32Array(sq.length);
-  const radius = new Float64Array(sq.length);
+  const keep = scratch.centres?.subarray(0, sq.length) ?? new Uint32Array(sq.length);
+  const radius = scratch.radius?.subarray(0, sq.length) ?? new Float64Array(sq.length);
   for (let i = 0; i < sq.length; i++) radius[i] = Math.sqrt(sq[i]!);
   let count = 0;
   let i = 0;
@@ -181,7 +201,8 @@ function ridgeCentres(sq: Float64Array, shape: Shape, periodic: readonly [boolea
       }
     }
   }
-  return keep.slice(0, count);
+  // A lent array is used in place; an own one is copied to its used length, freeing the rest.
+  return scratch.centres ? keep.subarray(0, count) : keep.slice(0, count);
 }
 
 /** Counting sort on the integer squared radius, largest first. */
