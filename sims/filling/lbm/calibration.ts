@@ -18,13 +18,42 @@ export interface InterfaceCalibration {
   width: number;
 }
 
-/** Bulk (Shan–Chen) pressure of the mixture: p = c_s²(ρ1+ρ2) + G c_s² ρ1 ρ2. */
+/**
+ * Bulk (Shan–Chen) pressure of the mixture: p = c_s²(ρ1+ρ2) + G c_s² ρ1 ρ2 (c_s² = 1/3), the
+ * equation of state of the two-component model with ψ = ρ, valid where the densities are uniform
+ * (away from interfaces). Used for Laplace pressure jumps, the dry gas at equal pressure and the
+ * outlet's pressure.
+ *
+ * @param rho1 electrolyte density (lattice units, mass per node).
+ * @param rho2 gas density (lattice units, mass per node).
+ * @param g inter-component cohesion G (lattice units, dimensionless; > 2 separates the phases).
+ * @returns the pressure (lattice units, mass/(node·step²)).
+ * @example
+ * bulkPressure(1, 0.05, 3.5); // 0.4083
+ * @see Shan & Chen, Phys. Rev. E 47 (1993) 1815.
+ */
 export function bulkPressure(rho1: number, rho2: number, g: number): number {
   return CS2 * (rho1 + rho2) + g * CS2 * rho1 * rho2;
 }
 
 const cache = new Map<number, InterfaceCalibration>();
 
+/**
+ * Coexisting densities, surface tension and interface width of the two-component Shan–Chen fluid
+ * at cohesion G (see InterfaceCalibration): a periodic 1×1×64 column, electrolyte in its middle
+ * half and gas around it, relaxed for 6,000 steps on the reference engine (τ = 1); σ is the
+ * interface integral of the Shan (2008) pressure tensor over the column's two interfaces. Cached
+ * per G for the process. The model's σ for unit conversion is `laplaceSigma` (about 10 % higher),
+ * not this one.
+ *
+ * @param g inter-component cohesion G (lattice units, dimensionless; > 2 separates the phases).
+ * @returns g, rhoHi and rhoLo (majority/minority density of a component, lattice units), sigma
+ *   (pressure-tensor surface tension, lattice units) and width (10–90 % interface width, nodes).
+ * @example
+ * const cal = await calibrateInterface(3.5);
+ * // { g: 3.5, rhoHi: 1.066, rhoLo: 0.0206, sigma: 0.0820, width: 3 }
+ * @see Shan & Chen, Phys. Rev. E 47 (1993) 1815; Shan, Phys. Rev. E 77 (2008) 066702 (pressure tensor).
+ */
 export async function calibrateInterface(g: number): Promise<InterfaceCalibration> {
   const hit = cache.get(g);
   if (hit) return hit;
@@ -89,20 +118,52 @@ function correction(cos: number, g: number): number {
   return cos >= 0 ? HUANG_CORRECTION.wetting : HUANG_CORRECTION.nonWetting + HUANG_CORRECTION.nonWettingPerG * (g - 3);
 }
 
-/** Adhesion strength g of a solid that gives the electrolyte the static contact angle θ (degrees). */
+/**
+ * Adhesion strength g of a solid that gives the electrolyte the static contact angle θ (degrees):
+ * the map above solved for g, g = −cos θ · G (ρ_hi − ρ_lo) / (4κ), with κ from HUANG_CORRECTION
+ * (wetting or non-wetting side, the latter falling with G). Negative g attracts the electrolyte
+ * (θ < 90°), positive g repels it; the gas feels −g.
+ *
+ * @param thetaDeg static contact angle through the electrolyte (degrees, 0–180).
+ * @param cal interface calibration at the run's G (calibrateInterface).
+ * @returns the adhesion strength g of the solid (lattice units, dimensionless).
+ * @example
+ * adhesionForAngle(30, await calibrateInterface(3.5)); // −0.535
+ * @see Huang, Thorne, Schaap & Sukop, Phys. Rev. E 76 (2007) 066701 (the map, corrected here by κ).
+ */
 export function adhesionForAngle(thetaDeg: number, cal: InterfaceCalibration): number {
   const cos = Math.cos((thetaDeg * Math.PI) / 180);
   return (-cos * cal.g * (cal.rhoHi - cal.rhoLo)) / (4 * correction(cos, cal.g));
 }
 
-/** Inverse of adhesionForAngle: the contact angle (degrees) the map assigns to adhesion g. */
+/**
+ * Inverse of adhesionForAngle: the contact angle (degrees) the map assigns to adhesion g, with the
+ * same correction κ; cos θ is clamped to [−1, 1], so strengths beyond full wetting give 0° or 180°.
+ *
+ * @param g adhesion strength of a solid (lattice units, dimensionless; negative wets).
+ * @param cal interface calibration at the run's G (calibrateInterface).
+ * @returns the static contact angle through the electrolyte (degrees, 0–180).
+ * @example
+ * angleForAdhesion(-0.2, await calibrateInterface(3.5)); // 71.1
+ * @see Huang, Thorne, Schaap & Sukop, Phys. Rev. E 76 (2007) 066701.
+ */
 export function angleForAdhesion(g: number, cal: InterfaceCalibration): number {
   const huang = (-4 * g) / (cal.g * (cal.rhoHi - cal.rhoLo));
   const cos = Math.max(-1, Math.min(1, huang * correction(huang, cal.g)));
   return (Math.acos(cos) * 180) / Math.PI;
 }
 
-/** Electrolyte fraction φ = (ρ1 − ρ_lo)/(ρ_hi − ρ_lo), clamped to [0, 1]. */
+/**
+ * Electrolyte fraction φ = (ρ1 − ρ_lo)/(ρ_hi − ρ_lo), clamped to [0, 1]: 0 in bulk gas (which holds
+ * ρ_lo of dissolved electrolyte), 1 in bulk electrolyte, ½ on the interface. Saturation, arrival
+ * times and snapshots are read from it.
+ *
+ * @param rho1 electrolyte density at a node (lattice units).
+ * @param cal interface calibration at the run's G (calibrateInterface).
+ * @returns the electrolyte fraction (dimensionless, 0–1).
+ * @example
+ * electrolyteFraction(0.5, await calibrateInterface(3.5)); // 0.459
+ */
 export function electrolyteFraction(rho1: number, cal: InterfaceCalibration): number {
   return Math.min(1, Math.max(0, (rho1 - cal.rhoLo) / (cal.rhoHi - cal.rhoLo)));
 }
@@ -117,7 +178,17 @@ export interface DropletMeasurement {
 /**
  * A 2D (cylindrical) drop of initial radius r0 at rest in a periodic size×1×size box, run
  * `steps` steps; returns its area radius and Laplace pressure jump (bulk pressures at the centre
- * and at the corner).
+ * and at the corner). Two such drops give σ from Laplace's law Δp = σ/R (laplaceSigma). Runs on
+ * the reference engine with τ = 1.
+ *
+ * @param g inter-component cohesion G (lattice units, dimensionless).
+ * @param r0 initial drop radius (nodes).
+ * @param size edge of the square periodic box (nodes).
+ * @param steps lattice steps before measuring (steps).
+ * @returns radius √(A/π) of the relaxed drop (nodes) and pressureJump, inside minus outside
+ *   (lattice units).
+ * @example
+ * await measureDroplet(3.5, 12, 64, 3000); // { radius: 11.75, pressureJump: 0.00752 }
  */
 export async function measureDroplet(g: number, r0: number, size: number, steps: number): Promise<DropletMeasurement> {
   const cal = await calibrateInterface(g);
@@ -163,7 +234,16 @@ const laplaceCache = new Map<number, number>();
 
 /**
  * The model's lattice surface tension at cohesion G: slope of Δp against 1/R for 2D drops of
- * radius 12 and 20 in a 64² periodic box after 3000 steps.
+ * radius 12 and 20 in a 64² periodic box after 3000 steps. Tabled G (LAPLACE_SIGMA_TABLE) return
+ * at once; other G are measured (two measureDroplet runs, seconds) and cached for the process.
+ *
+ * @param g inter-component cohesion G (lattice units, dimensionless).
+ * @param opts fresh: measure even when tabled or cached (default false).
+ * @returns the lattice surface tension σ_lb (lattice units, mass/step²), the σ unitConversion matches
+ *   to the electrolyte's.
+ * @example
+ * await laplaceSigma(3.5); // 0.08487 (tabled)
+ * await laplaceSigma(3.5, { fresh: true }); // re-measured
  */
 export async function laplaceSigma(g: number, opts: { fresh?: boolean } = {}): Promise<number> {
   if (!opts.fresh) {

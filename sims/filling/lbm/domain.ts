@@ -52,6 +52,21 @@ export function wrap(i: number, n: number): number {
 /**
  * Adhesion vector of every fluid node from the adhesion strength of each solid node
  * (`solidStrength`, 0 on non-solid nodes). Neighbours beyond z = 0 or z = nz-1 count as non-solid.
+ * Each node gets a = Σ_q w_q g(x+c_q) c_q over its D3Q19 neighbours (x, y periodic); the solver
+ * applies F_1 = −ψ_1 a to the electrolyte and F_2 = +ψ_2 a to the gas, the fluid–solid force of
+ * Shan–Chen-type multicomponent models that the contact-angle map assumes.
+ *
+ * @param nx lattice size along x (nodes).
+ * @param ny lattice size along y (nodes).
+ * @param nz lattice size along z, the flow axis (nodes).
+ * @param solidStrength adhesion strength g per node, x fastest (lattice units; negative wets the
+ *   electrolyte, adhesionForAngle), 0 on non-solid nodes.
+ * @returns the adhesion vectors laid out [ax | ay | az], each nx·ny·nz long (lattice units).
+ * @example
+ * const s = new Float32Array(4 * 4 * 6);
+ * s.fill(-0.2, 0, 16); // a wetting floor at z = 0
+ * adhesionField(4, 4, 6, s)[2 * 96 + 16]; // az just above the floor: 0.0333
+ * @see Huang, Thorne, Schaap & Sukop, Phys. Rev. E 76 (2007) 066701.
  */
 export function adhesionField(nx: number, ny: number, nz: number, solidStrength: Float32Array): Float32Array {
   const n = nx * ny * nz;
@@ -82,7 +97,22 @@ export function adhesionField(nx: number, ny: number, nz: number, solidStrength:
   return out;
 }
 
-/** A domain of the given node kinds with a uniform adhesion strength on every solid node. */
+/**
+ * A domain of the given node kinds with a uniform adhesion strength on every solid node (one
+ * contact angle everywhere; tests and calibration geometries). No mirrored side walls.
+ *
+ * @param nx lattice size along x (nodes).
+ * @param ny lattice size along y (nodes).
+ * @param nz lattice size along z, the flow axis (nodes).
+ * @param node NODE kind per node (fluid, solid, inlet, outlet), x fastest, nx·ny·nz long.
+ * @param strength adhesion strength g of every solid node (lattice units; negative wets the
+ *   electrolyte, see adhesionForAngle).
+ * @returns the LatticeDomain with its adhesion field (adhesionField).
+ * @example
+ * const node = new Uint8Array(4 * 4 * 6);
+ * node.fill(NODE.solid, 0, 16).fill(NODE.solid, 80); // floor and lid
+ * const domain = uniformDomain(4, 4, 6, node, adhesionForAngle(30, cal));
+ */
 export function uniformDomain(nx: number, ny: number, nz: number, node: Uint8Array, strength: number): LatticeDomain {
   const s = new Float32Array(node.length);
   for (let i = 0; i < node.length; i++) if (node[i] === NODE.solid) s[i] = strength;

@@ -178,6 +178,37 @@ const MAX_LATTICE_SPEED = 0.35;
  */
 const MIN_DENSITY = -0.15;
 
+/**
+ * Dynamic electrolyte filling of a labelled electrode by two-component Shan–Chen lattice
+ * Boltzmann (README.md in this folder: model, boundaries, units, limits). The run is set up by
+ * prepareFilling (calibration at G, contact angle → adhesion per solid label, unit conversion,
+ * lattice with reservoirs, dry gas), advanced on the engine `params.engine` names (auto: the fastest
+ * tested engine for ctx.compute's backend), and read back every `lattice.diagnosticsEvery` steps
+ * for saturation, arrival times, snapshots and divergence. It ends at a plateau (saturation change
+ * ≤ tolerance over the window, or, with `plateau.invasion` and an outlet, the outlet-connected gas
+ * changing by no more than that once half filled), at the step or wall-clock limit, or
+ * when `ctx.signal` aborts. Time is matched through the capillary number (viscous–capillary
+ * filling; inertia is not matched); `limits` says what the lattice cannot represent.
+ *
+ * @param volume labelled volume ({ shape in voxels, voxelSize in m, labels: 0 pore, 1 AM, 2 CBD, …}).
+ * @param paramsIn LbmParamsSchema: surfaceTension (N/m), viscosity (Pa·s), density (kg/m³),
+ *   contactAngle per solid (degrees), inlet face, outlet, inletPressure (Pa), lateral, steps,
+ *   plateau, timeLimitS (s), lattice (G, τ's, reservoirLayers, diagnosticsEvery), engine.
+ * @param ctx compute backend, progress callback (steps), abort signal, thread share.
+ * @returns saturation (0–1), trapped and outlet-connected gas fractions of the pore volume,
+ *   trapped clusters, the saturation curve (s), t50/t90/t95 (s), steps, MLUPS, engine, stop reason,
+ *   the lattice and physical parameters with the unit conversion, limits; per voxel the arrival
+ *   time (s; +Infinity never, NaN solid) and electrolyte-fraction snapshots (×255) with their steps
+ *   and times (s). Throws ConfigError naming the field for bad input, SolverDivergedError (with the
+ *   result so far) when the lattice diverges.
+ * @example
+ * const r = await fillLbm(volume, { contactAngle: { am: 25, cbd: 50 }, steps: 20000 }, ctx);
+ * r.saturation; // e.g. 0.95 at the plateau
+ * r.t90; // physical time to 90 % saturation (s)
+ * @see Shan & Chen, Phys. Rev. E 47 (1993) 1815; Huang et al., Phys. Rev. E 76 (2007) 066701
+ *   (wetting); Guo, Zheng & Shi, Phys. Rev. E 65 (2002) 046308 (forcing); Washburn, Phys. Rev. 17
+ *   (1921) 273 (the filling rate it is tested against, washburn.test.ts).
+ */
 export async function fillLbm(volume: Volume, paramsIn: LbmParams | LbmParamsInput, ctx: SimContext): Promise<LbmResult> {
   validateVolume(volume);
   const prep = await prepareFilling(volume, paramsIn);

@@ -27,6 +27,26 @@ function faceDirection(face: Face): { axis: 0 | 1 | 2; reversed: boolean } {
   return { axis: faceAxis(face), reversed: face[1] === '+' };
 }
 
+/**
+ * Builds the lattice of a filling run around a labelled volume (see FillingLattice for the
+ * layout): the inlet face's axis becomes lattice +z; z = 0 is the inlet plane, then `reservoir`
+ * layers, the volume, `reservoir` layers and the outlet plane (a solid lid when closed). Every
+ * non-pore voxel is solid with the adhesion strength of its label; side walls, when asked for,
+ * are one solid layer with no adhesion and mirrored densities (neutral, 90°).
+ *
+ * @param volume labelled volume (shape in voxels; labels 0 pore, 1 AM, 2 CBD, …; voxel size in m,
+ *   not used here: one voxel is one node).
+ * @param opts inlet: face the electrolyte enters through (x-, x+, y-, y+, z-, z+); outletClosed:
+ *   solid lid instead of the outlet plane; lateral: 'periodic' or 'wall' sides; reservoir: open
+ *   layers before and after the volume (nodes); strengthOfLabel: adhesion strength g of each solid
+ *   label (lattice units, adhesionForAngle).
+ * @returns the domain (node kinds, adhesion field, side-wall mirror), the lattice node of each voxel,
+ *   the lattice z of the first volume layer and the end of the electrolyte reservoir (nodes).
+ *   Throws ConfigError (field volume.shape) for a lattice beyond 2³¹/40 nodes.
+ * @example
+ * const lat = buildFillingLattice(volume, { inlet: 'z-', outletClosed: false, lateral: 'wall', reservoir: 4, strengthOfLabel: (l) => (l === LABEL.am ? -0.56 : -0.40) });
+ * lat.domain.nz; // volume.shape[2] + 10
+ */
 export function buildFillingLattice(
   volume: Volume,
   opts: { inlet: Face; outletClosed: boolean; lateral: 'periodic' | 'wall'; reservoir: number; strengthOfLabel: (label: number) => number },

@@ -69,6 +69,13 @@ export interface PreparedFilling {
 /**
  * Density of a gas holding no electrolyte at the bulk pressure of the coexisting phases:
  * c_s²ρ = c_s²(ρ_hi + ρ_lo) + G c_s² ρ_hi ρ_lo (Shan–Chen bulk pressure with ρ_electrolyte = 0).
+ * The electrode's gas starts at this density (a dry electrode's gas holds no solvent vapour; see
+ * prepareFilling), at the same pressure as the reservoir so nothing flows before the front moves.
+ *
+ * @param cal interface calibration at the run's G (calibrateInterface).
+ * @returns the dry gas density (lattice units).
+ * @example
+ * dryGasDensity(await calibrateInterface(3.5)); // 1.164
  */
 export function dryGasDensity(cal: InterfaceCalibration): number {
   return cal.rhoHi + cal.rhoLo + cal.g * cal.rhoHi * cal.rhoLo;

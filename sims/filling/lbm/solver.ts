@@ -60,6 +60,33 @@ export function validateSolverOptions(options: Pick<LbmSolverOptions, 'domain' |
   }
 }
 
+/**
+ * A two-component Shan–Chen D3Q19 lattice-Boltzmann solver on this thread: TRT collision (even
+ * moments relaxed with τ1/τ2, odd moments with τ_odd) with Guo forcing of the cohesion and adhesion
+ * forces on the pseudo-potential ψ = max(ρ, 0), half-way bounce-back at solid nodes, fixed inlet
+ * and pressure-only outlet planes, x and y periodic. Both components start at rest (equilibrium of
+ * rho1, rho2). Engines: 'typed-array' (fast-step.mjs, tested equal to the reference step in
+ * typed-array-engine.ts) or 'kernels' (gpu.js, needs `compute`); the wasm and WGSL engines are
+ * created by createWasmLbmSolver and createWebGpuLbmSolver. Checks the options first
+ * (validateSolverOptions).
+ *
+ * @param options domain (node kinds, adhesion field, side-wall mirror; sizes in nodes); physics
+ *   (G, τ1, τ2, τ_odd, inlet and outlet densities; lattice units); rho1, rho2: initial electrolyte
+ *   and gas density per node (lattice units); periodicZ: wrap z too (default false); engine;
+ *   compute: gpu.js context for 'kernels'.
+ * @returns the solver: step(n) advances n steps, moments() gives [ρ1 | ρ2 | jx | jy | jz] (lattice
+ *   units, each `nodes` long), distributions(), stepsDone(), destroy(). Throws ConfigError naming
+ *   the field for node kinds of the wrong length, fluid on a non-periodic z end, τ ≤ ½, the wasm
+ *   engine, or 'kernels' without compute.
+ * @example
+ * const prep = await prepareFilling(volume, { contactAngle: { am: 25, cbd: 50 } });
+ * const solver = createLbmSolver({ domain: prep.lattice.domain, physics: prep.physics, rho1: prep.rho1, rho2: prep.rho2, engine: 'typed-array' });
+ * await solver.step(100);
+ * const mac = await solver.moments(); // 5 × solver.nodes values
+ * solver.destroy();
+ * @see Shan & Chen, Phys. Rev. E 47 (1993) 1815; Guo, Zheng & Shi, Phys. Rev. E 65 (2002) 046308
+ *   (forcing); Ginzburg, Verhaeghe & d'Humières, Commun. Comput. Phys. 3 (2008) 427 (TRT).
+ */
 export function createLbmSolver(options: LbmSolverOptions): LbmSolver {
   validateSolverOptions(options);
   const { domain, physics } = options;

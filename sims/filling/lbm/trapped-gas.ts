@@ -17,6 +17,18 @@ export interface TrappedGas {
  * Gas is a non-solid node whose electrolyte fraction is below ½. Gas connected to the layers at or
  * beyond `escapeFromZ` (gas reservoir and outlet) can still leave; the rest is trapped. With a
  * closed outlet nothing can leave, so every gas cluster inside the volume counts.
+ * Clusters are 6-connected, periodic in x and y like the lattice; only their nodes inside the
+ * volume are counted.
+ *
+ * @param domain the run's lattice (node kinds and size).
+ * @param phi electrolyte fraction per lattice node (dimensionless, 0–1; electrolyteFraction).
+ * @param volumeZ first and one-past-last lattice z of the volume (nodes).
+ * @param escapeFromZ first lattice z from which gas can leave (nodes), null for a closed outlet.
+ * @returns trappedNodes, clusters and sizes (largest first) of the trapped gas, and connectedNodes
+ *   still linked to the outlet, all in nodes inside the volume (one node per voxel).
+ * @example
+ * const t = trappedGas(domain, phi, [5, 5 + volume.shape[2]], 5 + volume.shape[2]);
+ * t.trappedNodes / poreVoxels; // trapped gas fraction of the pore volume
  */
 export function trappedGas(domain: LatticeDomain, phi: Float32Array, volumeZ: readonly [number, number], escapeFromZ: number | null): TrappedGas {
   const { nx, ny, nz, node } = domain;
