@@ -21,15 +21,6 @@ const ENTRY_MODULES = ['api/index.ts', 'sims/cell/index.ts', 'sims/properties/in
 const PENDING: ReadonlySet<string> = new Set([
   'sims/mesostructure/params.ts resolveParams',
   'sims/mesostructure/generate.ts generateElectrode',
-  'sims/mesostructure/voxelize.ts voxelize',
-  'sims/mesostructure/voxelize.ts binParticles',
-  'sims/mesostructure/stats.ts ksStatistic',
-  'sims/mesostructure/stats.ts ksPValue',
-  'sims/mesostructure/stats.ts ksCriticalValue',
-  'sims/mesostructure/psd.ts lognormalCdf',
-  'sims/mesostructure/psd.ts lognormalQuantile',
-  'sims/mesostructure/psd.ts sigmaFromSpan',
-  'sims/mesostructure/psd.ts sigmaFromD10D90',
 ]);
 
 describe('entry points are documented (what, @param per parameter with units, @returns, @example)', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/random/rng.ts';
-import { erf, lognormalCdf, lognormalQuantile, normalCdf, normalQuantile, sigmaFromD10D90, sigmaFromSpan, drawDiameter } from './psd.ts';
+import { lognormalCdf, lognormalQuantile, sigmaFromD10D90, sigmaFromSpan, drawDiameter } from './psd.ts';
+import { erf, normalCdf, normalQuantile } from '../../src/random/normal.ts';
 import { ksCriticalValue, ksStatistic } from './stats.ts';
 
 describe('particle size distribution helpers', () => {

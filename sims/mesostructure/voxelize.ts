@@ -44,6 +44,17 @@ export interface BinnedParticles {
  */
 export const SURFACE_MARGIN = 1e-3;
 
+/**
+ * Bins spheroids into a uniform grid of cells so a voxel tests only the particles of its cell: the
+ * CPU side of voxelization (cellLists builds the kernel's lists from it). Particles crossing the
+ * periodic x/y faces are binned with their ghost images.
+ *
+ * @param p the particles (centres, semi-axes, orientations; voxel units)
+ * @param shape [nx, ny, nz] of the volume (voxels)
+ * @param widen also list a particle in cells whose voxels' centres lie within this distance of its surface (voxels)
+ * @returns the cell grid with each cell's particle indices
+ * @example const bins = binParticles(packing.particles, [64, 64, 64]);
+ */
 export function binParticles(p: Spheroids, shape: Shape, widen = 0): BinnedParticles {
   const [nx, ny, nz] = shape;
   const n = p.x.length;
@@ -273,6 +284,12 @@ export interface VoxelizeResult {
 /**
  * Marks every voxel whose centre lies inside a particle (union of spheroids), with a gpu.js
  * kernel; identical on every backend by construction (see SURFACE_MARGIN).
+ *
+ * @param p the particles (centres, semi-axes, orientations; voxel units)
+ * @param shape [nx, ny, nz] of the volume (voxels)
+ * @param compute the gpu.js backend to run the kernel on
+ * @returns the 0/1 solid mask (x fastest), how many voxels were settled on the CPU, and the backend gpu.js really used
+ * @example const { solid } = await voxelize(packing.particles, [64, 64, 64], compute);
  */
 export async function voxelize(p: Spheroids, shape: Shape, compute: Compute): Promise<VoxelizeResult> {
   const [nx, ny, nz] = shape;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { sobolPoints } from './sobol.ts';
 import { latinHypercube, maximinLatinHypercube, minPairwiseDistance } from './lhs.ts';
 import { generateDesign, validateVariedParams } from './design.ts';
-import { inverseNormalCdf } from './normal-quantile.ts';
+import { normalQuantile as inverseNormalCdf } from '../random/normal.ts';
 import { Rng } from '../random/rng.ts';
 import type { VariedParam } from './params.ts';
 import { ConfigError } from '../errors.ts';

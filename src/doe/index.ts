@@ -2,4 +2,4 @@ export { generateDesign, gridSize, validateVariedParams, DesignSchema, type Desi
 export { VariedParamSchema, valueAt, gridValues, paramType, type VariedParam, type LevelValue } from './params.ts';
 export { sobolPoints, directionNumbers, SOBOL_MAX_DIMENSIONS } from './sobol.ts';
 export { latinHypercube, maximinLatinHypercube, minPairwiseDistance } from './lhs.ts';
-export { inverseNormalCdf } from './normal-quantile.ts';
+export { normalQuantile as inverseNormalCdf } from '../random/normal.ts';

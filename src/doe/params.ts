@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { inverseNormalCdf } from './normal-quantile.ts';
+import { normalQuantile as inverseNormalCdf } from '../random/normal.ts';
 
 export type LevelValue = number | string | boolean;
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/random/rng.ts';
 import { fitGpr } from '../gpr/model.ts';
 import { designFor } from './inverse.ts';
-import { logIntervalProbability, normalCdf } from './normal-cdf.ts';
+import { logIntervalProbability } from './interval-probability.ts';
+import { normalCdf } from '../../src/random/normal.ts';
 
 describe('interval probability', () => {
   it('equals Φ(b) − Φ(a) in the bulk and stays finite far outside', () => {

@@ -2,7 +2,7 @@ import { ImpossibleRequestError } from '../../src/errors.ts';
 import { Rng } from '../../src/random/rng.ts';
 import type { Surrogate } from '../model.ts';
 import { minimizeBox } from '../optim/lbfgsb.ts';
-import { logIntervalProbability } from './normal-cdf.ts';
+import { logIntervalProbability } from './interval-probability.ts';
 
 export interface Target {
   output: string;
