@@ -4,6 +4,7 @@ import { throwIfAborted } from '../../src/errors.ts';
 import { cellLists, RECORD } from './voxelize.ts';
 import type { Spheroids } from './voxelize.ts';
 
+/** Score-based morphologies of this file; 'web' (cbd-web.ts) adds a random field to the bridge score. */
 export type CbdMorphology = 'bridge' | 'film';
 
 /**

@@ -32,6 +32,8 @@ interface GenerateOptions {
   cbd?: string;
   cbdMorphology?: string;
   cbdPorosity?: string;
+  cbdDomain?: string;
+  cbdReach?: string;
   calendering?: string;
   amDensity?: string;
   force?: boolean;
@@ -90,6 +92,8 @@ export function mergeOptions(config: Record<string, unknown>, o: GenerateOptions
   if (o.cbd !== undefined) set('cbdFraction', num('--cbd', o.cbd));
   if (o.cbdMorphology !== undefined) set('cbdMorphology', o.cbdMorphology);
   if (o.cbdPorosity !== undefined) set('cbdPorosity', num('--cbd-porosity', o.cbdPorosity));
+  if (o.cbdDomain !== undefined) set('cbdDomainUm', num('--cbd-domain', o.cbdDomain));
+  if (o.cbdReach !== undefined) set('cbdReachUm', num('--cbd-reach', o.cbdReach));
   if (o.calendering !== undefined) set('calenderingPercent', num('--calendering', o.calendering));
   if (o.amDensity !== undefined) set('amDensityGcm3', num('--am-density', o.amDensity));
   if (o.seed !== undefined) set('seed', num('--seed', o.seed));
@@ -139,7 +143,9 @@ export function register(program: Command): void {
     .option('--porosity <x>', 'target pore fraction before calendering (0–1, default 0.40)')
     .option('--am-fraction <x>', 'target AM fraction before calendering (0–1), instead of --porosity')
     .option('--cbd <x>', 'CBD volume fraction of the uncalendered volume (0–1, default 0.12)')
-    .option('--cbd-morphology <m>', 'bridge (at necks, default) or film (coating)')
+    .option('--cbd-morphology <m>', 'bridge (at necks, default), film (coating) or web (necks spreading into the pores as fine domains)')
+    .option('--cbd-domain <µm>', 'web: CBD domain size (µm; finer with more intensive mixing; default 2 voxels)')
+    .option('--cbd-reach <µm>', 'web: how far CBD spreads from the necks into the pores (µm; 0 = bridge; default d50/2)')
     .option('--cbd-porosity <x>', 'internal porosity of the CBD (0–1, default 0.5)')
     .option('--calendering <%>', 'thickness reduction (%, default 0)')
     .option('--am-density <g/cm³>', 'AM density (g/cm³, default 4.7 for NMC)')
