@@ -18,6 +18,7 @@ import type { BenchRun, Figure } from './lib.ts';
  *     bench/data/electrode.tiff or point MESOLAB_TAUFACTOR_TIFF at it. Without it that part is
  *     skipped, and says so.
  * `--quick`: 48³, 12 trials; full: 64³ self-calibration with 24 trials, a 96³ TauFactor crop with 24.
+ * `--part self` or `--part taufactor` runs one of the two.
  * Each descriptor table is printed to stderr as it completes.
  */
 
@@ -59,15 +60,20 @@ export const run: BenchRun = async ({ quick }) => {
   const ctx = { rng: new Rng(1), compute, threads: 1 };
   const out: Figure[] = [];
   try {
+    const part = process.argv.includes('--part') ? process.argv[process.argv.indexOf('--part') + 1] : undefined;
     const n = quick ? 48 : 64;
-    const hidden: GenerateParams = { shape: [n, n, n], voxelSizeUm: 0.5, d50Um: 5, span: 0.5, porosity: 0.45, cbdFraction: 0.15, cbdMorphology: 'web', cbdDomainUm: 1, cbdReachUm: 2.5, seed: 99 };
-    const real = (await generateElectrode(hidden, ctx)).volume;
-    const self = await calibrate(real, { budget: quick ? 12 : 24, seeds: 2, seed: 1 }, ctx);
-    process.stderr.write(`${table(`self-calibration ${n}³ (hidden ${JSON.stringify(hidden)})`, self)}\n`);
-    out.push(...figures(`self ${n}³`, self));
+    const hidden: GenerateParams = { shape: [n, n, n], voxelSizeUm: 0.5, d50Um: 5, span: 0.5, porosity: 0.45, cbdFraction: 0.15, cbdMorphology: 'web', cbdDomainUm: 1, cbdReachUm: 2.5, cbdNeckWeight: 0.6, seed: 99 };
+    if (part !== 'taufactor') {
+      const real = (await generateElectrode(hidden, ctx)).volume;
+      const self = await calibrate(real, { budget: quick ? 12 : 24, seeds: 2, seed: 1 }, ctx);
+      process.stderr.write(`${table(`self-calibration ${n}³ (hidden ${JSON.stringify(hidden)})`, self)}\n`);
+      out.push(...figures(`self ${n}³`, self));
+    }
 
     const path = process.env.MESOLAB_TAUFACTOR_TIFF ?? join(import.meta.dirname, 'data', 'electrode.tiff');
-    if (!existsSync(path)) {
+    if (part === 'self') {
+      // only the self-calibration asked for
+    } else if (!existsSync(path)) {
       const why = `TauFactor electrode not found at ${path}: get docs/notebooks/electrode.tiff from github.com/tldr-group/taufactor into bench/data/ or set MESOLAB_TAUFACTOR_TIFF`;
       process.stderr.write(`skipped: ${why}\n`);
       out.push({ name: 'calibrate TauFactor electrode', unit: '', median: NaN, note: `skipped: ${why}` });

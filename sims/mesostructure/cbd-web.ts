@@ -11,8 +11,10 @@ import type { Spheroids } from './voxelize.ts';
  * Each pore voxel gets the neck score of the `bridge` model (sum of the distances to the two
  * nearest particles, small in necks and along close surfaces) minus a correlated random field:
  *
- *   score = (d1 + d2) − reach · G(x)
+ *   score = (d1 + w·d2) − reach · G(x)
  *
+ * with w the neck weight: 1 collects binder at the contacts, 0 coats the particle surfaces (a
+ * binder that wets the active material, or a binder-rich slurry).
  * G is a Gaussian random field of unit variance with covariance exp(−r²/L²) (white noise smoothed
  * by a Gaussian of σ = L/2, see smoothingSigma); the `target` lowest scores become CBD, so the
  * fraction is voxel-exact. `reach` (voxels) is how far from the necks the binder can wander: 0
@@ -26,6 +28,8 @@ export interface CbdWebOptions {
   domain: number;
   /** amplitude of the field in score units (voxels of neck distance) */
   reach: number;
+  /** weight w of the distance to the second-nearest particle, score d1 + w·d2 − reach·G: 1 necks, 0 a coating (default 1) */
+  neckWeight?: number;
 }
 
 /** σ of the Gaussian smoothing whose output has covariance exp(−r²/L²): convolving two Gaussians of σ gives exp(−r²/(4σ²)). */
@@ -112,7 +116,10 @@ export function placeCbdWeb(labels: Uint8Array, p: Spheroids, shape: Shape, targ
   const longest = Math.max(shape[0], shape[1], shape[2]);
   let cap = Math.max(3, radii[radii.length >> 1] ?? 3);
   for (;;) {
-    const raw = cbdScores(labels, p, shape, 'bridge', cap, signal);
+    const w = opts.neckWeight ?? 1;
+    const raw = cbdScores(labels, p, shape, 'bridge', cap, signal, w);
+    // d1 + w·d2 below w·cap (below cap when w = 0) means both distances were found within the cap.
+    const exactBelow = w > 0 ? w * cap : cap;
     const score = new Float64Array(raw.length);
     let pores = 0;
     for (let i = 0; i < raw.length; i++) {
@@ -123,9 +130,8 @@ export function placeCbdWeb(labels: Uint8Array, p: Spheroids, shape: Shape, targ
     for (let i = 0, k = 0; i < raw.length; i++) if (raw[i]! < Infinity) values[k++] = score[i]!;
     if (target > pores) throw new RangeError(`placeCbdWeb: ${target} CBD voxels asked for, only ${pores} pore voxels`);
     const threshold = selectKth(values, target - 1);
-    // A raw score below cap is exact (both particles were found within the cap).
     let exact = true;
-    for (let i = 0; i < raw.length && exact; i++) if (score[i]! <= threshold && raw[i]! >= cap) exact = false;
+    for (let i = 0; i < raw.length && exact; i++) if (score[i]! <= threshold && raw[i]! >= exactBelow) exact = false;
     if (exact || cap >= 2 * longest) return fillLowest(labels, score, target, threshold);
     cap *= 2;
   }

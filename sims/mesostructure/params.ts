@@ -57,6 +57,12 @@ export const GenerateParamsSchema = z
       .min(0)
       .optional()
       .describe('web only: how far the CBD wanders from the particle necks into the pores (µm, amplitude of the field in neck-distance units); 0 gives the bridge model; default 0.5·d50Um'),
+    cbdNeckWeight: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe('web only: where the binder settles, 1 at the particle contacts (necks), 0 as a coating of the particle surfaces (a binder that wets the AM), 0–1; default 1'),
     cbdPorosity: z.number().min(0).lt(1).default(0.5).describe('internal (nano)porosity of the CBD, 0–1; passed on to transport models'),
     calenderingPercent: z.number().min(0).max(60).default(0).describe('thickness reduction by calendering (%), 0 = uncalendered'),
     amDensityGcm3: z.number().positive().default(4.7).describe('AM true density (g/cm³), NMC ≈ 4.7'),
@@ -88,7 +94,7 @@ export interface ResolvedParams {
   cbdFraction: number;
   cbdMorphology: 'bridge' | 'film' | 'web';
   /** web model: domain size L and reach, in voxels (absent for bridge and film) */
-  cbdWeb?: { domain: number; reach: number };
+  cbdWeb?: { domain: number; reach: number; neckWeight: number };
   cbdPorosity: number;
   /** thickness after calendering / before, as realised on the voxel grid (nz' / nz) */
   calenderScale: number;
@@ -185,12 +191,12 @@ export function resolveParams(params: GenerateParams): ResolvedParams {
       `AM ${round(amFraction)} + CBD ${p.cbdFraction} over thickness ratio ${round(s)} gives ${round(solidAfter)}`,
     );
   }
-  for (const field of ['cbdDomainUm', 'cbdReachUm'] as const) {
+  for (const field of ['cbdDomainUm', 'cbdReachUm', 'cbdNeckWeight'] as const) {
     if (p[field] !== undefined && p.cbdMorphology !== 'web') {
       throw new ConfigError(field, p[field], `cbdMorphology "web" (it is "${p.cbdMorphology}", which has no ${field})`);
     }
   }
-  const cbdWeb = p.cbdMorphology === 'web' ? { domain: (p.cbdDomainUm ?? 2 * vs) / vs, reach: (p.cbdReachUm ?? 0.5 * p.d50Um) / vs } : undefined;
+  const cbdWeb = p.cbdMorphology === 'web' ? { domain: (p.cbdDomainUm ?? 2 * vs) / vs, reach: (p.cbdReachUm ?? 0.5 * p.d50Um) / vs, neckWeight: p.cbdNeckWeight ?? 1 } : undefined;
   if (cbdWeb && cbdWeb.domain < 0.5) {
     throw new ConfigError('cbdDomainUm', p.cbdDomainUm, `a domain size of at least half a voxel (${round(vs / 2)} µm)`);
   }

@@ -32,48 +32,50 @@ describe('mismatch', () => {
 });
 
 describe('calibrate (contract on a small mesolab electrode with hidden parameters)', () => {
-  // The "tomogram": 48³ voxels of 0.5 µm, parameters the calibration is not told.
-  const hidden: GenerateParams = { shape: [48, 48, 48], voxelSizeUm: 0.5, d50Um: 5, span: 0.5, porosity: 0.45, cbdFraction: 0.15, cbdMorphology: 'web', cbdDomainUm: 1, cbdReachUm: 2.5, seed: 99 };
+  // The "tomogram": 48³ voxels of 0.5 µm, parameters the calibration is not told, but for the PSD
+  // span (as from a laser-diffraction datasheet): four free parameters, 28 trials.
+  const hidden: GenerateParams = { shape: [48, 48, 48], voxelSizeUm: 0.5, d50Um: 5, span: 0.5, porosity: 0.45, cbdFraction: 0.15, cbdMorphology: 'web', cbdDomainUm: 1, cbdReachUm: 2.5, cbdNeckWeight: 0.6, seed: 99 };
   let report: CalibrationReport;
   let truthMismatch: number;
 
   beforeAll(async () => {
     const real = (await generateElectrode(hidden, ctx())).volume;
-    report = await calibrate(real, { budget: 16, init: 8, seeds: 2, seed: 1 }, ctx());
+    report = await calibrate(real, { budget: 28, init: 8, seeds: 2, seed: 1, fixed: { span: 0.5 } }, ctx());
     // The floor set by one realisation: the hidden parameters themselves, on the calibration's seeds.
     const measuredReal = await measureDescriptors(real, ctx());
     const truth: StructureDescriptors[] = [];
     for (const seed of report.seeds) truth.push(await measureDescriptors((await generateElectrode({ ...hidden, seed }, ctx())).volume, ctx()));
     truthMismatch = mismatch(measuredReal, truth, DEFAULT_WEIGHTS);
-  }, 300_000);
+  }, 600_000);
 
   it('reports every descriptor real against synthetic with its seed spread, and counts its evaluations', () => {
     expect(report.descriptors.map((d) => d.name)).toEqual(DESCRIPTOR_SPECS.map((s) => s.name));
-    expect(report.trials).toBe(16);
+    expect(report.trials).toBe(28);
     // A refused trial may have run its first seed before the generator gave up on the second.
-    expect(report.evaluations).toBeGreaterThanOrEqual(2 * (16 - report.failedTrials));
-    expect(report.evaluations).toBeLessThanOrEqual(32);
+    expect(report.evaluations).toBeGreaterThanOrEqual(2 * (28 - report.failedTrials));
+    expect(report.evaluations).toBeLessThanOrEqual(56);
     for (const d of report.descriptors) expect(d.spread).toBeGreaterThanOrEqual(0);
   });
 
-  it('recovers the descriptors: as close in all as the hidden parameters themselves, fractions within 1 %, most within 5 %, none beyond 15 %', () => {
+  it('recovers the descriptors: as close in all as the hidden parameters themselves, fractions within 1 %, most within 5 %, none beyond 10 %', () => {
     // One 48³ realisation is the floor: the hidden parameters on other seeds miss it too (measured
-    // mismatch ≈ 0.002–0.003, calibrated 0.002–0.003).
+    // mismatch 0.0014 for them, 0.0012 for the calibrated parameters).
     expect(report.mismatch).toBeLessThanOrEqual(2 * truthMismatch);
     const rel = Object.fromEntries(report.descriptors.map((d) => [d.name, Math.abs(d.relative)]));
     for (const p of ['pore', 'am', 'cbd']) expect(rel[`fraction.${p}`]!).toBeLessThan(0.01);
-    // Measured: 13 of 21 within 5 %. The rest is seed noise at 48³ (τ 1–8 %, particle D90 5 %,
-    // pore D90 8 % between seeds) and local-thickness steps of √k voxels (≈ 5–10 % at 10-voxel
-    // particles); am–cbd area follows the CBD reach, which the overall mismatch hardly sees.
-    expect(report.descriptors.filter((d) => Math.abs(d.relative) <= 0.05).length).toBeGreaterThanOrEqual(12);
-    for (const d of report.descriptors) expect(Math.abs(d.relative), d.name).toBeLessThanOrEqual(0.15);
+    // Measured: 16 of 21 within 5 %, the worst 7.8 % (τ solid z). The rest is seed noise at 48³
+    // (τ 1–8 %, particle D90 5 %, pore D90 8 % between seeds) and local-thickness steps of √k
+    // voxels (≈ 5 % at 10-voxel particles).
+    expect(report.descriptors.filter((d) => Math.abs(d.relative) <= 0.05).length).toBeGreaterThanOrEqual(14);
+    for (const d of report.descriptors) expect(Math.abs(d.relative), d.name).toBeLessThanOrEqual(0.1);
   });
 
   it('finds the identifiable parameters near the hidden ones and flags the flat ones', () => {
     const d50 = report.parameters.find((p) => p.name === 'd50Um')!;
     const domain = report.parameters.find((p) => p.name === 'cbdDomainUm')!;
-    expect(Math.abs(d50.value / 5 - 1)).toBeLessThan(0.15);
-    expect(Math.abs(domain.value / 1 - 1)).toBeLessThan(0.3);
+    expect(Math.abs(d50.value / 5 - 1)).toBeLessThan(0.1);
+    expect(Math.abs(domain.value / 1 - 1)).toBeLessThan(0.2);
+    expect(d50.identifiable).toBe(true);
     expect(domain.identifiable).toBe(true);
     // The hidden value lies in each identifiable parameter's plausible interval, give or take 10 % of it.
     for (const p of report.parameters.filter((q) => q.identifiable)) {

@@ -9,8 +9,8 @@ import { DEFAULT_WEIGHTS, meanStd, mismatch, type MismatchWeights } from './mism
 
 /**
  * Calibration of the electrode generator to a segmented tomogram: the fractions are taken from
- * the tomogram; the particle size distribution (d50Um, span) and the web CBD model's domain size
- * and reach are found by Bayesian optimisation (surrogates/optim/bayes-opt.ts, the project's GP)
+ * the tomogram; the particle size distribution (d50Um, span) and the web CBD model's domain size,
+ * reach and neck weight are found by Bayesian optimisation (surrogates/optim/bayes-opt.ts, the project's GP)
  * of the weighted descriptor mismatch (mismatch.ts), each trial averaged over the same replicate
  * seeds (common random numbers, so the differences between trials are not seed noise).
  */
@@ -24,9 +24,15 @@ export interface CalibrationOptions {
   /** seed of the optimiser and first replicate seed (default 1) */
   seed?: number;
   weights?: MismatchWeights;
-  /** initial Sobol points (default 2·4 + 2 = 10) */
+  /** initial Sobol points (default 2·d + 2 for d free parameters) */
   init?: number;
+  /** parameters known beforehand (a datasheet's PSD span, say), held at these values instead of searched */
+  fixed?: Partial<Record<CalibratedParameter, number>>;
 }
+
+/** The generator parameters a calibration searches. */
+export const CALIBRATED_PARAMETERS = ['d50Um', 'span', 'cbdDomainUm', 'cbdReachUm', 'cbdNeckWeight'] as const;
+export type CalibratedParameter = (typeof CALIBRATED_PARAMETERS)[number];
 
 /** One calibrated parameter: its search range (units of the generator schema) and what the GP says of it. */
 export interface ParameterReport {
@@ -67,11 +73,13 @@ export interface CalibrationReport {
   /** trials the generator refused (a PSD too wide for the box, a packing it could not reach) */
   failedTrials: number;
   history: { params: Record<string, number>; mismatch: number }[];
+  /** parameters held at given values (not searched) */
+  fixed: Partial<Record<CalibratedParameter, number>>;
   wallSeconds: number;
 }
 
 interface ParameterSpace {
-  name: 'd50Um' | 'span' | 'cbdDomainUm' | 'cbdReachUm';
+  name: CalibratedParameter;
   unit: string;
   lo: number;
   hi: number;
@@ -116,7 +124,7 @@ function parameterSpace(base: GenerateParams, realParticleD50Um: number, voxelUm
   const d50Lo = Math.max(0.8 * p, 4 * voxelUm);
   const accepts = (d50Um: number, span: number): boolean => {
     try {
-      resolveParams({ ...base, d50Um, span, cbdMorphology: 'web', cbdDomainUm: voxelUm, cbdReachUm: 0 });
+      resolveParams({ ...base, d50Um: base.d50Um ?? d50Um, span: base.span ?? span, cbdMorphology: 'web', cbdDomainUm: voxelUm, cbdReachUm: 0 });
       return true;
     } catch (e) {
       if (e instanceof MesolabError) return false;
@@ -132,6 +140,7 @@ function parameterSpace(base: GenerateParams, realParticleD50Um: number, voxelUm
     { name: 'span', unit: '1', lo: 0.2, hi: spanHi, scale: 'linear' },
     { name: 'cbdDomainUm', unit: 'µm', lo: 0.6 * voxelUm, hi: 8 * voxelUm, scale: 'log' },
     { name: 'cbdReachUm', unit: 'µm', lo: 0, hi: 1.2 * p, scale: 'linear' },
+    { name: 'cbdNeckWeight', unit: '1', lo: 0, hi: 1, scale: 'linear' },
   ];
 }
 
@@ -164,12 +173,20 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
     cbdFraction: sig4(v['fraction.cbd']!),
     cbdMorphology: 'web',
   };
-  const space = parameterSpace(base, v['particleSize.d50']! * 1e6, voxelUm);
-  const paramsAt = (u: readonly number[]): GenerateParams => {
+  const fixed = opts.fixed ?? {};
+  for (const [k, value] of Object.entries(fixed)) (base as Record<string, unknown>)[k] = value;
+  const space = parameterSpace(base, v['particleSize.d50']! * 1e6, voxelUm).filter((p) => fixed[p.name] === undefined);
+  if (space.length === 0) throw new MesolabError('--fix', fixed, 'at least one of the calibrated parameters left free', `all of ${CALIBRATED_PARAMETERS.join(', ')} are fixed`);
+  // A fixed set the generator refuses is refused now, not after the first trial.
+  resolveParams(paramsAtMid());
+  function paramsAtMid(): GenerateParams {
+    return paramsAt(space.map(() => 0.5));
+  }
+  function paramsAt(u: readonly number[]): GenerateParams {
     const out: GenerateParams = { ...base };
     space.forEach((p, k) => (out[p.name] = sig4(fromUnit(p, u[k]!))));
     return out;
-  };
+  }
 
   let evaluations = 0;
   const trials: { params: GenerateParams; replicates: StructureDescriptors[] | null; mismatch: number }[] = [];
@@ -216,7 +233,9 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
   // Identifiability: the parameter values whose GP-predicted mismatch lies within the seed noise
   // of the best, over random points of the cube.
   const rng = new Rng(seed0 + 7919);
+  // Random points cover the cube; as many again near the best resolve a narrow valley.
   const probe = Array.from({ length: 4000 }, () => space.map(() => rng.uniform()));
+  for (let k = 0; k < 4000; k++) probe.push(bo.x[bestIndex]!.map((u) => Math.min(1, Math.max(0, u + 0.15 * rng.normal()))));
   const bestMean = bo.model.predictMean([bo.x[bestIndex]!])[0]![0]!;
   const tolerance = Math.max(2 * bo.noiseStd, 0.05);
   const means = bo.model.predictMean(probe).map((r) => r[0]!);
@@ -249,6 +268,7 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
     evaluations,
     failedTrials: trials.filter((t) => !t.replicates).length,
     history: trials.map((t) => ({ params: Object.fromEntries(space.map((p) => [p.name, t.params[p.name] as number])), mismatch: t.mismatch })),
+    fixed,
     wallSeconds: (performance.now() - t0) / 1000,
   };
 }

@@ -6,7 +6,7 @@ import { assertFileReplaceable, writeFileWhole } from '../../output-files.ts';
 import { readVolumeWithFlags, VOLUME_READ_OPTIONS } from '../sim-options.ts';
 import { simulationProgress } from '../sim-progress.ts';
 import { formatTable, printJson } from '../output.ts';
-import { calibrate, type CalibrationReport } from '../calibration/calibrate.ts';
+import { calibrate, CALIBRATED_PARAMETERS, type CalibratedParameter, type CalibrationReport } from '../calibration/calibrate.ts';
 import { parseWeights } from '../calibration/mismatch.ts';
 
 interface CalibrateOptions {
@@ -17,6 +17,7 @@ interface CalibrateOptions {
   seeds?: string;
   seed?: string;
   weights?: string;
+  fix?: string;
   json?: boolean;
   force?: boolean;
   voxelSize?: string;
@@ -34,6 +35,19 @@ function parseShape(value: string): [number, number, number] {
   if (parts.length !== 3) throw new ConfigError('--shape', value, 'three voxel counts nx,ny,nz (e.g. 64,64,64)');
   const [nx, ny, nz] = parts.map((p) => positiveInteger('--shape', p, 8));
   return [nx!, ny!, nz!];
+}
+
+/** "span=0.5,cbdNeckWeight=1" → parameters held fixed. */
+export function parseFixed(text: string): Partial<Record<CalibratedParameter, number>> {
+  const expected = `comma-separated name=value with names ${CALIBRATED_PARAMETERS.join(', ')} (e.g. span=0.5)`;
+  const out: Partial<Record<CalibratedParameter, number>> = {};
+  for (const part of text.split(',')) {
+    const m = /^\s*(\w+)\s*=\s*([-+0-9.eE]+)\s*$/.exec(part);
+    const v = m ? Number(m[2]) : NaN;
+    if (!m || !(CALIBRATED_PARAMETERS as readonly string[]).includes(m[1]!) || !Number.isFinite(v)) throw new ConfigError('--fix', text, expected, `cannot read "${part.trim()}"`);
+    out[m[1] as CalibratedParameter] = v;
+  }
+  return out;
 }
 
 /** SI value → the unit users read (µm for lengths, 1/µm for areas). */
@@ -77,6 +91,7 @@ export function register(program: Command): void {
     .option('--budget <n>', 'trial parameter sets, initial design included (default 24)')
     .option('--seeds <n>', 'replicate seeds per trial (default 2)')
     .option('--seed <n>', 'optimiser seed and first replicate seed (default 1)')
+    .option('--fix <list>', 'parameters known beforehand, held instead of searched: d50Um, span, cbdDomainUm, cbdReachUm, cbdNeckWeight (e.g. span=0.5 from a datasheet)')
     .option('--weights <list>', 'mismatch weights by group: fraction, area, tau, size, s2, s2Curve (default all 1), e.g. tau=2,s2Curve=0.5')
     .option('--json', 'print the report as JSON')
     .option('--force', 'replace existing output files')
@@ -90,6 +105,7 @@ export function register(program: Command): void {
       const seed = opts.seed !== undefined ? positiveInteger('--seed', opts.seed, 0) : undefined;
       const shape = opts.shape !== undefined ? parseShape(opts.shape) : undefined;
       const weights = parseWeights(opts.weights);
+      const fixed = opts.fix !== undefined ? parseFixed(opts.fix) : undefined;
       const force = opts.force ?? false;
       if (opts.output !== undefined) await assertFileReplaceable(opts.output, { force, field: '--output' });
       if (opts.report !== undefined) await assertFileReplaceable(opts.report, { force, field: '--report' });
@@ -97,7 +113,7 @@ export function register(program: Command): void {
       const compute = await getCompute(backend);
       const report = await calibrate(
         volume,
-        { ...(shape ? { shape } : {}), ...(budget !== undefined ? { budget } : {}), ...(seeds !== undefined ? { seeds } : {}), ...(seed !== undefined ? { seed } : {}), weights },
+        { ...(shape ? { shape } : {}), ...(budget !== undefined ? { budget } : {}), ...(seeds !== undefined ? { seeds } : {}), ...(seed !== undefined ? { seed } : {}), ...(fixed ? { fixed } : {}), weights },
         { rng: new Rng(seed ?? 1), compute, onProgress: simulationProgress({ quiet: Boolean(opts.json) }) },
         path,
       );

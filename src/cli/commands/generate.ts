@@ -34,6 +34,7 @@ interface GenerateOptions {
   cbdPorosity?: string;
   cbdDomain?: string;
   cbdReach?: string;
+  cbdNeckWeight?: string;
   calendering?: string;
   amDensity?: string;
   force?: boolean;
@@ -94,6 +95,7 @@ export function mergeOptions(config: Record<string, unknown>, o: GenerateOptions
   if (o.cbdPorosity !== undefined) set('cbdPorosity', num('--cbd-porosity', o.cbdPorosity));
   if (o.cbdDomain !== undefined) set('cbdDomainUm', num('--cbd-domain', o.cbdDomain));
   if (o.cbdReach !== undefined) set('cbdReachUm', num('--cbd-reach', o.cbdReach));
+  if (o.cbdNeckWeight !== undefined) set('cbdNeckWeight', num('--cbd-neck-weight', o.cbdNeckWeight));
   if (o.calendering !== undefined) set('calenderingPercent', num('--calendering', o.calendering));
   if (o.amDensity !== undefined) set('amDensityGcm3', num('--am-density', o.amDensity));
   if (o.seed !== undefined) set('seed', num('--seed', o.seed));
@@ -146,6 +148,7 @@ export function register(program: Command): void {
     .option('--cbd-morphology <m>', 'bridge (at necks, default), film (coating) or web (necks spreading into the pores as fine domains)')
     .option('--cbd-domain <µm>', 'web: CBD domain size (µm; finer with more intensive mixing; default 2 voxels)')
     .option('--cbd-reach <µm>', 'web: how far CBD spreads from the necks into the pores (µm; 0 = bridge; default d50/2)')
+    .option('--cbd-neck-weight <x>', 'web: 1 binder at the particle contacts (default), 0 a coating of the particles')
     .option('--cbd-porosity <x>', 'internal porosity of the CBD (0–1, default 0.5)')
     .option('--calendering <%>', 'thickness reduction (%, default 0)')
     .option('--am-density <g/cm³>', 'AM density (g/cm³, default 4.7 for NMC)')
