@@ -65,6 +65,7 @@ describe('mesolab calibrate', () => {
       [['--budget', '2'], /--budget: got "2", expected an integer >= 3/],
       [['--weights', 'tau=-1'], /--weights/],
       [['--shape', '64,64'], /--shape/],
+      [['--fix', 'porosity=0.4'], /--fix: got "porosity=0.4", expected comma-separated name=value with names d50Um, span/],
       [['-o', existing], /--output.*exists/],
     ] as const) {
       const r = await mesolab(['calibrate', join(dir, 'missing.tif'), ...args]);
