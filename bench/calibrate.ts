@@ -17,7 +17,8 @@ import type { BenchRun, Figure } from './lib.ts';
  *     grey 0 pore / 85 NMC / 170 CBD, 0.390625 µm voxels), a centred crop; put the file at
  *     bench/data/electrode.tiff or point MESOLAB_TAUFACTOR_TIFF at it. Without it that part is
  *     skipped, and says so.
- * `--quick`: 48³, 12 trials; full: 64³ self-calibration with 24 trials, a 96³ TauFactor crop with 24.
+ * `--quick`: 48³ self-calibration (28 trials, span given), a 64³ TauFactor crop with 12 trials;
+ * full: 64³ self-calibration (28 trials), a 96³ TauFactor crop with 24 (MESOLAB_TAUFACTOR_CROP sets the size).
  * `--part self` or `--part taufactor` runs one of the two.
  * Each descriptor table is printed to stderr as it completes.
  */
@@ -65,7 +66,8 @@ export const run: BenchRun = async ({ quick }) => {
     const hidden: GenerateParams = { shape: [n, n, n], voxelSizeUm: 0.5, d50Um: 5, span: 0.5, porosity: 0.45, cbdFraction: 0.15, cbdMorphology: 'web', cbdDomainUm: 1, cbdReachUm: 2.5, cbdNeckWeight: 0.6, seed: 99 };
     if (part !== 'taufactor') {
       const real = (await generateElectrode(hidden, ctx)).volume;
-      const self = await calibrate(real, { budget: quick ? 12 : 24, seeds: 2, seed: 1 }, ctx);
+      // The PSD span held at its datasheet value, as in the contract test (src/cli/calibration/calibrate.test.ts).
+      const self = await calibrate(real, { budget: 28, init: 8, seeds: 2, seed: 1, fixed: { span: 0.5 } }, ctx);
       process.stderr.write(`${table(`self-calibration ${n}³ (hidden ${JSON.stringify(hidden)})`, self)}\n`);
       out.push(...figures(`self ${n}³`, self));
     }
