@@ -70,8 +70,8 @@ describe('web CBD model', () => {
   });
 
   it('finer domains split the pores: cbd–pore area rises and pore d50 falls as the domain size falls', async () => {
-    // Measured at 48³, 0.5 µm voxels, reach 2 µm (seed 3): domain 4 µm → cbd–pore 95 /µm·1e-3, pore d50 5.0 µm;
-    // domain 1 µm → 208 and 2.8 µm.
+    // Measured at 48³, 0.5 µm voxels, reach 2 µm (seed 3): domain 4 µm → cbd–pore 95 /mm, pore d50 5.0 µm;
+    // domain 1 µm → 208 /mm and 2.8 µm.
     const props = { phases: ['pore' as const], axes: ['z' as const], tol: 1e-3 };
     for (const seed of [3, 4]) {
       const out = [];
