@@ -4,6 +4,7 @@ import { throwIfAborted } from '../../src/errors.ts';
 import { cellLists, RECORD } from './voxelize.ts';
 import type { Spheroids } from './voxelize.ts';
 
+/** Score-based morphologies of this file; 'web' (cbd-web.ts) adds a random field to the bridge score. */
 export type CbdMorphology = 'bridge' | 'film';
 
 /**
@@ -13,8 +14,10 @@ export type CbdMorphology = 'bridge' | 'film';
  * (nearly) touch, where binder collects as the slurry dries. Distances are capped at `cap` voxels
  * (only particles that close are searched), so a score is exact wherever it is below `cap`.
  * The distance to a spheroid is taken along the ray from its centre: exact for spheres.
+ * `neckWeight` (bridge only, default 1) scores d1 + neckWeight·d2: between a coating (0) and
+ * pure necks (1), for the web model.
  */
-export function cbdScores(labels: Uint8Array, p: Spheroids, shape: Shape, morphology: CbdMorphology, cap: number, signal?: AbortSignal): Float64Array {
+export function cbdScores(labels: Uint8Array, p: Spheroids, shape: Shape, morphology: CbdMorphology, cap: number, signal?: AbortSignal, neckWeight = 1): Float64Array {
   const [nx, ny, nz] = shape;
   const l = cellLists(p, shape, undefined, cap);
   const score = new Float64Array(labels.length).fill(Infinity);
@@ -54,7 +57,7 @@ export function cbdScores(labels: Uint8Array, p: Spheroids, shape: Shape, morpho
             d2 = d;
           }
         }
-        score[idx] = morphology === 'film' ? d1 : d1 + d2;
+        score[idx] = morphology === 'film' ? d1 : d1 + neckWeight * d2;
       }
     }
   }

@@ -10,6 +10,7 @@ import type { Box, SpherePacking } from './packing.ts';
 import { calender } from './calender.ts';
 import { voxelize } from './voxelize.ts';
 import { placeCbd } from './cbd.ts';
+import { placeCbdWeb } from './cbd-web.ts';
 
 /** A placed particle, in metres. A sphere of radius r before calendering; rxy, rz its semi-axes as placed. */
 export interface Particle {
@@ -72,7 +73,8 @@ const MAX_ROUNDS = 8;
  * Process parameters → labelled electrode: dense random sphere packing by growth and overlap
  * removal, corrected until the voxelized AM fraction meets the target; then calendering (affine
  * compression in z, volume-preserving flattening); then CBD in the pore space by neck score
- * (bridge) or distance to AM (film) until its volume is met to the voxel.
+ * (bridge), distance to AM (film) or neck score minus a correlated random field (web, cbd-web.ts)
+ * until its volume is met to the voxel.
  */
 export async function generateElectrode(params: GenerateParams, ctx: SimContext): Promise<GenerateResult> {
   const rp = resolveParams(params);
@@ -84,6 +86,8 @@ export async function generateElectrode(params: GenerateParams, ctx: SimContext)
   const rngDraw = rng.fork();
   const rngPlace = rng.fork();
   const rngFix = rng.fork();
+  // Forked after the others, so the packing streams (and bridge/film volumes) are unchanged.
+  const rngCbd = rng.fork();
   const [nx, ny, nz] = rp.shape;
   const box: Box = { nx, ny, nz };
   const n = nx * ny * nz;
@@ -193,7 +197,12 @@ export async function generateElectrode(params: GenerateParams, ctx: SimContext)
       `${cbdTarget} CBD voxels asked for, ${pores} pore voxels left`,
     );
   }
-  const cbdCount = placeCbd(labels, calender(packing, rp.calenderScale), finalShape, rp.cbdMorphology, cbdTarget, ctx.signal);
+  const placed = calender(packing, rp.calenderScale);
+  const morphology = rp.cbdMorphology;
+  const cbdCount =
+    morphology === 'web'
+      ? placeCbdWeb(labels, placed, finalShape, cbdTarget, rp.cbdWeb ?? { domain: 2, reach: 0 }, rngCbd, ctx.signal)
+      : placeCbd(labels, placed, finalShape, morphology, cbdTarget, ctx.signal);
   const cbdMs = performance.now() - t2;
   progress({ stage: 'cbd', done: 1, total: 1 });
 

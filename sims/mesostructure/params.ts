@@ -43,7 +43,26 @@ export const GenerateParamsSchema = z
       .describe('target pore fraction (label 0) before calendering, 0–1; AM fraction = 1 − porosity − cbdFraction'),
     amFraction: z.number().gt(0).lt(1).optional().describe('target AM volume fraction before calendering, 0–1 (instead of porosity)'),
     cbdFraction: z.number().min(0).lt(1).default(0.12).describe('CBD volume fraction of the uncalendered domain, 0–1 (CBD volume is kept by calendering)'),
-    cbdMorphology: z.enum(['bridge', 'film']).default('bridge').describe('bridge: CBD at particle contacts and necks; film: uniform coating'),
+    cbdMorphology: z
+      .enum(['bridge', 'film', 'web'])
+      .default('bridge')
+      .describe('bridge: CBD at particle contacts and necks; film: uniform coating; web: seeded at necks and spread into the pores as fine domains (cbdDomainUm, cbdReachUm)'),
+    cbdDomainUm: z
+      .number()
+      .positive()
+      .optional()
+      .describe('web only: size of the CBD domains (µm), the correlation length L of the field (covariance exp(−r²/L²)); intensive mixing gives small domains; default 2 voxels'),
+    cbdReachUm: z
+      .number()
+      .min(0)
+      .optional()
+      .describe('web only: how far the CBD wanders from the particle necks into the pores (µm, amplitude of the field in neck-distance units); 0 gives the bridge model; default 0.5·d50Um'),
+    cbdNeckWeight: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe('web only: where the binder settles, 1 at the particle contacts (necks), 0 as a coating of the particle surfaces (a binder that wets the AM), 0–1; default 1'),
     cbdPorosity: z.number().min(0).lt(1).default(0.5).describe('internal (nano)porosity of the CBD, 0–1; passed on to transport models'),
     calenderingPercent: z.number().min(0).max(60).default(0).describe('thickness reduction by calendering (%), 0 = uncalendered'),
     amDensityGcm3: z.number().positive().default(4.7).describe('AM true density (g/cm³), NMC ≈ 4.7'),
@@ -73,7 +92,9 @@ export interface ResolvedParams {
   populations: Population[];
   amFraction: number;
   cbdFraction: number;
-  cbdMorphology: 'bridge' | 'film';
+  cbdMorphology: 'bridge' | 'film' | 'web';
+  /** web model: domain size L and reach, in voxels (absent for bridge and film) */
+  cbdWeb?: { domain: number; reach: number; neckWeight: number };
   cbdPorosity: number;
   /** thickness after calendering / before, as realised on the voxel grid (nz' / nz) */
   calenderScale: number;
@@ -170,6 +191,15 @@ export function resolveParams(params: GenerateParams): ResolvedParams {
       `AM ${round(amFraction)} + CBD ${p.cbdFraction} over thickness ratio ${round(s)} gives ${round(solidAfter)}`,
     );
   }
+  for (const field of ['cbdDomainUm', 'cbdReachUm', 'cbdNeckWeight'] as const) {
+    if (p[field] !== undefined && p.cbdMorphology !== 'web') {
+      throw new ConfigError(field, p[field], `cbdMorphology "web" (it is "${p.cbdMorphology}", which has no ${field})`);
+    }
+  }
+  const cbdWeb = p.cbdMorphology === 'web' ? { domain: (p.cbdDomainUm ?? 2 * vs) / vs, reach: (p.cbdReachUm ?? 0.5 * p.d50Um) / vs, neckWeight: p.cbdNeckWeight ?? 1 } : undefined;
+  if (cbdWeb && cbdWeb.domain < 0.5) {
+    throw new ConfigError('cbdDomainUm', p.cbdDomainUm, `a domain size of at least half a voxel (${round(vs / 2)} µm)`);
+  }
   return {
     shape: [nx, ny, nz],
     voxelSize: vs * 1e-6,
@@ -177,6 +207,7 @@ export function resolveParams(params: GenerateParams): ResolvedParams {
     amFraction,
     cbdFraction: p.cbdFraction,
     cbdMorphology: p.cbdMorphology,
+    ...(cbdWeb ? { cbdWeb } : {}),
     cbdPorosity: p.cbdPorosity,
     calenderScale: s,
     nzCalendered: nzCal,

@@ -14,3 +14,5 @@ export { sizeDistribution } from './size-distribution.ts';
 export type { SizeStats } from './size-distribution.ts';
 export { electrodeMetrics, transmissionLineImpedance } from './electrode-tortuosity.ts';
 export type { ElectrodeMetrics, ElectrodeMetricsOptions, ElectrodeProfiles } from './electrode-tortuosity.ts';
+export { twoPointCorrelation, correlationLength } from './two-point.ts';
+export type { TwoPointCorrelation, TwoPointOptions } from './two-point.ts';

@@ -34,6 +34,9 @@ interface GenerateOptions {
   cbd?: string;
   cbdMorphology?: string;
   cbdPorosity?: string;
+  cbdDomain?: string;
+  cbdReach?: string;
+  cbdNeckWeight?: string;
   calendering?: string;
   amDensity?: string;
   force?: boolean;
@@ -79,6 +82,9 @@ export function mergeOptions(config: Record<string, unknown>, o: GenerateOptions
   if (o.cbd !== undefined) set('cbdFraction', numberOption(o.cbd, '--cbd'));
   if (o.cbdMorphology !== undefined) set('cbdMorphology', o.cbdMorphology);
   if (o.cbdPorosity !== undefined) set('cbdPorosity', numberOption(o.cbdPorosity, '--cbd-porosity'));
+  if (o.cbdDomain !== undefined) set('cbdDomainUm', numberOption(o.cbdDomain, '--cbd-domain'));
+  if (o.cbdReach !== undefined) set('cbdReachUm', numberOption(o.cbdReach, '--cbd-reach'));
+  if (o.cbdNeckWeight !== undefined) set('cbdNeckWeight', numberOption(o.cbdNeckWeight, '--cbd-neck-weight'));
   if (o.calendering !== undefined) set('calenderingPercent', numberOption(o.calendering, '--calendering'));
   if (o.amDensity !== undefined) set('amDensityGcm3', numberOption(o.amDensity, '--am-density'));
   if (o.seed !== undefined) set('seed', numberOption(o.seed, '--seed'));
@@ -121,7 +127,10 @@ export function register(program: Command): void {
     .option('--porosity <x>', 'target pore fraction before calendering (0–1, default 0.40)')
     .option('--am-fraction <x>', 'target AM fraction before calendering (0–1), instead of --porosity')
     .option('--cbd <x>', 'CBD volume fraction of the uncalendered volume (0–1, default 0.12)')
-    .option('--cbd-morphology <m>', 'bridge (at necks, default) or film (coating)')
+    .option('--cbd-morphology <m>', 'bridge (at necks, default), film (coating) or web (necks spreading into the pores as fine domains)')
+    .option('--cbd-domain <µm>', 'web: CBD domain size (µm; finer with more intensive mixing; default 2 voxels)')
+    .option('--cbd-reach <µm>', 'web: how far CBD spreads from the necks into the pores (µm; 0 = bridge; default d50/2)')
+    .option('--cbd-neck-weight <x>', 'web: 1 binder at the particle contacts (default), 0 a coating of the particles')
     .option('--cbd-porosity <x>', 'internal porosity of the CBD (0–1, default 0.5)')
     .option('--calendering <%>', 'thickness reduction (%, default 0)')
     .option('--am-density <g/cm³>', 'AM density (g/cm³, default 4.7 for NMC)')

@@ -3,6 +3,7 @@ import { register as doctor } from './doctor.ts';
 import { register as volume } from './volume.ts';
 import { register as generate } from './generate.ts';
 import { register as properties } from './properties.ts';
+import { register as calibrate } from './calibrate.ts';
 import { register as fill } from './fill.ts';
 import { register as cell } from './cell.ts';
 import { register as sweep } from './sweep.ts';
@@ -15,6 +16,7 @@ export function registerAll(program: Command): void {
   volume(program);
   generate(program);
   properties(program);
+  calibrate(program);
   fill(program);
   cell(program);
   sweep(program);

@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createCompute } from '../src/gpu/backend.ts';
+import { Rng } from '../src/random/rng.ts';
+import { readVolume } from '../src/volume/io.ts';
+import type { Volume } from '../src/volume/volume.ts';
+import { generateElectrode, type GenerateParams } from '../sims/mesostructure/index.ts';
+import { calibrate, type CalibrationReport } from '../src/cli/calibration/calibrate.ts';
+import { runStandalone } from './lib.ts';
+import type { BenchRun, Figure } from './lib.ts';
+
+/**
+ * Calibration wall time and the number of generate + properties evaluations it takes, and how
+ * close the calibrated electrodes come, descriptor by descriptor:
+ *  1. self-calibration: a mesolab electrode made with parameters the calibration is not told;
+ *  2. the TauFactor 2 NMC electrode (docs/notebooks/electrode.tiff of tldr-group/taufactor,
+ *     grey 0 pore / 85 NMC / 170 CBD, 0.390625 µm voxels), a centred crop; put the file at
+ *     bench/data/electrode.tiff or point MESOLAB_TAUFACTOR_TIFF at it. Without it that part is
+ *     skipped, and says so.
+ * `--quick`: 48³ self-calibration (28 trials, span given), a 64³ TauFactor crop with 12 trials;
+ * full: 64³ self-calibration (28 trials), a 96³ TauFactor crop with 24 (MESOLAB_TAUFACTOR_CROP sets the size).
+ * `--part self` or `--part taufactor` runs one of the two.
+ * Each descriptor table is printed to stderr as it completes.
+ */
+
+/** A centred sub-box of `n`³ voxels. */
+export function cropCentre(v: Volume, n: number): Volume {
+  const [nx, ny, nz] = v.shape;
+  const m = [Math.min(n, nx), Math.min(n, ny), Math.min(n, nz)] as const;
+  const o = [(nx - m[0]) >> 1, (ny - m[1]) >> 1, (nz - m[2]) >> 1];
+  const labels = new Uint8Array(m[0] * m[1] * m[2]);
+  for (let z = 0; z < m[2]; z++) for (let y = 0; y < m[1]; y++) for (let x = 0; x < m[0]; x++) labels[x + m[0] * (y + m[1] * z)] = v.labels[x + o[0]! + nx * (y + o[1]! + ny * (z + o[2]!))]!;
+  return { shape: [m[0], m[1], m[2]], voxelSize: v.voxelSize, labels };
+}
+
+function table(title: string, r: CalibrationReport): string {
+  const lines = [`\n${title}: ${r.trials} trials, ${r.evaluations} evaluations, ${r.wallSeconds.toFixed(0)} s, mismatch ${r.mismatch.toPrecision(3)}`, `config ${JSON.stringify(r.config)}`];
+  lines.push('| descriptor | real | synthetic ± seed spread | difference |', '| --- | --- | --- | --- |');
+  for (const d of r.descriptors) {
+    const k = d.unit === 'm' ? 1e6 : d.unit === '1/m' ? 1e-3 : 1;
+    const u = d.unit === 'm' ? ' µm' : d.unit === '1/m' ? ' /mm' : '';
+    lines.push(`| ${d.name}${u} | ${(d.real * k).toPrecision(4)} | ${(d.synthetic * k).toPrecision(4)} ± ${(d.spread * k).toPrecision(2)} | ${(100 * d.relative).toFixed(1)} % |`);
+  }
+  for (const p of r.parameters) lines.push(`${p.name}: ${p.value} (searched ${p.range.join('–')}, plausible ${p.plausible.join('–')}, length scale ${p.lengthScale.toPrecision(3)}, identifiable ${p.identifiable})`);
+  return lines.join('\n');
+}
+
+function figures(label: string, r: CalibrationReport): Figure[] {
+  const rel = r.descriptors.filter((d) => Number.isFinite(d.relative)).map((d) => Math.abs(d.relative));
+  const tau = r.descriptors.filter((d) => d.name.startsWith('tau.')).map((d) => Math.abs(d.relative));
+  return [
+    { name: `calibrate ${label}: wall time`, unit: 's', median: r.wallSeconds, note: `${r.trials} trials × ${r.seeds.length} seeds` },
+    { name: `calibrate ${label}: generate + properties evaluations`, unit: '', median: r.evaluations, note: `${r.failedTrials} trials refused by the generator` },
+    { name: `calibrate ${label}: descriptors within 5 %`, unit: `of ${rel.length}`, median: rel.filter((e) => e <= 0.05).length, note: `within 10 %: ${rel.filter((e) => e <= 0.1).length}; worst ${(100 * Math.max(...rel)).toFixed(1)} %` },
+    { name: `calibrate ${label}: τ within 5 %`, unit: `of ${tau.length}`, median: tau.filter((e) => e <= 0.05).length },
+  ];
+}
+
+export const run: BenchRun = async ({ quick }) => {
+  const compute = await createCompute({ backend: 'cpu' });
+  const ctx = { rng: new Rng(1), compute, threads: 1 };
+  const out: Figure[] = [];
+  try {
+    const part = process.argv.includes('--part') ? process.argv[process.argv.indexOf('--part') + 1] : undefined;
+    const n = quick ? 48 : 64;
+    const hidden: GenerateParams = { shape: [n, n, n], voxelSizeUm: 0.5, d50Um: 5, span: 0.5, porosity: 0.45, cbdFraction: 0.15, cbdMorphology: 'web', cbdDomainUm: 1, cbdReachUm: 2.5, cbdNeckWeight: 0.6, seed: 99 };
+    if (part !== 'taufactor') {
+      const real = (await generateElectrode(hidden, ctx)).volume;
+      // The PSD span held at its datasheet value, as in the contract test (src/cli/calibration/calibrate.test.ts).
+      const self = await calibrate(real, { budget: 28, init: 8, seeds: 2, seed: 1, fixed: { span: 0.5 } }, ctx);
+      process.stderr.write(`${table(`self-calibration ${n}³ (hidden ${JSON.stringify(hidden)})`, self)}\n`);
+      out.push(...figures(`self ${n}³`, self));
+    }
+
+    const path = process.env.MESOLAB_TAUFACTOR_TIFF ?? join(import.meta.dirname, 'data', 'electrode.tiff');
+    if (part === 'self') {
+      // only the self-calibration asked for
+    } else if (!existsSync(path)) {
+      const why = `TauFactor electrode not found at ${path}: get docs/notebooks/electrode.tiff from github.com/tldr-group/taufactor into bench/data/ or set MESOLAB_TAUFACTOR_TIFF`;
+      process.stderr.write(`skipped: ${why}\n`);
+      out.push({ name: 'calibrate TauFactor electrode', unit: '', median: NaN, note: `skipped: ${why}` });
+    } else {
+      const c = quick ? 64 : Number(process.env.MESOLAB_TAUFACTOR_CROP ?? 96);
+      const full = await readVolume(path, { labels: '0:pore,85:am,170:cbd', voxelSize: 0.390625e-6 });
+      const real = cropCentre(full, c);
+      const tf = await calibrate(real, { budget: quick ? 12 : 24, seeds: 2, seed: 1 }, ctx);
+      process.stderr.write(`${table(`TauFactor electrode, centred ${c}³ crop`, tf)}\n`);
+      out.push(...figures(`TauFactor ${c}³`, tf));
+    }
+  } finally {
+    compute.destroy();
+  }
+  return out;
+};
+
+if (import.meta.url === `file://${process.argv[1]}`) await runStandalone(run);

@@ -1,0 +1,274 @@
+import { ImpossibleRequestError, MesolabError, throwIfAborted } from '../../errors.ts';
+import { Rng } from '../../random/rng.ts';
+import type { SimContext } from '../../simulation.ts';
+import { LABEL, PHASE_NAMES, phaseName, type PhaseName, type Volume } from '../../volume/volume.ts';
+import { generateElectrode, resolveParams, type GenerateParams } from '../../../sims/mesostructure/index.ts';
+import { DESCRIPTOR_SPECS, measureDescriptors, type StructureDescriptors } from '../../../sims/properties/descriptors.ts';
+import { minimiseBayes } from '../../../surrogates/optim/bayes-opt.ts';
+import { DEFAULT_WEIGHTS, meanStd, mismatch, type MismatchWeights } from './mismatch.ts';
+
+/**
+ * Calibration of the electrode generator to a segmented tomogram: the fractions are taken from
+ * the tomogram; the particle size distribution (d50Um, span) and the web CBD model's domain size,
+ * reach and neck weight are found by Bayesian optimisation (surrogates/optim/bayes-opt.ts, the project's GP)
+ * of the weighted descriptor mismatch (mismatch.ts), each trial averaged over the same replicate
+ * seeds (common random numbers, so the differences between trials are not seed noise).
+ */
+export interface CalibrationOptions {
+  /** synthetic volume shape (voxels); default the tomogram's */
+  shape?: [number, number, number];
+  /** trial parameter sets, initial design included (count; default 24) */
+  budget?: number;
+  /** replicate seeds per trial (count; default 2) */
+  seeds?: number;
+  /** seed of the optimiser and first replicate seed (default 1) */
+  seed?: number;
+  weights?: MismatchWeights;
+  /** initial Sobol points (default 2·d + 2 for d free parameters) */
+  init?: number;
+  /** parameters known beforehand (a datasheet's PSD span, say), held at these values instead of searched */
+  fixed?: Partial<Record<CalibratedParameter, number>>;
+}
+
+/** The generator parameters a calibration searches. */
+export const CALIBRATED_PARAMETERS = ['d50Um', 'span', 'cbdDomainUm', 'cbdReachUm', 'cbdNeckWeight'] as const;
+export type CalibratedParameter = (typeof CALIBRATED_PARAMETERS)[number];
+
+/** One calibrated parameter: its search range (units of the generator schema) and what the GP says of it. */
+export interface ParameterReport {
+  name: string;
+  unit: string;
+  range: [number, number];
+  scale: 'linear' | 'log';
+  value: number;
+  /** ARD length scale of the final GP, as a fraction of the range (large: mismatch flat along it) */
+  lengthScale: number;
+  /** range of values whose predicted mismatch is within the seed noise of the best (natural units) */
+  plausible: [number, number];
+  /** plausible interval narrower than half the search range and length scale below 1 */
+  identifiable: boolean;
+}
+
+export interface DescriptorReport {
+  name: string;
+  unit: string;
+  real: number;
+  synthetic: number;
+  /** standard deviation across the replicate seeds */
+  spread: number;
+  /** (synthetic − real)/|real| */
+  relative: number;
+}
+
+export interface CalibrationReport {
+  /** generator parameters of the best trial, without seed: `mesolab generate --config`, or `fixed.generate` of a study */
+  config: GenerateParams;
+  seeds: number[];
+  mismatch: number;
+  descriptors: DescriptorReport[];
+  parameters: ParameterReport[];
+  /** trials, and the generate + properties evaluations they took (trials × seeds, less those refused), the tomogram's own not counted */
+  trials: number;
+  evaluations: number;
+  /** trials the generator refused (a PSD too wide for the box, a packing it could not reach) */
+  failedTrials: number;
+  history: { params: Record<string, number>; mismatch: number }[];
+  /** parameters held at given values (not searched) */
+  fixed: Partial<Record<CalibratedParameter, number>>;
+  wallSeconds: number;
+}
+
+interface ParameterSpace {
+  name: CalibratedParameter;
+  unit: string;
+  lo: number;
+  hi: number;
+  scale: 'linear' | 'log';
+}
+
+const fromUnit = (p: ParameterSpace, u: number): number => (p.scale === 'log' ? p.lo * (p.hi / p.lo) ** u : p.lo + u * (p.hi - p.lo));
+const toUnit = (p: ParameterSpace, v: number): number => (p.scale === 'log' ? Math.log(v / p.lo) / Math.log(p.hi / p.lo) : (v - p.lo) / (p.hi - p.lo));
+const sig4 = (v: number): number => Number(v.toPrecision(4));
+
+/** The descriptors whose phases are all in `phases`: what a tomogram missing some phase can still be matched on. */
+export function matchableDescriptors(phases: readonly PhaseName[]): string[] {
+  return DESCRIPTOR_SPECS.filter((s) => s.phases.every((p) => phases.includes(p))).map((s) => s.name);
+}
+
+/**
+ * Refuses a tomogram the generator cannot reproduce: it must hold exactly pore, AM and CBD
+ * (labels 0, 1, 2). The message names the phases found and the descriptors that could still be
+ * matched on the phases the generator does make.
+ */
+export function assertCalibratable(volume: Volume, field: string): void {
+  const counts = new Float64Array(256);
+  for (let i = 0; i < volume.labels.length; i++) counts[volume.labels[i]!]!++;
+  const present: string[] = [];
+  for (let l = 0; l < 256; l++) if (counts[l]! > 0) present.push(phaseName(l));
+  const makeable = PHASE_NAMES.filter((p) => counts[LABEL[p]]! > 0);
+  const foreign = present.filter((p) => !(PHASE_NAMES as readonly string[]).includes(p));
+  if (makeable.length === 3 && foreign.length === 0) return;
+  const canMatch = matchableDescriptors(makeable);
+  const detail = `descriptors that can still be matched: ${canMatch.length ? canMatch.join(', ') : 'none'}`;
+  if (foreign.length > 0) {
+    throw new MesolabError(field, present, `only the phases the generator makes: pore, am, cbd (labels 0, 1, 2; map grey values with --labels); ${foreign.join(', ')} cannot be generated`, detail);
+  }
+  throw new MesolabError(field, present, `three phases, pore, am and cbd (the generator always makes all three); ${PHASE_NAMES.filter((p) => !makeable.includes(p)).join(', ')} missing`, detail);
+}
+
+/** Search ranges from the tomogram's own sizes, narrowed so that every trial is a volume the generator accepts. */
+function parameterSpace(base: GenerateParams, realParticleD50Um: number, voxelUm: number): ParameterSpace[] {
+  const p = realParticleD50Um;
+  const spanHi = 1.2;
+  let d50Hi = 2 * p;
+  const d50Lo = Math.max(0.8 * p, 4 * voxelUm);
+  const accepts = (d50Um: number, span: number): boolean => {
+    try {
+      resolveParams({ ...base, d50Um: base.d50Um ?? d50Um, span: base.span ?? span, cbdMorphology: 'web', cbdDomainUm: voxelUm, cbdReachUm: 0 });
+      return true;
+    } catch (e) {
+      if (e instanceof MesolabError) return false;
+      throw e;
+    }
+  };
+  if (!accepts(d50Lo, spanHi)) {
+    throw new ImpossibleRequestError('--shape', base.shape, `a synthetic box that holds particles of the tomogram's size (local-thickness d50 ${sig4(p)} µm)`, `a d50 of ${sig4(d50Lo)} µm with span ${spanHi} does not fit in ${JSON.stringify(base.shape)} voxels of ${voxelUm} µm`);
+  }
+  for (let k = 0; k < 30 && !accepts(d50Hi, spanHi); k++) d50Hi = d50Lo + 0.8 * (d50Hi - d50Lo);
+  return [
+    { name: 'd50Um', unit: 'µm', lo: d50Lo, hi: d50Hi, scale: 'linear' },
+    { name: 'span', unit: '1', lo: 0.2, hi: spanHi, scale: 'linear' },
+    { name: 'cbdDomainUm', unit: 'µm', lo: 0.6 * voxelUm, hi: 8 * voxelUm, scale: 'log' },
+    { name: 'cbdReachUm', unit: 'µm', lo: 0, hi: 1.2 * p, scale: 'linear' },
+    { name: 'cbdNeckWeight', unit: '1', lo: 0, hi: 1, scale: 'linear' },
+  ];
+}
+
+/**
+ * Finds generator parameters whose electrodes reproduce a tomogram's descriptors.
+ *
+ * @param real segmented tomogram (labels 0 pore, 1 AM, 2 CBD; voxelSize in m).
+ * @param opts synthetic shape, trial budget, replicate seeds, weights.
+ * @param ctx compute backend, abort signal; progress counts trials ('calibrate', unit 'trials').
+ * @param field the name of the tomogram input, for error messages.
+ * @returns the config of the best trial, each descriptor real against synthetic ± spread, and
+ *   which parameters are identifiable.
+ * @example const r = await calibrate(volume, { budget: 20, seeds: 2 }, ctx); await writeFile('gen.json', JSON.stringify(r.config));
+ */
+export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: SimContext, field = '<tomogram>'): Promise<CalibrationReport> {
+  const t0 = performance.now();
+  assertCalibratable(real, field);
+  const weights = opts.weights ?? DEFAULT_WEIGHTS;
+  const budget = opts.budget ?? 24;
+  const nSeeds = opts.seeds ?? 2;
+  const seed0 = opts.seed ?? 1;
+  const seeds = Array.from({ length: nSeeds }, (_, k) => seed0 + k);
+  const voxelUm = sig4(real.voxelSize * 1e6);
+  const measured = await measureDescriptors(real, ctx);
+  const v = measured.values;
+  const base: GenerateParams = {
+    shape: opts.shape ?? [real.shape[0], real.shape[1], real.shape[2]],
+    voxelSizeUm: voxelUm,
+    porosity: sig4(v['fraction.pore']!),
+    cbdFraction: sig4(v['fraction.cbd']!),
+    cbdMorphology: 'web',
+  };
+  const fixed = opts.fixed ?? {};
+  for (const [k, value] of Object.entries(fixed)) (base as Record<string, unknown>)[k] = value;
+  const space = parameterSpace(base, v['particleSize.d50']! * 1e6, voxelUm).filter((p) => fixed[p.name] === undefined);
+  if (space.length === 0) throw new MesolabError('--fix', fixed, 'at least one of the calibrated parameters left free', `all of ${CALIBRATED_PARAMETERS.join(', ')} are fixed`);
+  // A fixed set the generator refuses is refused now, not after the first trial.
+  resolveParams(paramsAtMid());
+  function paramsAtMid(): GenerateParams {
+    return paramsAt(space.map(() => 0.5));
+  }
+  function paramsAt(u: readonly number[]): GenerateParams {
+    const out: GenerateParams = { ...base };
+    space.forEach((p, k) => (out[p.name] = sig4(fromUnit(p, u[k]!))));
+    return out;
+  }
+
+  let evaluations = 0;
+  const trials: { params: GenerateParams; replicates: StructureDescriptors[] | null; mismatch: number }[] = [];
+  const objective = async (u: number[]): Promise<number> => {
+    throwIfAborted(ctx.signal);
+    const params = paramsAt(u);
+    const replicates: StructureDescriptors[] = [];
+    try {
+      for (const s of seeds) {
+        const g = await generateElectrode({ ...params, seed: s }, { ...ctx, rng: new Rng(s), onProgress: undefined });
+        replicates.push(await measureDescriptors(g.volume, ctx));
+        evaluations++;
+      }
+    } catch (e) {
+      if (!(e instanceof ImpossibleRequestError)) throw e;
+      // Every term of the mismatch is at most 1: a refused trial scores worse than any real one.
+      trials.push({ params, replicates: null, mismatch: 2 });
+      ctx.onProgress?.({ stage: 'calibrate', done: trials.length, total: budget, unit: 'trials', info: { refused: e.field } });
+      return Math.log(2);
+    }
+    const m = mismatch(measured, replicates, weights);
+    trials.push({ params, replicates, mismatch: m });
+    ctx.onProgress?.({ stage: 'calibrate', done: trials.length, total: budget, unit: 'trials', info: { mismatch: m } });
+    return Math.log(m + 1e-4);
+  };
+
+  const bo = await minimiseBayes(objective, space.length, { budget, seed: seed0, init: opts.init, signal: ctx.signal });
+  // The GP's pick is a trial that ran; should it be a refused one, the best that ran.
+  let bestIndex = bo.best;
+  if (!trials[bestIndex]!.replicates) {
+    const ran = trials.map((t, i) => i).filter((i) => trials[i]!.replicates);
+    if (ran.length === 0) throw new ImpossibleRequestError(field, real.shape, 'a tomogram whose fractions the generator can pack', `all ${trials.length} trials were refused`);
+    bestIndex = ran.reduce((a, b) => (trials[b]!.mismatch < trials[a]!.mismatch ? b : a));
+  }
+  const best = trials[bestIndex]!;
+  const reps = best.replicates ?? [];
+
+  const descriptors: DescriptorReport[] = DESCRIPTOR_SPECS.map((s) => {
+    const { mean, std } = meanStd(reps.map((d) => d.values[s.name] ?? NaN));
+    const r = v[s.name] ?? NaN;
+    return { name: s.name, unit: s.unit, real: r, synthetic: mean, spread: std, relative: (mean - r) / Math.abs(r) };
+  });
+
+  // Identifiability: the parameter values whose GP-predicted mismatch lies within the seed noise
+  // of the best, over random points of the cube.
+  const rng = new Rng(seed0 + 7919);
+  // Random points cover the cube; as many again near the best resolve a narrow valley.
+  const probe = Array.from({ length: 4000 }, () => space.map(() => rng.uniform()));
+  for (let k = 0; k < 4000; k++) probe.push(bo.x[bestIndex]!.map((u) => Math.min(1, Math.max(0, u + 0.15 * rng.normal()))));
+  const bestMean = bo.model.predictMean([bo.x[bestIndex]!])[0]![0]!;
+  const tolerance = Math.max(2 * bo.noiseStd, 0.05);
+  const means = bo.model.predictMean(probe).map((r) => r[0]!);
+  const plausible = [...probe.filter((_, i) => means[i]! <= bestMean + tolerance), bo.x[bestIndex]!];
+  const parameters: ParameterReport[] = space.map((p, k) => {
+    const values = plausible.map((u) => fromUnit(p, u[k]!));
+    const lo = Math.min(...values);
+    const hi = Math.max(...values);
+    const width = Math.abs(toUnit(p, hi) - toUnit(p, lo));
+    const lengthScale = bo.lengthScales[k]!;
+    return {
+      name: p.name,
+      unit: p.unit,
+      range: [sig4(p.lo), sig4(p.hi)],
+      scale: p.scale,
+      value: best.params[p.name] as number,
+      lengthScale,
+      plausible: [sig4(lo), sig4(hi)],
+      identifiable: width < 0.5 && lengthScale < 1,
+    };
+  });
+
+  return {
+    config: best.params,
+    seeds,
+    mismatch: best.mismatch,
+    descriptors,
+    parameters,
+    trials: trials.length,
+    evaluations,
+    failedTrials: trials.filter((t) => !t.replicates).length,
+    history: trials.map((t) => ({ params: Object.fromEntries(space.map((p) => [p.name, t.params[p.name] as number])), mismatch: t.mismatch })),
+    fixed,
+    wallSeconds: (performance.now() - t0) / 1000,
+  };
+}

@@ -1,0 +1,107 @@
+import { ConfigError } from '../../errors.ts';
+import { AXES } from '../../voxel/components.ts';
+import { PHASE_NAMES } from '../../volume/volume.ts';
+import { DESCRIPTOR_SPECS, type DescriptorSpec, type StructureDescriptors } from '../../../sims/properties/descriptors.ts';
+
+/** Weight of each descriptor group in the mismatch (dimensionless; 0 leaves a group out). */
+export interface MismatchWeights {
+  fraction: number;
+  area: number;
+  tau: number;
+  /** pore and particle D50; D10 and D90 count half */
+  size: number;
+  /** S2 correlation lengths */
+  s2: number;
+  /** S2 curves, lag by lag */
+  s2Curve: number;
+}
+
+export const DEFAULT_WEIGHTS: MismatchWeights = { fraction: 1, area: 1, tau: 1, size: 1, s2: 1, s2Curve: 1 };
+
+/** A relative error beyond this counts as this: a non-percolating trial must not swamp the GP. */
+const CAP = 1;
+
+/** "tau=2,area=1" over the defaults; each name a group of MismatchWeights. */
+export function parseWeights(text: string | undefined): MismatchWeights {
+  const out = { ...DEFAULT_WEIGHTS };
+  if (text === undefined) return out;
+  const expected = `comma-separated group=weight with groups ${Object.keys(DEFAULT_WEIGHTS).join(', ')} and weights >= 0 (e.g. tau=2,area=1)`;
+  for (const part of text.split(',')) {
+    const m = /^\s*(\w+)\s*=\s*([-+0-9.eE]+)\s*$/.exec(part);
+    const w = m ? Number(m[2]) : NaN;
+    if (!m || !(m[1]! in DEFAULT_WEIGHTS) || !Number.isFinite(w) || w < 0) throw new ConfigError('--weights', text, expected, `cannot read "${part.trim()}"`);
+    out[m[1] as keyof MismatchWeights] = w;
+  }
+  if (Object.values(out).every((w) => w === 0)) throw new ConfigError('--weights', text, 'at least one weight above 0');
+  return out;
+}
+
+function weightOf(spec: DescriptorSpec, w: MismatchWeights): number {
+  const base = w[spec.group];
+  return spec.group === 'size' && !spec.name.endsWith('d50') ? base / 2 : base;
+}
+
+/** Mean and standard deviation (n − 1) of finite values; NaN mean when none is finite. */
+export function meanStd(values: readonly number[]): { mean: number; std: number } {
+  const f = values.filter((v) => Number.isFinite(v));
+  if (f.length === 0) return { mean: values.some((v) => v === Infinity) ? Infinity : NaN, std: NaN };
+  const mean = f.reduce((s, v) => s + v, 0) / f.length;
+  const std = f.length > 1 ? Math.sqrt(f.reduce((s, v) => s + (v - mean) ** 2, 0) / (f.length - 1)) : 0;
+  return { mean, std };
+}
+
+/** Relative error of a synthetic mean against the real value, capped at ±CAP (NaN/∞ counts as CAP). */
+export function relativeError(synthetic: number, real: number): number {
+  const e = (synthetic - real) / Math.abs(real);
+  return Number.isFinite(e) ? Math.max(-CAP, Math.min(CAP, e)) : CAP;
+}
+
+/**
+ * Weighted mean of squared relative errors between the real descriptors and the mean of the
+ * synthetic replicates, plus the S2 curves' RMS difference in units of φ − φ² (the height of the
+ * curve's decay). Descriptors the real volume has no finite value for (a phase that does not
+ * percolate) are left out. 0 is a perfect match; each term is at most 1.
+ */
+export function mismatch(real: StructureDescriptors, replicates: readonly StructureDescriptors[], w: MismatchWeights): number {
+  let sum = 0;
+  let weights = 0;
+  for (const spec of DESCRIPTOR_SPECS) {
+    const r = real.values[spec.name];
+    const wk = weightOf(spec, w);
+    if (wk === 0 || r === undefined || !Number.isFinite(r) || r === 0) continue;
+    const e = relativeError(meanStd(replicates.map((d) => d.values[spec.name] ?? NaN)).mean, r);
+    sum += wk * e * e;
+    weights += wk;
+  }
+  if (w.s2Curve > 0) {
+    let curves = 0;
+    let total = 0;
+    for (const phase of PHASE_NAMES) {
+      const phi = real.values[`fraction.${phase}`] ?? 0;
+      const height = phi - phi * phi;
+      if (!(height > 0)) continue;
+      for (const a of AXES) {
+        const rc = real.s2[phase]?.[a];
+        if (!rc) continue;
+        let sq = 0;
+        let n = 0;
+        for (let lag = 1; lag < rc.length; lag++) {
+          const syn = meanStd(replicates.map((d) => d.s2[phase]?.[a]?.[lag] ?? NaN)).mean;
+          if (!Number.isFinite(rc[lag]!)) continue;
+          const e = Number.isFinite(syn) ? Math.min(CAP, Math.abs(syn - rc[lag]!) / height) : CAP;
+          sq += e * e;
+          n++;
+        }
+        if (n > 0) {
+          total += sq / n;
+          curves++;
+        }
+      }
+    }
+    if (curves > 0) {
+      sum += w.s2Curve * (total / curves);
+      weights += w.s2Curve;
+    }
+  }
+  return weights > 0 ? sum / weights : 0;
+}

@@ -1,0 +1,126 @@
+import type { Command } from 'commander';
+import { ConfigError } from '../../errors.ts';
+import { getCompute } from '../../gpu/backend.ts';
+import { Rng } from '../../random/rng.ts';
+import { assertFileReplaceable, writeFileWhole } from '../../output-files.ts';
+import { readVolumeWithFlags, VOLUME_READ_OPTIONS } from '../sim-options.ts';
+import { simulationProgress } from '../sim-progress.ts';
+import { formatTable, printJson } from '../output.ts';
+import { calibrate, CALIBRATED_PARAMETERS, type CalibratedParameter, type CalibrationReport } from '../calibration/calibrate.ts';
+import { parseWeights } from '../calibration/mismatch.ts';
+
+interface CalibrateOptions {
+  output?: string;
+  report?: string;
+  shape?: string;
+  budget?: string;
+  seeds?: string;
+  seed?: string;
+  weights?: string;
+  fix?: string;
+  json?: boolean;
+  force?: boolean;
+  voxelSize?: string;
+  labels?: string;
+}
+
+function positiveInteger(option: string, value: string, min: number): number {
+  const v = Number(value);
+  if (value.trim() === '' || !Number.isInteger(v) || v < min) throw new ConfigError(option, value, `an integer >= ${min}`);
+  return v;
+}
+
+function parseShape(value: string): [number, number, number] {
+  const parts = value.split(/[,x×]/).map((s) => s.trim());
+  if (parts.length !== 3) throw new ConfigError('--shape', value, 'three voxel counts nx,ny,nz (e.g. 64,64,64)');
+  const [nx, ny, nz] = parts.map((p) => positiveInteger('--shape', p, 8));
+  return [nx!, ny!, nz!];
+}
+
+/** "span=0.5,cbdNeckWeight=1" → parameters held fixed. */
+export function parseFixed(text: string): Partial<Record<CalibratedParameter, number>> {
+  const expected = `comma-separated name=value with names ${CALIBRATED_PARAMETERS.join(', ')} (e.g. span=0.5)`;
+  const out: Partial<Record<CalibratedParameter, number>> = {};
+  for (const part of text.split(',')) {
+    const m = /^\s*(\w+)\s*=\s*([-+0-9.eE]+)\s*$/.exec(part);
+    const v = m ? Number(m[2]) : NaN;
+    if (!m || !(CALIBRATED_PARAMETERS as readonly string[]).includes(m[1]!) || !Number.isFinite(v)) throw new ConfigError('--fix', text, expected, `cannot read "${part.trim()}"`);
+    out[m[1] as CalibratedParameter] = v;
+  }
+  return out;
+}
+
+/** SI value → the unit users read (µm for lengths, 1/µm for areas). */
+function shown(value: number, unit: string): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (unit === 'm') return (value * 1e6).toPrecision(4);
+  if (unit === '1/m') return (value * 1e-6).toPrecision(4);
+  return value.toPrecision(4);
+}
+
+const SHOWN_UNIT: Record<string, string> = { m: 'µm', '1/m': '1/µm', '1': '' };
+
+export function calibrationTable(path: string, r: CalibrationReport): string {
+  const out: string[] = [];
+  out.push(`${path}: ${r.trials} trials, ${r.evaluations} generate + properties evaluations (seeds ${r.seeds.join(', ')}), ${r.failedTrials} refused, ${r.wallSeconds.toFixed(0)} s; mismatch ${r.mismatch.toPrecision(3)}`);
+  out.push('', 'descriptors (synthetic: mean ± standard deviation across the seeds)');
+  out.push(
+    formatTable(
+      r.descriptors.map((d) => [`${d.name}${SHOWN_UNIT[d.unit] ? ` (${SHOWN_UNIT[d.unit]})` : ''}`, shown(d.real, d.unit), `${shown(d.synthetic, d.unit)} ± ${shown(d.spread, d.unit)}`, Number.isFinite(d.relative) ? `${(100 * d.relative).toFixed(1)} %` : '-']),
+      ['descriptor', 'real', 'synthetic', 'difference'],
+    ),
+  );
+  out.push('', 'parameters (identifiable: plausible values span under half the range and the GP length scale is below 1)');
+  out.push(
+    formatTable(
+      r.parameters.map((p) => [`${p.name}${p.unit !== '1' ? ` (${p.unit})` : ''}`, p.value, `${p.range[0]}–${p.range[1]}${p.scale === 'log' ? ' (log)' : ''}`, `${p.plausible[0]}–${p.plausible[1]}`, p.lengthScale.toPrecision(3), p.identifiable ? 'yes' : 'no']),
+      ['parameter', 'value', 'searched', 'plausible', 'length scale', 'identifiable'],
+    ),
+  );
+  return out.join('\n');
+}
+
+export function register(program: Command): void {
+  program
+    .command('calibrate')
+    .description('find generator parameters whose electrodes reproduce a segmented tomogram (fractions, interface areas, τ, sizes, two-point correlation) by Bayesian optimisation')
+    .argument('<tomogram>', 'segmented volume with pore, AM and CBD (.tif/.tiff, .raw with .json header, .vti)')
+    .option('-o, --output <config.json>', 'write the calibrated generator parameters (for mesolab generate --config, or fixed.generate of a study)')
+    .option('--report <file.json>', 'write the whole report (descriptors, parameters, every trial) as JSON')
+    .option('--shape <nx,ny,nz>', 'synthetic volume in voxels (default: the tomogram shape; smaller is faster)')
+    .option('--budget <n>', 'trial parameter sets, initial design included (default 24)')
+    .option('--seeds <n>', 'replicate seeds per trial (default 2)')
+    .option('--seed <n>', 'optimiser seed and first replicate seed (default 1)')
+    .option('--fix <list>', 'parameters known beforehand, held instead of searched: d50Um, span, cbdDomainUm, cbdReachUm, cbdNeckWeight (e.g. span=0.5 from a datasheet)')
+    .option('--weights <list>', 'mismatch weights by group: fraction, area, tau, size, s2, s2Curve (default all 1), e.g. tau=2,s2Curve=0.5')
+    .option('--json', 'print the report as JSON')
+    .option('--force', 'replace existing output files')
+    .option(...VOLUME_READ_OPTIONS[0]!)
+    .option(...VOLUME_READ_OPTIONS[1]!)
+    .action(async (path: string, opts: CalibrateOptions, cmd: Command) => {
+      const { backend } = cmd.optsWithGlobals<{ backend?: string }>();
+      // Every option is checked before the tomogram is read or a trial runs.
+      const budget = opts.budget !== undefined ? positiveInteger('--budget', opts.budget, 3) : undefined;
+      const seeds = opts.seeds !== undefined ? positiveInteger('--seeds', opts.seeds, 1) : undefined;
+      const seed = opts.seed !== undefined ? positiveInteger('--seed', opts.seed, 0) : undefined;
+      const shape = opts.shape !== undefined ? parseShape(opts.shape) : undefined;
+      const weights = parseWeights(opts.weights);
+      const fixed = opts.fix !== undefined ? parseFixed(opts.fix) : undefined;
+      const force = opts.force ?? false;
+      if (opts.output !== undefined) await assertFileReplaceable(opts.output, { force, field: '--output' });
+      if (opts.report !== undefined) await assertFileReplaceable(opts.report, { force, field: '--report' });
+      const volume = await readVolumeWithFlags(path, opts as Record<string, unknown>);
+      const compute = await getCompute(backend);
+      const report = await calibrate(
+        volume,
+        { ...(shape ? { shape } : {}), ...(budget !== undefined ? { budget } : {}), ...(seeds !== undefined ? { seeds } : {}), ...(seed !== undefined ? { seed } : {}), ...(fixed ? { fixed } : {}), weights },
+        { rng: new Rng(seed ?? 1), compute, onProgress: simulationProgress({ quiet: Boolean(opts.json) }) },
+        path,
+      );
+      if (opts.output !== undefined) await writeFileWhole(opts.output, `${JSON.stringify(report.config, null, 2)}\n`);
+      if (opts.report !== undefined) await writeFileWhole(opts.report, `${JSON.stringify(report, null, 2)}\n`);
+      if (opts.json) return printJson(report);
+      process.stdout.write(`${calibrationTable(path, report)}\n`);
+      if (opts.output !== undefined) process.stdout.write(`wrote ${opts.output}\n`);
+    });
+}

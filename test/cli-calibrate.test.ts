@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createVolume, LABEL } from '../src/volume/volume.ts';
+import { writeVolume } from '../src/volume/io.ts';
+import { GenerateParamsSchema } from '../sims/mesostructure/index.ts';
+import { parseStudy } from '../src/study/schema.ts';
+import { STAGE_CATALOG } from '../workers/stages.ts';
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, '..', 'bin', 'mesolab.js');
+let dir = '';
+
+/** Runs mesolab and returns its exit code and stderr, not throwing on a failure. */
+async function mesolab(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('node', [BIN, ...args, '--backend', 'cpu']);
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mesolab-cal-'));
+});
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('mesolab calibrate', () => {
+  it('refuses a two-phase tomogram in one line naming what is missing and what can still be matched (exit 2)', async () => {
+    const v = createVolume([16, 16, 16], 1e-6);
+    for (let i = 0; i < v.labels.length; i++) v.labels[i] = i % 3 === 0 ? LABEL.am : LABEL.pore;
+    const tif = join(dir, 'two.tif');
+    await writeVolume(tif, v);
+    const r = await mesolab(['calibrate', tif]);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/three phases.*cbd missing/);
+    expect(lines[0]).toMatch(/can still be matched: fraction\.pore, fraction\.am, area\.am_pore, tau\.pore\.x/);
+    expect(lines[0]).not.toMatch(/area\.am_cbd|area\.cbd_pore|fraction\.cbd/);
+  });
+
+  it('refuses a phase the generator cannot make (exit 2)', async () => {
+    const v = createVolume([16, 16, 16], 1e-6);
+    for (let i = 0; i < v.labels.length; i++) v.labels[i] = i % 4;
+    const tif = join(dir, 'four.tif');
+    await writeVolume(tif, v);
+    const r = await mesolab(['calibrate', tif]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/label3 cannot be generated.*can still be matched: fraction\.pore, fraction\.am, fraction\.cbd, area\.am_pore/);
+  });
+
+  it('refuses bad options and an existing output before any work (exit 2)', async () => {
+    const existing = join(dir, 'exists.json');
+    await writeFile(existing, '{}');
+    for (const [args, pattern] of [
+      [['--budget', '2'], /--budget: got "2", expected an integer >= 3/],
+      [['--weights', 'tau=-1'], /--weights/],
+      [['--shape', '64,64'], /--shape/],
+      [['--fix', 'porosity=0.4'], /--fix: got "porosity=0.4", expected comma-separated name=value with names d50Um, span/],
+      [['-o', existing], /--output.*exists/],
+    ] as const) {
+      const r = await mesolab(['calibrate', join(dir, 'missing.tif'), ...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(pattern);
+    }
+    expect(await readFile(existing, 'utf8')).toBe('{}');
+  });
+
+  it('writes a generator config that generate and a study file accept, and a report of each descriptor', async () => {
+    const tomogram = join(dir, 'real.tif');
+    const gen = await mesolab(['generate', '--shape', '32,32,32', '--voxel-size', '0.5', '--d50', '4', '--span', '0.6', '--porosity', '0.45', '--cbd', '0.15', '--cbd-morphology', 'web', '--cbd-domain', '1', '--cbd-reach', '2', '--seed', '9', '-o', tomogram]);
+    expect(gen.code, gen.stderr).toBe(0);
+    const config = join(dir, 'config.json');
+    const report = join(dir, 'report.json');
+    const r = await mesolab(['calibrate', tomogram, '--budget', '4', '--seeds', '1', '-o', config, '--report', report]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/area\.cbd_pore/);
+    const c = JSON.parse(await readFile(config, 'utf8')) as Record<string, unknown>;
+    const parsed = GenerateParamsSchema.parse(c);
+    expect(parsed.cbdMorphology).toBe('web');
+    expect(parsed.porosity).toBeCloseTo(0.45, 2);
+    expect(parsed.seed).toBeUndefined();
+    parseStudy({ name: 'cal', chain: ['generate', 'properties'], fixed: { generate: c }, varied: [{ name: 'cal', set: ['generate.calenderingPercent'], distribution: 'uniform', min: 0, max: 10 }], design: { type: 'lhs' }, samples: 2, seed: 1 }, STAGE_CATALOG);
+    const rep = JSON.parse(await readFile(report, 'utf8')) as { trials: number; evaluations: number; descriptors: { name: string; real: number }[] };
+    expect(rep.trials).toBe(4);
+    expect(rep.evaluations).toBeLessThanOrEqual(4);
+    expect(rep.descriptors.find((d) => d.name === 'fraction.cbd')!.real).toBeCloseTo(0.15, 3);
+    // The tomogram's config reproduces its volume: generate --config gives the calibrated trial's electrode.
+    const again = await mesolab(['generate', '--config', config, '--seed', '1', '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout).fractions.cbd).toBeCloseTo(0.15, 3);
+  });
+});
