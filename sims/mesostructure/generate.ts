@@ -75,6 +75,14 @@ const MAX_ROUNDS = 8;
  * compression in z, volume-preserving flattening); then CBD in the pore space by neck score
  * (bridge), distance to AM (film) or neck score minus a correlated random field (web, cbd-web.ts)
  * until its volume is met to the voxel.
+ *
+ * @param params process parameters (GenerateParamsSchema: shape in voxels, voxel size and d50 in
+ *   µm, porosity/CBD fraction as volume fractions, calendering in % of thickness, seed)
+ * @param ctx the run's context: seeded Rng, gpu.js compute backend, optional progress and abort
+ * @returns the labelled volume (0 pore, 1 AM, 2 CBD; voxel size in m), the placed particles (m) and
+ *   a summary (realised fractions, thickness, areal loading, overlaps)
+ * @example
+ *   const { volume, summary } = await generateElectrode({ shape: [64, 64, 64], voxelSizeUm: 0.5, d50Um: 4, porosity: 0.4, seed: 1 }, { rng: new Rng(1), compute });
  */
 export async function generateElectrode(params: GenerateParams, ctx: SimContext): Promise<GenerateResult> {
   const rp = resolveParams(params);

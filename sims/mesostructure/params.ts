@@ -113,6 +113,13 @@ export const TRUNCATION_QUANTILE = 0.001;
 /**
  * Validates and resolves the parameters before any work: impossible requests fail here, naming
  * the field, the value and what would be possible.
+ *
+ * @param params the generator's parameters (schema in this file: µm, fractions, %)
+ * @returns voxel-unit quantities: shape, voxel size (m), particle populations with their truncated
+ *   lognormal diameters (voxels), AM/CBD fractions, the calendering scale and the seed
+ * @throws ConfigError naming the field when the request cannot be met (packing fraction above
+ *   MAX_PACKING_FRACTION, solid after calendering above MAX_SOLID_AFTER_CALENDERING, …)
+ * @example resolveParams(GenerateParamsSchema.parse({ shape: [64, 64, 64], voxelSizeUm: 0.5, d50Um: 4 })).populations[0];
  */
 export function resolveParams(params: GenerateParams): ResolvedParams {
   const p = parseWith(GenerateParamsSchema, params);
