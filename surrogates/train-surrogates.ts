@@ -9,7 +9,8 @@ import { kFolds } from './judge/folds.ts';
 import type { OutputMetrics } from './judge/metrics.ts';
 import { varianceInflation } from './judge/vif.ts';
 import { MODEL_KINDS, type ModelKind, type Surrogate } from './model.ts';
-import { COVERAGE_RANGE, coverageOk, writeReport } from './report/card.ts';
+import { COVERAGE_RANGE, coverageOk, writeReport, type ReportExtras } from './report/card.ts';
+import { DISCHARGE_CURVES_COLUMN, parseDischargeCurves } from '../src/study/cell-columns.ts';
 import { chooseOutputTransforms, transformingTrainer, type OutputTransform } from './output-transforms.ts';
 import { replicateNoise, type ReplicateNoise } from '../src/study/noise.ts';
 import { SUMMARY_FILE, saveModel, writeParity, writeTrainingData, type ModelCard } from './store.ts';
@@ -89,6 +90,8 @@ export async function trainSurrogates(opts: TrainOptions): Promise<TrainSummary>
   if (opts.simSeconds !== undefined && !(opts.simSeconds > 0)) throw new ConfigError('--sim-seconds', opts.simSeconds, 'a positive number of seconds');
   const ds = await loadDataset(opts.data);
   const td = trainingData(ds, opts.inputs, opts.outputs, opts.simSecondsColumn, opts.dropNonFinite ?? ds.source.kind === 'study');
+  // A cell stage keeps each run's discharge curves as text; the report card draws a representative run's.
+  const reportExtras: ReportExtras = ds.columns.includes(DISCHARGE_CURVES_COLUMN) ? { dischargeCurves: (row) => parseDischargeCurves(ds.rows[td.sourceRows[row]!]?.[DISCHARGE_CURVES_COLUMN]) } : {};
   if (td.droppedRows > 0) log(`left out ${td.droppedRows} row(s) with non-finite values in ${[...opts.inputs, ...opts.outputs].join(', ')}`);
   kFolds(td.x, opts.cv, opts.seed); // validates the fold count before any training
   // Refused here, before any training, if -o holds another output (or a file, or foreign files).
@@ -168,7 +171,7 @@ export async function trainSurrogates(opts: TrainOptions): Promise<TrainSummary>
       await saveModel(writeDir, model, card);
       await writeParity(writeDir, cv.parity, true);
       await writeTrainingData(writeDir, td);
-      await writeReport(writeDir, card, cv.parity);
+      await writeReport(writeDir, card, cv.parity, reportExtras);
       log(`${kind}: written to ${dir} (${fmt(trainSeconds)} s; one prediction ${fmt(timing.single * 1e6)} µs${speedup === null ? '' : `, ${fmt(speedup)}× faster than the simulation`})`);
       models.push({ kind, dir, cv: cv.metrics, coverage95: cv.coverage95, predictSecondsPerPoint: timing.single, simSecondsPerPoint, speedup, trainSeconds });
     }

@@ -157,3 +157,27 @@ describe('bad inputs give errors naming field, value and expectation', () => {
     await expect(loadDataset(join(dir, 'missing.csv'))).rejects.toThrow(ConfigError);
   });
 });
+
+describe('train on a study table with a cell stage', () => {
+  it('the report card draws the representative run\'s discharge curves from the cell_discharge_curves column', async () => {
+    const rows: string[] = ['calendering,cell_capacity_0p1c,cell_capacity_1c,cell_capacity_2c,cell_discharge_curves'];
+    const ends: number[][] = [];
+    for (let i = 0; i < 12; i++) {
+      const cal = 2 * i;
+      const caps = [5 - 0.01 * cal, 4.2 - 0.04 * cal + 0.01 * Math.sin(i), 3.1 - 0.06 * cal + 0.02 * Math.cos(i)];
+      ends.push(caps);
+      const curves = { cRates: [0.1, 1, 2], capacity: caps.map((c) => [0, c / 2, c]), voltage: caps.map(() => [4.2, 3.7, 3.0]) };
+      rows.push(`${cal},${caps.join(',')},"${JSON.stringify(curves).replaceAll('"', '""')}"`);
+    }
+    const file = join(dir, 'cells.csv');
+    await writeFile(file, `${rows.join('\n')}\n`);
+    const out = join(dir, 'cell-models');
+    await trainSurrogates({ data: file, inputs: ['calendering'], outputs: ['cell_capacity_0p1c', 'cell_capacity_1c', 'cell_capacity_2c'], models: ['linear'], cv: 3, seed: 1, outDir: out, log: () => undefined, explain: false });
+    const md = await readFile(join(out, 'report.md'), 'utf8');
+    const row = Number(/Discharge curves of training row (\d+)/.exec(md)?.[1]);
+    expect(Number.isInteger(row)).toBe(true);
+    // The table's 1C line ends at that row's own 1C capacity: the curves came from the right row.
+    expect(md).toMatch(new RegExp(`\\| 1 \\| ${ends[row]![1]!.toPrecision(4).replace(/0+$/, '').replace('.', '\\.')}`));
+    expect(await readFile(join(out, 'plots', 'discharge-curves.svg'), 'utf8')).toContain('voltage (V)');
+  });
+});

@@ -3,6 +3,7 @@ import { createCompute, type Compute } from '../src/gpu/backend.ts';
 import { runChain, type ChainJob } from './chain.ts';
 import { STAGES, STAGE_CATALOG } from './stages.ts';
 import { parseStudy } from '../src/study/schema.ts';
+import { DISCHARGE_CURVES_COLUMN, parseDischargeCurves } from '../src/study/cell-columns.ts';
 
 const computes: Compute[] = [];
 const getCompute = async (): Promise<Compute> => {
@@ -57,6 +58,14 @@ describe('cell stage in a study chain', () => {
     expect(o.cell_utilisation_2c as number).toBeLessThan(1);
     expect(o.cell_resistance as number).toBeGreaterThan(0);
     for (const v of Object.values(o)) if (typeof v === 'number') expect(Number.isFinite(v)).toBe(true);
+    // The row keeps each rate's discharge curve: it ends at that rate's capacity column (5 digits kept).
+    const curves = parseDischargeCurves(o[DISCHARGE_CURVES_COLUMN])!;
+    expect(curves.cRates).toEqual([0.1, 1, 2]);
+    ['cell_capacity_0p1c', 'cell_capacity_1c', 'cell_capacity_2c'].forEach((col, k) => {
+      expect(Math.abs(curves.capacity[k]!.at(-1)! / (o[col] as number) - 1)).toBeLessThan(1e-4);
+      expect(curves.capacity[k]!.length).toBeLessThanOrEqual(41);
+      expect(curves.voltage[k]![0]!).toBeGreaterThan(curves.voltage[k]!.at(-1)!);
+    });
     const wet = await runChain(job(['generate', 'fill-qs', 'cell']), getCompute);
     expect(wet.failure).toBeUndefined();
     const w = wet.outputs;

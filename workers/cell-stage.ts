@@ -2,6 +2,7 @@ import { cellModel, StructureCellSchema } from '../sims/cell/index.ts';
 import { ConfigError } from '../src/errors.ts';
 import type { OutputColumn } from '../src/study/stage-catalog.ts';
 import type { Stage } from './stage.ts';
+import { DISCHARGE_CURVES_COLUMN, encodeDischargeCurves } from '../src/study/cell-columns.ts';
 
 /** The rates every cell stage runs, so its columns are fixed (a sweep needs the same columns per run). */
 export const CELL_STAGE_RATES = [0.1, 1, 2] as const;
@@ -21,6 +22,7 @@ const outputs: OutputColumn[] = [
   { name: 'cell_ionic_tortuosity', type: 'number', unit: '1', description: 'ionic tortuosity of the wetted pore space through the thickness' },
   { name: 'cell_wetted_area_fraction', type: 'number', unit: '1', description: 'share of the AM–pore interface in contact with electrolyte' },
   { name: 'cell_saturation', type: 'number', unit: '1', description: 'electrolyte-filled share of the pore space used by the cell model' },
+  { name: DISCHARGE_CURVES_COLUMN, type: 'string', description: 'discharge curves, JSON: voltage (V) against areal capacity (mAh/cm²) per C-rate, at most 41 points each' },
 ];
 
 /**
@@ -55,6 +57,7 @@ export const cellStage: Stage<typeof CellStageSchema> = {
         cell_ionic_tortuosity: r.structure.ionicTortuosity,
         cell_wetted_area_fraction: r.structure.wettedAreaFraction,
         cell_saturation: r.structure.saturation,
+        [DISCHARGE_CURVES_COLUMN]: encodeDischargeCurves(r.performance.curves.map((c) => ({ cRate: c.cRate, capacity: c.capacity.map((q) => q * 1000 * perCm2), voltage: c.voltage }))),
       },
     };
   },

@@ -92,6 +92,8 @@ export interface TrainingData {
   uniqueInputRows: number;
   /** Rows left out because a chosen column was not a finite number (only with dropNonFinite). */
   droppedRows: number;
+  /** The dataset row of each training row (they differ once rows were dropped). */
+  sourceRows: number[];
 }
 
 function numericCell(v: Cell, field: string): number {
@@ -115,7 +117,8 @@ export function trainingData(ds: Dataset, inputs: readonly string[], outputs: re
   const overlap = inputs.filter((c) => outputs.includes(c));
   if (overlap.length > 0) throw new ConfigError('--outputs', overlap[0], 'a column that is not also an input');
   const finite = (v: Cell | undefined): boolean => typeof v === 'number' ? Number.isFinite(v) : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v));
-  const rows = dropNonFinite ? ds.rows.filter((r) => [...inputs, ...outputs].every((c) => finite(r[c]))) : ds.rows;
+  const sourceRows = ds.rows.map((_, i) => i).filter((i) => !dropNonFinite || [...inputs, ...outputs].every((c) => finite(ds.rows[i]![c])));
+  const rows = sourceRows.map((i) => ds.rows[i]!);
   const droppedRows = ds.rows.length - rows.length;
   if (rows.length === 0) throw new ImpossibleRequestError('data', ds.source.path, `at least one row${droppedRows > 0 ? ' with finite values in the chosen columns' : ''} (a study directory needs finished runs)`);
   const x = rows.map((r, i) => inputs.map((c) => numericCell(r[c] ?? null, `data.${c}[row ${i + 1}]`)));
@@ -137,7 +140,7 @@ export function trainingData(ds: Dataset, inputs: readonly string[], outputs: re
     if (seen.has(key)) replicateRows++;
     else seen.add(key);
   }
-  return { inputs: [...inputs], outputs: [...outputs], x, y, simSeconds, replicateRows, uniqueInputRows: seen.size, droppedRows };
+  return { inputs: [...inputs], outputs: [...outputs], x, y, simSeconds, replicateRows, uniqueInputRows: seen.size, droppedRows, sourceRows };
 }
 
 /** Study columns by role, for defaults when --inputs/--outputs are not given. */

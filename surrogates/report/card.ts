@@ -6,7 +6,14 @@ import type { ModelCard } from '../store.ts';
 import { hyperparameterSection } from './hyperparameters.ts';
 import { num, table } from './markdown.ts';
 import { barChart, lineChart, parityPlot } from './svg.ts';
-import { rateCapability, rateCapabilityPlot, rateCapabilitySection } from './rate-capability.ts';
+import { dischargeCurvesPlot, rateCapability, rateCapabilityPlot, rateCapabilitySection } from './rate-capability.ts';
+import type { StudyDischargeCurves } from '../../src/study/cell-columns.ts';
+
+/** What the report can show beyond the model card: a training row's discharge curves (cell stage). */
+export interface ReportExtras {
+  /** The discharge curves of a training row, or null when it has none. */
+  dischargeCurves?: (row: number) => StudyDischargeCurves | null;
+}
 
 /** A 95 % interval coverage outside this range means the predictive std is not to be trusted. */
 export const COVERAGE_RANGE: readonly [number, number] = [0.85, 1];
@@ -27,7 +34,7 @@ interface Plot {
   svg: string;
 }
 
-function plotsFor(card: ModelCard, parity: readonly ParityRow[]): Plot[] {
+function plotsFor(card: ModelCard, parity: readonly ParityRow[], extras: ReportExtras): Plot[] {
   const plots: Plot[] = [];
   for (const o of card.outputs) {
     const rows = parity.filter((p) => p.output === o);
@@ -42,6 +49,8 @@ function plotsFor(card: ModelCard, parity: readonly ParityRow[]): Plot[] {
   }
   const rc = rateCapability(card.outputs, parity);
   if (rc) plots.push({ name: 'rate-capability', title: 'Rate capability', svg: rateCapabilityPlot(rc, card.units[rc.outputs[0]!]) });
+  const curves = rc ? extras.dischargeCurves?.(rc.representative.row) : null;
+  if (rc && curves) plots.push({ name: 'discharge-curves', title: 'Discharge curves', svg: dischargeCurvesPlot(rc.representative.row, curves) });
   if (card.learningCurve.length > 0) {
     plots.push({
       name: 'learning-curve',
@@ -71,7 +80,7 @@ function plotsFor(card: ModelCard, parity: readonly ParityRow[]): Plot[] {
   return plots;
 }
 
-export function reportMarkdown(card: ModelCard, plotLinks = true, parity: readonly ParityRow[] = []): string {
+export function reportMarkdown(card: ModelCard, plotLinks = true, parity: readonly ParityRow[] = [], extras: ReportExtras = {}): string {
   const d = card.data;
   const lines: string[] = [];
   lines.push(`# Surrogate report card: ${card.kind.toUpperCase()} for ${card.outputs.join(', ')}`, '');
@@ -112,7 +121,7 @@ export function reportMarkdown(card: ModelCard, plotLinks = true, parity: readon
   }
   if (plotLinks) lines.push(...card.outputs.map((o) => `![parity ${o}](plots/parity-${o}.svg)`), '');
   const rc = rateCapability(card.outputs, parity);
-  if (rc) lines.push(...rateCapabilitySection(rc, card.units[rc.outputs[0]!], plotLinks));
+  if (rc) lines.push(...rateCapabilitySection(rc, card.units[rc.outputs[0]!], plotLinks, extras.dischargeCurves?.(rc.representative.row) ?? null));
   lines.push('## Learning curve', '');
   if (card.learningCurve.length > 0) {
     // Training sizes across, outputs down: the table stays as wide as the (few) sizes, whatever the outputs.
@@ -147,16 +156,26 @@ export function reportMarkdown(card: ModelCard, plotLinks = true, parity: readon
   return lines.join('\n');
 }
 
-export async function writeReport(dir: string, card: ModelCard, parity: readonly ParityRow[]): Promise<void> {
-  const plots = plotsFor(card, parity);
+/**
+ * Writes report.md, report.html and plots/*.svg of a trained surrogate.
+ *
+ * @param dir the model's folder
+ * @param card its model card
+ * @param parity its cross-validation rows
+ * @param extras what the training data holds beyond numbers (a cell stage's discharge curves)
+ * @returns when the files are written
+ * @example await writeReport('models/gpr', card, cv.parity, { dischargeCurves: (row) => curvesOf(row) });
+ */
+export async function writeReport(dir: string, card: ModelCard, parity: readonly ParityRow[], extras: ReportExtras = {}): Promise<void> {
+  const plots = plotsFor(card, parity, extras);
   await mkdir(join(dir, 'plots'), { recursive: true });
   for (const p of plots) await writeFile(join(dir, 'plots', `${p.name}.svg`), p.svg);
-  await writeFile(join(dir, 'report.md'), reportMarkdown(card, true, parity));
-  await writeFile(join(dir, 'report.html'), reportHtml(card, plots, parity));
+  await writeFile(join(dir, 'report.md'), reportMarkdown(card, true, parity, extras));
+  await writeFile(join(dir, 'report.html'), reportHtml(card, plots, parity, extras));
 }
 
-function reportHtml(card: ModelCard, plots: readonly Plot[], parity: readonly ParityRow[]): string {
-  const md = reportMarkdown(card, false, parity);
+function reportHtml(card: ModelCard, plots: readonly Plot[], parity: readonly ParityRow[], extras: ReportExtras): string {
+  const md = reportMarkdown(card, false, parity, extras);
   const body = markdownToHtml(md);
   // The SVG carries the plot's one title; no caption repeats it.
   const figures = plots.map((p) => `<figure>${p.svg}</figure>`).join('\n');

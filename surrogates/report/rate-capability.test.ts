@@ -93,4 +93,26 @@ describe('report card: rate capability of a study with a cell stage', () => {
     }
     expect(reportMarkdown(card(['cell_resistance']), true, parity)).not.toContain('Rate capability');
   });
+
+  it('draws the representative run\'s discharge curves when the training data holds them', async () => {
+    const curves = { cRates: [0.1, 1, 2], capacity: [[0, 2.5, 5.0], [0, 2, 3.9], [0, 1.3, 2.6]], voltage: [[4.2, 3.9, 3.0], [4.1, 3.7, 3.0], [4.0, 3.5, 3.0]] };
+    const asked: number[] = [];
+    const extras = { dischargeCurves: (row: number) => (asked.push(row), row === 3 ? curves : null) };
+    const md = reportMarkdown(card(OUTPUTS), true, parity, extras);
+    expect(asked).toContain(3);
+    expect(md).toContain('Discharge curves of training row 3');
+    expect(md).toMatch(/\| 1 \| 3\.9 \| 3 \| 3 \|/);
+    expect(md).toContain('![discharge curves](plots/discharge-curves.svg)');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'mesolab-card-curves-'));
+    try {
+      await writeReport(dir, card(OUTPUTS), parity, extras);
+      const svg = await readFile(path.join(dir, 'plots', 'discharge-curves.svg'), 'utf8');
+      expect(svg).toContain('voltage (V)');
+      expect(svg).toContain('2C');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    // No curves for that run: the section stays, without them.
+    expect(reportMarkdown(card(OUTPUTS), true, parity, { dischargeCurves: () => null })).not.toContain('Discharge curves of');
+  });
 });

@@ -8,7 +8,9 @@
 import type { ParityRow } from '../judge/cv.ts';
 import { num, table } from './markdown.ts';
 import { lineChart } from './svg.ts';
-import { capacityColumnRate } from '../../src/study/cell-columns.ts';
+import { capacityColumnRate, DISCHARGE_CURVES_COLUMN, type StudyDischargeCurves } from '../../src/study/cell-columns.ts';
+
+const DISCHARGE_COLUMN_NOTE = `the cell stage's ${DISCHARGE_CURVES_COLUMN} column`;
 
 /** The outputs that are capacities at a C-rate, by rising rate. */
 export function capacityRates(outputs: readonly string[]): { output: string; cRate: number }[] {
@@ -89,8 +91,20 @@ export function rateCapabilityPlot(rc: RateCapability, unit: string | undefined)
   ], { markers: true });
 }
 
-/** Markdown lines of the section (heading, explanation, table, plot link). */
-export function rateCapabilitySection(rc: RateCapability, unit: string | undefined, plotLinks: boolean): string[] {
+/**
+ * Voltage against areal capacity of one run at each of its C-rates.
+ *
+ * @param row the training row the curves belong to
+ * @param curves its discharge curves (mAh/cm², V)
+ * @returns an SVG line chart
+ * @example dischargeCurvesPlot(rc.representative.row, parseDischargeCurves(cell)!);
+ */
+export function dischargeCurvesPlot(row: number, curves: StudyDischargeCurves): string {
+  return lineChart(`Discharge curves: training row ${row}`, 'capacity (mAh/cm²)', 'voltage (V)', curves.cRates.map((c, k) => ({ name: `${c}C`, x: curves.capacity[k]!, y: curves.voltage[k]! })));
+}
+
+/** Markdown lines of the section (heading, explanation, table, the representative run's discharge curves when given, plot links). */
+export function rateCapabilitySection(rc: RateCapability, unit: string | undefined, plotLinks: boolean, curves: StudyDischargeCurves | null = null): string[] {
   const u = unit && unit !== '1' ? ` (${unit})` : '';
   const lines = ['## Rate capability', ''];
   lines.push(`Capacity against C-rate from the cell stage's outputs (${rc.outputs.join(', ')}). Training row ${rc.representative.row} has the median capacity at ${rc.cRates[Math.floor((rc.cRates.length - 1) / 2)]}C of the ${rc.runs} runs with every rate; its surrogate values are the cross-validation predictions made with the run held out.`, '');
@@ -102,5 +116,10 @@ export function rateCapabilitySection(rc: RateCapability, unit: string | undefin
     '',
   );
   if (plotLinks) lines.push('![rate capability](plots/rate-capability.svg)', '');
+  if (curves) {
+    lines.push(`Discharge curves of training row ${rc.representative.row} (${DISCHARGE_COLUMN_NOTE}): end of discharge per rate.`, '');
+    lines.push(table(['C-rate', 'capacity (mAh/cm²)', 'end voltage (V)', 'points'], curves.cRates.map((c, k) => [num(c), curves.capacity[k]!.at(-1)!, curves.voltage[k]!.at(-1)!, String(curves.capacity[k]!.length)])), '');
+    if (plotLinks) lines.push('![discharge curves](plots/discharge-curves.svg)', '');
+  }
   return lines;
 }
