@@ -14,6 +14,7 @@ import { getCompute } from '../src/gpu/backend.ts';
 import { writeCellOutput } from '../src/cli/cell-output.ts';
 import { cellModel, StructureCellSchema } from '../sims/cell/index.ts';
 import type { DischargeFile } from '../src/store/discharge-file.ts';
+import { DISCHARGE_CURVES_COLUMN, encodeDischargeCurves } from '../src/study/cell-columns.ts';
 import { describe as describeDataset } from '../viewer/server/datasets.ts';
 import { cellPanelData, structureRows } from '../viewer/app/cell-panel.ts';
 import { CHROMIUM, openViewer } from '../viewer/testing/browser.ts';
@@ -167,6 +168,13 @@ describe.skipIf(noChromium !== '')(`the viewer draws the discharge curves of a c
       await conn.run(`INSERT INTO columns VALUES ('${c}', 'output', 'mAh/cm²', 'number', '')`);
     }
     for (const [r, id] of ids.entries()) await conn.run(`UPDATE runs SET cell_capacity_0p1c = ${caps[r]![0]}, cell_capacity_1c = ${caps[r]![1]}, cell_capacity_2c = ${caps[r]![2]} WHERE run_id = '${id}'`);
+    // And each run's discharge curves (text), ending at its capacities and at 3.0 V.
+    await conn.run(`ALTER TABLE runs ADD COLUMN ${DISCHARGE_CURVES_COLUMN} VARCHAR`);
+    await conn.run(`INSERT INTO columns VALUES ('${DISCHARGE_CURVES_COLUMN}', 'output', NULL, 'string', '')`);
+    for (const [r, id] of ids.entries()) {
+      const text = encodeDischargeCurves([0.1, 1, 2].map((cRate, k) => ({ cRate, capacity: [0, caps[r]![k]! / 2, caps[r]![k]!], voltage: [4.2, 3.7 - 0.1 * k, 3.0] })));
+      await conn.run(`UPDATE runs SET ${DISCHARGE_CURVES_COLUMN} = '${text}' WHERE run_id = '${id}'`);
+    }
     conn.closeSync();
     db.closeSync();
     const v = await openViewer(study);
@@ -178,6 +186,16 @@ describe.skipIf(noChromium !== '')(`the viewer draws the discharge curves of a c
       const read = [...note.matchAll(/([\d.]+)C: ([\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
       expect(read.map((p) => p[0])).toEqual([0.1, 1, 2]);
       read.forEach(([, cap], k) => expect(Math.abs(cap! / caps[2]![k]! - 1)).toBeLessThan(5e-3));
+      // The run's voltage curves are drawn under it, ending at its capacities; the JSON column is not in the table.
+      expect(await page.isVisible('#run-discharge')).toBe(true);
+      const curveNote = (await page.textContent('#run-discharge-note')) ?? '';
+      const ends = [...curveNote.matchAll(/([\d.]+)C to ([\d.]+) mAh\/cm², ([\d.]+) V/g)].map((m) => [Number(m[1]), Number(m[2]), Number(m[3])]);
+      expect(ends.map((e) => e[0])).toEqual([0.1, 1, 2]);
+      ends.forEach(([, cap, volt], k) => {
+        expect(Math.abs(cap! / caps[2]![k]! - 1)).toBeLessThan(5e-3);
+        expect(volt).toBeCloseTo(3.0, 6);
+      });
+      expect(await page.locator(`#runs th:has-text("${DISCHARGE_CURVES_COLUMN}")`).count()).toBe(0);
       expect(v.consoleErrors).toEqual([]);
     } finally {
       await v.close();

@@ -5,7 +5,7 @@
  */
 import type { StudyTable } from '../shared/protocol.ts';
 import { drawLines, formatNumber, type LineSeries } from './plots.ts';
-import { capacityColumnRate } from '../../src/study/cell-columns.ts';
+import { capacityColumnRate, DISCHARGE_CURVES_COLUMN, parseDischargeCurves, type StudyDischargeCurves } from '../../src/study/cell-columns.ts';
 
 /** The capacity columns of a table and the C-rate each stands for, by rising rate. */
 export function rateColumns(table: StudyTable): { column: number; cRate: number }[] {
@@ -64,5 +64,25 @@ export function showRateCapability(table: StudyTable, row: number): { cRate: num
   const series = [...runs, { label: `run ${name}`, color: BRIGHT, x: chosen.cRate, y: chosen.capacity }];
   drawLines(document.getElementById('rate-capability') as HTMLCanvasElement, series, 'C-rate', `capacity${unit ? ` (${unit})` : ''}`, { markers: true });
   document.getElementById('rate-note')!.textContent = chosen.cRate.map((c, i) => `${c}C: ${formatNumber(chosen.capacity[i]!)}`).join(' · ');
+  showRunDischarge(table, row, name);
   return chosen;
+}
+
+/** The run's discharge curves, from the cell stage's text column; null when the table or run has none. */
+export function dischargeCurvesOf(table: StudyTable, row: number): StudyDischargeCurves | null {
+  const column = table.columns.indexOf(DISCHARGE_CURVES_COLUMN);
+  return column < 0 ? null : parseDischargeCurves(table.rows[row]?.[column]);
+}
+
+const RATE_COLORS = ['#4fc3f7', '#ffb020', '#ef5350', '#81c784', '#ba68c8'];
+
+/** Draws #run-discharge (voltage against capacity per C-rate) for the run, or hides it. */
+function showRunDischarge(table: StudyTable, row: number, name: string): void {
+  const wrap = document.getElementById('run-discharge-wrap')!;
+  const curves = dischargeCurvesOf(table, row);
+  wrap.hidden = curves === null;
+  if (!curves) return;
+  const series: LineSeries[] = curves.cRates.map((c, k) => ({ label: `${c}C`, color: RATE_COLORS[k % RATE_COLORS.length]!, x: curves.capacity[k]!, y: curves.voltage[k]! }));
+  drawLines(document.getElementById('run-discharge') as HTMLCanvasElement, series, 'capacity (mAh/cm²)', 'voltage (V)');
+  document.getElementById('run-discharge-note')!.textContent = `run ${name}: ${curves.cRates.map((c, k) => `${c}C to ${formatNumber(curves.capacity[k]!.at(-1)!)} mAh/cm², ${formatNumber(curves.voltage[k]!.at(-1)!)} V`).join(' · ')}`;
 }

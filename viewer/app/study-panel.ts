@@ -1,15 +1,17 @@
 import type { Parity, StudyTable } from '../shared/protocol.ts';
 import { drawParity, formatNumber } from './plots.ts';
 import { showRateCapability } from './rate-capability.ts';
+import { DISCHARGE_CURVES_COLUMN } from '../../src/study/cell-columns.ts';
 
 /**
  * Columns shown at first: the run id, status, every input and output; bookkeeping columns (seeds,
- * timings, versions) wait in the column chooser. A study without roles shows everything.
+ * timings, versions) wait in the column chooser, as do the cell stage's discharge curves (JSON text,
+ * drawn under the rate capability instead). A study without roles shows everything.
  */
 export function defaultVisibleColumns(table: StudyTable): boolean[] {
   const roles = table.roles;
   if (!roles) return table.columns.map(() => true);
-  return table.columns.map((c) => c === table.idColumn || c === 'status' || roles[c] === 'input' || roles[c] === 'output');
+  return table.columns.map((c) => c !== DISCHARGE_CURVES_COLUMN && (c === table.idColumn || c === 'status' || roles[c] === 'input' || roles[c] === 'output'));
 }
 
 /** The runs table (click a header to sort, click a run with fields to open it), its column chooser and the parity plot. */
