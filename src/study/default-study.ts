@@ -1,22 +1,27 @@
 import type { StudyInput } from './schema.ts';
 
 /**
- * The study `mesolab study` runs with no arguments: small generated electrodes (48³ voxels of
- * 0.5 µm) varying porosity, calendering, CBD fraction and contact angle over a maximin Latin
- * hypercube, through the transport properties and quasi-static filling, plus short lattice-Boltzmann
- * filling runs on the first three points. Sized to finish in a few minutes on two cores.
+ * The study `mesolab study` runs with no arguments: small generated electrodes (24×24×32 voxels of
+ * 0.5 µm: 12 µm across, 16 µm thick) varying porosity, calendering, CBD fraction and contact angle
+ * over a maximin Latin hypercube, each point twice with different packings, through the transport
+ * properties and quasi-static filling, plus lattice-Boltzmann filling to its plateau on the first
+ * three points. The quasi-static filling is the low and the LBM the high fidelity of a
+ * multi-fidelity surrogate of the LBM saturation. Sized to finish in a few minutes on two cores:
+ * an LBM run here needs about 20k steps to its plateau on 23k lattice nodes (~1 min on an idle core).
  */
 export const DEFAULT_STUDY: StudyInput = {
   name: 'default',
   description: 'small generated NMC electrodes: porosity, calendering, CBD fraction and contact angle → structure, transport and wetting',
   chain: ['generate', 'properties', 'fill-qs', 'fill-lbm'],
   fixed: {
-    generate: { shape: [48, 48, 48], voxelSizeUm: 0.5, d50Um: 4, span: 1, cbdMorphology: 'bridge' },
+    generate: { shape: [24, 24, 32], voxelSizeUm: 0.5, d50Um: 4, span: 1, cbdMorphology: 'bridge' },
     properties: { axes: ['z'], phases: ['pore', 'electrolyte', 'solid'], tol: 1e-3, sizes: true },
     'fill-qs': { mode: 'imbibition', inlet: 'z-', outlet: 'z+', contactAngle: { am: 25, cbd: 50 } },
-    // A short lattice-Boltzmann look at the first part of filling (1200 steps), on the first 3 points only.
-    // Generated electrodes are periodic in-plane, so the lateral boundary is too.
-    'fill-lbm': { steps: 1200, inlet: 'z-', lateral: 'periodic', contactAngle: { am: 25, cbd: 50 }, timeLimitS: 90 },
+    // Lattice-Boltzmann filling until it stops at its plateau (saturation or the outlet-connected gas
+    // stops changing): a 32³ electrode needed 18,550 steps, so 40,000 is only a safety stop, and 300 s
+    // lets a run that a busy machine slows to 2 MLUPS still get there. Generated electrodes are
+    // periodic in-plane, so the lateral boundary is too; the small lateral size keeps a run to about a minute.
+    'fill-lbm': { steps: 40000, inlet: 'z-', lateral: 'periodic', contactAngle: { am: 25, cbd: 50 }, timeLimitS: 300 },
   },
   varied: [
     { name: 'porosity_target', set: ['generate.porosity'], distribution: 'uniform', min: 0.36, max: 0.5, unit: '1', description: 'pore fraction before calendering' },
@@ -25,14 +30,20 @@ export const DEFAULT_STUDY: StudyInput = {
     { name: 'cbd_target', set: ['generate.cbdFraction'], distribution: 'uniform', min: 0.06, max: 0.14, unit: '1', description: 'CBD volume fraction' },
   ],
   design: { type: 'lhs', candidates: 50 },
-  samples: 30,
+  samples: 16,
   seed: 20261124,
-  replicates: 1,
+  // Two packings per point: the report measures each output's irreducible spread and warns when these
+  // small electrodes are not representative for it (src/study/noise.ts).
+  replicates: 2,
+  // LBM on the first three points (six runs with the replicates); quasi-static filling everywhere.
   stageLimits: { 'fill-lbm': 3 },
   // A diverging lattice-Boltzmann run must not cost the sample its structure, transport and quasi-static results.
   optionalStages: ['fill-lbm'],
   // Kept so `mesolab view studies/default` opens any run in 3D with its wetting (~0.7 MB a run).
   fields: ['volume', 'qs_fill_pressure', 'qs_phase', 'lbm_arrival_time'],
-  // Generous: the lattice-Boltzmann stage stops itself after 90 s (timeLimitS) with what it has.
-  timeLimitSeconds: 300,
+  // Above the LBM stage's own 300 s, so that stage stops itself with what it has before the sweep's limit.
+  timeLimitSeconds: 420,
+  // Quasi-static filling (every point) is the cheap and LBM (first three points) the expensive
+  // fidelity: `mesolab study` trains the multi-fidelity surrogate of each pair.
+  fidelity: { low: 'fill-qs', high: 'fill-lbm', pairs: { lbm_saturation: 'qs_saturation', lbm_trapped_fraction: 'qs_trapped_fraction' } },
 };
