@@ -7,7 +7,7 @@ import type { StudyInput } from './schema.ts';
  * properties and quasi-static filling, plus lattice-Boltzmann filling to its plateau on the first
  * three points. The quasi-static filling is the low and the LBM the high fidelity of a
  * multi-fidelity surrogate of the LBM saturation. Sized to finish in a few minutes on two cores:
- * an LBM run here needs about 20k steps to its plateau on 23k lattice nodes (~1 min on an idle core).
+ * an LBM run here needs 12k–25k steps to its plateau on about 24k lattice nodes (~1 min on an idle core).
  */
 export const DEFAULT_STUDY: StudyInput = {
   name: 'default',
@@ -18,10 +18,11 @@ export const DEFAULT_STUDY: StudyInput = {
     properties: { axes: ['z'], phases: ['pore', 'electrolyte', 'solid'], tol: 1e-3, sizes: true },
     'fill-qs': { mode: 'imbibition', inlet: 'z-', outlet: 'z+', contactAngle: { am: 25, cbd: 50 } },
     // Lattice-Boltzmann filling until it stops at its plateau (saturation or the outlet-connected gas
-    // stops changing): a 32³ electrode needed 18,550 steps, so 40,000 is only a safety stop, and 300 s
-    // lets a run that a busy machine slows to 2 MLUPS still get there. Generated electrodes are
-    // periodic in-plane, so the lateral boundary is too; the small lateral size keeps a run to about a minute.
-    'fill-lbm': { steps: 40000, inlet: 'z-', lateral: 'periodic', contactAngle: { am: 25, cbd: 50 }, timeLimitS: 300 },
+    // stops changing). On these electrodes `npm start` measured 12,550–24,500 steps to the plateau
+    // and one run still short of it at 40,000, so 60,000 is the safety stop; 450 s lets a run that a
+    // busy machine slows to 2 MLUPS still pass 24,500 steps. Generated electrodes are periodic
+    // in-plane, so the lateral boundary is too; the small lateral size keeps a run near a minute.
+    'fill-lbm': { steps: 60000, inlet: 'z-', lateral: 'periodic', contactAngle: { am: 25, cbd: 50 }, timeLimitS: 450 },
   },
   varied: [
     { name: 'porosity_target', set: ['generate.porosity'], distribution: 'uniform', min: 0.36, max: 0.5, unit: '1', description: 'pore fraction before calendering' },
@@ -41,8 +42,8 @@ export const DEFAULT_STUDY: StudyInput = {
   optionalStages: ['fill-lbm'],
   // Kept so `mesolab view studies/default` opens any run in 3D with its wetting (~0.7 MB a run).
   fields: ['volume', 'qs_fill_pressure', 'qs_phase', 'lbm_arrival_time'],
-  // Above the LBM stage's own 300 s, so that stage stops itself with what it has before the sweep's limit.
-  timeLimitSeconds: 420,
+  // Above the LBM stage's own 450 s, so that stage stops itself with what it has before the sweep's limit.
+  timeLimitSeconds: 600,
   // Quasi-static filling (every point) is the cheap and LBM (first three points) the expensive
   // fidelity: `mesolab study` trains the multi-fidelity surrogate of each pair.
   fidelity: { low: 'fill-qs', high: 'fill-lbm', pairs: { lbm_saturation: 'qs_saturation', lbm_trapped_fraction: 'qs_trapped_fraction' } },
