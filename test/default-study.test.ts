@@ -6,13 +6,13 @@ import { STAGE_CATALOG } from '../workers/stages.ts';
 import { configErrorOf } from './helpers/config-error.ts';
 
 /**
- * Lattice steps to the plateau measured on the default study's own electrodes: the slowest of the
- * `npm start` runs that reached it (24,500 steps, plateau by saturation, AM wetted at 81°;
- * 2026-12-03; the others 12,550–19,350, and one still short of its plateau at the 40,000 then allowed).
+ * Lattice steps to the plateau measured on the default study's own electrodes: the slowest of its
+ * six LBM runs in `npm start` (40,650 steps, plateau by invasion, AM wetted at 57°; the others
+ * 12,550–24,500; 2026-12-03).
  */
-const PLATEAU_STEPS = 24_500;
-/** A loaded core of the 2-core machine (the wasm engine does ~7 MLUPS on an idle one). */
-const FLOOR_MLUPS = 2;
+const PLATEAU_STEPS = 40_650;
+/** The slowest speed those runs had on the busy 2-core machine (2.2 MLUPS; ~7 on an idle core). */
+const FLOOR_MLUPS = 2.2;
 
 const study = loadStudy(DEFAULT_STUDY);
 const lbm = LbmParamsSchema.parse(study.fixed['fill-lbm']);
@@ -21,7 +21,8 @@ const shape = study.fixed.generate!.shape as number[];
 describe('the default study reaches the LBM plateau', () => {
   it('lets every fill-lbm run go on to its plateau: step limit above the measured plateau, invasion plateau on, a time limit that a loaded core still meets', () => {
     expect(study.chain).toEqual(['generate', 'properties', 'fill-qs', 'fill-lbm']);
-    expect(lbm.steps).toBeGreaterThanOrEqual(2 * PLATEAU_STEPS);
+    // Headroom for a slower packing than any measured.
+    expect(lbm.steps).toBeGreaterThanOrEqual(1.4 * PLATEAU_STEPS);
     expect(lbm.plateau.invasion).toBe(true);
     expect(lbm.plateau.tolerance).toBeLessThanOrEqual(0.002);
     // Lattice nodes: the volume plus the inlet and outlet reservoirs.

@@ -7,7 +7,7 @@ import type { StudyInput } from './schema.ts';
  * properties and quasi-static filling, plus lattice-Boltzmann filling to its plateau on the first
  * three points. The quasi-static filling is the low and the LBM the high fidelity of a
  * multi-fidelity surrogate of the LBM saturation. Sized to finish in a few minutes on two cores:
- * an LBM run here needs 12k–25k steps to its plateau on about 24k lattice nodes (~1 min on an idle core).
+ * an LBM run here needs 12k–41k steps to its plateau on about 22k–24k lattice nodes (0.5–2 min on an idle core).
  */
 export const DEFAULT_STUDY: StudyInput = {
   name: 'default',
@@ -18,10 +18,10 @@ export const DEFAULT_STUDY: StudyInput = {
     properties: { axes: ['z'], phases: ['pore', 'electrolyte', 'solid'], tol: 1e-3, sizes: true },
     'fill-qs': { mode: 'imbibition', inlet: 'z-', outlet: 'z+', contactAngle: { am: 25, cbd: 50 } },
     // Lattice-Boltzmann filling until it stops at its plateau (saturation or the outlet-connected gas
-    // stops changing). On these electrodes `npm start` measured 12,550–24,500 steps to the plateau
-    // and one run still short of it at 40,000, so 60,000 is the safety stop; 450 s lets a run that a
-    // busy machine slows to 2 MLUPS still pass 24,500 steps. Generated electrodes are periodic
-    // in-plane, so the lateral boundary is too; the small lateral size keeps a run near a minute.
+    // stops changing). On these electrodes `npm start` measured 12,550–40,650 steps to the plateau,
+    // so 60,000 is only the safety stop; 450 s lets the slowest of them finish at the 2.2 MLUPS a
+    // busy machine gave it. Generated electrodes are periodic in-plane, so the lateral boundary is
+    // too; the small lateral size keeps a run near a minute on an idle core (~7 MLUPS).
     'fill-lbm': { steps: 60000, inlet: 'z-', lateral: 'periodic', contactAngle: { am: 25, cbd: 50 }, timeLimitS: 450 },
   },
   varied: [
