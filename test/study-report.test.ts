@@ -103,7 +103,13 @@ describe('nextSteps', () => {
 
   it('states whether the multi-fidelity model beat the LBM-only GP', () => {
     const mf = (rmse: number) => nextSteps({ ...base, cvR2: {}, noise: [], multiFidelity: [{ output: 'lbm_saturation', folder: 'studies/default/surrogates/mfgpr-lbm_saturation', rmse, singleRmse: 0.05, highRows: 6 }] }).join('\n');
-    expect(mf(0.02)).toMatch(/held-out RMSE 0\.0200, below the LBM-only GP's 0\.0500 on 6 LBM runs/);
+    expect(mf(0.02)).toMatch(/held-out RMSE 0\.0200, below the LBM-only GP's 0\.0500 on 6 LBM runs; raise stageLimits\.fill-lbm for more/);
     expect(mf(0.08)).toMatch(/not below the LBM-only GP's/);
+  });
+
+  it('sends a noisy LBM output to larger electrodes rather than more LBM points', () => {
+    const s = nextSteps({ ...base, cvR2: {}, noise: [noise('lbm_saturation', 0.5, 0.4)], multiFidelity: [{ output: 'lbm_saturation', folder: 'f', rmse: 0.3, singleRmse: 0.27, highRows: 6 }] }).join('\n');
+    expect(s).toMatch(/replicates scatter by 40 % of its range, so larger electrodes \(generate\.shape\) before more LBM points/);
+    expect(s).not.toContain('raise stageLimits');
   });
 });

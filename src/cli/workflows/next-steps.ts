@@ -1,4 +1,4 @@
-import type { ReplicateNoise } from '../../study/noise.ts';
+import { UNREPRESENTATIVE_SPREAD, type ReplicateNoise } from '../../study/noise.ts';
 
 /** What the study report knows when it suggests the next commands. */
 export interface NextStepsInput {
@@ -17,7 +17,8 @@ export interface NextStepsInput {
 /**
  * The report's closing "what to look at next" lines: the viewer, then the output a model learns
  * worst (more points with `mesolab learn` when the replicates say a model could do better, larger
- * volumes when noise already caps it), the noisiest output, and the multi-fidelity models.
+ * volumes when noise already caps it), the noisiest output, and the multi-fidelity models (more
+ * LBM points, or larger electrodes where the LBM output's replicates scatter over its range).
  *
  * @param i what the study produced (see NextStepsInput)
  * @returns one line per call of the report's log, the heading first
@@ -44,7 +45,13 @@ export function nextSteps(i: NextStepsInput): string[] {
   if (noisiest) out.push(`  noisiest output: ${noisiest.output} (replicate sd ${(100 * noisiest.spreadOverRange).toFixed(0)} % of its range over the design): mesolab query ${i.dir} "SELECT design_index, replicate, ${noisiest.output} FROM runs ORDER BY design_index"`);
   for (const m of i.multiFidelity) {
     const verdict = m.rmse < m.singleRmse ? 'below' : 'not below';
-    out.push(`  ${m.folder}/comparison.md    # multi-fidelity ${m.output}: held-out RMSE ${m.rmse.toPrecision(3)}, ${verdict} the LBM-only GP's ${m.singleRmse.toPrecision(3)} on ${m.highRows} LBM runs; raise stageLimits.fill-lbm for more`);
+    const n = i.noise.find((x) => x.output === m.output);
+    // More LBM points cannot help an output whose single runs scatter over much of its range.
+    const advice =
+      n !== undefined && n.spreadOverRange > UNREPRESENTATIVE_SPREAD
+        ? `its replicates scatter by ${(100 * n.spreadOverRange).toFixed(0)} % of its range, so larger electrodes (generate.shape) before more LBM points`
+        : 'raise stageLimits.fill-lbm for more';
+    out.push(`  ${m.folder}/comparison.md    # multi-fidelity ${m.output}: held-out RMSE ${m.rmse.toPrecision(3)}, ${verdict} the LBM-only GP's ${m.singleRmse.toPrecision(3)} on ${m.highRows} LBM runs; ${advice}`);
   }
   return out;
 }
