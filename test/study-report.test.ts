@@ -79,7 +79,9 @@ describe('the study report after npm start', () => {
     expect(at).toBeGreaterThan(0);
     const next = lines.slice(at).join('\n');
     expect(next).toContain(`mesolab view ${dir}`);
-    expect(next).toMatch(/mesolab (learn examples\/study-default\.json --outputs|explain)/);
+    // The learner's new points would each run an LBM with the default study itself; its LBM-free twin is named instead.
+    expect(next).not.toContain('learn examples/study-default.json');
+    expect(next).toMatch(/mesolab (learn examples\/study-default-structure\.json --outputs|explain)/);
     expect(next).toContain(`${join(dir, 'surrogates', 'mfgpr-lbm_saturation')}/comparison.md`);
   });
 });
@@ -92,6 +94,11 @@ describe('nextSteps', () => {
     const s = nextSteps({ ...base, cvR2: { tortuosity_pore_z: 0.6, qs_saturation: 0.9 }, noise: [noise('tortuosity_pore_z', 0.95, 0.05)] }).join('\n');
     expect(s).toMatch(/mesolab learn examples\/study-default\.json --outputs tortuosity_pore_z --budget 40 .*R² 0\.60, replicates allow 0\.95/);
     expect(s).toContain('mesolab view studies/default');
+  });
+
+  it('says what each learned point costs when the study limits expensive stages to a few design points', () => {
+    const s = nextSteps({ ...base, studyFile: 'wet.json', learnNote: 'each new point runs every stage, fill-lbm included', cvR2: { qs_saturation: 0.5 }, noise: [] }).join('\n');
+    expect(s).toMatch(/mesolab learn wet\.json --outputs qs_saturation --budget 40 .*\(each new point runs every stage, fill-lbm included\)/);
   });
 
   it('says larger volumes, not more points, when replicate noise already caps the worst output', () => {

@@ -48,3 +48,24 @@ export const DEFAULT_STUDY: StudyInput = {
   // fidelity: `mesolab study` trains the multi-fidelity surrogate of each pair.
   fidelity: { low: 'fill-qs', high: 'fill-lbm', pairs: { lbm_saturation: 'qs_saturation', lbm_trapped_fraction: 'qs_trapped_fraction' } },
 };
+
+/**
+ * The default study without its lattice-Boltzmann stage (examples/study-default-structure.json):
+ * what `mesolab learn` should be given for the structure, transport and quasi-static outputs,
+ * since the points a learner adds run every stage of the chain (stageLimits counts design points
+ * only), and an LBM run at each of them would cost about a minute instead of a fraction of a second.
+ */
+export const DEFAULT_STRUCTURE_STUDY: StudyInput = (() => {
+  const { fidelity: _f, stageLimits: _s, optionalStages: _o, ...rest } = DEFAULT_STUDY;
+  const { 'fill-lbm': _lbm, ...fixed } = DEFAULT_STUDY.fixed ?? {};
+  return {
+    ...rest,
+    name: 'default-structure',
+    description: `${DEFAULT_STUDY.description ?? ''}; without the lattice-Boltzmann stage, for mesolab learn`,
+    chain: DEFAULT_STUDY.chain.filter((s) => s !== 'fill-lbm'),
+    fixed,
+    varied: (DEFAULT_STUDY.varied ?? []).map((v) => ({ ...v, set: (v.set ?? []).filter((p) => !p.startsWith('fill-lbm.')) })),
+    fields: (DEFAULT_STUDY.fields ?? []).filter((f) => !f.startsWith('lbm_')),
+    timeLimitSeconds: 120,
+  };
+})();

@@ -4,8 +4,10 @@ import { UNREPRESENTATIVE_SPREAD, type ReplicateNoise } from '../../study/noise.
 export interface NextStepsInput {
   /** The study folder, as the user would type it (e.g. "studies/default"). */
   dir: string;
-  /** The study file `mesolab learn` takes (the embedded default study's is examples/study-default.json). */
+  /** The study file to give `mesolab learn` (for the embedded default: its LBM-free twin, examples/study-default-structure.json). */
   studyFile: string;
+  /** Said beside the learn command, e.g. that each new point runs the study's expensive stages too. */
+  learnNote?: string;
   /** Cross-validated R² of the best single-fidelity model per output. */
   cvR2: Record<string, number>;
   /** Replicate spreads (empty without replicates). */
@@ -37,7 +39,7 @@ export function nextSteps(i: NextStepsInput): string[] {
     out.push(
       capped
         ? `  ${output} has the largest CV error (R² ${r2.toFixed(2)}), but replicate noise already caps it at ${n.bestR2.toFixed(2)}: more points will not help, larger volumes will (raise generate.shape)`
-        : `  mesolab learn ${i.studyFile} --outputs ${output} --budget 40    # ${output} has the largest CV error (R² ${r2.toFixed(2)}${n ? `, replicates allow ${n.bestR2.toFixed(2)}` : ''}): add points where the GP is least sure`,
+        : `  mesolab learn ${i.studyFile} --outputs ${output} --budget 40    # ${output} has the largest CV error (R² ${r2.toFixed(2)}${n ? `, replicates allow ${n.bestR2.toFixed(2)}` : ''}): add points where the GP is least sure${i.learnNote ? ` (${i.learnNote})` : ''}`,
     );
     out.push(`  mesolab explain ${i.dir}/surrogates/gpr    # which inputs drive ${ranked.map(([o]) => o).join(', ')}`);
   }

@@ -62,12 +62,17 @@ export async function trainStudySurrogates(study: Study, dir: string, log: (line
   }
   log('');
   const cvR2 = Object.fromEntries(outputs.flatMap((o) => (best?.cv[o] ? [[o, best.cv[o].r2] as const] : [])));
-  const studyFile = study.file ?? (study.name === 'default' ? 'examples/study-default.json' : `<the ${study.name} study file>`);
+  // Points a learner adds run every stage (stageLimits counts design points only): the embedded
+  // default has an LBM-free twin for that; elsewhere the report says what each point will cost.
+  const limited = Object.keys(study.stageLimits);
+  const embeddedDefault = study.file === undefined && study.name === 'default';
+  const studyFile = embeddedDefault ? 'examples/study-default-structure.json' : study.file ?? `<the ${study.name} study file>`;
+  const learnNote = !embeddedDefault && limited.length > 0 ? `each new point runs every stage, ${limited.join(', ')} included` : undefined;
   // Printed as the user would type it: relative to the working directory when inside it.
   const shown = relative(process.cwd(), dir);
   const shownDir = shown !== '' && !shown.startsWith('..') && !isAbsolute(shown) ? shown : dir;
   const shownMf = mf.map((m) => ({ ...m, folder: join(shownDir, relative(dir, m.folder)) }));
-  for (const line of nextSteps({ dir: shownDir, studyFile, cvR2, noise, multiFidelity: shownMf })) log(line);
+  for (const line of nextSteps({ dir: shownDir, studyFile, ...(learnNote ? { learnNote } : {}), cvR2, noise, multiFidelity: shownMf })) log(line);
 }
 
 /**
