@@ -6,7 +6,8 @@ import type { StudyInput } from './schema.ts';
  * over a maximin Latin hypercube, each point twice with different packings, through the transport
  * properties and quasi-static filling, plus lattice-Boltzmann filling to its plateau on the first
  * three points. The quasi-static filling is the low and the LBM the high fidelity of a
- * multi-fidelity surrogate of the LBM saturation. Sized to finish in a few minutes on two cores:
+ * multi-fidelity surrogate of the LBM saturation. Sized to finish in a few minutes on two cores
+ * (6 min 50 s of CPU measured, about 4½ minutes on two free cores):
  * an LBM run here needs 12k–41k steps to its plateau on about 22k–24k lattice nodes (0.5–2 min on an idle core).
  */
 export const DEFAULT_STUDY: StudyInput = {
