@@ -3,11 +3,10 @@ import { createCompute } from '../../../src/gpu/backend.ts';
 import { Rng } from '../../../src/random/rng.ts';
 import type { Volume } from '../../../src/volume/volume.ts';
 import { generateElectrode } from '../../mesostructure/index.ts';
-import { calibrateInterface } from './calibration.ts';
+import { calibrateInterface, periodicSliceSolver } from './calibration.ts';
 import { sideWallMirror } from './domain.ts';
 import { fillLbm } from './fill.ts';
-import { NODE } from './lattice.ts';
-import { createLbmSolver } from './solver.ts';
+import { paintLattice, xWallMirror } from './test-domains.ts';
 
 describe('side-wall mirror map', () => {
   it('maps each wall node to its reflection across the wall plane, corners in both axes, interior nodes to -1', () => {
@@ -34,32 +33,8 @@ describe('a mirrored side wall is neutral (90°)', () => {
   async function relaxedInterface(mirrored: boolean, steps: number): Promise<number[]> {
     const cal = await calibrateInterface(3);
     const [nx, nz] = [22, 48];
-    const n = nx * nz;
-    const node = new Uint8Array(n);
-    const rho1 = new Float32Array(n);
-    const rho2 = new Float32Array(n);
-    const mirror = new Int32Array(n).fill(-1);
-    for (let z = 0; z < nz; z++) {
-      for (let x = 0; x < nx; x++) {
-        const i = x + nx * z;
-        if (x === 0 || x === nx - 1) {
-          node[i] = NODE.solid;
-          mirror[i] = (x === 0 ? 1 : nx - 2) + nx * z;
-          continue;
-        }
-        const liquid = z >= 12 + 0.4 * (x - 11) && z < 36;
-        rho1[i] = liquid ? cal.rhoHi : cal.rhoLo;
-        rho2[i] = liquid ? cal.rhoLo : cal.rhoHi;
-      }
-    }
-    const solver = createLbmSolver({
-      domain: { nx, ny: 1, nz, node, adhesion: new Float32Array(3 * n), ...(mirrored ? { mirror } : {}) },
-      physics: { g: 3, tau1: 1, tau2: 1, tauOdd: 1, inletRho: [0, 0], outletRho: [0, 0] },
-      rho1,
-      rho2,
-      periodicZ: true,
-      engine: 'typed-array',
-    });
+    const { node, rho1, rho2 } = paintLattice(nx, 1, nz, (x, _y, z) => (x === 0 || x === nx - 1 ? { solid: true } : { liquid: z >= 12 + 0.4 * (x - 11) && z < 36 }), { hi: cal.rhoHi, lo: cal.rhoLo });
+    const solver = periodicSliceSolver(cal.g, nx, nz, node, rho1, rho2, mirrored ? xWallMirror(nx, 1, nz) : undefined);
     await solver.step(steps);
     const mac = await solver.moments();
     const mid = 0.5 * (cal.rhoHi + cal.rhoLo);
