@@ -1,8 +1,10 @@
+import type { z } from 'zod';
 import { ConfigError } from '../errors.ts';
 import { readConfigFile } from '../config/parse.ts';
+import { parseWith } from '../config/validate.ts';
 import { readVolume } from '../volume/io.ts';
 import type { Volume } from '../volume/volume.ts';
-import { contactAngleOption, voxelSizeUmOption } from './option-values.ts';
+import { contactAngleOption, positiveNumber, voxelSizeUmOption } from './option-values.ts';
 
 /** Command-line plumbing shared by the simulation commands (config files, volumes, shared flags); option values are read by option-values.ts. */
 
@@ -47,3 +49,26 @@ export function contactAnglesFromFlag(flag: unknown, fromFile: Record<string, un
   return { ...base, ...contactAngleOption(String(flag)) };
 }
 
+
+/**
+ * The flags of FILL_COMMON_OPTIONS as schema fields: `--contact-angle` merged over the config
+ * file's angles, `--inlet`, `--outlet`, `--surface-tension` (N/m). Flags not given are left out.
+ */
+export function fillCommonFlags(opts: Record<string, unknown>, fromFile: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const angles = contactAnglesFromFlag(opts.contactAngle, fromFile);
+  if (angles) out.contactAngle = angles;
+  if (opts.inlet !== undefined) out.inlet = opts.inlet;
+  if (opts.outlet !== undefined) out.outlet = opts.outlet;
+  if (opts.surfaceTension !== undefined) out.surfaceTension = positiveNumber(opts.surfaceTension, '--surface-tension', 'a positive surface tension in N/m');
+  return out;
+}
+
+/**
+ * A filling model's parameters: the `--config` object (`what` names it in errors), overridden
+ * field by field by the shared fill flags and then by the model's own flags, validated by its schema.
+ */
+export async function readFillParams<S extends z.ZodType>(schema: S, opts: Record<string, unknown>, what: string, modelFlags: (opts: Record<string, unknown>) => Record<string, unknown>): Promise<z.output<S>> {
+  const file = await readConfigObject(opts.config, what);
+  return parseWith(schema, { ...file, ...fillCommonFlags(opts, file), ...modelFlags(opts) });
+}

@@ -1,9 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../../errors.ts';
-import { parseWith } from '../../config/validate.ts';
-import { FILL_COMMON_OPTIONS, contactAnglesFromFlag, readConfigObject, readVolumeWithFlags } from '../sim-options.ts';
-import { integerOption, positiveNumber } from '../option-values.ts';
+import { FILL_COMMON_OPTIONS, readFillParams, readVolumeWithFlags } from '../sim-options.ts';
+import { integerOption } from '../option-values.ts';
 import { simulationProgress } from '../sim-progress.ts';
 import { getCompute } from '../../gpu/backend.ts';
 import { Rng } from '../../random/rng.ts';
@@ -24,8 +23,7 @@ export const options: ReadonlyArray<readonly [string, string]> = [
 ];
 
 export async function run(volumePath: string, opts: Record<string, unknown>, globals: { backend?: string; debug?: boolean }, output?: FillOutput): Promise<void> {
-  const file = await readConfigObject(opts.config, 'quasi-static parameters');
-  const params = parseWith(QuasiStaticParamsSchema, { ...file, ...flagParams(opts, file) });
+  const params = await readFillParams(QuasiStaticParamsSchema, opts, 'quasi-static parameters', flagParams);
   const volume = await readVolumeWithFlags(volumePath, opts);
   const compute = await getCompute(globals.backend);
   const result = await fillQuasiStatic(volume, params, { rng: new Rng(0), compute, onProgress: simulationProgress({ quiet: Boolean(opts.json) }) });
@@ -35,16 +33,11 @@ export async function run(volumePath: string, opts: Record<string, unknown>, glo
   else process.stdout.write(`${describe(summary, output?.shown)}\n`);
 }
 
-/** CLI flags as schema fields; they override the config file field by field. */
-function flagParams(opts: Record<string, unknown>, fromFile: Record<string, unknown>): Record<string, unknown> {
+/** The quasi-static model's own flags as schema fields; they override the config file field by field. */
+function flagParams(opts: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const angles = contactAnglesFromFlag(opts.contactAngle, fromFile);
-  if (angles) out.contactAngle = angles;
-  if (opts.surfaceTension !== undefined) out.surfaceTension = positiveNumber(opts.surfaceTension, '--surface-tension', 'a positive surface tension in N/m');
   if (opts.cbdWetted !== undefined) out.cbdWetted = Boolean(opts.cbdWetted);
   if (opts.mode !== undefined) out.mode = opts.mode;
-  if (opts.inlet !== undefined) out.inlet = opts.inlet;
-  if (opts.outlet !== undefined) out.outlet = opts.outlet;
   // Any integer here; the schema's own bound (≥ 2) names the field if it is too small.
   if (opts.pressureSteps !== undefined) out.pressureSteps = integerOption(opts.pressureSteps, '--pressure-steps', -Infinity, 'an integer number of pressure levels ≥ 2');
   return out;
