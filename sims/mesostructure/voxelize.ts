@@ -93,14 +93,7 @@ export function binParticles(p: Spheroids, shape: Shape, widen = 0): BinnedParti
     cellOf[k] = c;
     count[c]!++;
   }
-  const start = new Int32Array(ncell);
-  let acc = 0;
-  let maxCount = 0;
-  for (let c = 0; c < ncell; c++) {
-    start[c] = acc;
-    acc += count[c]!;
-    maxCount = Math.max(maxCount, count[c]!);
-  }
+  const { start, maxCount } = bucketOffsets(count);
   const fill = start.slice();
   const records = new Float32Array(m * RECORD);
   const owner = new Int32Array(m);
@@ -177,14 +170,7 @@ export function cellLists(p: Spheroids, shape: Shape, cw = LIST_CELL, widen = 0)
     boxes.set([x0, x1, y0, y1, z0, z1], k * 6);
     for (let z = z0; z <= z1; z++) for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) count[x + ncx * (y + ncy * z)]!++;
   }
-  const start = new Int32Array(ncell);
-  let total = 0;
-  let maxCount = 0;
-  for (let c = 0; c < ncell; c++) {
-    start[c] = total;
-    total += count[c]!;
-    maxCount = Math.max(maxCount, count[c]!);
-  }
+  const { start, total, maxCount } = bucketOffsets(count);
   const fill = start.slice();
   const entries = new Float32Array(Math.max(1, total));
   for (let k = 0; k < m; k++) {
@@ -317,4 +303,20 @@ export async function voxelize(p: Spheroids, shape: Shape, compute: Compute): Pr
     }
   }
   return { solid, banded, ranOn: kernelBackend(kernel) };
+}
+
+/**
+ * Counting-sort offsets of the cell lists: where each cell's list starts in the flat array (the
+ * exclusive prefix sum of the counts), the total length and the longest list.
+ */
+function bucketOffsets(count: Int32Array): { start: Int32Array; total: number; maxCount: number } {
+  const start = new Int32Array(count.length);
+  let total = 0;
+  let maxCount = 0;
+  for (let c = 0; c < count.length; c++) {
+    start[c] = total;
+    total += count[c]!;
+    maxCount = Math.max(maxCount, count[c]!);
+  }
+  return { start, total, maxCount };
 }
