@@ -18,22 +18,27 @@ export interface Spheroids {
 /** Stride of one particle record in the flat arrays handed to the kernel: x, y, z, 1/a², 1/c². */
 export const RECORD = 5;
 
-/**
- * Particles binned into cubic cells (periodic images in x and y added as ghosts), in the flat
- * form a kernel can read. Cells are `cw` voxels wide, at least the largest semi-axis plus one
- * voxel, so every particle touching a voxel sits in the voxel's cell or one of its 26 neighbours.
- */
-export interface BinnedParticles {
+/** Particle records (RECORD floats each, ghosts included) over a grid of ncx×ncy×ncz cubic cells `cw` voxels wide. */
+export interface ParticleCellGrid {
   records: Float32Array;
-  cellStart: Float32Array;
-  cellCount: Float32Array;
   /** index into the Spheroids of each record (ghosts repeat their owner) */
   owner: Int32Array;
   ncx: number;
   ncy: number;
   ncz: number;
   cw: number;
+  /** the most records (binned particles or list entries) in one cell */
   maxCount: number;
+}
+
+/**
+ * Particles binned into cubic cells (periodic images in x and y added as ghosts), in the flat
+ * form a kernel can read. Cells are `cw` voxels wide, at least the largest semi-axis plus one
+ * voxel, so every particle touching a voxel sits in the voxel's cell or one of its 26 neighbours.
+ */
+export interface BinnedParticles extends ParticleCellGrid {
+  cellStart: Float32Array;
+  cellCount: Float32Array;
 }
 
 /**
@@ -125,19 +130,11 @@ export function binParticles(p: Spheroids, shape: Shape, widen = 0): BinnedParti
  * bounding box, widened by a voxel, reaches one of its voxel centres. A voxel then tests only its
  * own cell's list, a handful of particles.
  */
-export interface CellLists {
-  records: Float32Array;
+export interface CellLists extends ParticleCellGrid {
   listStart: Float32Array;
   listCount: Float32Array;
   /** record index of each list entry */
   entries: Float32Array;
-  /** index into the Spheroids of each record (ghosts repeat their owner) */
-  owner: Int32Array;
-  ncx: number;
-  ncy: number;
-  ncz: number;
-  cw: number;
-  maxCount: number;
 }
 
 /** Cell width of the kernel's lists: small enough that a cell meets few particles. */
