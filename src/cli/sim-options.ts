@@ -4,6 +4,8 @@ import { readConfigFile } from '../config/parse.ts';
 import { parseWith } from '../config/validate.ts';
 import { readVolume } from '../volume/io.ts';
 import type { Volume } from '../volume/volume.ts';
+import { getCompute } from '../gpu/backend.ts';
+import type { Compute } from '../gpu/backend.ts';
 import { contactAngleOption, positiveNumber, voxelSizeUmOption } from './option-values.ts';
 
 /** Command-line plumbing shared by the simulation commands (config files, volumes, shared flags); option values are read by option-values.ts. */
@@ -65,10 +67,20 @@ export function fillCommonFlags(opts: Record<string, unknown>, fromFile: Record<
 }
 
 /**
- * A filling model's parameters: the `--config` object (`what` names it in errors), overridden
- * field by field by the shared fill flags and then by the model's own flags, validated by its schema.
+ * What a filling model runs on: its parameters (the `--config` object, `what` naming it in errors,
+ * overridden field by field by the shared fill flags and then by the model's own flags, validated
+ * by its schema), the volume (honouring `--voxel-size` and `--labels`) and the compute backend.
  */
-export async function readFillParams<S extends z.ZodType>(schema: S, opts: Record<string, unknown>, what: string, modelFlags: (opts: Record<string, unknown>) => Record<string, unknown>): Promise<z.output<S>> {
+export async function readFillInputs<S extends z.ZodType>(
+  schema: S,
+  volumePath: string,
+  opts: Record<string, unknown>,
+  backend: string | undefined,
+  what: string,
+  modelFlags: (opts: Record<string, unknown>) => Record<string, unknown>,
+): Promise<{ params: z.output<S>; volume: Volume; compute: Compute }> {
   const file = await readConfigObject(opts.config, what);
-  return parseWith(schema, { ...file, ...fillCommonFlags(opts, file), ...modelFlags(opts) });
+  const params = parseWith(schema, { ...file, ...fillCommonFlags(opts, file), ...modelFlags(opts) });
+  const volume = await readVolumeWithFlags(volumePath, opts);
+  return { params, volume, compute: await getCompute(backend) };
 }

@@ -1,9 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FILL_COMMON_OPTIONS, readFillParams, readVolumeWithFlags } from '../sim-options.ts';
+import { FILL_COMMON_OPTIONS, readFillInputs } from '../sim-options.ts';
 import { nonNegativeInteger, positiveNumber } from '../option-values.ts';
 import { simulationProgress } from '../sim-progress.ts';
-import { getCompute } from '../../gpu/backend.ts';
 import { Rng } from '../../random/rng.ts';
 import { writeField } from '../../volume/io.ts';
 import type { Shape } from '../../volume/volume.ts';
@@ -26,9 +25,7 @@ export const options: ReadonlyArray<readonly [string, string]> = [
 ];
 
 export async function run(volumePath: string, opts: Record<string, unknown>, globals: { backend?: string; debug?: boolean }, output?: FillOutput): Promise<void> {
-  const params = await readFillParams(LbmParamsSchema, opts, 'lbm parameters', flagParams);
-  const volume = await readVolumeWithFlags(volumePath, opts);
-  const compute = await getCompute(globals.backend);
+  const { params, volume, compute } = await readFillInputs(LbmParamsSchema, volumePath, opts, globals.backend, 'lbm parameters', flagParams);
   const abort = new AbortController();
   const onSigint = (): void => abort.abort('interrupted');
   process.once('SIGINT', onSigint);

@@ -1,10 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../../errors.ts';
-import { FILL_COMMON_OPTIONS, readFillParams, readVolumeWithFlags } from '../sim-options.ts';
+import { FILL_COMMON_OPTIONS, readFillInputs } from '../sim-options.ts';
 import { integerOption } from '../option-values.ts';
 import { simulationProgress } from '../sim-progress.ts';
-import { getCompute } from '../../gpu/backend.ts';
 import { Rng } from '../../random/rng.ts';
 import { writeField, writeVolume } from '../../volume/io.ts';
 import type { FillOutput } from './fill.ts';
@@ -23,9 +22,7 @@ export const options: ReadonlyArray<readonly [string, string]> = [
 ];
 
 export async function run(volumePath: string, opts: Record<string, unknown>, globals: { backend?: string; debug?: boolean }, output?: FillOutput): Promise<void> {
-  const params = await readFillParams(QuasiStaticParamsSchema, opts, 'quasi-static parameters', flagParams);
-  const volume = await readVolumeWithFlags(volumePath, opts);
-  const compute = await getCompute(globals.backend);
+  const { params, volume, compute } = await readFillInputs(QuasiStaticParamsSchema, volumePath, opts, globals.backend, 'quasi-static parameters', flagParams);
   const result = await fillQuasiStatic(volume, params, { rng: new Rng(0), compute, onProgress: simulationProgress({ quiet: Boolean(opts.json) }) });
   const summary = summaryOf(result);
   if (output) await writeOutputs(output.dir, result, volume.shape, volume.voxelSize);
