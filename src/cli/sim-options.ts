@@ -7,6 +7,8 @@ import type { Volume } from '../volume/volume.ts';
 import { getCompute } from '../gpu/backend.ts';
 import type { Compute } from '../gpu/backend.ts';
 import { contactAngleOption, positiveNumber, voxelSizeUmOption } from './option-values.ts';
+import { printJson } from './output.ts';
+import type { FillOutput } from './commands/fill.ts';
 
 /** Command-line plumbing shared by the simulation commands (config files, volumes, shared flags); option values are read by option-values.ts. */
 
@@ -83,4 +85,15 @@ export async function readFillInputs<S extends z.ZodType>(
   const params = parseWith(schema, { ...file, ...fillCommonFlags(opts, file), ...modelFlags(opts) });
   const volume = await readVolumeWithFlags(volumePath, opts);
   return { params, volume, compute: await getCompute(backend) };
+}
+
+/**
+ * How a filling model's run ends: its files written into the output folder when there is one
+ * (`writeFiles(dir)`), then the summary printed as JSON (`--json`) or as the model's table
+ * (`describe`, told the folder the user named).
+ */
+export async function reportFill<S>(summary: S, opts: Record<string, unknown>, output: FillOutput | undefined, writeFiles: (dir: string) => Promise<void>, describe: (summary: S, shown: string | undefined) => string): Promise<void> {
+  if (output) await writeFiles(output.dir);
+  if (opts.json) printJson(summary);
+  else process.stdout.write(`${describe(summary, output?.shown)}\n`);
 }

@@ -1,13 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FILL_COMMON_OPTIONS, readFillInputs } from '../sim-options.ts';
+import { FILL_COMMON_OPTIONS, readFillInputs, reportFill } from '../sim-options.ts';
 import { nonNegativeInteger, positiveNumber } from '../option-values.ts';
 import { simulationProgress } from '../sim-progress.ts';
 import { Rng } from '../../random/rng.ts';
 import { writeField } from '../../volume/io.ts';
 import type { Shape } from '../../volume/volume.ts';
 import type { FillOutput } from './fill.ts';
-import { formatTable, jsonReplacer, outputRows, printJson } from '../output.ts';
+import { formatTable, jsonReplacer, outputRows } from '../output.ts';
 import { LbmParamsSchema } from '../../../sims/filling/lbm/params.ts';
 import { fillLbm } from '../../../sims/filling/lbm/fill.ts';
 import type { LbmResult, LbmSummary } from '../../../sims/filling/lbm/fill.ts';
@@ -35,10 +35,7 @@ export async function run(volumePath: string, opts: Record<string, unknown>, glo
   } finally {
     process.off('SIGINT', onSigint);
   }
-  const summary = summaryOf(result);
-  if (output) await writeOutputs(output.dir, result, volume.shape, volume.voxelSize);
-  if (opts.json) printJson(summary);
-  else process.stdout.write(`${describe(summary, output?.shown)}\n`);
+  await reportFill(summaryOf(result), opts, output, (dir) => writeOutputs(dir, result, volume.shape, volume.voxelSize), describe);
 }
 
 /** The LBM model's own flags as schema fields; they override the config file field by field. */

@@ -1,13 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../../errors.ts';
-import { FILL_COMMON_OPTIONS, readFillInputs } from '../sim-options.ts';
+import { FILL_COMMON_OPTIONS, readFillInputs, reportFill } from '../sim-options.ts';
 import { integerOption } from '../option-values.ts';
 import { simulationProgress } from '../sim-progress.ts';
 import { Rng } from '../../random/rng.ts';
 import { writeField, writeVolume } from '../../volume/io.ts';
 import type { FillOutput } from './fill.ts';
-import { formatTable, outputRows, printJson } from '../output.ts';
+import { formatTable, outputRows } from '../output.ts';
 import type { Shape } from '../../volume/volume.ts';
 import { QuasiStaticParamsSchema } from '../../../sims/filling/quasistatic/params.ts';
 import { QUASI_STATIC_OUTPUTS } from '../../../sims/filling/quasistatic/outputs.ts';
@@ -24,10 +24,7 @@ export const options: ReadonlyArray<readonly [string, string]> = [
 export async function run(volumePath: string, opts: Record<string, unknown>, globals: { backend?: string; debug?: boolean }, output?: FillOutput): Promise<void> {
   const { params, volume, compute } = await readFillInputs(QuasiStaticParamsSchema, volumePath, opts, globals.backend, 'quasi-static parameters', flagParams);
   const result = await fillQuasiStatic(volume, params, { rng: new Rng(0), compute, onProgress: simulationProgress({ quiet: Boolean(opts.json) }) });
-  const summary = summaryOf(result);
-  if (output) await writeOutputs(output.dir, result, volume.shape, volume.voxelSize);
-  if (opts.json) printJson(summary);
-  else process.stdout.write(`${describe(summary, output?.shown)}\n`);
+  await reportFill(summaryOf(result), opts, output, (dir) => writeOutputs(dir, result, volume.shape, volume.voxelSize), describe);
 }
 
 /** The quasi-static model's own flags as schema fields; they override the config file field by field. */
