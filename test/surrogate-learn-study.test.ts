@@ -10,24 +10,30 @@ import { trainSurrogates } from '../surrogates/train-surrogates.ts';
 import { readStudyTable } from '../src/store/table.ts';
 import { loadStudy } from '../workers/run-points.ts';
 
+/** Writes dir/study.json: the test-quadratic chain over x ∈ [−1, 2] and y ∈ [−1, 1] (uniform), 4 samples, seed 2; returns its path. */
+async function writeQuadraticStudy(dir: string, name: string, fixed: Record<string, unknown>): Promise<string> {
+  const study = {
+    name,
+    chain: ['test-quadratic'],
+    fixed: { 'test-quadratic': fixed },
+    varied: [
+      { name: 'x', set: ['test-quadratic.x'], distribution: 'uniform', min: -1, max: 2 },
+      { name: 'y', set: ['test-quadratic.y'], distribution: 'uniform', min: -1, max: 1 },
+    ],
+    samples: 4,
+    seed: 2,
+  };
+  const file = join(dir, 'study.json');
+  await writeFile(file, JSON.stringify(study));
+  return file;
+}
+
 describe('learn, train and design-for --verify on a study folder (through runPoints)', () => {
   it('learns only the key outputs by default, counts every simulation it runs and says per output whether it beat Sobol', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mesolab-learn-'));
     try {
       // run_threads is a numeric output too, but not one anyone asked to learn.
-      const study = {
-        name: 'learn-count',
-        chain: ['test-quadratic'],
-        fixed: { 'test-quadratic': { sleepMs: 0, reportThreads: true } },
-        varied: [
-          { name: 'x', set: ['test-quadratic.x'], distribution: 'uniform', min: -1, max: 2 },
-          { name: 'y', set: ['test-quadratic.y'], distribution: 'uniform', min: -1, max: 1 },
-        ],
-        samples: 4,
-        seed: 2,
-      };
-      const file = join(dir, 'study.json');
-      await writeFile(file, JSON.stringify(study));
+      const file = await writeQuadraticStudy(dir, 'learn-count', { sleepMs: 0, reportThreads: true });
       const r = await runStudyActiveLearning(file, { budget: 10, batch: 4, init: 6, testPoints: 12, seed: 1, dir, workers: 1, restarts: 0 });
       expect(r.summary.outputs).toEqual(['f', 'g']);
       // 10 for the budget, 4 more Sobol points beyond the 6 shared, 12 test points.
@@ -49,19 +55,7 @@ describe('learn, train and design-for --verify on a study folder (through runPoi
   it('simulates the test set, the initial design and the chosen batches into the study folder', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mesolab-learn-'));
     try {
-      const study = {
-        name: 'learn-quadratic',
-        chain: ['test-quadratic'],
-        fixed: { 'test-quadratic': { sleepMs: 0 } },
-        varied: [
-          { name: 'x', set: ['test-quadratic.x'], distribution: 'uniform', min: -1, max: 2 },
-          { name: 'y', set: ['test-quadratic.y'], distribution: 'uniform', min: -1, max: 1 },
-        ],
-        samples: 4,
-        seed: 2,
-      };
-      const file = join(dir, 'study.json');
-      await writeFile(file, JSON.stringify(study));
+      const file = await writeQuadraticStudy(dir, 'learn-quadratic', { sleepMs: 0 });
       expect(loadStudy(file).name).toBe('learn-quadratic');
       const r = await runStudyActiveLearning(file, { budget: 10, batch: 4, init: 6, testPoints: 20, seed: 1, outputs: ['f'], dir, workers: 1, compareSobol: false, restarts: 1 });
       expect(r.summary.active.map((p) => p.simulations)).toEqual([6, 10]);

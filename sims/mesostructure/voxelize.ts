@@ -18,22 +18,27 @@ export interface Spheroids {
 /** Stride of one particle record in the flat arrays handed to the kernel: x, y, z, 1/a², 1/c². */
 export const RECORD = 5;
 
-/**
- * Particles binned into cubic cells (periodic images in x and y added as ghosts), in the flat
- * form a kernel can read. Cells are `cw` voxels wide, at least the largest semi-axis plus one
- * voxel, so every particle touching a voxel sits in the voxel's cell or one of its 26 neighbours.
- */
-export interface BinnedParticles {
+/** Particle records (RECORD floats each, ghosts included) over a grid of ncx×ncy×ncz cubic cells `cw` voxels wide. */
+export interface ParticleCellGrid {
   records: Float32Array;
-  cellStart: Float32Array;
-  cellCount: Float32Array;
   /** index into the Spheroids of each record (ghosts repeat their owner) */
   owner: Int32Array;
   ncx: number;
   ncy: number;
   ncz: number;
   cw: number;
+  /** the most records (binned particles or list entries) in one cell */
   maxCount: number;
+}
+
+/**
+ * Particles binned into cubic cells (periodic images in x and y added as ghosts), in the flat
+ * form a kernel can read. Cells are `cw` voxels wide, at least the largest semi-axis plus one
+ * voxel, so every particle touching a voxel sits in the voxel's cell or one of its 26 neighbours.
+ */
+export interface BinnedParticles extends ParticleCellGrid {
+  cellStart: Float32Array;
+  cellCount: Float32Array;
 }
 
 /**
@@ -93,14 +98,7 @@ export function binParticles(p: Spheroids, shape: Shape, widen = 0): BinnedParti
     cellOf[k] = c;
     count[c]!++;
   }
-  const start = new Int32Array(ncell);
-  let acc = 0;
-  let maxCount = 0;
-  for (let c = 0; c < ncell; c++) {
-    start[c] = acc;
-    acc += count[c]!;
-    maxCount = Math.max(maxCount, count[c]!);
-  }
+  const { start, maxCount } = bucketOffsets(count);
   const fill = start.slice();
   const records = new Float32Array(m * RECORD);
   const owner = new Int32Array(m);
@@ -132,19 +130,11 @@ export function binParticles(p: Spheroids, shape: Shape, widen = 0): BinnedParti
  * bounding box, widened by a voxel, reaches one of its voxel centres. A voxel then tests only its
  * own cell's list, a handful of particles.
  */
-export interface CellLists {
-  records: Float32Array;
+export interface CellLists extends ParticleCellGrid {
   listStart: Float32Array;
   listCount: Float32Array;
   /** record index of each list entry */
   entries: Float32Array;
-  /** index into the Spheroids of each record (ghosts repeat their owner) */
-  owner: Int32Array;
-  ncx: number;
-  ncy: number;
-  ncz: number;
-  cw: number;
-  maxCount: number;
 }
 
 /** Cell width of the kernel's lists: small enough that a cell meets few particles. */
@@ -177,14 +167,7 @@ export function cellLists(p: Spheroids, shape: Shape, cw = LIST_CELL, widen = 0)
     boxes.set([x0, x1, y0, y1, z0, z1], k * 6);
     for (let z = z0; z <= z1; z++) for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) count[x + ncx * (y + ncy * z)]!++;
   }
-  const start = new Int32Array(ncell);
-  let total = 0;
-  let maxCount = 0;
-  for (let c = 0; c < ncell; c++) {
-    start[c] = total;
-    total += count[c]!;
-    maxCount = Math.max(maxCount, count[c]!);
-  }
+  const { start, total, maxCount } = bucketOffsets(count);
   const fill = start.slice();
   const entries = new Float32Array(Math.max(1, total));
   for (let k = 0; k < m; k++) {
@@ -317,4 +300,20 @@ export async function voxelize(p: Spheroids, shape: Shape, compute: Compute): Pr
     }
   }
   return { solid, banded, ranOn: kernelBackend(kernel) };
+}
+
+/**
+ * Counting-sort offsets of the cell lists: where each cell's list starts in the flat array (the
+ * exclusive prefix sum of the counts), the total length and the longest list.
+ */
+function bucketOffsets(count: Int32Array): { start: Int32Array; total: number; maxCount: number } {
+  const start = new Int32Array(count.length);
+  let total = 0;
+  let maxCount = 0;
+  for (let c = 0; c < count.length; c++) {
+    start[c] = total;
+    total += count[c]!;
+    maxCount = Math.max(maxCount, count[c]!);
+  }
+  return { start, total, maxCount };
 }

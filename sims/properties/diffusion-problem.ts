@@ -228,15 +228,8 @@ export function problemFromDiffusivity(d: Float32Array, dims: [number, number, n
         if (i < a - 1) ga[p] = harmonic(dq, d[q + 1]!);
         if (j < b - 1) gb[p] = harmonic(dq, d[q + a]!);
         if (k < L - 1) gl[p] = harmonic(dq, d[q + plane]!);
-      }
-    }
-  }
-  for (let k = 0, q = 0; k < L; k++) {
-    for (let j = 0; j < b; j++) {
-      for (let i = 0; i < a; i++, q++) {
-        const dq = d[q]!;
-        if (dq === 0) continue;
-        const p = q + pad;
+        // One pass suffices: the backward faces (p − 1, p − a, p − plane) belong to cells already
+        // visited, and nothing later writes them.
         // Reservoir at half a voxel: conductance D / 0.5.
         if (k === 0) inlet[q] = gl[p - plane] = 2 * dq;
         if (k === L - 1) outlet[q - (L - 1) * plane] = gl[p] = 2 * dq;

@@ -1,8 +1,14 @@
+import type { z } from 'zod';
 import { ConfigError } from '../errors.ts';
 import { readConfigFile } from '../config/parse.ts';
+import { parseWith } from '../config/validate.ts';
 import { readVolume } from '../volume/io.ts';
 import type { Volume } from '../volume/volume.ts';
-import { contactAngleOption, voxelSizeUmOption } from './option-values.ts';
+import { getCompute } from '../gpu/backend.ts';
+import type { Compute } from '../gpu/backend.ts';
+import { contactAngleOption, positiveNumber, voxelSizeUmOption } from './option-values.ts';
+import { printJson } from './output.ts';
+import type { FillOutput } from './commands/fill.ts';
 
 /** Command-line plumbing shared by the simulation commands (config files, volumes, shared flags); option values are read by option-values.ts. */
 
@@ -47,3 +53,47 @@ export function contactAnglesFromFlag(flag: unknown, fromFile: Record<string, un
   return { ...base, ...contactAngleOption(String(flag)) };
 }
 
+
+/**
+ * The flags of FILL_COMMON_OPTIONS as schema fields: `--contact-angle` merged over the config
+ * file's angles, `--inlet`, `--outlet`, `--surface-tension` (N/m). Flags not given are left out.
+ */
+export function fillCommonFlags(opts: Record<string, unknown>, fromFile: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const angles = contactAnglesFromFlag(opts.contactAngle, fromFile);
+  if (angles) out.contactAngle = angles;
+  if (opts.inlet !== undefined) out.inlet = opts.inlet;
+  if (opts.outlet !== undefined) out.outlet = opts.outlet;
+  if (opts.surfaceTension !== undefined) out.surfaceTension = positiveNumber(opts.surfaceTension, '--surface-tension', 'a positive surface tension in N/m');
+  return out;
+}
+
+/**
+ * What a filling model runs on: its parameters (the `--config` object, `what` naming it in errors,
+ * overridden field by field by the shared fill flags and then by the model's own flags, validated
+ * by its schema), the volume (honouring `--voxel-size` and `--labels`) and the compute backend.
+ */
+export async function readFillInputs<S extends z.ZodType>(
+  schema: S,
+  volumePath: string,
+  opts: Record<string, unknown>,
+  backend: string | undefined,
+  what: string,
+  modelFlags: (opts: Record<string, unknown>) => Record<string, unknown>,
+): Promise<{ params: z.output<S>; volume: Volume; compute: Compute }> {
+  const file = await readConfigObject(opts.config, what);
+  const params = parseWith(schema, { ...file, ...fillCommonFlags(opts, file), ...modelFlags(opts) });
+  const volume = await readVolumeWithFlags(volumePath, opts);
+  return { params, volume, compute: await getCompute(backend) };
+}
+
+/**
+ * How a filling model's run ends: its files written into the output folder when there is one
+ * (`writeFiles(dir)`), then the summary printed as JSON (`--json`) or as the model's table
+ * (`describe`, told the folder the user named).
+ */
+export async function reportFill<S>(summary: S, opts: Record<string, unknown>, output: FillOutput | undefined, writeFiles: (dir: string) => Promise<void>, describe: (summary: S, shown: string | undefined) => string): Promise<void> {
+  if (output) await writeFiles(output.dir);
+  if (opts.json) printJson(summary);
+  else process.stdout.write(`${describe(summary, output?.shown)}\n`);
+}

@@ -8,17 +8,10 @@ import { hasWebGpuDriver, vulkanSkipNote } from '../../test/helpers/vulkan.ts';
 import { getWebGpuDevice } from '../../src/gpu/webgpu-device.ts';
 import { fitDnn, loadDnn } from './model.ts';
 import { writeModelFiles } from '../store.ts';
+import { regressionMetrics } from '../judge/metrics.ts';
 
-function r2(y: number[], p: number[]): number {
-  const m = y.reduce((s, v) => s + v, 0) / y.length;
-  let ss = 0;
-  let st = 0;
-  y.forEach((v, i) => {
-    ss += (v - p[i]!) ** 2;
-    st += (v - m) ** 2;
-  });
-  return 1 - ss / st;
-}
+/** R² of predictions `p` against `y`, by the library's metric. */
+const r2 = (y: number[], p: number[]): number => regressionMetrics(y, p).r2;
 
 describe('DNN surrogate', () => {
   for (const backend of ['cpu', 'wasm'] as const) {

@@ -5,17 +5,10 @@ import { smoothDataset } from '../data/synthetic.ts';
 import { KERNELS } from './covariance.ts';
 import { logMarginalLikelihood } from './likelihood.ts';
 import { fitGpr } from './model.ts';
+import { regressionMetrics } from '../judge/metrics.ts';
 
-function r2(y: number[], p: number[]): number {
-  const m = y.reduce((s, v) => s + v, 0) / y.length;
-  let ss = 0;
-  let st = 0;
-  y.forEach((v, i) => {
-    ss += (v - p[i]!) ** 2;
-    st += (v - m) ** 2;
-  });
-  return 1 - ss / st;
-}
+/** R² of predictions `p` against `y`, by the library's metric. */
+const r2 = (y: number[], p: number[]): number => regressionMetrics(y, p).r2;
 
 describe('GPR log marginal likelihood gradient', () => {
   const { x, y } = smoothDataset(25, 3, 0.05, 3);

@@ -2,6 +2,8 @@
  * Small self-contained SVG charts for the report card (no external tools): scatter with a 1:1
  * line, line charts and horizontal bars. Axes are linear with "nice" ticks.
  */
+import { niceTicks } from '../../src/nice-ticks.ts';
+
 const W = 420;
 const H = 300;
 const M = { l: 62, r: 14, t: 28, b: 46 };
@@ -11,16 +13,6 @@ const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'
 
 function esc(s: string): string {
   return s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
-}
-
-function ticks(lo: number, hi: number, count = 5): number[] {
-  if (!(hi > lo)) return [lo];
-  const raw = (hi - lo) / count;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
-  const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * step; v += step) out.push(Math.abs(v) < 1e-12 * step ? 0 : v);
-  return out;
 }
 
 function fmt(v: number): string {
@@ -40,10 +32,10 @@ function frame(title: string, xLabel: string, yLabel: string, xr: [number, numbe
   const sy = (v: number): number => H - M.b - ((v - yr[0]) / (yr[1] - yr[0])) * (H - M.t - M.b);
   const parts: string[] = [];
   parts.push(`<rect x="${M.l}" y="${M.t}" width="${W - M.l - M.r}" height="${H - M.t - M.b}" fill="none" stroke="#888"/>`);
-  for (const t of ticks(xr[0], xr[1])) {
+  for (const t of niceTicks(xr[0], xr[1])) {
     parts.push(`<line x1="${sx(t).toFixed(1)}" y1="${H - M.b}" x2="${sx(t).toFixed(1)}" y2="${H - M.b + 4}" stroke="#888"/><text x="${sx(t).toFixed(1)}" y="${H - M.b + 16}" text-anchor="middle" font-size="10">${fmt(t)}</text>`);
   }
-  for (const t of ticks(yr[0], yr[1])) {
+  for (const t of niceTicks(yr[0], yr[1])) {
     parts.push(`<line x1="${M.l - 4}" y1="${sy(t).toFixed(1)}" x2="${M.l}" y2="${sy(t).toFixed(1)}" stroke="#888"/><text x="${M.l - 6}" y="${(sy(t) + 3).toFixed(1)}" text-anchor="end" font-size="10">${fmt(t)}</text>`);
   }
   parts.push(`<text x="${W / 2}" y="16" text-anchor="middle" font-size="12" font-weight="bold">${esc(title)}</text>`);

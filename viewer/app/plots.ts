@@ -1,21 +1,13 @@
 import type { Curve, Parity } from '../shared/protocol.ts';
 import { colormap } from './colormap.ts';
 import type { ColormapName } from './colormap.ts';
+import { niceTicks } from '../../src/nice-ticks.ts';
+
+export { niceTicks };
 
 const AXIS = '#8a94a3';
 const GRID = '#2c323c';
 const FONT = '11px system-ui, sans-serif';
-
-/** "Nice" tick values (1, 2, 5 × 10^k) covering [lo, hi]. */
-export function niceTicks(lo: number, hi: number, count = 5): number[] {
-  if (!(hi > lo)) return [lo];
-  const raw = (hi - lo) / count;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
-  const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * step; v += step) out.push(Math.abs(v) < 1e-12 * step ? 0 : v);
-  return out;
-}
 
 export function formatNumber(v: number): string {
   if (!Number.isFinite(v)) return String(v);

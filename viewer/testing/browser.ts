@@ -58,6 +58,12 @@ export async function openViewer(root: string, size = { width: 1280, height: 800
   };
 }
 
+/** Prints what went wrong in the page: its console errors and the viewer's own probe error (the snapshot scripts end with it). */
+export async function printViewerErrors(v: OpenViewer): Promise<void> {
+  process.stdout.write(`console errors: ${JSON.stringify(v.consoleErrors)}\n`);
+  process.stdout.write(`probe error: ${await v.page.evaluate(() => (window as unknown as { __viewer: { error: string | null } }).__viewer.error)}\n`);
+}
+
 /** The WebGL renderer string the page's 3D view got (unmasked). */
 export function rendererString(page: Page): Promise<string> {
   return page.evaluate(() => {

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { syntheticElectrode, writeSyntheticFill } from './fixtures.ts';
-import { openViewer, rendererString } from './browser.ts';
+import { openViewer, printViewerErrors, rendererString } from './browser.ts';
 
 const [out = 'viewer-live.png', what = 'fill', arg = '48', edge = '24', steps = '400', every = '50', model = 'lbm', timeout = '120', backend = 'auto'] = process.argv.slice(2);
 let dir = what;
@@ -37,8 +37,7 @@ try {
     await v.page.screenshot({ path: out });
     process.stdout.write(`status: ${await v.page.textContent('#live-status')}\n`);
     process.stdout.write(`frames: ${await v.page.evaluate(() => (window as unknown as { __viewer: { liveFrames: number } }).__viewer.liveFrames)}\n`);
-    process.stdout.write(`console errors: ${JSON.stringify(v.consoleErrors)}\n`);
-    process.stdout.write(`probe error: ${await v.page.evaluate(() => (window as unknown as { __viewer: { error: string | null } }).__viewer.error)}\n`);
+    await printViewerErrors(v);
   } finally {
     await v.close();
   }

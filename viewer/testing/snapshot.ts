@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { syntheticElectrode, writeSyntheticFill, writeSyntheticStudy } from './fixtures.ts';
-import { openViewer, rendererString } from './browser.ts';
+import { openViewer, printViewerErrors, rendererString } from './browser.ts';
 
 const [out = 'viewer-snapshot.png', what = 'fill', arg = '48', time, mode] = process.argv.slice(2);
 let dir = what;
@@ -34,8 +34,7 @@ try {
     }
     await v.page.waitForTimeout(1000);
     await v.page.screenshot({ path: out });
-    process.stdout.write(`console errors: ${JSON.stringify(v.consoleErrors)}\n`);
-    process.stdout.write(`probe error: ${await v.page.evaluate(() => (window as unknown as { __viewer: { error: string | null } }).__viewer.error)}\n`);
+    await printViewerErrors(v);
   } finally {
     await v.close();
   }

@@ -8,6 +8,7 @@ import { createLbmSolver } from './solver.ts';
 import { createKernelStepper, kernelLimit } from './kernels.ts';
 import { ImpossibleRequestError } from '../../../src/errors.ts';
 import type { LbmSolver } from './solver.ts';
+import { maxRelativeDifference, paintLattice, xWallMirror } from './test-domains.ts';
 
 /**
  * A 16×16×8 lattice with inlet and outlet planes, mirrored neutral walls at x = 0 and x = 15 (y
@@ -15,51 +16,18 @@ import type { LbmSolver } from './solver.ts';
  * TypedArray engine and by the gpu.js kernels on each backend.
  */
 function setup(): Omit<Parameters<typeof createLbmSolver>[0], 'engine' | 'compute'> {
-  const nx = 16;
-  const ny = 16;
-  const nz = 8;
-  const n = nx * ny * nz;
-  const node = new Uint8Array(n);
-  const strength = new Float32Array(n);
-  const rho1 = new Float32Array(n);
-  const rho2 = new Float32Array(n);
-  for (let z = 0; z < nz; z++) {
-    for (let y = 0; y < ny; y++) {
-      for (let x = 0; x < nx; x++) {
-        const i = x + nx * (y + ny * z);
-        if (x === 0 || x === nx - 1) {
-          node[i] = NODE.solid;
-          continue;
-        }
-        if (z === 0) node[i] = NODE.inlet;
-        else if (z === nz - 1) node[i] = NODE.outlet;
-        else if (x >= 5 && x < 10 && y >= 4 && y < 9 && z >= 3 && z < 6) {
-          node[i] = NODE.solid;
-          strength[i] = -0.3;
-          continue;
-        }
-        const liquid = z < 3 + ((x + y) % 3);
-        rho1[i] = liquid ? 1.037 : 0.049;
-        rho2[i] = liquid ? 0.049 : 1.037;
-      }
-    }
-  }
+  const [nx, ny, nz] = [16, 16, 8];
+  const { node, strength, rho1, rho2 } = paintLattice(nx, ny, nz, (x, y, z) => {
+    if (x === 0 || x === nx - 1) return { solid: true };
+    if (x >= 5 && x < 10 && y >= 4 && y < 9 && z >= 3 && z < 6) return { solid: true, adhesion: -0.3 };
+    return { kind: z === 0 ? NODE.inlet : z === nz - 1 ? NODE.outlet : NODE.fluid, liquid: z < 3 + ((x + y) % 3) };
+  });
   return {
-    domain: { nx, ny, nz, node, adhesion: adhesionField(nx, ny, nz, strength), mirror: wallsAtX(nx, ny, nz) },
+    domain: { nx, ny, nz, node, adhesion: adhesionField(nx, ny, nz, strength), mirror: xWallMirror(nx, ny, nz) },
     physics: { g: 3, tau1: 1, tau2: 0.6, tauOdd: 1, inletRho: [1.037, 0.049], outletRho: [0.049, 1.037] },
     rho1,
     rho2,
   };
-}
-
-/** Mirror map of walls at x = 0 and x = nx−1 only (y stays periodic): each takes its inner neighbour. */
-function wallsAtX(nx: number, ny: number, nz: number): Int32Array {
-  const m = new Int32Array(nx * ny * nz).fill(-1);
-  for (let row = 0; row < ny * nz; row++) {
-    m[nx * row] = 1 + nx * row;
-    m[nx - 1 + nx * row] = nx - 2 + nx * row;
-  }
-  return m;
 }
 
 async function run(solver: LbmSolver): Promise<Float32Array> {
@@ -67,16 +35,6 @@ async function run(solver: LbmSolver): Promise<Float32Array> {
   const f = await solver.distributions();
   solver.destroy();
   return f;
-}
-
-function maxRelativeDifference(a: Float32Array, b: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(a[i]!));
-  }
-  return diff / scale;
 }
 
 const computes: Compute[] = [];

@@ -1,5 +1,6 @@
 import { CS2, CX, CZ, Q, W } from './lattice.ts';
 import { createLbmSolver } from './solver.ts';
+import type { LbmSolver } from './solver.ts';
 
 /**
  * Lattice properties of the two-component Shan–Chen fluid at cohesion G, measured once per G on a
@@ -39,6 +40,35 @@ export function bulkPressure(rho1: number, rho2: number, g: number): number {
 const cache = new Map<number, InterfaceCalibration>();
 
 /**
+ * An x–z slice of the two-component fluid (ny = 1, periodic in x and z) with equal relaxation
+ * times τ1 = τ2 = 1, no adhesion, no inlet or outlet, on the reference TypedArray engine: the
+ * set-up of the calibration column, the Laplace drops and the wall tests, which measure interface
+ * properties that do not depend on τ (Guo forcing).
+ *
+ * @param g inter-component cohesion G (lattice units, dimensionless).
+ * @param nx nodes along x (1 for a column).
+ * @param nz nodes along z.
+ * @param node node kind per node (x fastest; NODE.fluid or NODE.solid).
+ * @param rho1 initial electrolyte density per node (lattice units).
+ * @param rho2 initial gas density per node (lattice units).
+ * @param mirror optional mirror map of neutral side walls (see sideWallMirror).
+ * @returns the solver, not yet stepped.
+ * @example
+ * const solver = periodicSliceSolver(3, 1, 64, new Uint8Array(64), rho1, rho2);
+ * await solver.step(6000);
+ */
+export function periodicSliceSolver(g: number, nx: number, nz: number, node: Uint8Array, rho1: Float32Array, rho2: Float32Array, mirror?: Int32Array): LbmSolver {
+  return createLbmSolver({
+    domain: { nx, ny: 1, nz, node, adhesion: new Float32Array(3 * nx * nz), ...(mirror ? { mirror } : {}) },
+    physics: { g, tau1: 1, tau2: 1, tauOdd: 1, inletRho: [0, 0], outletRho: [0, 0] },
+    rho1,
+    rho2,
+    periodicZ: true,
+    engine: 'typed-array',
+  });
+}
+
+/**
  * Coexisting densities, surface tension and interface width of the two-component Shan–Chen fluid
  * at cohesion G (see InterfaceCalibration): a periodic 1×1×64 column, electrolyte in its middle
  * half and gas around it, relaxed for 6,000 steps on the reference engine (τ = 1); σ is the
@@ -66,14 +96,7 @@ export async function calibrateInterface(g: number): Promise<InterfaceCalibratio
     rho1[z] = liquid ? 1 : 0.05;
     rho2[z] = liquid ? 0.05 : 1;
   }
-  const solver = createLbmSolver({
-    domain: { nx: 1, ny: 1, nz, node, adhesion: new Float32Array(3 * nz) },
-    physics: { g, tau1: 1, tau2: 1, tauOdd: 1, inletRho: [0, 0], outletRho: [0, 0] },
-    rho1,
-    rho2,
-    periodicZ: true,
-    engine: 'typed-array',
-  });
+  const solver = periodicSliceSolver(g, 1, nz, node, rho1, rho2);
   await solver.step(6000);
   const mac = await solver.moments();
   const r1 = mac.subarray(0, nz);
@@ -202,14 +225,7 @@ export async function measureDroplet(g: number, r0: number, size: number, steps:
       rho2[x + size * z] = inside ? cal.rhoLo : cal.rhoHi;
     }
   }
-  const solver = createLbmSolver({
-    domain: { nx: size, ny: 1, nz: size, node: new Uint8Array(n), adhesion: new Float32Array(3 * n) },
-    physics: { g, tau1: 1, tau2: 1, tauOdd: 1, inletRho: [0, 0], outletRho: [0, 0] },
-    rho1,
-    rho2,
-    periodicZ: true,
-    engine: 'typed-array',
-  });
+  const solver = periodicSliceSolver(g, size, size, new Uint8Array(n), rho1, rho2);
   await solver.step(steps);
   const mac = await solver.moments();
   solver.destroy();

@@ -11,6 +11,7 @@ import { Rng } from '../../../src/random/rng.ts';
 import { createVolume, LABEL } from '../../../src/volume/volume.ts';
 import type { Volume } from '../../../src/volume/volume.ts';
 import { collideAndStream, computeMoments, equilibriumAtRest } from './typed-array-engine.ts';
+import { maxRelativeDifference, paintLattice } from './test-domains.ts';
 
 /**
  * An nx×ny×nz lattice with inlet/outlet planes, mirrored neutral side walls all around, a
@@ -19,48 +20,17 @@ import { collideAndStream, computeMoments, equilibriumAtRest } from './typed-arr
  * included, inlet/outlet equilibria, adhesion) is exercised.
  */
 function lattice(nx: number, ny: number, nz: number): { domain: LatticeDomain; physics: LatticePhysics; rho1: Float32Array; rho2: Float32Array } {
-  const n = nx * ny * nz;
-  const node = new Uint8Array(n);
-  const strength = new Float32Array(n);
-  const rho1 = new Float32Array(n);
-  const rho2 = new Float32Array(n);
-  for (let z = 0; z < nz; z++) {
-    for (let y = 0; y < ny; y++) {
-      for (let x = 0; x < nx; x++) {
-        const i = x + nx * (y + ny * z);
-        if (x === 0 || y === 0 || x === nx - 1 || y === ny - 1) {
-          node[i] = NODE.solid;
-          continue;
-        }
-        if (z === 0) node[i] = NODE.inlet;
-        else if (z === nz - 1) node[i] = NODE.outlet;
-        else if (z > 2 && z < nz - 3 && ((x * 7 + y * 13 + z * 5) % 11) < 4) {
-          node[i] = NODE.solid;
-          strength[i] = -0.25;
-          continue;
-        }
-        const liquid = z < 3 + ((x + y) % 2);
-        rho1[i] = liquid ? 1.037 : 0.049;
-        rho2[i] = liquid ? 0.049 : 1.037;
-      }
-    }
-  }
+  const { node, strength, rho1, rho2 } = paintLattice(nx, ny, nz, (x, y, z) => {
+    if (x === 0 || y === 0 || x === nx - 1 || y === ny - 1) return { solid: true };
+    if (z > 2 && z < nz - 3 && (x * 7 + y * 13 + z * 5) % 11 < 4) return { solid: true, adhesion: -0.25 };
+    return { kind: z === 0 ? NODE.inlet : z === nz - 1 ? NODE.outlet : NODE.fluid, liquid: z < 3 + ((x + y) % 2) };
+  });
   return {
     domain: { nx, ny, nz, node, adhesion: adhesionField(nx, ny, nz, strength), mirror: sideWallMirror(nx, ny, nz, 1) },
     physics: { g: 3, tau1: 1, tau2: 0.6, tauOdd: 1, inletRho: [1.037, 0.049], outletRho: [0.049, 1.037] },
     rho1,
     rho2,
   };
-}
-
-function maxRelativeDifference(a: Float32Array, b: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(a[i]!));
-  }
-  return diff / scale;
 }
 
 const computes: Compute[] = [];

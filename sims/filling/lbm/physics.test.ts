@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { adhesionField } from './domain.ts';
-import { NODE } from './lattice.ts';
 import { adhesionForAngle, calibrateInterface, laplaceSigma, measureDroplet } from './calibration.ts';
 import { sessileAngle } from './sessile-drop.ts';
 import { createLbmSolver } from './solver.ts';
 import { LbmParamsSchema } from './params.ts';
+import { paintLattice } from './test-domains.ts';
 
 /** The default cohesion of filling runs, and G = 3 (the default before), which studies may still set. */
 const DEFAULT_G = LbmParamsSchema.parse({}).lattice.g;
@@ -66,26 +66,14 @@ describe.each(COHESIONS)('mass conservation (closed box, G = %s)', (G) => {
     const ny = 12;
     const nz = 14;
     const n = nx * ny * nz;
-    const node = new Uint8Array(n);
-    const strength = new Float32Array(n);
-    const rho1 = new Float32Array(n);
-    const rho2 = new Float32Array(n);
-    for (let z = 0; z < nz; z++) {
-      for (let y = 0; y < ny; y++) {
-        for (let x = 0; x < nx; x++) {
-          const i = x + nx * (y + ny * z);
-          const wall = z === 0 || z === nz - 1 || (x > 5 && x < 9 && y > 3 && y < 7 && z < 8);
-          if (wall) {
-            node[i] = NODE.solid;
-            strength[i] = adhesionForAngle(40, cal);
-            continue;
-          }
-          const liquid = Math.hypot(x - 4, y - 6, z - 7) < 4.5;
-          rho1[i] = liquid ? cal.rhoHi : cal.rhoLo;
-          rho2[i] = liquid ? cal.rhoLo : cal.rhoHi;
-        }
-      }
-    }
+    const adhesion = adhesionForAngle(40, cal);
+    const { node, strength, rho1, rho2 } = paintLattice(
+      nx,
+      ny,
+      nz,
+      (x, y, z) => (z === 0 || z === nz - 1 || (x > 5 && x < 9 && y > 3 && y < 7 && z < 8) ? { solid: true, adhesion } : { liquid: Math.hypot(x - 4, y - 6, z - 7) < 4.5 }),
+      { hi: cal.rhoHi, lo: cal.rhoLo },
+    );
     const solver = createLbmSolver({
       domain: { nx, ny, nz, node, adhesion: adhesionField(nx, ny, nz, strength) },
       physics: { g: G, tau1: 1, tau2: 0.6, tauOdd: 1, inletRho: [0, 0], outletRho: [0, 0] },

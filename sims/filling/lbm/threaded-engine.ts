@@ -5,6 +5,7 @@ import { createLbmSolver, validateSolverOptions } from './solver.ts';
 import type { LbmSolver, LbmSolverOptions } from './solver.ts';
 import { densitySlab, fullMoments, preparePlan, restEquilibrium, toPublicLayout } from './fast-step.mjs';
 import { Q } from './lattice.ts';
+import { stepWorkers } from './worker-round.ts';
 
 /**
  * The TypedArray engine on several threads (Node only: worker_threads). Distributions, densities,
@@ -45,11 +46,6 @@ export function slabBounds(node: Uint8Array, nx: number, ny: number, nz: number,
   }
   bounds.push(nz);
   return bounds;
-}
-
-interface WorkerReply {
-  ok: boolean;
-  message?: string;
 }
 
 /**
@@ -95,30 +91,9 @@ export async function createThreadedLbmSolver(options: Omit<LbmSolverOptions, 'e
   const current = (): Float32Array => (parity === 0 ? a : b);
 
   const runOnAll = (steps: number): Promise<void> =>
-    new Promise((resolve, reject) => {
-      let pending = workers.length;
-      const cleanups: (() => void)[] = [];
-      const finish = (err: Error | null): void => {
-        cleanups.forEach((c) => c());
-        if (err) {
-          broken = err;
-          reject(err);
-        } else resolve();
-      };
-      for (const w of workers) {
-        const onMessage = (reply: WorkerReply): void => {
-          if (!reply.ok) return finish(new Error(`lbm worker failed: ${reply.message}`));
-          if (--pending === 0) finish(null);
-        };
-        const onError = (e: Error): void => finish(e);
-        w.on('message', onMessage);
-        w.on('error', onError);
-        cleanups.push(() => {
-          w.off('message', onMessage);
-          w.off('error', onError);
-        });
-        w.postMessage({ steps, parity });
-      }
+    stepWorkers(workers, steps, parity, 'lbm worker').catch((err: Error) => {
+      broken = err;
+      throw err;
     });
 
   return {

@@ -3,11 +3,10 @@ import { createCompute } from '../../../src/gpu/backend.ts';
 import { Rng } from '../../../src/random/rng.ts';
 import type { Volume } from '../../../src/volume/volume.ts';
 import { generateElectrode } from '../../mesostructure/index.ts';
-import { calibrateInterface } from './calibration.ts';
+import { calibrateInterface, periodicSliceSolver } from './calibration.ts';
 import { sideWallMirror } from './domain.ts';
 import { fillLbm } from './fill.ts';
-import { NODE } from './lattice.ts';
-import { createLbmSolver } from './solver.ts';
+import { paintLattice, xWallMirror } from './test-domains.ts';
 
 describe('side-wall mirror map', () => {
   it('maps each wall node to its reflection across the wall plane, corners in both axes, interior nodes to -1', () => {
@@ -34,32 +33,8 @@ describe('a mirrored side wall is neutral (90°)', () => {
   async function relaxedInterface(mirrored: boolean, steps: number): Promise<number[]> {
     const cal = await calibrateInterface(3);
     const [nx, nz] = [22, 48];
-    const n = nx * nz;
-    const node = new Uint8Array(n);
-    const rho1 = new Float32Array(n);
-    const rho2 = new Float32Array(n);
-    const mirror = new Int32Array(n).fill(-1);
-    for (let z = 0; z < nz; z++) {
-      for (let x = 0; x < nx; x++) {
-        const i = x + nx * z;
-        if (x === 0 || x === nx - 1) {
-          node[i] = NODE.solid;
-          mirror[i] = (x === 0 ? 1 : nx - 2) + nx * z;
-          continue;
-        }
-        const liquid = z >= 12 + 0.4 * (x - 11) && z < 36;
-        rho1[i] = liquid ? cal.rhoHi : cal.rhoLo;
-        rho2[i] = liquid ? cal.rhoLo : cal.rhoHi;
-      }
-    }
-    const solver = createLbmSolver({
-      domain: { nx, ny: 1, nz, node, adhesion: new Float32Array(3 * n), ...(mirrored ? { mirror } : {}) },
-      physics: { g: 3, tau1: 1, tau2: 1, tauOdd: 1, inletRho: [0, 0], outletRho: [0, 0] },
-      rho1,
-      rho2,
-      periodicZ: true,
-      engine: 'typed-array',
-    });
+    const { node, rho1, rho2 } = paintLattice(nx, 1, nz, (x, _y, z) => (x === 0 || x === nx - 1 ? { solid: true } : { liquid: z >= 12 + 0.4 * (x - 11) && z < 36 }), { hi: cal.rhoHi, lo: cal.rhoLo });
+    const solver = periodicSliceSolver(cal.g, nx, nz, node, rho1, rho2, mirrored ? xWallMirror(nx, 1, nz) : undefined);
     await solver.step(steps);
     const mac = await solver.moments();
     const mid = 0.5 * (cal.rhoHi + cal.rhoLo);
@@ -111,37 +86,40 @@ function corner(v: Volume, x0: number, y0: number, c: number): Volume {
   return { shape: [c, c, c], voxelSize: v.voxelSize, labels };
 }
 
+/**
+ * Generates an electrode (seeded context, rng seed 1, CPU compute) and fills the 24³ corner at
+ * (x0, y0, 0) with the LBM; the compute is released whatever happens.
+ */
+async function fillGeneratedCorner(electrode: Parameters<typeof generateElectrode>[0], x0: number, y0: number, params: Parameters<typeof fillLbm>[1]): Promise<Awaited<ReturnType<typeof fillLbm>>> {
+  const compute = await createCompute({ backend: 'cpu' });
+  try {
+    const ctx = { rng: new Rng(1), compute };
+    const g = await generateElectrode(electrode, ctx);
+    return await fillLbm(corner(g.volume, x0, y0, 24), params, ctx);
+  } finally {
+    compute.destroy();
+  }
+}
+
+/** The run reached its step limit (no divergence stopped it) with a saturation in (0.05, maxSaturation). */
+function expectBoundedFill(r: Awaited<ReturnType<typeof fillLbm>>, steps: number, maxSaturation: number): void {
+  expect(r.stopReason).toBe('step-limit');
+  expect(r.steps).toBe(steps);
+  expect(r.saturation).toBeGreaterThan(0.05);
+  expect(r.saturation).toBeLessThan(maxSaturation);
+}
+
 describe('fillLbm on generated electrodes that diverged before (regressions)', () => {
   it('lateral walls, issue 6: a 24³ corner of a generated electrode fills 300 steps (threw "negative density -0.0673" before)', async () => {
-    const compute = await createCompute({ backend: 'cpu' });
-    try {
-      const ctx = { rng: new Rng(1), compute };
-      const g = await generateElectrode({ shape: [48, 48, 48], voxelSizeUm: 1, d50Um: 4, porosity: 0.42, calenderingPercent: 10, seed: 1 }, ctx);
-      // This corner held the crevice between a wetting particle and the side wall next to the inlet.
-      const r = await fillLbm(corner(g.volume, 24, 24, 24), { steps: 300, lateral: 'wall', contactAngle: { am: 30, cbd: 60 } }, ctx);
-      expect(r.stopReason).toBe('step-limit');
-      expect(r.steps).toBe(300);
-      // Filling has started from the inlet and not run away: 7.4% at 300 steps since the gas starts
-      // dry (13.6% before, part of it electrolyte condensed from the gas ahead of the front).
-      expect(r.saturation).toBeGreaterThan(0.05);
-      expect(r.saturation).toBeLessThan(0.25);
-    } finally {
-      compute.destroy();
-    }
+    // This corner held the crevice between a wetting particle and the side wall next to the inlet.
+    const r = await fillGeneratedCorner({ shape: [48, 48, 48], voxelSizeUm: 1, d50Um: 4, porosity: 0.42, calenderingPercent: 10, seed: 1 }, 24, 24, { steps: 300, lateral: 'wall', contactAngle: { am: 30, cbd: 60 } });
+    // Filling has started from the inlet and not run away: 7.4% at 300 steps since the gas starts
+    // dry (13.6% before, part of it electrolyte condensed from the gas ahead of the front).
+    expectBoundedFill(r, 300, 0.25);
   });
 
   it('strong wetting (θ = 10°) in a 25 %-calendered electrode, periodic sides: 400 steps bounded (NaN by step 400 before ψ = max(ρ, 0))', async () => {
-    const compute = await createCompute({ backend: 'cpu' });
-    try {
-      const ctx = { rng: new Rng(1), compute };
-      const g = await generateElectrode({ shape: [40, 40, 40], voxelSizeUm: 0.5, d50Um: 3, porosity: 0.35, calenderingPercent: 25, seed: 2 }, ctx);
-      const r = await fillLbm(corner(g.volume, 0, 0, 24), { steps: 400, lateral: 'periodic', contactAngle: { am: 10, cbd: 60 } }, ctx);
-      expect(r.stopReason).toBe('step-limit');
-      expect(r.steps).toBe(400);
-      expect(r.saturation).toBeGreaterThan(0.05);
-      expect(r.saturation).toBeLessThan(0.5);
-    } finally {
-      compute.destroy();
-    }
+    const r = await fillGeneratedCorner({ shape: [40, 40, 40], voxelSizeUm: 0.5, d50Um: 3, porosity: 0.35, calenderingPercent: 25, seed: 2 }, 0, 0, { steps: 400, lateral: 'periodic', contactAngle: { am: 10, cbd: 60 } });
+    expectBoundedFill(r, 400, 0.5);
   });
 });

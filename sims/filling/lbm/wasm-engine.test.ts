@@ -8,6 +8,7 @@ import { NODE } from './lattice.ts';
 import { createLbmSolver } from './solver.ts';
 import type { LbmSolver } from './solver.ts';
 import { createWasmLbmSolver } from './wasm-engine.ts';
+import { paintLattice } from './test-domains.ts';
 
 /**
  * The WebAssembly-SIMD engine against the fast TypedArray engine (fast-step.mjs). The kernel
@@ -54,24 +55,7 @@ function porousCase(vx: number, vy: number, vz: number, seed: number): Case {
 
 /** A liquid drop in gas in a box periodic in x, y and z, a few solid nodes with neutral adhesion. */
 function dropCase(nx: number, ny: number, nz: number): Case {
-  const n = nx * ny * nz;
-  const node = new Uint8Array(n);
-  const rho1 = new Float32Array(n);
-  const rho2 = new Float32Array(n);
-  for (let z = 0; z < nz; z++) {
-    for (let y = 0; y < ny; y++) {
-      for (let x = 0; x < nx; x++) {
-        const i = x + nx * (y + ny * z);
-        if (x === 1 && y === 1) {
-          node[i] = NODE.solid;
-          continue;
-        }
-        const inside = (x - nx / 2) ** 2 + (y - ny / 2) ** 2 + (z - nz / 3) ** 2 < 9;
-        rho1[i] = inside ? 1.037 : 0.049;
-        rho2[i] = inside ? 0.049 : 1.037;
-      }
-    }
-  }
+  const { node, rho1, rho2 } = paintLattice(nx, ny, nz, (x, y, z) => (x === 1 && y === 1 ? { solid: true } : { liquid: (x - nx / 2) ** 2 + (y - ny / 2) ** 2 + (z - nz / 3) ** 2 < 9 }));
   return { domain: uniformDomain(nx, ny, nz, node, 0), physics: { g: 3, tau1: 0.9, tau2: 0.6, tauOdd: 1, inletRho: [1, 0], outletRho: [0, 1] }, rho1, rho2, periodicZ: true };
 }
 

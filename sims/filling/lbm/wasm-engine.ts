@@ -6,6 +6,7 @@ import { NODE, Q } from './lattice.ts';
 import { validateSolverOptions } from './solver.ts';
 import type { LbmSolver, LbmSolverOptions } from './solver.ts';
 import { defaultThreads, slabBounds } from './threaded-engine.ts';
+import { stepWorkers } from './worker-round.ts';
 
 /**
  * The two-component Shan–Chen TRT D3Q19 step as a WebAssembly-SIMD kernel (AssemblyScript source
@@ -368,11 +369,6 @@ function readOut(prep: Prepared, parity: number, dist: Float32Array): void {
   }
 }
 
-interface WorkerReply {
-  ok: boolean;
-  message?: string;
-}
-
 /** Knobs that change speed, never results (tests use them to reach every code path). */
 export interface WasmTuning {
   /** Rows per y band of the sweep (default: what fits L2, see bandRows). */
@@ -449,35 +445,15 @@ export async function createWasmLbmSolver(options: Omit<LbmSolverOptions, 'engin
     stop = () => {
       for (const w of workers) void w.terminate();
     };
-    advance = (steps) =>
-      new Promise<void>((resolve, reject) => {
-        let pending = workers.length;
-        const cleanups: (() => void)[] = [];
-        const finish = (err: Error | null): void => {
-          cleanups.forEach((c) => c());
-          if (err) {
-            broken = err;
-            reject(err);
-          } else {
-            if (steps % 2 === 1) parity = 1 - parity;
-            resolve();
-          }
-        };
-        for (const w of workers) {
-          const onMessage = (reply: WorkerReply): void => {
-            if (!reply.ok) return finish(new Error(`lbm wasm worker failed: ${reply.message}`));
-            if (--pending === 0) finish(null);
-          };
-          const onError = (err: Error): void => finish(err);
-          w.on('message', onMessage);
-          w.on('error', onError);
-          cleanups.push(() => {
-            w.off('message', onMessage);
-            w.off('error', onError);
-          });
-          w.postMessage({ steps, parity });
-        }
-      });
+    advance = async (steps) => {
+      try {
+        await stepWorkers(workers, steps, parity, 'lbm wasm worker');
+      } catch (err) {
+        broken = err as Error;
+        throw err;
+      }
+      if (steps % 2 === 1) parity = 1 - parity;
+    };
   }
 
   return {

@@ -10,6 +10,7 @@ import { saturatedStart } from './saturated-start.ts';
 import { NODE, Q } from './lattice.ts';
 import { createLbmSolver } from './solver.ts';
 import { createWebGpuLbmSolver, planLayout } from './webgpu-engine.ts';
+import { maxRelativeDifference, paintLattice } from './test-domains.ts';
 
 /**
  * The WGSL engine against the fast TypedArray engine (createLbmSolver 'typed-array'), on
@@ -49,57 +50,20 @@ function porous(): Setup {
 /** A drop of radius 5 in gas, periodic in x, y and z (no solid at all), 20×18×16. */
 function drop(): Setup {
   const [nx, ny, nz] = [20, 18, 16];
-  const n = nx * ny * nz;
-  const rho1 = new Float32Array(n);
-  const rho2 = new Float32Array(n);
-  for (let z = 0; z < nz; z++) {
-    for (let y = 0; y < ny; y++) {
-      for (let x = 0; x < nx; x++) {
-        const i = x + nx * (y + ny * z);
-        // Off-centre, so a velocity field develops and the periodic wraps are crossed.
-        const inside = (x - 8.3) ** 2 + (y - 9) ** 2 + (z - 7.6) ** 2 <= 25;
-        rho1[i] = inside ? 1.037 : 0.049;
-        rho2[i] = inside ? 0.049 : 1.037;
-      }
-    }
-  }
-  return { domain: uniformDomain(nx, ny, nz, new Uint8Array(n), 0), physics: { g: 3, tau1: 1, tau2: 0.6, tauOdd: 1, inletRho: [0, 0], outletRho: [0, 0] }, rho1, rho2, periodicZ: true };
+  // Off-centre, so a velocity field develops and the periodic wraps are crossed.
+  const { node, rho1, rho2 } = paintLattice(nx, ny, nz, (x, y, z) => ({ liquid: (x - 8.3) ** 2 + (y - 9) ** 2 + (z - 7.6) ** 2 <= 25 }));
+  return { domain: uniformDomain(nx, ny, nz, node, 0), physics: { g: 3, tau1: 1, tau2: 0.6, tauOdd: 1, inletRho: [0, 0], outletRho: [0, 0] }, rho1, rho2, periodicZ: true };
 }
 
 /** A closed 14×12×12 box: solid on every face (z included), two fluid layers, one wetting solid block. */
 function closedBox(): Setup {
   const [nx, ny, nz] = [14, 12, 12];
-  const n = nx * ny * nz;
-  const node = new Uint8Array(n);
-  const rho1 = new Float32Array(n);
-  const rho2 = new Float32Array(n);
-  for (let z = 0; z < nz; z++) {
-    for (let y = 0; y < ny; y++) {
-      for (let x = 0; x < nx; x++) {
-        const i = x + nx * (y + ny * z);
-        const wall = x === 0 || y === 0 || z === 0 || x === nx - 1 || y === ny - 1 || z === nz - 1;
-        const block = x >= 5 && x < 8 && y >= 4 && y < 7 && z >= 6 && z < 9;
-        if (wall || block) {
-          node[i] = NODE.solid;
-          continue;
-        }
-        rho1[i] = z < 5 ? 1.037 : 0.049;
-        rho2[i] = z < 5 ? 0.049 : 1.037;
-      }
-    }
-  }
+  const { node, rho1, rho2 } = paintLattice(nx, ny, nz, (x, y, z) => {
+    const wall = x === 0 || y === 0 || z === 0 || x === nx - 1 || y === ny - 1 || z === nz - 1;
+    const block = x >= 5 && x < 8 && y >= 4 && y < 7 && z >= 6 && z < 9;
+    return wall || block ? { solid: true } : { liquid: z < 5 };
+  });
   return { domain: uniformDomain(nx, ny, nz, node, -0.2), physics: { g: 3, tau1: 1, tau2: 0.55, tauOdd: 1, inletRho: [0, 0], outletRho: [0, 0] }, rho1, rho2 };
-}
-
-/** max |a − b| / max |a|. */
-function maxRelativeDifference(a: Float32Array, b: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(a[i]!));
-  }
-  return diff / scale;
 }
 
 /**

@@ -1,15 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseWith } from '../../config/validate.ts';
-import { FILL_COMMON_OPTIONS, contactAnglesFromFlag, readConfigObject, readVolumeWithFlags } from '../sim-options.ts';
+import { FILL_COMMON_OPTIONS, readFillInputs, reportFill } from '../sim-options.ts';
 import { nonNegativeInteger, positiveNumber } from '../option-values.ts';
 import { simulationProgress } from '../sim-progress.ts';
-import { getCompute } from '../../gpu/backend.ts';
 import { Rng } from '../../random/rng.ts';
 import { writeField } from '../../volume/io.ts';
 import type { Shape } from '../../volume/volume.ts';
 import type { FillOutput } from './fill.ts';
-import { formatTable, jsonReplacer, outputRows, printJson } from '../output.ts';
+import { formatTable, jsonReplacer, outputRows } from '../output.ts';
 import { LbmParamsSchema } from '../../../sims/filling/lbm/params.ts';
 import { fillLbm } from '../../../sims/filling/lbm/fill.ts';
 import type { LbmResult, LbmSummary } from '../../../sims/filling/lbm/fill.ts';
@@ -27,10 +25,7 @@ export const options: ReadonlyArray<readonly [string, string]> = [
 ];
 
 export async function run(volumePath: string, opts: Record<string, unknown>, globals: { backend?: string; debug?: boolean }, output?: FillOutput): Promise<void> {
-  const file = await readConfigObject(opts.config, 'lbm parameters');
-  const params = parseWith(LbmParamsSchema, { ...file, ...flagParams(opts, file) });
-  const volume = await readVolumeWithFlags(volumePath, opts);
-  const compute = await getCompute(globals.backend);
+  const { params, volume, compute } = await readFillInputs(LbmParamsSchema, volumePath, opts, globals.backend, 'lbm parameters', flagParams);
   const abort = new AbortController();
   const onSigint = (): void => abort.abort('interrupted');
   process.once('SIGINT', onSigint);
@@ -40,23 +35,16 @@ export async function run(volumePath: string, opts: Record<string, unknown>, glo
   } finally {
     process.off('SIGINT', onSigint);
   }
-  const summary = summaryOf(result);
-  if (output) await writeOutputs(output.dir, result, volume.shape, volume.voxelSize);
-  if (opts.json) printJson(summary);
-  else process.stdout.write(`${describe(summary, output?.shown)}\n`);
+  await reportFill(summaryOf(result), opts, output, (dir) => writeOutputs(dir, result, volume.shape, volume.voxelSize), describe);
 }
 
-function flagParams(opts: Record<string, unknown>, fromFile: Record<string, unknown>): Record<string, unknown> {
+/** The LBM model's own flags as schema fields; they override the config file field by field. */
+function flagParams(opts: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const angles = contactAnglesFromFlag(opts.contactAngle, fromFile);
-  if (angles) out.contactAngle = angles;
-  if (opts.inlet !== undefined) out.inlet = opts.inlet;
-  if (opts.outlet !== undefined) out.outlet = opts.outlet;
   if (opts.steps !== undefined) out.steps = nonNegativeInteger(opts.steps, '--steps', 'a positive integer number of steps');
   if (opts.snapshotEvery !== undefined) out.snapshotEvery = nonNegativeInteger(opts.snapshotEvery, '--snapshot-every', 'a non-negative integer number of steps');
   if (opts.timeLimit !== undefined) out.timeLimitS = positiveNumber(opts.timeLimit, '--time-limit', 'a positive number of seconds');
   if (opts.viscosity !== undefined) out.viscosity = positiveNumber(opts.viscosity, '--viscosity', 'a positive viscosity in mPa·s') * 1e-3;
-  if (opts.surfaceTension !== undefined) out.surfaceTension = positiveNumber(opts.surfaceTension, '--surface-tension', 'a positive surface tension in N/m');
   if (opts.lateral !== undefined) out.lateral = opts.lateral;
   if (opts.engine !== undefined) out.engine = opts.engine;
   return out;

@@ -1,15 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../../errors.ts';
-import { parseWith } from '../../config/validate.ts';
-import { FILL_COMMON_OPTIONS, contactAnglesFromFlag, readConfigObject, readVolumeWithFlags } from '../sim-options.ts';
-import { integerOption, positiveNumber } from '../option-values.ts';
+import { FILL_COMMON_OPTIONS, readFillInputs, reportFill } from '../sim-options.ts';
+import { integerOption } from '../option-values.ts';
 import { simulationProgress } from '../sim-progress.ts';
-import { getCompute } from '../../gpu/backend.ts';
 import { Rng } from '../../random/rng.ts';
 import { writeField, writeVolume } from '../../volume/io.ts';
 import type { FillOutput } from './fill.ts';
-import { formatTable, outputRows, printJson } from '../output.ts';
+import { formatTable, outputRows } from '../output.ts';
 import type { Shape } from '../../volume/volume.ts';
 import { QuasiStaticParamsSchema } from '../../../sims/filling/quasistatic/params.ts';
 import { QUASI_STATIC_OUTPUTS } from '../../../sims/filling/quasistatic/outputs.ts';
@@ -24,27 +22,16 @@ export const options: ReadonlyArray<readonly [string, string]> = [
 ];
 
 export async function run(volumePath: string, opts: Record<string, unknown>, globals: { backend?: string; debug?: boolean }, output?: FillOutput): Promise<void> {
-  const file = await readConfigObject(opts.config, 'quasi-static parameters');
-  const params = parseWith(QuasiStaticParamsSchema, { ...file, ...flagParams(opts, file) });
-  const volume = await readVolumeWithFlags(volumePath, opts);
-  const compute = await getCompute(globals.backend);
+  const { params, volume, compute } = await readFillInputs(QuasiStaticParamsSchema, volumePath, opts, globals.backend, 'quasi-static parameters', flagParams);
   const result = await fillQuasiStatic(volume, params, { rng: new Rng(0), compute, onProgress: simulationProgress({ quiet: Boolean(opts.json) }) });
-  const summary = summaryOf(result);
-  if (output) await writeOutputs(output.dir, result, volume.shape, volume.voxelSize);
-  if (opts.json) printJson(summary);
-  else process.stdout.write(`${describe(summary, output?.shown)}\n`);
+  await reportFill(summaryOf(result), opts, output, (dir) => writeOutputs(dir, result, volume.shape, volume.voxelSize), describe);
 }
 
-/** CLI flags as schema fields; they override the config file field by field. */
-function flagParams(opts: Record<string, unknown>, fromFile: Record<string, unknown>): Record<string, unknown> {
+/** The quasi-static model's own flags as schema fields; they override the config file field by field. */
+function flagParams(opts: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const angles = contactAnglesFromFlag(opts.contactAngle, fromFile);
-  if (angles) out.contactAngle = angles;
-  if (opts.surfaceTension !== undefined) out.surfaceTension = positiveNumber(opts.surfaceTension, '--surface-tension', 'a positive surface tension in N/m');
   if (opts.cbdWetted !== undefined) out.cbdWetted = Boolean(opts.cbdWetted);
   if (opts.mode !== undefined) out.mode = opts.mode;
-  if (opts.inlet !== undefined) out.inlet = opts.inlet;
-  if (opts.outlet !== undefined) out.outlet = opts.outlet;
   // Any integer here; the schema's own bound (≥ 2) names the field if it is too small.
   if (opts.pressureSteps !== undefined) out.pressureSteps = integerOption(opts.pressureSteps, '--pressure-steps', -Infinity, 'an integer number of pressure levels ≥ 2');
   return out;
