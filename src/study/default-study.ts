@@ -26,7 +26,7 @@ export const DEFAULT_STUDY: StudyInput = {
     'fill-lbm': { steps: 60000, inlet: 'z-', lateral: 'periodic', contactAngle: { am: 25, cbd: 50 }, timeLimitS: 450 },
   },
   varied: [
-    { name: 'porosity_target', set: ['generate.porosity'], distribution: 'uniform', min: 0.36, max: 0.5, unit: '1', description: 'pore fraction before calendering' },
+    { name: 'porosity_target', set: ['generate.porosity'], distribution: 'uniform', min: 0.38, max: 0.5, unit: '1', description: 'pore fraction before calendering (below 0.38 the 12 µm-wide electrodes cannot always be packed)' },
     { name: 'calendering', set: ['generate.calenderingPercent'], distribution: 'uniform', min: 0, max: 25, unit: '%', description: 'thickness reduction by calendering' },
     { name: 'contact_angle', set: ['fill-qs.contactAngle.am', 'fill-lbm.contactAngle.am'], distribution: 'uniform', min: 10, max: 110, unit: '°', description: 'contact angle of the electrolyte on the active material (above 90°: AM pores do not fill spontaneously)' },
     { name: 'cbd_target', set: ['generate.cbdFraction'], distribution: 'uniform', min: 0.06, max: 0.14, unit: '1', description: 'CBD volume fraction' },
