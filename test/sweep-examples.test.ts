@@ -9,9 +9,9 @@ const ROOT = resolve(import.meta.dirname, '..');
 describe('shipped studies', () => {
   it('the embedded default study validates against the real stages and equals examples/study-default.json', () => {
     const study = loadStudy(DEFAULT_STUDY);
-    expect(study.samples).toBe(16);
+    expect(study.samples).toBe(40);
     // Two replicates of each point (different packings), so the report can measure the noise.
-    expect(expandRuns(study)).toHaveLength(32);
+    expect(expandRuns(study)).toHaveLength(80);
     expect(study.chain[0]).toBe('generate');
     const file = loadStudy(resolve(ROOT, 'examples/study-default.json'));
     expect(file.hash).toBe(study.hash);

@@ -32,7 +32,7 @@ export const DEFAULT_STUDY: StudyInput = {
     { name: 'cbd_target', set: ['generate.cbdFraction'], distribution: 'uniform', min: 0.06, max: 0.14, unit: '1', description: 'CBD volume fraction' },
   ],
   design: { type: 'lhs', candidates: 50 },
-  samples: 16,
+  samples: 40,
   seed: 20261124,
   // Two packings per point: the report measures each output's irreducible spread and warns when these
   // small electrodes are not representative for it (src/study/noise.ts).

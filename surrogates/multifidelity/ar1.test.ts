@@ -95,4 +95,15 @@ describe('linear auto-regressive multi-fidelity GP', () => {
     const b = sf.predictMean(g);
     for (let i = 0; i < g.length; i += 20) expect(a[i]![0]!).toBeCloseTo(b[i]![0]!, 8);
   });
+
+  it('keeps ρ = 0 with two distinct high points, replicated (a line through two points fits any ρ)', () => {
+    // The Forrester pair strongly supports ρ = 2 with six points; with only x = 0.2 and 0.75, each
+    // run twice with a small scatter, the likelihood ratio would still pick a ρ, on nothing.
+    const xs = [0.2, 0.2, 0.75, 0.75];
+    const ys = xs.map((x, i) => high(x) + (i % 2 ? 0.05 : -0.05));
+    const m = fitAr1(xLow.map((x) => [x]), xLow.map(low), xs.map((x) => [x]), ys, { inputs: ['x'], output: 'high', lowOutput: 'low' }, opts);
+    expect(m.rho).toBe(0);
+    const sf = fitGpr(xs.map((x) => [x]), ys.map((y) => [y]), ['x'], ['high'], opts);
+    expect(m.predictMean([[0.5]])[0]![0]!).toBeCloseTo(sf.predictMean([[0.5]])[0]![0]!, 8);
+  });
 });

@@ -193,7 +193,11 @@ export function fitAr1(
   // against ρ = 0 (χ²₁ at 95 %: 2·Δlml ≥ 3.84) keeps ρ only when the data support it.
   if (at(rho).model === null) throw firstFailure;
   const gain = at(rho).lml - at(0).lml;
-  const lowHelps = 2 * gain >= LR_CHI2_95;
+  // Two distinct high points (replicates aside) are fitted exactly by a line through them at any ρ:
+  // the likelihood ratio then measures nothing, and a ρ chosen on it extrapolated δ wildly (a
+  // saturation predicted at 4.4 in a 3-fold comparison on 3 LBM points). ρ needs 3 distinct points.
+  const distinctHigh = new Set(xHigh.map((r) => r.join(','))).size;
+  const lowHelps = distinctHigh >= 3 && 2 * gain >= LR_CHI2_95;
   if (!lowHelps && at(0).model !== null) rho = 0;
   const best = at(rho) as { model: GprModel; lml: number };
   return new Ar1Model({ kind: 'mf-ar1', inputs: [...names.inputs], output: names.output, lowOutput: names.lowOutput, rho, lml: best.lml, lmlGainOverRhoZero: gain, low: low.state, delta: best.model.state });
