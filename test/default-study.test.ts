@@ -7,10 +7,10 @@ import { configErrorOf } from './helpers/config-error.ts';
 
 /**
  * Lattice steps to the plateau measured on the default study's own electrodes: the slowest of its
- * six LBM runs in `npm start` (40,650 steps, plateau by invasion, AM wetted at 57°; the others
- * 12,550–24,500; 2026-12-03).
+ * six LBM runs in `npm start` (50,000 steps, plateau by saturation; the others 11,150–24,800,
+ * 40 design points, 2026-12-03; with 16 points the slowest had been 40,650).
  */
-const PLATEAU_STEPS = 40_650;
+const PLATEAU_STEPS = 50_000;
 /** The slowest speed those runs had on the busy 2-core machine (2.2 MLUPS; ~7 on an idle core). */
 const FLOOR_MLUPS = 2.2;
 

@@ -7,8 +7,8 @@ import type { StudyInput } from './schema.ts';
  * properties and quasi-static filling, plus lattice-Boltzmann filling to its plateau on the first
  * three points. The quasi-static filling is the low and the LBM the high fidelity of a
  * multi-fidelity surrogate of the LBM saturation. Sized to finish in a few minutes on two cores
- * (6 min 50 s of CPU measured, about 4½ minutes on two free cores):
- * an LBM run here needs 12k–41k steps to its plateau on about 22k–24k lattice nodes (0.5–2 min on an idle core).
+ * (4 min 13 s wall, 7 min 9 s of CPU measured on two cores with 40 points):
+ * an LBM run here needs 11k–50k steps to its plateau on about 22k–24k lattice nodes (0.5–2 min on an idle core).
  */
 export const DEFAULT_STUDY: StudyInput = {
   name: 'default',
@@ -19,11 +19,11 @@ export const DEFAULT_STUDY: StudyInput = {
     properties: { axes: ['z'], phases: ['pore', 'electrolyte', 'solid'], tol: 1e-3, sizes: true },
     'fill-qs': { mode: 'imbibition', inlet: 'z-', outlet: 'z+', contactAngle: { am: 25, cbd: 50 } },
     // Lattice-Boltzmann filling until it stops at its plateau (saturation or the outlet-connected gas
-    // stops changing). On these electrodes `npm start` measured 12,550–40,650 steps to the plateau,
-    // so 60,000 is only the safety stop; 450 s lets the slowest of them finish at the 2.2 MLUPS a
+    // stops changing). On these electrodes `npm start` measured 11,150–50,000 steps to the plateau,
+    // so 80,000 is only the safety stop; 600 s lets the slowest of them finish at the 2.2 MLUPS a
     // busy machine gave it. Generated electrodes are periodic in-plane, so the lateral boundary is
     // too; the small lateral size keeps a run near a minute on an idle core (~7 MLUPS).
-    'fill-lbm': { steps: 60000, inlet: 'z-', lateral: 'periodic', contactAngle: { am: 25, cbd: 50 }, timeLimitS: 450 },
+    'fill-lbm': { steps: 80000, inlet: 'z-', lateral: 'periodic', contactAngle: { am: 25, cbd: 50 }, timeLimitS: 600 },
   },
   varied: [
     { name: 'porosity_target', set: ['generate.porosity'], distribution: 'uniform', min: 0.38, max: 0.5, unit: '1', description: 'pore fraction before calendering (below 0.38 the 12 µm-wide electrodes cannot always be packed)' },
@@ -43,8 +43,8 @@ export const DEFAULT_STUDY: StudyInput = {
   optionalStages: ['fill-lbm'],
   // Kept so `mesolab view studies/default` opens any run in 3D with its wetting (~0.7 MB a run).
   fields: ['volume', 'qs_fill_pressure', 'qs_phase', 'lbm_arrival_time'],
-  // Above the LBM stage's own 450 s, so that stage stops itself with what it has before the sweep's limit.
-  timeLimitSeconds: 600,
+  // Above the LBM stage's own 600 s, so that stage stops itself with what it has before the sweep's limit.
+  timeLimitSeconds: 720,
   // Quasi-static filling (every point) is the cheap and LBM (first three points) the expensive
   // fidelity: `mesolab study` trains the multi-fidelity surrogate of each pair.
   fidelity: { low: 'fill-qs', high: 'fill-lbm', pairs: { lbm_saturation: 'qs_saturation', lbm_trapped_fraction: 'qs_trapped_fraction' } },
