@@ -3,6 +3,7 @@ import { createCompute, type Compute } from '../src/gpu/backend.ts';
 import { runChain, type ChainJob } from './chain.ts';
 import { STAGES, STAGE_CATALOG } from './stages.ts';
 import { parseStudy } from '../src/study/schema.ts';
+import { cellModel } from '../sims/cell/index.ts';
 import { DISCHARGE_CURVES_COLUMN, parseDischargeCurves } from '../src/study/cell-columns.ts';
 
 const computes: Compute[] = [];
@@ -40,6 +41,12 @@ describe('cell stage in a study chain', () => {
     expect(() =>
       parseStudy({ name: 'bad', chain: ['generate', 'cell'], varied: [{ name: 'v', set: ['cell.voltageMin'], distribution: 'uniform', min: 6, max: 7 }], design: { type: 'lhs' }, samples: 2, seed: 1 }, STAGE_CATALOG),
     ).toThrow(/voltageMin/);
+  });
+
+  it('its columns are the cell model\'s declared outputs, read by the same readers (sims/cell/outputs.ts)', () => {
+    const stage = STAGES.get('cell')!;
+    expect(stage.outputs.map((o) => [o.name, o.unit, o.type])).toEqual(cellModel.outputs.map((o) => [o.name, o.unit, o.type ?? 'number']));
+    expect(stage.outputs.map((o) => o.name)).toEqual(['cell_window_capacity', 'cell_capacity_0p1c', 'cell_capacity_1c', 'cell_capacity_2c', 'cell_utilisation_2c', 'cell_energy_1c', 'cell_power_1c', 'cell_resistance', 'cell_tau_eis', 'cell_ionic_tortuosity', 'cell_wetted_area_fraction', 'cell_saturation', 'cell_discharge_curves']);
   });
 
   it('is registered with fixed columns and units', () => {

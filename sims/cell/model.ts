@@ -3,6 +3,7 @@ import type { Volume } from '../../src/volume/volume.ts';
 import { cellParamsFromStructure, StructureCellSchema, type StructureSummary } from './from-structure.ts';
 import { simulateCell, type CellPerformance } from './performance.ts';
 import type { CellParams } from './params.ts';
+import { CELL_STAGE_RATES, cellOutputs } from './outputs.ts';
 
 export interface CellRunInput {
   volume: Volume;
@@ -24,11 +25,8 @@ export const cellModel: SimulationModel<typeof StructureCellSchema, CellRunInput
   name: 'cell',
   description: 'half cell (lithium | separator | this electrode) P2D discharges parameterised from the structure and its wetting',
   params: StructureCellSchema,
-  outputs: [
-    { name: 'capacity', unit: 'A h', description: 'discharge capacity at each C-rate' },
-    { name: 'energy', unit: 'W h', description: 'discharge energy at each C-rate' },
-    { name: 'dc_resistance', unit: 'Ω', description: '10 s 1C pulse resistance' },
-  ],
+  // At the default rates (the study stage's); cellOutputs(rates) declares them for any others.
+  outputs: cellOutputs(CELL_STAGE_RATES),
   async run(params, input, context: SimContext) {
     const { params: cell, structure } = await cellParamsFromStructure(input.volume, params, context, input.phase);
     context.onProgress?.({ stage: 'cell', done: 0, total: params.cRates.length, unit: 'discharges' });

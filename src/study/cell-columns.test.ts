@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CURVE_POINTS, encodeDischargeCurves, parseDischargeCurves } from './cell-columns.ts';
+import { capacityColumnName, capacityColumnRate, CURVE_POINTS, encodeDischargeCurves, parseDischargeCurves } from './cell-columns.ts';
 
 describe('discharge curves in a study row', () => {
   it('resamples a long curve to CURVE_POINTS evenly in capacity, keeping both ends and a linear voltage exact', () => {
@@ -23,5 +23,10 @@ describe('discharge curves in a study row', () => {
 
   it('reads anything else (empty, not JSON, mismatched arrays) as no curves', () => {
     for (const bad of [null, '', 'nope', '{"cRates":[1],"capacity":[[0,1]],"voltage":[[4]]}', '{"cRates":[1,2],"capacity":[[0]],"voltage":[[4]]}', 3]) expect(parseDischargeCurves(bad)).toBeNull();
+  });
+
+  it('names a rate\'s capacity column and reads the rate back', () => {
+    for (const c of [0.1, 0.5, 1, 2, 10]) expect(capacityColumnRate(capacityColumnName(c))).toBe(c);
+    expect(capacityColumnName(0.1)).toBe('cell_capacity_0p1c');
   });
 });

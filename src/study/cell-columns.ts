@@ -99,3 +99,14 @@ export function parseDischargeCurves(cell: unknown): StudyDischargeCurves | null
   }
   return { cRates: r.cRates, capacity: r.capacity as number[][], voltage: r.voltage as number[][] };
 }
+
+/**
+ * The capacity column of a C-rate, the inverse of capacityColumnRate.
+ *
+ * @param cRate the rate (C)
+ * @returns e.g. `cell_capacity_0p1c` for 0.1, `cell_capacity_2c` for 2
+ * @example capacityColumnName(0.1); // 'cell_capacity_0p1c'
+ */
+export function capacityColumnName(cRate: number): string {
+  return `cell_capacity_${String(cRate).replace('.', 'p')}c`;
+}
