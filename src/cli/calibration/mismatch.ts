@@ -1,4 +1,5 @@
 import { ConfigError } from '../../errors.ts';
+import { keyValueItems, numberOption } from '../option-values.ts';
 import { AXES } from '../../voxel/components.ts';
 import { PHASE_NAMES } from '../../volume/volume.ts';
 import { DESCRIPTOR_SPECS, type DescriptorSpec, type StructureDescriptors } from '../../../sims/properties/descriptors.ts';
@@ -26,11 +27,17 @@ export function parseWeights(text: string | undefined): MismatchWeights {
   const out = { ...DEFAULT_WEIGHTS };
   if (text === undefined) return out;
   const expected = `comma-separated group=weight with groups ${Object.keys(DEFAULT_WEIGHTS).join(', ')} and weights >= 0 (e.g. tau=2,area=1)`;
-  for (const part of text.split(',')) {
-    const m = /^\s*(\w+)\s*=\s*([-+0-9.eE]+)\s*$/.exec(part);
-    const w = m ? Number(m[2]) : NaN;
-    if (!m || !(m[1]! in DEFAULT_WEIGHTS) || !Number.isFinite(w) || w < 0) throw new ConfigError('--weights', text, expected, `cannot read "${part.trim()}"`);
-    out[m[1] as keyof MismatchWeights] = w;
+  for (const [name, raw] of keyValueItems(text, '--weights', expected, /^\w+$/)) {
+    const cannot = new ConfigError('--weights', text, expected, `cannot read "${name}=${raw}"`);
+    if (!(name in DEFAULT_WEIGHTS)) throw cannot;
+    let w: number;
+    try {
+      w = numberOption(raw, '--weights');
+    } catch {
+      throw cannot;
+    }
+    if (w < 0) throw cannot;
+    out[name as keyof MismatchWeights] = w;
   }
   if (Object.values(out).every((w) => w === 0)) throw new ConfigError('--weights', text, 'at least one weight above 0');
   return out;

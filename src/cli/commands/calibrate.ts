@@ -8,6 +8,7 @@ import { simulationProgress } from '../sim-progress.ts';
 import { formatTable, printJson } from '../output.ts';
 import { calibrate, CALIBRATED_PARAMETERS, type CalibratedParameter, type CalibrationReport } from '../calibration/calibrate.ts';
 import { parseWeights } from '../calibration/mismatch.ts';
+import { integerOption, keyValueItems, numberOption, shapeOption } from '../option-values.ts';
 
 interface CalibrateOptions {
   output?: string;
@@ -24,28 +25,27 @@ interface CalibrateOptions {
   labels?: string;
 }
 
-function positiveInteger(option: string, value: string, min: number): number {
-  const v = Number(value);
-  if (value.trim() === '' || !Number.isInteger(v) || v < min) throw new ConfigError(option, value, `an integer >= ${min}`);
-  return v;
-}
-
-function parseShape(value: string): [number, number, number] {
-  const parts = value.split(/[,x×]/).map((s) => s.trim());
-  if (parts.length !== 3) throw new ConfigError('--shape', value, 'three voxel counts nx,ny,nz (e.g. 64,64,64)');
-  const [nx, ny, nz] = parts.map((p) => positiveInteger('--shape', p, 8));
-  return [nx!, ny!, nz!];
+/** `--shape`: three voxel counts of at least 8 each (smaller boxes hold no particle worth the name). */
+function calibrationShape(value: string): [number, number, number] {
+  const shape = shapeOption(value);
+  for (const n of shape) integerOption(n, '--shape', 8, 'three voxel counts nx,ny,nz, each an integer >= 8 (e.g. 64,64,64)');
+  return shape;
 }
 
 /** "span=0.5,cbdNeckWeight=1" → parameters held fixed. */
 export function parseFixed(text: string): Partial<Record<CalibratedParameter, number>> {
   const expected = `comma-separated name=value with names ${CALIBRATED_PARAMETERS.join(', ')} (e.g. span=0.5)`;
   const out: Partial<Record<CalibratedParameter, number>> = {};
-  for (const part of text.split(',')) {
-    const m = /^\s*(\w+)\s*=\s*([-+0-9.eE]+)\s*$/.exec(part);
-    const v = m ? Number(m[2]) : NaN;
-    if (!m || !(CALIBRATED_PARAMETERS as readonly string[]).includes(m[1]!) || !Number.isFinite(v)) throw new ConfigError('--fix', text, expected, `cannot read "${part.trim()}"`);
-    out[m[1] as CalibratedParameter] = v;
+  for (const [name, raw] of keyValueItems(text, '--fix', expected, /^\w+$/)) {
+    const cannot = new ConfigError('--fix', text, expected, `cannot read "${name}=${raw}"`);
+    if (!(CALIBRATED_PARAMETERS as readonly string[]).includes(name)) throw cannot;
+    let v: number;
+    try {
+      v = numberOption(raw, '--fix');
+    } catch {
+      throw cannot;
+    }
+    out[name as CalibratedParameter] = v;
   }
   return out;
 }
@@ -100,10 +100,10 @@ export function register(program: Command): void {
     .action(async (path: string, opts: CalibrateOptions, cmd: Command) => {
       const { backend } = cmd.optsWithGlobals<{ backend?: string }>();
       // Every option is checked before the tomogram is read or a trial runs.
-      const budget = opts.budget !== undefined ? positiveInteger('--budget', opts.budget, 3) : undefined;
-      const seeds = opts.seeds !== undefined ? positiveInteger('--seeds', opts.seeds, 1) : undefined;
-      const seed = opts.seed !== undefined ? positiveInteger('--seed', opts.seed, 0) : undefined;
-      const shape = opts.shape !== undefined ? parseShape(opts.shape) : undefined;
+      const budget = opts.budget !== undefined ? integerOption(opts.budget, '--budget', 3) : undefined;
+      const seeds = opts.seeds !== undefined ? integerOption(opts.seeds, '--seeds', 1) : undefined;
+      const seed = opts.seed !== undefined ? integerOption(opts.seed, '--seed', 0) : undefined;
+      const shape = opts.shape !== undefined ? calibrationShape(opts.shape) : undefined;
       const weights = parseWeights(opts.weights);
       const fixed = opts.fix !== undefined ? parseFixed(opts.fix) : undefined;
       const force = opts.force ?? false;
