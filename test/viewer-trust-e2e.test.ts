@@ -398,6 +398,10 @@ describe('a live run on a sub-volume', () => {
     expect(await probe<string | null>(v.page, 'error')).toBeNull();
     expect(await v.page.textContent('#dataset-info')).toContain('16×16×16 voxels');
     expect(await v.page.textContent('#clip-out')).toBe('8.0 µm');
+    // Ten automaton steps fill part of the pore space, whichever gpu.js backend ran them.
+    const filled = await probe<number | null>(v.page, 'curveMarker');
+    expect(filled).toBeGreaterThan(0.05);
+    expect(filled).toBeLessThan(1);
     expect(v.consoleErrors).toEqual([]);
   });
 });

@@ -1,5 +1,7 @@
 import { GPU } from 'gpu.js';
 import { describe, expect, it } from 'vitest';
+import { createCompute } from '../../../src/gpu/backend.ts';
+import { hasWebGpuDriver, vulkanSkipNote } from '../../../test/helpers/vulkan.ts';
 import { capillaryGate, createWettingKernels, runWettingAutomaton } from './wetting-automaton.ts';
 import type { AutomatonFrame } from './wetting-automaton.ts';
 
@@ -7,8 +9,7 @@ const shape: [number, number, number] = [5, 4, 12];
 const [nx, ny, nz] = shape;
 const idx = (x: number, y: number, z: number): number => x + nx * (y + ny * z);
 
-async function run(gate: Float32Array, framesEvery = 1): Promise<{ last: AutomatonFrame; frames: AutomatonFrame[] }> {
-  const gpu = new GPU({ mode: 'cpu' });
+async function run(gate: Float32Array, framesEvery = 1, gpu: GPU = new GPU({ mode: 'cpu' })): Promise<{ last: AutomatonFrame; frames: AutomatonFrame[] }> {
   try {
     const frames: AutomatonFrame[] = [];
     const last = await runWettingAutomaton(createWettingKernels(gpu, shape), gate, {
@@ -61,5 +62,19 @@ describe('wetting-front automaton (gpu.js cpu mode)', () => {
     expect(capillaryGate(labels, [3, 3, 3], 20)[0]).toBe(1); // 19 outside + the centre
     expect(capillaryGate(labels, [3, 3, 3], 21)[0]).toBe(0);
     expect(g[1]).toBe(0); // solids are never gated open
+  });
+});
+
+describe('wetting-front automaton on gpu.js webgpu', () => {
+  // WebGPU results read back through mapAsync (toArray gives a Promise): frames must still hold every voxel.
+  it.skipIf(!hasWebGpuDriver())(`gives the same arrival steps as cpu mode${vulkanSkipNote()}`, async () => {
+    const gate = new Float32Array(nx * ny * nz).fill(1);
+    for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) if (!(x === 4 && y === 3)) gate[idx(x, y, 3)] = 0;
+    const reference = await run(gate, 2);
+    const compute = await createCompute({ backend: 'webgpu' });
+    const { last, frames } = await run(gate, 2, compute.gpu);
+    expect(frames.every((f) => f.arrival.length === nx * ny * nz)).toBe(true);
+    expect(Array.from(last.arrival)).toEqual(Array.from(reference.last.arrival));
+    expect(last.saturation).toBe(1);
   });
 });

@@ -131,9 +131,13 @@ interface DeviceField {
   delete?(): void;
 }
 
-/** A kernel result as a Float32Array, whether the backend gave a device texture or an array. */
-function readBack(r: unknown): Float32Array {
-  const v = r !== null && typeof r === 'object' && typeof (r as DeviceField).toArray === 'function' ? (r as DeviceField).toArray() : r;
+/**
+ * A kernel result as a Float32Array, whether the backend gave a device texture or an array.
+ * gpu.js's WebGPU handles read back through mapAsync, so their toArray() returns a Promise: it is
+ * awaited here, or the frame would be empty and the read still pending when the kernels are destroyed.
+ */
+async function readBack(r: unknown): Promise<Float32Array> {
+  const v: unknown = await (r !== null && typeof r === 'object' && typeof (r as DeviceField).toArray === 'function' ? (r as DeviceField).toArray() : r);
   return v instanceof Float32Array ? v : Float32Array.from(v as ArrayLike<number>);
 }
 
@@ -158,7 +162,7 @@ export async function runWettingAutomaton(kernels: WettingKernels, gate: Float32
     const t1 = performance.now();
     stepSeconds += (t1 - t0) / 1000;
     if (step % opts.framesEvery !== 0 && step !== opts.maxSteps) continue;
-    const values = readBack(arrival);
+    const values = await readBack(arrival);
     readSeconds += (performance.now() - t1) / 1000;
     let now = 0;
     for (let i = 0; i < n; i++) if (values[i]! < 1e37) now++;
@@ -170,5 +174,5 @@ export async function runWettingAutomaton(kernels: WettingKernels, gate: Float32
     await opts.onFrame(frame);
     if (done) break;
   }
-  return frame ?? { step, stepSeconds, readSeconds, arrival: readBack(arrival).map((v) => (v < 1e37 ? v : Infinity)), saturation: 0, done: true };
+  return frame ?? { step, stepSeconds, readSeconds, arrival: (await readBack(arrival)).map((v) => (v < 1e37 ? v : Infinity)), saturation: 0, done: true };
 }
