@@ -11,7 +11,7 @@ import { createLbmSolver } from '../sims/filling/lbm/solver.ts';
 import type { LbmSolver } from '../sims/filling/lbm/solver.ts';
 import { createThreadedLbmSolver, defaultThreads } from '../sims/filling/lbm/threaded-engine.ts';
 import { collideAndStream, computeMoments, equilibriumAtRest } from '../sims/filling/lbm/typed-array-engine.ts';
-import { createWasmLbmSolver, WASM_BYTES_PER_NODE } from '../sims/filling/lbm/wasm-engine.ts';
+import { createWasmLbmSolver, WASM_BYTES_PER_NODE, wasmStreamBandwidth } from '../sims/filling/lbm/wasm-engine.ts';
 
 /**
  * Lattice-Boltzmann filling speed on random-overlapping-sphere electrodes (ε ≈ 0.45; 64³ and 128³,
@@ -37,7 +37,9 @@ import { createWasmLbmSolver, WASM_BYTES_PER_NODE } from '../sims/filling/lbm/wa
  * SwiftShader (software Vulkan, no GPU) only at 64³, with few steps: a side-by-side, not a GPU figure.
  * (A fused single-pass two-component code needs ~321 B: see ANCHORS.md.) The wasm rows also give
  * their share against that 321 B anchor and their speed-ups over the one-thread JS engine and
- * over the one-thread wasm engine, all measured in this run.
+ * over the one-thread wasm engine, all measured in this run, and their share of the kernel's own
+ * vector copy (streamCopy in lbm.wasm): memcpy's non-temporal stores skip the read of each
+ * destination line that every wasm store pays, so that copy is the ceiling of a two-array step here.
  */
 type Engine = 'reference' | 'single' | 'threaded' | 'kernels' | 'wgsl' | 'wasm-single' | 'wasm-threaded';
 const BYTES_PER_NODE: Record<Engine, number> = { reference: 510, single: 485, threaded: 485, kernels: 566, wgsl: WGSL_BYTES_PER_NODE, 'wasm-single': WASM_BYTES_PER_NODE, 'wasm-threaded': WASM_BYTES_PER_NODE };
@@ -98,6 +100,10 @@ export const run: BenchRun = async ({ quick }) => {
   const threads = defaultThreads();
   const repeats = quick ? 1 : 3;
   figures.push({ name: 'copy bandwidth (one thread)', unit: 'GB/s', median: bw.bytesPerSecond / 1e9, repeats: bw.repeats, note: 'STREAM-like Float32Array copy, read + write counted' });
+  // The same copy as the kernel's own vector loop: what a two-array step can move in wasm here
+  // (its stores read each line first, memcpy's non-temporal stores do not).
+  const stream = await wasmStreamBandwidth();
+  figures.push({ name: 'wasm vector copy (one thread)', unit: 'GB/s', median: stream / 1e9, repeats: 5, ratio: { to: 'copy bandwidth', value: stream / bw.bytesPerSecond }, note: 'streamCopy in lbm.wasm, 256 MiB, read + write counted, write-allocate included' });
   const targets: { label: string; engine: Engine; backend?: 'cpu' | 'webasm' | 'webgpu' }[] = [
     { label: 'reference step', engine: 'reference' },
     { label: 'typed-array 1 thread', engine: 'single' },
@@ -169,6 +175,7 @@ export const run: BenchRun = async ({ quick }) => {
         if (t.engine.startsWith('wasm')) {
           const anchor = m.median / (bw.bytesPerSecond / ANCHOR_BYTES / 1e6);
           vsReference += `; share ${anchor.toFixed(3)} of the bound at the ANCHORS ${ANCHOR_BYTES} B/node/step`;
+          vsReference += `; share ${(m.median / (stream / bytes / 1e6)).toFixed(3)} of the wasm vector-copy bound`;
           if (Number.isFinite(jsRate)) vsReference += `; ×${(m.median / jsRate).toFixed(2)} typed-array 1 thread`;
           if (t.engine === 'wasm-threaded' && Number.isFinite(wasmRate)) vsReference += `; ×${(m.median / wasmRate).toFixed(2)} wasm-simd 1 thread`;
         }

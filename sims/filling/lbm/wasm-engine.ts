@@ -44,6 +44,32 @@ interface KernelExports {
   configure(cfg: number): void;
   stepSlab(src: number, dst: number, fsrc: number, fdst: number, ring: number, z0: number, z1: number): void;
   moments(src: number, fsrc: number, out: number): void;
+  streamCopy(src: number, dst: number, bytes: number): void;
+}
+
+/**
+ * Bandwidth of the kernel's own vector copy (read + write counted, bytes/s; median of `repeats`)
+ * between two buffers of `bytes` each: the most a step that reads one distribution array and
+ * writes another can move in WebAssembly on this machine, write-allocate included (see streamCopy).
+ */
+export async function wasmStreamBandwidth(bytes = 256 * 2 ** 20, repeats = 5): Promise<number> {
+  const module = await loadLbmWasmModule();
+  const chunk = Math.ceil(bytes / 65536) * 65536;
+  // Page 0 stays free for the module's own data, as in the engine.
+  const memory = new WebAssembly.Memory({ initial: 1 + (2 * chunk) / 65536, maximum: 1 + (2 * chunk) / 65536, shared: true });
+  const kernel = (await WebAssembly.instantiate(module, { env: { memory } })).exports as unknown as KernelExports;
+  const src = 65536;
+  const dst = src + chunk;
+  new Float32Array(memory.buffer, src, chunk / 4).fill(1);
+  kernel.streamCopy(src, dst, chunk);
+  const times: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const t0 = performance.now();
+    kernel.streamCopy(src, dst, chunk);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return (2 * chunk) / (times[Math.floor(times.length / 2)]! / 1000);
 }
 
 const WASM_URL = new URL('./wasm/build/lbm.wasm', import.meta.url);

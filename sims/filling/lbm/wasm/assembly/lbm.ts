@@ -632,3 +632,18 @@ export function moments(src: usize, fsrc: usize, out: usize): void {
     }
   }
 }
+
+/**
+ * Copies `bytes` (a multiple of 64) from `src` to `dst` with 16-byte vector loads and stores: the
+ * ceiling of any two-array step written in WebAssembly on this machine. Unlike memcpy's
+ * non-temporal stores, plain stores first read each destination line (write-allocate), as every
+ * store of stepSlab does; bench/fill-lbm.ts reports the engine's share of this beside the copy bound.
+ */
+export function streamCopy(src: usize, dst: usize, bytes: usize): void {
+  for (let o: usize = 0; o < bytes; o += 64) {
+    v128.store(dst + o, v128.load(src + o));
+    v128.store(dst + o + 16, v128.load(src + o + 16));
+    v128.store(dst + o + 32, v128.load(src + o + 32));
+    v128.store(dst + o + 48, v128.load(src + o + 48));
+  }
+}
