@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadStudy } from '../workers/load-study.ts';
 import { runSweep } from '../workers/sweep.ts';
+import { WorkerPool } from '../workers/pool.ts';
 import type { ThreadPlan } from '../src/threads.ts';
 import { ConfigError } from '../src/errors.ts';
 import { existsSync } from 'node:fs';
@@ -48,6 +49,26 @@ describe('a sweep shares one thread budget between its workers and the threads i
     expect(asked.plan).toMatchObject({ workers: 2, threadsPerRun: 3 });
     expect(asked.threads).toEqual([3, 3, 3]);
     for (const p of [wide.plan!, one.plan!, asked.plan!]) expect(p.workers * p.threadsPerRun).toBeLessThanOrEqual(p.cores);
+  });
+});
+
+describe('sweeps that share a pool (learn runs one per batch)', () => {
+  it('start their workers once, keep the pool open, and still split the budget by the runs each sweep has', async () => {
+    const pool = new WorkerPool({ size: 2, backend: 'cpu' });
+    const dir = mkdtempSync(join(tmpdir(), 'mesolab-threads-'));
+    try {
+      const plans: ThreadPlan[] = [];
+      const a = await runSweep(study(4), { dir: join(dir, 'a'), cores: 2, pool, onPlan: (p) => plans.push(p) });
+      const b = await runSweep(study(1), { dir: join(dir, 'b'), cores: 2, pool, onPlan: (p) => plans.push(p) });
+      expect([a.done, b.done]).toEqual([4, 1]);
+      // The second sweep has one run: one worker of the two runs it, with both cores.
+      expect(plans.map((p) => [p.workers, p.threadsPerRun])).toEqual([[2, 1], [1, 2]]);
+      expect(b.records.map((r) => r.outputs.run_threads)).toEqual([2]);
+      expect(pool.spawned).toBe(2);
+    } finally {
+      await pool.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

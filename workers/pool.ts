@@ -52,6 +52,10 @@ export interface PoolOptions {
  */
 export class WorkerPool {
   readonly size: number;
+  /** The compute backend every worker creates (undefined: each worker picks as --backend auto). */
+  readonly backend: string | undefined;
+  /** Workers started so far, replacements of timed-out or crashed ones included. */
+  spawned = 0;
   private readonly idle: Slot[] = [];
   private readonly queue: Pending[] = [];
   private readonly all = new Set<Slot>();
@@ -59,11 +63,13 @@ export class WorkerPool {
 
   constructor(private readonly options: PoolOptions = {}) {
     this.size = Math.max(1, options.size ?? defaultWorkerCount());
+    this.backend = options.backend;
     for (let i = 0; i < this.size; i++) this.idle.push(this.spawn());
   }
 
   private spawn(): Slot {
     const worker = new Worker(ENTRY, { stdout: false, stderr: false });
+    this.spawned++;
     const slot: Slot = {
       worker,
       api: wrap<RunWorkerApi>(nodeEndpoint(worker)),

@@ -4,6 +4,7 @@ import { extraRuns } from '../src/study/runs.ts';
 import type { Study } from '../src/study/schema.ts';
 import type { DesignPoint } from '../src/doe/index.ts';
 import { runSweep, type RunRecord, type SweepCounts } from './sweep.ts';
+import type { WorkerPool } from './pool.ts';
 
 export { loadStudy } from './load-study.ts';
 export type { RunRecord } from './sweep.ts';
@@ -20,6 +21,8 @@ export interface RunPointsOptions {
   backend?: string;
   signal?: AbortSignal;
   onProgress?: (counts: SweepCounts) => void;
+  /** Workers kept across calls (see SweepOptions.pool); their backend replaces `backend`. */
+  pool?: WorkerPool;
 }
 
 /**
@@ -48,6 +51,7 @@ export async function runPoints(study: Study, points: Record<string, number | st
     ...(options.backend ? { backend: options.backend } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.pool ? { pool: options.pool } : {}),
   });
   const fresh = new Map(summary.records.map((r) => [r.runId, r]));
   const missing = tasks.filter((t) => !fresh.has(t.runId));

@@ -41,6 +41,14 @@ export interface SweepOptions {
   onProgress?: (counts: SweepCounts) => void;
   /** Runs to attempt instead of the study's design (extra points). */
   tasks?: RunTask[];
+  /**
+   * Workers to run on, left open afterwards (the caller closes them). A command that sweeps again
+   * and again (learn's batches) starts its workers once: each new worker costs about a second of
+   * start-up and two CPU-seconds of JIT compilation before its runs reach full speed. The pool's
+   * size caps the workers, its backend and time limit apply (`backend` and `timeLimitSeconds`
+   * here are not used).
+   */
+  pool?: WorkerPool;
 }
 
 /** One run as stored. */
@@ -132,15 +140,18 @@ export async function runSweep(study: Study, options: SweepOptions): Promise<Swe
     const timeLimit = options.timeLimitSeconds ?? study.timeLimitSeconds;
     // Resolve auto (or MESOLAB_BACKEND) once here, so every worker uses the backend proven on this
     // machine instead of probing them all again.
-    const backend = options.backend ?? (await getCompute()).backend;
-    const plan = planThreads({ runs: todo.length, ...(options.cores !== undefined ? { cores: options.cores } : {}), ...(options.workers !== undefined ? { workers: options.workers } : {}) });
+    const shared = options.pool;
+    const plan = planThreads({ runs: todo.length, ...(options.cores !== undefined ? { cores: options.cores } : {}), ...(shared ? { workers: shared.size } : options.workers !== undefined ? { workers: options.workers } : {}) });
     options.onPlan?.(plan);
-    pool = new WorkerPool({
-      size: plan.workers,
-      backend,
-      ...(timeLimit !== undefined ? { timeLimitMs: timeLimit * 1000 } : {}),
-    });
-    const activePool = pool;
+    if (!shared) {
+      const backend = options.backend ?? (await getCompute()).backend;
+      pool = new WorkerPool({
+        size: plan.workers,
+        backend,
+        ...(timeLimit !== undefined ? { timeLimitMs: timeLimit * 1000 } : {}),
+      });
+    }
+    const activePool = shared ?? pool!;
     const onAbort = (): void => void activePool.close();
     options.signal?.addEventListener('abort', onAbort);
     if (options.signal?.aborted) onAbort();

@@ -4,6 +4,9 @@ import { valueAt } from '../../doe/index.ts';
 import { ConfigError, ImpossibleRequestError } from '../../errors.ts';
 import { Rng } from '../../random/rng.ts';
 import { loadStudy, runPoints, type RunRecord, type Study } from '../../../workers/run-points.ts';
+import { WorkerPool } from '../../../workers/pool.ts';
+import { getCompute } from '../../gpu/backend.ts';
+import { planThreads } from '../../threads.ts';
 import type { KernelName } from '../../../surrogates/gpr/covariance.ts';
 import { lineChart } from '../../../surrogates/report/svg.ts';
 import { writeModelFiles } from '../../../surrogates/store.ts';
@@ -62,6 +65,16 @@ function unitMapper(study: Study): { inputs: string[]; fromUnit: (u: readonly nu
 
 /** Runs `learn` on a study: test set and every chosen batch go through runPoints into the study's dataset. */
 export async function runStudyActiveLearning(studyFile: string, opts: StudyActiveLearningOptions): Promise<{ summary: StudyActiveLearningSummary; table: string; reportDir: string }> {
+  // The workers live as long as the command: started for the test set, reused by every batch.
+  const held: { pool?: WorkerPool } = {};
+  try {
+    return await learnOnStudy(studyFile, opts, held);
+  } finally {
+    await held.pool?.close();
+  }
+}
+
+async function learnOnStudy(studyFile: string, opts: StudyActiveLearningOptions, held: { pool?: WorkerPool }): Promise<{ summary: StudyActiveLearningSummary; table: string; reportDir: string }> {
   const log = opts.log ?? ((): void => undefined);
   const study = loadStudy(studyFile);
   const dir = opts.dir ?? resolve(`studies/${study.name}`);
@@ -72,7 +85,14 @@ export async function runStudyActiveLearning(studyFile: string, opts: StudyActiv
     const points = rows.map((r) => Object.fromEntries(inputs.map((n, k) => [n, r[k]!])));
     const tag = `${tagPrefix}-${batchNo++}`;
     log(`running ${rows.length} point(s) (tag ${tag})`);
-    return runPoints(study, points, { dir, tag, replicates: 1, ...(opts.workers !== undefined ? { workers: opts.workers } : {}), ...(opts.backend ? { backend: opts.backend } : {}) });
+    // One pool for the test set and every batch: new workers would pay start-up and JIT warm-up
+    // again each round, which at small batches costs more than the runs.
+    if (!held.pool) {
+      const backend = opts.backend ?? (await getCompute()).backend;
+      const size = planThreads({ runs: Math.max(rows.length, opts.batch), ...(opts.workers !== undefined ? { workers: opts.workers } : {}) }).workers;
+      held.pool = new WorkerPool({ size, backend, ...(study.timeLimitSeconds !== undefined ? { timeLimitMs: study.timeLimitSeconds * 1000 } : {}) });
+    }
+    return runPoints(study, points, { dir, tag, replicates: 1, pool: held.pool });
   };
   const key = (values: readonly unknown[]): string => JSON.stringify(values);
   let outputs = opts.outputs;
@@ -123,6 +143,7 @@ export async function runStudyActiveLearning(studyFile: string, opts: StudyActiv
       log,
     },
   );
+
   const simulations = { budget: opts.budget, ...result.simulations, test: testX.length, total: result.simulations.active + result.simulations.sobolComparison + testX.length };
   const summary: StudyActiveLearningSummary = {
     study: { name: study.name, hash: study.hash, dir },
