@@ -273,7 +273,15 @@ describe('a fill whose front is mid-way through the electrode', () => {
     expect(await v.page.isVisible('#phase-legend')).toBe(false);
     // Surfaces draw no wetting field: the legend keys the meshes and says where the wetting is.
     await v.page.selectOption('#render-mode', 'surfaces');
-    await v.page.waitForFunction(() => document.getElementById('mesh-status')?.textContent?.startsWith('surfaces:'), undefined, { timeout: 60_000 });
+    const meshStatus = (): Promise<string> => v.page.$eval('#mesh-status', (e) => e.textContent ?? '');
+    await v.page
+      .waitForFunction(() => document.getElementById('mesh-status')?.textContent?.startsWith('surfaces:'), undefined, { timeout: 60_000 })
+      .catch(async (e: unknown) => {
+        throw new Error(`mesh status stuck at "${await meshStatus()}"; console errors ${JSON.stringify(v.consoleErrors)}: ${String(e)}`);
+      });
+    // Progress travels on its own message port and may arrive after the result: it must not overwrite it.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await meshStatus()).toMatch(/^surfaces: /);
     expect(await v.page.isVisible('#colorbar')).toBe(false);
     expect(await v.page.isVisible('#phase-legend')).toBe(true);
     expect(await legendRows()).toEqual(['phase', 'active material', 'carbon-binder', 'wetting shows in voxel mode']);
