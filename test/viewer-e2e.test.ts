@@ -91,7 +91,7 @@ describe('viewer end-to-end in headless Chromium (WebGL2 on SwiftShader)', () =>
     const surfaces = await picture(v.page);
     expect(surfaces.variance).toBeGreaterThan(50);
     expect(difference(voxels, surfaces)).toBeGreaterThan(2);
-    // The first phase's mesh is shown before the others are done: wait for the last one.
+    // The finished status must stay: a late progress message (comlink's own port) once overwrote it.
     await v.page.waitForFunction(() => /triangles, meshed in \d+ ms in a worker/.test(document.getElementById('mesh-status')?.textContent ?? ''), undefined, { timeout: 30_000 });
     await v.page.selectOption('#render-mode', 'voxels');
     expect(difference(voxels, await picture(v.page))).toBeLessThan(0.5);
