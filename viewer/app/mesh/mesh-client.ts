@@ -28,7 +28,8 @@ export function meshPhases(
   let onError: (e: ErrorEvent) => void = () => undefined;
   const failed = new Promise<never>((_, reject) => {
     onError = (e: ErrorEvent): void => {
-      // The worker is unusable after a load error: start a fresh one next time.
+      // The worker is unusable after a load error: end it and start a fresh one next time.
+      w.terminate();
       worker = null;
       remote = null;
       reject(new Error(`surface meshing worker failed: ${e.message || 'could not load'}`));

@@ -248,8 +248,8 @@ export function pullRows(src: usize, z: i32, out: usize, pb: usize, ya: i32, cou
     const prow = pb + <usize>((r - 1) * VECS) * PG;
     // The one source row the next row's pull reads first, (y + 2, z + 1): wasm has no prefetch
     // instruction, so each group loads one word per cache line of it now, while the out-of-order
-    // core still has this row's arithmetic to do. Measured +12–25 % on the 64³ step (bitwise the
-    // same result); the words go into `touched` so the loads are not dead code.
+    // core still has this row's arithmetic to do. Measured +6–25 % on the 64³ step in same-run
+    // A/Bs (bitwise the same result); the words go into `touched` so the loads are not dead code.
     const ahead = rowB(wrapi(y + 2, NY), zp);
     for (let v = 0; v < VECS; v++) {
       const xb = (<usize>(4 + 4 * v)) << 2;
