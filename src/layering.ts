@@ -16,8 +16,8 @@ export const MAY_IMPORT: Readonly<Record<Layer, readonly Layer[]>> = {
   cli: ['cli', 'core', 'sims', 'workers', 'surrogates', 'viewer-server', 'viewer-shared', 'build'],
   /** sims/: physics; the wasm kernel's build script is the one tool it may call. */
   sims: ['sims', 'core', 'build'],
-  /** workers/: the sweep pool and the stage adapters around the simulations. */
-  workers: ['workers', 'sims', 'core'],
+  /** workers/: the sweep pool and the stage adapters around the simulations; the pool worker's bundler is the one tool it may call. */
+  workers: ['workers', 'sims', 'core', 'build'],
   /** surrogates/: pure ML; it is handed a `simulate` callback where it must run simulations. */
   surrogates: ['surrogates', 'core'],
   /** api/: the typed library surface over simulations and the Gaussian process. */

@@ -6,6 +6,26 @@ export function availableCores(): number {
   return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
 }
 
+/**
+ * V8 options that keep the runtime's own helper threads inside the thread budget. By default V8
+ * runs parallel garbage collection and optimizing compilation (TurboFan) on a shared pool of
+ * helper threads: with one pool worker per core they take cores the workers need, and a
+ * one-worker sweep quietly uses a second core. With these, each worker collects its garbage and
+ * compiles its hot code on its own thread. Measured on a 2-core machine, sweeps of 64 chains of
+ * 48³ (bench/sweep.ts's study), with and without alternating, 3 rounds: 2-worker efficiency
+ * 0.82–0.92 → 0.93–0.99 (steady state) and 0.74–0.78 → 0.85–0.91 (with start-up), wall time on 2
+ * cores / on 1 0.65–0.67 → 0.55–0.59; the 1-worker rate did not change.
+ * They are process options (not allowed in NODE_OPTIONS, fatal through v8.setFlagsFromString
+ * once V8 runs, ignored by worker_threads' execArgv), so the launchers pass them: the shebang of
+ * bin/mesolab.js and the `start` and `bench` scripts of package.json (a test keeps them equal).
+ */
+export const RUNTIME_FLAGS = ['--single-threaded-gc', '--no-concurrent-recompilation'] as const;
+
+/** Whether this process was started with RUNTIME_FLAGS (sweeps work without; they scale worse). */
+export function runtimeKeepsToBudget(execArgv: readonly string[] = process.execArgv): boolean {
+  return RUNTIME_FLAGS.every((f) => execArgv.includes(f));
+}
+
 /** How a sweep spends its cores: pool workers, and threads inside each run. */
 export interface ThreadPlan {
   /** Pool workers (runs at a time). */

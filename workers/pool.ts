@@ -5,6 +5,7 @@ import { AbortedError } from '../src/errors.ts';
 import { nodeEndpoint } from './node-endpoint.ts';
 import type { RunWorkerApi } from './run-worker.ts';
 import type { ChainJob, ChainResult } from './chain.ts';
+import { workerEntry, type WorkerLoad } from './worker-entry-url.ts';
 
 /** A run stopped because it exceeded the per-run time limit (its worker was terminated). */
 export class TimeLimitError extends Error {
@@ -15,8 +16,6 @@ export class TimeLimitError extends Error {
 export class WorkerCrashedError extends Error {
   override readonly name = 'WorkerCrashedError';
 }
-
-const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 
 export function defaultWorkerCount(): number {
   return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
@@ -43,6 +42,8 @@ export interface PoolOptions {
   backend?: string;
   /** Per-run wall-clock limit in milliseconds; the worker is terminated and replaced. */
   timeLimitMs?: number;
+  /** 'tsx': workers load the TypeScript sources instead of the bundle (default: the bundle where it can be built). */
+  load?: WorkerLoad;
 }
 
 /**
@@ -56,6 +57,9 @@ export class WorkerPool {
   readonly backend: string | undefined;
   /** Workers started so far, replacements of timed-out or crashed ones included. */
   spawned = 0;
+  /** How the workers load their code (worker-entry-url.ts). */
+  readonly load: WorkerLoad;
+  private readonly entry: URL;
   private readonly idle: Slot[] = [];
   private readonly queue: Pending[] = [];
   private readonly all = new Set<Slot>();
@@ -64,11 +68,12 @@ export class WorkerPool {
   constructor(private readonly options: PoolOptions = {}) {
     this.size = Math.max(1, options.size ?? defaultWorkerCount());
     this.backend = options.backend;
+    ({ url: this.entry, load: this.load } = workerEntry(options.load));
     for (let i = 0; i < this.size; i++) this.idle.push(this.spawn());
   }
 
   private spawn(): Slot {
-    const worker = new Worker(ENTRY, { stdout: false, stderr: false });
+    const worker = new Worker(this.entry, { stdout: false, stderr: false });
     this.spawned++;
     const slot: Slot = {
       worker,

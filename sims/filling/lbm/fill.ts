@@ -12,10 +12,6 @@ import { createLbmSolver } from './solver.ts';
 import type { LbmEngineKind } from './solver.ts';
 import { trappedGas } from './trapped-gas.ts';
 import { kernelsFit } from './kernels.ts';
-import type * as Threaded from './threaded-engine.ts';
-import type * as WasmEngine from './wasm-engine.ts';
-import type * as WebGpuEngine from './webgpu-engine.ts';
-import type * as WebGpuDevice from '../../../src/gpu/webgpu-device.ts';
 import type { LbmSolver, LbmSolverOptions } from './solver.ts';
 import type { UnitConversion } from './units.ts';
 
@@ -86,14 +82,14 @@ export interface LbmResult extends LbmSummary {
 }
 
 /**
- * The TypedArray engine on every core under Node, loaded on demand so that browser bundles of this
- * module never pull in worker_threads; single-threaded elsewhere.
+ * The TypedArray engine on every core under Node, loaded on demand so that a browser never
+ * evaluates worker_threads; single-threaded elsewhere. Node-only engines are imported by literal
+ * paths so that bundlers (the pool worker's, scripts/build-worker.mjs) can follow them.
  */
 async function typedArraySolver(options: Omit<LbmSolverOptions, 'engine' | 'compute'>, threads: number | undefined): Promise<LbmSolver> {
   const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
   if (isNode) {
-    const path = './threaded-engine.ts';
-    const threaded = (await import(/* @vite-ignore */ path)) as typeof Threaded;
+    const threaded = await import('./threaded-engine.ts');
     const count = threads ?? threaded.defaultThreads();
     if (count > 1 && options.domain.nx * options.domain.ny * options.domain.nz >= threaded.MIN_THREADED_NODES) {
       return threaded.createThreadedLbmSolver(options, count);
@@ -109,8 +105,7 @@ type EngineOptions = Omit<LbmSolverOptions, 'engine' | 'compute'>;
  * gpu.js kernels if no device is had), on webgl2 the gpu.js kernels when the lattice fits their
  * float32 indexing, on CPU backends under Node the WebAssembly-SIMD engine on every core (12.1
  * MLUPS on 2 cores at 64³ against 6.8 for the threaded TypedArray engine, same run), else the
- * TypedArray path. Node-only engines load on demand so that
- * browser bundles of this module stay free of Node imports.
+ * TypedArray path. Node-only engines load on demand, so a browser never evaluates them.
  */
 async function chooseSolver(requested: LbmParams['engine'], ctx: SimContext, options: EngineOptions): Promise<{ solver: LbmSolver; engine: LbmEngineKind }> {
   const backend = ctx.compute.backend;
@@ -127,12 +122,10 @@ async function chooseSolver(requested: LbmParams['engine'], ctx: SimContext, opt
             : 'typed-array';
   if (engine === 'webgpu') {
     if (!isNode) throw new ConfigError('engine', 'webgpu', 'auto, typed-array or kernels in a browser (the viewer runs the WGSL engine on its own device)');
-    const devicePath = '../../../src/gpu/webgpu-device.ts';
-    const enginePath = './webgpu-engine.ts';
-    const { requestNodeWebGpuDevice } = (await import(/* @vite-ignore */ devicePath)) as typeof WebGpuDevice;
+    const { requestNodeWebGpuDevice } = await import('../../../src/gpu/webgpu-device.ts');
     const got = await requestNodeWebGpuDevice();
     if (got.device) {
-      const { createWebGpuLbmSolver } = (await import(/* @vite-ignore */ enginePath)) as typeof WebGpuEngine;
+      const { createWebGpuLbmSolver } = await import('./webgpu-engine.ts');
       const device = got.device;
       try {
         const inner = await createWebGpuLbmSolver(options, device);
@@ -149,9 +142,8 @@ async function chooseSolver(requested: LbmParams['engine'], ctx: SimContext, opt
   }
   if (engine === 'wasm') {
     if (!isNode) throw new ConfigError('engine', 'wasm', 'auto, typed-array or kernels in a browser');
-    const path = './wasm-engine.ts';
     try {
-      const wasm = (await import(/* @vite-ignore */ path)) as typeof WasmEngine;
+      const wasm = await import('./wasm-engine.ts');
       // A sweep passes its in-run share of the cores (ctx.threads), so pool workers and LBM threads
       // never oversubscribe them; alone, every core.
       return { solver: await wasm.createWasmLbmSolver(options, ctx.threads ?? wasm.defaultWasmThreads()), engine };
