@@ -77,9 +77,10 @@ describe('the pool worker bundle (scripts/build-worker.mjs)', () => {
       await buildWorkerBundle();
       expect(bundleState()).toEqual({ fresh: true });
     } finally {
+      // Back to the file's time and a bundle that matches it. Not asserted: another test process
+      // whose pool started inside this window may be rebuilding at the same moment (harmless).
       utimesSync(path, before.atime, before.mtime);
       await buildWorkerBundle();
     }
-    expect(bundleState()).toEqual({ fresh: true });
   }, 60_000);
 });
