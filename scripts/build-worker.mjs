@@ -51,7 +51,8 @@ const keepImportMetaUrl = {
   name: 'keep-import-meta-url',
   setup(build) {
     build.onLoad({ filter: /\.(ts|mts|mjs|js)$/ }, async (args) => {
-      if (args.path.includes(`${join('node_modules', '')}`)) return undefined;
+      // Packages are external, so only this repository's files arrive here; stay off any other.
+      if (args.path.includes(join('node_modules', ''))) return undefined;
       const text = await readFile(args.path, 'utf8');
       const loader = /\.m?ts$/.test(args.path) ? 'ts' : 'js';
       return { contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)), loader };
