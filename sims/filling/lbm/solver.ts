@@ -31,6 +31,11 @@ export interface LbmSolverOptions {
  */
 export interface LbmSolver {
   readonly nodes: number;
+  /**
+   * Nodes whose distributions the engine stores and moves every step, where it skips solid ones
+   * (the wasm engine stores groups of 4 along x that hold a non-solid node); absent: all `nodes`.
+   */
+  readonly storedNodes?: number;
   readonly engine: LbmEngineKind;
   /** What really ran the steps: 'typed-array' or the gpu.js mode of the kernels. */
   backend(): string;

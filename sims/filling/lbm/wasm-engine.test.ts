@@ -7,7 +7,8 @@ import type { LatticeDomain, LatticePhysics } from './domain.ts';
 import { NODE } from './lattice.ts';
 import { createLbmSolver } from './solver.ts';
 import type { LbmSolver } from './solver.ts';
-import { createWasmLbmSolver } from './wasm-engine.ts';
+import { createWasmLbmSolver, groupMap } from './wasm-engine.ts';
+import { buildFillingLattice } from './geometry.ts';
 import { paintLattice } from './test-domains.ts';
 
 /**
@@ -51,6 +52,45 @@ function porousCase(vx: number, vy: number, vz: number, seed: number): Case {
     }
   }
   return saturatedStart(v, { reservoir: 2, tauGas: 0.6, extraLiquidLayers: 1 });
+}
+
+/**
+ * Random spheres (about 60 % solid) that cross the periodic x and y faces, in a lattice with
+ * periodic sides: rows whose ghost nodes x = −1 and x = nx have solid sources and rows where they
+ * are fluid, so the group map leaves some ghost groups out and keeps others.
+ */
+function periodicPorousCase(vx: number, vy: number, vz: number, seed: number): Case {
+  const v = createVolume([vx, vy, vz], 1e-6);
+  const rng = new Rng(seed);
+  let solid = 0;
+  while (solid < 0.6 * vx * vy * vz) {
+    const r = rng.range(1, 2.5);
+    const cx = rng.range(0, vx), cy = rng.range(0, vy), cz = rng.range(0, vz);
+    for (let z = 0; z < vz; z++) {
+      for (let y = 0; y < vy; y++) {
+        for (let x = 0; x < vx; x++) {
+          const i = x + vx * (y + vy * z);
+          const dx = Math.min(Math.abs(x - cx), vx - Math.abs(x - cx));
+          const dy = Math.min(Math.abs(y - cy), vy - Math.abs(y - cy));
+          if (v.labels[i] === LABEL.pore && dx * dx + dy * dy + (z - cz) ** 2 <= r * r) {
+            v.labels[i] = LABEL.am;
+            solid++;
+          }
+        }
+      }
+    }
+  }
+  const { domain } = buildFillingLattice(v, { inlet: 'z-', outletClosed: false, lateral: 'periodic', reservoir: 2, strengthOfLabel: () => -0.25 });
+  const n = domain.nx * domain.ny * domain.nz;
+  const rho1 = new Float32Array(n);
+  const rho2 = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    if (domain.node[i] === NODE.solid) continue;
+    const liquid = i < 4 * domain.nx * domain.ny;
+    rho1[i] = liquid ? 1.037 : 0.049;
+    rho2[i] = liquid ? 0.049 : 1.037;
+  }
+  return { domain, physics: { g: 3, tau1: 1, tau2: 0.6, tauOdd: 1, inletRho: [1.037, 0.049], outletRho: [0.049, 1.037] }, rho1, rho2 };
 }
 
 /** A liquid drop in gas in a box periodic in x, y and z, a few solid nodes with neutral adhesion. */
@@ -123,6 +163,42 @@ describe('WebAssembly-SIMD engine', () => {
     }
     expect(wasm.engine).toBe('wasm');
     expect(wasm.stepsDone()).toBe(STEPS);
+  });
+
+  it.each([14, 16])(`equals fast-step with periodic sides through solid (nx = %i) after ${STEPS} steps, storing only groups with pore space`, async (nx) => {
+    const c = periodicPorousCase(nx, 9, 10, 5);
+    const { rho, j, oneVsTwo, bands, wasm } = await compare(c);
+    expect(rho).toBeLessThan(RHO_TOLERANCE);
+    expect(j).toBeLessThan(J_TOLERANCE);
+    expect(oneVsTwo).toBe(0);
+    expect(bands).toBe(0);
+    const { node } = c.domain;
+    let open = 0;
+    for (let i = 0; i < node.length; i++) if (node[i] !== NODE.solid) open++;
+    // Every non-solid node lies in a stored group; all-solid groups (here over a tenth) are left out.
+    const { map } = groupMap(c.domain.nx, c.domain.ny, c.domain.nz, node);
+    const gw = Math.ceil(c.domain.nx / 4) + 2;
+    expect(wasm.storedNodes).toBeGreaterThanOrEqual(open);
+    expect(wasm.storedNodes!).toBeLessThan(0.9 * 4 * map.length);
+    // Rows whose ghost x = −1 is stored and rows where it is not (its source x = nx − 1 solid).
+    const ghosts = Array.from({ length: c.domain.ny * c.domain.nz }, (_, row) => map[row * gw]! !== 0);
+    expect(ghosts.some(Boolean) && !ghosts.every(Boolean)).toBe(true);
+  });
+
+  it('stores, in x order after the zero group, exactly the groups of 4 along x that hold a non-solid node (ghosts as their sources)', () => {
+    // nx = 6: groups [x −4…−1 | 0…3 | 4…7 | 8…11] (⌈6/4⌉ + 2 per row); x = −1 is a ghost of x = 5,
+    // x = 6 a ghost of x = 0, x = 7 … 11 padding.
+    const S = NODE.solid, F = NODE.fluid;
+    const node = new Uint8Array([
+      S, S, S, S, S, S, // row 0: all solid → nothing stored
+      S, S, S, S, F, S, // row 1: x = 4 only → group 2
+      S, S, S, S, S, F, // row 2: x = 5 → group 2, and group 0 (ghost x = −1)
+      F, S, S, S, S, S, // row 3: x = 0 → group 1, and group 2 (ghost x = 6)
+    ]);
+    const { map, groups } = groupMap(6, 4, 1, node);
+    const G = 38 * 16;
+    expect(Array.from(map)).toEqual([0, 0, 0, 0, 0, 0, G, 0, 2 * G, 0, 3 * G, 0, 0, 4 * G, 5 * G, 0]);
+    expect(groups).toBe(6);
   });
 
   it('is refused by createLbmSolver, which the browser viewer bundles', () => {

@@ -17,7 +17,9 @@ import { stepWorkers } from './worker-round.ts';
  *
  * Inside the engine each lattice row is a run of groups of 4 nodes along x, each group the 38
  * populations of its nodes as 4-lane vectors (see the kernel's header and distIndex); rows are
- * padded to whole groups plus ghost nodes x = −1 and x = nx, so any nx works.
+ * padded to whole groups plus ghost nodes x = −1 and x = nx, so any nx works. Only groups holding
+ * a non-solid node are stored (groupMap), so an electrode's distributions take memory and
+ * bandwidth in proportion to its pore space, not its box.
  */
 
 const CX = [0, 1, -1, 0, 0, 0, 0, 1, -1, 1, -1, 1, -1, 1, -1, 0, 0, 0, 0];
@@ -32,10 +34,12 @@ const SOLID_BIT = 1 << 19;
 const FIXED_BIT = 1 << 20;
 
 /**
- * Bytes the wasm engine moves per node per step, each datum counted once, every node as fluid:
- * distributions read (38 × 4) and written (38 × 4), adhesion (3 × 4) and node flags (4). The
- * densities never leave the cache (a three-plane ring per thread) and the second read of the
- * distributions for the fused density pull hits the planes the collision reads next.
+ * Bytes the wasm engine moves per stored node per step, each datum counted once: distributions
+ * read (38 × 4) and written (38 × 4), adhesion (3 × 4) and node flags (4). The densities never
+ * leave the cache (a three-plane ring per thread) and the second read of the distributions for the
+ * fused density pull hits the planes the collision reads next. Stored nodes are those of the
+ * groups of 4 along x that hold a non-solid node (storedNodes in the solver): the bandwidth bound
+ * applies to them, not to the solid groups the engine never touches.
  */
 export const WASM_BYTES_PER_NODE = 38 * 4 * 2 + 3 * 4 + 4;
 
@@ -43,7 +47,7 @@ export const WASM_BYTES_PER_NODE = 38 * 4 * 2 + 3 * 4 + 4;
 interface KernelExports {
   configure(cfg: number): void;
   stepSlab(src: number, dst: number, fsrc: number, fdst: number, ring: number, z0: number, z1: number): void;
-  moments(src: number, fsrc: number, out: number): void;
+  moments(src: number, fsrc: number, out: number, scratch: number): void;
   streamCopy(src: number, dst: number, bytes: number): void;
 }
 
@@ -108,9 +112,13 @@ export interface Layout {
   nx: number; ny: number; nz: number;
   /** Floats per padded row, per padded plane, per distribution array. */
   R: number; P: number; N: number;
-  /** Floats per distribution row: (⌈nx/4⌉ + 2) groups × 38 × 4. */
-  RD: number;
+  /** Groups per row in the group map: ⌈nx/4⌉ + 2 (ghost groups included). */
+  GW: number;
+  /** Groups of a distribution buffer: the zero group, then every stored group. */
+  groups: number;
   cfg: number; tab: number; control: number;
+  /** Group map: per row (z·ny + y), GW u32 byte offsets into a distribution buffer (0: no node but solid). */
+  gmap: number;
   a: number; b: number; fa: number; fb: number;
   stat: number; mir: number; mirStart: number; fix: number; fixStart: number;
   rings: number[];
@@ -125,8 +133,10 @@ const SLACK = 64;
 
 /** Bytes of one group of the kernel's pull buffer: 38 populations and 3 momenta of 4 nodes. */
 const PULL_GROUP_BYTES = 41 * 16;
+/** Bytes of one stored group of a distribution buffer: 38 populations of 4 nodes. */
+const GROUP_BYTES = 38 * 16;
 
-function makeLayout(nx: number, ny: number, nz: number, fixedCount: number, mirrorCount: number, threads: number, band: number): Layout {
+function makeLayout(nx: number, ny: number, nz: number, groups: number, fixedCount: number, mirrorCount: number, threads: number, band: number): Layout {
   const R = rowFloats(nx);
   const P = R * ny;
   const N = P * nz;
@@ -139,9 +149,10 @@ function makeLayout(nx: number, ny: number, nz: number, fixedCount: number, mirr
   const cfg = take(256);
   const tab = take(512);
   const control = take(64);
-  const RD = (Math.ceil(nx / 4) + 2) * 38 * 4;
-  const a = take(RD * ny * nz * 4);
-  const b = take(RD * ny * nz * 4);
+  const GW = Math.ceil(nx / 4) + 2;
+  const gmap = take(4 * GW * ny * nz);
+  const a = take(GROUP_BYTES * groups);
+  const b = take(GROUP_BYTES * groups);
   const fa = take(38 * fixedCount * 4);
   const fb = take(38 * fixedCount * 4);
   const stat = take(4 * N * 4);
@@ -153,7 +164,7 @@ function makeLayout(nx: number, ny: number, nz: number, fixedCount: number, mirr
   // rows (plus one scratch group each), see stepSlab in the kernel.
   const rings = Array.from({ length: threads }, () => take(6 * P * 4 + 2 * (band * Math.ceil(nx / 4) + 1) * PULL_GROUP_BYTES));
   const mom = take(5 * nx * ny * nz * 4);
-  return { nx, ny, nz, R, P, N, RD, cfg, tab, control, a, b, fa, fb, stat, mir, mirStart, fix, fixStart, rings, mom, bytes: at };
+  return { nx, ny, nz, R, P, N, GW, groups, cfg, tab, control, gmap, a, b, fa, fb, stat, mir, mirStart, fix, fixStart, rings, mom, bytes: at };
 }
 
 /** Floats per padded row: x from −4 to nx + 1, a multiple of 4. */
@@ -174,9 +185,42 @@ function bandRows(nx: number): number {
   return Math.max(16, Math.floor((4 * 1024 * 1024) / perRow) - 4);
 }
 
-/** Float index of population kq of node (x, y, z), −1 ≤ x ≤ nx, in a distribution buffer. */
-function distIndex(layout: Layout, kq: number, x: number, y: number, z: number): number {
-  return (z * layout.ny + y) * layout.RD + (((x + 4) >> 2) * 38 + kq) * 4 + ((x + 4) & 3);
+/**
+ * Float index of population kq of node (x, y, z), −1 ≤ x ≤ nx, in a distribution buffer, given the
+ * group map; in the zero group (indices 0 … 151) where the node's group holds only solid nodes.
+ */
+function distIndex(layout: Layout, map: Uint32Array, kq: number, x: number, y: number, z: number): number {
+  return map[(z * layout.ny + y) * layout.GW + ((x + 4) >> 2)]! / 4 + kq * 4 + ((x + 4) & 3);
+}
+
+/**
+ * The group map of a lattice (see the kernel's header): per row, the byte offset of each group of
+ * 4 nodes along x in a distribution buffer, in (z, y, x) order after the zero group; 0 for a group
+ * whose nodes are all solid. Ghost lanes x = −1 and x = nx count as their periodic source nodes,
+ * pad lanes past nx as solid.
+ *
+ * @returns the map (GW u32 per row) and the number of groups a buffer holds, the zero group included.
+ */
+export function groupMap(nx: number, ny: number, nz: number, node: Uint8Array): { map: Uint32Array; groups: number } {
+  const GW = Math.ceil(nx / 4) + 2;
+  const map = new Uint32Array(GW * ny * nz);
+  let groups = 1;
+  for (let z = 0; z < nz; z++) {
+    for (let y = 0; y < ny; y++) {
+      const row = nx * (y + ny * z);
+      for (let gi = 0; gi < GW; gi++) {
+        let open = false;
+        for (let lane = 0; lane < 4 && !open; lane++) {
+          let x = 4 * gi + lane - 4;
+          if (x < -1 || x > nx) continue;
+          x = x < 0 ? nx - 1 : x === nx ? 0 : x;
+          open = node[row + x] !== NODE.solid;
+        }
+        if (open) map[(z * ny + y) * GW + gi] = GROUP_BYTES * groups++;
+      }
+    }
+  }
+  return { map, groups };
 }
 
 /** Largest wasm32 memory: 65536 pages of 64 KiB. */
@@ -188,6 +232,8 @@ export interface Prepared {
   layout: Layout;
   /** Padded index of every inlet/outlet entry. */
   fixedP: Int32Array;
+  /** The group map in the shared memory (groupMap). */
+  map: Uint32Array;
 }
 
 export function prepareWasmLattice(options: Omit<LbmSolverOptions, 'engine' | 'compute'>, threads: number, band?: number): Prepared {
@@ -201,17 +247,20 @@ export function prepareWasmLattice(options: Omit<LbmSolverOptions, 'engine' | 'c
   let mirrorCount = 0;
   if (mirror) for (let i = 0; i < n; i++) if (mirror[i]! >= 0) mirrorCount++;
   const bandRowsUsed = Math.max(1, Math.floor(band ?? bandRows(nx)));
-  const layout = makeLayout(nx, ny, nz, fixedCount, mirrorCount, threads, bandRowsUsed);
+  const stored = groupMap(nx, ny, nz, node);
+  const layout = makeLayout(nx, ny, nz, stored.groups, fixedCount, mirrorCount, threads, bandRowsUsed);
   const pages = Math.ceil(layout.bytes / 65536);
   if (pages > MAX_PAGES) {
-    throw new ConfigError('domain', `${nx}×${ny}×${nz}`, `a lattice whose padded distributions fit the 4 GiB of wasm32 memory (needs ${(layout.bytes / 2 ** 30).toFixed(1)} GiB)`);
+    throw new ConfigError('domain', `${nx}×${ny}×${nz}`, `a lattice whose stored distributions fit the 4 GiB of wasm32 memory (needs ${(layout.bytes / 2 ** 30).toFixed(1)} GiB)`);
   }
   // initial = maximum: the memory never grows, so views on it stay valid.
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   const buf = memory.buffer;
   const { R, P, N } = layout;
   /** Float index of (kq, x, y, z) in a distribution buffer, and of (k, x, y, z) in the static one. */
-  const sIdx = (kq: number, x: number, y: number, z: number): number => distIndex(layout, kq, x, y, z);
+  const map = new Uint32Array(buf, layout.gmap, stored.map.length);
+  map.set(stored.map);
+  const sIdx = (kq: number, x: number, y: number, z: number): number => distIndex(layout, map, kq, x, y, z);
   const statIdx = (k: number, x: number, y: number, z: number): number => ((z * ny + y) * 4 + k) * R + 4 + x;
   const pad = (x: number, y: number): number => y * R + 4 + x;
 
@@ -220,6 +269,7 @@ export function prepareWasmLattice(options: Omit<LbmSolverOptions, 'engine' | 'c
   ints.forEach((v, k) => cfg.setInt32(4 * k, v, true));
   const doubles = [physics.g, 1 / physics.tau1, 1 / physics.tauOdd, 1 / physics.tau2, 1 / physics.tauOdd, physics.inletRho[0], physics.inletRho[1], physics.outletRho[0], physics.outletRho[1]];
   doubles.forEach((v, k) => cfg.setFloat64(64 + 8 * k, v, true));
+  cfg.setUint32(136, layout.gmap, true);
   const tab = new DataView(buf, layout.tab, 512);
   for (let q = 0; q < Q; q++) {
     tab.setInt32(4 * q, CX[q]!, true);
@@ -304,7 +354,7 @@ export function prepareWasmLattice(options: Omit<LbmSolverOptions, 'engine' | 'c
   // Initial state at rest: the pre-collision populations of fast-step's restEquilibrium, stored
   // so that the pull gives them back: S_q(y) = w_q ρ(y + c_q) (what node y + c_q pulls), or
   // w_q ρ(y) where y + c_q is solid (what y bounces back to itself).
-  const a = new Float32Array(buf, layout.a, layout.RD * ny * nz);
+  const a = new Float32Array(buf, layout.a, (GROUP_BYTES / 4) * layout.groups);
   const { rho1, rho2 } = options;
   for (let z = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++) {
@@ -334,20 +384,21 @@ export function prepareWasmLattice(options: Omit<LbmSolverOptions, 'engine' | 'c
       fa[38 * k + Q + q] = W64[q]! * rho2[i]!;
     }
   }
-  fillGhosts(a, layout);
-  new Float32Array(buf, layout.b, layout.RD * ny * nz).set(a);
+  fillGhosts(a, layout, map);
+  new Float32Array(buf, layout.b, (GROUP_BYTES / 4) * layout.groups).set(a);
   new Float32Array(buf, layout.fb, 38 * fixedCount).set(fa);
-  return { memory, layout, fixedP };
+  return { memory, layout, fixedP, map };
 }
 
-/** Ghost columns (x = −1 ← nx−1, x = nx ← 0) of every row of the 38 arrays. */
-function fillGhosts(s: Float32Array, layout: Layout): void {
-  const { nx, ny, nz } = layout;
+/** Ghost columns (x = −1 ← nx−1, x = nx ← 0) of every row of the 38 arrays, where stored. */
+function fillGhosts(s: Float32Array, layout: Layout, map: Uint32Array): void {
+  const { nx, ny, nz, GW } = layout;
   for (let z = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++) {
+      const row = (z * ny + y) * GW;
       for (let kq = 0; kq < 38; kq++) {
-        s[distIndex(layout, kq, -1, y, z)] = s[distIndex(layout, kq, nx - 1, y, z)]!;
-        s[distIndex(layout, kq, nx, y, z)] = s[distIndex(layout, kq, 0, y, z)]!;
+        if (map[row] !== 0) s[distIndex(layout, map, kq, -1, y, z)] = s[distIndex(layout, map, kq, nx - 1, y, z)]!;
+        if (map[row + ((nx + 4) >> 2)] !== 0) s[distIndex(layout, map, kq, nx, y, z)] = s[distIndex(layout, map, kq, 0, y, z)]!;
       }
     }
   }
@@ -358,12 +409,12 @@ function fillGhosts(s: Float32Array, layout: Layout): void {
  * inlet/outlet nodes their own state). The moments come from the kernel's own `moments`.
  */
 function readOut(prep: Prepared, parity: number, dist: Float32Array): void {
-  const { layout, memory, fixedP } = prep;
+  const { layout, memory, fixedP, map } = prep;
   const { nx, ny, nz, R, N } = layout;
   const n = nx * ny * nz;
   const buf = memory.buffer;
-  const sIdx = (kq: number, x: number, y: number, z: number): number => distIndex(layout, kq, x, y, z);
-  const s = new Float32Array(buf, parity === 0 ? layout.a : layout.b, layout.RD * ny * nz);
+  const sIdx = (kq: number, x: number, y: number, z: number): number => distIndex(layout, map, kq, x, y, z);
+  const s = new Float32Array(buf, parity === 0 ? layout.a : layout.b, (GROUP_BYTES / 4) * layout.groups);
   const fst = new Float32Array(buf, parity === 0 ? layout.fa : layout.fb, 38 * fixedP.length);
   const bits = new Uint32Array(buf, layout.stat, 4 * N);
   const v = new Float64Array(38);
@@ -408,14 +459,15 @@ export interface WasmTuning {
  *
  * @param options  lattice, lattice-unit physics and initial densities at rest, as for
  *                 createLbmSolver (`engine`/`compute` are not used). Any nx, ny, nz (rows are
- *                 padded inside); the padded lattice must fit wasm32 memory: about
- *                 2 × 152 B per padded node, i.e. up to ~13 M nodes (≈ 235³).
+ *                 padded inside); the stored lattice must fit wasm32 memory: 2 × 152 B per stored
+ *                 node (groups of 4 along x holding a non-solid node) plus 16 B per node, i.e. up
+ *                 to ~13 M stored nodes (≈ 235³ of pore space).
  * @param threads  worker threads (default 1: the kernel runs on the calling thread). With
  *                 ≥ 2 the lattice is cut into z slabs of about equal fluid work (at most nz/2
  *                 slabs), each stepped by one worker on a shared WebAssembly.Memory with one
  *                 Atomics barrier per step. Results do not depend on the thread count (bitwise).
  * @param tuning   optional speed knobs (WasmTuning); results are bitwise the same for any.
- * @returns        an LbmSolver with engine 'wasm': step(steps) advances `steps` time steps;
+ * @returns        an LbmSolver with engine 'wasm' and storedNodes: step(steps) advances `steps` time steps;
  *                 moments() gives [rho1 | rho2 | jx | jy | jz] (n each, lattice units, solid
  *                 nodes 0, j the summed momentum before the half-force correction);
  *                 distributions() gives [(k*19 + q)*n + node]. Call destroy() to stop workers.
@@ -484,6 +536,7 @@ export async function createWasmLbmSolver(options: Omit<LbmSolverOptions, 'engin
 
   return {
     nodes: n,
+    storedNodes: 4 * (layout.groups - 1),
     engine: 'wasm',
     backend: () => (parties === 1 ? 'wasm-simd' : `wasm-simd ×${parties} threads`),
     async step(steps) {
@@ -494,7 +547,8 @@ export async function createWasmLbmSolver(options: Omit<LbmSolverOptions, 'engin
     },
     async moments() {
       const [src, , fsrc] = buffers[parity]!;
-      kernel.moments(src, fsrc, layout.mom);
+      // The first thread's pull buffer as scratch: every thread is idle between step calls.
+      kernel.moments(src, fsrc, layout.mom, layout.rings[0]! + 6 * layout.P * 4);
       return new Float32Array(memory.buffer, layout.mom, 5 * n).slice();
     },
     async distributions() {

@@ -5,14 +5,19 @@
 // worker can instantiate it on the same shared memory):
 //  - rows of R floats: real x at [4, 4+nx), a ghost copy of x = nx-1 at 3 and of x = 0 at 4+nx
 //    (periodic x with plain unaligned loads), R a multiple of 4 so every vector store is aligned;
-//  - distributions as arrays of structures of 4-lane vectors: a lattice row (y, z) is a run of
-//    groups of 4 consecutive x, group g holding x = 4(g−1) … 4(g−1)+3 (group 0 and the pad lanes
-//    past nx hold the ghosts x = −1 and x = nx), each group the 38 vectors (k*19 + q) of its 4
-//    nodes, 608 contiguous bytes. Every pull then reads 9 sequential streams (the neighbour rows)
-//    and writes one, which the hardware prefetchers follow. One array per direction (76 streams)
-//    and 38-row blocks were both measured 3–4× slower than their in-cache arithmetic at 64³: the
-//    lines came from DRAM one miss at a time. x-shifted pulls join two groups with one shuffle.
-//    The values are POST-collision:
+//  - distributions as groups of 4 consecutive x, group g of a row holding x = 4(g−1) … 4(g−1)+3
+//    (group 0 and the pad lanes past nx hold the ghosts x = −1 and x = nx), each group the 38
+//    vectors (k*19 + q) of its 4 nodes, 608 contiguous bytes. Only groups with a non-solid node
+//    are stored, in (z, y, x) order: the group map GMAP gives, per row and group, the byte offset
+//    of the group in a distribution buffer, or 0 for a group of solid nodes only (offset 0 is a
+//    group of zeros that nobody writes; every lane read from it is masked by the bounce-back
+//    bits). Memory traffic, not arithmetic, bounds this step (a 64³ step costs the same with 44 %
+//    of its groups solid as with none, when those were stored), so an electrode moves only its
+//    pore space. Groups of a row follow each other in x, so each pull still reads 9 sequential
+//    streams (the neighbour rows) and writes one, which the hardware prefetchers follow. One
+//    array per direction (76 streams) and 38-row blocks were both measured 3–4× slower than
+//    their in-cache arithmetic at 64³: the lines came from DRAM one miss at a time. x-shifted
+//    pulls join two groups with one shuffle. The values are POST-collision:
 //    streaming is a pull, f_q(x) = S_q(x − c_q), or S_opq(x) when x − c_q is solid (half-way
 //    bounce-back as a per-lane select), so each node writes only its own 38 slots and threads
 //    never write the same address;
@@ -29,11 +34,12 @@ let R: i32 = 0;
 let P: i32 = 0;
 /** Bytes of one row of R floats (static rows and density ring). */
 let NB: usize = 0;
-/** Bytes of one distribution row: (VECS + 2) groups of 38 vectors. */
-let RBB: usize = 0;
 /** Bytes of one group of 38 vectors. */
 const GS: usize = 38 * 16;
 let VECS: i32 = 0;
+/** Group map: per row (z * NY + y), GW = VECS + 2 u32 byte offsets of its groups (0: solid only). */
+let GMAP: usize = 0;
+let GW: i32 = 0;
 /** Static row blocks (bits and adhesion). */
 let STAT: usize = 0;
 let MIR: usize = 0;
@@ -68,7 +74,7 @@ export function configure(cfg: usize): void {
   P = load<i32>(cfg, 16);
   NB = (<usize>R) << 2;
   VECS = load<i32>(cfg, 28);
-  RBB = <usize>(VECS + 2) * GS;
+  GW = VECS + 2;
   STAT = <usize>load<u32>(cfg, 32);
   MIR = <usize>load<u32>(cfg, 40);
   MIRS = <usize>load<u32>(cfg, 44);
@@ -85,20 +91,26 @@ export function configure(cfg: usize): void {
   IN2 = load<f64>(cfg, 112);
   OUT1 = load<f64>(cfg, 120);
   OUT2 = load<f64>(cfg, 128);
+  GMAP = <usize>load<u32>(cfg, 136);
 }
 
 @inline function wrapi(v: i32, n: i32): i32 {
   return v < 0 ? v + n : v >= n ? v - n : v;
 }
 
-/** Byte offset of the distribution row (y, z). */
-@inline function rowB(y: i32, z: i32): usize {
-  return <usize>(z * NY + y) * RBB;
+/** Address of the group map's row (y, z): GW u32 group offsets. */
+@inline function mapRow(y: i32, z: i32): usize {
+  return GMAP + ((<usize>((z * NY + y) * GW)) << 2);
 }
 
-/** Byte offset of population kq of node x (−1 ≤ x ≤ nx) within a distribution row. */
-@inline function elem(kq: i32, x: i32): usize {
-  return ((<usize>((x + 4) >> 2) * 38 + <usize>kq) << 4) + ((<usize>((x + 4) & 3)) << 2);
+/** Byte offset of group gi of row (y, z) in a distribution buffer (0: the zero group). */
+@inline function grp(y: i32, z: i32, gi: i32): usize {
+  return <usize>load<u32>(mapRow(y, z) + ((<usize>gi) << 2));
+}
+
+/** Byte offset of population kq of node x (−1 ≤ x ≤ nx) of row (y, z) in a distribution buffer. */
+@inline function slot(y: i32, z: i32, kq: i32, x: i32): usize {
+  return grp(y, z, (x + 4) >> 2) + ((<usize>kq) << 4) + ((<usize>((x + 4) & 3)) << 2);
 }
 
 /** Byte offset of the static row block (y, z). */
@@ -109,27 +121,6 @@ export function configure(cfg: usize): void {
 /** All-ones lanes where bit `q` of the node bits is set. */
 @inline function bit(bits: v128, q: i32): v128 {
   return i32x4.shr_s(i32x4.shl(bits, 31 - q), 31);
-}
-
-/**
- * Pre-collision population kq of the 4 nodes of a group: pulled from the group at `from` in the
- * source row (C), from x − 1 (L: the last lane of the previous group and three of this one) or
- * from x + 1 (R), or bounced back from the opposite population ko of the node itself.
- */
-@inline function pullC(src: usize, kq: i32, ko: i32, from: usize, self: usize, m: v128): v128 {
-  return v128.bitselect(v128.load(src + self + (<usize>ko << 4)), v128.load(src + from + (<usize>kq << 4)), m);
-}
-
-@inline function pullL(src: usize, kq: i32, ko: i32, from: usize, self: usize, m: v128): v128 {
-  const at = src + from + (<usize>kq << 4);
-  const v = i8x16.shuffle(v128.load(at - GS), v128.load(at), 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27);
-  return v128.bitselect(v128.load(src + self + (<usize>ko << 4)), v, m);
-}
-
-@inline function pullR(src: usize, kq: i32, ko: i32, from: usize, self: usize, m: v128): v128 {
-  const at = src + from + (<usize>kq << 4);
-  const v = i8x16.shuffle(v128.load(at), v128.load(at + GS), 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19);
-  return v128.bitselect(v128.load(src + self + (<usize>ko << 4)), v, m);
 }
 
 @inline function psi(p: usize): v128 {
@@ -145,29 +136,33 @@ export function configure(cfg: usize): void {
 const PG: usize = 41 * 16;
 
 /**
- * Pre-collision population kq of the 4 nodes of a group, pulled from the source row at `from`
- * with the x shift `sh` (−1: from x − 1, the last lane of the previous group and three of this
- * one; +1: from x + 1; 0: the same x). `masked` (a compile-time constant) selects the bounced-back
- * opposite population ko of the node itself in the lanes whose bit q says the source is solid;
- * groups with no solid source at all take the unmasked path.
+ * Pre-collision population kq of the 4 nodes of a group, pulled from the source group at offset
+ * `cur` with the x shift `sh` (−1: from x − 1, the last lane of the group before it, at `nb`, and
+ * three of `cur`; +1: from x + 1, three of `cur` and the first lane of the group after it, at `nb`;
+ * 0: the same x). `masked` (a compile-time constant) selects the bounced-back opposite population
+ * ko of the node itself in the lanes whose bit q says the source is solid; groups with no solid
+ * source at all take the unmasked path.
  */
-@inline function pv(src: usize, from: usize, self: usize, kq: i32, ko: i32, sh: i32, bits: v128, q: i32, masked: bool): v128 {
-  const at = src + from + (<usize>kq << 4);
+@inline function pv(src: usize, cur: usize, nb: usize, self: usize, kq: i32, ko: i32, sh: i32, bits: v128, q: i32, masked: bool): v128 {
+  const k = (<usize>kq) << 4;
   let v: v128;
-  if (sh < 0) v = i8x16.shuffle(v128.load(at - GS), v128.load(at), 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27);
-  else if (sh > 0) v = i8x16.shuffle(v128.load(at), v128.load(at + GS), 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19);
-  else v = v128.load(at);
+  if (sh < 0) v = i8x16.shuffle(v128.load(src + nb + k), v128.load(src + cur + k), 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27);
+  else if (sh > 0) v = i8x16.shuffle(v128.load(src + cur + k), v128.load(src + nb + k), 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19);
+  else v = v128.load(src + cur + k);
   if (masked) v = v128.bitselect(v128.load(src + self + (<usize>ko << 4)), v, bit(bits, q));
   return v;
 }
 
-/** Pulls both components of directions q and o = q + 1 (opposites) into the group at `g`. */
-@inline function pullPair(src: usize, g: usize, self: usize, bits: v128, q: i32, fq: usize, sq: i32, fo: usize, so: i32, masked: bool): void {
+/**
+ * Pulls both components of directions q and o = q + 1 (opposites) into the group at `g`: q from the
+ * source group `cq` (x shift `sq`, shifted-in group `nq`), o from `co` (`so`, `no`).
+ */
+@inline function pullPair(src: usize, g: usize, self: usize, bits: v128, q: i32, cq: usize, nq: usize, sq: i32, co: usize, no: usize, so: i32, masked: bool): void {
   const o = q + 1;
-  v128.store(g + (<usize>q << 4), pv(src, fq, self, q, o, sq, bits, q, masked));
-  v128.store(g + (<usize>o << 4), pv(src, fo, self, o, q, so, bits, o, masked));
-  v128.store(g + (<usize>(q + 19) << 4), pv(src, fq, self, q + 19, o + 19, sq, bits, q, masked));
-  v128.store(g + (<usize>(o + 19) << 4), pv(src, fo, self, o + 19, q + 19, so, bits, o, masked));
+  v128.store(g + (<usize>q << 4), pv(src, cq, nq, self, q, o, sq, bits, q, masked));
+  v128.store(g + (<usize>o << 4), pv(src, co, no, self, o, q, so, bits, o, masked));
+  v128.store(g + (<usize>(q + 19) << 4), pv(src, cq, nq, self, q + 19, o + 19, sq, bits, q, masked));
+  v128.store(g + (<usize>(o + 19) << 4), pv(src, co, no, self, o + 19, q + 19, so, bits, o, masked));
 }
 
 /** Net momentum of the pair (q, q + 1) over both components, read back from the group at `g`. */
@@ -178,26 +173,32 @@ const PG: usize = 41 * 16;
   );
 }
 
+/** Offset of group gi in the group-map row at `m`. */
+@inline function at(m: usize, gi: usize): usize {
+  return <usize>load<u32>(m + (gi << 2));
+}
+
 /**
- * The 38 pre-collision populations of one group into `g`, then their moments: densities stored
- * at `orow + xb` (rho1) and `orow + PB + xb` (rho2), momentum (both components) at g + 38…40.
- * Source rows of q: (y − cy, z − cz); the x shift −cx is `sh`.
+ * The 38 pre-collision populations of group gi (its offset `self`) into `g`. Source rows of q:
+ * (y − cy, z − cz), given as group-map rows; the x shift −cx is the last argument of each pair.
  */
 @inline function pullGroup(
-  src: usize, g: usize, self: usize, bits: v128, gb: usize,
-  r00: usize, rm0: usize, rp0: usize, r0m: usize, r0p: usize, rmm: usize, rpp: usize, rmp: usize, rpm: usize, masked: bool,
+  src: usize, g: usize, self: usize, bits: v128, gi: usize,
+  m00: usize, mm0: usize, mp0: usize, m0m: usize, m0p: usize, mmm: usize, mpp: usize, mmp: usize, mpm: usize, masked: bool,
 ): void {
+  const l = gi - 1, r = gi + 1;
   v128.store(g, v128.load(src + self));
   v128.store(g + 19 * 16, v128.load(src + self + 19 * 16));
-  pullPair(src, g, self, bits, 1, r00 + gb, -1, r00 + gb, 1, masked);
-  pullPair(src, g, self, bits, 3, rm0 + gb, 0, rp0 + gb, 0, masked);
-  pullPair(src, g, self, bits, 5, r0m + gb, 0, r0p + gb, 0, masked);
-  pullPair(src, g, self, bits, 7, rm0 + gb, -1, rp0 + gb, 1, masked);
-  pullPair(src, g, self, bits, 9, rp0 + gb, -1, rm0 + gb, 1, masked);
-  pullPair(src, g, self, bits, 11, r0m + gb, -1, r0p + gb, 1, masked);
-  pullPair(src, g, self, bits, 13, r0p + gb, -1, r0m + gb, 1, masked);
-  pullPair(src, g, self, bits, 15, rmm + gb, 0, rpp + gb, 0, masked);
-  pullPair(src, g, self, bits, 17, rmp + gb, 0, rpm + gb, 0, masked);
+  pullPair(src, g, self, bits, 1, self, at(m00, l), -1, self, at(m00, r), 1, masked);
+  const m0 = at(mm0, gi), p0 = at(mp0, gi), zm = at(m0m, gi), zp = at(m0p, gi);
+  pullPair(src, g, self, bits, 3, m0, 0, 0, p0, 0, 0, masked);
+  pullPair(src, g, self, bits, 5, zm, 0, 0, zp, 0, 0, masked);
+  pullPair(src, g, self, bits, 7, m0, at(mm0, l), -1, p0, at(mp0, r), 1, masked);
+  pullPair(src, g, self, bits, 9, p0, at(mp0, l), -1, m0, at(mm0, r), 1, masked);
+  pullPair(src, g, self, bits, 11, zm, at(m0m, l), -1, zp, at(m0p, r), 1, masked);
+  pullPair(src, g, self, bits, 13, zp, at(m0p, l), -1, zm, at(m0m, r), 1, masked);
+  pullPair(src, g, self, bits, 15, at(mmm, gi), 0, 0, at(mpp, gi), 0, 0, masked);
+  pullPair(src, g, self, bits, 17, at(mmp, gi), 0, 0, at(mpm, gi), 0, 0, masked);
 }
 
 /** Sum of the 19 vectors of component k (0 or 1) in the group at `g`. */
@@ -241,8 +242,8 @@ export function pullRows(src: usize, z: i32, out: usize, pb: usize, ya: i32, cou
     const y = rowAt(ya, r);
     const ym = wrapi(y - 1, NY);
     const yp = wrapi(y + 1, NY);
-    const r00 = rowB(y, z), rm0 = rowB(ym, z), rp0 = rowB(yp, z), r0m = rowB(y, zm), r0p = rowB(y, zp);
-    const rmm = rowB(ym, zm), rpp = rowB(yp, zp), rmp = rowB(ym, zp), rpm = rowB(yp, zm);
+    const m00 = mapRow(y, z), mm0 = mapRow(ym, z), mp0 = mapRow(yp, z), m0m = mapRow(y, zm), m0p = mapRow(y, zp);
+    const mmm = mapRow(ym, zm), mpp = mapRow(yp, zp), mmp = mapRow(ym, zp), mpm = mapRow(yp, zm);
     const orow = out + ((<usize>(y * R)) << 2);
     const kept = r > 0 && r < count - 1;
     const prow = pb + <usize>((r - 1) * VECS) * PG;
@@ -250,7 +251,7 @@ export function pullRows(src: usize, z: i32, out: usize, pb: usize, ya: i32, cou
     // instruction, so each group loads one word per cache line of it now, while the out-of-order
     // core still has this row's arithmetic to do. Measured +6–25 % on the 64³ step in same-run
     // A/Bs (bitwise the same result); the words go into `touched` so the loads are not dead code.
-    const ahead = rowB(wrapi(y + 2, NY), zp);
+    const ahead = mapRow(wrapi(y + 2, NY), zp);
     for (let v = 0; v < VECS; v++) {
       const xb = (<usize>(4 + 4 * v)) << 2;
       const bits = v128.load(STAT + rowS(y, z) + xb);
@@ -259,12 +260,13 @@ export function pullRows(src: usize, z: i32, out: usize, pb: usize, ya: i32, cou
         v128.store(orow + PB + xb, zero);
         continue;
       }
-      const gb = (<usize>(v + 1)) * GS;
-      for (let l: usize = 0; l < GS; l += 64) touchedWords |= load<i32>(src + ahead + gb + l);
-      const self = r00 + gb;
+      const gi = <usize>(v + 1);
+      const next = src + at(ahead, gi);
+      for (let l: usize = 0; l < GS; l += 64) touchedWords |= load<i32>(next + l);
+      const self = at(m00, gi);
       const g = kept ? prow + <usize>v * PG : halo;
-      if (v128.any_true(v128.and(bits, bounceBits))) pullGroup(src, g, self, bits, gb, r00, rm0, rp0, r0m, r0p, rmm, rpp, rmp, rpm, true);
-      else pullGroup(src, g, self, bits, gb, r00, rm0, rp0, r0m, r0p, rmm, rpp, rmp, rpm, false);
+      if (v128.any_true(v128.and(bits, bounceBits))) pullGroup(src, g, self, bits, gi, m00, mm0, mp0, m0m, m0p, mmm, mpp, mmp, mpm, true);
+      else pullGroup(src, g, self, bits, gi, m00, mm0, mp0, m0m, m0p, mmm, mpp, mmp, mpm, false);
       const fluid = bit(bits, 0);
       v128.store(orow + xb, v128.and(groupDensity(g, 0), fluid));
       v128.store(orow + PB + xb, v128.and(groupDensity(g, 1), fluid));
@@ -377,7 +379,7 @@ export function collideRows(dst: usize, z: i32, rm: usize, r0: usize, rp: usize,
   for (let y = y0; y < y1; y++) {
     const ym = wrapi(y - 1, NY);
     const yp = wrapi(y + 1, NY);
-    const r00 = rowB(y, z);
+    const m00 = mapRow(y, z);
     // Ring rows of the density planes: (y, y±1) × (z, z±1).
     const yR = (<usize>(y * R)) << 2, ymR = (<usize>(ym * R)) << 2, ypR = (<usize>(yp * R)) << 2;
     const prow = pb + <usize>((y - y0) * VECS) * PG;
@@ -386,7 +388,7 @@ export function collideRows(dst: usize, z: i32, rm: usize, r0: usize, rp: usize,
       const bits = v128.load(STAT + rowS(y, z) + xb);
       const fluid = bit(bits, 0);
       if (!v128.any_true(fluid)) continue;
-      const self = r00 + (<usize>(v + 1)) * GS;
+      const self = at(m00, <usize>(v + 1));
       const g = prow + <usize>v * PG;
       const f0 = v128.load(g);
       const g0 = v128.load(g + B1);
@@ -448,11 +450,7 @@ export function collideRows(dst: usize, z: i32, rm: usize, r0: usize, rp: usize,
       pair(dst, self, g, 17, f32x4.sub(uy, uz), f32x4.sub(f1y, f1z), f32x4.sub(f2y, f2z), fluid, usq, uf1, uf2, k1b, l1b, k2b, l2b, hp1, hm1, hp2, hm2, c1b, d1b, c2b, d2b);
     }
     // Ghost nodes x = −1 and x = nx of the row just written, while it is in cache.
-    const row = dst + r00;
-    for (let k = 0; k < 38; k++) {
-      store<f32>(row + elem(k, -1), load<f32>(row + elem(k, NX - 1)));
-      store<f32>(row + elem(k, NX), load<f32>(row + elem(k, 0)));
-    }
+    ghostRow(dst, y, z);
   }
 }
 
@@ -462,15 +460,15 @@ export function collideRows(dst: usize, z: i32, rm: usize, r0: usize, rp: usize,
  */
 @inline function pulled(src: usize, x: i32, y: i32, z: i32, bits: u32, k: i32, q: i32): f32 {
   const kq = k * 19 + q;
-  if (q == 0) return load<f32>(src + rowB(y, z) + elem(kq, x));
+  if (q == 0) return load<f32>(src + slot(y, z, kq, x));
   if ((bits >> q) & 1) {
     const o = load<i32>(TAB + 228 + ((<usize>q) << 2));
-    return load<f32>(src + rowB(y, z) + elem(k * 19 + o, x));
+    return load<f32>(src + slot(y, z, k * 19 + o, x));
   }
   const cx = load<i32>(TAB + ((<usize>q) << 2));
   const cy = load<i32>(TAB + 76 + ((<usize>q) << 2));
   const cz = load<i32>(TAB + 152 + ((<usize>q) << 2));
-  return load<f32>(src + rowB(wrapi(y - cy, NY), wrapi(z - cz, NZ)) + elem(kq, x - cx));
+  return load<f32>(src + slot(wrapi(y - cy, NY), wrapi(z - cz, NZ), kq, x - cx));
 }
 
 /**
@@ -533,29 +531,39 @@ export function fixedRows(src: usize, dst: usize, z: i32, y0: i32, y1: i32): voi
       }
     }
     const st = FDST + (<usize>(e * 38) << 2);
-    const at = dst + rowB(y, z);
+    const node = dst + slot(y, z, 0, x);
     for (let q = 0; q < 19; q++) {
       const cu = <f64>load<i32>(TAB + ((<usize>q) << 2)) * ux + <f64>load<i32>(TAB + 76 + ((<usize>q) << 2)) * uy + <f64>load<i32>(TAB + 152 + ((<usize>q) << 2)) * uz;
       const eq = load<f64>(TAB + 304 + ((<usize>q) << 3)) * (1 + 3 * cu + 4.5 * cu * cu - usq);
       const pa = <f32>(eq * fa);
       const pb = <f32>(eq * fb);
-      store<f32>(at + elem(q, x), pa);
-      store<f32>(at + elem(19 + q, x), pb);
+      store<f32>(node + ((<usize>q) << 4), pa);
+      store<f32>(node + ((<usize>(19 + q)) << 4), pb);
       store<f32>(st + ((<usize>q) << 2), pa);
       store<f32>(st + ((<usize>(19 + q)) << 2), pb);
     }
   }
 }
 
+/**
+ * Ghost nodes x = −1 (← nx − 1) and x = nx (← 0) of row (y, z) of `dst`, all 38 populations. A
+ * ghost is stored only where its source node is not solid; a solid source needs no copy (every
+ * read of it is masked).
+ */
+@inline function ghostRow(dst: usize, y: i32, z: i32): void {
+  const lo = slot(y, z, 0, -1), hi = slot(y, z, 0, NX);
+  const gl = grp(y, z, 0), gh = grp(y, z, (NX + 4) >> 2);
+  const from0 = slot(y, z, 0, 0), fromLast = slot(y, z, 0, NX - 1);
+  for (let k = 0; k < 38; k++) {
+    const kb = (<usize>k) << 4;
+    if (gl != 0) store<f32>(dst + lo + kb, load<f32>(dst + fromLast + kb));
+    if (gh != 0) store<f32>(dst + hi + kb, load<f32>(dst + from0 + kb));
+  }
+}
+
 /** Ghost columns of layer z of `dst` (38 arrays), after its collision and inlet/outlet nodes. */
 export function ghostRows(dst: usize, z: i32, y0: i32, y1: i32): void {
-  for (let y = y0; y < y1; y++) {
-    const row = dst + rowB(y, z);
-    for (let k = 0; k < 38; k++) {
-      store<f32>(row + elem(k, -1), load<f32>(row + elem(k, NX - 1)));
-      store<f32>(row + elem(k, NX), load<f32>(row + elem(k, 0)));
-    }
-  }
+  for (let y = y0; y < y1; y++) ghostRow(dst, y, z);
 }
 
 /**
@@ -601,47 +609,86 @@ export function stepSlab(src: usize, dst: usize, fsrc: usize, fdst: usize, ring:
   }
 }
 
+/** Stores lanes 0 … count − 1 (count 1 to 4) of `v` at `p`, `p + 4`, …: a row's last, partial group. */
+@inline function storeLanes(p: usize, v: v128, count: i32): void {
+  if (count >= 4) {
+    v128.store(p, v);
+    return;
+  }
+  store<f32>(p, f32x4.extract_lane(v, 0));
+  if (count > 1) store<f32>(p + 4, f32x4.extract_lane(v, 1));
+  if (count > 2) store<f32>(p + 8, f32x4.extract_lane(v, 2));
+}
+
 /**
  * Moments of every node into `out` as [rho1 | rho2 | jx | jy | jz], n floats each in the public
- * node order x + nx (y + ny z): the pre-collision populations pulled from `src` (inlet/outlet
- * nodes: their own state in `fsrc`) summed in float64, as fast-step's fullMoments and readOut in
- * wasm-engine.ts do; solid nodes 0. The diagnostics of a run read these every few dozen steps, so
- * this runs here rather than in JavaScript (0.7 s per read at a million nodes there).
+ * node order x + nx (y + ny z): fluid nodes sum their pre-collision populations pulled from `src`
+ * by the step's own SIMD pull (in float32, as the step does), inlet/outlet nodes their own state
+ * in `fsrc` (in float64), solid nodes 0. `scratch` holds one pull group (PG bytes). The
+ * diagnostics of a run read these every few dozen steps on one thread while the step runs on all:
+ * the scalar version (38 scalar pulls per node) cost 5–10 % of a 96³ run.
  */
-export function moments(src: usize, fsrc: usize, out: usize): void {
+export function moments(src: usize, fsrc: usize, out: usize, scratch: usize): void {
   const n = NX * NY * NZ;
   const nb = (<usize>n) << 2;
-  let e = 0;
-  let i = 0;
+  const zero = f32x4.splat(0);
+  const bounceBits = i32x4.splat(0x7fffe);
   for (let z = 0; z < NZ; z++) {
+    const zm = wrapi(z - 1, NZ);
+    const zp = wrapi(z + 1, NZ);
     for (let y = 0; y < NY; y++) {
-      const srow = STAT + rowS(y, z) + 16;
-      for (let x = 0; x < NX; x++, i++) {
-        const bits = load<u32>(srow + ((<usize>x) << 2));
-        const o = out + ((<usize>i) << 2);
-        let r1: f64 = 0, r2: f64 = 0, jx: f64 = 0, jy: f64 = 0, jz: f64 = 0;
-        if ((bits & (1 << 19)) == 0) {
-          const fixed = (bits & (1 << 20)) != 0;
-          const st = fsrc + (<usize>(e * 38) << 2);
-          for (let q = 0; q < 19; q++) {
-            const v1 = <f64>(fixed ? load<f32>(st + ((<usize>q) << 2)) : pulled(src, x, y, z, bits, 0, q));
-            const v2 = <f64>(fixed ? load<f32>(st + ((<usize>(19 + q)) << 2)) : pulled(src, x, y, z, bits, 1, q));
-            r1 += v1;
-            r2 += v2;
-            const s = v1 + v2;
-            jx += s * <f64>load<i32>(TAB + ((<usize>q) << 2));
-            jy += s * <f64>load<i32>(TAB + 76 + ((<usize>q) << 2));
-            jz += s * <f64>load<i32>(TAB + 152 + ((<usize>q) << 2));
-          }
-          if (fixed) e++;
+      const ym = wrapi(y - 1, NY);
+      const yp = wrapi(y + 1, NY);
+      const m00 = mapRow(y, z), mm0 = mapRow(ym, z), mp0 = mapRow(yp, z), m0m = mapRow(y, zm), m0p = mapRow(y, zp);
+      const mmm = mapRow(ym, zm), mpp = mapRow(yp, zp), mmp = mapRow(ym, zp), mpm = mapRow(yp, zm);
+      const orow = out + ((<usize>(NX * (y + NY * z))) << 2);
+      for (let v = 0; v < VECS; v++) {
+        const o = orow + ((<usize>(4 * v)) << 2);
+        const count = min(4, NX - 4 * v);
+        const bits = v128.load(STAT + rowS(y, z) + ((<usize>(4 + 4 * v)) << 2));
+        const fluid = bit(bits, 0);
+        if (!v128.any_true(fluid)) {
+          for (let k: usize = 0; k < 5; k++) storeLanes(o + k * nb, zero, count);
+          continue;
         }
-        store<f32>(o, <f32>r1);
-        store<f32>(o + nb, <f32>r2);
-        store<f32>(o + 2 * nb, <f32>jx);
-        store<f32>(o + 3 * nb, <f32>jy);
-        store<f32>(o + 4 * nb, <f32>jz);
+        const gi = <usize>(v + 1);
+        const self = at(m00, gi);
+        if (v128.any_true(v128.and(bits, bounceBits))) pullGroup(src, scratch, self, bits, gi, m00, mm0, mp0, m0m, m0p, mmm, mpp, mmp, mpm, true);
+        else pullGroup(src, scratch, self, bits, gi, m00, mm0, mp0, m0m, m0p, mmm, mpp, mmp, mpm, false);
+        const g = scratch;
+        const d1 = pairMomentum(g, 1), d3 = pairMomentum(g, 3), d5 = pairMomentum(g, 5), d7 = pairMomentum(g, 7), d9 = pairMomentum(g, 9);
+        const d11 = pairMomentum(g, 11), d13 = pairMomentum(g, 13), d15 = pairMomentum(g, 15), d17 = pairMomentum(g, 17);
+        storeLanes(o, v128.and(groupDensity(g, 0), fluid), count);
+        storeLanes(o + nb, v128.and(groupDensity(g, 1), fluid), count);
+        storeLanes(o + 2 * nb, v128.and(f32x4.add(f32x4.add(f32x4.add(d1, d7), f32x4.add(d9, d11)), d13), fluid), count);
+        storeLanes(o + 3 * nb, v128.and(f32x4.add(f32x4.add(f32x4.sub(f32x4.add(d3, d7), d9), d15), d17), fluid), count);
+        storeLanes(o + 4 * nb, v128.and(f32x4.sub(f32x4.add(f32x4.sub(f32x4.add(d5, d11), d13), d15), d17), fluid), count);
       }
     }
+  }
+  // Inlet/outlet nodes: their own state, summed in float64 as fixedRows does.
+  const entries = load<i32>(FIXS + ((<usize>(NZ * NY)) << 2));
+  for (let e = 0; e < entries; e++) {
+    const ent = FIX + ((<usize>e) << 5);
+    const i = load<i32>(ent) + NX * (load<i32>(ent, 4) + NY * load<i32>(ent, 8));
+    const st = fsrc + (<usize>(e * 38) << 2);
+    let r1: f64 = 0, r2: f64 = 0, jx: f64 = 0, jy: f64 = 0, jz: f64 = 0;
+    for (let q = 0; q < 19; q++) {
+      const v1 = <f64>load<f32>(st + ((<usize>q) << 2));
+      const v2 = <f64>load<f32>(st + ((<usize>(19 + q)) << 2));
+      r1 += v1;
+      r2 += v2;
+      const s = v1 + v2;
+      jx += s * <f64>load<i32>(TAB + ((<usize>q) << 2));
+      jy += s * <f64>load<i32>(TAB + 76 + ((<usize>q) << 2));
+      jz += s * <f64>load<i32>(TAB + 152 + ((<usize>q) << 2));
+    }
+    const o = out + ((<usize>i) << 2);
+    store<f32>(o, <f32>r1);
+    store<f32>(o + nb, <f32>r2);
+    store<f32>(o + 2 * nb, <f32>jx);
+    store<f32>(o + 3 * nb, <f32>jy);
+    store<f32>(o + 4 * nb, <f32>jz);
   }
 }
 
