@@ -193,7 +193,7 @@ export const run: BenchRun = async ({ quick }) => {
           min: m.min,
           max: m.max,
           repeats,
-          ratio: { to: `one-thread copy-bandwidth bound ${bound.toFixed(1)} MLUPS at ${bytes} B per stored node per step`, value: moved / bound },
+          ratio: { to: `one-thread copy-bandwidth bound ${bound.toFixed(1)} MLUPS at ${bytes} B/${solver.storedNodes === undefined ? 'node' : 'stored node'}/step`, value: moved / bound },
           note: `${nodes} lattice nodes (volume + reservoirs + walls), ${steps} steps per repeat${vsReference}`,
         });
       } catch (e) {
