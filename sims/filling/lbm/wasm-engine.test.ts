@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/random/rng.ts';
 import { createVolume, LABEL } from '../../../src/volume/volume.ts';
+import type { Volume } from '../../../src/volume/volume.ts';
 import { saturatedStart } from './saturated-start.ts';
 import { uniformDomain } from './domain.ts';
 import type { LatticeDomain, LatticePhysics } from './domain.ts';
@@ -31,19 +32,23 @@ interface Case {
   periodicZ?: boolean;
 }
 
-/** A random-sphere electrode (about half solid) behind inlet/outlet reservoirs, walled sides, wetting solid. */
-function porousCase(vx: number, vy: number, vz: number, seed: number): Case {
+/**
+ * Random AM spheres (radius 1–2.5 voxels) until `solidShare` of the voxels are solid; with
+ * `periodic` they wrap across the x and y faces.
+ */
+function randomSpheres(vx: number, vy: number, vz: number, seed: number, solidShare: number, periodic: boolean): Volume {
   const v = createVolume([vx, vy, vz], 1e-6);
   const rng = new Rng(seed);
   let solid = 0;
-  while (solid < 0.5 * vx * vy * vz) {
+  const wrap = (d: number, n: number): number => (periodic ? Math.min(Math.abs(d), n - Math.abs(d)) : d);
+  while (solid < solidShare * vx * vy * vz) {
     const r = rng.range(1, 2.5);
     const cx = rng.range(0, vx), cy = rng.range(0, vy), cz = rng.range(0, vz);
     for (let z = 0; z < vz; z++) {
       for (let y = 0; y < vy; y++) {
         for (let x = 0; x < vx; x++) {
           const i = x + vx * (y + vy * z);
-          if (v.labels[i] === LABEL.pore && (x - cx) ** 2 + (y - cy) ** 2 + (z - cz) ** 2 <= r * r) {
+          if (v.labels[i] === LABEL.pore && wrap(x - cx, vx) ** 2 + wrap(y - cy, vy) ** 2 + (z - cz) ** 2 <= r * r) {
             v.labels[i] = LABEL.am;
             solid++;
           }
@@ -51,7 +56,12 @@ function porousCase(vx: number, vy: number, vz: number, seed: number): Case {
       }
     }
   }
-  return saturatedStart(v, { reservoir: 2, tauGas: 0.6, extraLiquidLayers: 1 });
+  return v;
+}
+
+/** A random-sphere electrode (about half solid) behind inlet/outlet reservoirs, walled sides, wetting solid. */
+function porousCase(vx: number, vy: number, vz: number, seed: number): Case {
+  return saturatedStart(randomSpheres(vx, vy, vz, seed, 0.5, false), { reservoir: 2, tauGas: 0.6, extraLiquidLayers: 1 });
 }
 
 /**
@@ -60,26 +70,7 @@ function porousCase(vx: number, vy: number, vz: number, seed: number): Case {
  * are fluid, so the group map leaves some ghost groups out and keeps others.
  */
 function periodicPorousCase(vx: number, vy: number, vz: number, seed: number): Case {
-  const v = createVolume([vx, vy, vz], 1e-6);
-  const rng = new Rng(seed);
-  let solid = 0;
-  while (solid < 0.6 * vx * vy * vz) {
-    const r = rng.range(1, 2.5);
-    const cx = rng.range(0, vx), cy = rng.range(0, vy), cz = rng.range(0, vz);
-    for (let z = 0; z < vz; z++) {
-      for (let y = 0; y < vy; y++) {
-        for (let x = 0; x < vx; x++) {
-          const i = x + vx * (y + vy * z);
-          const dx = Math.min(Math.abs(x - cx), vx - Math.abs(x - cx));
-          const dy = Math.min(Math.abs(y - cy), vy - Math.abs(y - cy));
-          if (v.labels[i] === LABEL.pore && dx * dx + dy * dy + (z - cz) ** 2 <= r * r) {
-            v.labels[i] = LABEL.am;
-            solid++;
-          }
-        }
-      }
-    }
-  }
+  const v = randomSpheres(vx, vy, vz, seed, 0.6, true);
   const { domain } = buildFillingLattice(v, { inlet: 'z-', outletClosed: false, lateral: 'periodic', reservoir: 2, strengthOfLabel: () => -0.25 });
   const n = domain.nx * domain.ny * domain.nz;
   const rho1 = new Float32Array(n);
