@@ -199,7 +199,15 @@ function distIndex(layout: Layout, map: Uint32Array, kq: number, x: number, y: n
  * whose nodes are all solid. Ghost lanes x = −1 and x = nx count as their periodic source nodes,
  * pad lanes past nx as solid.
  *
- * @returns the map (GW u32 per row) and the number of groups a buffer holds, the zero group included.
+ * @param nx nodes along x (any; rows hold ⌈nx/4⌉ + 2 groups, GW).
+ * @param ny nodes along y.
+ * @param nz nodes along z.
+ * @param node node kind per node, x fastest (NODE.solid is left out).
+ * @returns the map (GW u32 byte offsets per row, rows in z·ny + y order) and the number of groups
+ *   a buffer holds, the zero group included.
+ * @example
+ * const { groups } = groupMap(domain.nx, domain.ny, domain.nz, domain.node);
+ * const storedNodes = 4 * (groups - 1);
  */
 export function groupMap(nx: number, ny: number, nz: number, node: Uint8Array): { map: Uint32Array; groups: number } {
   const GW = Math.ceil(nx / 4) + 2;
