@@ -12,7 +12,7 @@ export interface EngineCase {
 }
 
 /**
- * The engine-comparison and benchmark lattice of a volume: walled sides (so mirrored wall nodes),
+ * The engine-comparison and benchmark lattice of a volume: walled sides (so mirrored wall nodes) unless asked periodic,
  * inlet and outlet planes, wetting adhesion −0.25 on every solid, G = 3, and the coexisting
  * densities of G = 3 (1.037 / 0.049) with electrolyte in the reservoir and `extraLiquidLayers`
  * beyond it, saturated gas elsewhere. Not the filling model's start (prepareFilling starts the gas
@@ -20,12 +20,13 @@ export interface EngineCase {
  *
  * @param volume labelled volume
  * @param opts reservoir layers; gas relaxation time (default 0.55); inlet electrolyte density
- *   (default 1.037); liquid layers past the reservoir (default 0)
+ *   (default 1.037); liquid layers past the reservoir (default 0); lateral boundaries (default
+ *   walls, mirrored; 'periodic' for volumes that wrap in x and y)
  * @returns domain, physics and initial densities
  * @example const c = saturatedStart(volume, { reservoir: 4 }); createLbmSolver({ ...c, engine: 'typed-array' });
  */
-export function saturatedStart(volume: Volume, opts: { reservoir: number; tauGas?: number; inletRho1?: number; extraLiquidLayers?: number }): EngineCase {
-  const lattice = buildFillingLattice(volume, { inlet: 'z-', outletClosed: false, lateral: 'wall', reservoir: opts.reservoir, strengthOfLabel: () => -0.25 });
+export function saturatedStart(volume: Volume, opts: { reservoir: number; tauGas?: number; inletRho1?: number; extraLiquidLayers?: number; lateral?: 'wall' | 'periodic' }): EngineCase {
+  const lattice = buildFillingLattice(volume, { inlet: 'z-', outletClosed: false, lateral: opts.lateral ?? 'wall', reservoir: opts.reservoir, strengthOfLabel: () => -0.25 });
   const { domain } = lattice;
   const n = domain.nx * domain.ny * domain.nz;
   const rho1 = new Float32Array(n);

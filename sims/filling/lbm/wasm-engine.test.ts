@@ -9,7 +9,6 @@ import { NODE } from './lattice.ts';
 import { createLbmSolver } from './solver.ts';
 import type { LbmSolver } from './solver.ts';
 import { createWasmLbmSolver, groupMap } from './wasm-engine.ts';
-import { buildFillingLattice } from './geometry.ts';
 import { paintLattice } from './test-domains.ts';
 
 /**
@@ -70,18 +69,7 @@ function porousCase(vx: number, vy: number, vz: number, seed: number): Case {
  * are fluid, so the group map leaves some ghost groups out and keeps others.
  */
 function periodicPorousCase(vx: number, vy: number, vz: number, seed: number): Case {
-  const v = randomSpheres(vx, vy, vz, seed, 0.6, true);
-  const { domain } = buildFillingLattice(v, { inlet: 'z-', outletClosed: false, lateral: 'periodic', reservoir: 2, strengthOfLabel: () => -0.25 });
-  const n = domain.nx * domain.ny * domain.nz;
-  const rho1 = new Float32Array(n);
-  const rho2 = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    if (domain.node[i] === NODE.solid) continue;
-    const liquid = i < 4 * domain.nx * domain.ny;
-    rho1[i] = liquid ? 1.037 : 0.049;
-    rho2[i] = liquid ? 0.049 : 1.037;
-  }
-  return { domain, physics: { g: 3, tau1: 1, tau2: 0.6, tauOdd: 1, inletRho: [1.037, 0.049], outletRho: [0.049, 1.037] }, rho1, rho2 };
+  return saturatedStart(randomSpheres(vx, vy, vz, seed, 0.6, true), { reservoir: 2, tauGas: 0.6, extraLiquidLayers: 1, lateral: 'periodic' });
 }
 
 /** A liquid drop in gas in a box periodic in x, y and z, a few solid nodes with neutral adhesion. */

@@ -173,6 +173,15 @@ const PG: usize = 41 * 16;
   );
 }
 
+/** Momentum (jx, jy, jz, both components) of the 38 populations in the group at `g`, stored at g + 38…40. */
+@inline function groupMomentum(g: usize): void {
+  const d1 = pairMomentum(g, 1), d3 = pairMomentum(g, 3), d5 = pairMomentum(g, 5), d7 = pairMomentum(g, 7), d9 = pairMomentum(g, 9);
+  const d11 = pairMomentum(g, 11), d13 = pairMomentum(g, 13), d15 = pairMomentum(g, 15), d17 = pairMomentum(g, 17);
+  v128.store(g + 38 * 16, f32x4.add(f32x4.add(f32x4.add(d1, d7), f32x4.add(d9, d11)), d13));
+  v128.store(g + 39 * 16, f32x4.add(f32x4.add(f32x4.sub(f32x4.add(d3, d7), d9), d15), d17));
+  v128.store(g + 40 * 16, f32x4.sub(f32x4.add(f32x4.sub(f32x4.add(d5, d11), d13), d15), d17));
+}
+
 /** Offset of group gi in the group-map row at `m`. */
 @inline function at(m: usize, gi: usize): usize {
   return <usize>load<u32>(m + (gi << 2));
@@ -270,13 +279,7 @@ export function pullRows(src: usize, z: i32, out: usize, pb: usize, ya: i32, cou
       const fluid = bit(bits, 0);
       v128.store(orow + xb, v128.and(groupDensity(g, 0), fluid));
       v128.store(orow + PB + xb, v128.and(groupDensity(g, 1), fluid));
-      if (kept) {
-        const d1 = pairMomentum(g, 1), d3 = pairMomentum(g, 3), d5 = pairMomentum(g, 5), d7 = pairMomentum(g, 7), d9 = pairMomentum(g, 9);
-        const d11 = pairMomentum(g, 11), d13 = pairMomentum(g, 13), d15 = pairMomentum(g, 15), d17 = pairMomentum(g, 17);
-        v128.store(g + 38 * 16, f32x4.add(f32x4.add(f32x4.add(d1, d7), f32x4.add(d9, d11)), d13));
-        v128.store(g + 39 * 16, f32x4.add(f32x4.add(f32x4.sub(f32x4.add(d3, d7), d9), d15), d17));
-        v128.store(g + 40 * 16, f32x4.sub(f32x4.add(f32x4.sub(f32x4.add(d5, d11), d13), d15), d17));
-      }
+      if (kept) groupMomentum(g);
     }
   }
   touched |= touchedWords;
@@ -656,13 +659,10 @@ export function moments(src: usize, fsrc: usize, out: usize, scratch: usize): vo
         if (v128.any_true(v128.and(bits, bounceBits))) pullGroup(src, scratch, self, bits, gi, m00, mm0, mp0, m0m, m0p, mmm, mpp, mmp, mpm, true);
         else pullGroup(src, scratch, self, bits, gi, m00, mm0, mp0, m0m, m0p, mmm, mpp, mmp, mpm, false);
         const g = scratch;
-        const d1 = pairMomentum(g, 1), d3 = pairMomentum(g, 3), d5 = pairMomentum(g, 5), d7 = pairMomentum(g, 7), d9 = pairMomentum(g, 9);
-        const d11 = pairMomentum(g, 11), d13 = pairMomentum(g, 13), d15 = pairMomentum(g, 15), d17 = pairMomentum(g, 17);
+        groupMomentum(g);
         storeLanes(o, v128.and(groupDensity(g, 0), fluid), count);
         storeLanes(o + nb, v128.and(groupDensity(g, 1), fluid), count);
-        storeLanes(o + 2 * nb, v128.and(f32x4.add(f32x4.add(f32x4.add(d1, d7), f32x4.add(d9, d11)), d13), fluid), count);
-        storeLanes(o + 3 * nb, v128.and(f32x4.add(f32x4.add(f32x4.sub(f32x4.add(d3, d7), d9), d15), d17), fluid), count);
-        storeLanes(o + 4 * nb, v128.and(f32x4.sub(f32x4.add(f32x4.sub(f32x4.add(d5, d11), d13), d15), d17), fluid), count);
+        for (let k: usize = 0; k < 3; k++) storeLanes(o + (2 + k) * nb, v128.and(v128.load(g + (38 + k) * 16), fluid), count);
       }
     }
   }
