@@ -139,7 +139,7 @@ export const run: BenchRun = async ({ quick }) => {
  * taken while the saturation was below 0.5: weighted by electrolyte fraction and as filled voxels
  * (φ ≥ ½, the arrival criterion), with the saturation where the weighted share peaked.
  */
-export function outletQuarterBelowHalf(volume: Volume, r: Awaited<ReturnType<typeof fillLbm>>): { weighted: number; filled: number; atSaturation: number } {
+function outletQuarterBelowHalf(volume: Volume, r: Awaited<ReturnType<typeof fillLbm>>): { weighted: number; filled: number; atSaturation: number } {
   const [nx, ny, nz] = volume.shape;
   const from = Math.floor((3 * nz) / 4) * nx * ny;
   let weighted = 0;
