@@ -19,9 +19,10 @@ export interface LatticeDomain {
   /**
    * Side-wall nodes: the node whose densities the wall takes in the Shan–Chen cohesion sum (its
    * mirror image across the wall, in the same z layer); -1 on every other node. Without it a wall
-   * node counts as density 0 like any solid, which pulls the dissolved minority component into
-   * the wall as if it were a wetting surface for both components; mirrored densities make a flat
-   * interface meet the wall at exactly 90°. Absent: no mirrored walls.
+   * node counts like any solid, with the densities of the fluid node whose force is summed (see
+   * collideAndStream), which only approximates the image across the wall where the densities vary
+   * along it; mirrored densities make a flat interface meet the wall at exactly 90°. A wall whose
+   * source is solid counts as a plain solid. Absent: no mirrored walls.
    */
   mirror?: Int32Array;
 }

@@ -115,6 +115,17 @@ export function toPublicLayout(f, n, out) {
   }
 }
 
+/** Density the rho array holds at solid nodes: a marker no fluid density reaches (see psiAt; SOLID_RHO in lattice.ts). */
+const SOLID_RHO = -1;
+
+/**
+ * ψ of a neighbour in the force sum: max(ρ, 0), or the summing node's own ψ where the neighbour is
+ * solid (marked SOLID_RHO; see the reference engine's collideAndStream for why).
+ */
+function psiAt(v, own) {
+  return v < -0.5 ? own : v > 0 ? v : 0;
+}
+
 /**
  * Densities of both components on layers [z0, z1), summed in float64 in q order like the reference
  * engine; mirrored side-wall nodes then take the densities of their source node (the Shan–Chen sum
@@ -131,8 +142,9 @@ export function densitySlab(plan, f, rho, z0, z1) {
       r1 += f[b + q];
       r2 += f[b + Q + q];
     }
-    rho[i] = r1;
-    rho[n + i] = r2;
+    // Solid nodes hold the marker SOLID_RHO: the force sum gives them the summing node's own ψ.
+    rho[i] = plan.solid[i] ? SOLID_RHO : r1;
+    rho[n + i] = plan.solid[i] ? SOLID_RHO : r2;
   }
   const pairs = plan.mirrorPairs;
   for (let e = plan.mirrorStart[z0], end = plan.mirrorStart[z1]; e < end; e++) {
@@ -179,22 +191,24 @@ export function collideSlab(plan, f, rho, g, scratch, z0, z1) {
         nb[11] = r0p + xp; nb[12] = r0m + xm; nb[13] = r0m + xp; nb[14] = r0p + xm;
         nb[15] = rpp + x; nb[16] = rmm + x; nb[17] = rpm + x; nb[18] = rmp + x;
         // Σ_q w_q ψ(x+c_q) c_q for both components with ψ = max(ρ, 0) (see collideAndStream in the
-        // reference engine; solid neighbours hold ρ = 0, mirrored side walls their source's), written out per
+        // reference engine; solid neighbours count with this node's own ψ, mirrored side walls with their source's), written out per
         // axis: each c component is 0 or ±1, so most of the 108 products of a loop are zeros.
-        const a1 = Math.max(0, rho[nb[1]]), a2 = Math.max(0, rho[nb[2]]), a3 = Math.max(0, rho[nb[3]]), a4 = Math.max(0, rho[nb[4]]), a5 = Math.max(0, rho[nb[5]]), a6 = Math.max(0, rho[nb[6]]);
-        const a7 = Math.max(0, rho[nb[7]]), a8 = Math.max(0, rho[nb[8]]), a9 = Math.max(0, rho[nb[9]]), a10 = Math.max(0, rho[nb[10]]), a11 = Math.max(0, rho[nb[11]]), a12 = Math.max(0, rho[nb[12]]);
-        const a13 = Math.max(0, rho[nb[13]]), a14 = Math.max(0, rho[nb[14]]), a15 = Math.max(0, rho[nb[15]]), a16 = Math.max(0, rho[nb[16]]), a17 = Math.max(0, rho[nb[17]]), a18 = Math.max(0, rho[nb[18]]);
-        const b1 = Math.max(0, rho[n + nb[1]]), b2 = Math.max(0, rho[n + nb[2]]), b3 = Math.max(0, rho[n + nb[3]]), b4 = Math.max(0, rho[n + nb[4]]), b5 = Math.max(0, rho[n + nb[5]]), b6 = Math.max(0, rho[n + nb[6]]);
-        const b7 = Math.max(0, rho[n + nb[7]]), b8 = Math.max(0, rho[n + nb[8]]), b9 = Math.max(0, rho[n + nb[9]]), b10 = Math.max(0, rho[n + nb[10]]), b11 = Math.max(0, rho[n + nb[11]]), b12 = Math.max(0, rho[n + nb[12]]);
-        const b13 = Math.max(0, rho[n + nb[13]]), b14 = Math.max(0, rho[n + nb[14]]), b15 = Math.max(0, rho[n + nb[15]]), b16 = Math.max(0, rho[n + nb[16]]), b17 = Math.max(0, rho[n + nb[17]]), b18 = Math.max(0, rho[n + nb[18]]);
+        const rho1 = rho[i];
+        const rho2 = rho[n + i];
+        const own1 = rho1 > 0 ? rho1 : 0;
+        const own2 = rho2 > 0 ? rho2 : 0;
+        const a1 = psiAt(rho[nb[1]], own1), a2 = psiAt(rho[nb[2]], own1), a3 = psiAt(rho[nb[3]], own1), a4 = psiAt(rho[nb[4]], own1), a5 = psiAt(rho[nb[5]], own1), a6 = psiAt(rho[nb[6]], own1);
+        const a7 = psiAt(rho[nb[7]], own1), a8 = psiAt(rho[nb[8]], own1), a9 = psiAt(rho[nb[9]], own1), a10 = psiAt(rho[nb[10]], own1), a11 = psiAt(rho[nb[11]], own1), a12 = psiAt(rho[nb[12]], own1);
+        const a13 = psiAt(rho[nb[13]], own1), a14 = psiAt(rho[nb[14]], own1), a15 = psiAt(rho[nb[15]], own1), a16 = psiAt(rho[nb[16]], own1), a17 = psiAt(rho[nb[17]], own1), a18 = psiAt(rho[nb[18]], own1);
+        const b1 = psiAt(rho[n + nb[1]], own2), b2 = psiAt(rho[n + nb[2]], own2), b3 = psiAt(rho[n + nb[3]], own2), b4 = psiAt(rho[n + nb[4]], own2), b5 = psiAt(rho[n + nb[5]], own2), b6 = psiAt(rho[n + nb[6]], own2);
+        const b7 = psiAt(rho[n + nb[7]], own2), b8 = psiAt(rho[n + nb[8]], own2), b9 = psiAt(rho[n + nb[9]], own2), b10 = psiAt(rho[n + nb[10]], own2), b11 = psiAt(rho[n + nb[11]], own2), b12 = psiAt(rho[n + nb[12]], own2);
+        const b13 = psiAt(rho[n + nb[13]], own2), b14 = psiAt(rho[n + nb[14]], own2), b15 = psiAt(rho[n + nb[15]], own2), b16 = psiAt(rho[n + nb[16]], own2), b17 = psiAt(rho[n + nb[17]], own2), b18 = psiAt(rho[n + nb[18]], own2);
         const s2x = W1 * (a1 - a2) + W2 * (a7 - a8 + a9 - a10 + a11 - a12 + a13 - a14);
         const s2y = W1 * (a3 - a4) + W2 * (a7 - a8 - a9 + a10 + a15 - a16 + a17 - a18);
         const s2z = W1 * (a5 - a6) + W2 * (a11 - a12 - a13 + a14 + a15 - a16 - a17 + a18);
         const s1x = W1 * (b1 - b2) + W2 * (b7 - b8 + b9 - b10 + b11 - b12 + b13 - b14);
         const s1y = W1 * (b3 - b4) + W2 * (b7 - b8 - b9 + b10 + b15 - b16 + b17 - b18);
         const s1z = W1 * (b5 - b6) + W2 * (b11 - b12 - b13 + b14 + b15 - b16 - b17 + b18);
-        const rho1 = rho[i];
-        const rho2 = rho[n + i];
         // Net momentum of each (q, opposite) pair, then Σ c_q per axis.
         const d1 = f[b38 + 1] + f[b38 + 20] - f[b38 + 2] - f[b38 + 21];
         const d3 = f[b38 + 3] + f[b38 + 22] - f[b38 + 4] - f[b38 + 23];

@@ -103,7 +103,10 @@ function forceKernel(this: KernelThis, mac: Field3, node: Field2, adhesion: Fiel
     let pn = xx + nx * yy;
     const pm = mirror[zz]![pn]!;
     if (pm >= 0) pn = pm;
-    s += lat[57 + q]! * Math.max(0, mac[1 - k]![zz]![pn]!) * ca;
+    // Any other solid node stands in with this node's own densities (see collideAndStream).
+    let v = mac[1 - k]![zz]![pn]!;
+    if (node[zz]![pn] === 1) v = mac[1 - k]![z]![p]!;
+    s += lat[57 + q]! * Math.max(0, v) * ca;
   }
   let sign = 1;
   if (k === 1) sign = -1;

@@ -28,3 +28,11 @@ export function latticeViscosity(tau: number): number {
 
 /** Node kinds of the lattice domain. */
 export const NODE = { fluid: 0, solid: 1, inlet: 2, outlet: 3 } as const;
+
+/**
+ * Density the engines' density fields hold at solid nodes (never reported: moments give solids 0).
+ * A fluid node's Shan–Chen sum reads it as "solid" and counts that neighbour with the node's own ψ
+ * (see collideAndStream in typed-array-engine.ts); no fluid density comes near −1, so any value
+ * below −½ is the marker. fast-step.mjs and the wasm kernel keep their own copy of the value.
+ */
+export const SOLID_RHO = -1;

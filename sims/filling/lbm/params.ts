@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ContactAnglesSchema, DEFAULT_SURFACE_TENSION, InletSchema, OutletSchema } from '../common/wetting.ts';
+import { DEFAULT_RELAXATION } from './calibration.ts';
 
 // Faces, outlet choices, contact angles and their defaults: the wetting vocabulary both filling
 // models share (sims/filling/common/wetting.ts). Here an angle left out of a given map is an error
@@ -33,14 +34,14 @@ export const LbmParamsSchema = z
     lattice: z
       .object({
         g: z.number().min(2.2).max(4).default(3.5).describe('Shan–Chen cohesion G between electrolyte and gas (lattice units; >2 separates the phases; 3.5: 1.9 % mutual solubility and σ_lb 0.085, see the README on why not 3 or 3.8)'),
-        tauElectrolyte: z.number().gt(0.5).max(5).default(1).describe('electrolyte relaxation time (lattice units; sets ν = (τ−½)/3; lower means fewer steps per physical second, see the README on what that costs)'),
-        tauGas: z.number().gt(0.5).max(5).default(0.55).describe('gas relaxation time (lattice units; closer to ½ than the electrolyte so the gas is about 8× less viscous)'),
-        tauOdd: z.number().gt(0.5).max(5).default(1).describe('relaxation time of the odd (flux) moments shared by both components (lattice units; sets the interdiffusion; a low-viscosity gas with the usual TRT pairing would get a smeared interface)'),
+        tauElectrolyte: z.number().gt(0.5).max(5).default(DEFAULT_RELAXATION.electrolyte).describe('electrolyte relaxation time (lattice units; sets ν = (τ−½)/3; lower means fewer steps per physical second, see the README on what that costs)'),
+        tauGas: z.number().gt(0.5).max(5).default(DEFAULT_RELAXATION.gas).describe('gas relaxation time (lattice units; closer to ½ than the electrolyte so the gas is about 8× less viscous)'),
+        tauOdd: z.number().gt(0.5).max(5).default(DEFAULT_RELAXATION.odd).describe('relaxation time of the odd (flux) moments shared by both components (lattice units; sets the interdiffusion; a low-viscosity gas with the usual TRT pairing would get a smeared interface)'),
         reservoirLayers: z.number().int().min(4).max(64).default(4).describe('lattice layers of electrolyte reservoir before the inlet face and of gas after the outlet face (voxels); at least 4, since adhesive solid within 3 layers of the pressure outlet makes it pump gas back in'),
         diagnosticsEvery: z.number().int().positive().default(50).describe('steps between read-backs for saturation, arrival time and divergence checks (steps)'),
       })
       .strict()
-      .default({ g: 3.5, tauElectrolyte: 1, tauGas: 0.55, tauOdd: 1, reservoirLayers: 4, diagnosticsEvery: 50 }),
+      .default({ g: 3.5, tauElectrolyte: DEFAULT_RELAXATION.electrolyte, tauGas: DEFAULT_RELAXATION.gas, tauOdd: DEFAULT_RELAXATION.odd, reservoirLayers: 4, diagnosticsEvery: 50 }),
     engine: z
       .enum(['auto', 'typed-array', 'wasm', 'kernels', 'webgpu'])
       .default('auto')

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { adhesionField } from './domain.ts';
 import { adhesionForAngle, calibrateInterface, laplaceSigma, measureDroplet } from './calibration.ts';
-import { sessileAngle } from './sessile-drop.ts';
+import { SESSILE, sessileAngle } from './sessile-drop.ts';
 import { createLbmSolver } from './solver.ts';
 import { LbmParamsSchema } from './params.ts';
 import { paintLattice } from './test-domains.ts';
@@ -49,11 +49,13 @@ describe.each(COHESIONS)('Laplace law (2D drops, G = %s)', (G) => {
 });
 
 describe.each(COHESIONS)('static contact angle (2D sessile drops, documented adhesion map, G = %s)', (G) => {
-  // 20° only at the default G: the map (fitted at G = 3) gives 26° there at G = 3, 22° at G = 3.5 and 3.8.
-  for (const target of G === DEFAULT_G ? [20, 45, 90, 135] : [45, 90, 135]) {
+  // The map's line is fitted to drops at 60–120° (s = −0.3 … 0.3), so 20°, 45° and 135° test it
+  // outside its fit. A 20° drop spreads slowly: it gets 15,000 steps to come to rest (at 6,000 it
+  // still reads 28° at G = 3, 23.6° once at rest).
+  for (const target of [20, 45, 90, 135]) {
     it(`${target}° within 5°`, async () => {
       const cal = await calibrateInterface(G);
-      const measured = await sessileAngle(cal, target);
+      const measured = await sessileAngle(cal, target, target < 30 ? { ...SESSILE, steps: 15_000 } : SESSILE);
       expect(Math.abs(measured - target), `measured ${measured.toFixed(2)}°`).toBeLessThan(5);
     });
   }

@@ -1,16 +1,41 @@
+import { ConfigError } from '../../../src/errors.ts';
 import { adhesionField } from './domain.ts';
 import { NODE } from './lattice.ts';
-import { adhesionForAngle, electrolyteFraction } from './calibration.ts';
-import type { InterfaceCalibration } from './calibration.ts';
+import { adhesionForAngle, DEFAULT_RELAXATION, electrolyteFraction } from './calibration.ts';
+import type { ContactAngleLine, InterfaceCalibration, RelaxationTimes } from './calibration.ts';
 import { createLbmSolver } from './solver.ts';
 
-/** Default sessile-drop lattice: 56×1×30 nodes, drop radius 11, 3000 steps. */
-export const SESSILE = { nx: 56, nz: 30, r0: 11, steps: 3000 };
+/**
+ * Default sessile-drop lattice: 120×1×40 nodes, drop radius 16, 6000 steps. Wide enough that a
+ * 20° drop (base 83 nodes) spreads to rest: the former 56×30 box with a radius-11 drop was
+ * narrower than a 20° drop's base (57 nodes), so its 20° reading after 3000 steps was a drop still
+ * spreading (19° at 3000 steps, 1° at 8000 once it reached the box's edges).
+ */
+export const SESSILE = { nx: 120, nz: 40, r0: 16, steps: 6000 };
+
+/** Lattice size, initial drop radius and run length of a sessile-drop measurement. */
+export interface SessileSize {
+  /** Lattice nodes along x and z. */
+  nx: number;
+  nz: number;
+  /** Initial half-disc radius (nodes). */
+  r0: number;
+  /** Lattice steps before the contour is read. */
+  steps: number;
+  /**
+   * Relaxation times of the electrolyte, the gas and the odd moments (default DEFAULT_RELAXATION,
+   * those of filling runs). The static angle depends on them through the walls (TRT bounce-back
+   * with forcing): at G = 3.5 a neutral wall reads 90° with τ_gas = 1 and 96–97.5° with
+   * τ_gas = 0.55, in sessile drops and slit menisci alike.
+   */
+  tau?: RelaxationTimes;
+}
 
 /**
  * Sessile 2D drop on the z = 0 wall; angle from a circle fitted to the φ = ½ contour. A half-disc
  * of electrolyte (radius r0) is set on a solid floor whose adhesion is adhesionForAngle(θ_target),
- * under a neutral solid lid, and relaxed on the reference engine (τ = 1); contour points at least
+ * under a neutral solid lid, and relaxed on the TypedArray engine (relaxation times of filling runs
+ * unless size.tau says otherwise); contour points at least
  * 3 nodes from floor and lid get a Kåsa least-squares circle, and the angle is read where that
  * circle meets the wall surface (z = ½, half-way bounce-back). This is how the contact-angle map
  * is checked (physics.test.ts: 20°, 45°, 90°, 135° within 5°).
@@ -18,19 +43,34 @@ export const SESSILE = { nx: 56, nz: 30, r0: 11, steps: 3000 };
  * @param cal interface calibration at the G to test (calibrateInterface).
  * @param thetaTarget contact angle the adhesion is set for (degrees, through the electrolyte).
  * @param size lattice nx × nz (nodes), initial drop radius r0 (nodes) and steps (steps); default
- *   SESSILE, 56×30 nodes, r0 = 11, 3000 steps.
+ *   SESSILE, 120×40 nodes, r0 = 16, 6000 steps.
  * @returns the measured static contact angle through the electrolyte (degrees).
  * @example
- * await sessileAngle(await calibrateInterface(3.5), 45); // 43.2
+ * await sessileAngle(await calibrateInterface(3.5), 45); // about 45
  * @see Huang, Thorne, Schaap & Sukop, Phys. Rev. E 76 (2007) 066701 (the map tested);
  *   Kåsa, IEEE Trans. Instrum. Meas. 25 (1976) 8 (the circle fit).
  */
-export async function sessileAngle(cal: InterfaceCalibration, thetaTarget: number, size: { nx: number; nz: number; r0: number; steps: number } = SESSILE): Promise<number> {
+export async function sessileAngle(cal: InterfaceCalibration, thetaTarget: number, size: SessileSize = SESSILE): Promise<number> {
+  return sessileAngleForAdhesion(cal, adhesionForAngle(thetaTarget, cal, size.tau ?? DEFAULT_RELAXATION), size);
+}
+
+/**
+ * The sessile-drop measurement of sessileAngle for a given adhesion strength of the floor (no
+ * map involved): what the contact-angle map is fitted to (fitContactAngleLine).
+ *
+ * @param cal interface calibration at the run's G (calibrateInterface).
+ * @param g adhesion strength of the floor (lattice units; negative wets the electrolyte).
+ * @param size lattice, drop radius and steps (default SESSILE).
+ * @returns the measured static contact angle through the electrolyte (degrees).
+ * @example
+ * await sessileAngleForAdhesion(await calibrateInterface(3.5), 0); // about 89 (neutral floor)
+ */
+export async function sessileAngleForAdhesion(cal: InterfaceCalibration, g: number, size: SessileSize = SESSILE): Promise<number> {
+  const tau = size.tau ?? DEFAULT_RELAXATION;
   const { nx, nz } = size;
   const n = nx * nz;
   const node = new Uint8Array(n);
   const strength = new Float32Array(n);
-  const g = adhesionForAngle(thetaTarget, cal);
   for (let x = 0; x < nx; x++) {
     node[x] = NODE.solid;
     strength[x] = g;
@@ -47,7 +87,7 @@ export async function sessileAngle(cal: InterfaceCalibration, thetaTarget: numbe
   }
   const solver = createLbmSolver({
     domain: { nx, ny: 1, nz, node, adhesion: adhesionField(nx, 1, nz, strength) },
-    physics: { g: cal.g, tau1: 1, tau2: 1, tauOdd: 1, inletRho: [0, 0], outletRho: [0, 0] },
+    physics: { g: cal.g, tau1: tau.electrolyte, tau2: tau.gas, tauOdd: tau.odd, inletRho: [0, 0], outletRho: [0, 0] },
     rho1,
     rho2,
     engine: 'typed-array',
@@ -104,3 +144,48 @@ export async function sessileAngle(cal: InterfaceCalibration, thetaTarget: numbe
   return (Math.acos((0.5 - zc) / radius) * 180) / Math.PI;
 }
 
+
+/** Normalised adhesions s = −4g/(G Δρ) the contact-angle line is fitted over (about 60–125° at G ≥ 3). */
+export const MAP_FIT_POINTS = [-0.3, -0.1, 0.1, 0.3] as const;
+
+/**
+ * Fits the contact-angle line cos θ = offset + slope · s (s = −4g/(G Δρ), Huang's estimate of
+ * cos θ) at the calibration's G by least squares over sessile drops (sessileAngleForAdhesion) at
+ * the adhesions MAP_FIT_POINTS: how CONTACT_ANGLE_LINES (calibration.ts) was measured.
+ *
+ * @param cal interface calibration at the G to fit (calibrateInterface).
+ * @param size sessile-drop lattice (default SESSILE).
+ * @returns the fitted offset and slope (dimensionless) and the largest residual in cos θ.
+ * @throws ConfigError naming the relaxation times when a drop diverges at them.
+ * @example
+ * await fitContactAngleLine(await calibrateInterface(3.5)); // { offset: 0.02, slope: 1.58, … }
+ */
+export async function fitContactAngleLine(cal: InterfaceCalibration, size: SessileSize = SESSILE): Promise<ContactAngleLine & { residual: number }> {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  const tau = size.tau ?? DEFAULT_RELAXATION;
+  for (const s of MAP_FIT_POINTS) {
+    const g = (-s * cal.g * (cal.rhoHi - cal.rhoLo)) / 4;
+    const angle = await sessileAngleForAdhesion(cal, g, size);
+    // A drop that diverges means the lattice is unstable at these relaxation times against a
+    // wetting wall: no map can be had, and a run would only diverge later for the same reason.
+    if (!Number.isFinite(angle)) {
+      throw new ConfigError('lattice.tauElectrolyte/tauGas/tauOdd', `${tau.electrolyte}/${tau.gas}/${tau.odd}`, 'relaxation times at which the contact-angle calibration is stable', `a sessile drop at G = ${cal.g}, s = ${s} diverged`);
+    }
+    xs.push(s);
+    ys.push(Math.cos((Math.PI / 180) * angle));
+  }
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < xs.length; i++) {
+    sxy += (xs[i]! - mx) * (ys[i]! - my);
+    sxx += (xs[i]! - mx) ** 2;
+  }
+  const slope = sxy / sxx;
+  const offset = my - slope * mx;
+  let residual = 0;
+  for (let i = 0; i < xs.length; i++) residual = Math.max(residual, Math.abs(ys[i]! - offset - slope * xs[i]!));
+  return { offset, slope, residual };
+}

@@ -80,6 +80,13 @@ export function equilibriumAtRest(rho1: Float32Array, rho2: Float32Array, node: 
  * solid the dissolved component undershoots a little below 0 (TRT/Guo), and a force ∝ ρ < 0 then
  * pushes it further below, a feedback that blew up 25 %-calendered electrodes (θ = 10° and 45°,
  * NaN within 700 steps, with periodic or walled sides alike). With ψ ≥ 0 the undershoot stays bounded.
+ *
+ * A solid neighbour counts in the cohesion sum with the node's own ψ (a mirrored side wall with its
+ * source's), not with ψ = 0. With ψ = 0 a wall pulls the dissolved minority of each phase towards
+ * it (the sum over the fluid side is left unbalanced), so wetting solids collected the electrolyte
+ * dissolved in the gas as a one-node film that ran ahead of the front on calendered electrodes and
+ * filled their fine pores from the outlet side. With the node's own ψ a uniform phase feels no
+ * cohesion from a wall; wetting is the adhesion's alone (the contact-angle map, calibration.ts).
  */
 export function collideAndStream(geom: StepGeometry, phys: LatticePhysics, f: Float32Array, mac: Float32Array, fNew: Float32Array): void {
   const { nx, ny, nz, node, adhesion, mirror } = geom.domain;
@@ -131,8 +138,10 @@ export function collideAndStream(geom: StepGeometry, phys: LatticePhysics, f: Fl
           let s1x = 0, s1y = 0, s1z = 0, s2x = 0, s2y = 0, s2z = 0;
           for (let q = 1; q < Q; q++) {
             // A mirrored side-wall node stands in with its source's densities (LatticeDomain.mirror).
+            // Any other solid node stands in with this node's own densities (see collideAndStream).
             const m = mirror ? mirror[nb[q]!]! : -1;
-            const j = m >= 0 ? m : nb[q]!;
+            const k = m >= 0 ? m : nb[q]!;
+            const j = node[k] === NODE.solid ? i : k;
             const wq = w[q]!;
             const r1 = Math.max(0, mac[j]!) * wq;
             const r2 = Math.max(0, mac[n + j]!) * wq;

@@ -67,10 +67,12 @@ describe('a mirrored side wall is neutral (90°)', () => {
     expect(Math.max(...h) - Math.min(...h)).toBeLessThan(0.02);
   });
 
-  it('without mirrored densities the same wall bends the interface (the artefact the mirror removes)', async () => {
+  it('without mirrored densities a neutral wall bends the interface by under 0.05 node (0.33 when solid counted as ψ = 0)', async () => {
     const h = await relaxedInterface(false, 2000);
-    // Measured 0.33 node between the wall column and its neighbour; the mirrored wall gives < 0.02.
-    expect(Math.abs(h[1]! - h[0]!)).toBeGreaterThan(0.1);
+    // Solid neighbours count with the fluid node's own ψ (collideAndStream), so a wall no longer
+    // pulls either component: 0.008 node between the wall column and its neighbour. When they
+    // counted as ψ = 0 the same wall bent it by 0.33 node, which is why side walls got mirrors.
+    expect(Math.abs(h[1]! - h[0]!)).toBeLessThan(0.05);
   });
 });
 
@@ -103,6 +105,7 @@ async function fillGeneratedCorner(electrode: Parameters<typeof generateElectrod
 
 /** The run reached its step limit (no divergence stopped it) with a saturation in (0.05, maxSaturation). */
 function expectBoundedFill(r: Awaited<ReturnType<typeof fillLbm>>, steps: number, maxSaturation: number): void {
+  console.log(`${steps} steps: saturation ${r.saturation.toFixed(4)}`);
   expect(r.stopReason).toBe('step-limit');
   expect(r.steps).toBe(steps);
   expect(r.saturation).toBeGreaterThan(0.05);
@@ -110,16 +113,17 @@ function expectBoundedFill(r: Awaited<ReturnType<typeof fillLbm>>, steps: number
 }
 
 describe('fillLbm on generated electrodes that diverged before (regressions)', () => {
-  it('lateral walls, issue 6: a 24³ corner of a generated electrode fills 300 steps (threw "negative density -0.0673" before)', async () => {
+  it('lateral walls, issue 6: a 24³ corner of a generated electrode fills 1000 steps (threw "negative density -0.0673" before)', async () => {
     // This corner held the crevice between a wetting particle and the side wall next to the inlet.
-    const r = await fillGeneratedCorner({ shape: [48, 48, 48], voxelSizeUm: 1, d50Um: 4, porosity: 0.42, calenderingPercent: 10, seed: 1 }, 24, 24, { steps: 300, lateral: 'wall', contactAngle: { am: 30, cbd: 60 } });
-    // Filling has started from the inlet and not run away: 7.4% at 300 steps since the gas starts
-    // dry (13.6% before, part of it electrolyte condensed from the gas ahead of the front).
-    expectBoundedFill(r, 300, 0.25);
+    const r = await fillGeneratedCorner({ shape: [48, 48, 48], voxelSizeUm: 1, d50Um: 4, porosity: 0.42, calenderingPercent: 10, seed: 1 }, 24, 24, { steps: 1000, lateral: 'wall', contactAngle: { am: 30, cbd: 60 } });
+    // Filling has started from the inlet and not run away: 11.8 % at 1000 steps (2.9 % at 300;
+    // 7.4 % at 300 when solid counted as ψ = 0 and the contact-angle map was fitted at τ_gas = 1,
+    // under which a 45° request read 26.5° in a slit at the default τ_gas = 0.55).
+    expectBoundedFill(r, 1000, 0.25);
   });
 
-  it('strong wetting (θ = 10°) in a 25 %-calendered electrode, periodic sides: 400 steps bounded (NaN by step 400 before ψ = max(ρ, 0))', async () => {
-    const r = await fillGeneratedCorner({ shape: [40, 40, 40], voxelSizeUm: 0.5, d50Um: 3, porosity: 0.35, calenderingPercent: 25, seed: 2 }, 0, 0, { steps: 400, lateral: 'periodic', contactAngle: { am: 10, cbd: 60 } });
-    expectBoundedFill(r, 400, 0.5);
+  it('strong wetting (θ = 10°) in a 25 %-calendered electrode, periodic sides: 1000 steps bounded (NaN by step 400 before ψ = max(ρ, 0))', async () => {
+    const r = await fillGeneratedCorner({ shape: [40, 40, 40], voxelSizeUm: 0.5, d50Um: 3, porosity: 0.35, calenderingPercent: 25, seed: 2 }, 0, 0, { steps: 1000, lateral: 'periodic', contactAngle: { am: 10, cbd: 60 } });
+    expectBoundedFill(r, 1000, 0.5);
   });
 });

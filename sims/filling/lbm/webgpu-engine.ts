@@ -171,7 +171,8 @@ export async function createWebGpuLbmSolver(options: WebGpuLbmOptions, device: G
   if (domain.adhesion.length !== 3 * n) throw new ConfigError('domain.adhesion', domain.adhesion.length, `${3 * n} values`);
   // Mirrored side-wall nodes as (wall, source) pairs, handled by the density kernel's extra invocations.
   const pairList: number[] = [];
-  if (domain.mirror) for (let i = 0; i < n; i++) if (domain.mirror[i]! >= 0) pairList.push(i, domain.mirror[i]!);
+  // A wall whose source is solid stays a solid node (the other engines copy the solid marker).
+  if (domain.mirror) for (let i = 0; i < n; i++) if (domain.mirror[i]! >= 0 && domain.node[domain.mirror[i]!] !== NODE.solid) pairList.push(i, domain.mirror[i]!);
   const mirrors = pairList.length / 2;
   const lim = device.limits;
   const cap = options.maxBindingBytes ?? Number.POSITIVE_INFINITY;

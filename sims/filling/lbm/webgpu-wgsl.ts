@@ -24,7 +24,7 @@
  *  - init: rest equilibrium of the uploaded densities; zeroes ρ on solid nodes.
  *  - moment (one pipeline per component m via an override constant): ρ1, ρ2, jx, jy, jz.
  */
-import { CX, CY, CZ, Q } from './lattice.ts';
+import { CX, CY, CZ, Q, SOLID_RHO } from './lattice.ts';
 
 /**
  * FP32 weights that sum to exactly 1 (W1 = 14,913,080 · 2^-28, W2 = W1 / 2, W0 = 1 − 12 W1, all
@@ -67,6 +67,7 @@ struct Params {
 const KIND_FN = /* wgsl */ `
 fn kindOf(d: u32) -> u32 { return (fields[P.kindsAt + (d >> 2u)] >> ((d & 3u) * 8u)) & 0xffu; }
 fn fv(e: u32) -> f32 { return bitcast<f32>(fields[e]); }
+fn psiAt(v: f32, own: f32) -> f32 { return select(max(v, 0.0), own, v < -0.5); }
 `;
 
 /** f32 literal of a float64 weight (WGSL rounds it to the nearest f32). */
@@ -132,7 +133,7 @@ export function collideSource(layout: WgslLayout): string {
   const W1 = lit(W64[1]!);
   const W2 = lit(W64[7]!);
   const rhoLoads: string[] = [];
-  for (let q = 1; q < Q; q++) rhoLoads.push(`  let a${q} = max(fv(nb${q}), 0.0); let b${q} = max(fv(n + nb${q}), 0.0);`);
+  for (let q = 1; q < Q; q++) rhoLoads.push(`  let a${q} = psiAt(fv(nb${q}), psi1); let b${q} = psiAt(fv(n + nb${q}), psi2);`);
   // Same sums as fast-step.mjs (Σ_q w_q ψ(x+c_q) c_q per axis, no zero products).
   const axisSum = (v: string, axis: readonly number[] | Float32Array): string => {
     const t1: string[] = [];
@@ -212,8 +213,12 @@ ${neighbours()}
   if (kind == 0u) {
     let op1 = P.op1; let om1 = P.om1; let op2 = P.op2; let om2 = P.om2;
     let sp1 = 1.0 - 0.5 * op1; let sm1 = 1.0 - 0.5 * om1; let sp2 = 1.0 - 0.5 * op2; let sm2 = 1.0 - 0.5 * om2;
-    // Σ_q w_q ψ(x+c_q) c_q for both components, ψ = max(ρ, 0); solid neighbours hold ρ = 0,
-    // mirrored side walls their source's (the density kernel wrote them).
+    let rho1 = fv(i);
+    let rho2 = fv(n + i);
+    let psi1 = max(rho1, 0.0); let psi2 = max(rho2, 0.0);
+    // Σ_q w_q ψ(x+c_q) c_q for both components, ψ = max(ρ, 0); solid neighbours hold the marker
+    // SOLID_RHO and count with this node's own ψ, mirrored side walls their source's (the density
+    // kernel wrote them).
 ${rhoLoads.join('\n')}
     let s2x = ${axisSum('a', CX)};
     let s2y = ${axisSum('a', CY)};
@@ -221,14 +226,11 @@ ${rhoLoads.join('\n')}
     let s1x = ${axisSum('b', CX)};
     let s1y = ${axisSum('b', CY)};
     let s1z = ${axisSum('b', CZ)};
-    let rho1 = fv(i);
-    let rho2 = fv(n + i);
 ${pairMomenta}    let jx = ${momentum(CX)};
     let jy = ${momentum(CY)};
     let jz = ${momentum(CZ)};
     let ax = fv(2u * n + i); let ay = fv(3u * n + i); let az = fv(4u * n + i);
     // F_k = -ψ_k (G Σ_q w_q ψ_other(x+c_q) c_q ± adhesion): + for the electrolyte, − for the gas.
-    let psi1 = max(rho1, 0.0); let psi2 = max(rho2, 0.0);
     let gc = P.g;
     let f1x = -psi1 * (gc * s1x + ax); let f1y = -psi1 * (gc * s1y + ay); let f1z = -psi1 * (gc * s1z + az);
     let f2x = -psi2 * (gc * s2x - ax); let f2y = -psi2 * (gc * s2y - ay); let f2z = -psi2 * (gc * s2z - az);
@@ -326,7 +328,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let i = gid.x + gid.y * P.rowStride;
   let n = P.n;
   if (i >= n) { return; }
-  if (kindOf(i) == 1u) { fields[i] = 0u; fields[n + i] = 0u; return; }
+  if (kindOf(i) == 1u) { fields[i] = bitcast<u32>(${lit(SOLID_RHO)}); fields[n + i] = bitcast<u32>(${lit(SOLID_RHO)}); return; }
   let r1 = fv(i);
   let r2 = fv(n + i);
 ${body}}

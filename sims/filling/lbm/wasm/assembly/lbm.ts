@@ -23,7 +23,7 @@
 //    never write the same address;
 //  - a static row block per row, [bits | ax | ay | az] × R: bits has bit 0 fluid, bit q (1..18)
 //    source x − c_q solid, bit 19 solid, bit 20 inlet/outlet; a the adhesion vector;
-//  - densities live only in a per-thread ring of three z planes: the density of layer z+1 is
+//  - densities live only in a per-thread ring of three z planes (solid nodes hold SOLID_RHO): the density of layer z+1 is
 //    pulled just before layer z collides (its planes are still in cache), which saves the
 //    separate density pass of the JS engine and its full-lattice rho array.
 
@@ -123,9 +123,18 @@ export function configure(cfg: usize): void {
   return i32x4.shr_s(i32x4.shl(bits, 31 - q), 31);
 }
 
-@inline function psi(p: usize): v128 {
-  return f32x4.pmax(f32x4.splat(0), v128.load(p));
+/**
+ * ψ of a neighbour from the density ring: max(ρ, 0), or the node's own ψ `self` where the ring
+ * holds the solid marker (below −½; see SOLID_RHO): a solid neighbour takes the density of the
+ * fluid node whose force is summed.
+ */
+@inline function psi(p: usize, self: v128): v128 {
+  const v = v128.load(p);
+  return v128.bitselect(self, f32x4.pmax(f32x4.splat(0), v), f32x4.lt(v, f32x4.splat(-0.5)));
 }
+
+/** Density the ring holds at solid nodes: a marker no fluid density reaches (see psi; SOLID_RHO in lattice.ts). */
+const SOLID_RHO: f32 = -1;
 
 /** Row ya + r wrapped into [0, ny) (ya may be −1, r up to ny + 1). */
 @inline function rowAt(ya: i32, r: i32): i32 {
@@ -264,9 +273,10 @@ export function pullRows(src: usize, z: i32, out: usize, pb: usize, ya: i32, cou
     for (let v = 0; v < VECS; v++) {
       const xb = (<usize>(4 + 4 * v)) << 2;
       const bits = v128.load(STAT + rowS(y, z) + xb);
+      const solidMark = v128.and(f32x4.splat(SOLID_RHO), bit(bits, 19));
       if (!v128.any_true(bit(bits, 0))) {
-        v128.store(orow + xb, zero);
-        v128.store(orow + PB + xb, zero);
+        v128.store(orow + xb, solidMark);
+        v128.store(orow + PB + xb, solidMark);
         continue;
       }
       const gi = <usize>(v + 1);
@@ -277,8 +287,8 @@ export function pullRows(src: usize, z: i32, out: usize, pb: usize, ya: i32, cou
       if (v128.any_true(v128.and(bits, bounceBits))) pullGroup(src, g, self, bits, gi, m00, mm0, mp0, m0m, m0p, mmm, mpp, mmp, mpm, true);
       else pullGroup(src, g, self, bits, gi, m00, mm0, mp0, m0m, m0p, mmm, mpp, mmp, mpm, false);
       const fluid = bit(bits, 0);
-      v128.store(orow + xb, v128.and(groupDensity(g, 0), fluid));
-      v128.store(orow + PB + xb, v128.and(groupDensity(g, 1), fluid));
+      v128.store(orow + xb, v128.bitselect(groupDensity(g, 0), solidMark, fluid));
+      v128.store(orow + PB + xb, v128.bitselect(groupDensity(g, 1), solidMark, fluid));
       if (kept) groupMomentum(g);
     }
   }
@@ -396,30 +406,32 @@ export function collideRows(dst: usize, z: i32, rm: usize, r0: usize, rp: usize,
       const f0 = v128.load(g);
       const g0 = v128.load(g + B1);
 
-      // ψ of both components at x + c_q from the density ring (solid 0, mirrored walls copied).
+      // ψ of both components at x + c_q from the density ring: solid neighbours (marked SOLID_RHO)
+      // count with this node's own ψ, mirrored walls with their source's (see psi).
       const c00 = r0 + yR + xb, cm0 = r0 + ymR + xb, cp0 = r0 + ypR + xb;
       const c0m = rm + yR + xb, c0p = rp + yR + xb, cmm = rm + ymR + xb, cpp = rp + ypR + xb, cmp = rp + ymR + xb, cpm = rm + ypR + xb;
-      const a1 = psi(c00 + 4), a2 = psi(c00 - 4), a3 = psi(cp0), a4 = psi(cm0), a5 = psi(c0p), a6 = psi(c0m);
-      const a7 = psi(cp0 + 4), a8 = psi(cm0 - 4), a9 = psi(cm0 + 4), a10 = psi(cp0 - 4), a11 = psi(c0p + 4), a12 = psi(c0m - 4);
-      const a13 = psi(c0m + 4), a14 = psi(c0p - 4), a15 = psi(cpp), a16 = psi(cmm), a17 = psi(cpm), a18 = psi(cmp);
-      const b1 = psi(c00 + 4 + PB), b2 = psi(c00 - 4 + PB), b3 = psi(cp0 + PB), b4 = psi(cm0 + PB), b5 = psi(c0p + PB), b6 = psi(c0m + PB);
-      const b7 = psi(cp0 + 4 + PB), b8 = psi(cm0 - 4 + PB), b9 = psi(cm0 + 4 + PB), b10 = psi(cp0 - 4 + PB), b11 = psi(c0p + 4 + PB), b12 = psi(c0m - 4 + PB);
-      const b13 = psi(c0m + 4 + PB), b14 = psi(c0p - 4 + PB), b15 = psi(cpp + PB), b16 = psi(cmm + PB), b17 = psi(cpm + PB), b18 = psi(cmp + PB);
+      const rho1 = v128.load(c00);
+      const rho2 = v128.load(c00 + PB);
+      const psi1 = f32x4.pmax(f32x4.splat(0), rho1), psi2 = f32x4.pmax(f32x4.splat(0), rho2);
+      const q1 = psi1, q2 = psi2;
+      const a1 = psi(c00 + 4, q1), a2 = psi(c00 - 4, q1), a3 = psi(cp0, q1), a4 = psi(cm0, q1), a5 = psi(c0p, q1), a6 = psi(c0m, q1);
+      const a7 = psi(cp0 + 4, q1), a8 = psi(cm0 - 4, q1), a9 = psi(cm0 + 4, q1), a10 = psi(cp0 - 4, q1), a11 = psi(c0p + 4, q1), a12 = psi(c0m - 4, q1);
+      const a13 = psi(c0m + 4, q1), a14 = psi(c0p - 4, q1), a15 = psi(cpp, q1), a16 = psi(cmm, q1), a17 = psi(cpm, q1), a18 = psi(cmp, q1);
+      const b1 = psi(c00 + 4 + PB, q2), b2 = psi(c00 - 4 + PB, q2), b3 = psi(cp0 + PB, q2), b4 = psi(cm0 + PB, q2), b5 = psi(c0p + PB, q2), b6 = psi(c0m + PB, q2);
+      const b7 = psi(cp0 + 4 + PB, q2), b8 = psi(cm0 - 4 + PB, q2), b9 = psi(cm0 + 4 + PB, q2), b10 = psi(cp0 - 4 + PB, q2), b11 = psi(c0p + 4 + PB, q2), b12 = psi(c0m - 4 + PB, q2);
+      const b13 = psi(c0m + 4 + PB, q2), b14 = psi(c0p - 4 + PB, q2), b15 = psi(cpp + PB, q2), b16 = psi(cmm + PB, q2), b17 = psi(cpm + PB, q2), b18 = psi(cmp + PB, q2);
       const s2x = f32x4.add(f32x4.mul(W1, f32x4.sub(a1, a2)), f32x4.mul(W2, f32x4.add(f32x4.add(f32x4.sub(a7, a8), f32x4.sub(a9, a10)), f32x4.add(f32x4.sub(a11, a12), f32x4.sub(a13, a14)))));
       const s2y = f32x4.add(f32x4.mul(W1, f32x4.sub(a3, a4)), f32x4.mul(W2, f32x4.add(f32x4.add(f32x4.sub(a7, a8), f32x4.sub(a10, a9)), f32x4.add(f32x4.sub(a15, a16), f32x4.sub(a17, a18)))));
       const s2z = f32x4.add(f32x4.mul(W1, f32x4.sub(a5, a6)), f32x4.mul(W2, f32x4.add(f32x4.add(f32x4.sub(a11, a12), f32x4.sub(a14, a13)), f32x4.add(f32x4.sub(a15, a16), f32x4.sub(a18, a17)))));
       const s1x = f32x4.add(f32x4.mul(W1, f32x4.sub(b1, b2)), f32x4.mul(W2, f32x4.add(f32x4.add(f32x4.sub(b7, b8), f32x4.sub(b9, b10)), f32x4.add(f32x4.sub(b11, b12), f32x4.sub(b13, b14)))));
       const s1y = f32x4.add(f32x4.mul(W1, f32x4.sub(b3, b4)), f32x4.mul(W2, f32x4.add(f32x4.add(f32x4.sub(b7, b8), f32x4.sub(b10, b9)), f32x4.add(f32x4.sub(b15, b16), f32x4.sub(b17, b18)))));
       const s1z = f32x4.add(f32x4.mul(W1, f32x4.sub(b5, b6)), f32x4.mul(W2, f32x4.add(f32x4.add(f32x4.sub(b11, b12), f32x4.sub(b14, b13)), f32x4.add(f32x4.sub(b15, b16), f32x4.sub(b18, b17)))));
-      const rho1 = v128.load(c00);
-      const rho2 = v128.load(c00 + PB);
 
       // Momentum of both components, summed by the pull pass.
       const jx = v128.load(g + 38 * 16), jy = v128.load(g + 39 * 16), jz = v128.load(g + 40 * 16);
       const sx = STAT + rowS(y, z) + xb;
       const ax = v128.load(sx + NB), ay = v128.load(sx + 2 * NB), az = v128.load(sx + 3 * NB);
       // F_k = −ψ_k (G Σ_q w_q ψ_other(x+c_q) c_q ± adhesion), + for the electrolyte, − for the gas.
-      const psi1 = f32x4.pmax(f32x4.splat(0), rho1), psi2 = f32x4.pmax(f32x4.splat(0), rho2);
       const f1x = f32x4.neg(f32x4.mul(psi1, f32x4.add(f32x4.mul(gc, s1x), ax)));
       const f1y = f32x4.neg(f32x4.mul(psi1, f32x4.add(f32x4.mul(gc, s1y), ay)));
       const f1z = f32x4.neg(f32x4.mul(psi1, f32x4.add(f32x4.mul(gc, s1z), az)));
