@@ -126,10 +126,62 @@ export async function calibrateInterface(g: number): Promise<InterfaceCalibratio
   return result;
 }
 
-/** The contact-angle line at one G: cos θ = offset + slope · s, s = −4g/(G (ρ_hi − ρ_lo)). */
+/**
+ * The contact-angle map at one G: the line cos θ = offset + slope · s, s = −4g/(G (ρ_hi − ρ_lo)),
+ * fitted to drops at s ≤ LINE_FIT_MAX (about 60–125°), and where measured, drops on more wetting
+ * floors: at τ_odd < 1 cos θ rises faster than the line there (G = 3.8, τ_odd 0.6: the line's
+ * adhesion for 20° gives 6°, for 45° 33°), so beyond LINE_FIT_MAX the map runs piecewise
+ * linear through those drops instead.
+ */
 export interface ContactAngleLine {
   offset: number;
   slope: number;
+  /** Measured (s, cos θ) of drops beyond LINE_FIT_MAX, s ascending (absent: the line holds). */
+  wetting?: readonly (readonly [number, number])[];
+}
+
+/** Largest normalised adhesion s the line is fitted at (MAP_FIT_POINTS in sessile-drop.ts). */
+export const LINE_FIT_MAX = 0.3;
+
+/** cos θ the map gives at normalised adhesion s, clamped to [−1, 1]. */
+function cosAtStrength(map: ContactAngleLine, s: number): number {
+  const clamp = (c: number): number => Math.max(-1, Math.min(1, c));
+  const w = map.wetting;
+  if (!w?.length || s <= LINE_FIT_MAX) return clamp(map.offset + map.slope * s);
+  let s0 = LINE_FIT_MAX;
+  let c0 = map.offset + map.slope * LINE_FIT_MAX;
+  for (const [s1, c1] of w) {
+    if (s <= s1) return clamp(c0 + ((c1 - c0) * (s - s0)) / (s1 - s0));
+    s0 = s1;
+    c0 = c1;
+  }
+  return clamp(c0);
+}
+
+/**
+ * Normalised adhesion s at which the map reaches cos θ = c; beyond the most wetting drop measured,
+ * that drop's s (its angle is within a few degrees of 0).
+ */
+function strengthAtCos(map: ContactAngleLine, c: number): number {
+  const w = map.wetting;
+  let s0 = LINE_FIT_MAX;
+  let c0 = map.offset + map.slope * LINE_FIT_MAX;
+  if (!w?.length || c <= c0) return (c - map.offset) / map.slope;
+  for (const [s1, c1] of w) {
+    // c > c0 here, so c ≤ c1 means c1 > c0: the division is safe.
+    if (c <= c1) return s0 + ((s1 - s0) * (c - c0)) / (c1 - c0);
+    s0 = s1;
+    c0 = c1;
+  }
+  return s0;
+}
+
+/** The map between two tabled G (t = 0 at a, 1 at b): line coefficients and cos θ at every measured s. */
+function interpolateMaps(a: ContactAngleLine, b: ContactAngleLine, t: number): ContactAngleLine {
+  const line = { offset: a.offset + t * (b.offset - a.offset), slope: a.slope + t * (b.slope - a.slope) };
+  const grid = [...new Set([...(a.wetting ?? []), ...(b.wetting ?? [])].map(([s]) => s))].sort((x, y) => x - y);
+  if (grid.length === 0) return line;
+  return { ...line, wetting: grid.map((s) => [s, (1 - t) * cosAtStrength(a, s) + t * cosAtStrength(b, s)] as const) };
 }
 
 /** Relaxation times of a run: electrolyte and gas (viscous), odd moments (shared). */
@@ -155,13 +207,15 @@ export function relaxationKey(tau: RelaxationTimes): string {
  * slope falls with G and whose offset depends on the relaxation times: the static angle is not
  * independent of τ at a bounce-back wall with forcing (G = 3.5, s = 0.5: 37° with τ_gas = 1, 48°
  * with τ_gas = 0.55, in sessile drops and slit menisci alike). So the map is tabled per set of
- * relaxation times ("τ_e/τ_gas/τ_odd") and per G over the schema's range; between tabled G both
- * coefficients are interpolated linearly. Other relaxation times are measured when first asked
- * for (contactAngleLineFor). Regenerate with `fitContactAngleLine(await calibrateInterface(g), { ...SESSILE, tau })`
+ * relaxation times ("τ_e/τ_gas/τ_odd") and per G; between tabled G the map is interpolated
+ * linearly, outside them and at other relaxation times it is measured when first asked for
+ * (contactAngleLineFor). Where the line fails at strong wetting (τ_odd < 1) an entry also carries
+ * measured wetting drops (ContactAngleLine.wetting). Regenerate with `fitContactAngleLine(await calibrateInterface(g), { ...SESSILE, tau })`
  * whenever the solid–fluid interaction changes.
  */
 export const CONTACT_ANGLE_LINES: Readonly<Record<string, Readonly<Record<string, ContactAngleLine>>>> = {
-  // G: { offset, slope }, measured 2026-12-03 (largest residual of the 4 drops, in cos θ).
+  // The default. G: { offset, slope }, measured 2026-12-03 (largest residual of the 4 drops, in cos θ);
+  // the line holds down to about 20° here (physics.test.ts), so no wetting drops are tabled.
   '1/0.55/1': {
     '2.2': { offset: -0.107, slope: 3.525 }, // s = −0.1, 0, 0.1 (a drop at s = −0.3 diverges this close to the critical G)
     '2.6': { offset: -0.1209, slope: 2.2415 }, // 0.006
@@ -169,6 +223,19 @@ export const CONTACT_ANGLE_LINES: Readonly<Record<string, Readonly<Record<string
     '3.5': { offset: -0.103, slope: 1.5263 }, // 0.006
     '3.8': { offset: -0.0975, slope: 1.4172 }, // 0.008
     '4': { offset: -0.0928, slope: 1.3644 }, // 0.009
+  },
+  // Slow interdiffusion (README "Electrolyte vapour": the vapour-tight option, G 3.8). G: { offset,
+  // slope, wetting drops (s, cos θ) }, measured 2026-12-03.
+  '1/0.55/0.6': {
+    '3': { offset: -0.0956, slope: 1.6816, wetting: [[0.4, 0.5888], [0.5, 0.7631], [0.6, 0.9123], [0.7, 0.9837], [0.8, 0.9965], [0.9, 0.9997]] }, // 0.004
+    '3.5': { offset: -0.0899, slope: 1.3707, wetting: [[0.4, 0.4883], [0.5, 0.658], [0.6, 0.8234], [0.7, 0.9515], [0.8, 0.9932], [0.9, 0.9993]] }, // 0.009
+    '3.8': { offset: -0.0903, slope: 1.2319, wetting: [[0.4, 0.4424], [0.5, 0.6093], [0.6, 0.7748], [0.7, 0.9218], [0.8, 0.9889], [0.9, 0.9988]] }, // 0.013
+    '4': { offset: -0.0851, slope: 1.1678, wetting: [[0.4, 0.4329], [0.5, 0.5852], [0.6, 0.7353], [0.7, 0.8942], [0.8, 0.985], [0.9, 0.9982]] }, // 0.017
+  },
+  // The gas of washburn.test.ts (25× less viscous than the electrolyte).
+  '1/0.52/1': {
+    '3': { offset: -0.1568, slope: 1.8173, wetting: [[0.4, 0.5698], [0.5, 0.7446], [0.6, 0.9079], [0.7, 0.9909], [0.8, 0.9997], [0.9, 0.9999]] }, // 0.002
+    '3.5': { offset: -0.1445, slope: 1.5208, wetting: [[0.4, 0.477], [0.5, 0.6353], [0.6, 0.7901], [0.7, 0.9399], [0.8, 0.997], [0.9, 0.9997]] }, // 0.007
   },
   // The faster lattice of the README's table (TRT magic parameter 3/16 for the electrolyte).
   '0.75/0.525/1.25': {
@@ -179,13 +246,13 @@ export const CONTACT_ANGLE_LINES: Readonly<Record<string, Readonly<Record<string
 const measuredLines = new Map<string, ContactAngleLine>();
 
 /**
- * The contact-angle line at cohesion G and the given relaxation times, from CONTACT_ANGLE_LINES
- * (interpolated linearly in G between tabled G, clamped to the table's ends).
+ * The contact-angle map at cohesion G and the given relaxation times, from CONTACT_ANGLE_LINES
+ * (interpolated linearly in G between tabled G) or measured earlier in this process.
  *
  * @param g inter-component cohesion G (lattice units).
  * @param tau relaxation times of the run (default DEFAULT_RELAXATION).
- * @returns the line's offset and slope, or undefined where these relaxation times are not tabled
- *   (contactAngleLineFor measures them).
+ * @returns the line's offset and slope (and wetting drops where tabled), or undefined where these
+ *   relaxation times or this G are not tabled (contactAngleLineFor measures them).
  * @example
  * contactAngleLine(3.5); // { offset: -0.103, slope: 1.5263 } at τ 1/0.55/1
  */
@@ -196,20 +263,20 @@ export function contactAngleLine(g: number, tau: RelaxationTimes = DEFAULT_RELAX
     .map(Number)
     .sort((a, b) => a - b);
   const at = (k: number): ContactAngleLine => table[String(gs[k]!)]!;
-  if (g <= gs[0]!) return at(0);
+  // Outside the tabled G the map is measured (contactAngleLineFor), not extrapolated.
+  if (g < gs[0]! || g > gs[gs.length - 1]!) return measuredLines.get(`${g}|${relaxationKey(tau)}`);
+  if (g === gs[0]!) return at(0);
   for (let k = 1; k < gs.length; k++) {
     if (g > gs[k]!) continue;
-    const t = (g - gs[k - 1]!) / (gs[k]! - gs[k - 1]!);
-    const a = at(k - 1);
-    const b = at(k);
-    return { offset: a.offset + t * (b.offset - a.offset), slope: a.slope + t * (b.slope - a.slope) };
+    return interpolateMaps(at(k - 1), at(k), (g - gs[k - 1]!) / (gs[k]! - gs[k - 1]!));
   }
   return at(gs.length - 1);
 }
 
 /**
- * The contact-angle line for a run: tabled (contactAngleLine), or measured by sessile drops at
- * this G and these relaxation times (fitContactAngleLine, about 25 s) and cached for the process.
+ * The contact-angle map for a run: tabled (contactAngleLine), or measured by sessile drops at
+ * this G and these relaxation times (fitContactAngleLine: the line and the wetting drops, about
+ * 4 minutes) and cached for the process.
  *
  * @param g inter-component cohesion G (lattice units).
  * @param tau relaxation times of the run.
@@ -222,7 +289,7 @@ export async function contactAngleLineFor(g: number, tau: RelaxationTimes): Prom
   if (known) return known;
   const { fitContactAngleLine, SESSILE } = await import('./sessile-drop.ts');
   const fit = await fitContactAngleLine(await calibrateInterface(g), { ...SESSILE, tau });
-  const line = { offset: fit.offset, slope: fit.slope };
+  const line: ContactAngleLine = { offset: fit.offset, slope: fit.slope, wetting: fit.wetting };
   measuredLines.set(`${g}|${relaxationKey(tau)}`, line);
   return line;
 }
@@ -236,7 +303,8 @@ function lineOrThrow(cal: InterfaceCalibration, tau: RelaxationTimes): ContactAn
 /**
  * Adhesion strength g of a solid that gives the electrolyte the static contact angle θ (degrees):
  * the measured line (CONTACT_ANGLE_LINES at the run's G) solved for g,
- * g = −(cos θ − offset)/slope · G (ρ_hi − ρ_lo)/4. Negative g attracts the electrolyte (θ < 90°),
+ * g = −(cos θ − offset)/slope · G (ρ_hi − ρ_lo)/4, or beyond s = LINE_FIT_MAX through the wetting
+ * drops where the map has them. Negative g attracts the electrolyte (θ < 90°),
  * positive g repels it; the gas feels −g.
  *
  * @param thetaDeg static contact angle through the electrolyte (degrees, 0–180).
@@ -249,8 +317,7 @@ function lineOrThrow(cal: InterfaceCalibration, tau: RelaxationTimes): ContactAn
  * @see Huang, Thorne, Schaap & Sukop, Phys. Rev. E 76 (2007) 066701 (the estimate the line corrects).
  */
 export function adhesionForAngle(thetaDeg: number, cal: InterfaceCalibration, tau: RelaxationTimes = DEFAULT_RELAXATION): number {
-  const line = lineOrThrow(cal, tau);
-  const s = (Math.cos((thetaDeg * Math.PI) / 180) - line.offset) / line.slope;
+  const s = strengthAtCos(lineOrThrow(cal, tau), Math.cos((thetaDeg * Math.PI) / 180));
   return (-s * cal.g * (cal.rhoHi - cal.rhoLo)) / 4;
 }
 
@@ -267,10 +334,8 @@ export function adhesionForAngle(thetaDeg: number, cal: InterfaceCalibration, ta
  * @see Huang, Thorne, Schaap & Sukop, Phys. Rev. E 76 (2007) 066701.
  */
 export function angleForAdhesion(g: number, cal: InterfaceCalibration, tau: RelaxationTimes = DEFAULT_RELAXATION): number {
-  const line = lineOrThrow(cal, tau);
   const s = (-4 * g) / (cal.g * (cal.rhoHi - cal.rhoLo));
-  const cos = Math.max(-1, Math.min(1, line.offset + line.slope * s));
-  return (Math.acos(cos) * 180) / Math.PI;
+  return (Math.acos(cosAtStrength(lineOrThrow(cal, tau), s)) * 180) / Math.PI;
 }
 
 /**

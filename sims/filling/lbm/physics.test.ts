@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { adhesionField } from './domain.ts';
-import { adhesionForAngle, calibrateInterface, laplaceSigma, measureDroplet } from './calibration.ts';
+import { adhesionForAngle, angleForAdhesion, calibrateInterface, contactAngleLine, DEFAULT_RELAXATION, laplaceSigma, measureDroplet } from './calibration.ts';
 import { SESSILE, sessileAngle } from './sessile-drop.ts';
 import { createLbmSolver } from './solver.ts';
 import { LbmParamsSchema } from './params.ts';
@@ -56,6 +56,46 @@ describe.each(COHESIONS)('static contact angle (2D sessile drops, documented adh
     it(`${target}° within 5°`, async () => {
       const cal = await calibrateInterface(G);
       const measured = await sessileAngle(cal, target, target < 30 ? { ...SESSILE, steps: 15_000 } : SESSILE);
+      expect(Math.abs(measured - target), `measured ${measured.toFixed(2)}°`).toBeLessThan(5);
+    });
+  }
+});
+
+/** The slow-interdiffusion relaxation times (README "Electrolyte vapour"), tabled with wetting drops. */
+const VAPOUR_TIGHT = { electrolyte: 1, gas: 0.55, odd: 0.6 };
+
+describe('contact-angle map between and beyond its measured drops', () => {
+  it('adhesionForAngle and angleForAdhesion invert each other within 0.01° over 3–177°, at tabled and interpolated G', async () => {
+    for (const tau of [DEFAULT_RELAXATION, VAPOUR_TIGHT]) {
+      for (const G of [3, 3.4, 3.8]) {
+        const cal = await calibrateInterface(G);
+        for (let theta = 3; theta <= 177; theta += 2) {
+          const back = angleForAdhesion(adhesionForAngle(theta, cal, tau), cal, tau);
+          expect(Math.abs(back - theta), `τ ${JSON.stringify(tau)}, G ${G}, ${theta}° → ${back.toFixed(3)}°`).toBeLessThan(0.01);
+        }
+        // Stronger wetting asks for more adhesion, monotonically.
+        expect(adhesionForAngle(10, cal, tau)).toBeLessThan(adhesionForAngle(20, cal, tau));
+        expect(adhesionForAngle(20, cal, tau)).toBeLessThan(adhesionForAngle(45, cal, tau));
+      }
+    }
+  });
+
+  it('between tabled G the map is interpolated (line and wetting drops); outside the tabled G it is not extrapolated', () => {
+    const a = contactAngleLine(3, VAPOUR_TIGHT)!;
+    const b = contactAngleLine(3.5, VAPOUR_TIGHT)!;
+    const mid = contactAngleLine(3.25, VAPOUR_TIGHT)!;
+    expect(mid.offset).toBeCloseTo((a.offset + b.offset) / 2, 10);
+    expect(mid.slope).toBeCloseTo((a.slope + b.slope) / 2, 10);
+    expect(mid.wetting?.[2]?.[1]).toBeCloseTo((a.wetting![2]![1] + b.wetting![2]![1]) / 2, 10);
+    // Below the smallest tabled G of these relaxation times: no map until measured (contactAngleLineFor).
+    expect(contactAngleLine(2.5, VAPOUR_TIGHT)).toBeUndefined();
+  });
+
+  // At τ_odd 0.6 the fitted line alone gave 6° for 20° and 33° for 45° (G 3.8): the wetting drops carry the map there.
+  for (const target of [20, 45, 135]) {
+    it(`slow interdiffusion (τ_odd 0.6), G = 3.8: ${target}° within 5°`, async () => {
+      const cal = await calibrateInterface(3.8);
+      const measured = await sessileAngle(cal, target, { ...SESSILE, tau: VAPOUR_TIGHT, ...(target < 30 ? { steps: 15_000 } : {}) });
       expect(Math.abs(measured - target), `measured ${measured.toFixed(2)}°`).toBeLessThan(5);
     });
   }

@@ -145,17 +145,26 @@ export async function sessileAngleForAdhesion(cal: InterfaceCalibration, g: numb
 }
 
 
-/** Normalised adhesions s = −4g/(G Δρ) the contact-angle line is fitted over (about 60–125° at G ≥ 3). */
+/** Normalised adhesions s = −4g/(G Δρ) the contact-angle line is fitted over (about 60–125° at G ≥ 3; the last is LINE_FIT_MAX). */
 export const MAP_FIT_POINTS = [-0.3, -0.1, 0.1, 0.3] as const;
+
+/**
+ * Normalised adhesions of the wetting drops measured beyond the line (down to about 0°), each
+ * given WETTING_DROP_STEPS to spread: a 20° drop still reads 28° at 6,000 steps.
+ */
+export const WETTING_FIT_POINTS = [0.4, 0.5, 0.6, 0.7, 0.8, 0.9] as const;
+export const WETTING_DROP_STEPS = 15_000;
 
 /**
  * Fits the contact-angle line cos θ = offset + slope · s (s = −4g/(G Δρ), Huang's estimate of
  * cos θ) at the calibration's G by least squares over sessile drops (sessileAngleForAdhesion) at
- * the adhesions MAP_FIT_POINTS: how CONTACT_ANGLE_LINES (calibration.ts) was measured.
+ * the adhesions MAP_FIT_POINTS, then the wetting drops at WETTING_FIT_POINTS that the map follows
+ * beyond the line: how CONTACT_ANGLE_LINES (calibration.ts) was measured. About 4 minutes.
  *
  * @param cal interface calibration at the G to fit (calibrateInterface).
  * @param size sessile-drop lattice (default SESSILE).
- * @returns the fitted offset and slope (dimensionless) and the largest residual in cos θ.
+ * @returns the fitted offset and slope (dimensionless), the wetting drops' (s, cos θ) and the
+ *   largest residual of the line in cos θ.
  * @throws ConfigError naming the relaxation times when a drop diverges at them.
  * @example
  * await fitContactAngleLine(await calibrateInterface(3.5)); // { offset: -0.103, slope: 1.526, residual: 0.006 }
@@ -187,5 +196,14 @@ export async function fitContactAngleLine(cal: InterfaceCalibration, size: Sessi
   const offset = my - slope * mx;
   let residual = 0;
   for (let i = 0; i < xs.length; i++) residual = Math.max(residual, Math.abs(ys[i]! - offset - slope * xs[i]!));
-  return { offset, slope, residual };
+  const wetting: (readonly [number, number])[] = [];
+  for (const s of WETTING_FIT_POINTS) {
+    const g = (-s * cal.g * (cal.rhoHi - cal.rhoLo)) / 4;
+    const angle = await sessileAngleForAdhesion(cal, g, { ...size, steps: Math.max(size.steps, WETTING_DROP_STEPS) });
+    if (!Number.isFinite(angle)) {
+      throw new ConfigError('lattice.tauElectrolyte/tauGas/tauOdd', `${tau.electrolyte}/${tau.gas}/${tau.odd}`, 'relaxation times at which the contact-angle calibration is stable', `a sessile drop at G = ${cal.g}, s = ${s} diverged`);
+    }
+    wetting.push([s, Math.cos((Math.PI / 180) * angle)]);
+  }
+  return { offset, slope, wetting, residual };
 }

@@ -185,7 +185,7 @@ export async function prepareFilling(volume: Volume, paramsIn: LbmParams | LbmPa
       'time is matched through the capillary number (viscous–capillary filling); inertia is not (lattice density ratio about 1)',
       `the gas is ${(units.latticeViscosity / muGasLb).toFixed(0)}× less viscous than the electrolyte on the lattice against about ${(params.viscosity / GAS_VISCOSITY).toFixed(0)}× in reality: the displaced gas adds up to ${(100 * muGasLb / units.latticeViscosity).toFixed(0)} % of the flow resistance where it fills as long a column as the electrolyte`,
       `each component dissolves in the other at ${(100 * cal.rhoLo / cal.rhoHi).toFixed(1)} % of its density; the gas starts and leaves dry, so the electrolyte that evaporates from the front is lost through the outlet (a small sink); ahead of the front it condenses in crevices to electrolyte fractions of 0.01–0.1, never a filled voxel (about 4 % of the pore volume near the outlet of a 96-layer calendered electrode at half saturation)`,
-      'contact angles are static (measured map at these relaxation times); the moving front has a larger dynamic angle, as with a slip length of one voxel: a slit fills at 0.77 of Washburn\'s rate at capillary number 0.016 and 0.58 at 0.06',
+      'contact angles are static (measured map at these relaxation times); the moving front has a larger dynamic angle, as with a slip length of one voxel: a slit fills at 0.75 of Washburn\'s rate at capillary number 0.016 and 0.56 at 0.06',
       `pores narrower than about ${minPore} voxels hold no resolved meniscus, and gas pockets smaller than that are not resolved: trapped gas there is under-reported; compare with the quasi-static model`,
     ],
   };
