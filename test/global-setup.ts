@@ -2,7 +2,7 @@ import type { TestProject } from 'vitest/node';
 
 /**
  * Vitest global setup: brings the pool worker bundle up to date, and says once, at the top of
- * `npm test`, why the WebGPU tests skip on this machine. Vitest's default reporter shows a skipped
+ * `npm test`, why the WebGPU and the browser (viewer) tests skip on this machine. Vitest's default reporter shows a skipped
  * file only as "N skipped" without its name, so the reason carried in the test names alone is
  * invisible there.
  */
@@ -14,6 +14,8 @@ export default async function setup(project: TestProject): Promise<void> {
   for (const [k, v] of Object.entries(project.config.env ?? {})) process.env[k] ??= String(v);
   const line = await webGpuSkipBanner();
   if (line) process.stdout.write(`${line}\n`);
+  const { CHROMIUM_SKIP } = await import('../viewer/testing/browser.ts');
+  if (CHROMIUM_SKIP) process.stdout.write(`mesolab: viewer browser tests${CHROMIUM_SKIP}\n`);
 }
 
 /** The banner line: empty where the WebGPU tests run, else what skips and why. */

@@ -3,7 +3,6 @@
  * units), what the server hands the page, what the panel draws, and — in headless Chromium — the
  * numbers read back from the page against the file.
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile, cp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +16,7 @@ import type { DischargeFile } from '../src/store/discharge-file.ts';
 import { DISCHARGE_CURVES_COLUMN, encodeDischargeCurves } from '../src/study/cell-columns.ts';
 import { describe as describeDataset } from '../viewer/server/datasets.ts';
 import { cellPanelData, structureRows } from '../viewer/app/cell-panel.ts';
-import { CHROMIUM, openViewer } from '../viewer/testing/browser.ts';
+import { CHROMIUM_SKIP, openViewer } from '../viewer/testing/browser.ts';
 import { writeSyntheticStudy } from '../viewer/testing/fixtures.ts';
 
 let dir = '';
@@ -114,9 +113,7 @@ describe('discharge.json: the curves of `mesolab cell -o` in SI units', () => {
   });
 });
 
-const noChromium = existsSync(CHROMIUM) ? '' : ` [skipped: no Chromium at ${CHROMIUM}; set MESOLAB_CHROMIUM]`;
-
-describe.skipIf(noChromium !== '')(`the viewer draws the discharge curves of a cell output (headless Chromium)${noChromium}`, () => {
+describe.skipIf(CHROMIUM_SKIP !== '')(`the viewer draws the discharge curves of a cell output (headless Chromium)${CHROMIUM_SKIP}`, () => {
   it('the plotted ends and the table equal discharge.json; the end dots are drawn in each rate’s colour', async () => {
     const v = await openViewer(out);
     try {

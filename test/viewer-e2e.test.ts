@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openViewer, readView3d, rendererString } from '../viewer/testing/browser.ts';
+import { CHROMIUM_SKIP, openViewer, readView3d, rendererString } from '../viewer/testing/browser.ts';
 import type { OpenViewer } from '../viewer/testing/browser.ts';
 import { syntheticElectrode, writeSyntheticFill, writeSyntheticStudy } from '../viewer/testing/fixtures.ts';
 import { writeVolume } from '../src/volume/io.ts';
@@ -34,7 +34,7 @@ const changedFraction = (a: Picture, b: Picture, by: number): number => a.grey.f
 const probe = <T>(page: Page, key: string): Promise<T> =>
   page.evaluate((k) => (window as unknown as { __viewer: Record<string, unknown> }).__viewer[k] as T, key);
 
-describe('viewer end-to-end in headless Chromium (WebGL2 on SwiftShader)', () => {
+describe.skipIf(CHROMIUM_SKIP !== '')(`viewer end-to-end in headless Chromium (WebGL2 on SwiftShader)${CHROMIUM_SKIP}`, () => {
   let dir: string;
   let v: OpenViewer;
 
@@ -178,7 +178,7 @@ describe('viewer end-to-end in headless Chromium (WebGL2 on SwiftShader)', () =>
   });
 });
 
-describe('viewer end-to-end: a study folder', () => {
+describe.skipIf(CHROMIUM_SKIP !== '')(`viewer end-to-end: a study folder${CHROMIUM_SKIP}`, () => {
   let dir: string;
   let v: OpenViewer;
   let ids: string[];
@@ -215,7 +215,7 @@ describe('viewer end-to-end: a study folder', () => {
   });
 });
 
-describe('viewer end-to-end: an LBM fill output with its labels and snapshot stack', () => {
+describe.skipIf(CHROMIUM_SKIP !== '')(`viewer end-to-end: an LBM fill output with its labels and snapshot stack${CHROMIUM_SKIP}`, () => {
   let dir: string;
   let v: OpenViewer;
 

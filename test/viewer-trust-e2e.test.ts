@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeVolume } from '../src/volume/io.ts';
 import { colormap } from '../viewer/app/colormap.ts';
 import { formatNumber, interpolate } from '../viewer/app/plots.ts';
-import { openViewer, readView3d } from '../viewer/testing/browser.ts';
+import { CHROMIUM_SKIP, openViewer, readView3d } from '../viewer/testing/browser.ts';
 import type { OpenViewer } from '../viewer/testing/browser.ts';
 import { syntheticElectrode, writeSyntheticFill, writeSyntheticStudy } from '../viewer/testing/fixtures.ts';
 
@@ -95,7 +95,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-describe('an LBM result stopped at its step limit', () => {
+describe.skipIf(CHROMIUM_SKIP !== '')(`an LBM result stopped at its step limit${CHROMIUM_SKIP}`, () => {
   let v: OpenViewer;
   beforeAll(async () => {
     v = await openViewer(path.join(dir, 'lbm'), { width: 1100, height: 700 });
@@ -153,7 +153,7 @@ describe('an LBM result stopped at its step limit', () => {
   });
 });
 
-describe('a fill whose front is mid-way through the electrode', () => {
+describe.skipIf(CHROMIUM_SKIP !== '')(`a fill whose front is mid-way through the electrode${CHROMIUM_SKIP}`, () => {
   let v: OpenViewer;
   beforeAll(async () => {
     await writeSyntheticFill(path.join(dir, 'synthetic'), syntheticElectrode(48, 11));
@@ -350,7 +350,7 @@ describe('a fill whose front is mid-way through the electrode', () => {
   });
 });
 
-describe('a quasi-static fill: the Pc–S marker', () => {
+describe.skipIf(CHROMIUM_SKIP !== '')(`a quasi-static fill: the Pc–S marker${CHROMIUM_SKIP}`, () => {
   let v: OpenViewer;
   beforeAll(async () => {
     v = await openViewer(path.join(dir, 'qs'), { width: 1100, height: 700 });
@@ -379,7 +379,7 @@ describe('a quasi-static fill: the Pc–S marker', () => {
   });
 });
 
-describe('a live run on a sub-volume', () => {
+describe.skipIf(CHROMIUM_SKIP !== '')(`a live run on a sub-volume${CHROMIUM_SKIP}`, () => {
   let v: OpenViewer;
   beforeAll(async () => {
     // 32×32×16 voxels: the live sub-volume keeps the thickness and crops x and y to 16.
@@ -414,7 +414,7 @@ describe('a live run on a sub-volume', () => {
   });
 });
 
-describe('a study: the runs table and the parity plot', () => {
+describe.skipIf(CHROMIUM_SKIP !== '')(`a study: the runs table and the parity plot${CHROMIUM_SKIP}`, () => {
   let v: OpenViewer;
   beforeAll(async () => {
     const study = path.join(dir, 'study');

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { ensureViewerBuilt } from '../build/build.ts';
@@ -5,6 +6,12 @@ import { startViewerServer } from '../server/server.ts';
 import type { ViewerServer } from '../server/server.ts';
 
 export const CHROMIUM = process.env.MESOLAB_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * Why the browser tests skip on this machine, as a suffix for their titles (' [skipped: …]'), or ''
+ * where Chromium is installed: a bare machine has none, and `.ci/run` installs it.
+ */
+export const CHROMIUM_SKIP = existsSync(CHROMIUM) ? '' : ` [skipped: no Chromium at ${CHROMIUM}; .ci/run installs it (apt-get install chromium), or set MESOLAB_CHROMIUM]`;
 
 /** Flags that give WebGL2 through ANGLE, and WebGPU through Dawn, on SwiftShader (CPU Vulkan) with no GPU and no display. */
 export const CHROMIUM_ARGS = [
