@@ -173,16 +173,19 @@ export async function fitContactAngleLine(cal: InterfaceCalibration, size: Sessi
   const xs: number[] = [];
   const ys: number[] = [];
   const tau = size.tau ?? DEFAULT_RELAXATION;
-  for (const s of MAP_FIT_POINTS) {
-    const g = (-s * cal.g * (cal.rhoHi - cal.rhoLo)) / 4;
-    const angle = await sessileAngleForAdhesion(cal, g, size);
+  /** cos θ of a drop at normalised adhesion s after `steps` steps. */
+  const dropCos = async (s: number, steps: number): Promise<number> => {
+    const angle = await sessileAngleForAdhesion(cal, (-s * cal.g * (cal.rhoHi - cal.rhoLo)) / 4, { ...size, steps });
     // A drop that diverges means the lattice is unstable at these relaxation times against a
     // wetting wall: no map can be had, and a run would only diverge later for the same reason.
     if (!Number.isFinite(angle)) {
       throw new ConfigError('lattice.tauElectrolyte/tauGas/tauOdd', `${tau.electrolyte}/${tau.gas}/${tau.odd}`, 'relaxation times at which the contact-angle calibration is stable', `a sessile drop at G = ${cal.g}, s = ${s} diverged`);
     }
+    return Math.cos((Math.PI / 180) * angle);
+  };
+  for (const s of MAP_FIT_POINTS) {
     xs.push(s);
-    ys.push(Math.cos((Math.PI / 180) * angle));
+    ys.push(await dropCos(s, size.steps));
   }
   const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
   const my = ys.reduce((a, b) => a + b, 0) / ys.length;
@@ -197,13 +200,6 @@ export async function fitContactAngleLine(cal: InterfaceCalibration, size: Sessi
   let residual = 0;
   for (let i = 0; i < xs.length; i++) residual = Math.max(residual, Math.abs(ys[i]! - offset - slope * xs[i]!));
   const wetting: (readonly [number, number])[] = [];
-  for (const s of WETTING_FIT_POINTS) {
-    const g = (-s * cal.g * (cal.rhoHi - cal.rhoLo)) / 4;
-    const angle = await sessileAngleForAdhesion(cal, g, { ...size, steps: Math.max(size.steps, WETTING_DROP_STEPS) });
-    if (!Number.isFinite(angle)) {
-      throw new ConfigError('lattice.tauElectrolyte/tauGas/tauOdd', `${tau.electrolyte}/${tau.gas}/${tau.odd}`, 'relaxation times at which the contact-angle calibration is stable', `a sessile drop at G = ${cal.g}, s = ${s} diverged`);
-    }
-    wetting.push([s, Math.cos((Math.PI / 180) * angle)]);
-  }
+  for (const s of WETTING_FIT_POINTS) wetting.push([s, await dropCos(s, Math.max(size.steps, WETTING_DROP_STEPS))]);
   return { offset, slope, wetting, residual };
 }
