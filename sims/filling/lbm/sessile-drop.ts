@@ -1,7 +1,7 @@
 import { ConfigError } from '../../../src/errors.ts';
 import { adhesionField } from './domain.ts';
 import { NODE } from './lattice.ts';
-import { adhesionForAngle, DEFAULT_RELAXATION, electrolyteFraction } from './calibration.ts';
+import { adhesionForAngle, DEFAULT_RELAXATION, electrolyteFraction, LINE_FIT_MAX } from './calibration.ts';
 import type { ContactAngleLine, InterfaceCalibration, RelaxationTimes } from './calibration.ts';
 import { createLbmSolver } from './solver.ts';
 
@@ -146,7 +146,7 @@ export async function sessileAngleForAdhesion(cal: InterfaceCalibration, g: numb
 
 
 /** Normalised adhesions s = −4g/(G Δρ) the contact-angle line is fitted over (about 60–125° at G ≥ 3; the last is LINE_FIT_MAX). */
-export const MAP_FIT_POINTS = [-0.3, -0.1, 0.1, 0.3] as const;
+export const MAP_FIT_POINTS = [-0.3, -0.1, 0.1, LINE_FIT_MAX] as const;
 
 /**
  * Normalised adhesions of the wetting drops measured beyond the line (down to about 0°), each
