@@ -70,5 +70,9 @@ describe('mesolab generate', () => {
     const bad = await mesolab('generate', '--d50', 'ten');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--d50: got "ten", expected a number/);
+    const merged = await mesolab('generate', '--overlap', '0.7');
+    expect(merged.code).toBe(2);
+    expect(merged.stderr.trim().split('\n')).toHaveLength(1);
+    expect(merged.stderr).toMatch(/particleOverlap: got 0\.7, expected .*0\.5/);
   });
 });

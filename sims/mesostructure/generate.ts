@@ -39,7 +39,7 @@ export interface GenerateSummary {
   /** thickness reduction realised on the voxel grid (%), 100·(1 − nz'/nz) */
   calenderingPercent: number;
   arealLoadingMgCm2: number;
-  /** overlap depth / smaller radius over touching pairs of the uncalendered packing */
+  /** overlap depth / smaller radius over touching pairs of the uncalendered packing: of the packing cores, so the merging that particleOverlap asks for is not counted */
   meanOverlap: number;
   maxOverlap: number;
   overlappingPairs: number;
@@ -71,7 +71,9 @@ const MAX_ROUNDS = 8;
 
 /**
  * Process parameters → labelled electrode: dense random sphere packing by growth and overlap
- * removal, corrected until the voxelized AM fraction meets the target; then calendering (affine
+ * removal (a share `particleAggregation` of the particles placed against another, cores of
+ * r/(1 + particleOverlap) kept apart so that neighbours merge at necks when voxelized at r),
+ * corrected until the voxelized AM fraction meets the target; then calendering (affine
  * compression in z, volume-preserving flattening); then CBD in the pore space by neck score
  * (bridge), distance to AM (film) or neck score minus a correlated random field (web, cbd-web.ts)
  * until its volume is met to the voxel.
@@ -100,13 +102,20 @@ export async function generateElectrode(params: GenerateParams, ctx: SimContext)
   const box: Box = { nx, ny, nz };
   const n = nx * ny * nz;
   const progress = ctx.onProgress ?? (() => {});
+  // Merged particles: the packing keeps cores of radius r/grow apart, and every particle is
+  // voxelized at its drawn radius r, so touching cores overlap by particleOverlap of a radius.
+  const grow = 1 + rp.particleOverlap;
+  const drawCores = (volume: number): { r: number[]; pop: number[] } => {
+    const d = drawRadii(rngDraw, rp.populations, volume * grow ** 3);
+    return grow === 1 ? d : { r: d.r.map((r) => r / grow), pop: d.pop };
+  };
   let voxMs = 0;
   let bandedVoxels = 0;
   let kernelRanOn = '';
   const timedVoxelize = async (packing: SpherePacking, s: number, shape: [number, number, number]): Promise<Uint8Array> => {
     throwIfAborted(ctx.signal);
     const t = performance.now();
-    const v = await voxelize(calender(packing, s), shape, ctx.compute);
+    const v = await voxelize(calender(packing, s, grow), shape, ctx.compute);
     voxMs += performance.now() - t;
     bandedVoxels += v.banded;
     kernelRanOn = v.ranOn;
@@ -117,11 +126,11 @@ export async function generateElectrode(params: GenerateParams, ctx: SimContext)
   const t0 = performance.now();
   const meanR = rp.populations.reduce((s, p) => s + (p.volumeShare * p.medianD) / 2, 0);
   const packing: SpherePacking = { x: [], y: [], z: [], r: [], pop: [] };
-  const first = drawRadii(rngDraw, rp.populations, rp.amFraction * n * (1 + (3 * meanR) / (8 * nz)));
+  const first = drawCores((rp.amFraction * n * (1 + (3 * meanR) / (8 * nz))) / grow ** 3);
   const order = first.r.map((_, i) => i).sort((a, b) => first.r[b]! - first.r[a]! || a - b);
   const sphereFraction = first.r.reduce((s, r) => s + sphereVolume(r), 0) / n;
   const startScale = Math.min(1, Math.cbrt(0.25 / sphereFraction));
-  addParticles(packing, order.map((i) => first.r[i]!), order.map((i) => first.pop[i]!), box, rngPlace, startScale);
+  addParticles(packing, order.map((i) => first.r[i]!), order.map((i) => first.pop[i]!), box, rngPlace, startScale, 30, rp.particleAggregation);
   growAndRelax(packing, box, {
     startScale,
     steps: 12,
@@ -140,12 +149,12 @@ export async function generateElectrode(params: GenerateParams, ctx: SimContext)
   while (Math.abs(amCount / n - rp.amFraction) > AM_TOLERANCE && rounds < MAX_ROUNDS) {
     const t = performance.now();
     const sphereVol = packing.r.reduce((s, r) => s + sphereVolume(r), 0);
-    // Voxels gained per unit of sphere volume (overlap and face cuts make it under 1).
+    // Voxels gained per unit of core volume (overlap and face cuts lower it, grown particles raise it).
     const voxelsPerSphereVolume = amCount > 0 && sphereVol > 0 ? amCount / sphereVol : 1;
     const missing = ((rp.amFraction - amCount / n) * n) / voxelsPerSphereVolume;
     if (missing > 0) {
-      const extra = drawRadii(rngDraw, rp.populations, missing);
-      addParticles(packing, extra.r, extra.pop, box, rngFix);
+      const extra = drawCores(missing);
+      addParticles(packing, extra.r, extra.pop, box, rngFix, 1, 30, rp.particleAggregation);
     } else {
       const candidates = rngFix.shuffle(packing.r.map((_, i) => i));
       const drop: number[] = [];
@@ -188,7 +197,7 @@ export async function generateElectrode(params: GenerateParams, ctx: SimContext)
     solid = await timedVoxelize(packing, rp.calenderScale, finalShape);
     amCount = countOnes(solid);
   }
-  const particles = toParticles(packing, rp);
+  const particles = toParticles(packing, rp, grow);
 
   // CBD, its volume conserved through calendering.
   const t2 = performance.now();
@@ -205,7 +214,7 @@ export async function generateElectrode(params: GenerateParams, ctx: SimContext)
       `${cbdTarget} CBD voxels asked for, ${pores} pore voxels left`,
     );
   }
-  const placed = calender(packing, rp.calenderScale);
+  const placed = calender(packing, rp.calenderScale, grow);
   const morphology = rp.cbdMorphology;
   const cbdCount =
     morphology === 'web'
@@ -256,16 +265,16 @@ function countOnes(a: Uint8Array): number {
   return c;
 }
 
-function toParticles(p: SpherePacking, rp: ResolvedParams): Particle[] {
+function toParticles(p: SpherePacking, rp: ResolvedParams, grow: number): Particle[] {
   const vs = rp.voxelSize;
   const s = rp.calenderScale;
   return p.r.map((r, i) => ({
     x: p.x[i]! * vs,
     y: p.y[i]! * vs,
     z: p.z[i]! * s * vs,
-    r: r * vs,
-    rxy: (s === 1 ? r : r / Math.sqrt(s)) * vs,
-    rz: r * s * vs,
+    r: r * grow * vs,
+    rxy: (s === 1 ? r * grow : (r * grow) / Math.sqrt(s)) * vs,
+    rz: r * grow * s * vs,
     population: p.pop[i]!,
   }));
 }

@@ -157,16 +157,33 @@ function maxRadius(p: SpherePacking, extra: readonly number[] = []): number {
 /**
  * Random sequential addition: each new sphere (radius scaled by `scale`) takes the first of
  * `tries` random positions where it overlaps nothing, else the position of least overlap.
+ * With `aggregation` a > 0, a share a of the spheres (drawn per sphere) try positions touching a
+ * randomly chosen sphere already placed instead of anywhere in the box: agglomerated particles.
+ * Relaxation pushes overlapping pairs apart only to contact, so these contacts survive the growth.
  */
-export function addParticles(p: SpherePacking, radii: readonly number[], pops: readonly number[], box: Box, rng: Rng, scale = 1, tries = 30): void {
+export function addParticles(p: SpherePacking, radii: readonly number[], pops: readonly number[], box: Box, rng: Rng, scale = 1, tries = 30, aggregation = 0): void {
   const grid = new CellGrid(box, 2 * maxRadius(p, radii) * scale, p.x.length + radii.length);
   grid.rebuild(p);
   radii.forEach((r, k) => {
     let best = { x: 0, y: 0, z: 0, overlap: Infinity };
+    // No draw at all without aggregation: the default packing's random stream is unchanged.
+    const stick = aggregation > 0 && p.x.length > 0 && rng.uniform() < aggregation;
     for (let t = 0; t < tries && best.overlap > 0; t++) {
-      const x = rng.range(0, box.nx);
-      const y = rng.range(0, box.ny);
-      const z = rng.range(0, box.nz);
+      let x: number, y: number, z: number;
+      if (stick) {
+        const j = rng.integer(0, p.x.length - 1);
+        const d = (r + p.r[j]!) * scale;
+        const cz = rng.range(-1, 1);
+        const phi = rng.range(0, 2 * Math.PI);
+        const sz = Math.sqrt(1 - cz * cz);
+        x = wrap(p.x[j]! + d * sz * Math.cos(phi), box.nx);
+        y = wrap(p.y[j]! + d * sz * Math.sin(phi), box.ny);
+        z = Math.min(box.nz, Math.max(0, p.z[j]! + d * cz));
+      } else {
+        x = rng.range(0, box.nx);
+        y = rng.range(0, box.ny);
+        z = rng.range(0, box.nz);
+      }
       let overlap = 0;
       grid.forNear(x, y, z, (j) => {
         const dx = minImage(x - p.x[j]!, box.nx);

@@ -64,6 +64,18 @@ export const GenerateParamsSchema = z
       .optional()
       .describe('web only: where the binder settles, 1 at the particle contacts (necks), 0 as a coating of the particle surfaces (a binder that wets the AM), 0–1; default 1'),
     cbdPorosity: z.number().min(0).lt(1).default(0.5).describe('internal (nano)porosity of the CBD, 0–1; passed on to transport models'),
+    particleAggregation: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0)
+      .describe('share of the particles that settle against one already placed, 0–1: 0 a random packing; agglomerates left by a short or gentle mixing cluster the particles'),
+    particleOverlap: z
+      .number()
+      .min(0)
+      .max(0.5)
+      .default(0)
+      .describe('how far neighbouring particles merge, as a fraction of the radius, 0–0.5: 0 packs touching spheres; secondary particles pressed or sintered together (and touching particles a tomogram cannot separate) share wider necks, less surface and longer correlation lengths'),
     calenderingPercent: z.number().min(0).max(60).default(0).describe('thickness reduction by calendering (%), 0 = uncalendered'),
     amDensityGcm3: z.number().positive().default(4.7).describe('AM true density (g/cm³), NMC ≈ 4.7'),
     seed: z.number().int().min(0).max(0xffffffff).optional().describe('random seed (integer); default: drawn from the context generator and reported in the summary'),
@@ -96,6 +108,10 @@ export interface ResolvedParams {
   /** web model: domain size L and reach, in voxels (absent for bridge and film) */
   cbdWeb?: { domain: number; reach: number; neckWeight: number };
   cbdPorosity: number;
+  /** share of the particles placed against another (0: random sequential addition) */
+  particleAggregation: number;
+  /** particle radius over packing core radius, less 1 (0: touching spheres) */
+  particleOverlap: number;
   /** thickness after calendering / before, as realised on the voxel grid (nz' / nz) */
   calenderScale: number;
   nzCalendered: number;
@@ -216,6 +232,8 @@ export function resolveParams(params: GenerateParams): ResolvedParams {
     cbdMorphology: p.cbdMorphology,
     ...(cbdWeb ? { cbdWeb } : {}),
     cbdPorosity: p.cbdPorosity,
+    particleAggregation: p.particleAggregation,
+    particleOverlap: p.particleOverlap,
     calenderScale: s,
     nzCalendered: nzCal,
     amDensity: p.amDensityGcm3 * 1000,

@@ -33,14 +33,14 @@ describe('mismatch', () => {
 
 describe('calibrate (contract on a small mesolab electrode with hidden parameters)', () => {
   // The "tomogram": 48³ voxels of 0.5 µm, parameters the calibration is not told, but for the PSD
-  // span (as from a laser-diffraction datasheet): four free parameters, 28 trials.
-  const hidden: GenerateParams = { shape: [48, 48, 48], voxelSizeUm: 0.5, d50Um: 5, span: 0.5, porosity: 0.45, cbdFraction: 0.15, cbdMorphology: 'web', cbdDomainUm: 1, cbdReachUm: 2.5, cbdNeckWeight: 0.6, seed: 99 };
+  // span (as from a laser-diffraction datasheet): six free parameters, 36 trials.
+  const hidden: GenerateParams = { shape: [48, 48, 48], voxelSizeUm: 0.5, d50Um: 5, span: 0.5, porosity: 0.45, cbdFraction: 0.15, cbdMorphology: 'web', cbdDomainUm: 1, cbdReachUm: 2.5, cbdNeckWeight: 0.6, particleAggregation: 0.5, particleOverlap: 0.1, seed: 99 };
   let report: CalibrationReport;
   let truthMismatch: number;
 
   beforeAll(async () => {
     const real = (await generateElectrode(hidden, ctx())).volume;
-    report = await calibrate(real, { budget: 28, init: 8, seeds: 2, seed: 1, fixed: { span: 0.5 } }, ctx());
+    report = await calibrate(real, { budget: 36, init: 10, seeds: 2, seed: 1, fixed: { span: 0.5 } }, ctx());
     // The floor set by one realisation: the hidden parameters themselves, on the calibration's seeds.
     const measuredReal = await measureDescriptors(real, ctx());
     const truth: StructureDescriptors[] = [];
@@ -50,20 +50,20 @@ describe('calibrate (contract on a small mesolab electrode with hidden parameter
 
   it('reports every descriptor real against synthetic with its seed spread, and counts its evaluations', () => {
     expect(report.descriptors.map((d) => d.name)).toEqual(DESCRIPTOR_SPECS.map((s) => s.name));
-    expect(report.trials).toBe(28);
+    expect(report.trials).toBe(36);
     // A refused trial may have run its first seed before the generator gave up on the second.
-    expect(report.evaluations).toBeGreaterThanOrEqual(2 * (28 - report.failedTrials));
-    expect(report.evaluations).toBeLessThanOrEqual(56);
+    expect(report.evaluations).toBeGreaterThanOrEqual(2 * (36 - report.failedTrials));
+    expect(report.evaluations).toBeLessThanOrEqual(72);
     for (const d of report.descriptors) expect(d.spread).toBeGreaterThanOrEqual(0);
   });
 
   it('recovers the descriptors: as close in all as the hidden parameters themselves, fractions within 1 %, most within 5 %, none beyond 10 %', () => {
     // One 48³ realisation is the floor: the hidden parameters on other seeds miss it too (measured
-    // mismatch 0.0014 for them, 0.0012 for the calibrated parameters).
+    // mismatch 0.0013 for the calibrated parameters).
     expect(report.mismatch).toBeLessThanOrEqual(2 * truthMismatch);
     const rel = Object.fromEntries(report.descriptors.map((d) => [d.name, Math.abs(d.relative)]));
     for (const p of ['pore', 'am', 'cbd']) expect(rel[`fraction.${p}`]!).toBeLessThan(0.01);
-    // Measured: 16 of 21 within 5 %, the worst 7.8 % (τ solid z). The rest is seed noise at 48³
+    // Measured: 17 of 21 within 5 %, the worst 9.0 % (τ solid z). The rest is seed noise at 48³
     // (τ 1–8 %, particle D90 5 %, pore D90 8 % between seeds) and local-thickness steps of √k
     // voxels (≈ 5 % at 10-voxel particles).
     expect(report.descriptors.filter((d) => Math.abs(d.relative) <= 0.05).length).toBeGreaterThanOrEqual(14);
@@ -78,6 +78,8 @@ describe('calibrate (contract on a small mesolab electrode with hidden parameter
     expect(d50.identifiable).toBe(true);
     expect(domain.identifiable).toBe(true);
     // The hidden value lies in each identifiable parameter's plausible interval, give or take 10 % of it.
+    // (Measured: aggregation and overlap trade against each other in a box of some 50 particles,
+    // 0 and 0.25 found for 0.5 and 0.1, and both are flagged not identifiable; so is the neck weight.)
     for (const p of report.parameters.filter((q) => q.identifiable)) {
       const h = hidden[p.name as keyof GenerateParams] as number;
       expect(h, p.name).toBeGreaterThanOrEqual(p.plausible[0] * 0.9);

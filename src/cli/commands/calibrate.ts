@@ -91,7 +91,7 @@ export function register(program: Command): void {
     .option('--budget <n>', 'trial parameter sets, initial design included (default 24)')
     .option('--seeds <n>', 'replicate seeds per trial (default 2)')
     .option('--seed <n>', 'optimiser seed and first replicate seed (default 1)')
-    .option('--fix <list>', 'parameters known beforehand, held instead of searched: d50Um, span, cbdDomainUm, cbdReachUm, cbdNeckWeight (e.g. span=0.5 from a datasheet)')
+    .option('--fix <list>', `parameters known beforehand, held instead of searched: ${CALIBRATED_PARAMETERS.join(', ')} (e.g. span=0.5 from a datasheet)`)
     .option('--weights <list>', 'mismatch weights by group: fraction, area, tau, size, s2, s2Curve (default all 1), e.g. tau=2,s2Curve=0.5')
     .option('--json', 'print the report as JSON')
     .option('--force', 'replace existing output files')

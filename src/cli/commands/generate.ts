@@ -37,6 +37,8 @@ interface GenerateOptions {
   cbdDomain?: string;
   cbdReach?: string;
   cbdNeckWeight?: string;
+  aggregation?: string;
+  overlap?: string;
   calendering?: string;
   amDensity?: string;
   force?: boolean;
@@ -85,6 +87,8 @@ export function mergeOptions(config: Record<string, unknown>, o: GenerateOptions
   if (o.cbdDomain !== undefined) set('cbdDomainUm', numberOption(o.cbdDomain, '--cbd-domain'));
   if (o.cbdReach !== undefined) set('cbdReachUm', numberOption(o.cbdReach, '--cbd-reach'));
   if (o.cbdNeckWeight !== undefined) set('cbdNeckWeight', numberOption(o.cbdNeckWeight, '--cbd-neck-weight'));
+  if (o.aggregation !== undefined) set('particleAggregation', numberOption(o.aggregation, '--aggregation'));
+  if (o.overlap !== undefined) set('particleOverlap', numberOption(o.overlap, '--overlap'));
   if (o.calendering !== undefined) set('calenderingPercent', numberOption(o.calendering, '--calendering'));
   if (o.amDensity !== undefined) set('amDensityGcm3', numberOption(o.amDensity, '--am-density'));
   if (o.seed !== undefined) set('seed', numberOption(o.seed, '--seed'));
@@ -126,6 +130,8 @@ export function register(program: Command): void {
     .option('--bimodal-span <x>', 'span of the second population')
     .option('--porosity <x>', 'target pore fraction before calendering (0–1, default 0.40)')
     .option('--am-fraction <x>', 'target AM fraction before calendering (0–1), instead of --porosity')
+    .option('--aggregation <x>', 'share of the particles settled against another (0–1, default 0: a random packing; agglomerates from gentle mixing)')
+    .option('--overlap <x>', 'how far neighbouring particles merge, fraction of the radius (0–0.5, default 0; pressed or sintered secondary particles)')
     .option('--cbd <x>', 'CBD volume fraction of the uncalendered volume (0–1, default 0.12)')
     .option('--cbd-morphology <m>', 'bridge (at necks, default), film (coating) or web (necks spreading into the pores as fine domains)')
     .option('--cbd-domain <µm>', 'web: CBD domain size (µm; finer with more intensive mixing; default 2 voxels)')
