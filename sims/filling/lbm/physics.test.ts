@@ -63,10 +63,12 @@ describe.each(COHESIONS)('static contact angle (2D sessile drops, documented adh
 
 /** The slow-interdiffusion relaxation times (README "Electrolyte vapour"), tabled with wetting drops. */
 const VAPOUR_TIGHT = { electrolyte: 1, gas: 0.55, odd: 0.6 };
+/** The candidate default's relaxation times (with G 4; README "Electrolyte vapour"). */
+const CANDIDATE = { electrolyte: 1, gas: 0.55, odd: 0.65 };
 
 describe('contact-angle map between and beyond its measured drops', () => {
   it('adhesionForAngle and angleForAdhesion invert each other within 0.01° over 3–177°, at tabled and interpolated G', async () => {
-    for (const tau of [DEFAULT_RELAXATION, VAPOUR_TIGHT]) {
+    for (const tau of [DEFAULT_RELAXATION, VAPOUR_TIGHT, CANDIDATE]) {
       for (const G of [3, 3.4, 3.8]) {
         const cal = await calibrateInterface(G);
         for (let theta = 3; theta <= 177; theta += 2) {
@@ -89,6 +91,12 @@ describe('contact-angle map between and beyond its measured drops', () => {
     expect(mid.wetting?.[2]?.[1]).toBeCloseTo((a.wetting![2]![1] + b.wetting![2]![1]) / 2, 10);
     // Below the smallest tabled G of these relaxation times: no map until measured (contactAngleLineFor).
     expect(contactAngleLine(2.5, VAPOUR_TIGHT)).toBeUndefined();
+  });
+
+  it('the candidate default (G 4, τ_odd 0.65): 20° within 5°', async () => {
+    const cal = await calibrateInterface(4);
+    const measured = await sessileAngle(cal, 20, { ...SESSILE, tau: CANDIDATE, steps: 15_000 });
+    expect(Math.abs(measured - 20), `measured ${measured.toFixed(2)}°`).toBeLessThan(5);
   });
 
   // At τ_odd 0.6 the fitted line alone gave 6° for 20° and 33° for 45° (G 3.8): the wetting drops carry the map there.
