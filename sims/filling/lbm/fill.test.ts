@@ -5,6 +5,7 @@ import { Rng } from '../../../src/random/rng.ts';
 import { createVolume, LABEL } from '../../../src/volume/volume.ts';
 import type { Volume } from '../../../src/volume/volume.ts';
 import { generateElectrode } from '../../mesostructure/generate.ts';
+import { DEFAULT_RELAXATION } from './calibration.ts';
 import { fillLbm } from './fill.ts';
 import type { LbmSummary } from './fill.ts';
 
@@ -80,13 +81,15 @@ describe('fillLbm', () => {
     expect(r.connectedGasFraction).toBeLessThan(0.02);
     expect(r.steps).toBeLessThan(9000);
     // Without the criterion the run goes on and the model dissolves the bubble (its mutual
-    // solubility, an artefact): saturation creeps up by ~0.008 per 1,000 steps, too fast for the
-    // saturation window to call it a plateau, so the run reaches its step limit.
+    // solubility, an artefact) until the saturation window calls it a plateau or the step limit
+    // comes. Default lattice (G 4, τ_odd 0.65): invasion plateau at 3,850 steps (S 0.643, trapped
+    // 0.366); saturation plateau at 10,700 (S 0.678, trapped 0.323). At G 3.5, τ_odd 1 (the
+    // default before) the bubble dissolved completely by step 20,000.
     const tail = await fillLbm(volume, { contactAngle: { am: 30 }, steps: 12000, plateau: { invasion: false } }, await ctx());
-    expect(tail.stopReason).toBe('step-limit');
-    expect(tail.plateauBy).toBeNull();
-    expect(tail.saturation).toBeGreaterThan(r.saturation + 0.03);
-    expect(tail.trappedFraction).toBeLessThan(r.trappedFraction - 0.03);
+    expect(tail.plateauBy).not.toBe('invasion');
+    expect(tail.steps).toBeGreaterThan(2 * r.steps);
+    expect(tail.saturation).toBeGreaterThan(r.saturation + 0.02);
+    expect(tail.trappedFraction).toBeLessThan(r.trappedFraction - 0.02);
   }, 120_000);
 
   it('stops cleanly on an AbortSignal with stopReason "aborted"', async () => {
@@ -101,8 +104,8 @@ describe('fillLbm', () => {
     let caught: unknown;
     try {
       // An inlet overpressure near the allowed maximum (±7.3e4 Pa at G = 3.5 and 1 µm voxels) drives
-      // lattice speeds past 0.35 within steps.
-      await fillLbm(channels(), { contactAngle: { am: 30 }, steps: 400, inletPressure: 7e4, lattice: { tauElectrolyte: 0.75, tauGas: 0.525, tauOdd: 1.25, diagnosticsEvery: 5 } }, await ctx());
+      // lattice speeds past 0.35 within steps (G 3.5: the map of these relaxation times is tabled there).
+      await fillLbm(channels(), { contactAngle: { am: 30 }, steps: 400, inletPressure: 7e4, lattice: { g: 3.5, tauElectrolyte: 0.75, tauGas: 0.525, tauOdd: 1.25, diagnosticsEvery: 5 } }, await ctx());
     } catch (e) {
       caught = e;
     }
@@ -117,7 +120,7 @@ describe('fillLbm', () => {
     // drop at these relaxation times diverges; the run is refused before it starts.
     const caught = await fillLbm(channels(), { contactAngle: { am: 30 }, steps: 10, lattice: { tauElectrolyte: 0.51, tauGas: 0.51 } }, await ctx()).catch((e: unknown) => e);
     expect(caught).toBeInstanceOf(ConfigError);
-    expect((caught as Error).message).toMatch(/tauElectrolyte\/tauGas\/tauOdd: got "0\.51\/0\.51\/1"/);
+    expect((caught as Error).message).toContain(`tauElectrolyte/tauGas/tauOdd: got "0.51/0.51/${DEFAULT_RELAXATION.odd}"`);
   });
 
   it('names the field for missing contact angles and an outlet not opposite the inlet', async () => {

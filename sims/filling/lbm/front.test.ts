@@ -52,7 +52,7 @@ describe('LBM filling front on generated electrodes (several seeds, angles 10–
   for (const c of cases) {
     it(`seed ${c.seed}, ${c.calendering} % calendered, θ am ${c.am}° cbd ${c.cbd}°, ${c.lateral} sides: nothing ahead of the front`, async () => {
       const volume = await electrode(c.seed, c.calendering);
-      const r = await fillLbm(volume, { contactAngle: { am: c.am, cbd: c.cbd }, lateral: c.lateral, steps: 2400, snapshotEvery: 200 }, { rng: new Rng(1), compute });
+      const r = await fillLbm(volume, { contactAngle: { am: c.am, cbd: c.cbd }, lateral: c.lateral, steps: 3200, snapshotEvery: 200 }, { rng: new Rng(1), compute });
       let checked = 0;
       r.snapshots.forEach((snap, k) => {
         const step = r.snapshotSteps[k]!;

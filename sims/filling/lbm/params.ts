@@ -27,13 +27,13 @@ export const LbmParamsSchema = z
         invasion: z
           .boolean()
           .default(true)
-          .describe('also end the run when the gas that can still reach the outlet has changed by less than the tolerance over the window: the invasion is over and what is left is trapped, which the model would only shrink further by dissolving it at its 1–5 % mutual solubility (README, "Plateau")'),
+          .describe('also end the run when the gas that can still reach the outlet has changed by less than the tolerance over the window: the invasion is over and what is left is trapped, which the model would only shrink further by dissolving it at its 0.7–5 % mutual solubility (README, "Plateau")'),
       })
       .strict()
       .default({ window: 2000, tolerance: 0.002, invasion: true }),
     lattice: z
       .object({
-        g: z.number().min(2.2).max(4).default(3.5).describe('Shan–Chen cohesion G between electrolyte and gas (lattice units; >2 separates the phases; 3.5: 1.9 % mutual solubility and σ_lb 0.085, see the README on why not 3 or 3.8)'),
+        g: z.number().min(2.2).max(4).default(4).describe('Shan–Chen cohesion G between electrolyte and gas (lattice units; >2 separates the phases; 4: 0.7 % mutual solubility and σ_lb 0.11, see the README on why not 3 or 3.5)'),
         tauElectrolyte: z.number().gt(0.5).max(5).default(DEFAULT_RELAXATION.electrolyte).describe('electrolyte relaxation time (lattice units; sets ν = (τ−½)/3; lower means fewer steps per physical second, see the README on what that costs)'),
         tauGas: z.number().gt(0.5).max(5).default(DEFAULT_RELAXATION.gas).describe('gas relaxation time (lattice units; closer to ½ than the electrolyte so the gas is about 8× less viscous)'),
         tauOdd: z.number().gt(0.5).max(5).default(DEFAULT_RELAXATION.odd).describe('relaxation time of the odd (flux) moments shared by both components (lattice units; sets the interdiffusion; a low-viscosity gas with the usual TRT pairing would get a smeared interface)'),
@@ -41,7 +41,7 @@ export const LbmParamsSchema = z
         diagnosticsEvery: z.number().int().positive().default(50).describe('steps between read-backs for saturation, arrival time and divergence checks (steps)'),
       })
       .strict()
-      .default({ g: 3.5, tauElectrolyte: DEFAULT_RELAXATION.electrolyte, tauGas: DEFAULT_RELAXATION.gas, tauOdd: DEFAULT_RELAXATION.odd, reservoirLayers: 4, diagnosticsEvery: 50 }),
+      .default({ g: 4, tauElectrolyte: DEFAULT_RELAXATION.electrolyte, tauGas: DEFAULT_RELAXATION.gas, tauOdd: DEFAULT_RELAXATION.odd, reservoirLayers: 4, diagnosticsEvery: 50 }),
     engine: z
       .enum(['auto', 'typed-array', 'wasm', 'kernels', 'webgpu'])
       .default('auto')

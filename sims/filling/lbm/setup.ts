@@ -90,7 +90,7 @@ export function dryGasDensity(cal: InterfaceCalibration): number {
  * Composition of the boundaries and the initial gas (why electrolyte appears only behind its
  * front): the gas starts and leaves electrolyte-free (ρ_electrolyte = 0 at equal pressure), while
  * the electrolyte enters saturated with dissolved gas. In two-component Shan–Chen each component
- * dissolves in the other at ρ_lo/ρ_hi (4.7 % at G = 3, 1.9 % at the default G = 3.5, 1.1 % at G = 3.8). A gas holding that much electrolyte, or an
+ * dissolves in the other at ρ_lo/ρ_hi (4.7 % at G = 3, 1.9 % at G = 3.5, 1.1 % at G = 3.8, 0.7 % at the default G = 4). A gas holding that much electrolyte, or an
  * outlet supplying it, is saturated vapour: strongly wetting walls and narrow wetting pores
  * condense it (capillary condensation), so electrolyte collected near the outlet ahead of the
  * front. A dry electrode's gas holds no electrolyte; with it, condensation needs electrolyte
@@ -184,7 +184,7 @@ export async function prepareFilling(volume: Volume, paramsIn: LbmParams | LbmPa
     notes: [
       'time is matched through the capillary number (viscous–capillary filling); inertia is not (lattice density ratio about 1)',
       `the gas is ${(units.latticeViscosity / muGasLb).toFixed(0)}× less viscous than the electrolyte on the lattice against about ${(params.viscosity / GAS_VISCOSITY).toFixed(0)}× in reality: the displaced gas adds up to ${(100 * muGasLb / units.latticeViscosity).toFixed(0)} % of the flow resistance where it fills as long a column as the electrolyte`,
-      `each component dissolves in the other at ${(100 * cal.rhoLo / cal.rhoHi).toFixed(1)} % of its density; the gas starts and leaves dry, so the electrolyte that evaporates from the front is lost through the outlet (a small sink); ahead of the front it condenses in crevices to electrolyte fractions of 0.01–0.1, never a filled voxel (about 4 % of the pore volume near the outlet of a 96-layer calendered electrode at half saturation)`,
+      `each component dissolves in the other at ${(100 * cal.rhoLo / cal.rhoHi).toFixed(1)} % of its density; the gas starts and leaves dry, so the electrolyte that evaporates from the front is lost through the outlet (a small sink); ahead of the front it condenses in crevices to electrolyte fractions of 0.01–0.1, never a filled voxel (near the outlet of a 96-layer calendered electrode at half saturation 1.4 % of the pore volume at the default G 4, τ_odd 0.65, 4.3 % at G 3.5, τ_odd 1: lower solubility and slower interdiffusion, i.e. lower τ_odd, shrink it)`,
       'contact angles are static (measured map at these relaxation times); the moving front has a larger dynamic angle, as with a slip length of one voxel: a slit fills at 0.75 of Washburn\'s rate at capillary number 0.016 and 0.56 at 0.06',
       `pores narrower than about ${minPore} voxels hold no resolved meniscus, and gas pockets smaller than that are not resolved: trapped gas there is under-reported; compare with the quasi-static model`,
     ],

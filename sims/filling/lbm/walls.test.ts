@@ -6,6 +6,7 @@ import { generateElectrode } from '../../mesostructure/index.ts';
 import { adhesionForAngle, calibrateInterface, DEFAULT_RELAXATION, periodicSliceSolver } from './calibration.ts';
 import { adhesionField, sideWallMirror } from './domain.ts';
 import { fillLbm } from './fill.ts';
+import { LbmParamsSchema } from './params.ts';
 import { createLbmSolver } from './solver.ts';
 import { paintLattice, xWallMirror } from './test-domains.ts';
 
@@ -84,7 +85,7 @@ describe('a wetting wall holds no electrolyte film in the gas', () => {
     // electrolyte dissolved in the gas is enriched next to the wall only by the adhesion (1.62 ρ_lo
     // against 0.81 ρ_lo mid-channel). With ψ = 0 at solids the cohesion sum pulled it onto the wall
     // as a film of 10.9 ρ_lo, the film that ran ahead of fronts in calendered electrodes.
-    const G = 3.5;
+    const G = LbmParamsSchema.parse({}).lattice.g;
     const cal = await calibrateInterface(G);
     const [nx, nz] = [24, 80];
     const adhesion = adhesionForAngle(20, cal);
@@ -129,12 +130,12 @@ async function fillGeneratedCorner(electrode: Parameters<typeof generateElectrod
   }
 }
 
-/** The run reached its step limit (no divergence stopped it) with a saturation in (0.05, maxSaturation). */
-function expectBoundedFill(r: Awaited<ReturnType<typeof fillLbm>>, steps: number, maxSaturation: number): void {
+/** The run reached its step limit (no divergence stopped it) with a saturation in (minSaturation, maxSaturation). */
+function expectBoundedFill(r: Awaited<ReturnType<typeof fillLbm>>, steps: number, maxSaturation: number, minSaturation = 0.05): void {
   console.log(`${steps} steps: saturation ${r.saturation.toFixed(4)}`);
   expect(r.stopReason).toBe('step-limit');
   expect(r.steps).toBe(steps);
-  expect(r.saturation).toBeGreaterThan(0.05);
+  expect(r.saturation).toBeGreaterThan(minSaturation);
   expect(r.saturation).toBeLessThan(maxSaturation);
 }
 
@@ -150,6 +151,8 @@ describe('fillLbm on generated electrodes that diverged before (regressions)', (
 
   it('strong wetting (θ = 10°) in a 25 %-calendered electrode, periodic sides: 1000 steps bounded (NaN by step 400 before ψ = max(ρ, 0))', async () => {
     const r = await fillGeneratedCorner({ shape: [40, 40, 40], voxelSizeUm: 0.5, d50Um: 3, porosity: 0.35, calenderingPercent: 25, seed: 2 }, 0, 0, { steps: 1000, lateral: 'periodic', contactAngle: { am: 10, cbd: 60 } });
-    expectBoundedFill(r, 1000, 0.5);
+    // Started filling: 0.049 at the default lattice (G 4, τ_odd 0.65, whose slow interdiffusion
+    // moves contact lines more slowly), above 0.05 at G 3.5, τ_odd 1.
+    expectBoundedFill(r, 1000, 0.5, 0.03);
   });
 });

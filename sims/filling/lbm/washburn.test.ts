@@ -41,10 +41,19 @@ import { dryGasDensity } from './setup.ts';
  * nodes counted with the fluid node's own ψ, the short slit read 0.82 of Washburn's: its wall
  * film wetted a 45° slit like a 26° one, which hid the dynamic angle.)
  */
-/** The default cohesion and G = 3 (the first default, which studies may still set). */
-const COHESIONS = [...new Set([LbmParamsSchema.parse({}).lattice.g, 3])];
+/**
+ * The default lattice (G 4, τ_odd 0.65) and the first default (G 3, τ_odd 1), which studies may
+ * still set. G 3 with τ_odd 0.65 is not a supported pairing: its slit fills at 0.68 of Washburn's
+ * slope (slow interdiffusion slows contact lines more where the interface is wider; README
+ * "Electrolyte vapour").
+ */
+const DEFAULT_LATTICE = LbmParamsSchema.parse({}).lattice;
+const LATTICES = [
+  { g: DEFAULT_LATTICE.g, tauOdd: DEFAULT_LATTICE.tauOdd },
+  { g: 3, tauOdd: 1 },
+];
 
-describe.each(COHESIONS)('Lucas–Washburn capillary filling of a slit (G = %s)', (g) => {
+describe.each(LATTICES)('Lucas–Washburn capillary filling of a slit (G = $g, τ_odd = $tauOdd)', ({ g, tauOdd }) => {
   it.each([
     { H: 16, wallThickness: 4 },
     { H: 12, wallThickness: 4 },
@@ -64,10 +73,10 @@ describe.each(COHESIONS)('Lucas–Washburn capillary filling of a slit (G = %s)'
     const rho1 = new Float32Array(n);
     const rho2 = new Float32Array(n);
     const gas = dryGasDensity(cal);
-    // The electrolyte's default relaxation times; a gas 25× less viscous than the electrolyte
+    // The electrolyte's default relaxation time; a gas 25× less viscous than the electrolyte
     // (τ_gas = 0.52) so its column adds a few percent of resistance. The adhesion for θ at these
-    // relaxation times (the static angle depends on them) is tabled (CONTACT_ANGLE_LINES, "1/0.52/1").
-    const { tauElectrolyte: tau1, tauOdd } = LbmParamsSchema.parse({}).lattice;
+    // relaxation times (the static angle depends on them) is tabled (CONTACT_ANGLE_LINES, "1/0.52/…").
+    const tau1 = DEFAULT_LATTICE.tauElectrolyte;
     const tau2 = 0.52;
     const tau = { electrolyte: tau1, gas: tau2, odd: tauOdd };
     await contactAngleLineFor(g, tau);
@@ -151,7 +160,7 @@ describe.each(COHESIONS)('Lucas–Washburn capillary filling of a slit (G = %s)'
     const last = fitted[fitted.length - 1]!;
     const corrected = ((last.L ** 2 - first.L ** 2 + 2 * entrance * (last.L - first.L)) * units.dx ** 2) / ((last.t - first.t) * units.dt) / washburnK;
     const what = `measured/Washburn slope ${ratio.toFixed(3)} at Ca 0.01–0.03 (${corrected.toFixed(3)} with the entrance length), ${ratioEarly.toFixed(3)} at Ca 0.04–0.09`;
-    console.log(`G = ${g}, H = ${H}: ${what}`);
+    console.log(`G = ${g}, τ_odd = ${tauOdd}, H = ${H}: ${what}`);
     expect(Math.abs(ratio - 1), what).toBeLessThan(0.3);
     expect(ratio - ratioEarly, what).toBeGreaterThan(0.05);
   });
