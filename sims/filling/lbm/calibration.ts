@@ -271,7 +271,7 @@ const measuredLines = new Map<string, ContactAngleLine>();
  * @returns the line's offset and slope (and wetting drops where tabled), or undefined where these
  *   relaxation times or this G are not tabled (contactAngleLineFor measures them).
  * @example
- * contactAngleLine(3.5); // { offset: -0.103, slope: 1.5263 } at τ 1/0.55/1
+ * contactAngleLine(3.5); // { offset: -0.0952, slope: 1.4073, wetting: [[0.4, 0.4935], …] } at τ 1/0.55/0.65
  */
 export function contactAngleLine(g: number, tau: RelaxationTimes = DEFAULT_RELAXATION): ContactAngleLine | undefined {
   const table = CONTACT_ANGLE_LINES[relaxationKey(tau)];
@@ -330,7 +330,7 @@ function lineOrThrow(cal: InterfaceCalibration, tau: RelaxationTimes): ContactAn
  *   contactAngleLineFor first).
  * @returns the adhesion strength g of the solid (lattice units, dimensionless).
  * @example
- * adhesionForAngle(30, await calibrateInterface(3.5)); // −0.581
+ * adhesionForAngle(30, await calibrateInterface(3.5)); // −0.583
  * @see Huang, Thorne, Schaap & Sukop, Phys. Rev. E 76 (2007) 066701 (the estimate the line corrects).
  */
 export function adhesionForAngle(thetaDeg: number, cal: InterfaceCalibration, tau: RelaxationTimes = DEFAULT_RELAXATION): number {
@@ -347,7 +347,7 @@ export function adhesionForAngle(thetaDeg: number, cal: InterfaceCalibration, ta
  * @param tau relaxation times of the run (default DEFAULT_RELAXATION).
  * @returns the static contact angle through the electrolyte (degrees, 0–180).
  * @example
- * angleForAdhesion(-0.2, await calibrateInterface(3.5)); // 76.7
+ * angleForAdhesion(-0.2, await calibrateInterface(3.5)); // 77.7
  * @see Huang, Thorne, Schaap & Sukop, Phys. Rev. E 76 (2007) 066701.
  */
 export function angleForAdhesion(g: number, cal: InterfaceCalibration, tau: RelaxationTimes = DEFAULT_RELAXATION): number {
