@@ -123,6 +123,27 @@ describe('fillLbm', () => {
     expect((caught as Error).message).toContain(`tauElectrolyte/tauGas/tauOdd: got "0.51/0.51/${DEFAULT_RELAXATION.odd}"`);
   });
 
+  it('states the model\'s limits in every result, and says when a lower G with slow interdiffusion makes contact lines slow', async () => {
+    const r = await fillLbm(channels(), { contactAngle: { am: 30 }, steps: 10 }, await ctx());
+    const { limits } = r;
+    // Default lattice G 4: ρ_lo/ρ_hi = 0.0072/1.079, 0.7 % each way; τ_e 1 against τ_gas 0.55 and
+    // the dry gas's density: about 9 on the lattice against ~170 in reality (3 mPa·s / 18 µPa·s).
+    expect(limits.dissolution.electrolyteInGas).toBeCloseTo(0.0066, 3);
+    expect(limits.dissolution.gasInElectrolyte).toBe(limits.dissolution.electrolyteInGas);
+    expect(limits.viscosityRatio.lattice).toBeGreaterThan(8);
+    expect(limits.viscosityRatio.lattice).toBeLessThan(10);
+    expect(limits.viscosityRatio.physical).toBeCloseTo(3e-3 / 1.8e-5, 6);
+    expect(limits.densityRatio.lattice).toBeLessThan(1.1);
+    expect(limits.interfaceWidthVoxels).toBe(3);
+    expect(limits.minResolvedPoreVoxels).toBe(6);
+    expect(limits.notes.join(' ')).not.toMatch(/contact lines are slow/);
+    const low = await fillLbm(channels(), { contactAngle: { am: 30 }, steps: 10, lattice: { g: 3 } }, await ctx());
+    expect(low.limits.dissolution.electrolyteInGas).toBeGreaterThan(0.04);
+    expect(low.limits.notes.join(' ')).toMatch(/G 3 with τ_odd 0.65: contact lines are slow.*set lattice.tauOdd to 1/);
+    const first = await fillLbm(channels(), { contactAngle: { am: 30 }, steps: 10, lattice: { g: 3, tauOdd: 1 } }, await ctx());
+    expect(first.limits.notes.join(' ')).not.toMatch(/contact lines are slow/);
+  });
+
   it('names the field for missing contact angles and an outlet not opposite the inlet', async () => {
     await expect(fillLbm(channels(), { contactAngle: { cbd: 40 } }, await ctx())).rejects.toThrow(ConfigError);
     await expect(fillLbm(channels(), { contactAngle: { cbd: 40 } }, await ctx())).rejects.toThrow(/contactAngle\.am/);

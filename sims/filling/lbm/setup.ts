@@ -82,6 +82,17 @@ export function dryGasDensity(cal: InterfaceCalibration): number {
 }
 
 /**
+ * Slow interdiffusion (τ_odd < 1) slows contact lines the more, the wider the interface, i.e. the
+ * lower G: a Washburn slit (H 16, 45°) fills at 0.755 of Washburn's slope at G 4, 0.722 at G 3.8,
+ * 0.700 at G 3.5 and 0.680 at G 3 with τ_odd 0.65 (0.712 at G 3 with τ_odd 1; README "Electrolyte
+ * vapour"). A run that lowers G without raising τ_odd is told so in its limits.
+ */
+function slowContactLineNote(g: number, tauOdd: number): string[] {
+  if (tauOdd >= 1 || g >= 3.8) return [];
+  return [`G ${g} with τ_odd ${tauOdd}: contact lines are slow at this pairing (a 45° slit fills at 0.68–0.70 of Washburn's slope at G 3–3.5 with τ_odd 0.65, at the edge of or outside the model's 30 % validation); with G below 3.8 set lattice.tauOdd to 1`];
+}
+
+/**
  * Sets up a lattice-Boltzmann filling run: validates the parameters against the volume, calibrates
  * the interface at G, maps contact angles to adhesion, converts units, builds the lattice and the
  * initial state. Used by `fillLbm` (CLI, sweeps) and the viewer's live run, so both run the same
@@ -187,6 +198,7 @@ export async function prepareFilling(volume: Volume, paramsIn: LbmParams | LbmPa
       `each component dissolves in the other at ${(100 * cal.rhoLo / cal.rhoHi).toFixed(1)} % of its density; the gas starts and leaves dry, so the electrolyte that evaporates from the front is lost through the outlet (a small sink); ahead of the front it condenses in crevices to electrolyte fractions of 0.01–0.1, never a filled voxel (near the outlet of a 96-layer calendered electrode at half saturation 1.4 % of the pore volume at the default G 4, τ_odd 0.65, 4.3 % at G 3.5, τ_odd 1: lower solubility and slower interdiffusion, i.e. lower τ_odd, shrink it)`,
       'contact angles are static (measured map at these relaxation times); the moving front has a larger dynamic angle, as with a slip length of one voxel: a slit fills at 0.75 of Washburn\'s rate at capillary number 0.016 and 0.56 at 0.06',
       `pores narrower than about ${minPore} voxels hold no resolved meniscus, and gas pockets smaller than that are not resolved: trapped gas there is under-reported; compare with the quasi-static model`,
+      ...slowContactLineNote(lat.g, lat.tauOdd),
     ],
   };
   return { params, outlet, cal, sigmaLb, angles, adhesion, units, lattice, physics, rho1, rho2, dryGasDensity: gas, limits };
