@@ -5,7 +5,9 @@ import { ConfigError } from '../../src/errors.ts';
 import { Rng } from '../../src/random/rng.ts';
 import { LABEL } from '../../src/volume/volume.ts';
 import { computeProperties, PropertiesParamsSchema } from '../properties/index.ts';
-import { gaussianRandomField } from './cbd-web.ts';
+import { gaussianRandomField, placeCbdWeb } from './cbd-web.ts';
+import { cbdScores } from './cbd.ts';
+import type { Spheroids } from './voxelize.ts';
 import { generateElectrode, resolveParams } from './index.ts';
 import type { GenerateParams } from './index.ts';
 
@@ -91,5 +93,78 @@ describe('web CBD model', () => {
     expect(() => resolveParams({ ...base, cbdMorphology: 'web', cbdDomainUm: 0.2 })).toThrow(/cbdDomainUm/);
     expect(resolveParams({ ...base, cbdMorphology: 'web', cbdDomainUm: 1.5, cbdReachUm: 3 }).cbdWeb).toEqual({ domain: 3, reach: 6, neckWeight: 1 });
     expect(() => resolveParams({ ...base, cbdMorphology: 'bridge', cbdNeckWeight: 0.5 })).toThrow(/cbdNeckWeight/);
+  });
+});
+
+describe('placeCbdWeb: exact neck scores at any neck weight', () => {
+  // Five spheres in a 24³ box; a pore voxel's bridge score d1 + w·d2 is exact once both
+  // distances lie within the search cap. With w = 0.07 a score far below the cap may still hold
+  // a capped d2: exactness is read per voxel (cbdScores' lowerBound), not from the score, which
+  // made the cap double to twice the box (80 s for a 96³ electrode before).
+  const shape: [number, number, number] = [24, 24, 24];
+  const centres = [
+    [6, 6, 6, 4.5],
+    [15, 7, 8, 4],
+    [8, 16, 14, 5],
+    [18, 18, 18, 4],
+    [12, 12, 3, 3],
+  ] as const;
+  const p: Spheroids = {
+    x: Float64Array.from(centres.map((c) => c[0])),
+    y: Float64Array.from(centres.map((c) => c[1])),
+    z: Float64Array.from(centres.map((c) => c[2])),
+    a: Float64Array.from(centres.map((c) => c[3])),
+    c: Float64Array.from(centres.map((c) => c[3])),
+  };
+  const labels = (): Uint8Array => {
+    const l = new Uint8Array(24 ** 3);
+    for (let z = 0; z < 24; z++) for (let y = 0; y < 24; y++) for (let x = 0; x < 24; x++) if (centres.some(([cx, cy, cz, r]) => Math.hypot(x + 0.5 - cx, y + 0.5 - cy, z + 0.5 - cz) < r)) l[x + 24 * (y + 24 * z)] = LABEL.am;
+    return l;
+  };
+  const w = 0.07;
+  // A cap of twice the box searches every particle: the exact scores.
+  const exact = cbdScores(labels(), p, shape, 'bridge', 48, undefined, w);
+
+  it('flags as lower bounds exactly the scores that differ from the exact ones at a small cap', () => {
+    const flags = new Uint8Array(24 ** 3);
+    const capped = cbdScores(labels(), p, shape, 'bridge', 4, undefined, w, flags);
+    let lower = 0;
+    let exactCount = 0;
+    for (let i = 0; i < capped.length; i++) {
+      if (capped[i] === Infinity) continue;
+      if (flags[i] === 1) {
+        lower++;
+        expect(capped[i]!).toBeLessThanOrEqual(exact[i]! + 1e-12);
+      } else {
+        exactCount++;
+        expect(capped[i]).toBe(exact[i]);
+      }
+    }
+    expect(lower).toBeGreaterThan(100);
+    expect(exactCount).toBeGreaterThan(100);
+  });
+
+  it('places the target voxels of lowest exact score (with the random field), whatever the neck weight', () => {
+    for (const neckWeight of [0, 0.07, 1]) {
+      const l = labels();
+      const target = 900;
+      const opts = { domain: 1.5, reach: 2, neckWeight };
+      expect(placeCbdWeb(l, p, shape, target, opts, new Rng(5))).toBe(target);
+      const field = gaussianRandomField(shape, opts.domain, new Rng(5));
+      const ref = cbdScores(labels(), p, shape, 'bridge', 48, undefined, neckWeight);
+      let chosenMax = -Infinity;
+      let otherMin = Infinity;
+      let chosen = 0;
+      for (let i = 0; i < l.length; i++) {
+        if (ref[i] === Infinity) continue;
+        const score = ref[i]! - opts.reach * field[i]!;
+        if (l[i] === LABEL.cbd) {
+          chosen++;
+          chosenMax = Math.max(chosenMax, score);
+        } else otherMin = Math.min(otherMin, score);
+      }
+      expect(chosen).toBe(target);
+      expect(chosenMax, `neck weight ${neckWeight}`).toBeLessThanOrEqual(otherMin);
+    }
   });
 });

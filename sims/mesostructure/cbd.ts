@@ -15,9 +15,11 @@ export type CbdMorphology = 'bridge' | 'film';
  * (only particles that close are searched), so a score is exact wherever it is below `cap`.
  * The distance to a spheroid is taken along the ray from its centre: exact for spheres.
  * `neckWeight` (bridge only, default 1) scores d1 + neckWeight·d2: between a coating (0) and
- * pure necks (1), for the web model.
+ * pure necks (1), for the web model. `lowerBound`, where given, is set to 1 at the voxels whose
+ * score is only a lower bound (a distance it uses reached the cap) and 0 elsewhere: with a small
+ * neck weight a score far below the cap can still hold a capped d2, which "below the cap" misses.
  */
-export function cbdScores(labels: Uint8Array, p: Spheroids, shape: Shape, morphology: CbdMorphology, cap: number, signal?: AbortSignal, neckWeight = 1): Float64Array {
+export function cbdScores(labels: Uint8Array, p: Spheroids, shape: Shape, morphology: CbdMorphology, cap: number, signal?: AbortSignal, neckWeight = 1, lowerBound?: Uint8Array): Float64Array {
   const [nx, ny, nz] = shape;
   const l = cellLists(p, shape, undefined, cap);
   const score = new Float64Array(labels.length).fill(Infinity);
@@ -58,6 +60,7 @@ export function cbdScores(labels: Uint8Array, p: Spheroids, shape: Shape, morpho
           }
         }
         score[idx] = morphology === 'film' ? d1 : d1 + neckWeight * d2;
+        if (lowerBound) lowerBound[idx] = (morphology === 'film' || neckWeight === 0 ? d1 : d2) >= cap ? 1 : 0;
       }
     }
   }
