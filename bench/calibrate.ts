@@ -4,6 +4,7 @@ import { createCompute } from '../src/gpu/backend.ts';
 import { Rng } from '../src/random/rng.ts';
 import { readVolume } from '../src/volume/io.ts';
 import type { Volume } from '../src/volume/volume.ts';
+import { centredCrop } from '../src/volume/crop.ts';
 import { generateElectrode, type GenerateParams } from '../sims/mesostructure/index.ts';
 import { calibrate, compareDescriptors, type CalibrationReport, type DescriptorReport } from '../src/cli/calibration/calibrate.ts';
 import { measureDescriptors } from '../sims/properties/descriptors.ts';
@@ -24,18 +25,14 @@ import type { BenchRun, Figure } from './lib.ts';
  * MESOLAB_CALIBRATE_BUDGET the trials).
  * `--part self` or `--part taufactor` runs one of the two. MESOLAB_TAUFACTOR_FULL=1 then compares
  * the calibrated config, generated at the tomogram's full size (256³, seeds 1 and 2), with the whole
- * tomogram; MESOLAB_TAUFACTOR_CONFIG='{…}' (the printed `config` line of an earlier run) skips the search.
+ * tomogram; MESOLAB_TAUFACTOR_CONFIG='{…}' (the printed `config` line of an earlier run) skips the search;
+ * MESOLAB_TAUFACTOR_SYNTHETIC=160 makes the synthetic boxes 160³, measured by their centred crop.
  * Each descriptor table is printed to stderr as it completes.
  */
 
 /** A centred sub-box of `n`³ voxels. */
 export function cropCentre(v: Volume, n: number): Volume {
-  const [nx, ny, nz] = v.shape;
-  const m = [Math.min(n, nx), Math.min(n, ny), Math.min(n, nz)] as const;
-  const o = [(nx - m[0]) >> 1, (ny - m[1]) >> 1, (nz - m[2]) >> 1];
-  const labels = new Uint8Array(m[0] * m[1] * m[2]);
-  for (let z = 0; z < m[2]; z++) for (let y = 0; y < m[1]; y++) for (let x = 0; x < m[0]; x++) labels[x + m[0] * (y + m[1] * z)] = v.labels[x + o[0]! + nx * (y + o[1]! + ny * (z + o[2]!))]!;
-  return { shape: [m[0], m[1], m[2]], voxelSize: v.voxelSize, labels };
+  return centredCrop(v, [n, n, n]);
 }
 
 function descriptorRows(rows: readonly DescriptorReport[]): string[] {
@@ -121,7 +118,9 @@ export const run: BenchRun = async ({ quick }) => {
       // A config from an earlier run (the `config` line it printed) skips the search.
       let config = process.env.MESOLAB_TAUFACTOR_CONFIG ? (JSON.parse(process.env.MESOLAB_TAUFACTOR_CONFIG) as GenerateParams) : undefined;
       if (!config) {
-        const tf = await calibrate(real, { budget, seeds: 2, seed: 1 }, ctx);
+        // MESOLAB_TAUFACTOR_SYNTHETIC=160: synthetic boxes of 160³ measured by their centred crop of the crop's size.
+        const box = Number(process.env.MESOLAB_TAUFACTOR_SYNTHETIC ?? 0);
+        const tf = await calibrate(real, { budget, seeds: 2, seed: 1, ...(box > c ? { shape: [box, box, box] as [number, number, number] } : {}) }, ctx);
         process.stderr.write(`${table(`TauFactor electrode, centred ${c}³ crop`, tf)}\n`);
         out.push(...figures(`TauFactor ${c}³`, tf));
         config = tf.config;

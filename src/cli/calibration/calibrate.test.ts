@@ -90,3 +90,18 @@ describe('calibrate (contract on a small mesolab electrode with hidden parameter
     expect(report.mismatch).toBeLessThan(0.5 * sorted[sorted.length >> 1]!);
   });
 });
+
+describe('calibrate with a synthetic box larger than the tomogram', () => {
+  it('measures each synthetic volume by its centred crop of the tomogram shape: the generator\'s voxel-exact fractions then scatter across seeds', async () => {
+    const real = (await generateElectrode({ shape: [24, 24, 24], voxelSizeUm: 0.5, d50Um: 3, porosity: 0.45, cbdFraction: 0.15, cbdMorphology: 'web', cbdDomainUm: 1, cbdReachUm: 1, seed: 7 }, ctx())).volume;
+    const fixed = { span: 0.5, particleAggregation: 0, particleOverlap: 0, cbdDomainUm: 1, cbdReachUm: 1, cbdNeckWeight: 0.5 };
+    const same = await calibrate(real, { budget: 3, init: 2, seeds: 2, seed: 1, fixed }, ctx());
+    const larger = await calibrate(real, { budget: 3, init: 2, seeds: 2, seed: 1, fixed, shape: [36, 36, 36] }, ctx());
+    const spread = (r: CalibrationReport): number => r.descriptors.find((d) => d.name === 'fraction.cbd')!.spread;
+    // A periodic box of the tomogram's size holds the CBD fraction to the voxel in every seed.
+    expect(spread(same)).toBe(0);
+    // A 24³ window of a 36³ box does not: its fraction varies with the seed.
+    expect(spread(larger)).toBeGreaterThan(1e-4);
+    expect(larger.config.shape).toEqual([36, 36, 36]);
+  }, 120_000);
+});

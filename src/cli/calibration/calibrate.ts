@@ -2,6 +2,7 @@ import { ImpossibleRequestError, MesolabError, throwIfAborted } from '../../erro
 import { Rng } from '../../random/rng.ts';
 import type { SimContext } from '../../simulation.ts';
 import { LABEL, PHASE_NAMES, phaseName, type PhaseName, type Volume } from '../../volume/volume.ts';
+import { centredCrop } from '../../volume/crop.ts';
 import { generateElectrode, resolveParams, type GenerateParams } from '../../../sims/mesostructure/index.ts';
 import { DESCRIPTOR_SPECS, measureDescriptors, type StructureDescriptors } from '../../../sims/properties/descriptors.ts';
 import { minimiseBayes } from '../../../surrogates/optim/bayes-opt.ts';
@@ -16,7 +17,12 @@ import { DEFAULT_WEIGHTS, meanStd, mismatch, type MismatchWeights } from './mism
  * seeds (common random numbers, so the differences between trials are not seed noise).
  */
 export interface CalibrationOptions {
-  /** synthetic volume shape (voxels); default the tomogram's */
+  /**
+   * synthetic volume shape (voxels); default the tomogram's. Along an axis where it is larger than
+   * the tomogram, each synthetic volume is measured by its centred crop of the tomogram's size, so
+   * its faces cut particles as the tomogram's do (a periodic box of the tomogram's size does not:
+   * bench/README.md, "Why the box matters").
+   */
   shape?: [number, number, number];
   /** trial parameter sets, initial design included (count; default 24) */
   budget?: number;
@@ -223,7 +229,7 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
     try {
       for (const s of seeds) {
         const g = await generateElectrode({ ...params, seed: s }, { ...ctx, rng: new Rng(s), onProgress: undefined });
-        replicates.push(await measureDescriptors(g.volume, ctx));
+        replicates.push(await measureDescriptors(centredCrop(g.volume, real.shape), ctx));
         evaluations++;
       }
     } catch (e) {

@@ -87,7 +87,7 @@ export function register(program: Command): void {
     .argument('<tomogram>', 'segmented volume with pore, AM and CBD (.tif/.tiff, .raw with .json header, .vti)')
     .option('-o, --output <config.json>', 'write the calibrated generator parameters (for mesolab generate --config, or fixed.generate of a study)')
     .option('--report <file.json>', 'write the whole report (descriptors, parameters, every trial) as JSON')
-    .option('--shape <nx,ny,nz>', 'synthetic volume in voxels (default: the tomogram shape; smaller is faster)')
+    .option('--shape <nx,ny,nz>', 'synthetic volume in voxels (default: the tomogram shape; smaller is faster; larger is measured by its centred crop of the tomogram shape, cut by its faces as the tomogram is, which transfers better to the full electrode)')
     .option('--budget <n>', 'trial parameter sets, initial design included (default 24)')
     .option('--seeds <n>', 'replicate seeds per trial (default 2)')
     .option('--seed <n>', 'optimiser seed and first replicate seed (default 1)')

@@ -1,0 +1,25 @@
+import type { Volume } from './volume.ts';
+
+/**
+ * The centred box of a volume: along each axis the middle `shape[k]` voxels, or the whole axis
+ * where the volume is not larger. Labels are copied; the voxel size is kept.
+ *
+ * @param v labelled volume.
+ * @param shape wanted [nx, ny, nz] (voxels).
+ * @returns a new volume of shape min(v.shape, shape) per axis (the same object where nothing is cut).
+ * @example centredCrop(tomogram, [96, 96, 96]) // the middle 96³ of a 256³ tomogram
+ */
+export function centredCrop(v: Volume, shape: readonly [number, number, number]): Volume {
+  const [nx, ny, nz] = v.shape;
+  const m = [Math.min(shape[0], nx), Math.min(shape[1], ny), Math.min(shape[2], nz)] as const;
+  if (m[0] === nx && m[1] === ny && m[2] === nz) return v;
+  const o = [(nx - m[0]) >> 1, (ny - m[1]) >> 1, (nz - m[2]) >> 1] as const;
+  const labels = new Uint8Array(m[0] * m[1] * m[2]);
+  for (let z = 0; z < m[2]; z++) {
+    for (let y = 0; y < m[1]; y++) {
+      const from = o[0] + nx * (y + o[1] + ny * (z + o[2]));
+      labels.set(v.labels.subarray(from, from + m[0]), m[0] * (y + m[1] * z));
+    }
+  }
+  return { shape: [m[0], m[1], m[2]], voxelSize: v.voxelSize, labels };
+}
