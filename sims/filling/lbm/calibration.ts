@@ -193,7 +193,7 @@ export interface RelaxationTimes {
 
 /**
  * The relaxation times filling runs use by default (params.ts), for which the map is tabled.
- * τ_odd 0.65 (1 until 2026-12-04) slows the interdiffusion of the two components 2.3×, so less
+ * τ_odd 0.65 (1 until 2026-12-04) slows the interdiffusion of the two components 3.3× ((τ_odd − ½) from ½ to 0.15), so less
  * electrolyte vapour runs ahead of the front (README "Electrolyte vapour").
  */
 export const DEFAULT_RELAXATION: RelaxationTimes = { electrolyte: 1, gas: 0.55, odd: 0.65 };
