@@ -30,7 +30,8 @@ import { createWasmLbmSolver, WASM_BYTES_PER_NODE, wasmStreamBandwidth } from '.
  *    read once more (8 B): 566 B;
  *  - WGSL engine (webgpu-engine.ts): the fast engine's traffic, 485 B (WGSL_BYTES_PER_NODE).
  *  - wasm engine (wasm-engine.ts, one or more threads): distributions read once and written once
- *    (304 B), adhesion (12 B) and a 4-byte node-flag word (4 B): 320 B. Its densities stay in a
+ *    (304 B), adhesion (12 B), a 4-byte node-flag word (4 B) and the wall sums of the force
+ *    (12 B): 332 B. Its ψ values stay in a
  *    per-thread ring of three planes in cache and the fused density pull re-reads planes the
  *    collision reads next, so neither counts (each datum once). It stores only the groups of 4
  *    nodes along x that hold pore space, so its bytes are per stored node: its share of the bound

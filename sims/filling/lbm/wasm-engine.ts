@@ -35,13 +35,13 @@ const FIXED_BIT = 1 << 20;
 
 /**
  * Bytes the wasm engine moves per stored node per step, each datum counted once: distributions
- * read (38 × 4) and written (38 × 4), adhesion (3 × 4) and node flags (4). The densities never
- * leave the cache (a three-plane ring per thread) and the second read of the distributions for the
+ * read (38 × 4) and written (38 × 4), adhesion (3 × 4), node flags (4) and the wall sums of the
+ * Shan–Chen force (3 × 4). ψ never leaves the cache (a three-plane ring per thread) and the second read of the distributions for the
  * fused density pull hits the planes the collision reads next. Stored nodes are those of the
  * groups of 4 along x that hold a non-solid node (storedNodes in the solver): the bandwidth bound
  * applies to them, not to the solid groups the engine never touches.
  */
-export const WASM_BYTES_PER_NODE = 38 * 4 * 2 + 3 * 4 + 4;
+export const WASM_BYTES_PER_NODE = 38 * 4 * 2 + 3 * 4 + 4 + 3 * 4;
 
 /** Exported functions of the kernel (addresses are byte offsets into the shared memory). */
 interface KernelExports {
@@ -120,7 +120,10 @@ export interface Layout {
   /** Group map: per row (z·ny + y), GW u32 byte offsets into a distribution buffer (0: no node but solid). */
   gmap: number;
   a: number; b: number; fa: number; fb: number;
-  stat: number; mir: number; mirStart: number; fix: number; fixStart: number;
+  stat: number;
+  /** Wall sums Σ w_q c_q over the solid neighbours of each node, rows of [wx | wy | wz] × R floats. */
+  wst: number;
+  mir: number; mirStart: number; fix: number; fixStart: number;
   rings: number[];
   /** Moments read-out area: [rho1 | rho2 | jx | jy | jz] of nx·ny·nz floats each. */
   mom: number;
@@ -131,8 +134,8 @@ export interface Layout {
 const BASE = 65536;
 const SLACK = 64;
 
-/** Bytes of one group of the kernel's pull buffer: 38 populations and 3 momenta of 4 nodes. */
-const PULL_GROUP_BYTES = 41 * 16;
+/** Bytes of one group of the kernel's pull buffer: 38 populations, 3 momenta and 2 densities of 4 nodes. */
+const PULL_GROUP_BYTES = 43 * 16;
 /** Bytes of one stored group of a distribution buffer: 38 populations of 4 nodes. */
 const GROUP_BYTES = 38 * 16;
 
@@ -156,6 +159,7 @@ function makeLayout(nx: number, ny: number, nz: number, groups: number, fixedCou
   const fa = take(38 * fixedCount * 4);
   const fb = take(38 * fixedCount * 4);
   const stat = take(4 * N * 4);
+  const wst = take(3 * N * 4);
   const mir = take(8 * mirrorCount);
   const mirStart = take(4 * (nz * ny + 1));
   const fix = take(32 * fixedCount);
@@ -164,7 +168,7 @@ function makeLayout(nx: number, ny: number, nz: number, groups: number, fixedCou
   // rows (plus one scratch group each), see stepSlab in the kernel.
   const rings = Array.from({ length: threads }, () => take(6 * P * 4 + 2 * (band * Math.ceil(nx / 4) + 1) * PULL_GROUP_BYTES));
   const mom = take(5 * nx * ny * nz * 4);
-  return { nx, ny, nz, R, P, N, GW, groups, cfg, tab, control, gmap, a, b, fa, fb, stat, mir, mirStart, fix, fixStart, rings, mom, bytes: at };
+  return { nx, ny, nz, R, P, N, GW, groups, cfg, tab, control, gmap, a, b, fa, fb, stat, wst, mir, mirStart, fix, fixStart, rings, mom, bytes: at };
 }
 
 /** Floats per padded row: x from −4 to nx + 1, a multiple of 4. */
@@ -278,6 +282,7 @@ export function prepareWasmLattice(options: Omit<LbmSolverOptions, 'engine' | 'c
   const doubles = [physics.g, 1 / physics.tau1, 1 / physics.tauOdd, 1 / physics.tau2, 1 / physics.tauOdd, physics.inletRho[0], physics.inletRho[1], physics.outletRho[0], physics.outletRho[1]];
   doubles.forEach((v, k) => cfg.setFloat64(64 + 8 * k, v, true));
   cfg.setUint32(136, layout.gmap, true);
+  cfg.setUint32(140, layout.wst, true);
   const tab = new DataView(buf, layout.tab, 512);
   for (let q = 0; q < Q; q++) {
     tab.setInt32(4 * q, CX[q]!, true);
@@ -299,6 +304,16 @@ export function prepareWasmLattice(options: Omit<LbmSolverOptions, 'engine' | 'c
     return node[x + nx * (y + ny * z)] === NODE.solid;
   };
   const adh = new Float32Array(buf, layout.stat, 4 * N);
+  // A neighbour that lends the node its own ψ in the Shan–Chen sum: a solid node, unless it is a
+  // mirrored side wall whose source is not solid (that one lends its source's ψ). The kernel's
+  // ring holds 0 there and adds ψ_self × this wall sum once per node (see collideRows).
+  const wall = new Float32Array(buf, layout.wst, 3 * N);
+  const lendsOwnPsi = (x: number, y: number, z: number): boolean => {
+    const j = ((x % nx) + nx) % nx + nx * ((((y % ny) + ny) % ny) + ny * (((z % nz) + nz) % nz));
+    if (node[j] !== NODE.solid) return false;
+    const s = mirror ? mirror[j]! : -1;
+    return s < 0 || node[s] === NODE.solid;
+  };
   for (let z = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++) {
       for (let x = 0; x < nx; x++) {
@@ -310,6 +325,18 @@ export function prepareWasmLattice(options: Omit<LbmSolverOptions, 'engine' | 'c
         adh[statIdx(1, x, y, z)] = adhesion[i]!;
         adh[statIdx(2, x, y, z)] = adhesion[n + i]!;
         adh[statIdx(3, x, y, z)] = adhesion[2 * n + i]!;
+        if (kind !== NODE.fluid) continue;
+        let wx = 0, wy = 0, wz = 0;
+        for (let q = 1; q < Q; q++) {
+          if (!lendsOwnPsi(x + CX[q]!, y + CY[q]!, z + CZ[q]!)) continue;
+          wx += W64[q]! * CX[q]!;
+          wy += W64[q]! * CY[q]!;
+          wz += W64[q]! * CZ[q]!;
+        }
+        const w = ((z * ny + y) * 3) * R + 4 + x;
+        wall[w] = wx;
+        wall[w + R] = wy;
+        wall[w + 2 * R] = wz;
       }
     }
   }

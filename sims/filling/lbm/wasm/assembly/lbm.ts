@@ -23,16 +23,21 @@
 //    never write the same address;
 //  - a static row block per row, [bits | ax | ay | az] × R: bits has bit 0 fluid, bit q (1..18)
 //    source x − c_q solid, bit 19 solid, bit 20 inlet/outlet; a the adhesion vector;
-//  - densities live only in a per-thread ring of three z planes (solid nodes hold SOLID_RHO): the density of layer z+1 is
-//    pulled just before layer z collides (its planes are still in cache), which saves the
-//    separate density pass of the JS engine and its full-lattice rho array.
+//  - the Shan–Chen ψ = max(ρ, 0) of each component lives only in a per-thread ring of three z
+//    planes (0 at solid nodes, a mirrored side wall its source's): layer z+1 is pulled just before
+//    layer z collides (its planes are still in cache), which saves the separate density pass of
+//    the JS engine and its full-lattice rho array. A solid neighbour lends the summing node its
+//    own ψ (as fast-step's SOLID_RHO marker does); the kernel adds that once per node as
+//    ψ_self × the node's wall sum Σ w_q c_q over such neighbours (WST, written by wasm-engine.ts)
+//    instead of a compare and select per neighbour;
+//  - a static wall-sum block per row, [wx | wy | wz] × R.
 
 let NX: i32 = 0;
 let NY: i32 = 0;
 let NZ: i32 = 0;
 let R: i32 = 0;
 let P: i32 = 0;
-/** Bytes of one row of R floats (static rows and density ring). */
+/** Bytes of one row of R floats (static rows and ψ ring). */
 let NB: usize = 0;
 /** Bytes of one group of 38 vectors. */
 const GS: usize = 38 * 16;
@@ -42,6 +47,8 @@ let GMAP: usize = 0;
 let GW: i32 = 0;
 /** Static row blocks (bits and adhesion). */
 let STAT: usize = 0;
+/** Wall sums per padded node (see collideRows): rows of [wx | wy | wz] × R floats, like STAT's. */
+let WST: usize = 0;
 let MIR: usize = 0;
 let MIRS: usize = 0;
 let FIX: usize = 0;
@@ -92,6 +99,7 @@ export function configure(cfg: usize): void {
   OUT1 = load<f64>(cfg, 120);
   OUT2 = load<f64>(cfg, 128);
   GMAP = <usize>load<u32>(cfg, 136);
+  WST = <usize>load<u32>(cfg, 140);
 }
 
 @inline function wrapi(v: i32, n: i32): i32 {
@@ -113,6 +121,11 @@ export function configure(cfg: usize): void {
   return grp(y, z, (x + 4) >> 2) + ((<usize>kq) << 4) + ((<usize>((x + 4) & 3)) << 2);
 }
 
+/** Byte offset of the wall-sum row block (y, z). */
+@inline function rowW(y: i32, z: i32): usize {
+  return <usize>(z * NY + y) * 3 * NB;
+}
+
 /** Byte offset of the static row block (y, z). */
 @inline function rowS(y: i32, z: i32): usize {
   return <usize>(z * NY + y) * 4 * NB;
@@ -124,25 +137,21 @@ export function configure(cfg: usize): void {
 }
 
 /**
- * ψ of a neighbour from the density ring: max(ρ, 0), or the node's own ψ `self` where the ring
- * holds the solid marker (below −½; see SOLID_RHO): a solid neighbour takes the density of the
- * fluid node whose force is summed.
+ * ψ of a neighbour from the ring, which holds ψ = max(ρ, 0) and 0 at solid nodes: a solid
+ * neighbour takes the ψ of the fluid node whose force is summed, which collideRows adds once as
+ * ψ_self × (its wall sum) instead of selecting it per neighbour (36 selects per group saved).
  */
-@inline function psi(p: usize, self: v128): v128 {
-  const v = v128.load(p);
-  return v128.bitselect(self, f32x4.pmax(f32x4.splat(0), v), f32x4.lt(v, f32x4.splat(-0.5)));
+@inline function psi(p: usize): v128 {
+  return v128.load(p);
 }
-
-/** Density the ring holds at solid nodes: a marker no fluid density reaches (see psi; SOLID_RHO in lattice.ts). */
-const SOLID_RHO: f32 = -1;
 
 /** Row ya + r wrapped into [0, ny) (ya may be −1, r up to ny + 1). */
 @inline function rowAt(ya: i32, r: i32): i32 {
   return ((ya + r) % NY + NY) % NY;
 }
 
-/** Bytes of one group of the pull buffer: the 38 pulled vectors of 4 nodes, then jx, jy, jz. */
-const PG: usize = 41 * 16;
+/** Bytes of one group of the pull buffer: the 38 pulled vectors of 4 nodes, then jx, jy, jz, ρ1, ρ2. */
+const PG: usize = 43 * 16;
 
 /**
  * Pre-collision population kq of the 4 nodes of a group, pulled from the source group at offset
@@ -158,7 +167,9 @@ const PG: usize = 41 * 16;
   if (sh < 0) v = i8x16.shuffle(v128.load(src + nb + k), v128.load(src + cur + k), 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27);
   else if (sh > 0) v = i8x16.shuffle(v128.load(src + cur + k), v128.load(src + nb + k), 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19);
   else v = v128.load(src + cur + k);
-  if (masked) v = v128.bitselect(v128.load(src + self + (<usize>ko << 4)), v, bit(bits, q));
+  // A solid source's slot holds +0 (solid lanes are stored as 0, solid-only groups read the zero
+  // group), so OR-ing the bounced value in where the bit is set is the select, one op cheaper.
+  if (masked) v = v128.or(v, v128.and(v128.load(src + self + (<usize>ko << 4)), bit(bits, q)));
   return v;
 }
 
@@ -168,28 +179,25 @@ const PG: usize = 41 * 16;
  */
 @inline function pullPair(src: usize, g: usize, self: usize, bits: v128, q: i32, cq: usize, nq: usize, sq: i32, co: usize, no: usize, so: i32, masked: bool): void {
   const o = q + 1;
-  v128.store(g + (<usize>q << 4), pv(src, cq, nq, self, q, o, sq, bits, q, masked));
-  v128.store(g + (<usize>o << 4), pv(src, co, no, self, o, q, so, bits, o, masked));
-  v128.store(g + (<usize>(q + 19) << 4), pv(src, cq, nq, self, q + 19, o + 19, sq, bits, q, masked));
-  v128.store(g + (<usize>(o + 19) << 4), pv(src, co, no, self, o + 19, q + 19, so, bits, o, masked));
+  const a = pv(src, cq, nq, self, q, o, sq, bits, q, masked);
+  const ao = pv(src, co, no, self, o, q, so, bits, o, masked);
+  const b = pv(src, cq, nq, self, q + 19, o + 19, sq, bits, q, masked);
+  const bo = pv(src, co, no, self, o + 19, q + 19, so, bits, o, masked);
+  v128.store(g + (<usize>q << 4), a);
+  v128.store(g + (<usize>o << 4), ao);
+  v128.store(g + (<usize>(q + 19) << 4), b);
+  v128.store(g + (<usize>(o + 19) << 4), bo);
+  // Sums of the pair, read by pullGroup while the values are still in registers: densities
+  // (a + ao per component) and the net momentum (a + b) − (ao + bo).
+  pairRho1 = f32x4.add(a, ao);
+  pairRho2 = f32x4.add(b, bo);
+  pairJ = f32x4.sub(f32x4.add(a, b), f32x4.add(ao, bo));
 }
 
-/** Net momentum of the pair (q, q + 1) over both components, read back from the group at `g`. */
-@inline function pairMomentum(g: usize, q: i32): v128 {
-  return f32x4.sub(
-    f32x4.add(v128.load(g + (<usize>q << 4)), v128.load(g + (<usize>(q + 19) << 4))),
-    f32x4.add(v128.load(g + (<usize>(q + 1) << 4)), v128.load(g + (<usize>(q + 20) << 4))),
-  );
-}
-
-/** Momentum (jx, jy, jz, both components) of the 38 populations in the group at `g`, stored at g + 38…40. */
-@inline function groupMomentum(g: usize): void {
-  const d1 = pairMomentum(g, 1), d3 = pairMomentum(g, 3), d5 = pairMomentum(g, 5), d7 = pairMomentum(g, 7), d9 = pairMomentum(g, 9);
-  const d11 = pairMomentum(g, 11), d13 = pairMomentum(g, 13), d15 = pairMomentum(g, 15), d17 = pairMomentum(g, 17);
-  v128.store(g + 38 * 16, f32x4.add(f32x4.add(f32x4.add(d1, d7), f32x4.add(d9, d11)), d13));
-  v128.store(g + 39 * 16, f32x4.add(f32x4.add(f32x4.sub(f32x4.add(d3, d7), d9), d15), d17));
-  v128.store(g + 40 * 16, f32x4.sub(f32x4.add(f32x4.sub(f32x4.add(d5, d11), d13), d15), d17));
-}
+// Results of the last pullPair (wasm globals; the optimiser keeps them in locals once inlined).
+let pairRho1: v128 = v128.splat<i32>(0);
+let pairRho2: v128 = v128.splat<i32>(0);
+let pairJ: v128 = v128.splat<i32>(0);
 
 /** Offset of group gi in the group-map row at `m`. */
 @inline function at(m: usize, gi: usize): usize {
@@ -197,41 +205,54 @@ const PG: usize = 41 * 16;
 }
 
 /**
- * The 38 pre-collision populations of group gi (its offset `self`) into `g`. Source rows of q:
- * (y − cy, z − cz), given as group-map rows; the x shift −cx is the last argument of each pair.
+ * The 38 pre-collision populations of group gi (its offset `self`) into `g`, then at g + 38 … 42
+ * the momentum (jx, jy, jz, both components) and the densities ρ1, ρ2, summed from the pulled
+ * values while they are in registers (reading the 38 back cost about 5 % of the step). Source
+ * rows of q: (y − cy, z − cz), given as group-map rows; the x shift −cx is the last argument of
+ * each pair.
  */
 @inline function pullGroup(
   src: usize, g: usize, self: usize, bits: v128, gi: usize,
   m00: usize, mm0: usize, mp0: usize, m0m: usize, m0p: usize, mmm: usize, mpp: usize, mmp: usize, mpm: usize, masked: bool,
 ): void {
   const l = gi - 1, r = gi + 1;
-  v128.store(g, v128.load(src + self));
-  v128.store(g + 19 * 16, v128.load(src + self + 19 * 16));
+  const f0 = v128.load(src + self), g0 = v128.load(src + self + 19 * 16);
+  v128.store(g, f0);
+  v128.store(g + 19 * 16, g0);
   pullPair(src, g, self, bits, 1, self, at(m00, l), -1, self, at(m00, r), 1, masked);
+  let r1 = f32x4.add(f0, pairRho1), r2 = f32x4.add(g0, pairRho2);
+  const d1 = pairJ;
   const m0 = at(mm0, gi), p0 = at(mp0, gi), zm = at(m0m, gi), zp = at(m0p, gi);
   pullPair(src, g, self, bits, 3, m0, 0, 0, p0, 0, 0, masked);
+  r1 = f32x4.add(r1, pairRho1); r2 = f32x4.add(r2, pairRho2);
+  const d3 = pairJ;
   pullPair(src, g, self, bits, 5, zm, 0, 0, zp, 0, 0, masked);
+  r1 = f32x4.add(r1, pairRho1); r2 = f32x4.add(r2, pairRho2);
+  const d5 = pairJ;
   pullPair(src, g, self, bits, 7, m0, at(mm0, l), -1, p0, at(mp0, r), 1, masked);
+  r1 = f32x4.add(r1, pairRho1); r2 = f32x4.add(r2, pairRho2);
+  const d7 = pairJ;
   pullPair(src, g, self, bits, 9, p0, at(mp0, l), -1, m0, at(mm0, r), 1, masked);
+  r1 = f32x4.add(r1, pairRho1); r2 = f32x4.add(r2, pairRho2);
+  const d9 = pairJ;
   pullPair(src, g, self, bits, 11, zm, at(m0m, l), -1, zp, at(m0p, r), 1, masked);
+  r1 = f32x4.add(r1, pairRho1); r2 = f32x4.add(r2, pairRho2);
+  const d11 = pairJ;
   pullPair(src, g, self, bits, 13, zp, at(m0p, l), -1, zm, at(m0m, r), 1, masked);
+  r1 = f32x4.add(r1, pairRho1); r2 = f32x4.add(r2, pairRho2);
+  const d13 = pairJ;
   pullPair(src, g, self, bits, 15, at(mmm, gi), 0, 0, at(mpp, gi), 0, 0, masked);
+  r1 = f32x4.add(r1, pairRho1); r2 = f32x4.add(r2, pairRho2);
+  const d15 = pairJ;
   pullPair(src, g, self, bits, 17, at(mmp, gi), 0, 0, at(mpm, gi), 0, 0, masked);
-}
-
-/** Sum of the 19 vectors of component k (0 or 1) in the group at `g`. */
-@inline function groupDensity(g: usize, k: i32): v128 {
-  const b = g + (<usize>(k * 19) << 4);
-  let s = f32x4.add(v128.load(b), v128.load(b + 16));
-  s = f32x4.add(s, f32x4.add(v128.load(b + 32), v128.load(b + 48)));
-  s = f32x4.add(s, f32x4.add(v128.load(b + 64), v128.load(b + 80)));
-  s = f32x4.add(s, f32x4.add(v128.load(b + 96), v128.load(b + 112)));
-  s = f32x4.add(s, f32x4.add(v128.load(b + 128), v128.load(b + 144)));
-  s = f32x4.add(s, f32x4.add(v128.load(b + 160), v128.load(b + 176)));
-  s = f32x4.add(s, f32x4.add(v128.load(b + 192), v128.load(b + 208)));
-  s = f32x4.add(s, f32x4.add(v128.load(b + 224), v128.load(b + 240)));
-  s = f32x4.add(s, f32x4.add(v128.load(b + 256), v128.load(b + 272)));
-  return f32x4.add(s, v128.load(b + 288));
+  r1 = f32x4.add(r1, pairRho1); r2 = f32x4.add(r2, pairRho2);
+  const d17 = pairJ;
+  // Densities and momentum (both components) beside the populations: g + 38 … 42.
+  v128.store(g + 38 * 16, f32x4.add(f32x4.add(f32x4.add(d1, d7), f32x4.add(d9, d11)), d13));
+  v128.store(g + 39 * 16, f32x4.add(f32x4.add(f32x4.sub(f32x4.add(d3, d7), d9), d15), d17));
+  v128.store(g + 40 * 16, f32x4.sub(f32x4.add(f32x4.sub(f32x4.add(d5, d11), d13), d15), d17));
+  v128.store(g + 41 * 16, r1);
+  v128.store(g + 42 * 16, r2);
 }
 
 /** OR of the words loaded ahead by pullRows (read by nobody: it only keeps those loads alive). */
@@ -241,9 +262,9 @@ let touched: i32 = 0;
  * Pull pass of `count` rows from row ya (wrapped) of layer z: the pre-collision populations of
  * every fluid group of rows [ya + 1, ya + count − 1) into the pull buffer `pb` (row r at
  * (r − 1) × VECS groups; the first and last rows are the halo, whose populations are not kept),
- * their momentum beside them, and the densities of all `count` rows, both components, into the
- * ring planes at `out` (rho1) and out + P*4 (rho2): fluid nodes sum their 19 pulled populations,
- * solid nodes hold 0, inlet/outlet nodes their own state, mirrored side walls then copy their
+ * their momentum and densities beside them, and ψ = max(ρ, 0) of all `count` rows, both
+ * components, into the ring planes at `out` (ψ1) and out + P*4 (ψ2): fluid nodes sum their 19
+ * pulled populations, solid nodes hold 0, inlet/outlet nodes their own state, mirrored side walls then copy their
  * source node (in the same layer; the sources a band's fluid nodes depend on are in its rows, see
  * stepSlab). The collision then reads its populations back from `pb`, in cache, instead of
  * pulling them a second time.
@@ -273,10 +294,9 @@ export function pullRows(src: usize, z: i32, out: usize, pb: usize, ya: i32, cou
     for (let v = 0; v < VECS; v++) {
       const xb = (<usize>(4 + 4 * v)) << 2;
       const bits = v128.load(STAT + rowS(y, z) + xb);
-      const solidMark = v128.and(f32x4.splat(SOLID_RHO), bit(bits, 19));
       if (!v128.any_true(bit(bits, 0))) {
-        v128.store(orow + xb, solidMark);
-        v128.store(orow + PB + xb, solidMark);
+        v128.store(orow + xb, zero);
+        v128.store(orow + PB + xb, zero);
         continue;
       }
       const gi = <usize>(v + 1);
@@ -287,9 +307,8 @@ export function pullRows(src: usize, z: i32, out: usize, pb: usize, ya: i32, cou
       if (v128.any_true(v128.and(bits, bounceBits))) pullGroup(src, g, self, bits, gi, m00, mm0, mp0, m0m, m0p, mmm, mpp, mmp, mpm, true);
       else pullGroup(src, g, self, bits, gi, m00, mm0, mp0, m0m, m0p, mmm, mpp, mmp, mpm, false);
       const fluid = bit(bits, 0);
-      v128.store(orow + xb, v128.bitselect(groupDensity(g, 0), solidMark, fluid));
-      v128.store(orow + PB + xb, v128.bitselect(groupDensity(g, 1), solidMark, fluid));
-      if (kept) groupMomentum(g);
+      v128.store(orow + xb, v128.and(f32x4.pmax(zero, v128.load(g + 41 * 16)), fluid));
+      v128.store(orow + PB + xb, v128.and(f32x4.pmax(zero, v128.load(g + 42 * 16)), fluid));
     }
   }
   touched |= touchedWords;
@@ -308,8 +327,8 @@ export function pullRows(src: usize, z: i32, out: usize, pb: usize, ya: i32, cou
       r2 += <f64>load<f32>(st + ((<usize>(19 + q)) << 2));
     }
     const o = out + ((<usize>(load<i32>(ent, 4) * R + 4 + load<i32>(ent))) << 2);
-    store<f32>(o, <f32>r1);
-    store<f32>(o + PB, <f32>r2);
+    store<f32>(o, max<f32>(0, <f32>r1));
+    store<f32>(o + PB, max<f32>(0, <f32>r2));
     }
   }
   // Mirrored side walls take the densities of their source node (same layer).
@@ -336,39 +355,43 @@ export function pullRows(src: usize, z: i32, out: usize, pb: usize, ya: i32, cou
 }
 
 /**
- * TRT collision of the pair (q, o = opposite of q), both components; writes S_q, S_o (and the
- * component-2 pair) at the node itself. Fast-step's formulas in f32x4, with the factors that do
- * not depend on q folded once per group (collideRows): the even parts are shared by q and o, the
- * odd parts flip sign. Per component k: sym = (ω+/2)(f_q + f_o) − ω+ w ρ_k e − (1 − ω+/2) w (9 (c·u)(c·F_k) − 3 u·F_k),
- * asym = (ω−/2)(f_q − f_o) − 3 ω− w ρ_k (c·u) − 3 (1 − ω−/2) w (c·F_k), e = 1 + 4.5 (c·u)² − 1.5 u².
+ * TRT collision of the pair (q, o = opposite of q) of one component (populations kq, kq + 1 of
+ * the group at `g`); writes S_q, S_o at the node itself. Fast-step's formulas in f32x4: the even
+ * part is shared by q and o, the odd part flips sign. With w the pair's weight, ρ the component's
+ * density and e = 1 + 4.5 (c·u)² − 1.5 u²:
+ * sym = (ω+/2)(f_q + f_o) − w [ω+ ρ e + (1 − ω+/2)(9 (c·u)(c·F) − 3 u·F)],
+ * asym = (ω−/2)(f_q − f_o) − w [3 ω− ρ (c·u) + 3 (1 − ω−/2)(c·F)].
+ * The per-node factors (ω+ ρ, 3 ω− ρ) come in as `pr`, `lr` and the weight as a factor of the
+ * bracket, so a pair needs 4 constants per component instead of 8: the step is bound by V8's 16
+ * vector registers, and every live value beyond them is a spill.
  */
-@inline function pair(
-  dst: usize, at: usize, g: usize, q: i32, cu: v128, cf1: v128, cf2: v128, fluid: v128, usq: v128, uf1: v128, uf2: v128,
-  // Per group, for this pair's weight w: ω+ w ρ_k and 3 ω− w ρ_k.
-  k1: v128, l1: v128, k2: v128, l2: v128,
-  // Constants: ω±/2 and (1 − ω±/2) w (the odd one times 3) per component.
-  hp1: v128, hm1: v128, hp2: v128, hm2: v128, c1: v128, d1: v128, c2: v128, d2: v128,
+@inline function halfPair(
+  base: usize, g: usize, kq: i32, cu: v128, cf: v128, fluid: v128, even: v128, cu9: v128, uf: v128,
+  pr: v128, lr: v128, hp: v128, hm: v128, sp: v128, sm: v128, w: v128,
 ): void {
-  const a = v128.load(g + (<usize>q << 4)), ao = v128.load(g + (<usize>(q + 1) << 4));
-  const b = v128.load(g + (<usize>(q + 19) << 4)), bo = v128.load(g + (<usize>(q + 20) << 4));
+  const a = v128.load(g + (<usize>kq << 4)), ao = v128.load(g + (<usize>(kq + 1) << 4));
+  const sym = f32x4.sub(f32x4.mul(hp, f32x4.add(a, ao)), f32x4.mul(w, f32x4.add(f32x4.mul(pr, even), f32x4.mul(sp, f32x4.sub(f32x4.mul(cu9, cf), uf)))));
+  const asym = f32x4.sub(f32x4.mul(hm, f32x4.sub(a, ao)), f32x4.mul(w, f32x4.add(f32x4.mul(lr, cu), f32x4.mul(sm, cf))));
+  // Non-fluid lanes store 0: solid slots stay 0 (as in the JS engine; the pull relies on it),
+  // inlet/outlet slots are rewritten by fixedRows afterwards.
+  v128.store(base + (<usize>kq << 4), v128.and(f32x4.sub(f32x4.sub(a, sym), asym), fluid));
+  v128.store(base + (<usize>(kq + 1) << 4), v128.and(f32x4.add(f32x4.sub(ao, sym), asym), fluid));
+}
+
+/** Both components of the pair (q, q + 1): c·u, c·F_1, c·F_2 given, e and 9 c·u computed once. */
+@inline function pair(
+  base: usize, g: usize, q: i32, cu: v128, cf1: v128, cf2: v128, fluid: v128, usq: v128, uf1: v128, uf2: v128,
+  p1: v128, l1: v128, p2: v128, l2: v128, hp1: v128, hm1: v128, sp1: v128, sm1: v128, hp2: v128, hm2: v128, sp2: v128, sm2: v128, w: v128,
+): void {
   const even = f32x4.sub(f32x4.add(f32x4.splat(1), f32x4.mul(f32x4.mul(f32x4.splat(4.5), cu), cu)), usq);
   const cu9 = f32x4.mul(f32x4.splat(9), cu);
-  const sym1 = f32x4.sub(f32x4.sub(f32x4.mul(hp1, f32x4.add(a, ao)), f32x4.mul(k1, even)), f32x4.mul(c1, f32x4.sub(f32x4.mul(cu9, cf1), uf1)));
-  const asym1 = f32x4.sub(f32x4.sub(f32x4.mul(hm1, f32x4.sub(a, ao)), f32x4.mul(l1, cu)), f32x4.mul(d1, cf1));
-  const sym2 = f32x4.sub(f32x4.sub(f32x4.mul(hp2, f32x4.add(b, bo)), f32x4.mul(k2, even)), f32x4.mul(c2, f32x4.sub(f32x4.mul(cu9, cf2), uf2)));
-  const asym2 = f32x4.sub(f32x4.sub(f32x4.mul(hm2, f32x4.sub(b, bo)), f32x4.mul(l2, cu)), f32x4.mul(d2, cf2));
-  const base = dst + at;
-  // Non-fluid lanes store 0: solid slots stay 0 (as in the JS engine), inlet/outlet slots are
-  // rewritten by fixedRows afterwards.
-  v128.store(base + (<usize>q << 4), v128.and(f32x4.sub(f32x4.sub(a, sym1), asym1), fluid));
-  v128.store(base + (<usize>(q + 1) << 4), v128.and(f32x4.add(f32x4.sub(ao, sym1), asym1), fluid));
-  v128.store(base + (<usize>(q + 19) << 4), v128.and(f32x4.sub(f32x4.sub(b, sym2), asym2), fluid));
-  v128.store(base + (<usize>(q + 20) << 4), v128.and(f32x4.add(f32x4.sub(bo, sym2), asym2), fluid));
+  halfPair(base, g, q, cu, cf1, fluid, even, cu9, uf1, p1, l1, hp1, hm1, sp1, sm1, w);
+  halfPair(base, g, q + 19, cu, cf2, fluid, even, cu9, uf2, p2, l2, hp2, hm2, sp2, sm2, w);
 }
 
 /**
  * Collision of the fluid nodes of rows [y0, y1) of layer z: takes their pre-collision populations
- * and momentum from the pull buffer `pb` (pullRows), reads the densities of layers z−1, z, z+1
+ * momentum and densities from the pull buffer `pb` (pullRows), reads ψ of layers z−1, z, z+1
  * from the ring planes rm, r0, rp, writes post-collision values to `dst`, then the ghost columns
  * of each row written.
  */
@@ -384,11 +407,8 @@ export function collideRows(dst: usize, z: i32, rm: usize, r0: usize, rp: usize,
   const one = f32x4.splat(1);
   const half = f32x4.splat(0.5);
   const hp1 = f32x4.splat(<f32>(0.5 * OP1)), hm1 = f32x4.splat(<f32>(0.5 * OM1)), hp2 = f32x4.splat(<f32>(0.5 * OP2)), hm2 = f32x4.splat(<f32>(0.5 * OM2));
-  const c1a = f32x4.splat(<f32>((1 - 0.5 * OP1) / 18)), d1a = f32x4.splat(<f32>((3 * (1 - 0.5 * OM1)) / 18));
-  const c2a = f32x4.splat(<f32>((1 - 0.5 * OP2) / 18)), d2a = f32x4.splat(<f32>((3 * (1 - 0.5 * OM2)) / 18));
-  const c1b = f32x4.splat(<f32>((1 - 0.5 * OP1) / 36)), d1b = f32x4.splat(<f32>((3 * (1 - 0.5 * OM1)) / 36));
-  const c2b = f32x4.splat(<f32>((1 - 0.5 * OP2) / 36)), d2b = f32x4.splat(<f32>((3 * (1 - 0.5 * OM2)) / 36));
-  const kp1 = f32x4.splat(<f32>(OP1 / 18)), km1 = f32x4.splat(<f32>((3 * OM1) / 18)), kp2 = f32x4.splat(<f32>(OP2 / 18)), km2 = f32x4.splat(<f32>((3 * OM2) / 18));
+  const sm1 = f32x4.splat(<f32>(3 * (1 - 0.5 * OM1))), sm2 = f32x4.splat(<f32>(3 * (1 - 0.5 * OM2)));
+  const op3m1 = f32x4.splat(<f32>(3 * OM1)), op3m2 = f32x4.splat(<f32>(3 * OM2));
   for (let y = y0; y < y1; y++) {
     const ym = wrapi(y - 1, NY);
     const yp = wrapi(y + 1, NY);
@@ -406,19 +426,22 @@ export function collideRows(dst: usize, z: i32, rm: usize, r0: usize, rp: usize,
       const f0 = v128.load(g);
       const g0 = v128.load(g + B1);
 
-      // ψ of both components at x + c_q from the density ring: solid neighbours (marked SOLID_RHO)
-      // count with this node's own ψ, mirrored walls with their source's (see psi).
+      // ψ of both components at x + c_q from the ring (0 at solid neighbours, whose share comes
+      // from the wall sum below; mirrored walls hold their source's ψ).
       const c00 = r0 + yR + xb, cm0 = r0 + ymR + xb, cp0 = r0 + ypR + xb;
       const c0m = rm + yR + xb, c0p = rp + yR + xb, cmm = rm + ymR + xb, cpp = rp + ypR + xb, cmp = rp + ymR + xb, cpm = rm + ypR + xb;
-      const rho1 = v128.load(c00);
-      const rho2 = v128.load(c00 + PB);
-      const psi1 = f32x4.pmax(f32x4.splat(0), rho1), psi2 = f32x4.pmax(f32x4.splat(0), rho2);
-      const a1 = psi(c00 + 4, psi1), a2 = psi(c00 - 4, psi1), a3 = psi(cp0, psi1), a4 = psi(cm0, psi1), a5 = psi(c0p, psi1), a6 = psi(c0m, psi1);
-      const a7 = psi(cp0 + 4, psi1), a8 = psi(cm0 - 4, psi1), a9 = psi(cm0 + 4, psi1), a10 = psi(cp0 - 4, psi1), a11 = psi(c0p + 4, psi1), a12 = psi(c0m - 4, psi1);
-      const a13 = psi(c0m + 4, psi1), a14 = psi(c0p - 4, psi1), a15 = psi(cpp, psi1), a16 = psi(cmm, psi1), a17 = psi(cpm, psi1), a18 = psi(cmp, psi1);
-      const b1 = psi(c00 + 4 + PB, psi2), b2 = psi(c00 - 4 + PB, psi2), b3 = psi(cp0 + PB, psi2), b4 = psi(cm0 + PB, psi2), b5 = psi(c0p + PB, psi2), b6 = psi(c0m + PB, psi2);
-      const b7 = psi(cp0 + 4 + PB, psi2), b8 = psi(cm0 - 4 + PB, psi2), b9 = psi(cm0 + 4 + PB, psi2), b10 = psi(cp0 - 4 + PB, psi2), b11 = psi(c0p + 4 + PB, psi2), b12 = psi(c0m - 4 + PB, psi2);
-      const b13 = psi(c0m + 4 + PB, psi2), b14 = psi(c0p - 4 + PB, psi2), b15 = psi(cpp + PB, psi2), b16 = psi(cmm + PB, psi2), b17 = psi(cpm + PB, psi2), b18 = psi(cmp + PB, psi2);
+      const rho1 = v128.load(g + 41 * 16);
+      const rho2 = v128.load(g + 42 * 16);
+      const psi1 = v128.load(c00), psi2 = v128.load(c00 + PB);
+      const a1 = psi(c00 + 4), a2 = psi(c00 - 4), a3 = psi(cp0), a4 = psi(cm0), a5 = psi(c0p), a6 = psi(c0m);
+      const a7 = psi(cp0 + 4), a8 = psi(cm0 - 4), a9 = psi(cm0 + 4), a10 = psi(cp0 - 4), a11 = psi(c0p + 4), a12 = psi(c0m - 4);
+      const a13 = psi(c0m + 4), a14 = psi(c0p - 4), a15 = psi(cpp), a16 = psi(cmm), a17 = psi(cpm), a18 = psi(cmp);
+      const b1 = psi(c00 + 4 + PB), b2 = psi(c00 - 4 + PB), b3 = psi(cp0 + PB), b4 = psi(cm0 + PB), b5 = psi(c0p + PB), b6 = psi(c0m + PB);
+      const b7 = psi(cp0 + 4 + PB), b8 = psi(cm0 - 4 + PB), b9 = psi(cm0 + 4 + PB), b10 = psi(cp0 - 4 + PB), b11 = psi(c0p + 4 + PB), b12 = psi(c0m - 4 + PB);
+      const b13 = psi(c0m + 4 + PB), b14 = psi(c0p - 4 + PB), b15 = psi(cpp + PB), b16 = psi(cmm + PB), b17 = psi(cpm + PB), b18 = psi(cmp + PB);
+      // Solid neighbours count with this node's own ψ: ψ_self × Σ_{solid q} w_q c_q, the wall sum.
+      const wb = WST + rowW(y, z) + xb;
+      const wx = v128.load(wb), wy = v128.load(wb + NB), wz = v128.load(wb + 2 * NB);
       const s2x = f32x4.add(f32x4.mul(W1, f32x4.sub(a1, a2)), f32x4.mul(W2, f32x4.add(f32x4.add(f32x4.sub(a7, a8), f32x4.sub(a9, a10)), f32x4.add(f32x4.sub(a11, a12), f32x4.sub(a13, a14)))));
       const s2y = f32x4.add(f32x4.mul(W1, f32x4.sub(a3, a4)), f32x4.mul(W2, f32x4.add(f32x4.add(f32x4.sub(a7, a8), f32x4.sub(a10, a9)), f32x4.add(f32x4.sub(a15, a16), f32x4.sub(a17, a18)))));
       const s2z = f32x4.add(f32x4.mul(W1, f32x4.sub(a5, a6)), f32x4.mul(W2, f32x4.add(f32x4.add(f32x4.sub(a11, a12), f32x4.sub(a14, a13)), f32x4.add(f32x4.sub(a15, a16), f32x4.sub(a18, a17)))));
@@ -426,22 +449,26 @@ export function collideRows(dst: usize, z: i32, rm: usize, r0: usize, rp: usize,
       const s1y = f32x4.add(f32x4.mul(W1, f32x4.sub(b3, b4)), f32x4.mul(W2, f32x4.add(f32x4.add(f32x4.sub(b7, b8), f32x4.sub(b10, b9)), f32x4.add(f32x4.sub(b15, b16), f32x4.sub(b17, b18)))));
       const s1z = f32x4.add(f32x4.mul(W1, f32x4.sub(b5, b6)), f32x4.mul(W2, f32x4.add(f32x4.add(f32x4.sub(b11, b12), f32x4.sub(b14, b13)), f32x4.add(f32x4.sub(b15, b16), f32x4.sub(b18, b17)))));
 
+      const t2x = f32x4.add(s2x, f32x4.mul(psi1, wx)), t2y = f32x4.add(s2y, f32x4.mul(psi1, wy)), t2z = f32x4.add(s2z, f32x4.mul(psi1, wz));
+      const t1x = f32x4.add(s1x, f32x4.mul(psi2, wx)), t1y = f32x4.add(s1y, f32x4.mul(psi2, wy)), t1z = f32x4.add(s1z, f32x4.mul(psi2, wz));
+
       // Momentum of both components, summed by the pull pass.
       const jx = v128.load(g + 38 * 16), jy = v128.load(g + 39 * 16), jz = v128.load(g + 40 * 16);
       const sx = STAT + rowS(y, z) + xb;
       const ax = v128.load(sx + NB), ay = v128.load(sx + 2 * NB), az = v128.load(sx + 3 * NB);
       // F_k = −ψ_k (G Σ_q w_q ψ_other(x+c_q) c_q ± adhesion), + for the electrolyte, − for the gas.
-      const f1x = f32x4.neg(f32x4.mul(psi1, f32x4.add(f32x4.mul(gc, s1x), ax)));
-      const f1y = f32x4.neg(f32x4.mul(psi1, f32x4.add(f32x4.mul(gc, s1y), ay)));
-      const f1z = f32x4.neg(f32x4.mul(psi1, f32x4.add(f32x4.mul(gc, s1z), az)));
-      const f2x = f32x4.neg(f32x4.mul(psi2, f32x4.sub(f32x4.mul(gc, s2x), ax)));
-      const f2y = f32x4.neg(f32x4.mul(psi2, f32x4.sub(f32x4.mul(gc, s2y), ay)));
-      const f2z = f32x4.neg(f32x4.mul(psi2, f32x4.sub(f32x4.mul(gc, s2z), az)));
+      const f1x = f32x4.neg(f32x4.mul(psi1, f32x4.add(f32x4.mul(gc, t1x), ax)));
+      const f1y = f32x4.neg(f32x4.mul(psi1, f32x4.add(f32x4.mul(gc, t1y), ay)));
+      const f1z = f32x4.neg(f32x4.mul(psi1, f32x4.add(f32x4.mul(gc, t1z), az)));
+      const f2x = f32x4.neg(f32x4.mul(psi2, f32x4.sub(f32x4.mul(gc, t2x), ax)));
+      const f2y = f32x4.neg(f32x4.mul(psi2, f32x4.sub(f32x4.mul(gc, t2y), ay)));
+      const f2z = f32x4.neg(f32x4.mul(psi2, f32x4.sub(f32x4.mul(gc, t2z), az)));
       // Non-fluid lanes divide by 1, not 0 (their results are masked anyway).
-      const rt = v128.bitselect(f32x4.add(rho1, rho2), one, fluid);
-      const ux = f32x4.div(f32x4.add(jx, f32x4.mul(half, f32x4.add(f1x, f2x))), rt);
-      const uy = f32x4.div(f32x4.add(jy, f32x4.mul(half, f32x4.add(f1y, f2y))), rt);
-      const uz = f32x4.div(f32x4.add(jz, f32x4.mul(half, f32x4.add(f1z, f2z))), rt);
+      // One division for the three components (a divide costs several multiplies).
+      const rinv = f32x4.div(one, v128.bitselect(f32x4.add(rho1, rho2), one, fluid));
+      const ux = f32x4.mul(f32x4.add(jx, f32x4.mul(half, f32x4.add(f1x, f2x))), rinv);
+      const uy = f32x4.mul(f32x4.add(jy, f32x4.mul(half, f32x4.add(f1y, f2y))), rinv);
+      const uz = f32x4.mul(f32x4.add(jz, f32x4.mul(half, f32x4.add(f1z, f2z))), rinv);
       const usq = f32x4.mul(f32x4.splat(1.5), f32x4.add(f32x4.add(f32x4.mul(ux, ux), f32x4.mul(uy, uy)), f32x4.mul(uz, uz)));
       const uf1 = f32x4.mul(f32x4.splat(3), f32x4.add(f32x4.add(f32x4.mul(ux, f1x), f32x4.mul(uy, f1y)), f32x4.mul(uz, f1z)));
       const uf2 = f32x4.mul(f32x4.splat(3), f32x4.add(f32x4.add(f32x4.mul(ux, f2x), f32x4.mul(uy, f2y)), f32x4.mul(uz, f2z)));
@@ -450,18 +477,17 @@ export function collideRows(dst: usize, z: i32, rm: usize, r0: usize, rp: usize,
       const w0u = f32x4.mul(W0, f32x4.sub(one, usq));
       v128.store(base, v128.and(f32x4.sub(f32x4.sub(f0, f32x4.mul(op1, f32x4.sub(f0, f32x4.mul(w0u, rho1)))), f32x4.mul(f32x4.mul(sp1, W0), uf1)), fluid));
       v128.store(base + B1, v128.and(f32x4.sub(f32x4.sub(g0, f32x4.mul(op2, f32x4.sub(g0, f32x4.mul(w0u, rho2)))), f32x4.mul(f32x4.mul(sp2, W0), uf2)), fluid));
-      // ω+ w ρ_k and 3 ω− w ρ_k for w = 1/18 (axes) and 1/36 (diagonals: half of it).
-      const k1a = f32x4.mul(kp1, rho1), l1a = f32x4.mul(km1, rho1), k2a = f32x4.mul(kp2, rho2), l2a = f32x4.mul(km2, rho2);
-      const k1b = f32x4.mul(half, k1a), l1b = f32x4.mul(half, l1a), k2b = f32x4.mul(half, k2a), l2b = f32x4.mul(half, l2a);
-      pair(dst, self, g, 1, ux, f1x, f2x, fluid, usq, uf1, uf2, k1a, l1a, k2a, l2a, hp1, hm1, hp2, hm2, c1a, d1a, c2a, d2a);
-      pair(dst, self, g, 3, uy, f1y, f2y, fluid, usq, uf1, uf2, k1a, l1a, k2a, l2a, hp1, hm1, hp2, hm2, c1a, d1a, c2a, d2a);
-      pair(dst, self, g, 5, uz, f1z, f2z, fluid, usq, uf1, uf2, k1a, l1a, k2a, l2a, hp1, hm1, hp2, hm2, c1a, d1a, c2a, d2a);
-      pair(dst, self, g, 7, f32x4.add(ux, uy), f32x4.add(f1x, f1y), f32x4.add(f2x, f2y), fluid, usq, uf1, uf2, k1b, l1b, k2b, l2b, hp1, hm1, hp2, hm2, c1b, d1b, c2b, d2b);
-      pair(dst, self, g, 9, f32x4.sub(ux, uy), f32x4.sub(f1x, f1y), f32x4.sub(f2x, f2y), fluid, usq, uf1, uf2, k1b, l1b, k2b, l2b, hp1, hm1, hp2, hm2, c1b, d1b, c2b, d2b);
-      pair(dst, self, g, 11, f32x4.add(ux, uz), f32x4.add(f1x, f1z), f32x4.add(f2x, f2z), fluid, usq, uf1, uf2, k1b, l1b, k2b, l2b, hp1, hm1, hp2, hm2, c1b, d1b, c2b, d2b);
-      pair(dst, self, g, 13, f32x4.sub(ux, uz), f32x4.sub(f1x, f1z), f32x4.sub(f2x, f2z), fluid, usq, uf1, uf2, k1b, l1b, k2b, l2b, hp1, hm1, hp2, hm2, c1b, d1b, c2b, d2b);
-      pair(dst, self, g, 15, f32x4.add(uy, uz), f32x4.add(f1y, f1z), f32x4.add(f2y, f2z), fluid, usq, uf1, uf2, k1b, l1b, k2b, l2b, hp1, hm1, hp2, hm2, c1b, d1b, c2b, d2b);
-      pair(dst, self, g, 17, f32x4.sub(uy, uz), f32x4.sub(f1y, f1z), f32x4.sub(f2y, f2z), fluid, usq, uf1, uf2, k1b, l1b, k2b, l2b, hp1, hm1, hp2, hm2, c1b, d1b, c2b, d2b);
+      // ω+ ρ_k and 3 ω− ρ_k, the per-node factors of every pair.
+      const p1 = f32x4.mul(op1, rho1), l1 = f32x4.mul(op3m1, rho1), p2 = f32x4.mul(op2, rho2), l2 = f32x4.mul(op3m2, rho2);
+      pair(base, g, 1, ux, f1x, f2x, fluid, usq, uf1, uf2, p1, l1, p2, l2, hp1, hm1, sp1, sm1, hp2, hm2, sp2, sm2, W1);
+      pair(base, g, 3, uy, f1y, f2y, fluid, usq, uf1, uf2, p1, l1, p2, l2, hp1, hm1, sp1, sm1, hp2, hm2, sp2, sm2, W1);
+      pair(base, g, 5, uz, f1z, f2z, fluid, usq, uf1, uf2, p1, l1, p2, l2, hp1, hm1, sp1, sm1, hp2, hm2, sp2, sm2, W1);
+      pair(base, g, 7, f32x4.add(ux, uy), f32x4.add(f1x, f1y), f32x4.add(f2x, f2y), fluid, usq, uf1, uf2, p1, l1, p2, l2, hp1, hm1, sp1, sm1, hp2, hm2, sp2, sm2, W2);
+      pair(base, g, 9, f32x4.sub(ux, uy), f32x4.sub(f1x, f1y), f32x4.sub(f2x, f2y), fluid, usq, uf1, uf2, p1, l1, p2, l2, hp1, hm1, sp1, sm1, hp2, hm2, sp2, sm2, W2);
+      pair(base, g, 11, f32x4.add(ux, uz), f32x4.add(f1x, f1z), f32x4.add(f2x, f2z), fluid, usq, uf1, uf2, p1, l1, p2, l2, hp1, hm1, sp1, sm1, hp2, hm2, sp2, sm2, W2);
+      pair(base, g, 13, f32x4.sub(ux, uz), f32x4.sub(f1x, f1z), f32x4.sub(f2x, f2z), fluid, usq, uf1, uf2, p1, l1, p2, l2, hp1, hm1, sp1, sm1, hp2, hm2, sp2, sm2, W2);
+      pair(base, g, 15, f32x4.add(uy, uz), f32x4.add(f1y, f1z), f32x4.add(f2y, f2z), fluid, usq, uf1, uf2, p1, l1, p2, l2, hp1, hm1, sp1, sm1, hp2, hm2, sp2, sm2, W2);
+      pair(base, g, 17, f32x4.sub(uy, uz), f32x4.sub(f1y, f1z), f32x4.sub(f2y, f2z), fluid, usq, uf1, uf2, p1, l1, p2, l2, hp1, hm1, sp1, sm1, hp2, hm2, sp2, sm2, W2);
     }
     // Ghost nodes x = −1 and x = nx of the row just written, while it is in cache.
     ghostRow(dst, y, z);
@@ -670,9 +696,8 @@ export function moments(src: usize, fsrc: usize, out: usize, scratch: usize): vo
         if (v128.any_true(v128.and(bits, bounceBits))) pullGroup(src, scratch, self, bits, gi, m00, mm0, mp0, m0m, m0p, mmm, mpp, mmp, mpm, true);
         else pullGroup(src, scratch, self, bits, gi, m00, mm0, mp0, m0m, m0p, mmm, mpp, mmp, mpm, false);
         const g = scratch;
-        groupMomentum(g);
-        storeLanes(o, v128.and(groupDensity(g, 0), fluid), count);
-        storeLanes(o + nb, v128.and(groupDensity(g, 1), fluid), count);
+        storeLanes(o, v128.and(v128.load(g + 41 * 16), fluid), count);
+        storeLanes(o + nb, v128.and(v128.load(g + 42 * 16), fluid), count);
         for (let k: usize = 0; k < 3; k++) storeLanes(o + (2 + k) * nb, v128.and(v128.load(g + (38 + k) * 16), fluid), count);
       }
     }
