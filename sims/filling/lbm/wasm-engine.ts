@@ -123,6 +123,7 @@ export interface Layout {
   stat: number;
   /** Wall sums Σ w_q c_q over the solid neighbours of each node, rows of [wx | wy | wz] × R floats. */
   wst: number;
+  vconst: number;
   mir: number; mirStart: number; fix: number; fixStart: number;
   rings: number[];
   /** Moments read-out area: [rho1 | rho2 | jx | jy | jz] of nx·ny·nz floats each. */
@@ -160,6 +161,8 @@ function makeLayout(nx: number, ny: number, nz: number, groups: number, fixedCou
   const fb = take(38 * fixedCount * 4);
   const stat = take(4 * N * 4);
   const wst = take(3 * N * 4);
+  // The kernel's table of splat vector constants (configure writes it).
+  const vconst = take(64 * 16);
   const mir = take(8 * mirrorCount);
   const mirStart = take(4 * (nz * ny + 1));
   const fix = take(32 * fixedCount);
@@ -168,7 +171,7 @@ function makeLayout(nx: number, ny: number, nz: number, groups: number, fixedCou
   // rows (plus one scratch group each), see stepSlab in the kernel.
   const rings = Array.from({ length: threads }, () => take(6 * P * 4 + 2 * (band * Math.ceil(nx / 4) + 1) * PULL_GROUP_BYTES));
   const mom = take(5 * nx * ny * nz * 4);
-  return { nx, ny, nz, R, P, N, GW, groups, cfg, tab, control, gmap, a, b, fa, fb, stat, wst, mir, mirStart, fix, fixStart, rings, mom, bytes: at };
+  return { nx, ny, nz, R, P, N, GW, groups, cfg, tab, control, gmap, a, b, fa, fb, stat, wst, vconst, mir, mirStart, fix, fixStart, rings, mom, bytes: at };
 }
 
 /** Floats per padded row: x from −4 to nx + 1, a multiple of 4. */
@@ -283,6 +286,7 @@ export function prepareWasmLattice(options: Omit<LbmSolverOptions, 'engine' | 'c
   doubles.forEach((v, k) => cfg.setFloat64(64 + 8 * k, v, true));
   cfg.setUint32(136, layout.gmap, true);
   cfg.setUint32(140, layout.wst, true);
+  cfg.setUint32(144, layout.vconst, true);
   const tab = new DataView(buf, layout.tab, 512);
   for (let q = 0; q < Q; q++) {
     tab.setInt32(4 * q, CX[q]!, true);

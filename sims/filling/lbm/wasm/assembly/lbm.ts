@@ -49,6 +49,40 @@ let GW: i32 = 0;
 let STAT: usize = 0;
 /** Wall sums per padded node (see collideRows): rows of [wx | wy | wz] × R floats, like STAT's. */
 let WST: usize = 0;
+/**
+ * The collision's vector constants, splat once by configure (K_* index them). They are loaded
+ * where used, inside the loop: V8's TurboFan schedules a constant computed before the loop next to
+ * its uses (a float64 multiply, a conversion and a broadcast per use, measured in its code), and
+ * a v128.const costs three instructions per use; a load costs one, and holds no register.
+ */
+let VC: usize = 0;
+const K_W0: i32 = 0;
+const K_W1: i32 = 1;
+const K_W2: i32 = 2;
+const K_GC: i32 = 3;
+const K_OP1: i32 = 4;
+const K_OP2: i32 = 5;
+const K_SP1: i32 = 6;
+const K_SP2: i32 = 7;
+const K_ONE: i32 = 8;
+const K_HALF: i32 = 9;
+const K_HP1: i32 = 10;
+const K_HM1: i32 = 11;
+const K_HP2: i32 = 12;
+const K_HM2: i32 = 13;
+const K_SM1: i32 = 14;
+const K_SM2: i32 = 15;
+const K_OP3M1: i32 = 16;
+const K_OP3M2: i32 = 17;
+const K_C45: i32 = 18;
+const K_C9: i32 = 19;
+const K_C15: i32 = 20;
+const K_C3: i32 = 21;
+const K_SW01: i32 = 22;
+const K_SW02: i32 = 23;
+@inline function K(i: i32): v128 {
+  return v128.load(VC + ((<usize>i) << 4));
+}
 let MIR: usize = 0;
 let MIRS: usize = 0;
 let FIX: usize = 0;
@@ -100,6 +134,32 @@ export function configure(cfg: usize): void {
   OUT2 = load<f64>(cfg, 128);
   GMAP = <usize>load<u32>(cfg, 136);
   WST = <usize>load<u32>(cfg, 140);
+  VC = <usize>load<u32>(cfg, 144);
+  // Every instance writes the same bytes (the constants depend on the lattice only).
+  v128.store(VC + 0, f32x4.splat(<f32>(1.0 / 3.0)));
+  v128.store(VC + 16, f32x4.splat(<f32>(1.0 / 18.0)));
+  v128.store(VC + 32, f32x4.splat(<f32>(1.0 / 36.0)));
+  v128.store(VC + 48, f32x4.splat(<f32>GC));
+  v128.store(VC + 64, f32x4.splat(<f32>OP1));
+  v128.store(VC + 80, f32x4.splat(<f32>OP2));
+  v128.store(VC + 96, f32x4.splat(<f32>(1 - 0.5 * OP1)));
+  v128.store(VC + 112, f32x4.splat(<f32>(1 - 0.5 * OP2)));
+  v128.store(VC + 128, f32x4.splat(1));
+  v128.store(VC + 144, f32x4.splat(0.5));
+  v128.store(VC + 160, f32x4.splat(<f32>(0.5 * OP1)));
+  v128.store(VC + 176, f32x4.splat(<f32>(0.5 * OM1)));
+  v128.store(VC + 192, f32x4.splat(<f32>(0.5 * OP2)));
+  v128.store(VC + 208, f32x4.splat(<f32>(0.5 * OM2)));
+  v128.store(VC + 224, f32x4.splat(<f32>(3 * (1 - 0.5 * OM1))));
+  v128.store(VC + 240, f32x4.splat(<f32>(3 * (1 - 0.5 * OM2))));
+  v128.store(VC + 256, f32x4.splat(<f32>(3 * OM1)));
+  v128.store(VC + 272, f32x4.splat(<f32>(3 * OM2)));
+  v128.store(VC + 288, f32x4.splat(4.5));
+  v128.store(VC + 304, f32x4.splat(9));
+  v128.store(VC + 320, f32x4.splat(1.5));
+  v128.store(VC + 336, f32x4.splat(3));
+  v128.store(VC + 352, f32x4.mul(f32x4.splat(<f32>(1 - 0.5 * OP1)), f32x4.splat(<f32>(1.0 / 3.0))));
+  v128.store(VC + 368, f32x4.mul(f32x4.splat(<f32>(1 - 0.5 * OP2)), f32x4.splat(<f32>(1.0 / 3.0))));
 }
 
 @inline function wrapi(v: i32, n: i32): i32 {
@@ -362,13 +422,14 @@ export function pullRows(src: usize, z: i32, out: usize, pb: usize, ya: i32, cou
  * sym = (ω+/2)(f_q + f_o) − w [ω+ ρ e + (1 − ω+/2)(9 (c·u)(c·F) − 3 u·F)],
  * asym = (ω−/2)(f_q − f_o) − w [3 ω− ρ (c·u) + 3 (1 − ω−/2)(c·F)].
  * The per-node factors (ω+ ρ, 3 ω− ρ) come in as `pr`, `lr` and the weight as a factor of the
- * bracket, so a pair needs 4 constants per component instead of 8: the step is bound by V8's 16
- * vector registers, and every live value beyond them is a spill.
+ * bracket, so a pair needs 4 constants per component instead of 8 (loaded from the table, see
+ * VC): the step is bound by V8's 16 vector registers, and every live value beyond them is a spill.
  */
 @inline function halfPair(
   base: usize, g: usize, kq: i32, cu: v128, cf: v128, fluid: v128, even: v128, cu9: v128, uf: v128,
-  pr: v128, lr: v128, hp: v128, hm: v128, sp: v128, sm: v128, w: v128,
+  pr: v128, lr: v128, k: i32, w: v128,
 ): void {
+  const hp = K(k == 0 ? K_HP1 : K_HP2), hm = K(k == 0 ? K_HM1 : K_HM2), sp = K(k == 0 ? K_SP1 : K_SP2), sm = K(k == 0 ? K_SM1 : K_SM2);
   const a = v128.load(g + (<usize>kq << 4)), ao = v128.load(g + (<usize>(kq + 1) << 4));
   const sym = f32x4.sub(f32x4.mul(hp, f32x4.add(a, ao)), f32x4.mul(w, f32x4.add(f32x4.mul(pr, even), f32x4.mul(sp, f32x4.sub(f32x4.mul(cu9, cf), uf)))));
   const asym = f32x4.sub(f32x4.mul(hm, f32x4.sub(a, ao)), f32x4.mul(w, f32x4.add(f32x4.mul(lr, cu), f32x4.mul(sm, cf))));
@@ -381,12 +442,12 @@ export function pullRows(src: usize, z: i32, out: usize, pb: usize, ya: i32, cou
 /** Both components of the pair (q, q + 1): c·u, c·F_1, c·F_2 given, e and 9 c·u computed once. */
 @inline function pair(
   base: usize, g: usize, q: i32, cu: v128, cf1: v128, cf2: v128, fluid: v128, usq: v128, uf1: v128, uf2: v128,
-  p1: v128, l1: v128, p2: v128, l2: v128, hp1: v128, hm1: v128, sp1: v128, sm1: v128, hp2: v128, hm2: v128, sp2: v128, sm2: v128, w: v128,
+  p1: v128, l1: v128, p2: v128, l2: v128, w: v128,
 ): void {
-  const even = f32x4.sub(f32x4.add(f32x4.splat(1), f32x4.mul(f32x4.mul(f32x4.splat(4.5), cu), cu)), usq);
-  const cu9 = f32x4.mul(f32x4.splat(9), cu);
-  halfPair(base, g, q, cu, cf1, fluid, even, cu9, uf1, p1, l1, hp1, hm1, sp1, sm1, w);
-  halfPair(base, g, q + 19, cu, cf2, fluid, even, cu9, uf2, p2, l2, hp2, hm2, sp2, sm2, w);
+  const even = f32x4.sub(f32x4.add(K(K_ONE), f32x4.mul(f32x4.mul(K(K_C45), cu), cu)), usq);
+  const cu9 = f32x4.mul(K(K_C9), cu);
+  halfPair(base, g, q, cu, cf1, fluid, even, cu9, uf1, p1, l1, 0, w);
+  halfPair(base, g, q + 19, cu, cf2, fluid, even, cu9, uf2, p2, l2, 1, w);
 }
 
 /**
@@ -398,17 +459,6 @@ export function pullRows(src: usize, z: i32, out: usize, pb: usize, ya: i32, cou
 export function collideRows(dst: usize, z: i32, rm: usize, r0: usize, rp: usize, pb: usize, y0: i32, y1: i32): void {
   const PB = (<usize>P) << 2;
   const B1: usize = 19 * 16;
-  const W1 = f32x4.splat(<f32>(1.0 / 18.0));
-  const W2 = f32x4.splat(<f32>(1.0 / 36.0));
-  const W0 = f32x4.splat(<f32>(1.0 / 3.0));
-  const gc = f32x4.splat(<f32>GC);
-  const op1 = f32x4.splat(<f32>OP1), op2 = f32x4.splat(<f32>OP2);
-  const sp1 = f32x4.splat(<f32>(1 - 0.5 * OP1)), sp2 = f32x4.splat(<f32>(1 - 0.5 * OP2));
-  const one = f32x4.splat(1);
-  const half = f32x4.splat(0.5);
-  const hp1 = f32x4.splat(<f32>(0.5 * OP1)), hm1 = f32x4.splat(<f32>(0.5 * OM1)), hp2 = f32x4.splat(<f32>(0.5 * OP2)), hm2 = f32x4.splat(<f32>(0.5 * OM2));
-  const sm1 = f32x4.splat(<f32>(3 * (1 - 0.5 * OM1))), sm2 = f32x4.splat(<f32>(3 * (1 - 0.5 * OM2)));
-  const op3m1 = f32x4.splat(<f32>(3 * OM1)), op3m2 = f32x4.splat(<f32>(3 * OM2));
   for (let y = y0; y < y1; y++) {
     const ym = wrapi(y - 1, NY);
     const yp = wrapi(y + 1, NY);
@@ -423,6 +473,7 @@ export function collideRows(dst: usize, z: i32, rm: usize, r0: usize, rp: usize,
       if (!v128.any_true(fluid)) continue;
       const self = at(m00, <usize>(v + 1));
       const g = prow + <usize>v * PG;
+      const W0 = K(K_W0), W1 = K(K_W1), W2 = K(K_W2), gc = K(K_GC), op1 = K(K_OP1), op2 = K(K_OP2), one = K(K_ONE), half = K(K_HALF);
       const f0 = v128.load(g);
       const g0 = v128.load(g + B1);
 
@@ -469,25 +520,25 @@ export function collideRows(dst: usize, z: i32, rm: usize, r0: usize, rp: usize,
       const ux = f32x4.mul(f32x4.add(jx, f32x4.mul(half, f32x4.add(f1x, f2x))), rinv);
       const uy = f32x4.mul(f32x4.add(jy, f32x4.mul(half, f32x4.add(f1y, f2y))), rinv);
       const uz = f32x4.mul(f32x4.add(jz, f32x4.mul(half, f32x4.add(f1z, f2z))), rinv);
-      const usq = f32x4.mul(f32x4.splat(1.5), f32x4.add(f32x4.add(f32x4.mul(ux, ux), f32x4.mul(uy, uy)), f32x4.mul(uz, uz)));
-      const uf1 = f32x4.mul(f32x4.splat(3), f32x4.add(f32x4.add(f32x4.mul(ux, f1x), f32x4.mul(uy, f1y)), f32x4.mul(uz, f1z)));
-      const uf2 = f32x4.mul(f32x4.splat(3), f32x4.add(f32x4.add(f32x4.mul(ux, f2x), f32x4.mul(uy, f2y)), f32x4.mul(uz, f2z)));
+      const usq = f32x4.mul(K(K_C15), f32x4.add(f32x4.add(f32x4.mul(ux, ux), f32x4.mul(uy, uy)), f32x4.mul(uz, uz)));
+      const uf1 = f32x4.mul(K(K_C3), f32x4.add(f32x4.add(f32x4.mul(ux, f1x), f32x4.mul(uy, f1y)), f32x4.mul(uz, f1z)));
+      const uf2 = f32x4.mul(K(K_C3), f32x4.add(f32x4.add(f32x4.mul(ux, f2x), f32x4.mul(uy, f2y)), f32x4.mul(uz, f2z)));
       // Rest direction: no odd part.
       const base = dst + self;
       const w0u = f32x4.mul(W0, f32x4.sub(one, usq));
-      v128.store(base, v128.and(f32x4.sub(f32x4.sub(f0, f32x4.mul(op1, f32x4.sub(f0, f32x4.mul(w0u, rho1)))), f32x4.mul(f32x4.mul(sp1, W0), uf1)), fluid));
-      v128.store(base + B1, v128.and(f32x4.sub(f32x4.sub(g0, f32x4.mul(op2, f32x4.sub(g0, f32x4.mul(w0u, rho2)))), f32x4.mul(f32x4.mul(sp2, W0), uf2)), fluid));
+      v128.store(base, v128.and(f32x4.sub(f32x4.sub(f0, f32x4.mul(op1, f32x4.sub(f0, f32x4.mul(w0u, rho1)))), f32x4.mul(K(K_SW01), uf1)), fluid));
+      v128.store(base + B1, v128.and(f32x4.sub(f32x4.sub(g0, f32x4.mul(op2, f32x4.sub(g0, f32x4.mul(w0u, rho2)))), f32x4.mul(K(K_SW02), uf2)), fluid));
       // ω+ ρ_k and 3 ω− ρ_k, the per-node factors of every pair.
-      const p1 = f32x4.mul(op1, rho1), l1 = f32x4.mul(op3m1, rho1), p2 = f32x4.mul(op2, rho2), l2 = f32x4.mul(op3m2, rho2);
-      pair(base, g, 1, ux, f1x, f2x, fluid, usq, uf1, uf2, p1, l1, p2, l2, hp1, hm1, sp1, sm1, hp2, hm2, sp2, sm2, W1);
-      pair(base, g, 3, uy, f1y, f2y, fluid, usq, uf1, uf2, p1, l1, p2, l2, hp1, hm1, sp1, sm1, hp2, hm2, sp2, sm2, W1);
-      pair(base, g, 5, uz, f1z, f2z, fluid, usq, uf1, uf2, p1, l1, p2, l2, hp1, hm1, sp1, sm1, hp2, hm2, sp2, sm2, W1);
-      pair(base, g, 7, f32x4.add(ux, uy), f32x4.add(f1x, f1y), f32x4.add(f2x, f2y), fluid, usq, uf1, uf2, p1, l1, p2, l2, hp1, hm1, sp1, sm1, hp2, hm2, sp2, sm2, W2);
-      pair(base, g, 9, f32x4.sub(ux, uy), f32x4.sub(f1x, f1y), f32x4.sub(f2x, f2y), fluid, usq, uf1, uf2, p1, l1, p2, l2, hp1, hm1, sp1, sm1, hp2, hm2, sp2, sm2, W2);
-      pair(base, g, 11, f32x4.add(ux, uz), f32x4.add(f1x, f1z), f32x4.add(f2x, f2z), fluid, usq, uf1, uf2, p1, l1, p2, l2, hp1, hm1, sp1, sm1, hp2, hm2, sp2, sm2, W2);
-      pair(base, g, 13, f32x4.sub(ux, uz), f32x4.sub(f1x, f1z), f32x4.sub(f2x, f2z), fluid, usq, uf1, uf2, p1, l1, p2, l2, hp1, hm1, sp1, sm1, hp2, hm2, sp2, sm2, W2);
-      pair(base, g, 15, f32x4.add(uy, uz), f32x4.add(f1y, f1z), f32x4.add(f2y, f2z), fluid, usq, uf1, uf2, p1, l1, p2, l2, hp1, hm1, sp1, sm1, hp2, hm2, sp2, sm2, W2);
-      pair(base, g, 17, f32x4.sub(uy, uz), f32x4.sub(f1y, f1z), f32x4.sub(f2y, f2z), fluid, usq, uf1, uf2, p1, l1, p2, l2, hp1, hm1, sp1, sm1, hp2, hm2, sp2, sm2, W2);
+      const p1 = f32x4.mul(op1, rho1), l1 = f32x4.mul(K(K_OP3M1), rho1), p2 = f32x4.mul(op2, rho2), l2 = f32x4.mul(K(K_OP3M2), rho2);
+      pair(base, g, 1, ux, f1x, f2x, fluid, usq, uf1, uf2, p1, l1, p2, l2, W1);
+      pair(base, g, 3, uy, f1y, f2y, fluid, usq, uf1, uf2, p1, l1, p2, l2, W1);
+      pair(base, g, 5, uz, f1z, f2z, fluid, usq, uf1, uf2, p1, l1, p2, l2, W1);
+      pair(base, g, 7, f32x4.add(ux, uy), f32x4.add(f1x, f1y), f32x4.add(f2x, f2y), fluid, usq, uf1, uf2, p1, l1, p2, l2, W2);
+      pair(base, g, 9, f32x4.sub(ux, uy), f32x4.sub(f1x, f1y), f32x4.sub(f2x, f2y), fluid, usq, uf1, uf2, p1, l1, p2, l2, W2);
+      pair(base, g, 11, f32x4.add(ux, uz), f32x4.add(f1x, f1z), f32x4.add(f2x, f2z), fluid, usq, uf1, uf2, p1, l1, p2, l2, W2);
+      pair(base, g, 13, f32x4.sub(ux, uz), f32x4.sub(f1x, f1z), f32x4.sub(f2x, f2z), fluid, usq, uf1, uf2, p1, l1, p2, l2, W2);
+      pair(base, g, 15, f32x4.add(uy, uz), f32x4.add(f1y, f1z), f32x4.add(f2y, f2z), fluid, usq, uf1, uf2, p1, l1, p2, l2, W2);
+      pair(base, g, 17, f32x4.sub(uy, uz), f32x4.sub(f1y, f1z), f32x4.sub(f2y, f2z), fluid, usq, uf1, uf2, p1, l1, p2, l2, W2);
     }
     // Ghost nodes x = −1 and x = nx of the row just written, while it is in cache.
     ghostRow(dst, y, z);
