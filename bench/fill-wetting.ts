@@ -1,10 +1,9 @@
 import { runStandalone, type BenchRun, type Figure } from './lib.ts';
 import { createCompute } from '../src/gpu/backend.ts';
 import { Rng } from '../src/random/rng.ts';
-import { LABEL } from '../src/volume/volume.ts';
 import type { Volume } from '../src/volume/volume.ts';
-import { generateElectrode } from '../sims/mesostructure/generate.ts';
 import { fillLbm } from '../sims/filling/lbm/fill.ts';
+import { electrode, fmt, outletQuarterBelowHalf } from './fill-cases.ts';
 import type { LbmParamsInput } from '../sims/filling/lbm/params.ts';
 import { fillQuasiStatic } from '../sims/filling/quasistatic/fill-quasi-static.ts';
 
@@ -30,18 +29,6 @@ import { fillQuasiStatic } from '../sims/filling/quasistatic/fill-quasi-static.t
  * 40-layer electrode at one angle set, no 96³ run.
  */
 
-async function electrode(shape: [number, number, number], calendering: number, seed: number): Promise<Volume> {
-  const compute = await createCompute({ backend: 'cpu' });
-  try {
-    const r = await generateElectrode(
-      { shape, voxelSizeUm: 0.5, d50Um: 4, span: 1.1, porosity: 0.45, cbdFraction: 0.12, cbdMorphology: 'bridge', calenderingPercent: calendering, seed },
-      { rng: new Rng(seed), compute },
-    );
-    return r.volume;
-  } finally {
-    compute.destroy();
-  }
-}
 
 async function lbmToPlateau(volume: Volume, params: LbmParamsInput): Promise<Awaited<ReturnType<typeof fillLbm>>> {
   const compute = await createCompute({ backend: 'cpu' });
@@ -140,40 +127,6 @@ export const run: BenchRun = async ({ quick }) => {
   return figures;
 };
 
-/**
- * The largest share of the outlet quarter's pore volume holding electrolyte over the snapshots
- * taken while the saturation was below 0.5: weighted by electrolyte fraction and as filled voxels
- * (φ ≥ ½, the arrival criterion), with the saturation where the weighted share peaked.
- */
-function outletQuarterBelowHalf(volume: Volume, r: Awaited<ReturnType<typeof fillLbm>>): { weighted: number; filled: number; atSaturation: number } {
-  const [nx, ny, nz] = volume.shape;
-  const from = Math.floor((3 * nz) / 4) * nx * ny;
-  let weighted = 0;
-  let filled = 0;
-  let atSaturation = Number.NaN;
-  r.snapshots.forEach((snap, k) => {
-    const s = r.curve.find((p) => p.step === r.snapshotSteps[k])?.saturation ?? 1;
-    if (s >= 0.5) return;
-    let w = 0;
-    let f = 0;
-    let n = 0;
-    for (let i = from; i < nx * ny * nz; i++) {
-      if (volume.labels[i] !== LABEL.pore) continue;
-      n++;
-      w += snap[i]! / 255;
-      if (snap[i]! >= 128) f++;
-    }
-    if (n && w / n > weighted) {
-      weighted = w / n;
-      atSaturation = s;
-    }
-    if (n) filled = Math.max(filled, f / n);
-  });
-  return { weighted, filled, atSaturation };
-}
 
-function fmt(t: number | null): string {
-  return t === null ? 'not reached' : `${(t * 1e3).toFixed(3)} ms`;
-}
 
 if (import.meta.url === `file://${process.argv[1]}`) await runStandalone(run);

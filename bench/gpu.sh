@@ -46,11 +46,14 @@ pack)
   fi
   node --version >"$dir/node.version"
   esbuild="$repo/node_modules/.bin/esbuild"
+  # assemblyscript/binaryen (13 MB) are reached only by wasm-engine.ts building a missing lbm.wasm
+  # on the fly; the WGSL runs here never load that engine, so they stay out (an import that fails).
   # Banner: bundled CommonJS dependencies still get a working require, and __dirname (the
   # Emscripten loader of TensorFlow.js's wasm backend locates its .wasm files from it).
   bundle() {
     "$esbuild" "$repo/bench/$1.ts" --bundle --platform=node --format=esm --target=node20 \
       --external:webgpu --external:gpu.js --external:@tensorflow/tfjs-node --external:@tensorflow/tfjs-node-gpu \
+      --external:assemblyscript --external:binaryen \
       --log-level=warning --outfile="$dir/app/$1.mjs" \
       --banner:js="import { createRequire as __mesolabCreateRequire } from 'node:module'; import { fileURLToPath as __mesolabPath } from 'node:url'; import { dirname as __mesolabDir } from 'node:path'; const require = __mesolabCreateRequire(import.meta.url); const __filename = __mesolabPath(import.meta.url); const __dirname = __mesolabDir(__filename);"
   }
