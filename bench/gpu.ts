@@ -127,6 +127,15 @@ async function lbmFigure(device: GPUDevice, size: number, boundGBs: number): Pro
   }
 }
 
+/** One filling case: electrode seed, contact angles (°) and lateral boundary. */
+interface FillCase {
+  seed: number;
+  am: number;
+  cbd: number;
+  lateral: 'periodic' | 'wall';
+}
+const DEFAULT_FILL: FillCase = { seed: 5, am: 20, cbd: 40, lateral: 'periodic' };
+
 /**
  * Issue 13's outcome on the GPU: its 96³ calendered electrode (d50 4 µm, 0.5 µm voxels, 20 %
  * calendered, seed 5; θ AM 20°, θ CBD 40°, periodic sides; as bench/fill-wetting.ts) filled to its
@@ -136,19 +145,19 @@ async function lbmFigure(device: GPUDevice, size: number, boundGBs: number): Pro
  * of its pore volume while S < ½, snapshots every 2,500 steps; contract < 0.02).
  * Quick: a 32×32×40 uncalendered electrode (a check of the path).
  */
-async function fillFigure(quick: boolean, timeLimitS: number): Promise<Json> {
+async function fillFigure(quick: boolean, timeLimitS: number, fc: FillCase = DEFAULT_FILL): Promise<Json> {
   const shape: [number, number, number] = quick ? [32, 32, 40] : [96, 96, 120];
   const calendering = quick ? 0 : 20;
   const t0 = performance.now();
-  const volume = await electrode(shape, calendering, 5);
+  const volume = await electrode(shape, calendering, fc.seed);
   const generateSeconds = (performance.now() - t0) / 1000;
   const compute = await createCompute({ backend: 'cpu' });
   try {
-    const r = await fillLbm(volume, { steps: 300_000, timeLimitS, contactAngle: { am: 20, cbd: 40 }, lateral: 'periodic', engine: 'webgpu', snapshotEvery: 2500 }, { rng: new Rng(1), compute });
+    const r = await fillLbm(volume, { steps: 300_000, timeLimitS, contactAngle: { am: fc.am, cbd: fc.cbd }, lateral: fc.lateral, engine: 'webgpu', snapshotEvery: 2500 }, { rng: new Rng(1), compute });
     const front = outletQuarterBelowHalf(volume, r);
     const every = Math.max(1, Math.floor(r.curve.length / 40));
     return {
-      electrode: { shape: volume.shape, calenderingPercent: calendering, seed: 5, d50Um: 4, voxelSizeUm: 0.5, contactAngle: { am: 20, cbd: 40 }, lateral: 'periodic' },
+      electrode: { shape: volume.shape, calenderingPercent: calendering, seed: fc.seed, d50Um: 4, voxelSizeUm: 0.5, contactAngle: { am: fc.am, cbd: fc.cbd }, lateral: fc.lateral },
       generateSeconds,
       engine: r.engine,
       backend: r.backend,
@@ -225,18 +234,21 @@ async function main(): Promise<void> {
       limits: { maxStorageBufferBindingSize: l.maxStorageBufferBindingSize, maxBufferSize: l.maxBufferSize, maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage, maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension },
     };
     write();
+    const onlyFill = process.env.MESOLAB_GPU_ONLY === 'fill';
     let bound = Number.NaN;
-    try {
-      const copy = await copyBandwidth(d.device, quick);
-      bound = copy.median as number;
-      result.copyBandwidth = copy;
-    } catch (e) {
-      result.copyBandwidth = { error: (e as Error).message };
+    if (!onlyFill) {
+      try {
+        const copy = await copyBandwidth(d.device, quick);
+        bound = copy.median as number;
+        result.copyBandwidth = copy;
+      } catch (e) {
+        result.copyBandwidth = { error: (e as Error).message };
+      }
     }
     write();
     const lbm: Json[] = [];
     result.lbm = lbm;
-    for (const size of quick ? [64] : [128, 256]) {
+    for (const size of onlyFill ? [] : quick ? [64] : [128, 256]) {
       try {
         lbm.push(await lbmFigure(d.device, size, bound));
       } catch (e) {
@@ -248,12 +260,26 @@ async function main(): Promise<void> {
     d.device.destroy();
     // The filling run makes its own device (fillLbm's engine choice), as a study would.
     try {
-      result.fill = await fillFigure(quick, quick ? 120 : Number(process.env.MESOLAB_GPU_FILL_LIMIT_S ?? 240));
+      const limit = quick ? 120 : Number(process.env.MESOLAB_GPU_FILL_LIMIT_S ?? 240);
+      // MESOLAB_GPU_FILL_CASES='[{"seed":6,"am":45,"cbd":70,"lateral":"wall"}, …]': other electrodes
+      // and angles instead of issue 13's case.
+      const cases = process.env.MESOLAB_GPU_FILL_CASES ? (JSON.parse(process.env.MESOLAB_GPU_FILL_CASES) as FillCase[]) : [DEFAULT_FILL];
+      const fills: Json[] = [];
+      result.fills = fills;
+      for (const fc of cases) {
+        fills.push(await fillFigure(quick, limit, fc));
+        write();
+      }
     } catch (e) {
-      result.fill = { error: (e as Error).message };
+      result.fillError = (e as Error).message;
     }
     write();
     process.stderr.write('fill done\n');
+  }
+  if (process.env.MESOLAB_GPU_ONLY === 'fill') {
+    result.finished = new Date().toISOString();
+    write();
+    return;
   }
   // The optional modules make their own devices (or not); ours is gone by now.
   result.tortuosity = await optionalSection('gpu-tau', 'gpuTortuosityFigures', quick);
