@@ -3,7 +3,10 @@
  * The prepared GPU benchmark: one JSON file with the WebGPU adapter and driver, the bandwidth bound
  * (a WGSL copy kernel, read + write counted), the WGSL lattice-Boltzmann engine's MLUPS on
  * random-overlapping-sphere electrodes (bench/lbm-cases.ts, as bench/fill-lbm.ts builds them) at
- * 128³ and 256³ with their share of the bound, and the sections of two optional modules:
+ * 128³ and 256³ with their share of the bound, issue 13's 96³ calendered electrode filled to its
+ * plateau by that engine through fillLbm (`fills`; MESOLAB_GPU_FILL_LIMIT_S, default 240 s;
+ * MESOLAB_GPU_FILL_CASES, a JSON array of { seed, am, cbd, lateral }, runs other cases instead;
+ * MESOLAB_GPU_ONLY=fill skips every other section), and the sections of two optional modules:
  * bench/gpu-tau.ts (`gpuTortuosityFigures`) and bench/gpu-dnn.ts (`gpuDnnFigures`), each recorded as
  * `{ "missing": "<why>" }` when absent and `{ "error": "<message>" }` when it throws.
  *
