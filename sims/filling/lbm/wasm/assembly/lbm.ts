@@ -83,6 +83,9 @@ const K_SW02: i32 = 23;
 @inline function K(i: i32): v128 {
   return v128.load(VC + ((<usize>i) << 4));
 }
+@inline function setK(i: i32, v: v128): void {
+  v128.store(VC + ((<usize>i) << 4), v);
+}
 let MIR: usize = 0;
 let MIRS: usize = 0;
 let FIX: usize = 0;
@@ -136,30 +139,30 @@ export function configure(cfg: usize): void {
   WST = <usize>load<u32>(cfg, 140);
   VC = <usize>load<u32>(cfg, 144);
   // Every instance writes the same bytes (the constants depend on the lattice only).
-  v128.store(VC + 0, f32x4.splat(<f32>(1.0 / 3.0)));
-  v128.store(VC + 16, f32x4.splat(<f32>(1.0 / 18.0)));
-  v128.store(VC + 32, f32x4.splat(<f32>(1.0 / 36.0)));
-  v128.store(VC + 48, f32x4.splat(<f32>GC));
-  v128.store(VC + 64, f32x4.splat(<f32>OP1));
-  v128.store(VC + 80, f32x4.splat(<f32>OP2));
-  v128.store(VC + 96, f32x4.splat(<f32>(1 - 0.5 * OP1)));
-  v128.store(VC + 112, f32x4.splat(<f32>(1 - 0.5 * OP2)));
-  v128.store(VC + 128, f32x4.splat(1));
-  v128.store(VC + 144, f32x4.splat(0.5));
-  v128.store(VC + 160, f32x4.splat(<f32>(0.5 * OP1)));
-  v128.store(VC + 176, f32x4.splat(<f32>(0.5 * OM1)));
-  v128.store(VC + 192, f32x4.splat(<f32>(0.5 * OP2)));
-  v128.store(VC + 208, f32x4.splat(<f32>(0.5 * OM2)));
-  v128.store(VC + 224, f32x4.splat(<f32>(3 * (1 - 0.5 * OM1))));
-  v128.store(VC + 240, f32x4.splat(<f32>(3 * (1 - 0.5 * OM2))));
-  v128.store(VC + 256, f32x4.splat(<f32>(3 * OM1)));
-  v128.store(VC + 272, f32x4.splat(<f32>(3 * OM2)));
-  v128.store(VC + 288, f32x4.splat(4.5));
-  v128.store(VC + 304, f32x4.splat(9));
-  v128.store(VC + 320, f32x4.splat(1.5));
-  v128.store(VC + 336, f32x4.splat(3));
-  v128.store(VC + 352, f32x4.mul(f32x4.splat(<f32>(1 - 0.5 * OP1)), f32x4.splat(<f32>(1.0 / 3.0))));
-  v128.store(VC + 368, f32x4.mul(f32x4.splat(<f32>(1 - 0.5 * OP2)), f32x4.splat(<f32>(1.0 / 3.0))));
+  setK(K_W0, f32x4.splat(<f32>(1.0 / 3.0)));
+  setK(K_W1, f32x4.splat(<f32>(1.0 / 18.0)));
+  setK(K_W2, f32x4.splat(<f32>(1.0 / 36.0)));
+  setK(K_GC, f32x4.splat(<f32>GC));
+  setK(K_OP1, f32x4.splat(<f32>OP1));
+  setK(K_OP2, f32x4.splat(<f32>OP2));
+  setK(K_SP1, f32x4.splat(<f32>(1 - 0.5 * OP1)));
+  setK(K_SP2, f32x4.splat(<f32>(1 - 0.5 * OP2)));
+  setK(K_ONE, f32x4.splat(1));
+  setK(K_HALF, f32x4.splat(0.5));
+  setK(K_HP1, f32x4.splat(<f32>(0.5 * OP1)));
+  setK(K_HM1, f32x4.splat(<f32>(0.5 * OM1)));
+  setK(K_HP2, f32x4.splat(<f32>(0.5 * OP2)));
+  setK(K_HM2, f32x4.splat(<f32>(0.5 * OM2)));
+  setK(K_SM1, f32x4.splat(<f32>(3 * (1 - 0.5 * OM1))));
+  setK(K_SM2, f32x4.splat(<f32>(3 * (1 - 0.5 * OM2))));
+  setK(K_OP3M1, f32x4.splat(<f32>(3 * OM1)));
+  setK(K_OP3M2, f32x4.splat(<f32>(3 * OM2)));
+  setK(K_C45, f32x4.splat(4.5));
+  setK(K_C9, f32x4.splat(9));
+  setK(K_C15, f32x4.splat(1.5));
+  setK(K_C3, f32x4.splat(3));
+  setK(K_SW01, f32x4.mul(f32x4.splat(<f32>(1 - 0.5 * OP1)), f32x4.splat(<f32>(1.0 / 3.0))));
+  setK(K_SW02, f32x4.mul(f32x4.splat(<f32>(1 - 0.5 * OP2)), f32x4.splat(<f32>(1.0 / 3.0))));
 }
 
 @inline function wrapi(v: i32, n: i32): i32 {
@@ -254,7 +257,8 @@ const PG: usize = 43 * 16;
   pairJ = f32x4.sub(f32x4.add(a, b), f32x4.add(ao, bo));
 }
 
-// Results of the last pullPair (wasm globals; the optimiser keeps them in locals once inlined).
+// Results of the last pullPair, read right after it (wasm globals: one set and one get each,
+// cheaper than reading the four vectors back from the pull buffer).
 let pairRho1: v128 = v128.splat<i32>(0);
 let pairRho2: v128 = v128.splat<i32>(0);
 let pairJ: v128 = v128.splat<i32>(0);
