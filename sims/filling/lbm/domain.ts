@@ -22,7 +22,9 @@ export interface LatticeDomain {
    * node counts like any solid, with the densities of the fluid node whose force is summed (see
    * collideAndStream), which only approximates the image across the wall where the densities vary
    * along it; mirrored densities make a flat interface meet the wall at exactly 90°. A wall whose
-   * source is solid counts as a plain solid. Absent: no mirrored walls.
+   * source is solid counts as a plain solid. Absent: no mirrored walls. The filling lattice
+   * (buildFillingLattice) no longer sets it: mirrored walls went unstable in one-voxel slots beside
+   * partly wetting particles (lattice README, "The 96³ calendered electrode").
    */
   mirror?: Int32Array;
 }

@@ -2,7 +2,7 @@ import type { Volume } from '../../../src/volume/volume.ts';
 import { LABEL, voxelCount } from '../../../src/volume/volume.ts';
 import { ConfigError } from '../../../src/errors.ts';
 import { NODE } from './lattice.ts';
-import { adhesionField, sideWallMirror } from './domain.ts';
+import { adhesionField } from './domain.ts';
 import type { LatticeDomain } from './domain.ts';
 import { faceAxis, type Face } from '../common/faces.ts';
 
@@ -32,7 +32,7 @@ function faceDirection(face: Face): { axis: 0 | 1 | 2; reversed: boolean } {
  * layout): the inlet face's axis becomes lattice +z; z = 0 is the inlet plane, then `reservoir`
  * layers, the volume, `reservoir` layers and the outlet plane (a solid lid when closed). Every
  * non-pore voxel is solid with the adhesion strength of its label; side walls, when asked for,
- * are one solid layer with no adhesion and mirrored densities (neutral, 90°).
+ * are one solid layer with no adhesion (neutral, 90°: each lends a fluid neighbour its own ψ).
  *
  * @param volume labelled volume (shape in voxels; labels 0 pore, 1 AM, 2 CBD, …; voxel size in m,
  *   not used here: one voxel is one node).
@@ -93,7 +93,7 @@ export function buildFillingLattice(
     for (let y = 0; y < ny; y++) {
       for (let x = 0; x < nx; x++) {
         const i = x + nx * (y + ny * z);
-        // Side walls are neutral (no adhesion, mirrored densities): they only confine.
+        // Side walls are neutral (no adhesion): they only confine.
         if (x < pad || x >= nx - pad || y < pad || y >= ny - pad) node[i] = NODE.solid;
         else if (z === 0) node[i] = NODE.inlet;
         else if (z === nz - 1) node[i] = opts.outletClosed ? NODE.solid : NODE.outlet;
@@ -101,6 +101,10 @@ export function buildFillingLattice(
     }
   }
   const domain: LatticeDomain = { nx, ny, nz, node, adhesion: adhesionField(nx, ny, nz, strength) };
-  if (pad > 0) domain.mirror = sideWallMirror(nx, ny, nz, pad);
+  // No mirrored densities at the side walls: a wall node lends each fluid neighbour its own ψ,
+  // like any solid, which keeps an interface flat at a neutral wall (0.008 node, walls.test.ts).
+  // Mirrored walls (domain.mirror) went unstable in one-voxel slots between a wall and a partly
+  // wetting particle: issue 13's 96³ electrode at θ 45°/70° diverged by step 8,050–9,400 with them
+  // at three lattices and ran past 12,000 steps without (lattice README, "The 96³ calendered electrode").
   return { domain, nodeOfVoxel, volumeStartZ: r + 1, reservoirEndZ: r + 1 };
 }

@@ -93,22 +93,6 @@ function slowContactLineNote(g: number, tauOdd: number): string[] {
 }
 
 /**
- * Side walls (mirrored, neutral) with a contact angle of 45° or more: on issue 13's 96³ calendered
- * electrode (seed 6, θ_AM 45°, θ_CBD 70°) the run diverged next to a side wall (lattice speed 0.354
- * at step 9,400 at the default lattice, 0.350 at step 8,050 at G 3.5 with τ_odd 1, 0.356 at step
- * 8,350 at G 4 with τ_odd 1, each next to a side wall; with the speed
- * limit raised to 0.55 the speed reached 0.553 by step 11,100: a growing instability, not a
- * spike), the same on the WGSL and the wasm
- * engine, while periodic sides ran the same electrode and angles stably (README, "The 96³
- * calendered electrode"). Such a run is told so in its limits.
- */
-function sideWallNote(lateral: string, angles: Record<string, number>): string[] {
-  const worst = Math.max(...Object.values(angles));
-  if (lateral !== 'wall' || !(worst >= 45)) return [];
-  return [`side walls with a contact angle of ${worst}° (45° or more): such runs have diverged next to a side wall on a 96³ electrode (lattice speeds past 0.35 within 8,000–10,000 steps); periodic sides, right for generated electrodes, ran the same electrode and angles stably`];
-}
-
-/**
  * Sets up a lattice-Boltzmann filling run: validates the parameters against the volume, calibrates
  * the interface at G, maps contact angles to adhesion, converts units, builds the lattice and the
  * initial state. Used by `fillLbm` (CLI, sweeps) and the viewer's live run, so both run the same
@@ -215,7 +199,6 @@ export async function prepareFilling(volume: Volume, paramsIn: LbmParams | LbmPa
       'contact angles are static (measured map at these relaxation times); the moving front has a larger dynamic angle, as with a slip length of one voxel: a slit fills at 0.75 of Washburn\'s rate at capillary number 0.016 and 0.56 at 0.06',
       `pores narrower than about ${minPore} voxels hold no resolved meniscus, and gas pockets smaller than that are not resolved: trapped gas there is under-reported; compare with the quasi-static model`,
       ...slowContactLineNote(lat.g, lat.tauOdd),
-      ...sideWallNote(params.lateral, angles),
     ],
   };
   return { params, outlet, cal, sigmaLb, angles, adhesion, units, lattice, physics, rho1, rho2, dryGasDensity: gas, limits };

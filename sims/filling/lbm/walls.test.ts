@@ -149,6 +149,28 @@ describe('fillLbm on generated electrodes that diverged before (regressions)', (
     expectBoundedFill(r, 1000, 0.25);
   });
 
+  it('side walls at θ 45°/70° beside one-voxel slots of issue 13\'s 96³ electrode (seed 6): 9,000 steps bounded (mirrored walls diverged at step 8,150)', async () => {
+    // The corner x 0–31, y 0–47, z 0–47 of the 96³ calendered electrode whose full run diverged
+    // next to a side wall at step 9,400 (lattice README, "The 96³ calendered electrode"): pore slots
+    // one voxel wide between the wall and CBD at 70°. With mirrored wall densities this crop
+    // passed lattice speed 0.35 at step 8,150 beside the y = 0 wall; own-ψ walls stay bounded.
+    const compute = await createCompute({ backend: 'cpu' });
+    try {
+      const g = await generateElectrode(
+        { shape: [96, 96, 120], voxelSizeUm: 0.5, d50Um: 4, span: 1.1, porosity: 0.45, cbdFraction: 0.12, cbdMorphology: 'bridge', calenderingPercent: 20, seed: 6 },
+        { rng: new Rng(6), compute },
+      );
+      const [nx, ny] = g.volume.shape;
+      const [cx, cy, cz] = [32, 48, 48];
+      const labels = new Uint8Array(cx * cy * cz);
+      for (let z = 0; z < cz; z++) for (let y = 0; y < cy; y++) labels.set(g.volume.labels.subarray(nx * (y + ny * z), nx * (y + ny * z) + cx), cx * (y + cy * z));
+      const r = await fillLbm({ shape: [cx, cy, cz], voxelSize: g.volume.voxelSize, labels }, { steps: 9000, lateral: 'wall', contactAngle: { am: 45, cbd: 70 } }, { rng: new Rng(1), compute });
+      expectBoundedFill(r, 9000, 0.6);
+    } finally {
+      compute.destroy();
+    }
+  }, 180_000);
+
   it('strong wetting (θ = 10°) in a 25 %-calendered electrode, periodic sides: 1000 steps bounded (NaN by step 400 before ψ = max(ρ, 0))', async () => {
     const r = await fillGeneratedCorner({ shape: [40, 40, 40], voxelSizeUm: 0.5, d50Um: 3, porosity: 0.35, calenderingPercent: 25, seed: 2 }, 0, 0, { steps: 1000, lateral: 'periodic', contactAngle: { am: 10, cbd: 60 } });
     // Started filling: 0.049 at the default lattice (G 4, τ_odd 0.65, whose slow interdiffusion
