@@ -12,7 +12,8 @@ export interface EngineCase {
 }
 
 /**
- * The engine-comparison and benchmark lattice of a volume: walled sides (so mirrored wall nodes) unless asked periodic,
+ * The engine-comparison and benchmark lattice of a volume: walled sides (plain solid walls, as in a
+ * filling run; tests that need mirrored walls set domain.mirror) unless asked periodic,
  * inlet and outlet planes, wetting adhesion −0.25 on every solid, G = 3, and the coexisting
  * densities of G = 3 (1.037 / 0.049) with electrolyte in the reservoir and `extraLiquidLayers`
  * beyond it, saturated gas elsewhere. Not the filling model's start (prepareFilling starts the gas
