@@ -105,6 +105,6 @@ export function buildFillingLattice(
   // like any solid, which keeps an interface flat at a neutral wall (0.008 node, walls.test.ts).
   // Mirrored walls (domain.mirror) went unstable in one-voxel slots between a wall and a partly
   // wetting particle: issue 13's 96³ electrode at θ 45°/70° diverged by step 8,050–9,400 with them
-  // at three lattices and ran past 12,000 steps without (lattice README, "The 96³ calendered electrode").
+  // at three lattices and ran past 20,000 steps without (lattice README, "The 96³ calendered electrode").
   return { domain, nodeOfVoxel, volumeStartZ: r + 1, reservoirEndZ: r + 1 };
 }
