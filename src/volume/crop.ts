@@ -13,7 +13,23 @@ export function centredCrop(v: Volume, shape: readonly [number, number, number])
   const [nx, ny, nz] = v.shape;
   const m = [Math.min(shape[0], nx), Math.min(shape[1], ny), Math.min(shape[2], nz)] as const;
   if (m[0] === nx && m[1] === ny && m[2] === nz) return v;
-  const o = [(nx - m[0]) >> 1, (ny - m[1]) >> 1, (nz - m[2]) >> 1] as const;
+  return boxCrop(v, [(nx - m[0]) >> 1, (ny - m[1]) >> 1, (nz - m[2]) >> 1], m);
+}
+
+/**
+ * The box of `shape` voxels starting at voxel `origin` of a volume. Labels are copied; the voxel
+ * size is kept. The box must lie inside the volume.
+ *
+ * @param v labelled volume.
+ * @param origin first voxel [x, y, z] of the box.
+ * @param shape box [nx, ny, nz] (voxels).
+ * @returns a new volume of that shape.
+ * @example boxCrop(electrode, [0, 0, 0], [32, 48, 48]) // a corner at the side walls and the inlet
+ */
+export function boxCrop(v: Volume, origin: readonly [number, number, number], shape: readonly [number, number, number]): Volume {
+  const [nx, ny] = v.shape;
+  const o = origin;
+  const m = shape;
   const labels = new Uint8Array(m[0] * m[1] * m[2]);
   for (let z = 0; z < m[2]; z++) {
     for (let y = 0; y < m[1]; y++) {
