@@ -138,7 +138,7 @@ describe('fillLbm on generated electrodes that diverged before (regressions)', (
     // This corner held the crevice between a wetting particle and the side wall next to the inlet.
     const r = await fillGeneratedCorner({ shape: [48, 48, 48], voxelSizeUm: 1, d50Um: 4, porosity: 0.42, calenderingPercent: 10, seed: 1 }, 24, 24, { steps: 1000, lateral: 'wall', contactAngle: { am: 30, cbd: 60 } });
     // Filling has started from the inlet and not run away: 10.0 % at 1000 steps (11.8 % while the
-    // side walls were mirrored; 2.9 % at 300
+    // side walls were mirrored; 2.9 % at 300;
     // 7.4 % at 300 when solid counted as ψ = 0 and the contact-angle map was fitted at τ_gas = 1,
     // under which a 45° request read 26.5° in a slit at the default τ_gas = 0.55).
     expectBoundedFill(r, 1000, 0.25);
