@@ -57,6 +57,37 @@ export function outletQuarterBelowHalf(volume: Volume, r: Awaited<ReturnType<typ
   return { weighted, filled, atSaturation };
 }
 
+/**
+ * The filled share (electrolyte-weighted) of each quarter's pore volume, inlet quarter first, at
+ * the last snapshot taken while the saturation was below ½: the front contract's second half (the
+ * share does not rise with depth). Null without such a snapshot.
+ */
+export function filledShareByQuarterBelowHalf(volume: Volume, r: Awaited<ReturnType<typeof fillLbm>>): { saturation: number; quarters: number[] } | null {
+  const [nx, ny, nz] = volume.shape;
+  let last = -1;
+  let saturation = Number.NaN;
+  r.snapshots.forEach((_, k) => {
+    const s = r.curve.find((p) => p.step === r.snapshotSteps[k])?.saturation ?? 1;
+    if (s < 0.5) {
+      last = k;
+      saturation = s;
+    }
+  });
+  if (last < 0) return null;
+  const snap = r.snapshots[last]!;
+  const sum = [0, 0, 0, 0];
+  const count = [0, 0, 0, 0];
+  for (let z = 0; z < nz; z++) {
+    const q = Math.min(3, Math.floor((4 * z) / nz));
+    for (let i = z * nx * ny; i < (z + 1) * nx * ny; i++) {
+      if (volume.labels[i] !== LABEL.pore) continue;
+      count[q]!++;
+      sum[q]! += snap[i]! / 255;
+    }
+  }
+  return { saturation, quarters: sum.map((w, q) => (count[q] ? w / count[q]! : Number.NaN)) };
+}
+
 /** A time in ms, or 'not reached'. */
 export function fmt(t: number | null): string {
   return t === null ? 'not reached' : `${(t * 1e3).toFixed(3)} ms`;

@@ -5,7 +5,7 @@
  * random-overlapping-sphere electrodes (bench/lbm-cases.ts, as bench/fill-lbm.ts builds them) at
  * 128³ and 256³ with their share of the bound, issue 13's 96³ calendered electrode filled to its
  * plateau by that engine through fillLbm (`fills`; MESOLAB_GPU_FILL_LIMIT_S, default 240 s;
- * MESOLAB_GPU_FILL_CASES, a JSON array of { seed, am, cbd, lateral }, runs other cases instead;
+ * MESOLAB_GPU_FILL_CASES, a JSON array of { seed, am, cbd, lateral, limitS? }, runs other cases instead;
  * MESOLAB_GPU_ONLY=fill skips every other section), and the sections of two optional modules:
  * bench/gpu-tau.ts (`gpuTortuosityFigures`) and bench/gpu-dnn.ts (`gpuDnnFigures`), each recorded as
  * `{ "missing": "<why>" }` when absent and `{ "error": "<message>" }` when it throws.
@@ -27,7 +27,7 @@ import { electrodeLattice, sphereElectrode } from './lbm-cases.ts';
 import { createCompute } from '../src/gpu/backend.ts';
 import { Rng } from '../src/random/rng.ts';
 import { fillLbm } from '../sims/filling/lbm/fill.ts';
-import { electrode, outletQuarterBelowHalf } from './fill-cases.ts';
+import { electrode, filledShareByQuarterBelowHalf, outletQuarterBelowHalf } from './fill-cases.ts';
 
 type Json = Record<string, unknown>;
 
@@ -136,6 +136,8 @@ interface FillCase {
   am: number;
   cbd: number;
   lateral: 'periodic' | 'wall';
+  /** this case's wall-time limit (s); default MESOLAB_GPU_FILL_LIMIT_S */
+  limitS?: number;
 }
 const DEFAULT_FILL: FillCase = { seed: 5, am: 20, cbd: 40, lateral: 'periodic' };
 
@@ -158,6 +160,7 @@ async function fillFigure(quick: boolean, timeLimitS: number, fc: FillCase = DEF
   try {
     const r = await fillLbm(volume, { steps: 300_000, timeLimitS, contactAngle: { am: fc.am, cbd: fc.cbd }, lateral: fc.lateral, engine: 'webgpu', snapshotEvery: 2500 }, { rng: new Rng(1), compute });
     const front = outletQuarterBelowHalf(volume, r);
+    const depth = filledShareByQuarterBelowHalf(volume, r);
     const every = Math.max(1, Math.floor(r.curve.length / 40));
     return {
       electrode: { shape: volume.shape, calenderingPercent: calendering, seed: fc.seed, d50Um: 4, voxelSizeUm: 0.5, contactAngle: { am: fc.am, cbd: fc.cbd }, lateral: fc.lateral },
@@ -176,6 +179,7 @@ async function fillFigure(quick: boolean, timeLimitS: number, fc: FillCase = DEF
       t50Seconds: r.t50,
       t90Seconds: r.t90,
       frontOutletQuarterWhileBelowHalf: { electrolyteWeighted: front.weighted, filledVoxels: front.filled, atSaturation: front.atSaturation, contract: '< 0.02' },
+      filledShareByQuarterAtLastSnapshotBelowHalf: depth,
       curve: r.curve.filter((_, k) => k % every === 0 || k === r.curve.length - 1).map((p) => ({ step: p.step, tSeconds: p.t, saturation: p.saturation })),
     };
   } finally {
@@ -270,8 +274,14 @@ async function main(): Promise<void> {
       const fills: Json[] = [];
       result.fills = fills;
       for (const fc of cases) {
-        fills.push(await fillFigure(quick, limit, fc));
+        // A case that diverges is a figure too (step and cause), and the next case still runs.
+        try {
+          fills.push(await fillFigure(quick, fc.limitS ?? limit, fc));
+        } catch (e) {
+          fills.push({ case: { ...fc }, error: (e as Error).message });
+        }
         write();
+        process.stderr.write(`fill ${JSON.stringify(fc)} done\n`);
       }
     } catch (e) {
       result.fillError = (e as Error).message;

@@ -68,7 +68,8 @@ export interface LbmSummary {
       shape: [number, number, number];
     };
     units: UnitConversion;
-    boundaries: { inlet: string; outlet: string; lateral: string };
+    /** wallContactAngle: static angle of the side walls (degrees), null with periodic sides */
+    boundaries: { inlet: string; outlet: string; lateral: string; wallContactAngle: number | null };
   };
 }
 
@@ -166,7 +167,10 @@ const MAX_LATTICE_SPEED = 0.35;
  * −0.054 (44³ electrode, θ_AM = 20°, walled sides, at step 1,000–1,500, back to −0.043 by 3,000),
  * −0.003 to −0.042 over 500 steps of 8 generated electrodes × 2 lateral boundaries. With the
  * ψ = max(ρ, 0) interaction that undershoot stays bounded; a real blow-up passes −0.2 and reaches
- * NaN within about 100–300 steps. −0.15 leaves a 2.8× margin over the deepest stable value.
+ * NaN within about 100–300 steps. On issue 13's 96³ electrode at θ 20°/40° the gas undershoots to
+ * −0.077 (walls at 40°, flat from step 13,000 to 28,000; −0.079 with periodic sides, recovering),
+ * so −0.15 leaves 1.9×. What this limit caught there with neutral side walls was a slow drift
+ * (0.004 per 1,000 steps) beside a bubble the wall held, not a blow-up (README, "Side walls").
  */
 const MIN_DENSITY = -0.15;
 
@@ -271,7 +275,7 @@ export async function fillLbm(volume: Volume, paramsIn: LbmParams | LbmParamsInp
           shape: [domain.nx, domain.ny, domain.nz],
         },
         units,
-        boundaries: { inlet: params.inlet, outlet, lateral: params.lateral },
+        boundaries: { inlet: params.inlet, outlet, lateral: params.lateral, wallContactAngle: prep.wallContactAngle },
       },
     };
   };

@@ -32,14 +32,15 @@ function faceDirection(face: Face): { axis: 0 | 1 | 2; reversed: boolean } {
  * layout): the inlet face's axis becomes lattice +z; z = 0 is the inlet plane, then `reservoir`
  * layers, the volume, `reservoir` layers and the outlet plane (a solid lid when closed). Every
  * non-pore voxel is solid with the adhesion strength of its label; side walls, when asked for,
- * are one solid layer with no adhesion (neutral, 90°: each lends a fluid neighbour its own ψ).
+ * are one solid layer (each lends a fluid neighbour its own ψ, like any solid) with adhesion
+ * `wallStrength` alongside the volume (default 0, neutral) and none in the reservoir layers.
  *
  * @param volume labelled volume (shape in voxels; labels 0 pore, 1 AM, 2 CBD, …; voxel size in m,
  *   not used here: one voxel is one node).
  * @param opts inlet: face the electrolyte enters through (x-, x+, y-, y+, z-, z+); outletClosed:
  *   solid lid instead of the outlet plane; lateral: 'periodic' or 'wall' sides; reservoir: open
  *   layers before and after the volume (nodes); strengthOfLabel: adhesion strength g of each solid
- *   label (lattice units, adhesionForAngle).
+ *   label (lattice units, adhesionForAngle); wallStrength: adhesion of the side walls alongside the volume.
  * @returns the domain (node kinds, adhesion field, side-wall mirror), the lattice node of each voxel,
  *   the lattice z of the first volume layer and the end of the electrolyte reservoir (nodes).
  *   Throws ConfigError (field volume.shape) for a lattice beyond 2³¹/40 nodes.
@@ -49,7 +50,7 @@ function faceDirection(face: Face): { axis: 0 | 1 | 2; reversed: boolean } {
  */
 export function buildFillingLattice(
   volume: Volume,
-  opts: { inlet: Face; outletClosed: boolean; lateral: 'periodic' | 'wall'; reservoir: number; strengthOfLabel: (label: number) => number },
+  opts: { inlet: Face; outletClosed: boolean; lateral: 'periodic' | 'wall'; reservoir: number; strengthOfLabel: (label: number) => number; wallStrength?: number },
 ): FillingLattice {
   const [vx, vy, vz] = volume.shape;
   const dims = [vx, vy, vz];
@@ -93,9 +94,13 @@ export function buildFillingLattice(
     for (let y = 0; y < ny; y++) {
       for (let x = 0; x < nx; x++) {
         const i = x + nx * (y + ny * z);
-        // Side walls are neutral (no adhesion): they only confine.
-        if (x < pad || x >= nx - pad || y < pad || y >= ny - pad) node[i] = NODE.solid;
-        else if (z === 0) node[i] = NODE.inlet;
+        // Side walls alongside the volume carry the adhesion asked for (prepareFilling: the least
+        // wetting solid's); in the reservoirs they stay neutral (adhesion cut by the outlet plane
+        // pumps gas: README, "Filling rate").
+        if (x < pad || x >= nx - pad || y < pad || y >= ny - pad) {
+          node[i] = NODE.solid;
+          if (z >= r + 1 && z < r + 1 + lz) strength[i] = opts.wallStrength ?? 0;
+        } else if (z === 0) node[i] = NODE.inlet;
         else if (z === nz - 1) node[i] = opts.outletClosed ? NODE.solid : NODE.outlet;
       }
     }

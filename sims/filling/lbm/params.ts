@@ -16,7 +16,13 @@ export const LbmParamsSchema = z
     inlet: InletSchema,
     outlet: OutletSchema,
     inletPressure: z.number().default(0).describe('electrolyte reservoir overpressure above the gas outlet pressure (Pa)'),
-    lateral: z.enum(['periodic', 'wall']).default('wall').describe('boundaries of the four faces parallel to the flow: periodic or neutral (90°) walls'),
+    lateral: z.enum(['periodic', 'wall']).default('wall').describe('boundaries of the four faces parallel to the flow: periodic, or solid walls wetted at wallContactAngle'),
+    wallContactAngle: z
+      .number()
+      .gt(0)
+      .lt(180)
+      .optional()
+      .describe('static contact angle of the side walls alongside the electrode (°, through the electrolyte); default the largest angle among the electrode\'s solids, so the walls trap no gas the electrode would not (a 90° wall beside 10–20° particles held bubbles whose crevices drifted to negative gas density: README, "Side walls")'),
     steps: z.number().int().positive().default(20000).describe('maximum number of lattice steps (steps)'),
     snapshotEvery: z.number().int().nonnegative().default(0).describe('steps between electrolyte-fraction snapshots; 0 = about 20 over the run (steps)'),
     timeLimitS: z.number().positive().default(3600).describe('wall-clock limit of the run (s)'),

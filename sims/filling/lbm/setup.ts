@@ -55,6 +55,8 @@ export interface PreparedFilling {
   /** Contact angle (degrees) and adhesion strength of each solid phase present, by phase name. */
   angles: Record<string, number>;
   adhesion: Record<string, number>;
+  /** Static contact angle of the side walls alongside the electrode (degrees); null with periodic sides. */
+  wallContactAngle: number | null;
   units: UnitConversion;
   lattice: FillingLattice;
   physics: LatticePhysics;
@@ -140,6 +142,9 @@ export async function prepareFilling(volume: Volume, paramsIn: LbmParams | LbmPa
     angles[name] = theta;
     adhesion[name] = adhesionForAngle(theta, cal, tau);
   }
+  // Side walls wet like the least wetting solid of the electrode unless told otherwise: a wall less
+  // wetting than every particle traps gas against it (README, "Side walls").
+  const wallAngle = params.wallContactAngle ?? (Object.keys(angles).length ? Math.max(...Object.values(angles)) : 90);
   const units = unitConversion({
     dx: volume.voxelSize,
     surfaceTension: params.surfaceTension,
@@ -155,6 +160,7 @@ export async function prepareFilling(volume: Volume, paramsIn: LbmParams | LbmPa
     lateral: params.lateral,
     reservoir: lat.reservoirLayers,
     strengthOfLabel: (l) => adhesion[phaseName(l)] ?? 0,
+    wallStrength: params.lateral === 'wall' ? adhesionForAngle(wallAngle, cal, tau) : 0,
   });
   const { domain } = lattice;
   const n = domain.nx * domain.ny * domain.nz;
@@ -201,5 +207,5 @@ export async function prepareFilling(volume: Volume, paramsIn: LbmParams | LbmPa
       ...slowContactLineNote(lat.g, lat.tauOdd),
     ],
   };
-  return { params, outlet, cal, sigmaLb, angles, adhesion, units, lattice, physics, rho1, rho2, dryGasDensity: gas, limits };
+  return { params, outlet, cal, sigmaLb, angles, adhesion, wallContactAngle: params.lateral === 'wall' ? wallAngle : null, units, lattice, physics, rho1, rho2, dryGasDensity: gas, limits };
 }

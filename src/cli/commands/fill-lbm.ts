@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FILL_COMMON_OPTIONS, readFillInputs, reportFill } from '../sim-options.ts';
 import { nonNegativeInteger, positiveNumber } from '../option-values.ts';
+import { ConfigError } from '../../errors.ts';
 import { simulationProgress } from '../sim-progress.ts';
 import { Rng } from '../../random/rng.ts';
 import { writeField } from '../../volume/io.ts';
@@ -21,6 +22,7 @@ export const options: ReadonlyArray<readonly [string, string]> = [
   ['--time-limit <s>', 'lbm: wall-clock limit in seconds (default 3600)'],
   ['--viscosity <mPa·s>', 'lbm: electrolyte viscosity in mPa·s (default 3)'],
   ['--lateral <periodic|wall>', 'lbm: boundary of the faces parallel to the flow (default wall)'],
+  ['--wall-contact-angle <deg>', 'lbm: static contact angle of the side walls (default: the largest of the electrode\'s solids)'],
   ['--engine <name>', 'lbm: auto | typed-array | wasm | kernels | webgpu (default auto: WGSL on webgpu, WebAssembly SIMD on every core on CPU backends)'],
 ];
 
@@ -46,6 +48,12 @@ function flagParams(opts: Record<string, unknown>): Record<string, unknown> {
   if (opts.timeLimit !== undefined) out.timeLimitS = positiveNumber(opts.timeLimit, '--time-limit', 'a positive number of seconds');
   if (opts.viscosity !== undefined) out.viscosity = positiveNumber(opts.viscosity, '--viscosity', 'a positive viscosity in mPa·s') * 1e-3;
   if (opts.lateral !== undefined) out.lateral = opts.lateral;
+  if (opts.wallContactAngle !== undefined) {
+    const expected = 'a contact angle in degrees, above 0 and below 180';
+    const angle = positiveNumber(opts.wallContactAngle, '--wall-contact-angle', expected);
+    if (angle >= 180) throw new ConfigError('--wall-contact-angle', opts.wallContactAngle, expected);
+    out.wallContactAngle = angle;
+  }
   if (opts.engine !== undefined) out.engine = opts.engine;
   return out;
 }
