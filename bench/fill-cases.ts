@@ -4,6 +4,7 @@ import { LABEL } from '../src/volume/volume.ts';
 import type { Volume } from '../src/volume/volume.ts';
 import { generateElectrode } from '../sims/mesostructure/generate.ts';
 import type { fillLbm } from '../sims/filling/lbm/fill.ts';
+import { quarterShares } from '../sims/filling/common/depth-profile.ts';
 
 /**
  * The generated electrodes and the front figure shared by bench/fill-wetting.ts (CPU) and
@@ -63,7 +64,6 @@ export function outletQuarterBelowHalf(volume: Volume, r: Awaited<ReturnType<typ
  * share does not rise with depth). Null without such a snapshot.
  */
 export function filledShareByQuarterBelowHalf(volume: Volume, r: Awaited<ReturnType<typeof fillLbm>>): { saturation: number; quarters: number[] } | null {
-  const [nx, ny, nz] = volume.shape;
   let last = -1;
   let saturation = Number.NaN;
   r.snapshots.forEach((_, k) => {
@@ -74,18 +74,7 @@ export function filledShareByQuarterBelowHalf(volume: Volume, r: Awaited<ReturnT
     }
   });
   if (last < 0) return null;
-  const snap = r.snapshots[last]!;
-  const sum = [0, 0, 0, 0];
-  const count = [0, 0, 0, 0];
-  for (let z = 0; z < nz; z++) {
-    const q = Math.min(3, Math.floor((4 * z) / nz));
-    for (let i = z * nx * ny; i < (z + 1) * nx * ny; i++) {
-      if (volume.labels[i] !== LABEL.pore) continue;
-      count[q]!++;
-      sum[q]! += snap[i]! / 255;
-    }
-  }
-  return { saturation, quarters: sum.map((w, q) => (count[q] ? w / count[q]! : Number.NaN)) };
+  return { saturation, quarters: quarterShares(volume, r.snapshots[last]!) };
 }
 
 /** A time in ms, or 'not reached'. */

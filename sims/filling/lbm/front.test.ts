@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createCompute } from '../../../src/gpu/backend.ts';
 import { Rng } from '../../../src/random/rng.ts';
-import { LABEL } from '../../../src/volume/volume.ts';
 import type { Volume } from '../../../src/volume/volume.ts';
 import { generateElectrode } from '../../mesostructure/generate.ts';
 import { fillLbm } from './fill.ts';
+import { quarterShares } from '../common/depth-profile.ts';
 
 /**
  * The filling front on whole generated electrodes: electrolyte must arrive only behind its own
@@ -23,22 +23,6 @@ async function electrode(seed: number, calendering: number): Promise<Volume> {
     { rng: new Rng(seed), compute },
   );
   return r.volume;
-}
-
-/** Mean electrolyte fraction of the pore voxels of each quarter of the thickness (z), from an 8-bit snapshot. */
-function quarterShares(volume: Volume, snapshot: Uint8Array): number[] {
-  const [nx, ny, nz] = volume.shape;
-  const sum = [0, 0, 0, 0];
-  const count = [0, 0, 0, 0];
-  for (let z = 0; z < nz; z++) {
-    const k = Math.min(3, Math.floor((4 * z) / nz));
-    for (let i = z * nx * ny; i < (z + 1) * nx * ny; i++) {
-      if (volume.labels[i] !== LABEL.pore) continue;
-      sum[k] += snapshot[i]! / 255;
-      count[k]++;
-    }
-  }
-  return sum.map((s, k) => s / Math.max(1, count[k]!));
 }
 
 const cases = [
