@@ -180,6 +180,23 @@ describe('side walls wet like the least wetting solid of the electrode', () => {
   });
 });
 
+/**
+ * Issue 13's 96³ calendered electrode (d50 4 µm, 0.5 µm voxels, 20 % calendered; the parameters
+ * of bench/fill-cases.ts, repeated here so that tests do not import bench code).
+ */
+async function issue13Electrode(seed: number): Promise<Volume> {
+  const compute = await createCompute({ backend: 'cpu' });
+  try {
+    const g = await generateElectrode(
+      { shape: [96, 96, 120], voxelSizeUm: 0.5, d50Um: 4, span: 1.1, porosity: 0.45, cbdFraction: 0.12, cbdMorphology: 'bridge', calenderingPercent: 20, seed },
+      { rng: new Rng(seed), compute },
+    );
+    return g.volume;
+  } finally {
+    compute.destroy();
+  }
+}
+
 describe('fillLbm on generated electrodes that diverged before (regressions)', () => {
   it('lateral walls, issue 6: a 24³ corner of a generated electrode fills 1000 steps (threw "negative density -0.0673" before)', async () => {
     // This corner held the crevice between a wetting particle and the side wall next to the inlet.
@@ -197,13 +214,10 @@ describe('fillLbm on generated electrodes that diverged before (regressions)', (
     // one voxel wide between the wall and CBD at 70°. With mirrored wall densities this crop
     // passed lattice speed 0.35 at step 8,150 beside the y = 0 wall; own-ψ walls stay bounded
     // (S 0.351 with the walls at the CBD's 70°, 0.328 with neutral walls).
+    const volume = boxCrop(await issue13Electrode(6), [0, 0, 0], [32, 48, 48]);
     const compute = await createCompute({ backend: 'cpu' });
     try {
-      const g = await generateElectrode(
-        { shape: [96, 96, 120], voxelSizeUm: 0.5, d50Um: 4, span: 1.1, porosity: 0.45, cbdFraction: 0.12, cbdMorphology: 'bridge', calenderingPercent: 20, seed: 6 },
-        { rng: new Rng(6), compute },
-      );
-      const r = await fillLbm(boxCrop(g.volume, [0, 0, 0], [32, 48, 48]), { steps: 9000, lateral: 'wall', contactAngle: { am: 45, cbd: 70 } }, { rng: new Rng(1), compute });
+      const r = await fillLbm(volume, { steps: 9000, lateral: 'wall', contactAngle: { am: 45, cbd: 70 } }, { rng: new Rng(1), compute });
       expectBoundedFill(r, 9000, 0.6);
     } finally {
       compute.destroy();
@@ -217,17 +231,7 @@ describe('fillLbm on generated electrodes that diverged before (regressions)', (
     // (wallContactAngle 90) the same node falls steadily: −0.054 at step 4,000, −0.090 at 10,000,
     // −0.093 at 12,000. With the walls at the CBD's 40° (the default) the lowest gas density
     // anywhere peaks at −0.063 (step 8,000) and recovers: −0.060 at 10,000, −0.056 at 12,000.
-    const compute = await createCompute({ backend: 'cpu' });
-    let volume: Volume;
-    try {
-      const g = await generateElectrode(
-        { shape: [96, 96, 120], voxelSizeUm: 0.5, d50Um: 4, span: 1.1, porosity: 0.45, cbdFraction: 0.12, cbdMorphology: 'bridge', calenderingPercent: 20, seed: 5 },
-        { rng: new Rng(5), compute },
-      );
-      volume = boxCrop(g.volume, [18, 0, 0], [48, 40, 40]);
-    } finally {
-      compute.destroy();
-    }
+    const volume = boxCrop(await issue13Electrode(5), [18, 0, 0], [48, 40, 40]);
     const prep = await prepareFilling(volume, { lateral: 'wall', contactAngle: { am: 20, cbd: 40 } });
     expect(prep.wallContactAngle).toBe(40);
     const { domain } = prep.lattice;
