@@ -63,6 +63,12 @@ export const GenerateParamsSchema = z
       .max(1)
       .optional()
       .describe('web only: where the binder settles, 1 at the particle contacts (necks), 0 as a coating of the particle surfaces (a binder that wets the AM), 0–1; default 1'),
+    cbdFibres: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe('web only: share of the binder field given to fibres, 0–1: 0 separate domains, 1 a lace of strands a voxel or two across spanning the pores (carbon black chained by the binder, as in tomograms of NMC electrodes); default 0'),
     cbdPorosity: z.number().min(0).lt(1).default(0.5).describe('internal (nano)porosity of the CBD, 0–1; passed on to transport models'),
     particleAggregation: z
       .number()
@@ -106,7 +112,7 @@ export interface ResolvedParams {
   cbdFraction: number;
   cbdMorphology: 'bridge' | 'film' | 'web';
   /** web model: domain size L and reach, in voxels (absent for bridge and film) */
-  cbdWeb?: { domain: number; reach: number; neckWeight: number };
+  cbdWeb?: { domain: number; reach: number; neckWeight: number; fibres: number };
   cbdPorosity: number;
   /** share of the particles placed against another (0: random sequential addition) */
   particleAggregation: number;
@@ -214,12 +220,12 @@ export function resolveParams(params: GenerateParams): ResolvedParams {
       `AM ${round(amFraction)} + CBD ${p.cbdFraction} over thickness ratio ${round(s)} gives ${round(solidAfter)}`,
     );
   }
-  for (const field of ['cbdDomainUm', 'cbdReachUm', 'cbdNeckWeight'] as const) {
+  for (const field of ['cbdDomainUm', 'cbdReachUm', 'cbdNeckWeight', 'cbdFibres'] as const) {
     if (p[field] !== undefined && p.cbdMorphology !== 'web') {
       throw new ConfigError(field, p[field], `cbdMorphology "web" (it is "${p.cbdMorphology}", which has no ${field})`);
     }
   }
-  const cbdWeb = p.cbdMorphology === 'web' ? { domain: (p.cbdDomainUm ?? 2 * vs) / vs, reach: (p.cbdReachUm ?? 0.5 * p.d50Um) / vs, neckWeight: p.cbdNeckWeight ?? 1 } : undefined;
+  const cbdWeb = p.cbdMorphology === 'web' ? { domain: (p.cbdDomainUm ?? 2 * vs) / vs, reach: (p.cbdReachUm ?? 0.5 * p.d50Um) / vs, neckWeight: p.cbdNeckWeight ?? 1, fibres: p.cbdFibres ?? 0 } : undefined;
   if (cbdWeb && cbdWeb.domain < 0.5) {
     throw new ConfigError('cbdDomainUm', p.cbdDomainUm, `a domain size of at least half a voxel (${round(vs / 2)} µm)`);
   }

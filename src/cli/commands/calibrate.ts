@@ -6,7 +6,7 @@ import { assertFileReplaceable, writeFileWhole } from '../../output-files.ts';
 import { readVolumeWithFlags, VOLUME_READ_OPTIONS } from '../sim-options.ts';
 import { simulationProgress } from '../sim-progress.ts';
 import { formatTable, printJson } from '../output.ts';
-import { calibrate, CALIBRATED_PARAMETERS, type CalibratedParameter, type CalibrationReport } from '../calibration/calibrate.ts';
+import { calibrate, CALIBRATED_PARAMETERS, OPT_IN_PARAMETERS, type CalibratedParameter, type CalibrationReport } from '../calibration/calibrate.ts';
 import { parseWeights } from '../calibration/mismatch.ts';
 import { integerOption, keyValueItems, numberOption, shapeOption } from '../option-values.ts';
 
@@ -19,6 +19,7 @@ interface CalibrateOptions {
   seed?: string;
   weights?: string;
   fix?: string;
+  free?: string;
   json?: boolean;
   force?: boolean;
   voxelSize?: string;
@@ -48,6 +49,16 @@ export function parseFixed(text: string): Partial<Record<CalibratedParameter, nu
     out[name as CalibratedParameter] = v;
   }
   return out;
+}
+
+/** "cbdFibres" → the held parameters to search as well. */
+export function parseFree(text: string): CalibratedParameter[] {
+  const names = text.split(',').map((n) => n.trim()).filter((n) => n.length > 0);
+  const allowed = Object.keys(OPT_IN_PARAMETERS);
+  const expected = `a comma-separated list of ${allowed.join(', ')}`;
+  if (names.length === 0) throw new ConfigError('--free', text, expected);
+  for (const n of names) if (!allowed.includes(n)) throw new ConfigError('--free', text, expected, `"${n}" is not held by default`);
+  return names as CalibratedParameter[];
 }
 
 /** SI value → the unit users read (µm for lengths, 1/µm for areas). */
@@ -92,6 +103,7 @@ export function register(program: Command): void {
     .option('--seeds <n>', 'replicate seeds per trial (default 2)')
     .option('--seed <n>', 'optimiser seed and first replicate seed (default 1)')
     .option('--fix <list>', `parameters known beforehand, held instead of searched: ${CALIBRATED_PARAMETERS.join(', ')} (e.g. span=0.5 from a datasheet)`)
+    .option('--free <list>', `parameters held by default to search as well: ${Object.entries(OPT_IN_PARAMETERS).map(([k, v]) => `${k} (held at ${v})`).join(', ')}`)
     .option('--weights <list>', 'mismatch weights by group: fraction, area, tau, size, s2, s2Curve (default all 1), e.g. tau=2,s2Curve=0.5')
     .option('--json', 'print the report as JSON')
     .option('--force', 'replace existing output files')
@@ -106,6 +118,9 @@ export function register(program: Command): void {
       const shape = opts.shape !== undefined ? calibrationShape(opts.shape) : undefined;
       const weights = parseWeights(opts.weights);
       const fixed = opts.fix !== undefined ? parseFixed(opts.fix) : undefined;
+      const free = opts.free !== undefined ? parseFree(opts.free) : undefined;
+      const both = free?.find((n) => fixed?.[n] !== undefined);
+      if (both !== undefined) throw new ConfigError('--free', opts.free, 'a parameter that is not also held by --fix', `${both} is in both`);
       const force = opts.force ?? false;
       if (opts.output !== undefined) await assertFileReplaceable(opts.output, { force, field: '--output' });
       if (opts.report !== undefined) await assertFileReplaceable(opts.report, { force, field: '--report' });
@@ -113,7 +128,7 @@ export function register(program: Command): void {
       const compute = await getCompute(backend);
       const report = await calibrate(
         volume,
-        { ...(shape ? { shape } : {}), ...(budget !== undefined ? { budget } : {}), ...(seeds !== undefined ? { seeds } : {}), ...(seed !== undefined ? { seed } : {}), ...(fixed ? { fixed } : {}), weights },
+        { ...(shape ? { shape } : {}), ...(budget !== undefined ? { budget } : {}), ...(seeds !== undefined ? { seeds } : {}), ...(seed !== undefined ? { seed } : {}), ...(fixed ? { fixed } : {}), ...(free ? { free } : {}), weights },
         { rng: new Rng(seed ?? 1), compute, onProgress: simulationProgress({ quiet: Boolean(opts.json) }) },
         path,
       );

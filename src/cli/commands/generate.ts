@@ -37,6 +37,7 @@ interface GenerateOptions {
   cbdDomain?: string;
   cbdReach?: string;
   cbdNeckWeight?: string;
+  cbdFibres?: string;
   aggregation?: string;
   overlap?: string;
   calendering?: string;
@@ -87,6 +88,7 @@ export function mergeOptions(config: Record<string, unknown>, o: GenerateOptions
   if (o.cbdDomain !== undefined) set('cbdDomainUm', numberOption(o.cbdDomain, '--cbd-domain'));
   if (o.cbdReach !== undefined) set('cbdReachUm', numberOption(o.cbdReach, '--cbd-reach'));
   if (o.cbdNeckWeight !== undefined) set('cbdNeckWeight', numberOption(o.cbdNeckWeight, '--cbd-neck-weight'));
+  if (o.cbdFibres !== undefined) set('cbdFibres', numberOption(o.cbdFibres, '--cbd-fibres'));
   if (o.aggregation !== undefined) set('particleAggregation', numberOption(o.aggregation, '--aggregation'));
   if (o.overlap !== undefined) set('particleOverlap', numberOption(o.overlap, '--overlap'));
   if (o.calendering !== undefined) set('calenderingPercent', numberOption(o.calendering, '--calendering'));
@@ -137,6 +139,7 @@ export function register(program: Command): void {
     .option('--cbd-domain <µm>', 'web: CBD domain size (µm; finer with more intensive mixing; default 2 voxels)')
     .option('--cbd-reach <µm>', 'web: how far CBD spreads from the necks into the pores (µm; 0 = bridge; default d50/2)')
     .option('--cbd-neck-weight <x>', 'web: 1 binder at the particle contacts (default), 0 a coating of the particles')
+    .option('--cbd-fibres <x>', 'web: 0 binder in separate domains (default), 1 a lace of strands spanning the pores')
     .option('--cbd-porosity <x>', 'internal porosity of the CBD (0–1, default 0.5)')
     .option('--calendering <%>', 'thickness reduction (%, default 0)')
     .option('--am-density <g/cm³>', 'AM density (g/cm³, default 4.7 for NMC)')
