@@ -22,17 +22,21 @@ const base: GenerateParams = { shape: [48, 48, 48], d50Um: 8.5, voxelSizeUm: 0.5
 const gen = (p: GenerateParams) => generateElectrode({ ...base, ...p }, { rng: new Rng(0), compute });
 const count = (labels: Uint8Array, l: number): number => labels.reduce((s, v) => s + (v === l ? 1 : 0), 0);
 
+function meanVariance(a: Float32Array): { m: number; v: number } {
+  let m = 0;
+  for (const x of a) m += x;
+  m /= a.length;
+  let v = 0;
+  for (const x of a) v += (x - m) ** 2;
+  return { m, v: v / a.length };
+}
+
 describe('gaussianRandomField', () => {
   it('has zero mean, unit variance and covariance exp(−r²/L²) along each axis', () => {
     const L = 4;
     const shape = [64, 64, 64] as const;
     const g = gaussianRandomField([...shape], L, new Rng(7));
-    let m = 0;
-    let v = 0;
-    for (const x of g) m += x;
-    m /= g.length;
-    for (const x of g) v += (x - m) ** 2;
-    v /= g.length;
+    const { m, v } = meanVariance(g);
     expect(Math.abs(m)).toBeLessThan(0.05);
     expect(Math.abs(v - 1)).toBeLessThan(0.1);
     // Correlation at lag r along x, y, z: exp(−r²/L²) = 0.78 (r=2), 0.37 (r=4), 0.02 (r=8).
@@ -65,12 +69,7 @@ describe('fibreField', () => {
     const a = Float32Array.from(g1);
     const b = Float32Array.from(g2);
     const f = fibreField(g1, g2, 1);
-    let m = 0;
-    let v = 0;
-    for (const x of f) m += x;
-    m /= f.length;
-    for (const x of f) v += (x - m) ** 2;
-    v /= f.length;
+    const { m, v } = meanVariance(f);
     expect(Math.abs(m)).toBeLessThan(0.05);
     expect(Math.abs(v - 1)).toBeLessThan(0.1);
     // s = 1: H = (2 − a² − b²)/2 exactly, at most 1 (on the lines a = b = 0).
