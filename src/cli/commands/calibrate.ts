@@ -8,7 +8,7 @@ import { simulationProgress } from '../sim-progress.ts';
 import { formatTable, printJson } from '../output.ts';
 import { calibrate, CALIBRATED_PARAMETERS, OPT_IN_PARAMETERS, type CalibratedParameter, type CalibrationReport } from '../calibration/calibrate.ts';
 import { parseWeights } from '../calibration/mismatch.ts';
-import { integerOption, keyValueItems, numberOption, shapeOption } from '../option-values.ts';
+import { integerOption, keyValueItems, listOption, numberOption, shapeOption } from '../option-values.ts';
 
 interface CalibrateOptions {
   output?: string;
@@ -53,7 +53,7 @@ export function parseFixed(text: string): Partial<Record<CalibratedParameter, nu
 
 /** "cbdFibres" → the held parameters to search as well. */
 export function parseFree(text: string): CalibratedParameter[] {
-  const names = text.split(',').map((n) => n.trim()).filter((n) => n.length > 0);
+  const names = listOption(text);
   const allowed = Object.keys(OPT_IN_PARAMETERS);
   const expected = `a comma-separated list of ${allowed.join(', ')}`;
   if (names.length === 0) throw new ConfigError('--free', text, expected);
