@@ -52,6 +52,12 @@ export type CalibratedParameter = (typeof CALIBRATED_PARAMETERS)[number];
  */
 export const OPT_IN_PARAMETERS: Partial<Record<CalibratedParameter, number>> = { cbdFibres: 0 };
 
+/** Refuses a parameter both freed (`--free`) and held (`--fix`). */
+export function assertFreeNotFixed(free: readonly CalibratedParameter[] | undefined, fixed: Partial<Record<CalibratedParameter, number>> | undefined): void {
+  const both = free?.find((n) => fixed?.[n] !== undefined);
+  if (both !== undefined) throw new ConfigError('--free', free!.join(','), 'a parameter that is not also held by --fix', `${both} is in both`);
+}
+
 /** One calibrated parameter: its search range (units of the generator schema) and what the GP says of it. */
 export interface ParameterReport {
   name: string;
@@ -217,11 +223,9 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
     cbdFraction: sig4(v['fraction.cbd']!),
     cbdMorphology: 'web',
   };
+  assertFreeNotFixed(opts.free, opts.fixed);
   const fixed: Partial<Record<CalibratedParameter, number>> = { ...OPT_IN_PARAMETERS, ...opts.fixed };
-  for (const name of opts.free ?? []) {
-    if (opts.fixed?.[name] !== undefined) throw new ConfigError('--free', name, 'a parameter that is not also held by --fix');
-    delete fixed[name];
-  }
+  for (const name of opts.free ?? []) delete fixed[name];
   for (const [k, value] of Object.entries(fixed)) (base as Record<string, unknown>)[k] = value;
   const space = parameterSpace(base, v['particleSize.d50']! * 1e6, voxelUm).filter((p) => fixed[p.name] === undefined);
   if (space.length === 0) throw new MesolabError('--fix', fixed, 'at least one of the calibrated parameters left free', `all of ${CALIBRATED_PARAMETERS.join(', ')} are fixed`);

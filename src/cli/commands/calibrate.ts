@@ -6,7 +6,7 @@ import { assertFileReplaceable, writeFileWhole } from '../../output-files.ts';
 import { readVolumeWithFlags, VOLUME_READ_OPTIONS } from '../sim-options.ts';
 import { simulationProgress } from '../sim-progress.ts';
 import { formatTable, printJson } from '../output.ts';
-import { calibrate, CALIBRATED_PARAMETERS, OPT_IN_PARAMETERS, type CalibratedParameter, type CalibrationReport } from '../calibration/calibrate.ts';
+import { assertFreeNotFixed, calibrate, CALIBRATED_PARAMETERS, OPT_IN_PARAMETERS, type CalibratedParameter, type CalibrationReport } from '../calibration/calibrate.ts';
 import { parseWeights } from '../calibration/mismatch.ts';
 import { integerOption, keyValueItems, listOption, numberOption, shapeOption } from '../option-values.ts';
 
@@ -119,8 +119,7 @@ export function register(program: Command): void {
       const weights = parseWeights(opts.weights);
       const fixed = opts.fix !== undefined ? parseFixed(opts.fix) : undefined;
       const free = opts.free !== undefined ? parseFree(opts.free) : undefined;
-      const both = free?.find((n) => fixed?.[n] !== undefined);
-      if (both !== undefined) throw new ConfigError('--free', opts.free, 'a parameter that is not also held by --fix', `${both} is in both`);
+      assertFreeNotFixed(free, fixed);
       const force = opts.force ?? false;
       if (opts.output !== undefined) await assertFileReplaceable(opts.output, { force, field: '--output' });
       if (opts.report !== undefined) await assertFileReplaceable(opts.report, { force, field: '--report' });
