@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { MesolabError } from '../src/errors.ts';
 
 /**
  * Shared benchmark plumbing. Every figure is a median over repeats with min and max, and a
@@ -91,6 +92,14 @@ export function markdownTable(figures: readonly Figure[]): string {
 /** Lets a bench module run standalone: `node bin/run-ts.js bench/x.ts [--quick]`. */
 export async function runStandalone(run: BenchRun): Promise<void> {
   const quick = process.argv.includes('--quick');
-  const figures = await run({ quick });
+  let figures: Figure[];
+  try {
+    figures = await run({ quick });
+  } catch (e) {
+    // A bad MESOLAB_* setting is bad input, as on the CLI: one line naming it, exit status 2.
+    if (!(e instanceof MesolabError)) throw e;
+    process.stderr.write(`error: ${e.message}\n`);
+    process.exit(2);
+  }
   process.stdout.write(`${markdownTable(figures)}\n`);
 }
