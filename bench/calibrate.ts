@@ -8,7 +8,7 @@ import { centredCrop } from '../src/volume/crop.ts';
 import { generateElectrode, type GenerateParams } from '../sims/mesostructure/index.ts';
 import { calibrate, compareDescriptors, type CalibrationReport, type DescriptorReport } from '../src/cli/calibration/calibrate.ts';
 import { DEFAULT_WEIGHTS, mismatch } from '../src/cli/calibration/mismatch.ts';
-import { measureDescriptors } from '../sims/properties/descriptors.ts';
+import { measureDescriptors, type StructureDescriptors } from '../sims/properties/descriptors.ts';
 import type { SimContext } from '../src/simulation.ts';
 import { integerOption } from '../src/cli/option-values.ts';
 import { ConfigError } from '../src/errors.ts';
@@ -98,8 +98,7 @@ async function atFullSize(config: GenerateParams, full: Volume, ctx: SimContext)
  * check of a calibration (its own seeds can be fitted past the truth), and, for the hidden
  * parameters themselves, the floor that one realisation's scatter sets.
  */
-async function onFreshSeeds(real: Volume, config: GenerateParams, ctx: SimContext): Promise<{ rows: DescriptorReport[]; mismatch: number }> {
-  const measured = await measureDescriptors(real, ctx);
+async function onFreshSeeds(real: Volume, measured: StructureDescriptors, config: GenerateParams, ctx: SimContext): Promise<{ rows: DescriptorReport[]; mismatch: number }> {
   const reps = [];
   for (const seed of FRESH_SEEDS) {
     const g = await generateElectrode({ ...config, shape: [real.shape[0], real.shape[1], real.shape[2]], seed }, { ...ctx, rng: new Rng(seed) });
@@ -150,8 +149,9 @@ export const run: BenchRun = async ({ quick }) => {
       const self = await calibrate(real, { budget: selfBudget, init: selfInit, seeds: selfSeeds, seed: 1, fixed: { span: hidden.span ?? 1 } }, ctx);
       process.stderr.write(`${table(`self-calibration ${n}³ (hidden ${JSON.stringify(hidden)})`, self)}\n`);
       out.push(...figures(`self ${n}³`, self));
+      const measured = await measureDescriptors(real, ctx);
       for (const [who, config] of [['calibrated', self.config], ['hidden parameters', hidden]] as const) {
-        const fresh = await onFreshSeeds(real, config, ctx);
+        const fresh = await onFreshSeeds(real, measured, config, ctx);
         process.stderr.write(`\n${who} on fresh seeds ${FRESH_SEEDS.join(', ')}: mismatch ${fresh.mismatch.toPrecision(3)}\n${descriptorRows(fresh.rows).join('\n')}\n`);
         out.push({ name: `calibrate self ${n}³, ${who} on fresh seeds: mismatch`, unit: '', median: fresh.mismatch }, ...closeness(`calibrate self ${n}³, ${who} on fresh seeds`, fresh.rows));
       }
