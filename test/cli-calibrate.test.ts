@@ -63,6 +63,7 @@ describe('mesolab calibrate', () => {
     await writeFile(existing, '{}');
     for (const [args, pattern] of [
       [['--budget', '2'], /--budget: got "2", expected an integer >= 3/],
+      [['--starts', '0'], /--starts: got "0", expected an integer >= 1/],
       [['--weights', 'tau=-1'], /--weights/],
       [['--shape', '64,64'], /--shape/],
       [['--fix', 'porosity=0.4'], /--fix: got "porosity=0.4", expected comma-separated name=value with names d50Um, span/],

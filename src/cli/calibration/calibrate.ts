@@ -5,7 +5,7 @@ import { LABEL, PHASE_NAMES, phaseName, type PhaseName, type Volume } from '../.
 import { centredCrop } from '../../volume/crop.ts';
 import { generateElectrode, resolveParams, type GenerateParams } from '../../../sims/mesostructure/index.ts';
 import { DESCRIPTOR_SPECS, measureDescriptors, type StructureDescriptors } from '../../../sims/properties/descriptors.ts';
-import { minimiseBayes } from '../../../surrogates/optim/bayes-opt.ts';
+import { minimiseBayes, type BayesOptResult } from '../../../surrogates/optim/bayes-opt.ts';
 import { DEFAULT_WEIGHTS, meanStd, mismatch, type MismatchWeights } from './mismatch.ts';
 
 /**
@@ -24,12 +24,19 @@ export interface CalibrationOptions {
    * bench/README.md, "Why the box matters").
    */
   shape?: [number, number, number];
-  /** trial parameter sets, initial design included (count; default 24) */
+  /** trial parameter sets per start, initial design included (count; default 24) */
   budget?: number;
   /** replicate seeds per trial (count; default 2) */
   seeds?: number;
   /** seed of the optimiser and first replicate seed (default 1) */
   seed?: number;
+  /**
+   * independent optimiser starts, each of `budget` trials on the same replicate seeds; the trial of
+   * lowest mismatch among them is kept (count; default 1). Why: the mismatch has more than one
+   * basin (a web and a coating that read alike), and one start settles in the wrong one about one
+   * time in three at 96³ (README, "How many trials").
+   */
+  starts?: number;
   weights?: MismatchWeights;
   /** initial Sobol points (default 2·d + 2 for d free parameters) */
   init?: number;
@@ -84,6 +91,15 @@ export interface DescriptorReport {
   relative: number;
 }
 
+/** One optimiser start of a calibration. */
+export interface StartReport {
+  /** seed of its Sobol design and candidates: `seed + 1000·k` for start k */
+  optimiserSeed: number;
+  /** mismatch of its best trial (the lowest GP mean among its trials that ran) */
+  mismatch: number;
+  config: GenerateParams;
+}
+
 export interface CalibrationReport {
   /** generator parameters of the best trial, without seed: `mesolab generate --config`, or `fixed.generate` of a study */
   config: GenerateParams;
@@ -91,12 +107,16 @@ export interface CalibrationReport {
   mismatch: number;
   descriptors: DescriptorReport[];
   parameters: ParameterReport[];
-  /** trials, and the generate + properties evaluations they took (trials × seeds, less those refused), the tomogram's own not counted */
+  /** each optimiser start in order; the report's config, descriptors and parameters are from the one of lowest mismatch */
+  starts: StartReport[];
+  /** index into starts of the start kept */
+  keptStart: number;
+  /** trials of all starts, and the generate + properties evaluations they took (trials × seeds, less those refused), the tomogram's own not counted */
   trials: number;
   evaluations: number;
   /** trials the generator refused (a PSD too wide for the box, a packing it could not reach) */
   failedTrials: number;
-  history: { params: Record<string, number>; mismatch: number }[];
+  history: { start: number; params: Record<string, number>; mismatch: number }[];
   /** parameters held at given values (not searched) */
   fixed: Partial<Record<CalibratedParameter, number>>;
   wallSeconds: number;
@@ -198,11 +218,11 @@ function parameterSpace(base: GenerateParams, realParticleD50Um: number, voxelUm
  * Finds generator parameters whose electrodes reproduce a tomogram's descriptors.
  *
  * @param real segmented tomogram (labels 0 pore, 1 AM, 2 CBD; voxelSize in m).
- * @param opts synthetic shape, trial budget, replicate seeds, weights.
+ * @param opts synthetic shape, trial budget, replicate seeds, optimiser starts, weights.
  * @param ctx compute backend, abort signal; progress counts trials ('calibrate', unit 'trials').
  * @param field the name of the tomogram input, for error messages.
- * @returns the config of the best trial, each descriptor real against synthetic ± spread, and
- *   which parameters are identifiable.
+ * @returns the config of the best trial of all starts, each descriptor real against synthetic ±
+ *   spread, which parameters are identifiable (from the kept start's GP), and each start's mismatch.
  * @example const r = await calibrate(volume, { budget: 20, seeds: 2 }, ctx); await writeFile('gen.json', JSON.stringify(r.config));
  */
 export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: SimContext, field = '<tomogram>'): Promise<CalibrationReport> {
@@ -210,6 +230,8 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
   assertCalibratable(real, field);
   const weights = opts.weights ?? DEFAULT_WEIGHTS;
   const budget = opts.budget ?? 24;
+  const starts = opts.starts ?? 1;
+  if (!Number.isInteger(starts) || starts < 1) throw new ConfigError('starts', starts, 'an integer number of optimiser starts >= 1');
   const nSeeds = opts.seeds ?? 2;
   const seed0 = opts.seed ?? 1;
   const seeds = Array.from({ length: nSeeds }, (_, k) => seed0 + k);
@@ -241,8 +263,11 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
   }
 
   let evaluations = 0;
-  const trials: { params: GenerateParams; replicates: StructureDescriptors[] | null; mismatch: number }[] = [];
-  const objective = async (u: number[]): Promise<number> => {
+  const total = budget * starts;
+  type Trial = { start: number; params: GenerateParams; replicates: StructureDescriptors[] | null; mismatch: number };
+  const trials: Trial[] = [];
+  const progress = (info: Record<string, string | number>): void => ctx.onProgress?.({ stage: 'calibrate', done: trials.length, total, unit: 'trials', info });
+  const objective = (start: number) => async (u: number[]): Promise<number> => {
     throwIfAborted(ctx.signal);
     const params = paramsAt(u);
     const replicates: StructureDescriptors[] = [];
@@ -255,25 +280,37 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
     } catch (e) {
       if (!(e instanceof ImpossibleRequestError)) throw e;
       // Every term of the mismatch is at most 1: a refused trial scores worse than any real one.
-      trials.push({ params, replicates: null, mismatch: 2 });
-      ctx.onProgress?.({ stage: 'calibrate', done: trials.length, total: budget, unit: 'trials', info: { refused: e.field } });
+      trials.push({ start, params, replicates: null, mismatch: 2 });
+      progress({ start, refused: e.field });
       return Math.log(2);
     }
     const m = mismatch(measured, replicates, weights);
-    trials.push({ params, replicates, mismatch: m });
-    ctx.onProgress?.({ stage: 'calibrate', done: trials.length, total: budget, unit: 'trials', info: { mismatch: m } });
+    trials.push({ start, params, replicates, mismatch: m });
+    progress({ start, mismatch: m });
     return Math.log(m + 1e-4);
   };
 
-  const bo = await minimiseBayes(objective, space.length, { budget, seed: seed0, init: opts.init, signal: ctx.signal });
-  // The GP's pick is a trial that ran; should it be a refused one, the best that ran.
-  let bestIndex = bo.best;
-  if (!trials[bestIndex]!.replicates) {
-    const ran = trials.map((t, i) => i).filter((i) => trials[i]!.replicates);
-    if (ran.length === 0) throw new ImpossibleRequestError(field, real.shape, 'a tomogram whose fractions the generator can pack', `all ${trials.length} trials were refused`);
-    bestIndex = ran.reduce((a, b) => (trials[b]!.mismatch < trials[a]!.mismatch ? b : a));
+  // Independent starts on the same replicate seeds: their mismatches compare trial for trial.
+  const runs: { bo: BayesOptResult; trials: Trial[]; best: number; optimiserSeed: number }[] = [];
+  for (let k = 0; k < starts; k++) {
+    const first = trials.length;
+    const optimiserSeed = seed0 + 1000 * k;
+    const bo = await minimiseBayes(objective(k), space.length, { budget, seed: optimiserSeed, init: opts.init, signal: ctx.signal });
+    const own = trials.slice(first);
+    // The GP's pick is a trial that ran; should it be a refused one, the best that ran.
+    let best = bo.best;
+    if (!own[best]!.replicates) {
+      const ran = own.map((_, i) => i).filter((i) => own[i]!.replicates);
+      best = ran.length === 0 ? -1 : ran.reduce((a, b) => (own[b]!.mismatch < own[a]!.mismatch ? b : a));
+    }
+    runs.push({ bo, trials: own, best, optimiserSeed });
   }
-  const best = trials[bestIndex]!;
+  const ranRuns = runs.filter((r) => r.best >= 0);
+  if (ranRuns.length === 0) throw new ImpossibleRequestError(field, real.shape, 'a tomogram whose fractions the generator can pack', `all ${trials.length} trials were refused`);
+  const kept = ranRuns.reduce((a, b) => (b.trials[b.best]!.mismatch < a.trials[a.best]!.mismatch ? b : a));
+  const { bo } = kept;
+  const bestIndex = kept.best;
+  const best = kept.trials[bestIndex]!;
   const reps = best.replicates ?? [];
 
   const descriptors = compareDescriptors(measured, reps);
@@ -310,12 +347,14 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
     config: best.params,
     seeds,
     mismatch: best.mismatch,
+    starts: runs.map((r) => ({ optimiserSeed: r.optimiserSeed, mismatch: r.best >= 0 ? r.trials[r.best]!.mismatch : NaN, config: r.best >= 0 ? r.trials[r.best]!.params : { ...base } })),
+    keptStart: runs.indexOf(kept),
     descriptors,
     parameters,
     trials: trials.length,
     evaluations,
     failedTrials: trials.filter((t) => !t.replicates).length,
-    history: trials.map((t) => ({ params: Object.fromEntries(space.map((p) => [p.name, t.params[p.name] as number])), mismatch: t.mismatch })),
+    history: trials.map((t) => ({ start: t.start, params: Object.fromEntries(space.map((p) => [p.name, t.params[p.name] as number])), mismatch: t.mismatch })),
     fixed,
     wallSeconds: (performance.now() - t0) / 1000,
   };

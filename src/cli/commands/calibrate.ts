@@ -17,6 +17,7 @@ interface CalibrateOptions {
   budget?: string;
   seeds?: string;
   seed?: string;
+  starts?: string;
   weights?: string;
   fix?: string;
   free?: string;
@@ -74,6 +75,7 @@ const SHOWN_UNIT: Record<string, string> = { m: 'µm', '1/m': '1/µm', '1': '' }
 export function calibrationTable(path: string, r: CalibrationReport): string {
   const out: string[] = [];
   out.push(`${path}: ${r.trials} trials, ${r.evaluations} generate + properties evaluations (seeds ${r.seeds.join(', ')}), ${r.failedTrials} refused, ${r.wallSeconds.toFixed(0)} s; mismatch ${r.mismatch.toPrecision(3)}`);
+  if (r.starts.length > 1) out.push(`${r.starts.length} optimiser starts, mismatch ${r.starts.map((s, k) => `${s.mismatch.toPrecision(3)}${k === r.keptStart ? ' (kept)' : ''}`).join(', ')}`);
   out.push('', 'descriptors (synthetic: mean ± standard deviation across the seeds)');
   out.push(
     formatTable(
@@ -99,9 +101,10 @@ export function register(program: Command): void {
     .option('-o, --output <config.json>', 'write the calibrated generator parameters (for mesolab generate --config, or fixed.generate of a study)')
     .option('--report <file.json>', 'write the whole report (descriptors, parameters, every trial) as JSON')
     .option('--shape <nx,ny,nz>', 'synthetic volume in voxels (default: the tomogram shape; smaller is faster; larger is measured by its centred crop of the tomogram shape, cut by its faces as the tomogram is, which transfers better to the full electrode)')
-    .option('--budget <n>', 'trial parameter sets, initial design included (default 24)')
+    .option('--budget <n>', 'trial parameter sets per start, initial design included (default 24)')
     .option('--seeds <n>', 'replicate seeds per trial (default 2)')
     .option('--seed <n>', 'optimiser seed and first replicate seed (default 1)')
+    .option('--starts <n>', 'independent optimiser starts of --budget trials each, on the same replicate seeds; the lowest mismatch is kept (default 1; 2 guards against a start settling in the wrong basin)')
     .option('--fix <list>', `parameters known beforehand, held instead of searched: ${CALIBRATED_PARAMETERS.join(', ')} (e.g. span=0.5 from a datasheet)`)
     .option('--free <list>', `parameters held by default to search as well: ${Object.entries(OPT_IN_PARAMETERS).map(([k, v]) => `${k} (held at ${v})`).join(', ')}`)
     .option('--weights <list>', 'mismatch weights by group: fraction, area, tau, size, s2, s2Curve (default all 1), e.g. tau=2,s2Curve=0.5')
@@ -115,6 +118,7 @@ export function register(program: Command): void {
       const budget = opts.budget !== undefined ? integerOption(opts.budget, '--budget', 3) : undefined;
       const seeds = opts.seeds !== undefined ? integerOption(opts.seeds, '--seeds', 1) : undefined;
       const seed = opts.seed !== undefined ? integerOption(opts.seed, '--seed', 0) : undefined;
+      const starts = opts.starts !== undefined ? integerOption(opts.starts, '--starts', 1) : undefined;
       const shape = opts.shape !== undefined ? calibrationShape(opts.shape) : undefined;
       const weights = parseWeights(opts.weights);
       const fixed = opts.fix !== undefined ? parseFixed(opts.fix) : undefined;
@@ -127,7 +131,7 @@ export function register(program: Command): void {
       const compute = await getCompute(backend);
       const report = await calibrate(
         volume,
-        { ...(shape ? { shape } : {}), ...(budget !== undefined ? { budget } : {}), ...(seeds !== undefined ? { seeds } : {}), ...(seed !== undefined ? { seed } : {}), ...(fixed ? { fixed } : {}), ...(free ? { free } : {}), weights },
+        { ...(shape ? { shape } : {}), ...(budget !== undefined ? { budget } : {}), ...(seeds !== undefined ? { seeds } : {}), ...(seed !== undefined ? { seed } : {}), ...(starts !== undefined ? { starts } : {}), ...(fixed ? { fixed } : {}), ...(free ? { free } : {}), weights },
         { rng: new Rng(seed ?? 1), compute, onProgress: simulationProgress({ quiet: Boolean(opts.json) }) },
         path,
       );
