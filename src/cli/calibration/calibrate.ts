@@ -95,8 +95,9 @@ export interface DescriptorReport {
 export interface StartReport {
   /** seed of its Sobol design and candidates: `seed + 1000·k` for start k */
   optimiserSeed: number;
-  /** mismatch of its best trial (the lowest GP mean among its trials that ran) */
+  /** mismatch of its best trial (the lowest GP mean among its trials that ran); NaN when the generator refused every trial of the start */
   mismatch: number;
+  /** that trial's generator parameters (the held ones alone when every trial was refused) */
   config: GenerateParams;
 }
 
