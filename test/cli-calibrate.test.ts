@@ -64,6 +64,7 @@ describe('mesolab calibrate', () => {
     for (const [args, pattern] of [
       [['--budget', '2'], /--budget: got "2", expected an integer >= 3/],
       [['--starts', '0'], /--starts: got "0", expected an integer >= 1/],
+      [['--z-faces', 'open'], /--z-faces: got "open", expected bounded or cut/],
       [['--weights', 'tau=-1'], /--weights/],
       [['--shape', '64,64'], /--shape/],
       [['--fix', 'porosity=0.4'], /--fix: got "porosity=0.4", expected comma-separated name=value with names d50Um, span/],
@@ -84,12 +85,13 @@ describe('mesolab calibrate', () => {
     expect(gen.code, gen.stderr).toBe(0);
     const config = join(dir, 'config.json');
     const report = join(dir, 'report.json');
-    const r = await mesolab(['calibrate', tomogram, '--budget', '4', '--seeds', '1', '-o', config, '--report', report]);
+    const r = await mesolab(['calibrate', tomogram, '--budget', '4', '--seeds', '1', '--z-faces', 'cut', '-o', config, '--report', report]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/area\.cbd_pore/);
     const c = JSON.parse(await readFile(config, 'utf8')) as Record<string, unknown>;
     const parsed = GenerateParamsSchema.parse(c);
     expect(parsed.cbdMorphology).toBe('web');
+    expect(parsed.zFaces).toBe('cut');
     expect(parsed.porosity).toBeCloseTo(0.45, 2);
     expect(parsed.seed).toBeUndefined();
     parseStudy({ name: 'cal', chain: ['generate', 'properties'], fixed: { generate: c }, varied: [{ name: 'cal', set: ['generate.calenderingPercent'], distribution: 'uniform', min: 0, max: 10 }], design: { type: 'lhs' }, samples: 2, seed: 1 }, STAGE_CATALOG);

@@ -74,5 +74,9 @@ describe('mesolab generate', () => {
     expect(merged.code).toBe(2);
     expect(merged.stderr.trim().split('\n')).toHaveLength(1);
     expect(merged.stderr).toMatch(/particleOverlap: got 0\.7, expected .*0\.5/);
+    const faces = await mesolab('generate', '--z-faces', 'open');
+    expect(faces.code).toBe(2);
+    expect(faces.stderr.trim().split('\n')).toHaveLength(1);
+    expect(faces.stderr).toMatch(/zFaces: got "?open"?, expected .*bounded.*cut/);
   });
 });

@@ -12,10 +12,12 @@ import type { Spheroids } from './voxelize.ts';
  * @param s thickness ratio after / before calendering (1: none)
  * @param grow each particle's radius over its packing core (1 + particleOverlap): touching cores
  *   become particles merged at a neck
+ * @param zFrom packing z (voxels) of the slab's lower face, subtracted before compressing: the
+ *   margin packed below a 'cut' face (0 for 'bounded' faces)
  * @returns the spheroids to voxelize (voxel units)
  * @example calender(packing, 0.8, 1.05)
  */
-export function calender(p: SpherePacking, s: number, grow = 1): Spheroids {
+export function calender(p: SpherePacking, s: number, grow = 1, zFrom = 0): Spheroids {
   const n = p.x.length;
   const out: Spheroids = {
     x: Float64Array.from(p.x),
@@ -26,7 +28,7 @@ export function calender(p: SpherePacking, s: number, grow = 1): Spheroids {
   };
   const widen = 1 / Math.sqrt(s);
   for (let i = 0; i < n; i++) {
-    out.z[i] = p.z[i]! * s;
+    out.z[i] = (p.z[i]! - zFrom) * s;
     const r = grow === 1 ? p.r[i]! : p.r[i]! * grow;
     out.a[i] = s === 1 ? r : r * widen;
     out.c[i] = s === 1 ? r : r * s;

@@ -32,6 +32,7 @@ export interface GenerateSummary {
   /** pore fraction plus the CBD's internal porosity: porosity + cbd · cbdPorosity */
   totalPorosity: number;
   cbdPorosity: number;
+  /** particles reaching into the volume (with 'cut' faces, those packed beyond them are not counted) */
   particles: number;
   shape: [number, number, number];
   voxelSizeUm: number;
@@ -73,7 +74,9 @@ const MAX_ROUNDS = 8;
  * Process parameters → labelled electrode: dense random sphere packing by growth and overlap
  * removal (a share `particleAggregation` of the particles placed against another, cores of
  * r/(1 + particleOverlap) kept apart so that neighbours merge at necks when voxelized at r),
- * corrected until the voxelized AM fraction meets the target; then calendering (affine
+ * corrected until the voxelized AM fraction meets the target (with zFaces 'cut' the packing runs a
+ * particle diameter beyond each z face and only the box between them is voxelized and counted, so
+ * the AM is as dense at the faces as inside, as in a tomogram crop); then calendering (affine
  * compression in z, volume-preserving flattening); then CBD in the pore space by neck score
  * (bridge), distance to AM (film) or neck score minus a correlated random field (web, cbd-web.ts)
  * until its volume is met to the voxel.
@@ -99,8 +102,12 @@ export async function generateElectrode(params: GenerateParams, ctx: SimContext)
   // Forked after the others, so the packing streams (and bridge/film volumes) are unchanged.
   const rngCbd = rng.fork();
   const [nx, ny, nz] = rp.shape;
-  const box: Box = { nx, ny, nz };
+  // 'cut' faces: the packing runs zMargin voxels beyond each z face, so particles that cross a face
+  // sit in packing as dense as the bulk; only the box between the faces is voxelized and counted.
+  const margin = rp.zMargin;
+  const box: Box = { nx, ny, nz: nz + 2 * margin };
   const n = nx * ny * nz;
+  const nPacked = nx * ny * box.nz;
   const progress = ctx.onProgress ?? (() => {});
   // Merged particles: the packing keeps cores of radius r/grow apart, and every particle is
   // voxelized at its drawn radius r, so touching cores overlap by particleOverlap of a radius.
@@ -115,7 +122,7 @@ export async function generateElectrode(params: GenerateParams, ctx: SimContext)
   const timedVoxelize = async (packing: SpherePacking, s: number, shape: [number, number, number]): Promise<Uint8Array> => {
     throwIfAborted(ctx.signal);
     const t = performance.now();
-    const v = await voxelize(calender(packing, s, grow), shape, ctx.compute);
+    const v = await voxelize(calender(packing, s, grow, margin), shape, ctx.compute);
     voxMs += performance.now() - t;
     bandedVoxels += v.banded;
     kernelRanOn = v.ranOn;
@@ -126,9 +133,9 @@ export async function generateElectrode(params: GenerateParams, ctx: SimContext)
   const t0 = performance.now();
   const meanR = rp.populations.reduce((s, p) => s + (p.volumeShare * p.medianD) / 2, 0);
   const packing: SpherePacking = { x: [], y: [], z: [], r: [], pop: [] };
-  const first = drawCores((rp.amFraction * n * (1 + (3 * meanR) / (8 * nz))) / grow ** 3);
+  const first = drawCores((rp.amFraction * nPacked * (1 + (3 * meanR) / (8 * box.nz))) / grow ** 3);
   const order = first.r.map((_, i) => i).sort((a, b) => first.r[b]! - first.r[a]! || a - b);
-  const sphereFraction = first.r.reduce((s, r) => s + sphereVolume(r), 0) / n;
+  const sphereFraction = first.r.reduce((s, r) => s + sphereVolume(r), 0) / nPacked;
   const startScale = Math.min(1, Math.cbrt(0.25 / sphereFraction));
   addParticles(packing, order.map((i) => first.r[i]!), order.map((i) => first.pop[i]!), box, rngPlace, startScale, 30, rp.particleAggregation);
   growAndRelax(packing, box, {
@@ -214,7 +221,7 @@ export async function generateElectrode(params: GenerateParams, ctx: SimContext)
       `${cbdTarget} CBD voxels asked for, ${pores} pore voxels left`,
     );
   }
-  const placed = calender(packing, rp.calenderScale, grow);
+  const placed = calender(packing, rp.calenderScale, grow, margin);
   const morphology = rp.cbdMorphology;
   const cbdCount =
     morphology === 'web'
@@ -236,7 +243,7 @@ export async function generateElectrode(params: GenerateParams, ctx: SimContext)
       porosity: pore,
       totalPorosity: pore + cbd * rp.cbdPorosity,
       cbdPorosity: rp.cbdPorosity,
-      particles: packing.r.length,
+      particles: particles.length,
       shape: finalShape,
       voxelSizeUm: vsUm,
       thicknessUm: nzc * vsUm,
@@ -265,16 +272,24 @@ function countOnes(a: Uint8Array): number {
   return c;
 }
 
+/** The particles that reach into the final volume, in metres with z from its lower face (those packed beyond 'cut' faces only shape it). */
 function toParticles(p: SpherePacking, rp: ResolvedParams, grow: number): Particle[] {
   const vs = rp.voxelSize;
   const s = rp.calenderScale;
-  return p.r.map((r, i) => ({
-    x: p.x[i]! * vs,
-    y: p.y[i]! * vs,
-    z: p.z[i]! * s * vs,
-    r: r * grow * vs,
-    rxy: (s === 1 ? r * grow : (r * grow) / Math.sqrt(s)) * vs,
-    rz: r * grow * s * vs,
-    population: p.pop[i]!,
-  }));
+  const out: Particle[] = [];
+  p.r.forEach((r, i) => {
+    const z = (p.z[i]! - rp.zMargin) * s;
+    const rz = r * grow * s;
+    if (z + rz <= 0 || z - rz >= rp.nzCalendered) return;
+    out.push({
+      x: p.x[i]! * vs,
+      y: p.y[i]! * vs,
+      z: z * vs,
+      r: r * grow * vs,
+      rxy: (s === 1 ? r * grow : (r * grow) / Math.sqrt(s)) * vs,
+      rz: rz * vs,
+      population: p.pop[i]!,
+    });
+  });
+  return out;
 }

@@ -5,7 +5,8 @@ import { drawDiameter } from './psd.ts';
 
 /**
  * Sphere packing in voxel units: periodic in x (0..nx) and y (0..ny); centres held inside
- * 0 ≤ z ≤ nz so particles at the faces are cut by them, as in a slab cut from a thicker electrode.
+ * 0 ≤ z ≤ nz, so particles at the z faces stick out of them. The generator voxelizes either this
+ * whole box ('bounded' faces, AM-poor layers at them) or a box zMargin inside each face ('cut').
  */
 export interface SpherePacking {
   x: number[];

@@ -83,6 +83,10 @@ export const GenerateParamsSchema = z
       .default(0)
       .describe('how far neighbouring particles merge, as a fraction of the radius, 0–0.5: 0 packs touching spheres; secondary particles pressed or sintered together (and touching particles a tomogram cannot separate) share wider necks, less surface and longer correlation lengths'),
     calenderingPercent: z.number().min(0).max(60).default(0).describe('thickness reduction by calendering (%), 0 = uncalendered'),
+    zFaces: z
+      .enum(['bounded', 'cut'])
+      .default('bounded')
+      .describe("the z faces: 'bounded' keeps particle centres inside them, so the layers at a face hold less AM than the bulk (the two outer layers 0.6–0.7 of it with aggregated, merged particles: the electrode's own surfaces); 'cut' packs particles across them, so the AM density is the same up to the faces, as in a box cut from inside a thicker electrode (a tomogram crop)"),
     amDensityGcm3: z.number().positive().default(4.7).describe('AM true density (g/cm³), NMC ≈ 4.7'),
     seed: z.number().int().min(0).max(0xffffffff).optional().describe('random seed (integer); default: drawn from the context generator and reported in the summary'),
   })
@@ -118,6 +122,8 @@ export interface ResolvedParams {
   particleAggregation: number;
   /** particle radius over packing core radius, less 1 (0: touching spheres) */
   particleOverlap: number;
+  /** voxels of packing beyond each z face ('cut' faces: one largest particle diameter; 'bounded': 0) */
+  zMargin: number;
   /** thickness after calendering / before, as realised on the voxel grid (nz' / nz) */
   calenderScale: number;
   nzCalendered: number;
@@ -240,6 +246,8 @@ export function resolveParams(params: GenerateParams): ResolvedParams {
     cbdPorosity: p.cbdPorosity,
     particleAggregation: p.particleAggregation,
     particleOverlap: p.particleOverlap,
+    // One largest diameter: a particle that reaches into the box then sits in packing as dense as the bulk.
+    zMargin: p.zFaces === 'cut' ? Math.ceil(Math.max(...populations.map((q) => q.maxD))) : 0,
     calenderScale: s,
     nzCalendered: nzCal,
     amDensity: p.amDensityGcm3 * 1000,

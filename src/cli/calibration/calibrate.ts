@@ -44,6 +44,12 @@ export interface CalibrationOptions {
   fixed?: Partial<Record<CalibratedParameter, number>>;
   /** parameters held by default (OPT_IN_PARAMETERS) to search as well, e.g. ['cbdFibres'] */
   free?: CalibratedParameter[];
+  /**
+   * the twins' z faces (GenerateParams.zFaces; default the generator's, 'bounded'). 'cut' for a
+   * tomogram cropped from inside an electrode: its AM is as dense at the faces as inside, which
+   * bounded faces are not (bench/README.md, "Faces").
+   */
+  zFaces?: 'bounded' | 'cut';
 }
 
 /** The generator parameters a calibration searches. */
@@ -245,6 +251,7 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
     porosity: sig4(v['fraction.pore']!),
     cbdFraction: sig4(v['fraction.cbd']!),
     cbdMorphology: 'web',
+    ...(opts.zFaces ? { zFaces: opts.zFaces } : {}),
   };
   assertFreeNotFixed(opts.free, opts.fixed);
   const fixed: Partial<Record<CalibratedParameter, number>> = { ...OPT_IN_PARAMETERS, ...opts.fixed };

@@ -21,6 +21,7 @@ interface CalibrateOptions {
   weights?: string;
   fix?: string;
   free?: string;
+  zFaces?: string;
   json?: boolean;
   force?: boolean;
   voxelSize?: string;
@@ -32,6 +33,12 @@ function calibrationShape(value: string): [number, number, number] {
   const shape = shapeOption(value);
   for (const n of shape) integerOption(n, '--shape', 8, 'three voxel counts nx,ny,nz, each an integer >= 8 (e.g. 64,64,64)');
   return shape;
+}
+
+/** `--z-faces`: how the synthetic twins treat their z faces (GenerateParams.zFaces). */
+function zFacesOption(value: string): 'bounded' | 'cut' {
+  if (value !== 'bounded' && value !== 'cut') throw new ConfigError('--z-faces', value, 'bounded or cut');
+  return value;
 }
 
 /** "span=0.5,cbdNeckWeight=1" → parameters held fixed. */
@@ -107,6 +114,7 @@ export function register(program: Command): void {
     .option('--starts <n>', 'independent optimiser starts of --budget trials each, on the same replicate seeds; the lowest mismatch is kept (default 1; one start can settle in the wrong basin: a 5 % calibration at 96³ took 3, see README)')
     .option('--fix <list>', `parameters known beforehand, held instead of searched: ${CALIBRATED_PARAMETERS.join(', ')} (e.g. span=0.5 from a datasheet)`)
     .option('--free <list>', `parameters held by default to search as well: ${Object.entries(OPT_IN_PARAMETERS).map(([k, v]) => `${k} (held at ${v})`).join(', ')}`)
+    .option('--z-faces <f>', "the synthetic twins' z faces: bounded (the generator's default: particle centres inside them, AM-poor layers at them) or cut (packed across them, as a tomogram cropped from inside an electrode is; bench/README.md, \"Faces\")")
     .option('--weights <list>', 'mismatch weights by group: fraction, area, tau, size, s2, s2Curve (default all 1), e.g. tau=2,s2Curve=0.5')
     .option('--json', 'print the report as JSON')
     .option('--force', 'replace existing output files')
@@ -123,6 +131,7 @@ export function register(program: Command): void {
       const weights = parseWeights(opts.weights);
       const fixed = opts.fix !== undefined ? parseFixed(opts.fix) : undefined;
       const free = opts.free !== undefined ? parseFree(opts.free) : undefined;
+      const zFaces = opts.zFaces !== undefined ? zFacesOption(opts.zFaces) : undefined;
       assertFreeNotFixed(free, fixed);
       const force = opts.force ?? false;
       if (opts.output !== undefined) await assertFileReplaceable(opts.output, { force, field: '--output' });
@@ -131,7 +140,7 @@ export function register(program: Command): void {
       const compute = await getCompute(backend);
       const report = await calibrate(
         volume,
-        { ...(shape ? { shape } : {}), ...(budget !== undefined ? { budget } : {}), ...(seeds !== undefined ? { seeds } : {}), ...(seed !== undefined ? { seed } : {}), ...(starts !== undefined ? { starts } : {}), ...(fixed ? { fixed } : {}), ...(free ? { free } : {}), weights },
+        { ...(shape ? { shape } : {}), ...(budget !== undefined ? { budget } : {}), ...(seeds !== undefined ? { seeds } : {}), ...(seed !== undefined ? { seed } : {}), ...(starts !== undefined ? { starts } : {}), ...(fixed ? { fixed } : {}), ...(free ? { free } : {}), ...(zFaces ? { zFaces } : {}), weights },
         { rng: new Rng(seed ?? 1), compute, onProgress: simulationProgress({ quiet: Boolean(opts.json) }) },
         path,
       );

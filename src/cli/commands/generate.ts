@@ -41,6 +41,7 @@ interface GenerateOptions {
   aggregation?: string;
   overlap?: string;
   calendering?: string;
+  zFaces?: string;
   amDensity?: string;
   force?: boolean;
 }
@@ -92,6 +93,7 @@ export function mergeOptions(config: Record<string, unknown>, o: GenerateOptions
   if (o.aggregation !== undefined) set('particleAggregation', numberOption(o.aggregation, '--aggregation'));
   if (o.overlap !== undefined) set('particleOverlap', numberOption(o.overlap, '--overlap'));
   if (o.calendering !== undefined) set('calenderingPercent', numberOption(o.calendering, '--calendering'));
+  if (o.zFaces !== undefined) set('zFaces', o.zFaces);
   if (o.amDensity !== undefined) set('amDensityGcm3', numberOption(o.amDensity, '--am-density'));
   if (o.seed !== undefined) set('seed', numberOption(o.seed, '--seed'));
   return out;
@@ -142,6 +144,7 @@ export function register(program: Command): void {
     .option('--cbd-fibres <x>', 'web: 0 binder in separate domains (default), 1 a lace of strands spanning the pores')
     .option('--cbd-porosity <x>', 'internal porosity of the CBD (0–1, default 0.5)')
     .option('--calendering <%>', 'thickness reduction (%, default 0)')
+    .option('--z-faces <f>', "bounded (particle centres inside the z faces, AM-poor layers at them; default) or cut (packed across them: a box from inside a thicker electrode, as a tomogram crop)")
     .option('--am-density <g/cm³>', 'AM density (g/cm³, default 4.7 for NMC)')
     .action(async (opts: GenerateOptions, cmd: Command) => {
       const { backend } = cmd.optsWithGlobals<{ backend?: string }>();
