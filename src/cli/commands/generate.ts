@@ -119,7 +119,7 @@ export function register(program: Command): void {
     .option('--config <file>', 'JSON or YAML file of generator parameters')
     .option('--seed <n>', 'random seed (integer, default 1)')
     .option('-o, --output <file>', 'write the volume (.tif, .tiff, .raw + .json header, .vti)')
-    .option('--particles <file.json>', 'also write the particle list (centres and semi-axes, µm) as JSON')
+    .option('--particles <file.json>', 'also write the particle list (centres and semi-axes, µm; z from the lower face, below 0 or above the thickness for particles centred beyond cut faces) as JSON')
     .option('--json', 'print the summary as JSON')
     .option('--force', 'replace existing output files')
     .option('--shape <nx,ny,nz>', 'domain in voxels before calendering (default 64,64,64)')
