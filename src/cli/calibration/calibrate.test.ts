@@ -134,3 +134,28 @@ describe('calibrate with several optimiser starts', () => {
     await expect(calibrate(real, { ...opts, starts: 0 }, ctx())).rejects.toThrow(/starts: got 0, expected an integer number of optimiser starts >= 1/);
   }, 120_000);
 });
+
+describe('calibrate with search ranges of its own', () => {
+  it('searches the given ranges instead of the defaults and refuses ranges it cannot search', async () => {
+    const real = (await generateElectrode({ shape: [24, 24, 24], voxelSizeUm: 0.5, d50Um: 3, porosity: 0.45, cbdFraction: 0.15, cbdMorphology: 'web', cbdDomainUm: 1, cbdReachUm: 1, seed: 5 }, ctx())).volume;
+    const fixed = { span: 0.5, cbdDomainUm: 1, cbdReachUm: 1, cbdNeckWeight: 0.5 };
+    const opts = { budget: 4, init: 3, seeds: 1, seed: 1, fixed };
+    // Beyond the default overlap range (0–0.25), up to the generator's own limit.
+    const r = await calibrate(real, { ...opts, ranges: { particleOverlap: [0.3, 0.5], particleAggregation: [0.2, 0.4] } }, ctx());
+    const range = (name: string): [number, number] => r.parameters.find((p) => p.name === name)!.range;
+    expect(range('particleOverlap')).toEqual([0.3, 0.5]);
+    expect(range('particleAggregation')).toEqual([0.2, 0.4]);
+    for (const h of r.history) {
+      expect(h.params.particleOverlap).toBeGreaterThanOrEqual(0.3);
+      expect(h.params.particleOverlap).toBeLessThanOrEqual(0.5);
+      expect(h.params.particleAggregation).toBeGreaterThanOrEqual(0.2);
+      expect(h.params.particleAggregation).toBeLessThanOrEqual(0.4);
+    }
+    const refused = (ranges: Record<string, [number, number]>, more: object = {}) => calibrate(real, { ...opts, ...more, ranges }, ctx());
+    await expect(refused({ particleOverlap: [0, 0.6] })).rejects.toThrow(/--range: got "particleOverlap=0:0.6", expected ends the generator accepts.*particleOverlap/);
+    await expect(refused({ particleOverlap: [0.4, 0.2] })).rejects.toThrow(/--range: got "particleOverlap=0.4:0.2", expected finite lo < hi/);
+    await expect(refused({ cbdFibres: [0, 1] })).rejects.toThrow(/--range.*held.*cbdFibres is held at 0/);
+    await expect(refused({ span: [0.2, 1] })).rejects.toThrow(/span is held at 0.5/);
+    await expect(refused({ cbdDomainUm: [0, 2] }, { fixed: { span: 0.5 } })).rejects.toThrow(/lo > 0 \(cbdDomainUm is searched on a log scale\)/);
+  }, 120_000);
+});

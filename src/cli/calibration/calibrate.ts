@@ -50,6 +50,14 @@ export interface CalibrationOptions {
    * bounded faces are not (bench/README.md, "Faces").
    */
   zFaces?: 'bounded' | 'cut';
+  /**
+   * search ranges [lo, hi] replacing the defaults, in the generator schema's units, e.g.
+   * { particleOverlap: [0, 0.5] }. Why: the defaults are set for self-calibration (overlap stops at
+   * 0.25, where size and overlap stop trading against each other in small boxes), while a
+   * tomogram can need more (the hand-set TauFactor twin has 0.5). Each end must be a value the
+   * generator accepts; a held parameter (fixed, or opt-in and not freed) cannot be given one.
+   */
+  ranges?: Partial<Record<CalibratedParameter, [number, number]>>;
 }
 
 /** The generator parameters a calibration searches. */
@@ -221,6 +229,58 @@ function parameterSpace(base: GenerateParams, realParticleD50Um: number, voxelUm
   ];
 }
 
+/** The parameters a calibration holds: the opt-in ones at their defaults unless freed, and the fixed ones. */
+export function heldParameters(fixed: CalibrationOptions['fixed'], free: CalibrationOptions['free']): Partial<Record<CalibratedParameter, number>> {
+  const held: Partial<Record<CalibratedParameter, number>> = { ...OPT_IN_PARAMETERS, ...fixed };
+  for (const name of free ?? []) delete held[name];
+  return held;
+}
+
+/** Refuses, naming `--range`, a range on a held parameter and one that is empty or not finite: checks that need no tomogram. */
+export function assertRangesOpen(ranges: CalibrationOptions['ranges'], held: Partial<Record<CalibratedParameter, number>>): void {
+  for (const [key, range] of Object.entries(ranges ?? {})) {
+    const name = key as CalibratedParameter;
+    const [lo, hi] = range as [number, number];
+    const text = `${name}=${lo}:${hi}`;
+    if (held[name] !== undefined) {
+      throw new ConfigError('--range', text, `a range on a searched parameter, not one held by --fix or by default (--free frees ${Object.keys(OPT_IN_PARAMETERS).join(', ')})`, `${name} is held at ${held[name]}`);
+    }
+    if (!Number.isFinite(lo) || !Number.isFinite(hi) || !(lo < hi)) throw new ConfigError('--range', text, 'finite lo < hi');
+  }
+}
+
+/**
+ * Replaces default search ranges by the caller's, in place. Refuses, naming `--range`, a range on a
+ * held parameter, one that is empty or not finite, one below 0 on a log scale, and an end the
+ * generator refuses (`check` throws for it).
+ */
+function applyRanges(
+  space: ParameterSpace[],
+  ranges: CalibrationOptions['ranges'],
+  fixed: Partial<Record<CalibratedParameter, number>>,
+  check: (name: CalibratedParameter, value: number) => void,
+): void {
+  assertRangesOpen(ranges, fixed);
+  for (const [key, range] of Object.entries(ranges ?? {})) {
+    const name = key as CalibratedParameter;
+    const [lo, hi] = range as [number, number];
+    const text = `${name}=${lo}:${hi}`;
+    const p = space.find((q) => q.name === name);
+    if (p === undefined) throw new ConfigError('--range', text, `a range on one of ${CALIBRATED_PARAMETERS.join(', ')}`);
+    if (p.scale === 'log' && !(lo > 0)) throw new ConfigError('--range', text, `lo > 0 (${name} is searched on a log scale)`);
+    for (const end of [lo, hi]) {
+      try {
+        check(name, end);
+      } catch (e) {
+        if (e instanceof MesolabError) throw new ConfigError('--range', text, 'ends the generator accepts', e.message);
+        throw e;
+      }
+    }
+    p.lo = lo;
+    p.hi = hi;
+  }
+}
+
 /**
  * Finds generator parameters whose electrodes reproduce a tomogram's descriptors.
  *
@@ -254,11 +314,11 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
     ...(opts.zFaces ? { zFaces: opts.zFaces } : {}),
   };
   assertFreeNotFixed(opts.free, opts.fixed);
-  const fixed: Partial<Record<CalibratedParameter, number>> = { ...OPT_IN_PARAMETERS, ...opts.fixed };
-  for (const name of opts.free ?? []) delete fixed[name];
+  const fixed = heldParameters(opts.fixed, opts.free);
   for (const [k, value] of Object.entries(fixed)) (base as Record<string, unknown>)[k] = value;
   const space = parameterSpace(base, v['particleSize.d50']! * 1e6, voxelUm).filter((p) => fixed[p.name] === undefined);
   if (space.length === 0) throw new MesolabError('--fix', fixed, 'at least one of the calibrated parameters left free', `all of ${CALIBRATED_PARAMETERS.join(', ')} are fixed`);
+  applyRanges(space, opts.ranges, fixed, (name, value) => resolveParams({ ...paramsAtMid(), [name]: value }));
   // A fixed set the generator refuses is refused now, not after the first trial.
   resolveParams(paramsAtMid());
   function paramsAtMid(): GenerateParams {

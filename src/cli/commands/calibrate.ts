@@ -6,7 +6,7 @@ import { assertFileReplaceable, writeFileWhole } from '../../output-files.ts';
 import { readVolumeWithFlags, VOLUME_READ_OPTIONS } from '../sim-options.ts';
 import { simulationProgress } from '../sim-progress.ts';
 import { formatTable, printJson } from '../output.ts';
-import { assertFreeNotFixed, calibrate, CALIBRATED_PARAMETERS, OPT_IN_PARAMETERS, type CalibratedParameter, type CalibrationReport } from '../calibration/calibrate.ts';
+import { assertFreeNotFixed, assertRangesOpen, heldParameters, calibrate, CALIBRATED_PARAMETERS, OPT_IN_PARAMETERS, type CalibratedParameter, type CalibrationReport } from '../calibration/calibrate.ts';
 import { parseWeights } from '../calibration/mismatch.ts';
 import { integerOption, keyValueItems, listOption, numberOption, shapeOption } from '../option-values.ts';
 
@@ -22,6 +22,7 @@ interface CalibrateOptions {
   fix?: string;
   free?: string;
   zFaces?: string;
+  range?: string;
   json?: boolean;
   force?: boolean;
   voxelSize?: string;
@@ -55,6 +56,26 @@ export function parseFixed(text: string): Partial<Record<CalibratedParameter, nu
       throw cannot;
     }
     out[name as CalibratedParameter] = v;
+  }
+  return out;
+}
+
+/** "particleOverlap=0:0.5,d50Um=5:9" → search ranges replacing the defaults. */
+export function parseRanges(text: string): Partial<Record<CalibratedParameter, [number, number]>> {
+  const expected = `comma-separated name=lo:hi with names ${CALIBRATED_PARAMETERS.join(', ')} (e.g. particleOverlap=0:0.5)`;
+  const out: Partial<Record<CalibratedParameter, [number, number]>> = {};
+  for (const [name, raw] of keyValueItems(text, '--range', expected, /^\w+$/)) {
+    const cannot = new ConfigError('--range', text, expected, `cannot read "${name}=${raw}"`);
+    const ends = raw.split(':');
+    if (!(CALIBRATED_PARAMETERS as readonly string[]).includes(name) || ends.length !== 2) throw cannot;
+    let lo: number, hi: number;
+    try {
+      lo = numberOption(ends[0]!, '--range');
+      hi = numberOption(ends[1]!, '--range');
+    } catch {
+      throw cannot;
+    }
+    out[name as CalibratedParameter] = [lo, hi];
   }
   return out;
 }
@@ -114,6 +135,7 @@ export function register(program: Command): void {
     .option('--starts <n>', 'independent optimiser starts of --budget trials each, on the same replicate seeds; the lowest mismatch is kept (default 1; one start can settle in the wrong basin: a 5 % calibration at 96³ took 3, see README)')
     .option('--fix <list>', `parameters known beforehand, held instead of searched: ${CALIBRATED_PARAMETERS.join(', ')} (e.g. span=0.5 from a datasheet)`)
     .option('--free <list>', `parameters held by default to search as well: ${Object.entries(OPT_IN_PARAMETERS).map(([k, v]) => `${k} (held at ${v})`).join(', ')}`)
+    .option('--range <list>', `search ranges replacing the defaults, name=lo:hi in the generator's units (e.g. particleOverlap=0:0.5; the default stops overlap at 0.25), each end a value the generator accepts`)
     .option('--z-faces <f>', "the synthetic twins' z faces: bounded (the generator's default: particle centres inside them, AM-poor layers at them) or cut (packed across them, as a tomogram cropped from inside an electrode is; bench/README.md, \"Faces\")")
     .option('--weights <list>', 'mismatch weights by group: fraction, area, tau, size, s2, s2Curve (default all 1), e.g. tau=2,s2Curve=0.5')
     .option('--json', 'print the report as JSON')
@@ -132,7 +154,9 @@ export function register(program: Command): void {
       const fixed = opts.fix !== undefined ? parseFixed(opts.fix) : undefined;
       const free = opts.free !== undefined ? parseFree(opts.free) : undefined;
       const zFaces = opts.zFaces !== undefined ? zFacesOption(opts.zFaces) : undefined;
+      const ranges = opts.range !== undefined ? parseRanges(opts.range) : undefined;
       assertFreeNotFixed(free, fixed);
+      assertRangesOpen(ranges, heldParameters(fixed, free));
       const force = opts.force ?? false;
       if (opts.output !== undefined) await assertFileReplaceable(opts.output, { force, field: '--output' });
       if (opts.report !== undefined) await assertFileReplaceable(opts.report, { force, field: '--report' });
@@ -140,7 +164,7 @@ export function register(program: Command): void {
       const compute = await getCompute(backend);
       const report = await calibrate(
         volume,
-        { ...(shape ? { shape } : {}), ...(budget !== undefined ? { budget } : {}), ...(seeds !== undefined ? { seeds } : {}), ...(seed !== undefined ? { seed } : {}), ...(starts !== undefined ? { starts } : {}), ...(fixed ? { fixed } : {}), ...(free ? { free } : {}), ...(zFaces ? { zFaces } : {}), weights },
+        { ...(shape ? { shape } : {}), ...(budget !== undefined ? { budget } : {}), ...(seeds !== undefined ? { seeds } : {}), ...(seed !== undefined ? { seed } : {}), ...(starts !== undefined ? { starts } : {}), ...(fixed ? { fixed } : {}), ...(free ? { free } : {}), ...(zFaces ? { zFaces } : {}), ...(ranges ? { ranges } : {}), weights },
         { rng: new Rng(seed ?? 1), compute, onProgress: simulationProgress({ quiet: Boolean(opts.json) }) },
         path,
       );
