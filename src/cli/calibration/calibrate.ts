@@ -250,17 +250,11 @@ export function assertRangesOpen(ranges: CalibrationOptions['ranges'], held: Par
 }
 
 /**
- * Replaces default search ranges by the caller's, in place. Refuses, naming `--range`, a range on a
- * held parameter, one that is empty or not finite, one below 0 on a log scale, and an end the
- * generator refuses (`check` throws for it).
+ * Replaces default search ranges by the caller's (already through assertRangesOpen), in place.
+ * Refuses, naming `--range`, a range reaching 0 on a log scale and an end the generator refuses
+ * (`check` throws for it).
  */
-function applyRanges(
-  space: ParameterSpace[],
-  ranges: CalibrationOptions['ranges'],
-  fixed: Partial<Record<CalibratedParameter, number>>,
-  check: (name: CalibratedParameter, value: number) => void,
-): void {
-  assertRangesOpen(ranges, fixed);
+function applyRanges(space: ParameterSpace[], ranges: CalibrationOptions['ranges'], check: (name: CalibratedParameter, value: number) => void): void {
   for (const [key, range] of Object.entries(ranges ?? {})) {
     const name = key as CalibratedParameter;
     const [lo, hi] = range as [number, number];
@@ -285,7 +279,8 @@ function applyRanges(
  * Finds generator parameters whose electrodes reproduce a tomogram's descriptors.
  *
  * @param real segmented tomogram (labels 0 pore, 1 AM, 2 CBD; voxelSize in m).
- * @param opts synthetic shape, trial budget, replicate seeds, optimiser starts, weights.
+ * @param opts synthetic shape, trial budget, replicate seeds, optimiser starts, weights, held and
+ *   freed parameters, search ranges (`ranges`), the twins' z faces (`zFaces`).
  * @param ctx compute backend, abort signal; progress counts trials ('calibrate', unit 'trials').
  * @param field the name of the tomogram input, for error messages.
  * @returns the config of the best trial of all starts, each descriptor real against synthetic ±
@@ -299,6 +294,7 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
   const budget = opts.budget ?? 24;
   const starts = opts.starts ?? 1;
   if (!Number.isInteger(starts) || starts < 1) throw new ConfigError('starts', starts, 'an integer number of optimiser starts >= 1');
+  assertRangesOpen(opts.ranges, heldParameters(opts.fixed, opts.free));
   const nSeeds = opts.seeds ?? 2;
   const seed0 = opts.seed ?? 1;
   const seeds = Array.from({ length: nSeeds }, (_, k) => seed0 + k);
@@ -318,7 +314,7 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
   for (const [k, value] of Object.entries(fixed)) (base as Record<string, unknown>)[k] = value;
   const space = parameterSpace(base, v['particleSize.d50']! * 1e6, voxelUm).filter((p) => fixed[p.name] === undefined);
   if (space.length === 0) throw new MesolabError('--fix', fixed, 'at least one of the calibrated parameters left free', `all of ${CALIBRATED_PARAMETERS.join(', ')} are fixed`);
-  applyRanges(space, opts.ranges, fixed, (name, value) => resolveParams({ ...paramsAtMid(), [name]: value }));
+  applyRanges(space, opts.ranges, (name, value) => resolveParams({ ...paramsAtMid(), [name]: value }));
   // A fixed set the generator refuses is refused now, not after the first trial.
   resolveParams(paramsAtMid());
   function paramsAtMid(): GenerateParams {
