@@ -1,6 +1,6 @@
 /** Electrode mesostructure generator: process parameters → labelled 3D electrode. */
-export { GenerateParamsSchema, resolveParams, MAX_PACKING_FRACTION } from './params.ts';
-export type { GenerateParams, ParsedGenerateParams, ResolvedParams, Population } from './params.ts';
+export { GenerateParamsSchema, resolveParams, MAX_PACKING_FRACTION, Z_FACES } from './params.ts';
+export type { GenerateParams, ParsedGenerateParams, ResolvedParams, Population, ZFaces } from './params.ts';
 export { generateElectrode, AM_TOLERANCE, GROSS_OVERLAP } from './generate.ts';
 export type { GenerateResult, GenerateSummary, Particle } from './generate.ts';
 export { mesostructureModel } from './model.ts';

@@ -19,6 +19,10 @@ const BimodalSchema = z
  * calendering in percent. Exactly one of `porosity` and `amFraction` may be given (porosity 0.40
  * when neither is).
  */
+/** What the z faces of a generated box are (GenerateParams.zFaces): the electrode's own surfaces, or cuts through a thicker one. */
+export const Z_FACES = ['bounded', 'cut'] as const;
+export type ZFaces = (typeof Z_FACES)[number];
+
 export const GenerateParamsSchema = z
   .object({
     shape: z
@@ -84,7 +88,7 @@ export const GenerateParamsSchema = z
       .describe('how far neighbouring particles merge, as a fraction of the radius, 0–0.5: 0 packs touching spheres; secondary particles pressed or sintered together (and touching particles a tomogram cannot separate) share wider necks, less surface and longer correlation lengths'),
     calenderingPercent: z.number().min(0).max(60).default(0).describe('thickness reduction by calendering (%), 0 = uncalendered'),
     zFaces: z
-      .enum(['bounded', 'cut'])
+      .enum(Z_FACES)
       .default('bounded')
       .describe("the z faces: 'bounded' keeps particle centres inside them, so the layers at a face hold less AM than the bulk (the two outer layers 0.6–0.7 of it with aggregated, merged particles: the electrode's own surfaces); 'cut' packs particles across them, so the AM density is the same up to the faces, as in a box cut from inside a thicker electrode (a tomogram crop)"),
     amDensityGcm3: z.number().positive().default(4.7).describe('AM true density (g/cm³), NMC ≈ 4.7'),

@@ -3,7 +3,7 @@ import { Rng } from '../../random/rng.ts';
 import type { SimContext } from '../../simulation.ts';
 import { LABEL, PHASE_NAMES, phaseName, type PhaseName, type Volume } from '../../volume/volume.ts';
 import { centredCrop } from '../../volume/crop.ts';
-import { generateElectrode, resolveParams, type GenerateParams } from '../../../sims/mesostructure/index.ts';
+import { generateElectrode, resolveParams, type GenerateParams, type ZFaces } from '../../../sims/mesostructure/index.ts';
 import { DESCRIPTOR_SPECS, measureDescriptors, type StructureDescriptors } from '../../../sims/properties/descriptors.ts';
 import { minimiseBayes, type BayesOptResult } from '../../../surrogates/optim/bayes-opt.ts';
 import { DEFAULT_WEIGHTS, meanStd, mismatch, type MismatchWeights } from './mismatch.ts';
@@ -49,7 +49,7 @@ export interface CalibrationOptions {
    * tomogram cropped from inside an electrode: its AM is as dense at the faces as inside, which
    * bounded faces are not (bench/README.md, "Faces").
    */
-  zFaces?: 'bounded' | 'cut';
+  zFaces?: ZFaces;
   /**
    * search ranges [lo, hi] replacing the defaults, in the generator schema's units, e.g.
    * { particleOverlap: [0, 0.5] }. Why: the defaults are set for self-calibration (overlap stops at

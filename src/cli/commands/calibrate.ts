@@ -8,6 +8,7 @@ import { simulationProgress } from '../sim-progress.ts';
 import { formatTable, printJson } from '../output.ts';
 import { assertFreeNotFixed, assertRangesOpen, heldParameters, calibrate, CALIBRATED_PARAMETERS, OPT_IN_PARAMETERS, type CalibratedParameter, type CalibrationReport } from '../calibration/calibrate.ts';
 import { parseWeights } from '../calibration/mismatch.ts';
+import { Z_FACES, type ZFaces } from '../../../sims/mesostructure/index.ts';
 import { integerOption, keyValueItems, listOption, numberOption, shapeOption } from '../option-values.ts';
 
 interface CalibrateOptions {
@@ -37,47 +38,40 @@ function calibrationShape(value: string): [number, number, number] {
 }
 
 /** `--z-faces`: how the synthetic twins treat their z faces (GenerateParams.zFaces). */
-function zFacesOption(value: string): 'bounded' | 'cut' {
-  if (value !== 'bounded' && value !== 'cut') throw new ConfigError('--z-faces', value, 'bounded or cut');
-  return value;
+function zFacesOption(value: string): ZFaces {
+  if (!(Z_FACES as readonly string[]).includes(value)) throw new ConfigError('--z-faces', value, Z_FACES.join(' or '));
+  return value as ZFaces;
+}
+
+/** "name=value,…" over the calibrated parameters, each value read by `read`; any item it cannot read is refused whole, naming `field`. */
+function parameterItems<T>(text: string, field: string, expected: string, read: (raw: string) => T): Partial<Record<CalibratedParameter, T>> {
+  const out: Partial<Record<CalibratedParameter, T>> = {};
+  for (const [name, raw] of keyValueItems(text, field, expected, /^\w+$/)) {
+    const cannot = new ConfigError(field, text, expected, `cannot read "${name}=${raw}"`);
+    if (!(CALIBRATED_PARAMETERS as readonly string[]).includes(name)) throw cannot;
+    try {
+      out[name as CalibratedParameter] = read(raw);
+    } catch {
+      throw cannot;
+    }
+  }
+  return out;
 }
 
 /** "span=0.5,cbdNeckWeight=1" → parameters held fixed. */
 export function parseFixed(text: string): Partial<Record<CalibratedParameter, number>> {
   const expected = `comma-separated name=value with names ${CALIBRATED_PARAMETERS.join(', ')} (e.g. span=0.5)`;
-  const out: Partial<Record<CalibratedParameter, number>> = {};
-  for (const [name, raw] of keyValueItems(text, '--fix', expected, /^\w+$/)) {
-    const cannot = new ConfigError('--fix', text, expected, `cannot read "${name}=${raw}"`);
-    if (!(CALIBRATED_PARAMETERS as readonly string[]).includes(name)) throw cannot;
-    let v: number;
-    try {
-      v = numberOption(raw, '--fix');
-    } catch {
-      throw cannot;
-    }
-    out[name as CalibratedParameter] = v;
-  }
-  return out;
+  return parameterItems(text, '--fix', expected, (raw) => numberOption(raw, '--fix'));
 }
 
 /** "particleOverlap=0:0.5,d50Um=5:9" → search ranges replacing the defaults. */
 export function parseRanges(text: string): Partial<Record<CalibratedParameter, [number, number]>> {
   const expected = `comma-separated name=lo:hi with names ${CALIBRATED_PARAMETERS.join(', ')} (e.g. particleOverlap=0:0.5)`;
-  const out: Partial<Record<CalibratedParameter, [number, number]>> = {};
-  for (const [name, raw] of keyValueItems(text, '--range', expected, /^\w+$/)) {
-    const cannot = new ConfigError('--range', text, expected, `cannot read "${name}=${raw}"`);
+  return parameterItems(text, '--range', expected, (raw): [number, number] => {
     const ends = raw.split(':');
-    if (!(CALIBRATED_PARAMETERS as readonly string[]).includes(name) || ends.length !== 2) throw cannot;
-    let lo: number, hi: number;
-    try {
-      lo = numberOption(ends[0]!, '--range');
-      hi = numberOption(ends[1]!, '--range');
-    } catch {
-      throw cannot;
-    }
-    out[name as CalibratedParameter] = [lo, hi];
-  }
-  return out;
+    if (ends.length !== 2) throw new Error('two ends');
+    return [numberOption(ends[0]!, '--range'), numberOption(ends[1]!, '--range')];
+  });
 }
 
 /** "cbdFibres" → the held parameters to search as well. */
