@@ -5,8 +5,10 @@ import { Rng } from '../src/random/rng.ts';
 import { readVolume } from '../src/volume/io.ts';
 import type { Volume } from '../src/volume/volume.ts';
 import { centredCrop } from '../src/volume/crop.ts';
+import { thicknessToZ } from '../src/volume/orient.ts';
+import { AXES, type Axis } from '../src/voxel/components.ts';
 import { generateElectrode, type GenerateParams } from '../sims/mesostructure/index.ts';
-import { calibrate, compareDescriptors, type CalibrationReport, type DescriptorReport } from '../src/cli/calibration/calibrate.ts';
+import { calibrate, compareDescriptors, twinParams, type CalibrationReport, type DescriptorReport } from '../src/cli/calibration/calibrate.ts';
 import { DEFAULT_WEIGHTS, mismatch } from '../src/cli/calibration/mismatch.ts';
 import { measureDescriptors, type StructureDescriptors } from '../sims/properties/descriptors.ts';
 import type { SimContext } from '../src/simulation.ts';
@@ -30,6 +32,8 @@ import type { BenchRun, Figure } from './lib.ts';
  * the calibrated config, generated at the tomogram's full size (256³, seeds 1 and 2), with the whole
  * tomogram; MESOLAB_TAUFACTOR_CONFIG='{…}' (the printed `config` line of an earlier run) skips the search;
  * MESOLAB_TAUFACTOR_SYNTHETIC=160 makes the synthetic boxes 160³, measured by their centred crop.
+ * MESOLAB_TAUFACTOR_AXIS=x turns the tomogram so that its x, the axis it reads compressed along,
+ * is the twins' z (their thickness and calendering axis; default z, the tomogram as stored).
  * MESOLAB_SELF_HIDDEN='{"d50Um":6,…}' changes the self-calibration's hidden parameters (its span is the one given),
  * MESOLAB_SELF_SIZE its box (voxels a side), MESOLAB_SELF_BUDGET its trials, MESOLAB_SELF_SEEDS its replicate seeds (2),
  * MESOLAB_SELF_INIT its initial Sobol points (10), MESOLAB_SELF_STARTS its optimiser starts (full 3, quick 1).
@@ -87,8 +91,10 @@ async function atFullSize(config: GenerateParams, full: Volume, ctx: SimContext)
   const real = await measureDescriptors(full, ctx);
   const fractions = { porosity: Number(real.values['fraction.pore']!.toPrecision(4)), cbdFraction: Number(real.values['fraction.cbd']!.toPrecision(4)) };
   const reps = [];
+  // A calendered config starts thicker and denser, so that it ends at the tomogram's shape and fractions.
+  const params = await twinParams({ ...config, ...fractions, shape: [full.shape[0], full.shape[1], full.shape[2]] }, 1, ctx);
   for (const seed of [1, 2]) {
-    const g = await generateElectrode({ ...config, ...fractions, shape: [full.shape[0], full.shape[1], full.shape[2]], seed }, { ...ctx, rng: new Rng(seed) });
+    const g = await generateElectrode({ ...params, seed }, { ...ctx, rng: new Rng(seed) });
     reps.push(await measureDescriptors(g.volume, ctx));
   }
   return { rows: compareDescriptors(real, reps), seconds: (performance.now() - t0) / 1000 };
@@ -170,7 +176,10 @@ export const run: BenchRun = async ({ quick }) => {
       out.push({ name: 'calibrate TauFactor electrode', unit: '', median: NaN, note: `skipped: ${why}` });
     } else {
       const c = quick ? 64 : Number(process.env.MESOLAB_TAUFACTOR_CROP ?? 96);
-      const full = await readVolume(path, { labels: '0:pore,85:am,170:cbd', voxelSize: 0.390625e-6 });
+      // MESOLAB_TAUFACTOR_AXIS=x: the tomogram's axis through the thickness (its x reads as the compressed one; bench/README.md).
+      const thicknessAxis = (process.env.MESOLAB_TAUFACTOR_AXIS ?? 'z') as Axis;
+      if (!AXES.includes(thicknessAxis)) throw new ConfigError('MESOLAB_TAUFACTOR_AXIS', thicknessAxis, AXES.join(', '));
+      const full = thicknessToZ(await readVolume(path, { labels: '0:pore,85:am,170:cbd', voxelSize: 0.390625e-6 }), thicknessAxis);
       const real = cropCentre(full, c);
       const budget = Number(process.env.MESOLAB_CALIBRATE_BUDGET ?? (quick ? 12 : 48));
       // A config from an earlier run (the `config` line it printed) skips the search.

@@ -65,6 +65,8 @@ describe('mesolab calibrate', () => {
       [['--budget', '2'], /--budget: got "2", expected an integer >= 3/],
       [['--starts', '0'], /--starts: got "0", expected an integer >= 1/],
       [['--z-faces', 'open'], /--z-faces: got "open", expected bounded or cut/],
+      [['--thickness-axis', 'w'], /--thickness-axis: got "w", expected one of x, y, z/],
+      [['--range', 'calenderingPercent=0:20'], /--range: got "calenderingPercent=0:20", expected a range on a searched parameter.*calenderingPercent is held at 0/],
       [['--range', 'particleOverlap=0.5'], /--range: got "particleOverlap=0.5", expected comma-separated name=lo:hi/],
       [['--range', 'particleOverlap=0.3:0.2'], /--range: got "particleOverlap=0.3:0.2", expected finite lo < hi/],
       [['--range', 'cbdFibres=0:1'], /--range: got "cbdFibres=0:1", expected a range on a searched parameter.*cbdFibres is held at 0/],

@@ -3,6 +3,8 @@ import { Rng } from '../../random/rng.ts';
 import type { SimContext } from '../../simulation.ts';
 import { LABEL, PHASE_NAMES, phaseName, type PhaseName, type Volume } from '../../volume/volume.ts';
 import { centredCrop } from '../../volume/crop.ts';
+import { thicknessToZ } from '../../volume/orient.ts';
+import type { Axis } from '../../voxel/components.ts';
 import { generateElectrode, resolveParams, type GenerateParams, type ZFaces } from '../../../sims/mesostructure/index.ts';
 import { DESCRIPTOR_SPECS, measureDescriptors, type StructureDescriptors } from '../../../sims/properties/descriptors.ts';
 import { minimiseBayes, type BayesOptResult } from '../../../surrogates/optim/bayes-opt.ts';
@@ -58,10 +60,17 @@ export interface CalibrationOptions {
    * generator accepts; a held parameter (fixed, or opt-in and not freed) cannot be given one.
    */
   ranges?: Partial<Record<CalibratedParameter, [number, number]>>;
+  /**
+   * the tomogram's axis through the electrode's thickness (default z). The tomogram is turned so
+   * that it becomes z, the generator's through-plane axis (thicknessToZ); the report's descriptors
+   * per axis are then in the generator's frame. Matters when the twin is anisotropic
+   * (calenderingPercent searched or fixed).
+   */
+  thicknessAxis?: Axis;
 }
 
 /** The generator parameters a calibration searches. */
-export const CALIBRATED_PARAMETERS = ['d50Um', 'span', 'particleAggregation', 'particleOverlap', 'cbdDomainUm', 'cbdReachUm', 'cbdNeckWeight', 'cbdFibres'] as const;
+export const CALIBRATED_PARAMETERS = ['d50Um', 'span', 'particleAggregation', 'particleOverlap', 'cbdDomainUm', 'cbdReachUm', 'cbdNeckWeight', 'cbdFibres', 'calenderingPercent'] as const;
 export type CalibratedParameter = (typeof CALIBRATED_PARAMETERS)[number];
 
 /**
@@ -69,9 +78,10 @@ export type CalibratedParameter = (typeof CALIBRATED_PARAMETERS)[number];
  * dimension costs the search trials. On the 48³ electrode of calibrate.test.ts (made without
  * fibres) the seven-parameter search recovers the descriptors in 36 trials (mismatch 0.0013, the
  * floor of the hidden parameters 0.0014); with cbdFibres searched as an eighth it reached 0.0098,
- * 14 of 21 descriptors within 10 % (2026-12-04).
+ * 14 of 21 descriptors within 10 % (2026-12-04). Calendering is worth its trials only for a
+ * tomogram that is anisotropic, and then with its thickness axis given (`thicknessAxis`).
  */
-export const OPT_IN_PARAMETERS: Partial<Record<CalibratedParameter, number>> = { cbdFibres: 0 };
+export const OPT_IN_PARAMETERS: Partial<Record<CalibratedParameter, number>> = { cbdFibres: 0, calenderingPercent: 0 };
 
 /** Refuses a parameter both freed (`--free`) and held (`--fix`). */
 export function assertFreeNotFixed(free: readonly CalibratedParameter[] | undefined, fixed: Partial<Record<CalibratedParameter, number>> | undefined): void {
@@ -134,6 +144,8 @@ export interface CalibrationReport {
   history: { start: number; params: Record<string, number>; mismatch: number }[];
   /** parameters held at given values (not searched) */
   fixed: Partial<Record<CalibratedParameter, number>>;
+  /** the tomogram's axis that the descriptors' z is (CalibrationOptions.thicknessAxis) */
+  thicknessAxis: Axis;
   wallSeconds: number;
 }
 
@@ -226,7 +238,51 @@ function parameterSpace(base: GenerateParams, realParticleD50Um: number, voxelUm
     { name: 'cbdReachUm', unit: 'µm', lo: 0, hi: 1.2 * p, scale: 'linear' },
     { name: 'cbdNeckWeight', unit: '1', lo: 0, hi: 1, scale: 'linear' },
     { name: 'cbdFibres', unit: '1', lo: 0, hi: 1, scale: 'linear' },
+    { name: 'calenderingPercent', unit: '%', lo: 0, hi: 30, scale: 'linear' },
   ];
+}
+
+/**
+ * A trial that calenders, made to end at the tomogram's shape and fractions. The generator's shape,
+ * porosity and CBD fraction are those before calendering, and the tomogram's are after: so the
+ * trial starts from nz0, the least thickness that calenders to at least the target nz, and keeps
+ * the target's AM and CBD volumes (fractions before = fractions after × s, with s = nz'/nz0 as
+ * realised on the grid), the AM divided by `retained` to make up what flattened particles lose to
+ * their overlap (1–4 % of it at 4–20 % calendering; the caller reads it off a pilot generation).
+ *
+ * @param p a trial's parameters: shape, porosity and cbdFraction of the target (after calendering).
+ * @param retained AM volume after calendering / before (GenerateSummary.amVolumeRetained), 0–1.
+ * @returns p itself without calendering, else p with the shape, porosity and cbdFraction to start from.
+ */
+function calenderedTrial(p: GenerateParams, retained: number): GenerateParams {
+  const pct = p.calenderingPercent ?? 0;
+  if (!(pct > 0)) return p;
+  const [nx, ny, nz] = p.shape!;
+  const keep = 1 - pct / 100;
+  // The generator's own rounding: nz' = round(nz0 · keep).
+  let nz0 = Math.max(nz, Math.ceil((nz - 0.5) / keep));
+  while (Math.round(nz0 * keep) < nz) nz0++;
+  const s = Math.round(nz0 * keep) / nz0;
+  const cbd = s * p.cbdFraction!;
+  const am = (s * (1 - p.porosity! - p.cbdFraction!)) / retained;
+  return { ...p, shape: [nx, ny, nz0], porosity: sig4(1 - am - cbd), cbdFraction: sig4(cbd) };
+}
+
+/**
+ * Generator parameters whose electrodes end at the shape and fractions `p` gives, calendered or not.
+ * Without calendering that is `p`; with it, the thickness and fractions before calendering
+ * (calenderedTrial), the AM made up for what a pilot generation on `pilotSeed` merged away.
+ *
+ * @param p generator parameters with shape, porosity and cbdFraction of the electrode wanted (after calendering).
+ * @param pilotSeed seed of the pilot generation (the first replicate seed: one config serves every seed).
+ * @param ctx compute backend and abort signal for the pilot.
+ * @returns the parameters to generate with (`mesolab generate --config`).
+ * @example const cfg = await twinParams({ ...report.config, shape: [256, 256, 256], porosity: 0.45, cbdFraction: 0.15 }, 1, ctx);
+ */
+export async function twinParams(p: GenerateParams, pilotSeed: number, ctx: SimContext): Promise<GenerateParams> {
+  if (!((p.calenderingPercent ?? 0) > 0)) return p;
+  const pilot = await generateElectrode({ ...calenderedTrial(p, 1), seed: pilotSeed }, { ...ctx, rng: new Rng(pilotSeed), onProgress: undefined });
+  return calenderedTrial(p, pilot.summary.amVolumeRetained);
 }
 
 /** The parameters a calibration holds: the opt-in ones at their defaults unless freed, and the fixed ones. */
@@ -298,6 +354,9 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
   const nSeeds = opts.seeds ?? 2;
   const seed0 = opts.seed ?? 1;
   const seeds = Array.from({ length: nSeeds }, (_, k) => seed0 + k);
+  const thicknessAxis = opts.thicknessAxis ?? 'z';
+  // From here on the tomogram is in the twins' frame: every descriptor, crop and report uses it.
+  real = thicknessToZ(real, thicknessAxis);
   const voxelUm = sig4(real.voxelSize * 1e6);
   const measured = await measureDescriptors(real, ctx);
   const v = measured.values;
@@ -314,12 +373,13 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
   for (const [k, value] of Object.entries(fixed)) (base as Record<string, unknown>)[k] = value;
   const space = parameterSpace(base, v['particleSize.d50']! * 1e6, voxelUm).filter((p) => fixed[p.name] === undefined);
   if (space.length === 0) throw new MesolabError('--fix', fixed, 'at least one of the calibrated parameters left free', `all of ${CALIBRATED_PARAMETERS.join(', ')} are fixed`);
-  applyRanges(space, opts.ranges, (name, value) => resolveParams({ ...paramsAtMid(), [name]: value }));
+  applyRanges(space, opts.ranges, (name, value) => resolveParams(calenderedTrial({ ...paramsAtMid(), [name]: value }, 1)));
   // A fixed set the generator refuses is refused now, not after the first trial.
-  resolveParams(paramsAtMid());
+  resolveParams(calenderedTrial(paramsAtMid(), 1));
   function paramsAtMid(): GenerateParams {
     return paramsAt(space.map(() => 0.5));
   }
+  /** A trial's parameters at the tomogram's shape and fractions, before any calendering is allowed for. */
   function paramsAt(u: readonly number[]): GenerateParams {
     const out: GenerateParams = { ...base };
     space.forEach((p, k) => (out[p.name] = sig4(fromUnit(p, u[k]!))));
@@ -333,9 +393,10 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
   const progress = (info: Record<string, string | number>): void => ctx.onProgress?.({ stage: 'calibrate', done: trials.length, total, unit: 'trials', info });
   const objective = (start: number) => async (u: number[]): Promise<number> => {
     throwIfAborted(ctx.signal);
-    const params = paramsAt(u);
+    let params = paramsAt(u);
     const replicates: StructureDescriptors[] = [];
     try {
+      params = await twinParams(params, seeds[0]!, ctx);
       for (const s of seeds) {
         const g = await generateElectrode({ ...params, seed: s }, { ...ctx, rng: new Rng(s), onProgress: undefined });
         replicates.push(await measureDescriptors(centredCrop(g.volume, real.shape), ctx));
@@ -420,6 +481,7 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
     failedTrials: trials.filter((t) => !t.replicates).length,
     history: trials.map((t) => ({ start: t.start, params: Object.fromEntries(space.map((p) => [p.name, t.params[p.name] as number])), mismatch: t.mismatch })),
     fixed,
+    thicknessAxis,
     wallSeconds: (performance.now() - t0) / 1000,
   };
 }

@@ -10,6 +10,7 @@ import { assertFreeNotFixed, assertRangesOpen, heldParameters, calibrate, CALIBR
 import { parseWeights } from '../calibration/mismatch.ts';
 import { Z_FACES, type ZFaces } from '../../../sims/mesostructure/index.ts';
 import { integerOption, keyValueItems, listOption, numberOption, shapeOption } from '../option-values.ts';
+import { AXES, type Axis } from '../../voxel/components.ts';
 
 interface CalibrateOptions {
   output?: string;
@@ -24,6 +25,7 @@ interface CalibrateOptions {
   free?: string;
   zFaces?: string;
   range?: string;
+  thicknessAxis?: string;
   json?: boolean;
   force?: boolean;
   voxelSize?: string;
@@ -41,6 +43,12 @@ function calibrationShape(value: string): [number, number, number] {
 function zFacesOption(value: string): ZFaces {
   if (!(Z_FACES as readonly string[]).includes(value)) throw new ConfigError('--z-faces', value, Z_FACES.join(' or '));
   return value as ZFaces;
+}
+
+/** `--thickness-axis`: the tomogram's axis through the electrode. */
+function thicknessAxisOption(value: string): Axis {
+  if (!(AXES as readonly string[]).includes(value)) throw new ConfigError('--thickness-axis', value, `one of ${AXES.join(', ')}: the tomogram's axis through the electrode's thickness`);
+  return value as Axis;
 }
 
 /** "name=value,…" over the calibrated parameters, each value read by `read`; any item it cannot read is refused whole, naming `field`. */
@@ -96,6 +104,7 @@ const SHOWN_UNIT: Record<string, string> = { m: 'µm', '1/m': '1/µm', '1': '' }
 
 export function calibrationTable(path: string, r: CalibrationReport): string {
   const out: string[] = [];
+  if (r.thicknessAxis !== 'z') out.push(`axes are the generator's: z through the thickness is the tomogram's ${r.thicknessAxis}`);
   out.push(`${path}: ${r.trials} trials, ${r.evaluations} generate + properties evaluations (seeds ${r.seeds.join(', ')}), ${r.failedTrials} refused, ${r.wallSeconds.toFixed(0)} s; mismatch ${r.mismatch.toPrecision(3)}`);
   if (r.starts.length > 1) out.push(`${r.starts.length} optimiser starts, mismatch ${r.starts.map((s, k) => `${s.mismatch.toPrecision(3)}${k === r.keptStart ? ' (kept)' : ''}`).join(', ')}`);
   out.push('', 'descriptors (synthetic: mean ± standard deviation across the seeds)');
@@ -131,6 +140,7 @@ export function register(program: Command): void {
     .option('--free <list>', `parameters held by default to search as well: ${Object.entries(OPT_IN_PARAMETERS).map(([k, v]) => `${k} (held at ${v})`).join(', ')}`)
     .option('--range <list>', `search ranges replacing the defaults, name=lo:hi in the generator's units (e.g. particleOverlap=0:0.5; the default stops overlap at 0.25), each end a value the generator accepts`)
     .option('--z-faces <f>', "the synthetic twins' z faces: bounded (the generator's default: particle centres inside them, AM-poor layers at them) or cut (packed across them, as a tomogram cropped from inside an electrode is; bench/README.md, \"Faces\")")
+    .option('--thickness-axis <axis>', "the tomogram's axis through the electrode's thickness, x, y or z (default z); the tomogram is turned so that it is the twins' z, the axis they are calendered along (--free calenderingPercent)")
     .option('--weights <list>', 'mismatch weights by group: fraction, area, tau, size, s2, s2Curve (default all 1), e.g. tau=2,s2Curve=0.5')
     .option('--json', 'print the report as JSON')
     .option('--force', 'replace existing output files')
@@ -149,6 +159,7 @@ export function register(program: Command): void {
       const free = opts.free !== undefined ? parseFree(opts.free) : undefined;
       const zFaces = opts.zFaces !== undefined ? zFacesOption(opts.zFaces) : undefined;
       const ranges = opts.range !== undefined ? parseRanges(opts.range) : undefined;
+      const thicknessAxis = opts.thicknessAxis !== undefined ? thicknessAxisOption(opts.thicknessAxis) : undefined;
       assertFreeNotFixed(free, fixed);
       assertRangesOpen(ranges, heldParameters(fixed, free));
       const force = opts.force ?? false;
@@ -158,7 +169,7 @@ export function register(program: Command): void {
       const compute = await getCompute(backend);
       const report = await calibrate(
         volume,
-        { ...(shape ? { shape } : {}), ...(budget !== undefined ? { budget } : {}), ...(seeds !== undefined ? { seeds } : {}), ...(seed !== undefined ? { seed } : {}), ...(starts !== undefined ? { starts } : {}), ...(fixed ? { fixed } : {}), ...(free ? { free } : {}), ...(zFaces ? { zFaces } : {}), ...(ranges ? { ranges } : {}), weights },
+        { ...(shape ? { shape } : {}), ...(budget !== undefined ? { budget } : {}), ...(seeds !== undefined ? { seeds } : {}), ...(seed !== undefined ? { seed } : {}), ...(starts !== undefined ? { starts } : {}), ...(fixed ? { fixed } : {}), ...(free ? { free } : {}), ...(zFaces ? { zFaces } : {}), ...(ranges ? { ranges } : {}), ...(thicknessAxis ? { thicknessAxis } : {}), weights },
         { rng: new Rng(seed ?? 1), compute, onProgress: simulationProgress({ quiet: Boolean(opts.json) }) },
         path,
       );
