@@ -14,7 +14,8 @@ import { DEFAULT_WEIGHTS, meanStd, mismatch, type MismatchWeights } from './mism
  * Calibration of the electrode generator to a segmented tomogram: the fractions are taken from
  * the tomogram; the particle size distribution (d50Um, span), how the particles cluster and merge
  * (particleAggregation, particleOverlap) and the web CBD model's domain size, reach and neck
- * weight are found by Bayesian optimisation (surrogates/optim/bayes-opt.ts, the project's GP)
+ * weight (and, freed, the fibre share and the calendering) are found by Bayesian optimisation
+ * (surrogates/optim/bayes-opt.ts, the project's GP)
  * of the weighted descriptor mismatch (mismatch.ts), each trial averaged over the same replicate
  * seeds (common random numbers, so the differences between trials are not seed noise).
  */
@@ -336,7 +337,8 @@ function applyRanges(space: ParameterSpace[], ranges: CalibrationOptions['ranges
  *
  * @param real segmented tomogram (labels 0 pore, 1 AM, 2 CBD; voxelSize in m).
  * @param opts synthetic shape, trial budget, replicate seeds, optimiser starts, weights, held and
- *   freed parameters, search ranges (`ranges`), the twins' z faces (`zFaces`).
+ *   freed parameters, search ranges (`ranges`), the twins' z faces (`zFaces`), the tomogram's
+ *   thickness axis (`thicknessAxis`).
  * @param ctx compute backend, abort signal; progress counts trials ('calibrate', unit 'trials').
  * @param field the name of the tomogram input, for error messages.
  * @returns the config of the best trial of all starts, each descriptor real against synthetic ±
