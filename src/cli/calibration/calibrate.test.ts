@@ -4,7 +4,7 @@ import type { Compute } from '../../gpu/backend.ts';
 import { Rng } from '../../random/rng.ts';
 import { generateElectrode, type GenerateParams } from '../../../sims/mesostructure/index.ts';
 import { DESCRIPTOR_SPECS, measureDescriptors, type StructureDescriptors } from '../../../sims/properties/descriptors.ts';
-import { calibrate, type CalibrationReport } from './calibrate.ts';
+import { calibrate, CALIBRATED_PARAMETERS, type CalibratedParameter, type CalibrationReport } from './calibrate.ts';
 import { thicknessToZ } from '../../volume/orient.ts';
 import { DEFAULT_WEIGHTS, meanStd, mismatch, relativeError } from './mismatch.ts';
 
@@ -165,9 +165,9 @@ describe('calibrate with calendering', () => {
   // A calendered electrode: 20 % off 60 voxels of thickness leaves 48; the fractions the generator
   // is given are those before calendering (AM + CBD 0.55 of 60 voxels → 0.69 of 48).
   const hidden: GenerateParams = { shape: [48, 48, 60], voxelSizeUm: 0.5, d50Um: 4, span: 0.5, porosity: 0.45, cbdFraction: 0.12, cbdMorphology: 'web', cbdDomainUm: 1, cbdReachUm: 1.5, cbdNeckWeight: 0.5, particleAggregation: 0, particleOverlap: 0, calenderingPercent: 20, seed: 99 };
-  const { seed: _seed, shape: _shape, porosity: _porosity, cbdFraction: _cbd, ...rest } = hidden;
-  const known = rest as Partial<Record<string, number>>;
-  const fixedBut = (free: string): Record<string, number> => Object.fromEntries(Object.entries(known).filter(([k, v]) => k !== free && typeof v === 'number')) as Record<string, number>;
+  // Every calibrated parameter the hidden electrode sets, held at its value, but one.
+  const fixedBut = (free: CalibratedParameter): Partial<Record<CalibratedParameter, number>> =>
+    Object.fromEntries(CALIBRATED_PARAMETERS.filter((n) => n !== free && typeof hidden[n] === 'number').map((n) => [n, hidden[n] as number]));
   let real: Awaited<ReturnType<typeof generateElectrode>>['volume'];
   beforeAll(async () => {
     real = (await generateElectrode(hidden, ctx())).volume;
