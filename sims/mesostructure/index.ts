@@ -1,5 +1,5 @@
 /** Electrode mesostructure generator: process parameters → labelled 3D electrode. */
-export { GenerateParamsSchema, resolveParams, MAX_PACKING_FRACTION, Z_FACES } from './params.ts';
+export { GenerateParamsSchema, resolveParams, calenderedThickness, MAX_PACKING_FRACTION, Z_FACES } from './params.ts';
 export type { GenerateParams, ParsedGenerateParams, ResolvedParams, Population, ZFaces } from './params.ts';
 export { generateElectrode, AM_TOLERANCE, GROSS_OVERLAP } from './generate.ts';
 export type { GenerateResult, GenerateSummary, Particle } from './generate.ts';

@@ -19,6 +19,19 @@ const BimodalSchema = z
  * calendering in percent. Exactly one of `porosity` and `amFraction` may be given (porosity 0.40
  * when neither is).
  */
+/**
+ * Thickness after calendering on the voxel grid: round(nz · (1 − percent/100)) voxels. The one place
+ * the rounding lives, so that a calibration can find the thickness that calenders to a tomogram's.
+ *
+ * @param nz thickness before calendering (voxels).
+ * @param percent thickness reduction (%).
+ * @returns voxels after calendering.
+ * @example calenderedThickness(60, 20) // 48
+ */
+export function calenderedThickness(nz: number, percent: number): number {
+  return Math.round(nz * (1 - percent / 100));
+}
+
 /** What the z faces of a generated box are (GenerateParams.zFaces): the electrode's own surfaces, or cuts through a thicker one. */
 export const Z_FACES = ['bounded', 'cut'] as const;
 export type ZFaces = (typeof Z_FACES)[number];
@@ -200,7 +213,7 @@ export function resolveParams(params: GenerateParams): ResolvedParams {
   // Before packing allocates anything: the label volume alone (1 byte a voxel) must fit, as
   // `volume info` refuses such a file, rather than V8 dying out of memory minutes later.
   assertAllocatable([nx, ny, nz], 1, 'generated electrode volume');
-  const nzCal = Math.round(nz * (1 - p.calenderingPercent / 100));
+  const nzCal = calenderedThickness(nz, p.calenderingPercent);
   const s = nzCal / nz;
   const minSide = Math.min(nx, ny, nz);
   for (const [k, pop] of populations.entries()) {

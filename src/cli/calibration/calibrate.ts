@@ -5,7 +5,7 @@ import { LABEL, PHASE_NAMES, phaseName, type PhaseName, type Volume } from '../.
 import { centredCrop } from '../../volume/crop.ts';
 import { thicknessToZ } from '../../volume/orient.ts';
 import type { Axis } from '../../voxel/components.ts';
-import { generateElectrode, resolveParams, type GenerateParams, type ZFaces } from '../../../sims/mesostructure/index.ts';
+import { calenderedThickness, generateElectrode, resolveParams, type GenerateParams, type ZFaces } from '../../../sims/mesostructure/index.ts';
 import { DESCRIPTOR_SPECS, measureDescriptors, type StructureDescriptors } from '../../../sims/properties/descriptors.ts';
 import { minimiseBayes, type BayesOptResult } from '../../../surrogates/optim/bayes-opt.ts';
 import { DEFAULT_WEIGHTS, meanStd, mismatch, type MismatchWeights } from './mismatch.ts';
@@ -259,11 +259,10 @@ function calenderedTrial(p: GenerateParams, retained: number): GenerateParams {
   const pct = p.calenderingPercent ?? 0;
   if (!(pct > 0)) return p;
   const [nx, ny, nz] = p.shape!;
-  const keep = 1 - pct / 100;
-  // The generator's own rounding: nz' = round(nz0 · keep).
-  let nz0 = Math.max(nz, Math.ceil((nz - 0.5) / keep));
-  while (Math.round(nz0 * keep) < nz) nz0++;
-  const s = Math.round(nz0 * keep) / nz0;
+  // The least nz0 whose calendered thickness, with the generator's own rounding, reaches nz.
+  let nz0 = Math.max(nz, Math.ceil((nz - 0.5) / (1 - pct / 100)));
+  while (calenderedThickness(nz0, pct) < nz) nz0++;
+  const s = calenderedThickness(nz0, pct) / nz0;
   const cbd = s * p.cbdFraction!;
   const am = (s * (1 - p.porosity! - p.cbdFraction!)) / retained;
   return { ...p, shape: [nx, ny, nz0], porosity: sig4(1 - am - cbd), cbdFraction: sig4(cbd) };
