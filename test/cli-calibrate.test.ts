@@ -70,10 +70,11 @@ describe('mesolab calibrate', () => {
       [['--range', 'particleOverlap=0.5'], /--range: got "particleOverlap=0.5", expected comma-separated name=lo:hi/],
       [['--range', 'particleOverlap=0.3:0.2'], /--range: got "particleOverlap=0.3:0.2", expected finite lo < hi/],
       [['--range', 'cbdFibres=0:1'], /--range: got "cbdFibres=0:1", expected a range on a searched parameter.*cbdFibres is held at 0/],
+      [['--range', 'particleCompactness=0:1'], /--range: got "particleCompactness=0:1", expected a range on a searched parameter.*particleCompactness is held at 0/],
       [['--weights', 'tau=-1'], /--weights/],
       [['--shape', '64,64'], /--shape/],
       [['--fix', 'porosity=0.4'], /--fix: got "porosity=0.4", expected comma-separated name=value with names d50Um, span/],
-      [['--free', 'd50Um'], /--free: got "d50Um", expected a comma-separated list of cbdFibres/],
+      [['--free', 'd50Um'], /--free: got "d50Um", expected a comma-separated list of particleCompactness, cbdFibres, calenderingPercent/],
       [['--free', 'cbdFibres', '--fix', 'cbdFibres=0.5'], /--free: got "cbdFibres", expected a parameter that is not also held by --fix/],
       [['-o', existing], /--output.*exists/],
     ] as const) {

@@ -74,6 +74,10 @@ describe('mesolab generate', () => {
     expect(merged.code).toBe(2);
     expect(merged.stderr.trim().split('\n')).toHaveLength(1);
     expect(merged.stderr).toMatch(/particleOverlap: got 0\.7, expected .*0\.5/);
+    const compact = await mesolab('generate', '--compactness', '2');
+    expect(compact.code).toBe(2);
+    expect(compact.stderr.trim().split('\n')).toHaveLength(1);
+    expect(compact.stderr).toMatch(/particleCompactness: got 2, expected .*1/);
     const faces = await mesolab('generate', '--z-faces', 'open');
     expect(faces.code).toBe(2);
     expect(faces.stderr.trim().split('\n')).toHaveLength(1);

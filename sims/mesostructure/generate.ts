@@ -72,7 +72,8 @@ const MAX_ROUNDS = 8;
 
 /**
  * Process parameters → labelled electrode: dense random sphere packing by growth and overlap
- * removal (a share `particleAggregation` of the particles placed against another, cores of
+ * removal (a share `particleAggregation` of the particles placed against another, of those a share
+ * `particleCompactness` where they touch the most, cores of
  * r/(1 + particleOverlap) kept apart so that neighbours merge at necks when voxelized at r),
  * corrected until the voxelized AM fraction meets the target (with zFaces 'cut' the packing runs a
  * particle diameter beyond each z face and only the box between them is voxelized and counted, so
@@ -137,7 +138,7 @@ export async function generateElectrode(params: GenerateParams, ctx: SimContext)
   const order = first.r.map((_, i) => i).sort((a, b) => first.r[b]! - first.r[a]! || a - b);
   const sphereFraction = first.r.reduce((s, r) => s + sphereVolume(r), 0) / nPacked;
   const startScale = Math.min(1, Math.cbrt(0.25 / sphereFraction));
-  addParticles(packing, order.map((i) => first.r[i]!), order.map((i) => first.pop[i]!), box, rngPlace, startScale, 30, rp.particleAggregation);
+  addParticles(packing, order.map((i) => first.r[i]!), order.map((i) => first.pop[i]!), box, rngPlace, startScale, 30, rp.particleAggregation, rp.particleCompactness);
   growAndRelax(packing, box, {
     startScale,
     steps: 12,
@@ -161,7 +162,7 @@ export async function generateElectrode(params: GenerateParams, ctx: SimContext)
     const missing = ((rp.amFraction - amCount / n) * n) / voxelsPerSphereVolume;
     if (missing > 0) {
       const extra = drawCores(missing);
-      addParticles(packing, extra.r, extra.pop, box, rngFix, 1, 30, rp.particleAggregation);
+      addParticles(packing, extra.r, extra.pop, box, rngFix, 1, 30, rp.particleAggregation, rp.particleCompactness);
     } else {
       const candidates = rngFix.shuffle(packing.r.map((_, i) => i));
       const drop: number[] = [];

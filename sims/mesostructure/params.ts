@@ -93,6 +93,12 @@ export const GenerateParamsSchema = z
       .max(1)
       .default(0)
       .describe('share of the particles that settle against one already placed, 0–1: 0 a random packing; agglomerates left by a short or gentle mixing cluster the particles'),
+    particleCompactness: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0)
+      .describe('share of the aggregating particles that settle where they touch the most others rather than against one, 0–1: 0 chains, 1 compact agglomerates (secondary particles pressed together by a dry or intensive premix); fewer, wider gaps between them'),
     particleOverlap: z
       .number()
       .min(0)
@@ -137,6 +143,8 @@ export interface ResolvedParams {
   cbdPorosity: number;
   /** share of the particles placed against another (0: random sequential addition) */
   particleAggregation: number;
+  /** share of those that take the free position touching the most particles (0: chains) */
+  particleCompactness: number;
   /** particle radius over packing core radius, less 1 (0: touching spheres) */
   particleOverlap: number;
   /** voxels of packing beyond each z face ('cut' faces: one largest particle diameter; 'bounded': 0) */
@@ -262,6 +270,7 @@ export function resolveParams(params: GenerateParams): ResolvedParams {
     ...(cbdWeb ? { cbdWeb } : {}),
     cbdPorosity: p.cbdPorosity,
     particleAggregation: p.particleAggregation,
+    particleCompactness: p.particleCompactness,
     particleOverlap: p.particleOverlap,
     // One largest diameter: a particle that reaches into the box then sits in packing as dense as the bulk.
     zMargin: p.zFaces === 'cut' ? Math.ceil(Math.max(...populations.map((q) => q.maxD))) : 0,

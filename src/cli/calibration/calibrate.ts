@@ -71,7 +71,7 @@ export interface CalibrationOptions {
 }
 
 /** The generator parameters a calibration searches. */
-export const CALIBRATED_PARAMETERS = ['d50Um', 'span', 'particleAggregation', 'particleOverlap', 'cbdDomainUm', 'cbdReachUm', 'cbdNeckWeight', 'cbdFibres', 'calenderingPercent'] as const;
+export const CALIBRATED_PARAMETERS = ['d50Um', 'span', 'particleAggregation', 'particleCompactness', 'particleOverlap', 'cbdDomainUm', 'cbdReachUm', 'cbdNeckWeight', 'cbdFibres', 'calenderingPercent'] as const;
 export type CalibratedParameter = (typeof CALIBRATED_PARAMETERS)[number];
 
 /**
@@ -81,8 +81,10 @@ export type CalibratedParameter = (typeof CALIBRATED_PARAMETERS)[number];
  * floor of the hidden parameters 0.0014); with cbdFibres searched as an eighth it reached 0.0098,
  * 14 of 21 descriptors within 10 % (2026-12-04). Calendering is worth its trials only for a
  * tomogram that is anisotropic, and then with its thickness axis given (`thicknessAxis`).
+ * Compact agglomerates (particleCompactness) for one whose AM surface is low with a pore space
+ * that is not tortuous, as the TauFactor electrode's (bench/README.md).
  */
-export const OPT_IN_PARAMETERS: Partial<Record<CalibratedParameter, number>> = { cbdFibres: 0, calenderingPercent: 0 };
+export const OPT_IN_PARAMETERS: Partial<Record<CalibratedParameter, number>> = { particleCompactness: 0, cbdFibres: 0, calenderingPercent: 0 };
 
 /** Refuses a parameter both freed (`--free`) and held (`--fix`). */
 export function assertFreeNotFixed(free: readonly CalibratedParameter[] | undefined, fixed: Partial<Record<CalibratedParameter, number>> | undefined): void {
@@ -234,6 +236,7 @@ function parameterSpace(base: GenerateParams, realParticleD50Um: number, voxelUm
     { name: 'd50Um', unit: 'µm', lo: d50Lo, hi: d50Hi, scale: 'linear' },
     { name: 'span', unit: '1', lo: 0.2, hi: spanHi, scale: 'linear' },
     { name: 'particleAggregation', unit: '1', lo: 0, hi: 1, scale: 'linear' },
+    { name: 'particleCompactness', unit: '1', lo: 0, hi: 1, scale: 'linear' },
     { name: 'particleOverlap', unit: '1', lo: 0, hi: 0.25, scale: 'linear' },
     { name: 'cbdDomainUm', unit: 'µm', lo: 0.6 * voxelUm, hi: 8 * voxelUm, scale: 'log' },
     { name: 'cbdReachUm', unit: 'µm', lo: 0, hi: 1.2 * p, scale: 'linear' },
