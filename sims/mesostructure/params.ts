@@ -15,11 +15,6 @@ const BimodalSchema = z
   .strict();
 
 /**
- * Process parameters of the generator, in the units users type. Lengths in µm, fractions 0–1,
- * calendering in percent. Exactly one of `porosity` and `amFraction` may be given (porosity 0.40
- * when neither is).
- */
-/**
  * Thickness after calendering on the voxel grid: round(nz · (1 − percent/100)) voxels. The one place
  * the rounding lives, so that a calibration can find the thickness that calenders to a tomogram's.
  *
@@ -36,6 +31,11 @@ export function calenderedThickness(nz: number, percent: number): number {
 export const Z_FACES = ['bounded', 'cut'] as const;
 export type ZFaces = (typeof Z_FACES)[number];
 
+/**
+ * Process parameters of the generator, in the units users type. Lengths in µm, fractions 0–1,
+ * calendering in percent. Exactly one of `porosity` and `amFraction` may be given (porosity 0.40
+ * when neither is).
+ */
 export const GenerateParamsSchema = z
   .object({
     shape: z

@@ -14,9 +14,9 @@ import { DEFAULT_WEIGHTS, meanStd, mismatch, type MismatchWeights } from './mism
  * Calibration of the electrode generator to a segmented tomogram: the fractions are taken from
  * the tomogram; the particle size distribution (d50Um, span), how the particles cluster and merge
  * (particleAggregation, particleOverlap) and the web CBD model's domain size, reach and neck
- * weight (and, freed, the fibre share and the calendering) are found by Bayesian optimisation
- * (surrogates/optim/bayes-opt.ts, the project's GP)
- * of the weighted descriptor mismatch (mismatch.ts), each trial averaged over the same replicate
+ * weight (and, freed, the agglomerates' compactness, the fibre share and the calendering) are
+ * found by Bayesian optimisation (surrogates/optim/bayes-opt.ts, the project's GP) of the
+ * weighted descriptor mismatch (mismatch.ts), each trial averaged over the same replicate
  * seeds (common random numbers, so the differences between trials are not seed noise).
  */
 export interface CalibrationOptions {
