@@ -26,14 +26,15 @@ import type { BenchRun, Figure } from './lib.ts';
  *     bench/data/electrode.tiff or point MESOLAB_TAUFACTOR_TIFF at it. Without it that part is
  *     skipped, and says so. Its twins are generated with cut z faces (`--z-faces cut`), as a crop is.
  * `--quick`: 48³ self-calibration (36 trials, span given), a 64³ TauFactor crop with 12 trials;
- * full: 96³ self-calibration (3 starts × 72 trials), a 96³ TauFactor crop with 48 trials (MESOLAB_TAUFACTOR_CROP sets the size,
- * MESOLAB_CALIBRATE_BUDGET the trials).
+ * full: 96³ self-calibration (3 starts × 72 trials); the whole TauFactor electrode with 128³ twins
+ * measured against the eight 128³ boxes that cover it, 56 trials (MESOLAB_TAUFACTOR_CROP: a centred
+ * piece of the tomogram instead of the whole; MESOLAB_TAUFACTOR_SYNTHETIC: the twins' box, measured
+ * by its centred crop where larger than the piece; MESOLAB_CALIBRATE_BUDGET: the trials).
  * `--part self` or `--part taufactor` runs one of the two. MESOLAB_TAUFACTOR_FULL=1 then compares
  * the calibrated config, generated at the tomogram's full size (256³, seeds 1 and 2), with the whole
- * tomogram; MESOLAB_TAUFACTOR_CONFIG='{…}' (the printed `config` line of an earlier run) skips the search;
- * MESOLAB_TAUFACTOR_SYNTHETIC=160 makes the synthetic boxes 160³, measured by their centred crop.
- * MESOLAB_TAUFACTOR_AXIS=x turns the tomogram so that its x, the axis it reads compressed along,
- * is the twins' z (their thickness and calendering axis; default z, the tomogram as stored).
+ * tomogram; MESOLAB_TAUFACTOR_CONFIG='{…}' (the printed `config` line of an earlier run) skips the search.
+ * The tomogram is turned so that its x, the axis it reads compressed along, is the twins' z (their
+ * thickness and calendering axis); MESOLAB_TAUFACTOR_AXIS=z keeps it as stored.
  * MESOLAB_SELF_HIDDEN='{"d50Um":6,…}' changes the self-calibration's hidden parameters (its span is the one given),
  * MESOLAB_SELF_SIZE its box (voxels a side), MESOLAB_SELF_BUDGET its trials, MESOLAB_SELF_SEEDS its replicate seeds (2),
  * MESOLAB_SELF_INIT its initial Sobol points (10), MESOLAB_SELF_STARTS its optimiser starts (full 3, quick 1).
@@ -175,22 +176,32 @@ export const run: BenchRun = async ({ quick }) => {
       process.stderr.write(`skipped: ${why}\n`);
       out.push({ name: 'calibrate TauFactor electrode', unit: '', median: NaN, note: `skipped: ${why}` });
     } else {
-      const c = quick ? 64 : Number(process.env.MESOLAB_TAUFACTOR_CROP ?? 96);
-      // MESOLAB_TAUFACTOR_AXIS=x: the tomogram's axis through the thickness (its x reads as the compressed one; bench/README.md).
-      const thicknessAxis = (process.env.MESOLAB_TAUFACTOR_AXIS ?? 'z') as Axis;
+      // MESOLAB_TAUFACTOR_AXIS: the tomogram's axis through the thickness; its x reads as the
+      // compressed one (bench/README.md, "Calendered twins"), so x, with the calendering searched.
+      const thicknessAxis = (process.env.MESOLAB_TAUFACTOR_AXIS ?? 'x') as Axis;
       if (!AXES.includes(thicknessAxis)) throw new ConfigError('MESOLAB_TAUFACTOR_AXIS', thicknessAxis, AXES.join(', '));
       const full = thicknessToZ(await readVolume(path, { labels: '0:pore,85:am,170:cbd', voxelSize: 0.390625e-6 }), thicknessAxis);
+      // The piece of the tomogram searched against (default the whole) and the twins' box (default
+      // 128³, measured against the boxes of that size covering the piece: twin and tomogram read
+      // in boxes of one size; larger than the piece, measured by its centred crop of the piece's size).
+      const c = quick ? 64 : integerOption(process.env.MESOLAB_TAUFACTOR_CROP ?? full.shape[0], 'MESOLAB_TAUFACTOR_CROP', 16);
+      const box = quick ? c : integerOption(process.env.MESOLAB_TAUFACTOR_SYNTHETIC ?? 128, 'MESOLAB_TAUFACTOR_SYNTHETIC', 16);
       const real = cropCentre(full, c);
-      const budget = Number(process.env.MESOLAB_CALIBRATE_BUDGET ?? (quick ? 12 : 48));
+      const budget = Number(process.env.MESOLAB_CALIBRATE_BUDGET ?? (quick ? 12 : 56));
       // A config from an earlier run (the `config` line it printed) skips the search.
       let config = process.env.MESOLAB_TAUFACTOR_CONFIG ? jsonEnv('MESOLAB_TAUFACTOR_CONFIG') : undefined;
       if (!config) {
-        // MESOLAB_TAUFACTOR_SYNTHETIC=160: synthetic boxes of 160³ measured by their centred crop of the crop's size.
-        const box = Number(process.env.MESOLAB_TAUFACTOR_SYNTHETIC ?? 0);
-        // Cut faces: the crop is from inside the electrode, as dense at its faces as inside.
-        const tf = await calibrate(real, { budget, seeds: 2, seed: 1, zFaces: 'cut', ...(box > c ? { shape: [box, box, box] as [number, number, number] } : {}) }, ctx);
-        process.stderr.write(`${table(`TauFactor electrode, centred ${c}³ crop`, tf)}\n`);
-        out.push(...figures(`TauFactor ${c}³`, tf));
+        // Cut faces: the tomogram is from inside the electrode, as dense at its faces as inside.
+        // Every parameter the generator has for the shape of its agglomerates, binder and
+        // calendering is searched, the overlap up to 0.5 (the default range stops at 0.25).
+        const tf = await calibrate(
+          real,
+          { budget, seeds: 2, seed: 1, zFaces: 'cut', thicknessAxis: 'z', shape: [box, box, box], free: ['particleCompactness', 'cbdFibres', 'calenderingPercent'], ranges: { particleOverlap: [0, 0.5] } },
+          ctx,
+        );
+        const what = box < c ? `${tf.tomogramBoxes.count} boxes of ${box}³ covering` : box > c ? `${box}³ twins measured by their centred ${c}³ crop against` : `${box}³ twins against`;
+        process.stderr.write(`${table(`TauFactor electrode, ${what} its centred ${c}³`, tf)}\n`);
+        out.push(...figures(`TauFactor ${c}³, twins ${box}³`, tf));
         config = tf.config;
       }
       if (process.env.MESOLAB_TAUFACTOR_FULL === '1') {

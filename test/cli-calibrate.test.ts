@@ -110,4 +110,19 @@ describe('mesolab calibrate', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout).fractions.cbd).toBeCloseTo(0.15, 3);
   });
+
+  it('with a --shape smaller than the tomogram, prints the tomogram as the mean and spread of the boxes covering it', async () => {
+    const tomogram = join(dir, 'real.tif');
+    const report = join(dir, 'boxes.json');
+    // real.tif of the test above: 32³; 24×24 boxes need two along x and along y, one along z.
+    const r = await mesolab(['calibrate', tomogram, '--shape', '24,24,32', '--budget', '3', '--seeds', '1', '--fix', 'span=0.6,particleAggregation=0,particleOverlap=0,cbdDomainUm=1,cbdReachUm=2', '--report', report]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/real: mean ± standard deviation across 4 boxes of 24×24×32 covering the tomogram/);
+    const rep = JSON.parse(await readFile(report, 'utf8')) as { tomogramBoxes: unknown; descriptors: { name: string; real: number; realSpread: number }[] };
+    expect(rep.tomogramBoxes).toEqual({ shape: [24, 24, 32], count: 4 });
+    const cbd = rep.descriptors.find((d) => d.name === 'area.cbd_pore')!;
+    expect(cbd.realSpread).toBeGreaterThan(0);
+    // The boxes overlap (16 voxels along x and y) but each is read whole: the fractions stay near the tomogram's.
+    expect(rep.descriptors.find((d) => d.name === 'fraction.cbd')!.real).toBeCloseTo(0.15, 2);
+  });
 });

@@ -39,3 +39,30 @@ export function boxCrop(v: Volume, origin: readonly [number, number, number], sh
   }
   return { shape: [m[0], m[1], m[2]], voxelSize: v.voxelSize, labels };
 }
+
+/**
+ * Boxes of `shape` voxels that cover a volume: along each axis as many as it takes to cover it,
+ * ceil(n / m) for a box side m (overlapping where m does not divide n), spread evenly from face to
+ * face; one centred box where the volume is not larger than m. Why: a statistic measured in a box
+ * depends on the box's size (faces cut particles, a finite sample's τ), so a tomogram compared with
+ * smaller synthetic twins is measured in boxes of their size, all of it rather than one crop that
+ * reads its own neighbourhood.
+ *
+ * @param v labelled volume.
+ * @param shape box [nx, ny, nz] (voxels); along an axis where it is larger than the volume, the volume's side.
+ * @returns the boxes (new volumes), x fastest; the volume itself when one box is the whole.
+ * @example coveringBoxes(tomogram, [128, 128, 128]).length // 8 for a 256³ tomogram
+ */
+export function coveringBoxes(v: Volume, shape: readonly [number, number, number]): Volume[] {
+  const m = [0, 1, 2].map((k) => Math.min(shape[k]!, v.shape[k]!)) as [number, number, number];
+  if (m.every((s, k) => s === v.shape[k])) return [v];
+  const origins = [0, 1, 2].map((k) => {
+    const n = v.shape[k]!;
+    const count = Math.ceil(n / m[k]!);
+    if (count === 1) return [(n - m[k]!) >> 1];
+    return Array.from({ length: count }, (_, j) => Math.round((j * (n - m[k]!)) / (count - 1)));
+  });
+  const out: Volume[] = [];
+  for (const oz of origins[2]!) for (const oy of origins[1]!) for (const ox of origins[0]!) out.push(boxCrop(v, [ox, oy, oz], m));
+  return out;
+}

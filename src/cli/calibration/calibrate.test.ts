@@ -6,6 +6,7 @@ import { generateElectrode, type GenerateParams } from '../../../sims/mesostruct
 import { DESCRIPTOR_SPECS, measureDescriptors, type StructureDescriptors } from '../../../sims/properties/descriptors.ts';
 import { calibrate, CALIBRATED_PARAMETERS, type CalibratedParameter, type CalibrationReport } from './calibrate.ts';
 import { thicknessToZ } from '../../volume/orient.ts';
+import { boxCrop } from '../../volume/crop.ts';
 import { DEFAULT_WEIGHTS, meanStd, mismatch, relativeError } from './mismatch.ts';
 
 let compute: Compute;
@@ -104,6 +105,36 @@ describe('calibrate with a synthetic box larger than the tomogram', () => {
     // A 24³ window of a 36³ box does not: its fraction varies with the seed.
     expect(spread(larger)).toBeGreaterThan(1e-4);
     expect(larger.config.shape).toEqual([36, 36, 36]);
+  }, 120_000);
+});
+
+describe('calibrate with a synthetic box smaller than the tomogram', () => {
+  it('measures the tomogram in boxes of the twins\' size covering it and compares their mean, with its spread across the boxes', async () => {
+    const hidden: GenerateParams = { shape: [48, 48, 48], voxelSizeUm: 0.5, d50Um: 4, span: 0.5, porosity: 0.45, cbdFraction: 0.15, cbdMorphology: 'web', cbdDomainUm: 1, cbdReachUm: 1.5, cbdNeckWeight: 0.5, particleAggregation: 0, particleOverlap: 0, zFaces: 'cut', seed: 11 };
+    const real = (await generateElectrode(hidden, ctx())).volume;
+    const fixed = { d50Um: 4, span: 0.5, particleAggregation: 0, particleOverlap: 0, cbdDomainUm: 1, cbdReachUm: 1.5 };
+    const r = await calibrate(real, { budget: 3, init: 2, seeds: 2, seed: 1, fixed, zFaces: 'cut', shape: [24, 24, 24] }, ctx());
+    expect(r.tomogramBoxes).toEqual({ shape: [24, 24, 24], count: 8 });
+    // The real column is the mean of the eight octants, each measured alone, and its spread theirs.
+    const octants: StructureDescriptors[] = [];
+    for (const z of [0, 24]) for (const y of [0, 24]) for (const x of [0, 24]) octants.push(await measureDescriptors(boxCrop(real, [x, y, z], [24, 24, 24]), ctx()));
+    for (const d of r.descriptors) {
+      const { mean, std } = meanStd(octants.map((o) => o.values[d.name]!));
+      expect(d.real, d.name).toBeCloseTo(mean, 12);
+      expect(d.realSpread, d.name).toBeCloseTo(std, 12);
+    }
+    // Octants that tile the tomogram hold its fractions exactly.
+    const whole = await measureDescriptors(real, ctx());
+    for (const phase of ['pore', 'am', 'cbd']) expect(r.descriptors.find((d) => d.name === `fraction.${phase}`)!.real).toBeCloseTo(whole.values[`fraction.${phase}`]!, 12);
+    // Why boxes: an interface across a box's face is in no box, so 24³ boxes read every area
+    // lower than the whole does (measured −7.6 / −6.7 / −6.0 %), and 24³ twins with the hidden
+    // parameters read as the boxes do (+3.8 / −1.5 / −0.9 %, seed noise).
+    for (const name of ['area.am_pore', 'area.am_cbd', 'area.cbd_pore']) {
+      const d = r.descriptors.find((q) => q.name === name)!;
+      expect(d.real, name).toBeLessThan(0.96 * whole.values[name]!);
+      expect(Math.abs(d.relative), name).toBeLessThan(0.06);
+    }
+    expect(r.config.shape).toEqual([24, 24, 24]);
   }, 120_000);
 });
 

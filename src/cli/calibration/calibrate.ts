@@ -2,7 +2,7 @@ import { ConfigError, ImpossibleRequestError, MesolabError, throwIfAborted } fro
 import { Rng } from '../../random/rng.ts';
 import type { SimContext } from '../../simulation.ts';
 import { LABEL, PHASE_NAMES, phaseName, type PhaseName, type Volume } from '../../volume/volume.ts';
-import { centredCrop } from '../../volume/crop.ts';
+import { centredCrop, coveringBoxes } from '../../volume/crop.ts';
 import { thicknessToZ } from '../../volume/orient.ts';
 import type { Axis } from '../../voxel/components.ts';
 import { calenderedThickness, generateElectrode, resolveParams, type GenerateParams, type ZFaces } from '../../../sims/mesostructure/index.ts';
@@ -24,7 +24,11 @@ export interface CalibrationOptions {
    * synthetic volume shape (voxels); default the tomogram's. Along an axis where it is larger than
    * the tomogram, each synthetic volume is measured by its centred crop of the tomogram's size, so
    * its faces cut particles as the tomogram's do (a periodic box of the tomogram's size does not:
-   * bench/README.md, "Why the box matters").
+   * bench/README.md, "Why the box matters"). Along an axis where it is smaller, the tomogram is
+   * measured in boxes of that size covering it (coveringBoxes) and its descriptors are their mean:
+   * twin and tomogram are then read in boxes of one size, whose faces cut their particles alike
+   * (a 128³ twin compared with a whole 256³ tomogram reads its particles 10 % smaller and the
+   * search makes them larger to make up).
    */
   shape?: [number, number, number];
   /** trial parameter sets per start, initial design included (count; default 24) */
@@ -110,7 +114,10 @@ export interface ParameterReport {
 export interface DescriptorReport {
   name: string;
   unit: string;
+  /** the tomogram's value; where it was measured in boxes (CalibrationReport.tomogramBoxes), their mean */
   real: number;
+  /** standard deviation across the tomogram's boxes (0 for one box): how much the tomogram itself varies at the twins' size */
+  realSpread: number;
   synthetic: number;
   /** standard deviation across the replicate seeds */
   spread: number;
@@ -147,6 +154,8 @@ export interface CalibrationReport {
   history: { start: number; params: Record<string, number>; mismatch: number }[];
   /** parameters held at given values (not searched) */
   fixed: Partial<Record<CalibratedParameter, number>>;
+  /** the boxes the tomogram was measured in (CalibrationOptions.shape): their shape (voxels) and number (1: the whole tomogram) */
+  tomogramBoxes: { shape: [number, number, number]; count: number };
   /** the tomogram's axis that the descriptors' z is (CalibrationOptions.thicknessAxis) */
   thicknessAxis: Axis;
   wallSeconds: number;
@@ -173,12 +182,42 @@ const sig4 = (v: number): number => Number(v.toPrecision(4));
  *   deviation across replicates (SI units) and the relative difference
  * @example compareDescriptors(await measureDescriptors(tomogram, ctx), [a, b]).filter((d) => Math.abs(d.relative) > 0.1)
  */
-export function compareDescriptors(real: StructureDescriptors, replicates: readonly StructureDescriptors[]): DescriptorReport[] {
+export function compareDescriptors(real: StructureDescriptors, replicates: readonly StructureDescriptors[], realSpread: Record<string, number> = {}): DescriptorReport[] {
   return DESCRIPTOR_SPECS.map((s) => {
     const { mean, std } = meanStd(replicates.map((d) => d.values[s.name] ?? NaN));
     const r = real.values[s.name] ?? NaN;
-    return { name: s.name, unit: s.unit, real: r, synthetic: mean, spread: std, relative: (mean - r) / Math.abs(r) };
+    return { name: s.name, unit: s.unit, real: r, realSpread: realSpread[s.name] ?? 0, synthetic: mean, spread: std, relative: (mean - r) / Math.abs(r) };
   });
+}
+
+/**
+ * The mean of descriptors measured on several boxes of one volume, value by value and S2 curve
+ * lag by lag (finite values only, as meanStd), and each value's standard deviation across them.
+ *
+ * @param parts descriptors of the boxes (measureDescriptors), at least one.
+ * @returns the mean descriptors and, per value name, the standard deviation (0 for one box).
+ * @example const { mean, spread } = meanDescriptors(await Promise.all(boxes.map((b) => measureDescriptors(b, ctx))));
+ */
+export function meanDescriptors(parts: readonly StructureDescriptors[]): { mean: StructureDescriptors; spread: Record<string, number> } {
+  if (parts.length === 1) return { mean: parts[0]!, spread: Object.fromEntries(Object.keys(parts[0]!.values).map((k) => [k, 0])) };
+  const values: Record<string, number> = {};
+  const spread: Record<string, number> = {};
+  for (const name of Object.keys(parts[0]!.values)) {
+    const { mean, std } = meanStd(parts.map((d) => d.values[name] ?? NaN));
+    values[name] = mean;
+    spread[name] = std;
+  }
+  const s2: StructureDescriptors['s2'] = {};
+  for (const phase of PHASE_NAMES) {
+    const first = parts[0]!.s2[phase];
+    if (!first) continue;
+    const curves: Partial<Record<Axis, number[]>> = {};
+    for (const a of Object.keys(first) as Axis[]) {
+      curves[a] = first[a]!.map((_, lag) => meanStd(parts.map((d) => d.s2[phase]?.[a]?.[lag] ?? NaN)).mean);
+    }
+    s2[phase] = curves;
+  }
+  return { mean: { values, s2 }, spread };
 }
 
 /** The descriptors whose phases are all in `phases`: what a tomogram missing some phase can still be matched on. */
@@ -362,10 +401,14 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
   // From here on the tomogram is in the twins' frame: every descriptor, crop and report uses it.
   real = thicknessToZ(real, thicknessAxis);
   const voxelUm = sig4(real.voxelSize * 1e6);
-  const measured = await measureDescriptors(real, ctx);
+  const shape = opts.shape ?? [real.shape[0], real.shape[1], real.shape[2]];
+  const boxes = coveringBoxes(real, shape);
+  const parts: StructureDescriptors[] = [];
+  for (const box of boxes) parts.push(await measureDescriptors(box, ctx));
+  const { mean: measured, spread: realSpread } = meanDescriptors(parts);
   const v = measured.values;
   const base: GenerateParams = {
-    shape: opts.shape ?? [real.shape[0], real.shape[1], real.shape[2]],
+    shape,
     voxelSizeUm: voxelUm,
     porosity: sig4(v['fraction.pore']!),
     cbdFraction: sig4(v['fraction.cbd']!),
@@ -442,7 +485,7 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
   const best = kept.trials[bestIndex]!;
   const reps = best.replicates ?? [];
 
-  const descriptors = compareDescriptors(measured, reps);
+  const descriptors = compareDescriptors(measured, reps, realSpread);
 
   // Identifiability: the parameter values whose GP-predicted mismatch lies within the seed noise
   // of the best, over random points of the cube.
@@ -485,6 +528,7 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
     failedTrials: trials.filter((t) => !t.replicates).length,
     history: trials.map((t) => ({ start: t.start, params: Object.fromEntries(space.map((p) => [p.name, t.params[p.name] as number])), mismatch: t.mismatch })),
     fixed,
+    tomogramBoxes: { shape: [...boxes[0]!.shape], count: boxes.length },
     thicknessAxis,
     wallSeconds: (performance.now() - t0) / 1000,
   };

@@ -107,10 +107,12 @@ export function calibrationTable(path: string, r: CalibrationReport): string {
   if (r.thicknessAxis !== 'z') out.push(`axes are the generator's: z through the thickness is the tomogram's ${r.thicknessAxis}`);
   out.push(`${path}: ${r.trials} trials, ${r.evaluations} generate + properties evaluations (seeds ${r.seeds.join(', ')}), ${r.failedTrials} refused, ${r.wallSeconds.toFixed(0)} s; mismatch ${r.mismatch.toPrecision(3)}`);
   if (r.starts.length > 1) out.push(`${r.starts.length} optimiser starts, mismatch ${r.starts.map((s, k) => `${s.mismatch.toPrecision(3)}${k === r.keptStart ? ' (kept)' : ''}`).join(', ')}`);
-  out.push('', 'descriptors (synthetic: mean ± standard deviation across the seeds)');
+  const boxes = r.tomogramBoxes;
+  const inBoxes = boxes.count > 1;
+  out.push('', `descriptors (synthetic: mean ± standard deviation across the seeds${inBoxes ? `; real: mean ± standard deviation across ${boxes.count} boxes of ${boxes.shape.join('×')} covering the tomogram` : ''})`);
   out.push(
     formatTable(
-      r.descriptors.map((d) => [`${d.name}${SHOWN_UNIT[d.unit] ? ` (${SHOWN_UNIT[d.unit]})` : ''}`, shown(d.real, d.unit), `${shown(d.synthetic, d.unit)} ± ${shown(d.spread, d.unit)}`, Number.isFinite(d.relative) ? `${(100 * d.relative).toFixed(1)} %` : '-']),
+      r.descriptors.map((d) => [`${d.name}${SHOWN_UNIT[d.unit] ? ` (${SHOWN_UNIT[d.unit]})` : ''}`, inBoxes ? `${shown(d.real, d.unit)} ± ${shown(d.realSpread, d.unit)}` : shown(d.real, d.unit), `${shown(d.synthetic, d.unit)} ± ${shown(d.spread, d.unit)}`, Number.isFinite(d.relative) ? `${(100 * d.relative).toFixed(1)} %` : '-']),
       ['descriptor', 'real', 'synthetic', 'difference'],
     ),
   );
@@ -131,7 +133,7 @@ export function register(program: Command): void {
     .argument('<tomogram>', 'segmented volume with pore, AM and CBD (.tif/.tiff, .raw with .json header, .vti)')
     .option('-o, --output <config.json>', 'write the calibrated generator parameters (for mesolab generate --config, or fixed.generate of a study)')
     .option('--report <file.json>', 'write the whole report (descriptors, parameters, every trial) as JSON')
-    .option('--shape <nx,ny,nz>', 'synthetic volume in voxels (default: the tomogram shape; smaller is faster; larger is measured by its centred crop of the tomogram shape, cut by its faces as the tomogram is, which transfers better to the full electrode)')
+    .option('--shape <nx,ny,nz>', 'synthetic volume in voxels (default: the tomogram shape; smaller is faster, and the tomogram is then measured in boxes of this shape covering it, their mean compared; larger is measured by its centred crop of the tomogram shape, cut by its faces as the tomogram is)')
     .option('--budget <n>', 'trial parameter sets per start, initial design included (default 24)')
     .option('--seeds <n>', 'replicate seeds per trial (default 2)')
     .option('--seed <n>', 'optimiser seed and first replicate seed (default 1)')
