@@ -493,6 +493,11 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
   // Random points cover the cube; as many again near the best resolve a narrow valley.
   const probe = Array.from({ length: 4000 }, () => space.map(() => rng.uniform()));
   for (let k = 0; k < 4000; k++) probe.push(bo.x[bestIndex]!.map((u) => Math.min(1, Math.max(0, u + 0.15 * rng.normal()))));
+  // And each parameter's profile, the others held at the best: with ten parameters hardly a random
+  // point, near the best or not, falls within the noise, and each interval shrank to the best value.
+  for (let k = 0; k < space.length; k++) {
+    for (let j = 0; j <= 100; j++) probe.push(bo.x[bestIndex]!.map((u, i) => (i === k ? j / 100 : u)));
+  }
   const bestMean = bo.model.predictMean([bo.x[bestIndex]!])[0]![0]!;
   const tolerance = Math.max(2 * bo.noiseStd, 0.05);
   const means = bo.model.predictMean(probe).map((r) => r[0]!);
