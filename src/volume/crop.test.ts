@@ -2,13 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { centredCrop, coveringBoxes } from './crop.ts';
 import type { Volume } from './volume.ts';
 
+/** A 7×4×5 volume of 2 µm voxels whose label tells its voxel: x + 10 y + 40 z. */
+function ramp(): Volume {
+  const [nx, ny, nz] = [7, 4, 5];
+  const labels = new Uint8Array(nx * ny * nz);
+  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) labels[x + nx * (y + ny * z)] = x + 10 * y + 40 * z;
+  return { shape: [nx, ny, nz], voxelSize: 2e-6, labels };
+}
+
 describe('centredCrop', () => {
   it('takes the middle voxels of each larger axis, keeps the smaller ones whole and the voxel size', () => {
-    // labels = x + 10 y + 40 z (mod 256) on a 7×4×5 volume.
-    const [nx, ny, nz] = [7, 4, 5];
-    const labels = new Uint8Array(nx * ny * nz);
-    for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) labels[x + nx * (y + ny * z)] = x + 10 * y + 40 * z;
-    const v: Volume = { shape: [nx, ny, nz], voxelSize: 2e-6, labels };
+    const v = ramp();
     const c = centredCrop(v, [3, 9, 2]);
     expect(c.shape).toEqual([3, 4, 2]);
     expect(c.voxelSize).toBe(2e-6);
@@ -21,11 +25,7 @@ describe('centredCrop', () => {
 
 describe('coveringBoxes', () => {
   it('covers each larger axis with ceil(n / m) boxes spread from face to face, one centred box where the volume is not larger', () => {
-    // labels = x + 10 y + 40 z on a 7×4×5 volume.
-    const [nx, ny, nz] = [7, 4, 5];
-    const labels = new Uint8Array(nx * ny * nz);
-    for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) labels[x + nx * (y + ny * z)] = x + 10 * y + 40 * z;
-    const v: Volume = { shape: [nx, ny, nz], voxelSize: 2e-6, labels };
+    const v = ramp();
     // x: ceil(7/3) = 3 boxes at 0, 2, 4; y: 2 boxes at 0 and 2; z: 5 <= 6, one box of 5 at 0.
     const boxes = coveringBoxes(v, [3, 2, 6]);
     expect(boxes.length).toBe(6);
