@@ -27,7 +27,7 @@ import type { BenchRun, Figure } from './lib.ts';
  *     skipped, and says so. Its twins are generated with cut z faces (`--z-faces cut`), as a crop is.
  * `--quick`: 48³ self-calibration (36 trials, span given), a 64³ TauFactor crop with 12 trials;
  * full: 96³ self-calibration (3 starts × 72 trials); the whole TauFactor electrode with 128³ twins
- * measured against the eight 128³ boxes that cover it, 56 trials (MESOLAB_TAUFACTOR_CROP: a centred
+ * measured against the eight 128³ boxes that cover it, 104 trials (MESOLAB_TAUFACTOR_CROP: a centred
  * piece of the tomogram instead of the whole; MESOLAB_TAUFACTOR_SYNTHETIC: the twins' box, measured
  * by its centred crop where larger than the piece; MESOLAB_CALIBRATE_BUDGET: the trials).
  * `--part self` or `--part taufactor` runs one of the two. MESOLAB_TAUFACTOR_FULL=1 then compares
@@ -187,7 +187,7 @@ export const run: BenchRun = async ({ quick }) => {
       const c = quick ? 64 : integerOption(process.env.MESOLAB_TAUFACTOR_CROP ?? full.shape[0], 'MESOLAB_TAUFACTOR_CROP', 16);
       const box = quick ? c : integerOption(process.env.MESOLAB_TAUFACTOR_SYNTHETIC ?? 128, 'MESOLAB_TAUFACTOR_SYNTHETIC', 16);
       const real = cropCentre(full, c);
-      const budget = Number(process.env.MESOLAB_CALIBRATE_BUDGET ?? (quick ? 12 : 56));
+      const budget = Number(process.env.MESOLAB_CALIBRATE_BUDGET ?? (quick ? 12 : 104));
       // A config from an earlier run (the `config` line it printed) skips the search.
       let config = process.env.MESOLAB_TAUFACTOR_CONFIG ? jsonEnv('MESOLAB_TAUFACTOR_CONFIG') : undefined;
       if (!config) {
