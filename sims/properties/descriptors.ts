@@ -54,12 +54,15 @@ export interface DescriptorOptions {
  *
  * @param volume labelled volume, voxelSize in m.
  * @param ctx compute backend, abort signal, threads (progress is not forwarded: a calibration runs hundreds of these).
+ *   The τ solves keep the threads they start with: a calibration's search picks its next trial
+ *   from these numbers, and τ changing in its last digits with the machine's load made two runs
+ *   of one search part after 38 trials (bench/README.md).
  * @returns named scalars (SI) and the S2 curves.
  * @example const d = await measureDescriptors(volume, ctx); d.values['area.cbd_pore'] // 1/m
  */
 export async function measureDescriptors(volume: Volume, ctx: SimContext, opts: DescriptorOptions = {}): Promise<StructureDescriptors> {
   const params = PropertiesParamsSchema.parse({ phases: [...DESCRIPTOR_TAU_SETS], tol: opts.tol ?? 1e-3, engine: 'auto' });
-  const p: PropertiesResult = await computeProperties(volume, params, { ...ctx, onProgress: undefined });
+  const p: PropertiesResult = await computeProperties(volume, params, { ...ctx, onProgress: undefined }, { steadyThreads: true });
   const values: Record<string, number> = {};
   for (const name of PHASE_NAMES) values[`fraction.${name}`] = p.fractions[name] ?? 0;
   values['area.am_pore'] = p.surfaceArea.am_pore;

@@ -67,6 +67,12 @@ export interface MgPcgOptions {
    */
   maxThreads?: number;
   /**
+   * Keep the default's starting threads for the whole solve, never dropping to 1 (default false).
+   * Why: one thread and two sum in another order, so τ differs in its last digits (~1e-9) with the
+   * machine's load; a calibration's search must not (src/cli/calibration).
+   */
+  steadyThreads?: boolean;
+  /**
    * Arrays reused across solves (computeProperties passes one): the levels' fields, the coarse
    * operators and the cell lists are taken from it, in shared memory, instead of allocated anew.
    */
@@ -163,7 +169,7 @@ export function createMgPcg(problem: DiffusionProblem, x0: Float64Array, opts: M
   const runners: LevelRunner[] = levels.map((L, li) => (li === 0 && team ? team : sequentialRunner(L.k, scalars)));
   let run0 = runners[0]!;
   const startThreads = run0.threads;
-  const adaptive = opts.threads === undefined;
+  const adaptive = opts.threads === undefined && opts.steadyThreads !== true;
   let iterations = 0;
   const dropStarvedWorker = (): void => {
     if (!adaptive || run0.threads === 1 || iterations < 2 || run0.waitMs <= run0.ownMs) return;

@@ -149,10 +149,12 @@ const CONNECTIVITY_MEMBERS: Record<ConnectivityPhase, number[]> = {
  * @param options.workspace arrays the tortuosity solves share, and the surface-area, connectivity
  *   and size stages borrow (default: a new one per call); pass one to read its byte accounting
  *   (peakBytes; its buffers are dropped at the end of the run).
+ * @param options.steadyThreads keep each tortuosity solve on the threads it starts with
+ *   (MgPcgOptions.steadyThreads), so that τ does not change in its last digits with the machine's load.
  * @returns the PropertiesResult.
  * @example const r = await computeProperties(volume, PropertiesParamsSchema.parse({ axes: ['z'] }), ctx);
  */
-export async function computeProperties(volume: Volume, params: PropertiesParams, ctx: SimContext, options: { workspace?: SolveWorkspace } = {}): Promise<PropertiesResult> {
+export async function computeProperties(volume: Volume, params: PropertiesParams, ctx: SimContext, options: { workspace?: SolveWorkspace; steadyThreads?: boolean } = {}): Promise<PropertiesResult> {
   validateVolume(volume);
   const { shape, voxelSize, labels } = volume;
   const timings: Record<string, number> = {};
@@ -223,7 +225,7 @@ export async function computeProperties(volume: Volume, params: PropertiesParams
           volume,
           sets[phase],
           axis,
-          { tol: params.tol, maxIterations: params.maxIterations, engine: params.engine, omega: params.omega, checkEvery: params.checkEvery, coarseGuess: params.coarseGuess, workspace },
+          { tol: params.tol, maxIterations: params.maxIterations, engine: params.engine, omega: params.omega, checkEvery: params.checkEvery, coarseGuess: params.coarseGuess, workspace, ...(options.steadyThreads ? { steadyThreads: true } : {}) },
           { ...ctx, onProgress: (p) => ctx.onProgress?.(solveProgress(p, solved, solves, phase, axis, params.tol, (reached = Math.max(reached, solveFraction(p, params.tol))))) },
         );
         solved++;

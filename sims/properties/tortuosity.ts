@@ -61,6 +61,8 @@ export interface TortuosityOptions {
    * the worker thread is starved (another process holds the second core).
    */
   threads?: number;
+  /** Never drop the default threads to 1 during a solve (MgPcgOptions.steadyThreads): τ independent of the machine's load. */
+  steadyThreads?: boolean;
   /**
    * Arrays shared by successive solves (computeProperties passes one per run), so that memory
    * does not grow with the number of solves; without it each solve allocates its own.
@@ -196,7 +198,7 @@ export async function tortuosity(
     : engine === 'webgpu-pcg'
       ? await webgpuPcgStepper(problem, guess.c)
       : engine === 'mgpcg'
-        ? pcgStepper(problem, guess.c, opts.threads, ctx.threads, ws)
+        ? pcgStepper(problem, guess.c, opts.threads, ctx.threads, ws, opts.steadyThreads)
         : cpuStepper(problem, omega, guess.c);
   const measure = async (): Promise<FluxCheck> => (stepper.check ? await stepper.check() : checkFlux(problem, stepper.field()));
   try {
@@ -346,9 +348,9 @@ function engineLabel(engine: 'sor' | 'mgpcg', threads = 1, startThreads = thread
   return `typed-array cpu (multigrid-preconditioned CG${note})`;
 }
 
-function pcgStepper(problem: DiffusionProblem, start: Float64Array, threads: number | undefined, maxThreads: number | undefined, workspace: SolveWorkspace | undefined): Stepper {
+function pcgStepper(problem: DiffusionProblem, start: Float64Array, threads: number | undefined, maxThreads: number | undefined, workspace: SolveWorkspace | undefined, steadyThreads = false): Stepper {
   // The run's share of a sweep's thread budget caps the default; an explicit `threads` wins.
-  const solver = createMgPcg(problem, start, { ...(threads !== undefined ? { threads } : {}), ...(maxThreads !== undefined ? { maxThreads } : {}), ...(workspace ? { workspace } : {}) });
+  const solver = createMgPcg(problem, start, { ...(threads !== undefined ? { threads } : {}), ...(maxThreads !== undefined ? { maxThreads } : {}), ...(workspace ? { workspace } : {}), ...(steadyThreads ? { steadyThreads } : {}) });
   return {
     async step(iterations) {
       for (let k = 0; k < iterations; k++) solver.iterate();
