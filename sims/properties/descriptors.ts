@@ -55,8 +55,8 @@ export interface DescriptorOptions {
  * @param volume labelled volume, voxelSize in m.
  * @param ctx compute backend, abort signal, threads (progress is not forwarded: a calibration runs hundreds of these).
  *   The τ solves keep the threads they start with: a calibration's search picks its next trial
- *   from these numbers, and τ changing in its last digits with the machine's load made two runs
- *   of one search part after 38 trials (bench/README.md).
+ *   from these numbers, and must not follow τ's last digits as the machine's load moves them
+ *   (two runs of one search parted after 38 trials, the likeliest cause; bench/README.md).
  * @returns named scalars (SI) and the S2 curves.
  * @example const d = await measureDescriptors(volume, ctx); d.values['area.cbd_pore'] // 1/m
  */
