@@ -26,9 +26,11 @@ export interface CalibrationOptions {
    * its faces cut particles as the tomogram's do (a periodic box of the tomogram's size does not:
    * bench/README.md, "Why the box matters"). Along an axis where it is smaller, the tomogram is
    * measured in boxes of that size covering it (coveringBoxes) and its descriptors are their mean:
-   * twin and tomogram are then read in boxes of one size, whose faces cut their particles alike
-   * (a 128³ twin compared with a whole 256³ tomogram reads its particles 10 % smaller and the
-   * search makes them larger to make up).
+   * twin and tomogram are then read in boxes of one size (an interface across a box's face is in
+   * no box: 128³ boxes of the TauFactor electrode read its areas 1.2 % lower than the whole, 24³
+   * boxes of a 48³ electrode 6–8 %). What the generator itself makes differently in a smaller box
+   * stays: twins with a wide PSD span read their particles smaller at 128³ than at 256³
+   * (bench/README.md, "The search against the whole tomogram in its own 128³ boxes").
    */
   shape?: [number, number, number];
   /** trial parameter sets per start, initial design included (count; default 24) */
