@@ -28,9 +28,9 @@ export interface CalibrationOptions {
    * measured in boxes of that size covering it (coveringBoxes) and its descriptors are their mean:
    * twin and tomogram are then read in boxes of one size (an interface across a box's face is in
    * no box: 128³ boxes of the TauFactor electrode read its areas 1.2 % lower than the whole, 24³
-   * boxes of a 48³ electrode 6–8 %). What the generator itself makes differently in a smaller box
-   * stays: twins with a wide PSD span read their particles smaller at 128³ than at 256³
-   * (bench/README.md, "The search against the whole tomogram in its own 128³ boxes").
+   * boxes of a 48³ electrode 6–8 %). The noise of a smaller twin stays: one 128³ realisation
+   * scatters more than one of 256³, and with two seeds a search can fit their particular
+   * realisations (bench/README.md, "The search against the whole tomogram in its own 128³ boxes").
    */
   shape?: [number, number, number];
   /** trial parameter sets per start, initial design included (count; default 24) */
