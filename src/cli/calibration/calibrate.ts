@@ -198,7 +198,10 @@ export function compareDescriptors(real: StructureDescriptors, replicates: reado
  *
  * @param parts descriptors of the boxes (measureDescriptors), at least one.
  * @returns the mean descriptors and, per value name, the standard deviation (0 for one box).
- * @example const { mean, spread } = meanDescriptors(await Promise.all(boxes.map((b) => measureDescriptors(b, ctx))));
+ * @example
+ * const parts = [];
+ * for (const box of coveringBoxes(tomogram, [128, 128, 128])) parts.push(await measureDescriptors(box, ctx)); // one at a time: each solve takes the cores
+ * const { mean, spread } = meanDescriptors(parts);
  */
 export function meanDescriptors(parts: readonly StructureDescriptors[]): { mean: StructureDescriptors; spread: Record<string, number> } {
   if (parts.length === 1) return { mean: parts[0]!, spread: Object.fromEntries(Object.keys(parts[0]!.values).map((k) => [k, 0])) };
