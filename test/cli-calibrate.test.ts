@@ -66,6 +66,7 @@ describe('mesolab calibrate', () => {
       [['--starts', '0'], /--starts: got "0", expected an integer >= 1/],
       [['--z-faces', 'open'], /--z-faces: got "open", expected bounded or cut/],
       [['--thickness-axis', 'w'], /--thickness-axis: got "w", expected one of x, y, z/],
+      [['--optimiser', 'lbfgs'], /--optimiser: got "lbfgs", expected residuals or sum/],
       [['--range', 'calenderingPercent=0:20'], /--range: got "calenderingPercent=0:20", expected a range on a searched parameter.*calenderingPercent is held at 0/],
       [['--range', 'particleOverlap=0.5'], /--range: got "particleOverlap=0.5", expected comma-separated name=lo:hi/],
       [['--range', 'particleOverlap=0.3:0.2'], /--range: got "particleOverlap=0.3:0.2", expected finite lo < hi/],

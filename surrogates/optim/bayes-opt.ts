@@ -47,12 +47,13 @@ export function expectedImprovement(mean: number, std: number, best: number): nu
   return (best - mean) * normalCdf(z) + std * Math.exp(-(z * z) / 2) / Math.sqrt(2 * Math.PI);
 }
 
-function fit(x: number[][], y: number[], names: string[], opts: BayesOptOptions, round: number): GprModel {
+/** The optimiser's GP on evaluated points: one column of y per output, each with its own hyperparameters. */
+export function fitObjectiveGp(x: number[][], y: number[][], names: string[], outputs: string[], opts: Pick<BayesOptOptions, 'kernel' | 'restarts' | 'seed'>, round: number): GprModel {
   return fitGpr(
     x,
-    y.map((v) => [v]),
+    y,
     names,
-    ['objective'],
+    outputs,
     {
       kernel: opts.kernel ?? 'matern52',
       restarts: opts.restarts ?? 3,
@@ -65,11 +66,22 @@ function fit(x: number[][], y: number[], names: string[], opts: BayesOptOptions,
   );
 }
 
-/** Latent (noise-free) standard deviations of the GP's predictions. */
-function latentStd(model: GprModel, pts: number[][]): { mean: number[]; std: number[] } {
+function fit(x: number[][], y: number[], names: string[], opts: BayesOptOptions, round: number): GprModel {
+  return fitObjectiveGp(x, y.map((v) => [v]), names, ['objective'], opts, round);
+}
+
+/** Latent (noise-free) means and standard deviations of the GP's predictions of output `j`. */
+export function latentStd(model: GprModel, pts: number[][], j = 0): { mean: number[]; std: number[] } {
   const p = model.predict(pts);
-  const noiseVar = model.state.perOutput[0]!.params.noise * model.state.yScalers[0]!.std ** 2;
-  return { mean: p.mean.map((r) => r[0]!), std: p.std.map((r) => Math.sqrt(Math.max(0, r[0]! ** 2 - noiseVar))) };
+  const noiseVar = model.state.perOutput[j]!.params.noise * model.state.yScalers[j]!.std ** 2;
+  return { mean: p.mean.map((r) => r[j]!), std: p.std.map((r) => Math.sqrt(Math.max(0, r[j]! ** 2 - noiseVar))) };
+}
+
+/** `m` random candidates on the unit cube and a quarter as many near the incumbent (σ 0.08 per axis). */
+export function candidatePoints(rng: Rng, d: number, m: number, incumbent: readonly number[]): number[][] {
+  const cands: number[][] = Array.from({ length: m }, () => Array.from({ length: d }, () => rng.uniform()));
+  for (let k = 0; k < m / 4; k++) cands.push(incumbent.map((v) => Math.min(1, Math.max(0, v + 0.08 * rng.normal()))));
+  return cands;
 }
 
 /**
@@ -101,9 +113,7 @@ export async function minimiseBayes(f: (u: number[]) => Promise<number>, d: numb
   for (let round = 1; x.length < opts.budget; round++) {
     const incumbent = bestByMean(model, x);
     const bestMean = latentStd(model, [x[incumbent]!]).mean[0]!;
-    const m = opts.candidates ?? 1000;
-    const cands: number[][] = Array.from({ length: m }, () => Array.from({ length: d }, () => rng.uniform()));
-    for (let k = 0; k < m / 4; k++) cands.push(x[incumbent]!.map((v) => Math.min(1, Math.max(0, v + 0.08 * rng.normal()))));
+    const cands = candidatePoints(rng, d, opts.candidates ?? 1000, x[incumbent]!);
     const p = latentStd(model, cands);
     let pick = 0;
     let bestEi = -Infinity;

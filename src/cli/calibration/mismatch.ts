@@ -64,21 +64,20 @@ export function relativeError(synthetic: number, real: number): number {
 }
 
 /**
- * Weighted mean of squared relative errors between the real descriptors and the mean of the
- * synthetic replicates, plus the S2 curves' RMS difference in units of φ − φ² (the height of the
- * curve's decay). Descriptors the real volume has no finite value for (a phase that does not
- * percolate) are left out. 0 is a perfect match; each term is at most 1.
+ * The mismatch's terms as residuals whose squares sum to it: per descriptor √(w/W)·(relative error),
+ * signed (the synthetic mean above the real value is positive), then one √(w/W · mean curve
+ * error²) for the S2 curves (non-negative). W is the sum of the weights used. The names depend on
+ * the real descriptors and the weights only, so every trial of a calibration gives the same list.
  */
-export function mismatch(real: StructureDescriptors, replicates: readonly StructureDescriptors[], w: MismatchWeights): number {
-  let sum = 0;
-  let weights = 0;
+export function mismatchResiduals(real: StructureDescriptors, replicates: readonly StructureDescriptors[], w: MismatchWeights): { names: string[]; residuals: number[] } {
+  const names: string[] = [];
+  const terms: { weight: number; error: number }[] = [];
   for (const spec of DESCRIPTOR_SPECS) {
     const r = real.values[spec.name];
     const wk = weightOf(spec, w);
     if (wk === 0 || r === undefined || !Number.isFinite(r) || r === 0) continue;
-    const e = relativeError(meanStd(replicates.map((d) => d.values[spec.name] ?? NaN)).mean, r);
-    sum += wk * e * e;
-    weights += wk;
+    names.push(spec.name);
+    terms.push({ weight: wk, error: relativeError(meanStd(replicates.map((d) => d.values[spec.name] ?? NaN)).mean, r) });
   }
   if (w.s2Curve > 0) {
     let curves = 0;
@@ -106,9 +105,21 @@ export function mismatch(real: StructureDescriptors, replicates: readonly Struct
       }
     }
     if (curves > 0) {
-      sum += w.s2Curve * (total / curves);
-      weights += w.s2Curve;
+      names.push('s2Curves');
+      terms.push({ weight: w.s2Curve, error: Math.sqrt(total / curves) });
     }
   }
-  return weights > 0 ? sum / weights : 0;
+  const weights = terms.reduce((s, t) => s + t.weight, 0);
+  return { names, residuals: terms.map((t) => Math.sqrt(t.weight / weights) * t.error) };
+}
+
+/**
+ * Weighted mean of squared relative errors between the real descriptors and the mean of the
+ * synthetic replicates, plus the S2 curves' RMS difference in units of φ − φ² (the height of the
+ * curve's decay). Descriptors the real volume has no finite value for (a phase that does not
+ * percolate) are left out. 0 is a perfect match; each term is at most 1. The sum of squares of
+ * mismatchResiduals.
+ */
+export function mismatch(real: StructureDescriptors, replicates: readonly StructureDescriptors[], w: MismatchWeights): number {
+  return mismatchResiduals(real, replicates, w).residuals.reduce((s, e) => s + e * e, 0);
 }
