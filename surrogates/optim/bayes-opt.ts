@@ -77,6 +77,23 @@ export function latentStd(model: GprModel, pts: number[][], j = 0): { mean: numb
   return { mean: p.mean.map((r) => r[j]!), std: p.std.map((r) => Math.sqrt(Math.max(0, r[j]! ** 2 - noiseVar))) };
 }
 
+/**
+ * What every optimiser here starts from: the budget and initial design checked, input names for
+ * the GP, the candidates' random stream and the scrambled Sobol points of the initial design.
+ */
+export function startDesign(d: number, opts: BayesOptOptions): { names: string[]; rng: Rng; design: number[][] } {
+  if (!Number.isInteger(opts.budget) || opts.budget < 3) throw new ConfigError('budget', opts.budget, 'an integer number of evaluations >= 3');
+  const init = Math.min(opts.budget, opts.init ?? Math.max(2 * d + 2, 4));
+  if (!Number.isInteger(init) || init < 2) throw new ConfigError('init', init, `an integer in [2, budget = ${opts.budget}]`);
+  // Sobol points span [0, 1) unevenly for tiny n; the scramble keeps them off the corners.
+  return { names: Array.from({ length: d }, (_, k) => `u${k}`), rng: new Rng(opts.seed), design: sobolPoints(init, d, { seed: opts.seed, scramble: true }) };
+}
+
+/** Stops an optimisation between evaluations once its signal is aborted, with the signal's reason where that is an Error. */
+export function throwIfSignalled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
+}
+
 /** `m` random candidates on the unit cube and a quarter as many near the incumbent (σ 0.08 per axis). */
 export function candidatePoints(rng: Rng, d: number, m: number, incumbent: readonly number[]): number[][] {
   const cands: number[][] = Array.from({ length: m }, () => Array.from({ length: d }, () => rng.uniform()));
@@ -93,22 +110,17 @@ export function candidatePoints(rng: Rng, d: number, m: number, incumbent: reado
  * @example const r = await minimiseBayes(async ([u]) => (u! - 0.3) ** 2, 1, { budget: 12, seed: 1 });
  */
 export async function minimiseBayes(f: (u: number[]) => Promise<number>, d: number, opts: BayesOptOptions): Promise<BayesOptResult> {
-  if (!Number.isInteger(opts.budget) || opts.budget < 3) throw new ConfigError('budget', opts.budget, 'an integer number of evaluations >= 3');
-  const init = Math.min(opts.budget, opts.init ?? Math.max(2 * d + 2, 4));
-  if (!Number.isInteger(init) || init < 2) throw new ConfigError('init', init, `an integer in [2, budget = ${opts.budget}]`);
-  const names = Array.from({ length: d }, (_, k) => `u${k}`);
-  const rng = new Rng(opts.seed);
+  const { names, rng, design } = startDesign(d, opts);
   const x: number[][] = [];
   const y: number[] = [];
   const evaluate = async (u: number[]): Promise<void> => {
-    if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error('aborted');
+    throwIfSignalled(opts.signal);
     const v = await f(u);
     x.push(u);
     y.push(v);
     opts.onEvaluation?.(x.length, opts.budget, v);
   };
-  // Sobol points span [0, 1) unevenly for tiny n; the scramble keeps them off the corners.
-  for (const u of sobolPoints(init, d, { seed: opts.seed, scramble: true })) await evaluate(u);
+  for (const u of design) await evaluate(u);
   let model = fit(x, y, names, opts, 0);
   for (let round = 1; x.length < opts.budget; round++) {
     const incumbent = bestByMean(model, x);

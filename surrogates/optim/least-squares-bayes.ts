@@ -1,9 +1,7 @@
 import { ConfigError } from '../../src/errors.ts';
-import { Rng } from '../../src/random/rng.ts';
-import { sobolPoints } from '../../src/doe/index.ts';
 import type { GprModel } from '../gpr/model.ts';
 import { choleskyInPlace, cholInverse } from '../linalg/dense.ts';
-import { candidatePoints, fitObjectiveGp, latentStd, type BayesOptOptions, type BayesOptResult } from './bayes-opt.ts';
+import { candidatePoints, fitObjectiveGp, latentStd, startDesign, throwIfSignalled, type BayesOptOptions, type BayesOptResult } from './bayes-opt.ts';
 
 /**
  * Bayesian optimisation of a sum of squares, f(u) = Σ_k r_k(u)², that models each residual r_k with
@@ -55,17 +53,13 @@ export function expectedSumOfSquares(model: GprModel, pts: number[][]): number[]
  * @example const r = await minimiseSumOfSquaresBayes(async ([a, b]) => [a! - 0.3, 2 * (b! - 0.7)], 2, { budget: 14, seed: 1 });
  */
 export async function minimiseSumOfSquaresBayes(f: (u: number[]) => Promise<number[]>, d: number, opts: BayesOptOptions): Promise<LeastSquaresBayesResult> {
-  if (!Number.isInteger(opts.budget) || opts.budget < 3) throw new ConfigError('budget', opts.budget, 'an integer number of evaluations >= 3');
-  const init = Math.min(opts.budget, opts.init ?? Math.max(2 * d + 2, 4));
-  if (!Number.isInteger(init) || init < 2) throw new ConfigError('init', init, `an integer in [2, budget = ${opts.budget}]`);
-  const names = Array.from({ length: d }, (_, k) => `u${k}`);
-  const rng = new Rng(opts.seed);
+  const { names, rng, design } = startDesign(d, opts);
   const x: number[][] = [];
   const r: number[][] = [];
   const y: number[] = [];
   let outputs: string[] = [];
   const evaluate = async (u: number[]): Promise<void> => {
-    if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error('aborted');
+    throwIfSignalled(opts.signal);
     const res = await f(u);
     if (outputs.length === 0) outputs = res.map((_, k) => `r${k}`);
     if (res.length !== outputs.length || res.length === 0) throw new ConfigError('residuals', res.length, `${outputs.length || 'at least 1'} residuals at every point, as at the first`);
@@ -75,7 +69,7 @@ export async function minimiseSumOfSquaresBayes(f: (u: number[]) => Promise<numb
     y.push(v);
     opts.onEvaluation?.(x.length, opts.budget, v);
   };
-  for (const u of sobolPoints(init, d, { seed: opts.seed, scramble: true })) await evaluate(u);
+  for (const u of design) await evaluate(u);
   // One GP restart beyond the default start per residual: a dozen or more residuals are fitted each round.
   const gpOpts = { ...opts, restarts: opts.restarts ?? 1 };
   let model = fitObjectiveGp(x, r, names, outputs, gpOpts, 0);
