@@ -70,11 +70,18 @@ function fit(x: number[][], y: number[], names: string[], opts: BayesOptOptions,
   return fitObjectiveGp(x, y.map((v) => [v]), names, ['objective'], opts, round);
 }
 
-/** Latent (noise-free) means and standard deviations of the GP's predictions of output `j`. */
-export function latentStd(model: GprModel, pts: number[][], j = 0): { mean: number[]; std: number[] } {
+/** Latent (noise-free) means and standard deviations of the GP's predictions, per output (one predict for all). */
+export function latentPredictions(model: GprModel, pts: number[][]): { mean: number[]; std: number[] }[] {
   const p = model.predict(pts);
-  const noiseVar = model.state.perOutput[j]!.params.noise * model.state.yScalers[j]!.std ** 2;
-  return { mean: p.mean.map((r) => r[j]!), std: p.std.map((r) => Math.sqrt(Math.max(0, r[j]! ** 2 - noiseVar))) };
+  return model.outputs.map((_, j) => {
+    const noiseVar = model.state.perOutput[j]!.params.noise * model.state.yScalers[j]!.std ** 2;
+    return { mean: p.mean.map((r) => r[j]!), std: p.std.map((r) => Math.sqrt(Math.max(0, r[j]! ** 2 - noiseVar))) };
+  });
+}
+
+/** Latent means and standard deviations of the GP's first output. */
+function latentStd(model: GprModel, pts: number[][]): { mean: number[]; std: number[] } {
+  return latentPredictions(model, pts)[0]!;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { ConfigError } from '../../src/errors.ts';
 import type { GprModel } from '../gpr/model.ts';
 import { choleskyInPlace, cholInverse } from '../linalg/dense.ts';
-import { candidatePoints, fitObjectiveGp, latentStd, startDesign, throwIfSignalled, type BayesOptOptions, type BayesOptResult } from './bayes-opt.ts';
+import { candidatePoints, fitObjectiveGp, latentPredictions, startDesign, throwIfSignalled, type BayesOptOptions, type BayesOptResult } from './bayes-opt.ts';
 
 /**
  * Bayesian optimisation of a sum of squares, f(u) = Σ_k r_k(u)², that models each residual r_k with
@@ -34,8 +34,7 @@ const DRAWS = 128;
 /** Posterior expected sum of squares at each point: Σ_k μ_k² + σ_k² (latent). */
 export function expectedSumOfSquares(model: GprModel, pts: number[][]): number[] {
   const out = new Array<number>(pts.length).fill(0);
-  for (let j = 0; j < model.outputs.length; j++) {
-    const p = latentStd(model, pts, j);
+  for (const p of latentPredictions(model, pts)) {
     for (let i = 0; i < pts.length; i++) out[i]! += p.mean[i]! ** 2 + p.std[i]! ** 2;
   }
   return out;
@@ -81,7 +80,7 @@ export async function minimiseSumOfSquaresBayes(f: (u: number[]) => Promise<numb
     const incumbent = argmin(atX);
     const best = atX[incumbent]!;
     const cands = candidatePoints(rng, d, opts.candidates ?? 1000, x[incumbent]!);
-    const post = outputs.map((_, j) => latentStd(model, cands, j));
+    const post = latentPredictions(model, cands);
     let pick = 0;
     let bestEi = -Infinity;
     for (let i = 0; i < cands.length; i++) {

@@ -192,7 +192,6 @@ interface ParameterSpace {
 }
 
 const fromUnit = (p: ParameterSpace, u: number): number => (p.scale === 'log' ? p.lo * (p.hi / p.lo) ** u : p.lo + u * (p.hi - p.lo));
-const toUnit = (p: ParameterSpace, v: number): number => (p.scale === 'log' ? Math.log(v / p.lo) / Math.log(p.hi / p.lo) : (v - p.lo) / (p.hi - p.lo));
 const sig4 = (v: number): number => Number(v.toPrecision(4));
 
 /**
