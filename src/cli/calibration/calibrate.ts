@@ -83,7 +83,7 @@ export interface CalibrationOptions {
    * itself with one GP (minimiseBayes), as every calibration before 2026-12-05 did. Why the
    * default: with ten free parameters the GP on the sum did not find the TauFactor twin in 104
    * trials (bench/README.md), and on a miniature calibration (eight parameters, fourteen
-   * descriptors, 40 trials) it ends 20–40× above the residuals' optimum.
+   * descriptors, 40 trials) it ends 15–45× above the residuals' optimum (three problems).
    */
   optimiser?: CalibrationOptimiser;
 }
