@@ -158,8 +158,12 @@ export async function minimiseBayes(f: (u: number[]) => Promise<number>, d: numb
 }
 
 function bestByMean(model: GprModel, x: number[][]): number {
-  const mean = model.predictMean(x).map((r) => r[0]!);
+  return argmin(model.predictMean(x).map((r) => r[0]!));
+}
+
+/** Index of the lowest value (the first of equals). */
+export function argmin(v: readonly number[]): number {
   let best = 0;
-  for (let i = 1; i < mean.length; i++) if (mean[i]! < mean[best]!) best = i;
+  for (let i = 1; i < v.length; i++) if (v[i]! < v[best]!) best = i;
   return best;
 }

@@ -1,7 +1,7 @@
 import { ConfigError } from '../../src/errors.ts';
 import type { GprModel } from '../gpr/model.ts';
 import { choleskyInPlace, cholInverse } from '../linalg/dense.ts';
-import { candidatePoints, fitObjectiveGp, latentPredictions, startDesign, throwIfSignalled, type BayesOptOptions, type BayesOptResult } from './bayes-opt.ts';
+import { argmin, candidatePoints, fitObjectiveGp, latentPredictions, startDesign, throwIfSignalled, type BayesOptOptions, type BayesOptResult } from './bayes-opt.ts';
 
 /**
  * Bayesian optimisation of a sum of squares, f(u) = Σ_k r_k(u)², that models each residual r_k with
@@ -180,10 +180,4 @@ function sumNoiseStd(model: GprModel, u: number[]): number {
     v += 4 * mean[j]! ** 2 * s2 + 2 * s2 * s2;
   });
   return Math.sqrt(v);
-}
-
-function argmin(v: readonly number[]): number {
-  let best = 0;
-  for (let i = 1; i < v.length; i++) if (v[i]! < v[best]!) best = i;
-  return best;
 }
