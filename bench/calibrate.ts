@@ -9,7 +9,7 @@ import { thicknessToZ } from '../src/volume/orient.ts';
 import { AXES, type Axis } from '../src/voxel/components.ts';
 import { generateElectrode, type GenerateParams } from '../sims/mesostructure/index.ts';
 import { calibrate, CALIBRATION_OPTIMISERS, compareDescriptors, twinParams, type CalibrationOptimiser, type CalibrationReport, type DescriptorReport } from '../src/cli/calibration/calibrate.ts';
-import { DEFAULT_WEIGHTS, mismatch } from '../src/cli/calibration/mismatch.ts';
+import { CALIBRATION_OBJECTIVES, DEFAULT_WEIGHTS, mismatch, type CalibrationObjective } from '../src/cli/calibration/mismatch.ts';
 import { measureDescriptors, type StructureDescriptors } from '../sims/properties/descriptors.ts';
 import type { SimContext } from '../src/simulation.ts';
 import { integerOption } from '../src/cli/option-values.ts';
@@ -40,7 +40,8 @@ import type { BenchRun, Figure } from './lib.ts';
  * MESOLAB_SELF_INIT its initial Sobol points (10), MESOLAB_SELF_STARTS its optimiser starts (full 3, quick 1).
  * MESOLAB_CALIBRATE_OPTIMISER=sum runs both parts with one GP on the mismatch instead of one per
  * descriptor (CalibrationOptions.optimiser), for the side-by-side; MESOLAB_TAUFACTOR_SEEDS the
- * TauFactor search's replicate seeds (4).
+ * TauFactor search's replicate seeds (4). MESOLAB_CALIBRATE_OBJECTIVE=mismatch minimises the mismatch alone
+ * instead of adding the worst descriptor's term (CalibrationOptions.objective).
  * Each descriptor table is printed to stderr as it completes.
  */
 
@@ -60,8 +61,8 @@ function descriptorRows(rows: readonly DescriptorReport[]): string[] {
 }
 
 function table(title: string, r: CalibrationReport): string {
-  const lines = [`\n${title}: ${r.trials} trials, ${r.evaluations} evaluations, ${r.wallSeconds.toFixed(0)} s, optimiser ${r.optimiser}, mismatch ${r.mismatch.toPrecision(3)}`, `config ${JSON.stringify(r.config)}`];
-  if (r.starts.length > 1) lines.push(...r.starts.map((s, k) => `start ${k} (optimiser seed ${s.optimiserSeed}): mismatch ${s.mismatch.toPrecision(3)}${k === r.keptStart ? ', kept' : ''}, config ${JSON.stringify(s.config)}`));
+  const lines = [`\n${title}: ${r.trials} trials, ${r.evaluations} evaluations, ${r.wallSeconds.toFixed(0)} s, optimiser ${r.optimiser}, objective ${r.objective}, mismatch ${r.mismatch.toPrecision(3)}, score ${r.score.toPrecision(3)}`, `config ${JSON.stringify(r.config)}`];
+  if (r.starts.length > 1) lines.push(...r.starts.map((s, k) => `start ${k} (optimiser seed ${s.optimiserSeed}): mismatch ${s.mismatch.toPrecision(3)}, score ${s.score.toPrecision(3)}${k === r.keptStart ? ', kept' : ''}, config ${JSON.stringify(s.config)}`));
   lines.push(...descriptorRows(r.descriptors));
   for (const p of r.parameters) lines.push(`${p.name}: ${p.value} (searched ${p.range.join('–')}, plausible ${p.plausible.join('–')}, length scale ${p.lengthScale.toPrecision(3)}, identifiable ${p.identifiable})`);
   return lines.join('\n');
@@ -153,6 +154,8 @@ export const run: BenchRun = async ({ quick }) => {
     const selfStarts = integerOption(process.env.MESOLAB_SELF_STARTS ?? (quick ? 1 : 3), 'MESOLAB_SELF_STARTS', 1);
     const optimiser = (process.env.MESOLAB_CALIBRATE_OPTIMISER ?? 'residuals') as CalibrationOptimiser;
     if (!CALIBRATION_OPTIMISERS.includes(optimiser)) throw new ConfigError('MESOLAB_CALIBRATE_OPTIMISER', optimiser, CALIBRATION_OPTIMISERS.join(' or '));
+    const objective = (process.env.MESOLAB_CALIBRATE_OBJECTIVE ?? 'worst') as CalibrationObjective;
+    if (!CALIBRATION_OBJECTIVES.includes(objective)) throw new ConfigError('MESOLAB_CALIBRATE_OBJECTIVE', objective, CALIBRATION_OBJECTIVES.join(' or '));
     // MESOLAB_SELF_HIDDEN='{…}' replaces some of the hidden parameters (any generator field but the shape).
     const hidden: GenerateParams = {
       voxelSizeUm: 0.5, d50Um: 5, span: 0.5, porosity: 0.45, cbdFraction: 0.15, cbdMorphology: 'web', cbdDomainUm: 1, cbdReachUm: 2.5, cbdNeckWeight: 0.6, particleAggregation: 0.5, particleOverlap: 0.1, seed: 99,
@@ -162,7 +165,7 @@ export const run: BenchRun = async ({ quick }) => {
     if (part !== 'taufactor') {
       const real = (await generateElectrode(hidden, ctx)).volume;
       // The PSD span held at its datasheet value, as in the contract test (src/cli/calibration/calibrate.test.ts).
-      const self = await calibrate(real, { budget: selfBudget, init: selfInit, seeds: selfSeeds, starts: selfStarts, seed: 1, fixed: { span: hidden.span ?? 1 }, optimiser }, ctx);
+      const self = await calibrate(real, { budget: selfBudget, init: selfInit, seeds: selfSeeds, starts: selfStarts, seed: 1, fixed: { span: hidden.span ?? 1 }, optimiser, objective }, ctx);
       process.stderr.write(`${table(`self-calibration ${n}³ (hidden ${JSON.stringify(hidden)})`, self)}\n`);
       out.push(...figures(`self ${n}³`, self));
       const measured = await measureDescriptors(real, ctx);
@@ -205,7 +208,7 @@ export const run: BenchRun = async ({ quick }) => {
         // calendering is searched, the overlap up to 0.5 (the default range stops at 0.25).
         const tf = await calibrate(
           real,
-          { budget, seeds: tfSeeds, seed: 1, zFaces: 'cut', thicknessAxis: 'z', shape: [box, box, box], free: ['particleCompactness', 'cbdFibres', 'calenderingPercent'], ranges: { particleOverlap: [0, 0.5] }, optimiser },
+          { budget, seeds: tfSeeds, seed: 1, zFaces: 'cut', thicknessAxis: 'z', shape: [box, box, box], free: ['particleCompactness', 'cbdFibres', 'calenderingPercent'], ranges: { particleOverlap: [0, 0.5] }, optimiser, objective },
           ctx,
         );
         const what = box < c ? `${tf.tomogramBoxes.count} boxes of ${box}³ covering` : box > c ? `${box}³ twins measured by their centred ${c}³ crop against` : `${box}³ twins against`;

@@ -67,6 +67,7 @@ describe('mesolab calibrate', () => {
       [['--z-faces', 'open'], /--z-faces: got "open", expected bounded or cut/],
       [['--thickness-axis', 'w'], /--thickness-axis: got "w", expected one of x, y, z/],
       [['--optimiser', 'lbfgs'], /--optimiser: got "lbfgs", expected residuals or sum/],
+      [['--objective', 'max'], /--objective: got "max", expected worst or mismatch/],
       [['--range', 'calenderingPercent=0:20'], /--range: got "calenderingPercent=0:20", expected a range on a searched parameter.*calenderingPercent is held at 0/],
       [['--range', 'particleOverlap=0.5'], /--range: got "particleOverlap=0.5", expected comma-separated name=lo:hi/],
       [['--range', 'particleOverlap=0.3:0.2'], /--range: got "particleOverlap=0.3:0.2", expected finite lo < hi/],
@@ -95,6 +96,7 @@ describe('mesolab calibrate', () => {
     const r = await mesolab(['calibrate', tomogram, '--budget', '4', '--seeds', '1', '--z-faces', 'cut', '-o', config, '--report', report]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/area\.cbd_pore/);
+    expect(r.stdout).toMatch(/objective worst; mismatch \S+, score \S+/);
     const c = JSON.parse(await readFile(config, 'utf8')) as Record<string, unknown>;
     const parsed = GenerateParamsSchema.parse(c);
     expect(parsed.cbdMorphology).toBe('web');

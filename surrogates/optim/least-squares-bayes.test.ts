@@ -71,6 +71,21 @@ describe('minimiseSumOfSquaresBayes', () => {
     expect(ic![1]).toBeGreaterThan(0.4);
   }, 60_000);
 
+  it('minimises another composite of the residuals where it is asked to: the sum plus the worst term squared', async () => {
+    // One residual pulls towards 0.2, four towards 0.6. Their sum of squares is least at
+    // u = (0.2 + 4·0.6)/5 = 0.52 (worst |r| 0.32). With the worst term added, g = 2(u − 0.2)² + 4(u − 0.6)²
+    // on [0.4, 0.6] (the worst there is u − 0.2), least at (0.4 + 2.4)/6 = 0.4667 (worst 0.267);
+    // below 0.4 the worst is 0.6 − u and g still falls towards 0.4.
+    const f = async ([u]: number[]): Promise<number[]> => [u! - 0.2, u! - 0.6, u! - 0.6, u! - 0.6, u! - 0.6];
+    const withWorst = (r: readonly number[]): number => r.reduce((s, e) => s + e * e, 0) + Math.max(...r.map(Math.abs)) ** 2;
+    const sum = await minimiseSumOfSquaresBayes(f, 1, { budget: 14, seed: 3 });
+    const worst = await minimiseSumOfSquaresBayes(f, 1, { budget: 14, seed: 3 }, withWorst);
+    expect(sum.x[sum.best]![0]!).toBeCloseTo(0.52, 2);
+    expect(worst.x[worst.best]![0]!).toBeCloseTo(0.4667, 2);
+    // y holds the composite's value, the residuals their own.
+    expect(worst.y[5]).toBeCloseTo(withWorst(worst.residuals[5]!), 12);
+  }, 60_000);
+
   it('refuses a residual vector whose length changes between points', async () => {
     let n = 0;
     await expect(minimiseSumOfSquaresBayes(async () => new Array<number>(++n > 2 ? 3 : 2).fill(0.1), 2, { budget: 5, init: 4, seed: 1 })).rejects.toThrow(/residuals/);

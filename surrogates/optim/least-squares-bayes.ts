@@ -31,6 +31,30 @@ export interface LeastSquaresBayesResult extends BayesOptResult {
 /** Draws of the residuals' latent posteriors per candidate: enough that the argmax of EI is stable to a few per cent. */
 const DRAWS = 128;
 
+/**
+ * The function of the residuals being minimised: by default their sum of squares. A caller may add
+ * terms (calibration adds its worst descriptor's, mismatch.ts `worstTerm`); it must be ≥ 0 and
+ * defined at every residual vector. Identifiability (predictSum, linearisedIntervals, noiseStd) reads
+ * the sum of squares whatever the composite.
+ */
+export type ResidualComposite = (r: readonly number[]) => number;
+
+export const sumOfSquares: ResidualComposite = (r) => r.reduce((s, e) => s + e * e, 0);
+
+/** Posterior expected composite at each point, from the common draws z (Monte Carlo over the latent posterior). */
+function expectedComposite(model: GprModel, pts: number[][], g: ResidualComposite, z: readonly number[][]): number[] {
+  const post = latentPredictions(model, pts);
+  const v = new Array<number>(post.length);
+  return pts.map((_, i) => {
+    let acc = 0;
+    for (const zs of z) {
+      for (let j = 0; j < post.length; j++) v[j] = post[j]!.mean[i]! + post[j]!.std[i]! * zs[j]!;
+      acc += g(v);
+    }
+    return acc / z.length;
+  });
+}
+
 /** Posterior expected sum of squares at each point: Σ_k μ_k² + σ_k² (latent). */
 export function expectedSumOfSquares(model: GprModel, pts: number[][]): number[] {
   const out = new Array<number>(pts.length).fill(0);
@@ -41,17 +65,20 @@ export function expectedSumOfSquares(model: GprModel, pts: number[][]): number[]
 }
 
 /**
- * Minimises Σ_k r_k(u)² over [0, 1]^d.
+ * Minimises Σ_k r_k(u)² over [0, 1]^d, or another composite g(r(u)) of the residuals.
  *
  * @param f the residual vector at a unit-cube point (any fixed length ≥ 1, the same at every point); may be noisy.
  * @param d dimensions.
  * @param opts as minimiseBayes (budget counts evaluations, init the Sobol start).
- * @returns every evaluation (y: the sum of squares), the recommendation, the residuals' GP; as length
+ * @param composite g, the function of the residuals minimised (default their sum of squares). With
+ *   another g the incumbent and the recommendation are the evaluated points of lowest posterior
+ *   expected g, estimated from the same joint draws as the expected improvement.
+ * @returns every evaluation (y: g of its residuals), the recommendation, the residuals' GP; as length
  *   scales, per input the shortest among the residuals' GPs that resolve a signal; as noiseStd, that
  *   of one evaluation's sum of squares at the recommendation.
  * @example const r = await minimiseSumOfSquaresBayes(async ([a, b]) => [a! - 0.3, 2 * (b! - 0.7)], 2, { budget: 14, seed: 1 });
  */
-export async function minimiseSumOfSquaresBayes(f: (u: number[]) => Promise<number[]>, d: number, opts: BayesOptOptions): Promise<LeastSquaresBayesResult> {
+export async function minimiseSumOfSquaresBayes(f: (u: number[]) => Promise<number[]>, d: number, opts: BayesOptOptions, composite: ResidualComposite = sumOfSquares): Promise<LeastSquaresBayesResult> {
   const { names, rng, design } = startDesign(d, opts);
   const x: number[][] = [];
   const r: number[][] = [];
@@ -62,7 +89,7 @@ export async function minimiseSumOfSquaresBayes(f: (u: number[]) => Promise<numb
     const res = await f(u);
     if (outputs.length === 0) outputs = res.map((_, k) => `r${k}`);
     if (res.length !== outputs.length || res.length === 0) throw new ConfigError('residuals', res.length, `${outputs.length || 'at least 1'} residuals at every point, as at the first`);
-    const v = res.reduce((s, e) => s + e * e, 0);
+    const v = composite(res);
     x.push(u);
     r.push(res);
     y.push(v);
@@ -75,23 +102,23 @@ export async function minimiseSumOfSquaresBayes(f: (u: number[]) => Promise<numb
   // Common draws across candidates and rounds' candidates: EI differences between candidates are then
   // not swamped by Monte Carlo noise.
   const z = Array.from({ length: DRAWS }, () => outputs.map(() => rng.normal()));
+  // The sum of squares has its expectation in closed form; any other composite is averaged over the draws.
+  const expected = (pts: number[][]): number[] => (composite === sumOfSquares ? expectedSumOfSquares(model, pts) : expectedComposite(model, pts, composite, z));
   for (let round = 1; x.length < opts.budget; round++) {
-    const atX = expectedSumOfSquares(model, x);
+    const atX = expected(x);
     const incumbent = argmin(atX);
     const best = atX[incumbent]!;
     const cands = candidatePoints(rng, d, opts.candidates ?? 1000, x[incumbent]!);
     const post = latentPredictions(model, cands);
     let pick = 0;
     let bestEi = -Infinity;
+    const draw = new Array<number>(outputs.length);
     for (let i = 0; i < cands.length; i++) {
       let ei = 0;
       for (let s = 0; s < DRAWS; s++) {
-        let sum = 0;
-        for (let j = 0; j < outputs.length; j++) {
-          const v = post[j]!.mean[i]! + post[j]!.std[i]! * z[s]![j]!;
-          sum += v * v;
-        }
-        if (sum < best) ei += best - sum;
+        for (let j = 0; j < outputs.length; j++) draw[j] = post[j]!.mean[i]! + post[j]!.std[i]! * z[s]![j]!;
+        const value = composite(draw);
+        if (value < best) ei += best - value;
       }
       if (ei > bestEi) {
         bestEi = ei;
@@ -101,7 +128,7 @@ export async function minimiseSumOfSquaresBayes(f: (u: number[]) => Promise<numb
     await evaluate(cands[pick]!);
     model = fitObjectiveGp(x, r, names, outputs, gpOpts, round);
   }
-  const best = argmin(expectedSumOfSquares(model, x));
+  const best = argmin(expected(x));
   return {
     x,
     y,

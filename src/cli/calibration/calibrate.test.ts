@@ -7,7 +7,7 @@ import { DESCRIPTOR_SPECS, measureDescriptors, type StructureDescriptors } from 
 import { calibrate, CALIBRATED_PARAMETERS, type CalibratedParameter, type CalibrationReport } from './calibrate.ts';
 import { thicknessToZ } from '../../volume/orient.ts';
 import { boxCrop } from '../../volume/crop.ts';
-import { DEFAULT_WEIGHTS, meanStd, mismatch, relativeError } from './mismatch.ts';
+import { calibrationObjective, DEFAULT_WEIGHTS, descriptorTolerance, meanStd, mismatch, mismatchResiduals, relativeError } from './mismatch.ts';
 
 let compute: Compute;
 beforeAll(async () => {
@@ -27,6 +27,19 @@ describe('mismatch', () => {
     off.values['area.cbd_pore'] = real.values['area.cbd_pore']! * 1.1;
     const onlyArea = { fraction: 0, area: 1, tau: 0, size: 0, s2: 0, s2Curve: 0 };
     expect(mismatch(real, [off], onlyArea)).toBeCloseTo(0.01 / 3, 12);
+    // The 'worst' objective adds (0.1 · 10 % / 10 %)²: that area is at its tolerance.
+    const { residuals, perTolerance } = mismatchResiduals(real, [off], onlyArea);
+    expect(calibrationObjective('worst', perTolerance)(residuals)).toBeCloseTo(0.01 / 3 + 0.01, 12);
+    expect(calibrationObjective('mismatch', perTolerance)(residuals)).toBeCloseTo(0.01 / 3, 12);
+    // A τ 5 % off is at its tolerance too: it adds 0.1², where its share of the mean is 0.05²/6.
+    const tauOff = structuredClone(real);
+    tauOff.values['tau.pore.z'] = real.values['tau.pore.z']! * 1.05;
+    const onlyTau = { ...onlyArea, area: 0, tau: 1 };
+    const t = mismatchResiduals(real, [tauOff], onlyTau);
+    expect(t.names).toHaveLength(6);
+    expect(calibrationObjective('worst', t.perTolerance)(t.residuals)).toBeCloseTo(0.05 ** 2 / 6 + 0.01, 10);
+    expect(descriptorTolerance('tau.solid.x')).toBe(0.05);
+    expect(descriptorTolerance('poreSize.d90')).toBe(0.1);
     // A non-percolating synthetic τ counts as a relative error of 1, not Infinity.
     expect(relativeError(Infinity, 2)).toBe(1);
     expect(meanStd([1, 3])).toEqual({ mean: 2, std: Math.SQRT2 });
@@ -59,20 +72,20 @@ describe('calibrate (contract on a small mesolab electrode with hidden parameter
     for (const d of report.descriptors) expect(d.spread).toBeGreaterThanOrEqual(0);
   });
 
-  it('recovers the descriptors: as close in all as the hidden parameters themselves, fractions within 1 %, most within 5 %, none beyond 12 %', () => {
-    // One 48³ realisation is the floor: the hidden parameters on other seeds miss it too (measured
-    // mismatch 0.0013 for the calibrated parameters).
-    expect(report.mismatch).toBeLessThanOrEqual(2 * truthMismatch);
+  it('recovers the descriptors: as close in all as the hidden parameters themselves, fractions within 1 %, most within 5 %, none beyond 10 %', () => {
+    // One 48³ realisation is the floor: the hidden parameters on the search's seeds miss it too.
+    expect(report.mismatch).toBeLessThanOrEqual(1.5 * truthMismatch);
     const rel = Object.fromEntries(report.descriptors.map((d) => [d.name, Math.abs(d.relative)]));
     for (const p of ['pore', 'am', 'cbd']) expect(rel[`fraction.${p}`]!).toBeLessThan(0.01);
-    // Measured (optimiser seeds 1 / 2 / 3, 2026-12-05): 17 / 16 / 20 of 21 within 5 %, the worst
-    // 10.2 / 8.4 / 6.1 % (pore D90, τ solid y, pore D90); mismatch 1.19 / 1.33 / 0.97 × that of the
-    // hidden parameters. The GP on the sum instead (optimiser 'sum'): worst 9.0 / 11.0 / 11.1 %,
-    // mismatch 0.96 / 1.19 / 3.3 ×. The rest is seed noise at 48³ (τ 1–8 %, particle D90 5 %, pore
-    // D90 8 % between seeds) and local-thickness steps of √k voxels (≈ 5 % at 10-voxel particles):
-    // one step more than the hidden parameters' own miss is the 12 % below.
-    expect(report.descriptors.filter((d) => Math.abs(d.relative) <= 0.05).length).toBeGreaterThanOrEqual(14);
-    for (const d of report.descriptors) expect(Math.abs(d.relative), d.name).toBeLessThanOrEqual(0.12);
+    // Measured (objective 'worst', optimiser seeds 1 / 2 / 3, 2026-12-05): 18 / 19 / 20 of 21 within
+    // 5 %, the worst 7.9 / 7.8 / 5.7 % (CBD–AM area, particle D50, particle D90); mismatch 0.82 /
+    // 0.85 / 0.78 × that of the hidden parameters, whose own worst on the same seeds is 11.2 / 8.0 /
+    // 6.4 % (τ pore y, particle D90, particle D90). The mismatch alone as objective: worst 10.2 / 8.4
+    // / 6.1 %. The 5 % of the contract is for boxes where one realisation scatters less than that
+    // (96³: bench/README.md, "Self-calibration at 96³"); here seed noise is τ 1–8 %, particle D90
+    // 5 %, pore D90 8 % between seeds, and local-thickness steps of √k voxels ≈ 5 % at 10-voxel particles.
+    expect(report.descriptors.filter((d) => Math.abs(d.relative) <= 0.05).length).toBeGreaterThanOrEqual(16);
+    for (const d of report.descriptors) expect(Math.abs(d.relative), d.name).toBeLessThanOrEqual(0.1);
   });
 
   it('finds the identifiable parameters near the hidden ones and flags the flat ones', () => {
@@ -86,18 +99,21 @@ describe('calibrate (contract on a small mesolab electrode with hidden parameter
     // length scales, give or take 10 % of it. Not of every parameter called identifiable: the
     // interval is read off the residuals' GPs near the best (other parameters free to compensate)
     // and off the trials within the margin, so a second basin the search never visited is not in
-    // it. Measured: aggregation 0 [0, 0.18] and overlap 0.22 for hidden 0.5 and 0.1, a pair that
-    // trades in a box of some 50 particles (the hidden pair scores 0.0014 on the search's seeds, the
-    // best 0.0017).
+    // it. Measured: d50 4.62 µm and overlap 0.20 [0.13, 0.25] for hidden 5 µm and 0.1: particle size
+    // and overlap trade in a box of some 50 particles (the hidden parameters score 0.0014 on the
+    // search's seeds, the best 0.0011).
     for (const name of ['d50Um', 'cbdDomainUm', 'cbdReachUm']) {
       const p = report.parameters.find((q) => q.name === name)!;
       const h = hidden[name as keyof GenerateParams] as number;
       expect(h, name).toBeGreaterThanOrEqual(p.plausible[0] * 0.9);
       expect(h, name).toBeLessThanOrEqual(p.plausible[1] * 1.1);
     }
-    // The overlap (traded against the aggregation) and the neck weight (the web reads alike over
-    // most of its range in 48³) are flat near the best: plausible over more than half their ranges.
-    for (const name of ['particleOverlap', 'cbdNeckWeight']) expect(report.parameters.find((q) => q.name === name)!.identifiable, name).toBe(false);
+    // The neck weight (the web reads alike over most of its range in 48³) is flat near the best, and
+    // so is one at least of aggregation and overlap, which trade against each other (measured over
+    // optimiser seeds 1 / 2 / 3: aggregation / overlap / both flagged).
+    const flagged = (name: string): boolean => !report.parameters.find((q) => q.name === name)!.identifiable;
+    expect(flagged('cbdNeckWeight')).toBe(true);
+    expect(flagged('particleAggregation') || flagged('particleOverlap')).toBe(true);
     // Better than the best of its Sobol start (the first 10 trials), by more than half: the optimiser
     // did more than sample. (Not against the median trial: the residuals' optimiser spends most
     // trials near the best, and its median trial is within 2× of it.)
@@ -151,7 +167,7 @@ describe('calibrate with a synthetic box smaller than the tomogram', () => {
 });
 
 describe('calibrate with several optimiser starts', () => {
-  it('runs independent starts on the same replicate seeds, the first as a single-start run would, and keeps the lowest mismatch', async () => {
+  it('runs independent starts on the same replicate seeds, the first as a single-start run would, and keeps the lowest score', async () => {
     const real = (await generateElectrode({ shape: [24, 24, 24], voxelSizeUm: 0.5, d50Um: 3, porosity: 0.45, cbdFraction: 0.15, cbdMorphology: 'web', cbdDomainUm: 1, cbdReachUm: 1, seed: 5 }, ctx())).volume;
     const fixed = { span: 0.5, particleAggregation: 0, particleOverlap: 0, cbdReachUm: 1, cbdNeckWeight: 0.5 };
     const opts = { budget: 4, init: 2, seeds: 1, seed: 1, fixed };
@@ -168,12 +184,16 @@ describe('calibrate with several optimiser starts', () => {
     const firstPoint = (k: number): Record<string, number> => three.history.find((h) => h.start === k)!.params;
     expect(firstPoint(1)).not.toEqual(firstPoint(0));
     expect(firstPoint(2)).not.toEqual(firstPoint(1));
-    // The kept start is the one of lowest mismatch, and the report's config and descriptors are its.
-    const lowest = Math.min(...three.starts.map((s) => s.mismatch));
-    expect(three.mismatch).toBe(lowest);
-    expect(three.starts[three.keptStart]!.mismatch).toBe(lowest);
+    // The kept start is the one of lowest score (the objective's value), and the report's config,
+    // mismatch and descriptors are its.
+    const lowest = Math.min(...three.starts.map((s) => s.score));
+    expect(three.score).toBe(lowest);
+    expect(three.starts[three.keptStart]!.score).toBe(lowest);
+    expect(three.mismatch).toBe(three.starts[three.keptStart]!.mismatch);
     expect(three.config).toEqual(three.starts[three.keptStart]!.config);
-    expect(three.mismatch).toBeLessThanOrEqual(one.mismatch);
+    expect(three.score).toBeLessThanOrEqual(one.score);
+    // 'worst' adds to the mismatch, so the score is above it.
+    expect(three.score).toBeGreaterThan(three.mismatch);
     expect(three.mismatch).toBe(mismatch(await measureDescriptors(real, ctx()), [await measureDescriptors((await generateElectrode({ ...three.config, seed: 1 }, ctx())).volume, ctx())], DEFAULT_WEIGHTS));
     await expect(calibrate(real, { ...opts, starts: 0 }, ctx())).rejects.toThrow(/starts: got 0, expected an integer number of optimiser starts >= 1/);
   }, 120_000);

@@ -8,8 +8,8 @@ import type { Axis } from '../../voxel/components.ts';
 import { calenderedThickness, generateElectrode, resolveParams, type GenerateParams, type ZFaces } from '../../../sims/mesostructure/index.ts';
 import { DESCRIPTOR_SPECS, measureDescriptors, type StructureDescriptors } from '../../../sims/properties/descriptors.ts';
 import { minimiseBayes, type BayesOptResult } from '../../../surrogates/optim/bayes-opt.ts';
-import { minimiseSumOfSquaresBayes, type LeastSquaresBayesResult } from '../../../surrogates/optim/least-squares-bayes.ts';
-import { DEFAULT_WEIGHTS, meanStd, mismatchResiduals, type MismatchWeights } from './mismatch.ts';
+import { minimiseSumOfSquaresBayes, sumOfSquares, type LeastSquaresBayesResult } from '../../../surrogates/optim/least-squares-bayes.ts';
+import { CALIBRATION_OBJECTIVES, calibrationObjective, DEFAULT_WEIGHTS, meanStd, mismatchResiduals, type CalibrationObjective, type MismatchWeights } from './mismatch.ts';
 
 /**
  * Calibration of the electrode generator to a segmented tomogram: the fractions are taken from
@@ -86,6 +86,12 @@ export interface CalibrationOptions {
    * descriptors, 40 trials) it ends 15–45× above the residuals' optimum (three problems).
    */
   optimiser?: CalibrationOptimiser;
+  /**
+   * what the trials minimise (default 'worst'): 'mismatch', the weighted mean of squared errors
+   * (mismatch.ts), or 'worst', that plus the square of the worst descriptor's error in units of its
+   * tolerance (calibrationObjective). The report's mismatch is the mismatch either way.
+   */
+  objective?: CalibrationObjective;
 }
 
 export const CALIBRATION_OPTIMISERS = ['residuals', 'sum'] as const;
@@ -149,8 +155,10 @@ export interface DescriptorReport {
 export interface StartReport {
   /** seed of its Sobol design and candidates: `seed + 1000·k` for start k */
   optimiserSeed: number;
-  /** mismatch of its best trial (the lowest predicted mismatch among its trials that ran: the GP mean, or the residuals' expected sum of squares); NaN when the generator refused every trial of the start */
+  /** mismatch of its best trial (the trial of lowest predicted objective among those that ran: the GP mean, or the residuals' posterior expectation); NaN when the generator refused every trial of the start */
   mismatch: number;
+  /** that trial's objective value (CalibrationReport.score) */
+  score: number;
   /** that trial's generator parameters (the held ones alone when every trial was refused) */
   config: GenerateParams;
 }
@@ -159,10 +167,12 @@ export interface CalibrationReport {
   /** generator parameters of the best trial, without seed: `mesolab generate --config`, or `fixed.generate` of a study */
   config: GenerateParams;
   seeds: number[];
+  /** the best trial's mismatch (mismatch.ts) and its objective's value (CalibrationOptions.objective; the same for 'mismatch') */
   mismatch: number;
+  score: number;
   descriptors: DescriptorReport[];
   parameters: ParameterReport[];
-  /** each optimiser start in order; the report's config, descriptors and parameters are from the one of lowest mismatch */
+  /** each optimiser start in order; the report's config, descriptors and parameters are from the one of lowest score */
   starts: StartReport[];
   /** index into starts of the start kept */
   keptStart: number;
@@ -171,7 +181,7 @@ export interface CalibrationReport {
   evaluations: number;
   /** trials the generator refused (a PSD too wide for the box, a packing it could not reach) */
   failedTrials: number;
-  history: { start: number; params: Record<string, number>; mismatch: number }[];
+  history: { start: number; params: Record<string, number>; mismatch: number; score: number }[];
   /** parameters held at given values (not searched) */
   fixed: Partial<Record<CalibratedParameter, number>>;
   /** the boxes the tomogram was measured in (CalibrationOptions.shape): their shape (voxels) and number (1: the whole tomogram) */
@@ -180,6 +190,8 @@ export interface CalibrationReport {
   thicknessAxis: Axis;
   /** CalibrationOptions.optimiser as used */
   optimiser: CalibrationOptimiser;
+  /** CalibrationOptions.objective as used */
+  objective: CalibrationObjective;
   wallSeconds: number;
 }
 
@@ -459,12 +471,18 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
 
   let evaluations = 0;
   const total = budget * starts;
-  type Trial = { start: number; params: GenerateParams; replicates: StructureDescriptors[] | null; mismatch: number };
+  /** mismatch: the weighted mean of squares; score: the objective's value, what the search minimises */
+  type Trial = { start: number; params: GenerateParams; replicates: StructureDescriptors[] | null; mismatch: number; score: number };
   const trials: Trial[] = [];
   const progress = (info: Record<string, string | number>): void => ctx.onProgress?.({ stage: 'calibrate', done: trials.length, total, unit: 'trials', info });
   const optimiser = opts.optimiser ?? 'residuals';
   if (!CALIBRATION_OPTIMISERS.includes(optimiser)) throw new ConfigError('optimiser', optimiser, `one of ${CALIBRATION_OPTIMISERS.join(', ')}`);
-  const residualCount = mismatchResiduals(measured, [measured], weights).residuals.length;
+  const objectiveName = opts.objective ?? 'worst';
+  if (!CALIBRATION_OBJECTIVES.includes(objectiveName)) throw new ConfigError('objective', objectiveName, `one of ${CALIBRATION_OBJECTIVES.join(', ')}`);
+  const { residuals: atReal, perTolerance } = mismatchResiduals(measured, [measured], weights);
+  const residualCount = atReal.length;
+  // 'mismatch' is passed as the optimiser's own sum of squares, whose posterior expectation it knows in closed form.
+  const composite = objectiveName === 'mismatch' ? sumOfSquares : calibrationObjective(objectiveName, perTolerance);
   /** A trial's mismatch terms (mismatchResiduals); a refused trial's sum to 2, worse than any trial that ran. */
   const objective = (start: number) => async (u: number[]): Promise<number[]> => {
     throwIfAborted(ctx.signal);
@@ -480,14 +498,16 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
     } catch (e) {
       if (!(e instanceof ImpossibleRequestError)) throw e;
       // Every term of the mismatch is at most 1: a refused trial scores worse than any real one.
-      trials.push({ start, params, replicates: null, mismatch: 2 });
+      const refused = new Array<number>(residualCount).fill(Math.sqrt(2 / residualCount));
+      trials.push({ start, params, replicates: null, mismatch: 2, score: composite(refused) });
       progress({ start, refused: e.field });
-      return new Array<number>(residualCount).fill(Math.sqrt(2 / residualCount));
+      return refused;
     }
     const { residuals } = mismatchResiduals(measured, replicates, weights);
     const m = residuals.reduce((acc, e) => acc + e * e, 0);
-    trials.push({ start, params, replicates, mismatch: m });
-    progress({ start, mismatch: m });
+    const score = composite(residuals);
+    trials.push({ start, params, replicates, mismatch: m, score });
+    progress({ start, mismatch: m, ...(objectiveName === 'mismatch' ? {} : { score }) });
     return residuals;
   };
 
@@ -498,20 +518,20 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
     const optimiserSeed = seed0 + 1000 * k;
     const boOpts = { budget, seed: optimiserSeed, init: opts.init, signal: ctx.signal };
     const f = objective(k);
-    // The sum's GP works on the log: the mismatch spans decades between the Sobol start and the best.
-    const bo: BayesOptResult = optimiser === 'residuals' ? await minimiseSumOfSquaresBayes(f, space.length, boOpts) : await minimiseBayes(async (u) => Math.log((await f(u)).reduce((acc, e) => acc + e * e, 0) + 1e-4), space.length, boOpts);
+    // The sum's GP works on the log: the objective spans decades between the Sobol start and the best.
+    const bo: BayesOptResult = optimiser === 'residuals' ? await minimiseSumOfSquaresBayes(f, space.length, boOpts, composite) : await minimiseBayes(async (u) => Math.log(composite(await f(u)) + 1e-4), space.length, boOpts);
     const own = trials.slice(first);
     // The GP's pick is a trial that ran; should it be a refused one, the best that ran.
     let best = bo.best;
     if (!own[best]!.replicates) {
       const ran = own.map((_, i) => i).filter((i) => own[i]!.replicates);
-      best = ran.length === 0 ? -1 : ran.reduce((a, b) => (own[b]!.mismatch < own[a]!.mismatch ? b : a));
+      best = ran.length === 0 ? -1 : ran.reduce((a, b) => (own[b]!.score < own[a]!.score ? b : a));
     }
     runs.push({ bo, trials: own, best, optimiserSeed });
   }
   const ranRuns = runs.filter((r) => r.best >= 0);
   if (ranRuns.length === 0) throw new ImpossibleRequestError(field, real.shape, 'a tomogram whose fractions the generator can pack', `all ${trials.length} trials were refused`);
-  const kept = ranRuns.reduce((a, b) => (b.trials[b.best]!.mismatch < a.trials[a.best]!.mismatch ? b : a));
+  const kept = ranRuns.reduce((a, b) => (b.trials[b.best]!.score < a.trials[a.best]!.score ? b : a));
   const { bo } = kept;
   const bestIndex = kept.best;
   const best = kept.trials[bestIndex]!;
@@ -573,18 +593,20 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
     config: best.params,
     seeds,
     mismatch: best.mismatch,
-    starts: runs.map((r) => ({ optimiserSeed: r.optimiserSeed, mismatch: r.best >= 0 ? r.trials[r.best]!.mismatch : NaN, config: r.best >= 0 ? r.trials[r.best]!.params : { ...base } })),
+    score: best.score,
+    starts: runs.map((r) => ({ optimiserSeed: r.optimiserSeed, mismatch: r.best >= 0 ? r.trials[r.best]!.mismatch : NaN, score: r.best >= 0 ? r.trials[r.best]!.score : NaN, config: r.best >= 0 ? r.trials[r.best]!.params : { ...base } })),
     keptStart: runs.indexOf(kept),
     descriptors,
     parameters,
     trials: trials.length,
     evaluations,
     failedTrials: trials.filter((t) => !t.replicates).length,
-    history: trials.map((t) => ({ start: t.start, params: Object.fromEntries(space.map((p) => [p.name, t.params[p.name] as number])), mismatch: t.mismatch })),
+    history: trials.map((t) => ({ start: t.start, params: Object.fromEntries(space.map((p) => [p.name, t.params[p.name] as number])), mismatch: t.mismatch, score: t.score })),
     fixed,
     tomogramBoxes: { shape: [...boxes[0]!.shape], count: boxes.length },
     thicknessAxis,
     optimiser,
+    objective: objectiveName,
     wallSeconds: (performance.now() - t0) / 1000,
   };
 }

@@ -7,7 +7,7 @@ import { readVolumeWithFlags, VOLUME_READ_OPTIONS } from '../sim-options.ts';
 import { simulationProgress } from '../sim-progress.ts';
 import { formatTable, printJson } from '../output.ts';
 import { assertFreeNotFixed, assertRangesOpen, heldParameters, calibrate, CALIBRATED_PARAMETERS, CALIBRATION_OPTIMISERS, OPT_IN_PARAMETERS, type CalibratedParameter, type CalibrationOptimiser, type CalibrationReport } from '../calibration/calibrate.ts';
-import { parseWeights } from '../calibration/mismatch.ts';
+import { CALIBRATION_OBJECTIVES, descriptorTolerance, parseWeights, type CalibrationObjective } from '../calibration/mismatch.ts';
 import { Z_FACES, type ZFaces } from '../../../sims/mesostructure/index.ts';
 import { integerOption, keyValueItems, listOption, numberOption, shapeOption } from '../option-values.ts';
 import { AXES, type Axis } from '../../voxel/components.ts';
@@ -27,6 +27,7 @@ interface CalibrateOptions {
   range?: string;
   thicknessAxis?: string;
   optimiser?: string;
+  objective?: string;
   json?: boolean;
   force?: boolean;
   voxelSize?: string;
@@ -44,6 +45,12 @@ function calibrationShape(value: string): [number, number, number] {
 function zFacesOption(value: string): ZFaces {
   if (!(Z_FACES as readonly string[]).includes(value)) throw new ConfigError('--z-faces', value, Z_FACES.join(' or '));
   return value as ZFaces;
+}
+
+/** `--objective`: worst or mismatch. */
+function objectiveOption(value: string): CalibrationObjective {
+  if (!(CALIBRATION_OBJECTIVES as readonly string[]).includes(value)) throw new ConfigError('--objective', value, CALIBRATION_OBJECTIVES.join(' or '));
+  return value as CalibrationObjective;
 }
 
 /** `--optimiser`: residuals or sum. */
@@ -112,14 +119,14 @@ const SHOWN_UNIT: Record<string, string> = { m: 'µm', '1/m': '1/µm', '1': '' }
 export function calibrationTable(path: string, r: CalibrationReport): string {
   const out: string[] = [];
   if (r.thicknessAxis !== 'z') out.push(`axes are the generator's: z through the thickness is the tomogram's ${r.thicknessAxis}`);
-  out.push(`${path}: ${r.trials} trials, ${r.evaluations} generate + properties evaluations (seeds ${r.seeds.join(', ')}), ${r.failedTrials} refused, ${r.wallSeconds.toFixed(0)} s, optimiser ${r.optimiser}; mismatch ${r.mismatch.toPrecision(3)}`);
-  if (r.starts.length > 1) out.push(`${r.starts.length} optimiser starts, mismatch ${r.starts.map((s, k) => `${s.mismatch.toPrecision(3)}${k === r.keptStart ? ' (kept)' : ''}`).join(', ')}`);
+  out.push(`${path}: ${r.trials} trials, ${r.evaluations} generate + properties evaluations (seeds ${r.seeds.join(', ')}), ${r.failedTrials} refused, ${r.wallSeconds.toFixed(0)} s, optimiser ${r.optimiser}, objective ${r.objective}; mismatch ${r.mismatch.toPrecision(3)}${r.objective === 'mismatch' ? '' : `, score ${r.score.toPrecision(3)}`}`);
+  if (r.starts.length > 1) out.push(`${r.starts.length} optimiser starts, mismatch ${r.starts.map((s, k) => `${s.mismatch.toPrecision(3)}${r.objective === 'mismatch' ? '' : ` (score ${s.score.toPrecision(3)})`}${k === r.keptStart ? ' (kept)' : ''}`).join(', ')}`);
   const boxes = r.tomogramBoxes;
   const inBoxes = boxes.count > 1;
-  out.push('', `descriptors (synthetic: mean ± standard deviation across the seeds${inBoxes ? `; real: mean ± standard deviation across ${boxes.count} boxes of ${boxes.shape.join('×')} covering the tomogram` : ''})`);
+  out.push('', `descriptors (synthetic: mean ± standard deviation across the seeds${inBoxes ? `; real: mean ± standard deviation across ${boxes.count} boxes of ${boxes.shape.join('×')} covering the tomogram` : ''}; beyond: over the tolerance, 10 %, τ 5 %)`);
   out.push(
     formatTable(
-      r.descriptors.map((d) => [`${d.name}${SHOWN_UNIT[d.unit] ? ` (${SHOWN_UNIT[d.unit]})` : ''}`, inBoxes ? `${shown(d.real, d.unit)} ± ${shown(d.realSpread, d.unit)}` : shown(d.real, d.unit), `${shown(d.synthetic, d.unit)} ± ${shown(d.spread, d.unit)}`, Number.isFinite(d.relative) ? `${(100 * d.relative).toFixed(1)} %` : '-']),
+      r.descriptors.map((d) => [`${d.name}${SHOWN_UNIT[d.unit] ? ` (${SHOWN_UNIT[d.unit]})` : ''}`, inBoxes ? `${shown(d.real, d.unit)} ± ${shown(d.realSpread, d.unit)}` : shown(d.real, d.unit), `${shown(d.synthetic, d.unit)} ± ${shown(d.spread, d.unit)}`, Number.isFinite(d.relative) ? `${(100 * d.relative).toFixed(1)} %${Math.abs(d.relative) > descriptorTolerance(d.name) ? ` (beyond ${100 * descriptorTolerance(d.name)} %)` : ''}` : '-']),
       ['descriptor', 'real', 'synthetic', 'difference'],
     ),
   );
@@ -151,6 +158,7 @@ export function register(program: Command): void {
     .option('--z-faces <f>', "the synthetic twins' z faces: bounded (the generator's default: particle centres inside them, AM-poor layers at them) or cut (packed across them, as a tomogram cropped from inside an electrode is; bench/README.md, \"Faces\")")
     .option('--thickness-axis <axis>', "the tomogram's axis through the electrode's thickness, x, y or z (default z); the tomogram is turned so that it is the twins' z, the axis they are calendered along (--free calenderingPercent)")
     .option('--weights <list>', 'mismatch weights by group: fraction, area, tau, size, s2, s2Curve (default all 1), e.g. tau=2,s2Curve=0.5')
+    .option('--objective <o>', 'worst (default: the mismatch plus the square of the worst descriptor\'s error in units of its tolerance, 10 %, τ 5 %) or mismatch (the weighted mean of squares alone)')
     .option('--optimiser <o>', 'residuals (default: one GP per descriptor\'s signed error, trials picked by the expected improvement of the sum of squares) or sum (one GP on the mismatch itself, as before 2026-12-05)')
     .option('--json', 'print the report as JSON')
     .option('--force', 'replace existing output files')
@@ -171,6 +179,7 @@ export function register(program: Command): void {
       const ranges = opts.range !== undefined ? parseRanges(opts.range) : undefined;
       const thicknessAxis = opts.thicknessAxis !== undefined ? thicknessAxisOption(opts.thicknessAxis) : undefined;
       const optimiser = opts.optimiser !== undefined ? optimiserOption(opts.optimiser) : undefined;
+      const objective = opts.objective !== undefined ? objectiveOption(opts.objective) : undefined;
       assertFreeNotFixed(free, fixed);
       assertRangesOpen(ranges, heldParameters(fixed, free));
       const force = opts.force ?? false;
@@ -180,7 +189,7 @@ export function register(program: Command): void {
       const compute = await getCompute(backend);
       const report = await calibrate(
         volume,
-        { ...(shape ? { shape } : {}), ...(budget !== undefined ? { budget } : {}), ...(seeds !== undefined ? { seeds } : {}), ...(seed !== undefined ? { seed } : {}), ...(starts !== undefined ? { starts } : {}), ...(fixed ? { fixed } : {}), ...(free ? { free } : {}), ...(zFaces ? { zFaces } : {}), ...(ranges ? { ranges } : {}), ...(thicknessAxis ? { thicknessAxis } : {}), ...(optimiser ? { optimiser } : {}), weights },
+        { ...(shape ? { shape } : {}), ...(budget !== undefined ? { budget } : {}), ...(seeds !== undefined ? { seeds } : {}), ...(seed !== undefined ? { seed } : {}), ...(starts !== undefined ? { starts } : {}), ...(fixed ? { fixed } : {}), ...(free ? { free } : {}), ...(zFaces ? { zFaces } : {}), ...(ranges ? { ranges } : {}), ...(thicknessAxis ? { thicknessAxis } : {}), ...(optimiser ? { optimiser } : {}), ...(objective ? { objective } : {}), weights },
         { rng: new Rng(seed ?? 1), compute, onProgress: simulationProgress({ quiet: Boolean(opts.json) }) },
         path,
       );
