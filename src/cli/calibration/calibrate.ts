@@ -484,8 +484,7 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
   if (!CALIBRATION_OBJECTIVES.includes(objectiveName)) throw new ConfigError('objective', objectiveName, `one of ${CALIBRATION_OBJECTIVES.join(', ')}`);
   const { residuals: atReal, perTolerance } = mismatchResiduals(measured, [measured], weights);
   const residualCount = atReal.length;
-  // 'mismatch' is passed as the optimiser's own sum of squares, whose posterior expectation it knows in closed form.
-  const composite = objectiveName === 'mismatch' ? sumOfSquares : calibrationObjective(objectiveName, perTolerance);
+  const composite = calibrationObjective(objectiveName, perTolerance);
   /** A trial's mismatch terms (mismatchResiduals); a refused trial's sum to 2, worse than any trial that ran. */
   const objective = (start: number) => async (u: number[]): Promise<number[]> => {
     throwIfAborted(ctx.signal);
@@ -507,7 +506,7 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
       return refused;
     }
     const { residuals } = mismatchResiduals(measured, replicates, weights);
-    const m = residuals.reduce((acc, e) => acc + e * e, 0);
+    const m = sumOfSquares(residuals);
     const score = composite(residuals);
     trials.push({ start, params, replicates, mismatch: m, score });
     progress({ start, mismatch: m, ...(objectiveName === 'mismatch' ? {} : { score }) });

@@ -3,6 +3,7 @@ import { keyValueItems, numberOption } from '../option-values.ts';
 import { AXES } from '../../voxel/components.ts';
 import { PHASE_NAMES } from '../../volume/volume.ts';
 import { DESCRIPTOR_SPECS, type DescriptorSpec, type StructureDescriptors } from '../../../sims/properties/descriptors.ts';
+import { sumOfSquares } from '../../../surrogates/optim/least-squares-bayes.ts';
 
 /** Weight of each descriptor group in the mismatch (dimensionless; 0 leaves a group out). */
 export interface MismatchWeights {
@@ -76,6 +77,8 @@ export function relativeError(synthetic: number, real: number): number {
  * signed (the synthetic mean above the real value is positive), then one √(w/W · mean curve
  * error²) for the S2 curves (non-negative). W is the sum of the weights used. The names depend on
  * the real descriptors and the weights only, so every trial of a calibration gives the same list.
+ * perTolerance_k turns residual k back into its error in units of its tolerance: |r_k| · perTolerance_k
+ * = |e_k| / descriptorTolerance.
  */
 export function mismatchResiduals(real: StructureDescriptors, replicates: readonly StructureDescriptors[], w: MismatchWeights): { names: string[]; residuals: number[]; perTolerance: number[] } {
   const names: string[] = [];
@@ -140,12 +143,12 @@ export type CalibrationObjective = (typeof CALIBRATION_OBJECTIVES)[number];
  * @example const g = calibrationObjective('worst', mismatchResiduals(real, reps, DEFAULT_WEIGHTS).perTolerance); g(residuals)
  */
 export function calibrationObjective(objective: CalibrationObjective, perTolerance: readonly number[]): (residuals: readonly number[]) => number {
-  const sum = (r: readonly number[]): number => r.reduce((s, e) => s + e * e, 0);
-  if (objective === 'mismatch') return sum;
+  // 'mismatch' is the optimiser's own sum of squares, whose posterior expectation it knows in closed form.
+  if (objective === 'mismatch') return sumOfSquares;
   return (r) => {
     let worst = 0;
     r.forEach((e, k) => (worst = Math.max(worst, Math.abs(e) * perTolerance[k]!)));
-    return sum(r) + (0.1 * worst) ** 2;
+    return sumOfSquares(r) + (0.1 * worst) ** 2;
   };
 }
 
@@ -157,5 +160,5 @@ export function calibrationObjective(objective: CalibrationObjective, perToleran
  * mismatchResiduals.
  */
 export function mismatch(real: StructureDescriptors, replicates: readonly StructureDescriptors[], w: MismatchWeights): number {
-  return mismatchResiduals(real, replicates, w).residuals.reduce((s, e) => s + e * e, 0);
+  return sumOfSquares(mismatchResiduals(real, replicates, w).residuals);
 }
