@@ -5,7 +5,8 @@ import { argmin, candidatePoints, fitObjectiveGp, latentPredictions, startDesign
 
 /**
  * Bayesian optimisation of a sum of squares, f(u) = Σ_k r_k(u)², that models each residual r_k with
- * its own GP and picks the candidate of largest expected improvement of the sum, estimated from
+ * its own GP and picks the candidate of largest expected improvement of the sum (or of another
+ * composite of the residuals, minimiseSumOfSquaresBayes), estimated from
  * joint draws of the residuals' posteriors (Astudillo & Frazier 2019, "Bayesian optimization of
  * composite functions").
  *
@@ -33,7 +34,7 @@ const DRAWS = 128;
 
 /**
  * The function of the residuals being minimised: by default their sum of squares. A caller may add
- * terms (calibration adds its worst descriptor's, mismatch.ts `worstTerm`); it must be ≥ 0 and
+ * terms (calibration adds its worst descriptor's: calibrationObjective in src/cli/calibration/mismatch.ts); it must be ≥ 0 and
  * defined at every residual vector. Identifiability (predictSum, linearisedIntervals, noiseStd) reads
  * the sum of squares whatever the composite.
  */
