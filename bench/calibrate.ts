@@ -31,10 +31,12 @@ import type { BenchRun, Figure } from './lib.ts';
  * piece of the tomogram instead of the whole; MESOLAB_TAUFACTOR_SYNTHETIC: the twins' box, measured
  * by its centred crop where larger than the piece; MESOLAB_CALIBRATE_BUDGET: the trials).
  * `--part self` or `--part taufactor` runs one of the two. MESOLAB_TAUFACTOR_FULL=1 then compares
- * the calibrated config, generated at the tomogram's full size (256³, seeds 1 and 2), with the whole
- * tomogram; MESOLAB_TAUFACTOR_CONFIG='{…}' (the printed `config` line of an earlier run) skips the search.
+ * the calibrated config, generated at the tomogram's full size (256³, MESOLAB_TAUFACTOR_FULL_SEEDS
+ * seeds from 1, default 8: one 256³ twin scatters ±4 % in τ solid z), with the whole tomogram; MESOLAB_TAUFACTOR_CONFIG='{…}' (the printed `config` line of an earlier run) skips the search.
  * The tomogram is turned so that its x, the axis it reads compressed along, is the twins' z (their
- * thickness and calendering axis); MESOLAB_TAUFACTOR_AXIS=z keeps it as stored.
+ * thickness and calendering axis); MESOLAB_TAUFACTOR_AXIS=z keeps it as stored. MESOLAB_TAUFACTOR_RACE_FULL=1
+ * races the search's four candidates at the piece's full size on its fresh seeds
+ * (CalibrationOptions.raceShape; 16 twins of 256³ for the whole tomogram, about 40 min).
  * MESOLAB_SELF_HIDDEN='{"d50Um":6,…}' changes the self-calibration's hidden parameters (its span is the one given),
  * MESOLAB_SELF_SIZE its box (voxels a side), MESOLAB_SELF_BUDGET its trials, MESOLAB_SELF_SEEDS its replicate seeds (2),
  * MESOLAB_SELF_INIT its initial Sobol points (10), MESOLAB_SELF_STARTS its optimiser starts (full 3, quick 1).
@@ -63,6 +65,7 @@ function descriptorRows(rows: readonly DescriptorReport[]): string[] {
 function table(title: string, r: CalibrationReport): string {
   const lines = [`\n${title}: ${r.trials} trials, ${r.evaluations} evaluations, ${r.wallSeconds.toFixed(0)} s, optimiser ${r.optimiser}, objective ${r.objective}, mismatch ${r.mismatch.toPrecision(3)}, score ${r.score.toPrecision(3)}`, `config ${JSON.stringify(r.config)}`];
   if (r.starts.length > 1) lines.push(...r.starts.map((s, k) => `start ${k} (optimiser seed ${s.optimiserSeed}): mismatch ${s.mismatch.toPrecision(3)}, score ${s.score.toPrecision(3)}${k === r.keptStart ? ', kept' : ''}, config ${JSON.stringify(s.config)}`));
+  if (r.race.candidates.length > 0) lines.push(`race on fresh seeds ${r.race.freshSeeds.join(', ')}: ${r.race.candidates.map((c) => `trial ${c.trial + 1} score ${c.searchScore.toPrecision(3)} searched, ${c.freshScore.toPrecision(3)} fresh, ${c.score.toPrecision(3)} both${c.trial === r.race.kept ? ' (kept)' : ''}`).join('; ')}`);
   lines.push(...descriptorRows(r.descriptors));
   for (const p of r.parameters) lines.push(`${p.name}: ${p.value} (searched ${p.range.join('–')}, plausible ${p.plausible.join('–')}, length scale ${p.lengthScale.toPrecision(3)}, identifiable ${p.identifiable})`);
   return lines.join('\n');
@@ -70,7 +73,7 @@ function table(title: string, r: CalibrationReport): string {
 
 function figures(label: string, r: CalibrationReport): Figure[] {
   return [
-    { name: `calibrate ${label}: wall time`, unit: 's', median: r.wallSeconds, note: `${r.trials} trials (${r.starts.length} start${r.starts.length > 1 ? 's' : ''}) × ${r.seeds.length} seeds` },
+    { name: `calibrate ${label}: wall time`, unit: 's', median: r.wallSeconds, note: `${r.trials} trials (${r.starts.length} start${r.starts.length > 1 ? 's' : ''}) × ${r.seeds.length} seeds, ${r.race.candidates.length} raced on ${r.race.freshSeeds.length} fresh` },
     { name: `calibrate ${label}: generate + properties evaluations`, unit: '', median: r.evaluations, note: `${r.failedTrials} trials refused by the generator` },
     ...closeness(`calibrate ${label}`, r.descriptors),
   ];
@@ -91,14 +94,14 @@ function closeness(label: string, rows: readonly DescriptorReport[]): Figure[] {
  * tomogram: the issue's contract is on the electrode, not on the crop the search ran on. The
  * fractions are the whole tomogram's, as a calibration on it would take them.
  */
-async function atFullSize(config: GenerateParams, full: Volume, ctx: SimContext): Promise<{ rows: DescriptorReport[]; seconds: number }> {
+async function atFullSize(config: GenerateParams, full: Volume, seeds: number, ctx: SimContext): Promise<{ rows: DescriptorReport[]; seconds: number }> {
   const t0 = performance.now();
   const real = await measureDescriptors(full, ctx);
   const fractions = { porosity: Number(real.values['fraction.pore']!.toPrecision(4)), cbdFraction: Number(real.values['fraction.cbd']!.toPrecision(4)) };
   const reps = [];
   // A calendered config starts thicker and denser, so that it ends at the tomogram's shape and fractions.
   const params = await twinParams({ ...config, ...fractions, shape: [full.shape[0], full.shape[1], full.shape[2]] }, 1, ctx);
-  for (const seed of [1, 2]) {
+  for (let seed = 1; seed <= seeds; seed++) {
     const g = await generateElectrode({ ...params, seed }, { ...ctx, rng: new Rng(seed) });
     reps.push(await measureDescriptors(g.volume, ctx));
   }
@@ -208,7 +211,7 @@ export const run: BenchRun = async ({ quick }) => {
         // calendering is searched, the overlap up to 0.5 (the default range stops at 0.25).
         const tf = await calibrate(
           real,
-          { budget, seeds: tfSeeds, seed: 1, zFaces: 'cut', thicknessAxis: 'z', shape: [box, box, box], free: ['particleCompactness', 'cbdFibres', 'calenderingPercent'], ranges: { particleOverlap: [0, 0.5] }, optimiser, objective },
+          { budget, seeds: tfSeeds, seed: 1, zFaces: 'cut', thicknessAxis: 'z', shape: [box, box, box], free: ['particleCompactness', 'cbdFibres', 'calenderingPercent'], ranges: { particleOverlap: [0, 0.5] }, optimiser, objective, ...(process.env.MESOLAB_TAUFACTOR_RACE_FULL === '1' ? { raceShape: [c, c, c] as [number, number, number] } : {}) },
           ctx,
         );
         const what = box < c ? `${tf.tomogramBoxes.count} boxes of ${box}³ covering` : box > c ? `${box}³ twins measured by their centred ${c}³ crop against` : `${box}³ twins against`;
@@ -217,8 +220,9 @@ export const run: BenchRun = async ({ quick }) => {
         config = tf.config;
       }
       if (process.env.MESOLAB_TAUFACTOR_FULL === '1') {
-        const f = await atFullSize(config, full, ctx);
-        process.stderr.write(`\nat the tomogram's full size ${full.shape.join('×')}, seeds 1 and 2 (${f.seconds.toFixed(0)} s), config ${JSON.stringify(config)}\n${descriptorRows(f.rows).join('\n')}\n`);
+        const fullSeeds = integerOption(process.env.MESOLAB_TAUFACTOR_FULL_SEEDS ?? 8, 'MESOLAB_TAUFACTOR_FULL_SEEDS', 1);
+        const f = await atFullSize(config, full, fullSeeds, ctx);
+        process.stderr.write(`\nat the tomogram's full size ${full.shape.join('×')}, seeds 1–${fullSeeds} (${f.seconds.toFixed(0)} s), config ${JSON.stringify(config)}\n${descriptorRows(f.rows).join('\n')}\n`);
         out.push(...closeness(`TauFactor calibrated config at ${full.shape.join('×')}`, f.rows));
       }
     }

@@ -68,6 +68,9 @@ describe('mesolab calibrate', () => {
       [['--thickness-axis', 'w'], /--thickness-axis: got "w", expected one of x, y, z/],
       [['--optimiser', 'lbfgs'], /--optimiser: got "lbfgs", expected residuals or sum/],
       [['--objective', 'max'], /--objective: got "max", expected worst or mismatch/],
+      [['--race', '-1'], /--race: got "-1", expected an integer >= 0/],
+      [['--race-shape', '256,256'], /--race-shape: got "256,256", expected three voxel counts nx,ny,nz/],
+      [['--race-shape', '4,256,256'], /--race-shape: got 4, expected three voxel counts nx,ny,nz, each an integer >= 8/],
       [['--range', 'calenderingPercent=0:20'], /--range: got "calenderingPercent=0:20", expected a range on a searched parameter.*calenderingPercent is held at 0/],
       [['--range', 'particleOverlap=0.5'], /--range: got "particleOverlap=0.5", expected comma-separated name=lo:hi/],
       [['--range', 'particleOverlap=0.3:0.2'], /--range: got "particleOverlap=0.3:0.2", expected finite lo < hi/],
@@ -97,6 +100,10 @@ describe('mesolab calibrate', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/area\.cbd_pore/);
     expect(r.stdout).toMatch(/objective worst; mismatch \S+, score \S+/);
+    // The race: the trials that ran (up to four) again on seed 2, the kept one marked, the table over both seeds.
+    expect(r.stdout).toMatch(/race on fresh seeds 2 \(score on the search seeds \/ fresh seeds \/ both\): (trial \d \S+ \/ \S+ \/ \S+( \(kept\))?(, )?){1,4}\n/);
+    expect(r.stdout).toMatch(/\(kept\)/);
+    expect(r.stdout).toMatch(/across the seeds, search and fresh/);
     const c = JSON.parse(await readFile(config, 'utf8')) as Record<string, unknown>;
     const parsed = GenerateParamsSchema.parse(c);
     expect(parsed.cbdMorphology).toBe('web');
@@ -104,9 +111,10 @@ describe('mesolab calibrate', () => {
     expect(parsed.porosity).toBeCloseTo(0.45, 2);
     expect(parsed.seed).toBeUndefined();
     parseStudy({ name: 'cal', chain: ['generate', 'properties'], fixed: { generate: c }, varied: [{ name: 'cal', set: ['generate.calenderingPercent'], distribution: 'uniform', min: 0, max: 10 }], design: { type: 'lhs' }, samples: 2, seed: 1 }, STAGE_CATALOG);
-    const rep = JSON.parse(await readFile(report, 'utf8')) as { trials: number; evaluations: number; descriptors: { name: string; real: number }[] };
+    const rep = JSON.parse(await readFile(report, 'utf8')) as { trials: number; evaluations: number; descriptors: { name: string; real: number }[]; race: { freshSeeds: number[]; candidates: unknown[] } };
     expect(rep.trials).toBe(4);
-    expect(rep.evaluations).toBeLessThanOrEqual(4);
+    expect(rep.race.freshSeeds).toEqual([2]);
+    expect(rep.evaluations).toBeLessThanOrEqual(4 + rep.race.candidates.length);
     expect(rep.descriptors.find((d) => d.name === 'fraction.cbd')!.real).toBeCloseTo(0.15, 3);
     // The tomogram's config reproduces its volume: generate --config gives the calibrated trial's electrode.
     const again = await mesolab(['generate', '--config', config, '--seed', '1', '--json']);

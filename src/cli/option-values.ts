@@ -70,10 +70,10 @@ export function keyValueItems(items: string | readonly string[], field: string, 
 }
 
 /** `--shape 64,64,48` (or 64x64x48): three voxel counts. */
-export function shapeOption(value: string): [number, number, number] {
+export function shapeOption(value: string, field = '--shape'): [number, number, number] {
   const parts = value.split(/[,x×]/).map((s) => s.trim());
-  if (parts.length !== 3) throw new ConfigError('--shape', value, 'three voxel counts nx,ny,nz (e.g. 64,64,64)');
-  const [nx, ny, nz] = parts.map((p) => numberOption(p, '--shape'));
+  if (parts.length !== 3) throw new ConfigError(field, value, 'three voxel counts nx,ny,nz (e.g. 64,64,64)');
+  const [nx, ny, nz] = parts.map((p) => numberOption(p, field));
   return [nx!, ny!, nz!];
 }
 

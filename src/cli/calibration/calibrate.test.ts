@@ -56,10 +56,11 @@ describe('calibrate (contract on a small mesolab electrode with hidden parameter
   beforeAll(async () => {
     const real = (await generateElectrode(hidden, ctx())).volume;
     report = await calibrate(real, { budget: 36, init: 10, seeds: 2, seed: 1, fixed: { span: 0.5 } }, ctx());
-    // The floor set by one realisation: the hidden parameters themselves, on the calibration's seeds.
+    // The floor set by one realisation: the hidden parameters themselves, on the seeds the
+    // report's descriptors are over (the search's and the race's fresh ones).
     const measuredReal = await measureDescriptors(real, ctx());
     const truth: StructureDescriptors[] = [];
-    for (const seed of report.seeds) truth.push(await measureDescriptors((await generateElectrode({ ...hidden, seed }, ctx())).volume, ctx()));
+    for (const seed of [...report.seeds, ...report.race.freshSeeds]) truth.push(await measureDescriptors((await generateElectrode({ ...hidden, seed }, ctx())).volume, ctx()));
     truthMismatch = mismatch(measuredReal, truth, DEFAULT_WEIGHTS);
   }, 600_000);
 
@@ -67,23 +68,30 @@ describe('calibrate (contract on a small mesolab electrode with hidden parameter
     expect(report.descriptors.map((d) => d.name)).toEqual(DESCRIPTOR_SPECS.map((s) => s.name));
     expect(report.trials).toBe(36);
     // A refused trial may have run its first seed before the generator gave up on the second.
-    expect(report.evaluations).toBeGreaterThanOrEqual(2 * (36 - report.failedTrials));
-    expect(report.evaluations).toBeLessThanOrEqual(72);
+    // The race: four candidates again on two fresh seeds, eight evaluations more.
+    expect(report.race.freshSeeds).toEqual([3, 4]);
+    expect(report.race.candidates).toHaveLength(4);
+    expect(report.evaluations).toBeGreaterThanOrEqual(2 * (36 - report.failedTrials) + 8);
+    expect(report.evaluations).toBeLessThanOrEqual(72 + 8);
     for (const d of report.descriptors) expect(d.spread).toBeGreaterThanOrEqual(0);
   });
 
   it('recovers the descriptors: as close in all as the hidden parameters themselves, fractions within 1 %, most within 5 %, none beyond 10 %', () => {
-    // One 48³ realisation is the floor: the hidden parameters on the search's seeds miss it too.
-    expect(report.mismatch).toBeLessThanOrEqual(1.5 * truthMismatch);
+    // One 48³ realisation is the floor: the hidden parameters on the same seeds miss it too. The
+    // report is over the search's two seeds and the race's two fresh ones, which did not flatter
+    // it. Measured (optimiser seeds 1 / 2 / 3, 2026-12-05): 2.07 / 0.97 / 0.93 × the hidden
+    // parameters' mismatch on the same four seeds; on six seeds neither saw (1001–1006) the kept
+    // config reads 1.44 / 0.92 / 0.89 × theirs. Before the race the report read its two search
+    // seeds alone, 0.82 / 0.85 / 0.78 × the hidden parameters' there: the seeds it was fitted to.
+    expect(report.mismatch).toBeLessThanOrEqual(2.5 * truthMismatch);
     const rel = Object.fromEntries(report.descriptors.map((d) => [d.name, Math.abs(d.relative)]));
     for (const p of ['pore', 'am', 'cbd']) expect(rel[`fraction.${p}`]!).toBeLessThan(0.01);
-    // Measured (objective 'worst', optimiser seeds 1 / 2 / 3, 2026-12-05): 18 / 19 / 20 of 21 within
-    // 5 %, the worst 7.9 / 7.8 / 5.7 % (CBD–AM area, particle D50, particle D90); mismatch 0.82 /
-    // 0.85 / 0.78 × that of the hidden parameters, whose own worst on the same seeds is 11.2 / 8.0 /
-    // 6.4 % (τ pore y, particle D90, particle D90). The mismatch alone as objective: worst 10.2 / 8.4
-    // / 6.1 %. The 5 % of the contract is for boxes where one realisation scatters less than that
-    // (96³: bench/README.md, "Self-calibration at 96³"); here seed noise is τ 1–8 %, particle D90
-    // 5 %, pore D90 8 % between seeds, and local-thickness steps of √k voxels ≈ 5 % at 10-voxel particles.
+    // Measured (objective 'worst', race 4, optimiser seeds 1 / 2 / 3, 2026-12-05): 19 / 20 / 20 of 21
+    // within 5 %, the worst 8.5 / 7.1 / 5.1 % (particle D50, particle D50, pore D90); the hidden
+    // parameters on seeds 1–4: 20 of 21, worst 5.4 % (particle D10). The 5 % of the contract is for
+    // boxes where one realisation scatters less than that (96³: bench/README.md, "Self-calibration
+    // at 96³"); here seed noise is τ 1–8 %, particle D90 5 %, pore D90 8 % between seeds, and
+    // local-thickness steps of √k voxels ≈ 5 % at 10-voxel particles.
     expect(report.descriptors.filter((d) => Math.abs(d.relative) <= 0.05).length).toBeGreaterThanOrEqual(16);
     for (const d of report.descriptors) expect(Math.abs(d.relative), d.name).toBeLessThanOrEqual(0.1);
   });
@@ -171,8 +179,11 @@ describe('calibrate with several optimiser starts', () => {
     const real = (await generateElectrode({ shape: [24, 24, 24], voxelSizeUm: 0.5, d50Um: 3, porosity: 0.45, cbdFraction: 0.15, cbdMorphology: 'web', cbdDomainUm: 1, cbdReachUm: 1, seed: 5 }, ctx())).volume;
     const fixed = { span: 0.5, particleAggregation: 0, particleOverlap: 0, cbdReachUm: 1, cbdNeckWeight: 0.5 };
     const opts = { budget: 4, init: 2, seeds: 1, seed: 1, fixed };
-    const one = await calibrate(real, opts, ctx());
-    const three = await calibrate(real, { ...opts, starts: 3 }, ctx());
+    // Without the race (race 0) the kept trial is a start's pick, scored on the search's seed.
+    const one = await calibrate(real, { ...opts, race: 0 }, ctx());
+    const three = await calibrate(real, { ...opts, starts: 3, race: 0 }, ctx());
+    expect(one.race).toEqual({ shape: [24, 24, 24], freshSeeds: [], candidates: [], kept: one.race.kept, descriptors: [] });
+    expect(one.history[one.race.kept]!.score).toBe(one.score);
     expect(one.starts).toHaveLength(1);
     expect(three.starts.map((s) => s.optimiserSeed)).toEqual([1, 1001, 2001]);
     // Start 0 is the single-start run, trial for trial: the same seeds give the same bytes.
@@ -196,6 +207,72 @@ describe('calibrate with several optimiser starts', () => {
     expect(three.score).toBeGreaterThan(three.mismatch);
     expect(three.mismatch).toBe(mismatch(await measureDescriptors(real, ctx()), [await measureDescriptors((await generateElectrode({ ...three.config, seed: 1 }, ctx())).volume, ctx())], DEFAULT_WEIGHTS));
     await expect(calibrate(real, { ...opts, starts: 0 }, ctx())).rejects.toThrow(/starts: got 0, expected an integer number of optimiser starts >= 1/);
+  }, 120_000);
+});
+
+describe('calibrate with a race on fresh seeds', () => {
+  it('generates each start\'s pick and the trials of lowest score again on fresh seeds and keeps the lowest objective over both seed sets', async () => {
+    const real = (await generateElectrode({ shape: [24, 24, 24], voxelSizeUm: 0.5, d50Um: 3, porosity: 0.45, cbdFraction: 0.15, cbdMorphology: 'web', cbdDomainUm: 1, cbdReachUm: 1, seed: 5 }, ctx())).volume;
+    const fixed = { span: 0.5, particleAggregation: 0, particleOverlap: 0, cbdReachUm: 1, cbdNeckWeight: 0.5 };
+    const r = await calibrate(real, { budget: 5, init: 2, seeds: 1, seed: 1, fixed, race: 3, starts: 2 }, ctx());
+    // Fresh seeds follow the search's: seed 1 searched, seed 2 fresh.
+    expect(r.seeds).toEqual([1]);
+    expect(r.race.freshSeeds).toEqual([2]);
+    // Both starts' picks are raced, then the trials of lowest search score: three distinct trials.
+    const raced = r.race.candidates.map((c) => c.trial);
+    expect(new Set(raced).size).toBe(3);
+    for (const [k, s] of r.starts.entries()) expect(r.race.candidates.some((c) => r.history[c.trial]!.start === k && c.searchScore === s.score)).toBe(true);
+    const lowest = r.history.map((_, i) => i).reduce((a, b) => (r.history[b]!.score < r.history[a]!.score ? b : a));
+    expect(raced).toContain(lowest);
+    for (const c of r.race.candidates) expect(c.searchScore).toBe(r.history[c.trial]!.score);
+    // The kept trial has the lowest score over both seeds, and the report's numbers are that score.
+    const kept = r.race.candidates.find((c) => c.trial === r.race.kept)!;
+    expect(kept.score).toBe(Math.min(...r.race.candidates.map((c) => c.score)));
+    expect(r.score).toBe(kept.score);
+    expect(r.config).toEqual(expect.objectContaining(r.history[r.race.kept]!.params));
+    expect(r.keptStart).toBe(r.history[r.race.kept]!.start);
+    // Recomputed from scratch: the kept config on seeds 1 and 2, against the tomogram.
+    const measured = await measureDescriptors(real, ctx());
+    const both = [];
+    for (const seed of [1, 2]) both.push(await measureDescriptors((await generateElectrode({ ...r.config, seed }, ctx())).volume, ctx()));
+    expect(r.mismatch).toBeCloseTo(mismatch(measured, both, DEFAULT_WEIGHTS), 12);
+    const fresh = mismatchResiduals(measured, [both[1]!], DEFAULT_WEIGHTS);
+    expect(kept.freshScore).toBeCloseTo(calibrationObjective('worst', fresh.perTolerance)(fresh.residuals), 12);
+    // Its descriptors' spread is across the two seeds.
+    const area = r.descriptors.find((d) => d.name === 'area.am_pore')!;
+    expect(area.synthetic).toBeCloseTo((both[0]!.values['area.am_pore']! + both[1]!.values['area.am_pore']!) / 2, 6);
+    expect(r.evaluations).toBe(10 + 3);
+    await expect(calibrate(real, { budget: 3, seeds: 1, fixed, race: -1 }, ctx())).rejects.toThrow(/race: got -1, expected an integer number of candidates raced on fresh seeds >= 0/);
+  }, 120_000);
+
+  it('races at another shape: the candidates at the tomogram\'s size on fresh seeds alone, against the whole tomogram', async () => {
+    const real = (await generateElectrode({ shape: [32, 32, 32], voxelSizeUm: 0.5, d50Um: 3, porosity: 0.45, cbdFraction: 0.15, cbdMorphology: 'web', cbdDomainUm: 1, cbdReachUm: 1, zFaces: 'cut', seed: 5 }, ctx())).volume;
+    const fixed = { span: 0.5, particleAggregation: 0, particleOverlap: 0, cbdReachUm: 1, cbdNeckWeight: 0.5 };
+    const r = await calibrate(real, { budget: 4, init: 2, seeds: 1, seed: 1, fixed, zFaces: 'cut', shape: [16, 16, 16], race: 2, raceShape: [32, 32, 32] }, ctx());
+    expect(r.tomogramBoxes).toEqual({ shape: [16, 16, 16], count: 8 });
+    expect(r.race.shape).toEqual([32, 32, 32]);
+    expect(r.race.candidates).toHaveLength(2);
+    // Scored on the fresh seed alone (the search's replicates are of another size); the lowest is kept.
+    for (const c of r.race.candidates) expect(c.score).toBe(c.freshScore);
+    const kept = r.race.candidates.find((c) => c.trial === r.race.kept)!;
+    expect(kept.score).toBe(Math.min(...r.race.candidates.map((c) => c.score)));
+    // The report's score and mismatch stay the kept trial's on the search's seed and boxes.
+    expect(r.score).toBe(r.history[r.race.kept]!.score);
+    expect(r.config.shape).toEqual([16, 16, 16]);
+    // Recomputed: the kept parameters generated at 32³ on seed 2, against the whole tomogram.
+    const whole = await measureDescriptors(real, ctx());
+    const twin = await measureDescriptors((await generateElectrode({ ...r.config, shape: [32, 32, 32], seed: 2 }, ctx())).volume, ctx());
+    for (const name of ['area.am_pore', 'tau.pore.z', 'fraction.cbd']) {
+      const d = r.race.descriptors.find((q) => q.name === name)!;
+      expect(d.real, name).toBeCloseTo(whole.values[name]!, 12);
+      expect(d.synthetic, name).toBeCloseTo(twin.values[name]!, 12);
+    }
+    const res = mismatchResiduals(whole, [twin], DEFAULT_WEIGHTS);
+    expect(kept.freshScore).toBeCloseTo(calibrationObjective('worst', res.perTolerance)(res.residuals), 12);
+    // A race shape the generator refuses is refused before the search, not after it.
+    let trialsRun = 0;
+    await expect(calibrate(real, { budget: 3, seeds: 1, fixed, shape: [16, 16, 16], raceShape: [0, 32, 32] }, { ...ctx(), onProgress: (p) => (trialsRun += p.stage === 'calibrate' ? 1 : 0) })).rejects.toThrow(/shape/);
+    expect(trialsRun).toBe(0);
   }, 120_000);
 });
 

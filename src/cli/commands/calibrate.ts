@@ -6,7 +6,7 @@ import { assertFileReplaceable, writeFileWhole } from '../../output-files.ts';
 import { readVolumeWithFlags, VOLUME_READ_OPTIONS } from '../sim-options.ts';
 import { simulationProgress } from '../sim-progress.ts';
 import { formatTable, printJson } from '../output.ts';
-import { assertFreeNotFixed, assertRangesOpen, heldParameters, calibrate, CALIBRATED_PARAMETERS, CALIBRATION_OPTIMISERS, OPT_IN_PARAMETERS, type CalibratedParameter, type CalibrationOptimiser, type CalibrationReport } from '../calibration/calibrate.ts';
+import { assertFreeNotFixed, assertRangesOpen, heldParameters, calibrate, CALIBRATED_PARAMETERS, CALIBRATION_OPTIMISERS, OPT_IN_PARAMETERS, type CalibratedParameter, type CalibrationOptimiser, type CalibrationReport, type DescriptorReport } from '../calibration/calibrate.ts';
 import { CALIBRATION_OBJECTIVES, descriptorTolerance, parseWeights, type CalibrationObjective } from '../calibration/mismatch.ts';
 import { Z_FACES, type ZFaces } from '../../../sims/mesostructure/index.ts';
 import { integerOption, keyValueItems, listOption, numberOption, shapeOption } from '../option-values.ts';
@@ -28,6 +28,8 @@ interface CalibrateOptions {
   thicknessAxis?: string;
   optimiser?: string;
   objective?: string;
+  race?: string;
+  raceShape?: string;
   json?: boolean;
   force?: boolean;
   voxelSize?: string;
@@ -35,9 +37,9 @@ interface CalibrateOptions {
 }
 
 /** `--shape`: three voxel counts of at least 8 each (smaller boxes hold no particle worth the name). */
-function calibrationShape(value: string): [number, number, number] {
-  const shape = shapeOption(value);
-  for (const n of shape) integerOption(n, '--shape', 8, 'three voxel counts nx,ny,nz, each an integer >= 8 (e.g. 64,64,64)');
+function calibrationShape(value: string, field = '--shape'): [number, number, number] {
+  const shape = shapeOption(value, field);
+  for (const n of shape) integerOption(n, field, 8, 'three voxel counts nx,ny,nz, each an integer >= 8 (e.g. 64,64,64)');
   return shape;
 }
 
@@ -116,20 +118,43 @@ function shown(value: number, unit: string): string {
 
 const SHOWN_UNIT: Record<string, string> = { m: 'µm', '1/m': '1/µm', '1': '' };
 
+/** One table row of a descriptor: real (± its boxes' spread where measured in boxes), synthetic ± seed spread, the difference, marked beyond its tolerance. */
+function descriptorRow(inBoxes: boolean): (d: DescriptorReport) => string[] {
+  return (d) => [
+    `${d.name}${SHOWN_UNIT[d.unit] ? ` (${SHOWN_UNIT[d.unit]})` : ''}`,
+    inBoxes ? `${shown(d.real, d.unit)} ± ${shown(d.realSpread, d.unit)}` : shown(d.real, d.unit),
+    `${shown(d.synthetic, d.unit)} ± ${shown(d.spread, d.unit)}`,
+    Number.isFinite(d.relative) ? `${(100 * d.relative).toFixed(1)} %${Math.abs(d.relative) > descriptorTolerance(d.name) ? ` (beyond ${100 * descriptorTolerance(d.name)} %)` : ''}` : '-',
+  ];
+}
+
 export function calibrationTable(path: string, r: CalibrationReport): string {
   const out: string[] = [];
   if (r.thicknessAxis !== 'z') out.push(`axes are the generator's: z through the thickness is the tomogram's ${r.thicknessAxis}`);
   out.push(`${path}: ${r.trials} trials, ${r.evaluations} generate + properties evaluations (seeds ${r.seeds.join(', ')}), ${r.failedTrials} refused, ${r.wallSeconds.toFixed(0)} s, optimiser ${r.optimiser}, objective ${r.objective}; mismatch ${r.mismatch.toPrecision(3)}${r.objective === 'mismatch' ? '' : `, score ${r.score.toPrecision(3)}`}`);
+  if (r.race.candidates.length > 0) {
+    const score = (v: number): string => (Number.isFinite(v) ? v.toPrecision(3) : 'refused');
+    out.push(
+      `race on fresh seeds ${r.race.freshSeeds.join(', ')} (${r.objective === 'mismatch' ? 'mismatch' : 'score'} on the search seeds / fresh seeds / both): ${r.race.candidates
+        .map((c) => `trial ${c.trial + 1} ${score(c.searchScore)} / ${score(c.freshScore)} / ${score(c.score)}${c.trial === r.race.kept ? ' (kept)' : ''}`)
+        .join(', ')}`,
+    );
+  }
   if (r.starts.length > 1) out.push(`${r.starts.length} optimiser starts, mismatch ${r.starts.map((s, k) => `${s.mismatch.toPrecision(3)}${r.objective === 'mismatch' ? '' : ` (score ${s.score.toPrecision(3)})`}${k === r.keptStart ? ' (kept)' : ''}`).join(', ')}`);
   const boxes = r.tomogramBoxes;
   const inBoxes = boxes.count > 1;
-  out.push('', `descriptors (synthetic: mean ± standard deviation across the seeds${inBoxes ? `; real: mean ± standard deviation across ${boxes.count} boxes of ${boxes.shape.join('×')} covering the tomogram` : ''}; beyond: over the tolerance, 10 %, τ 5 %)`);
+  out.push('', `descriptors (synthetic: mean ± standard deviation across the seeds${r.race.candidates.length > 0 ? ', search and fresh' : ''}${inBoxes ? `; real: mean ± standard deviation across ${boxes.count} boxes of ${boxes.shape.join('×')} covering the tomogram` : ''}; beyond: over the tolerance, 10 %, τ 5 %)`);
   out.push(
     formatTable(
-      r.descriptors.map((d) => [`${d.name}${SHOWN_UNIT[d.unit] ? ` (${SHOWN_UNIT[d.unit]})` : ''}`, inBoxes ? `${shown(d.real, d.unit)} ± ${shown(d.realSpread, d.unit)}` : shown(d.real, d.unit), `${shown(d.synthetic, d.unit)} ± ${shown(d.spread, d.unit)}`, Number.isFinite(d.relative) ? `${(100 * d.relative).toFixed(1)} %${Math.abs(d.relative) > descriptorTolerance(d.name) ? ` (beyond ${100 * descriptorTolerance(d.name)} %)` : ''}` : '-']),
+      r.descriptors.map(descriptorRow(inBoxes)),
       ['descriptor', 'real', 'synthetic', 'difference'],
     ),
   );
+  if (r.race.descriptors.length > 0) {
+    // The check no seed of the search has seen.
+    out.push('', `the kept trial on the fresh seeds ${r.race.freshSeeds.join(', ')} alone, twins of ${r.race.shape.join('×')}`);
+    out.push(formatTable(r.race.descriptors.map(descriptorRow(r.race.descriptors.some((d) => d.realSpread > 0))), ['descriptor', 'real', 'synthetic', 'difference']));
+  }
   out.push('', 'parameters (identifiable: plausible values span under half the range and the GP length scale is below 1)');
   out.push(
     formatTable(
@@ -160,6 +185,8 @@ export function register(program: Command): void {
     .option('--weights <list>', 'mismatch weights by group: fraction, area, tau, size, s2, s2Curve (default all 1), e.g. tau=2,s2Curve=0.5')
     .option('--objective <o>', 'worst (default: the mismatch plus the square of the worst descriptor\'s error in units of its tolerance, 10 %, τ 5 %) or mismatch (the weighted mean of squares alone)')
     .option('--optimiser <o>', 'residuals (default: one GP per descriptor\'s signed error, trials picked by the expected improvement of the sum of squares) or sum (one GP on the mismatch itself, as before 2026-12-05)')
+    .option('--race <n>', 'candidates generated again on as many fresh seeds as --seeds after the search (each start\'s pick and the trials of lowest score); the lowest objective over search and fresh seeds together is kept (default 4; 0: keep the search\'s pick, scored on its own seeds, which flatter it)')
+    .option('--race-shape <nx,ny,nz>', 'the twins\' shape in the race (default --shape): the tomogram\'s own shape, say, races the candidates at full size against the whole tomogram, on the fresh seeds alone (for boxes that scatter between seeds more than the tolerance)')
     .option('--json', 'print the report as JSON')
     .option('--force', 'replace existing output files')
     .option(...VOLUME_READ_OPTIONS[0]!)
@@ -180,6 +207,8 @@ export function register(program: Command): void {
       const thicknessAxis = opts.thicknessAxis !== undefined ? thicknessAxisOption(opts.thicknessAxis) : undefined;
       const optimiser = opts.optimiser !== undefined ? optimiserOption(opts.optimiser) : undefined;
       const objective = opts.objective !== undefined ? objectiveOption(opts.objective) : undefined;
+      const race = opts.race !== undefined ? integerOption(opts.race, '--race', 0) : undefined;
+      const raceShape = opts.raceShape !== undefined ? calibrationShape(opts.raceShape, '--race-shape') : undefined;
       assertFreeNotFixed(free, fixed);
       assertRangesOpen(ranges, heldParameters(fixed, free));
       const force = opts.force ?? false;
@@ -189,7 +218,7 @@ export function register(program: Command): void {
       const compute = await getCompute(backend);
       const report = await calibrate(
         volume,
-        { ...(shape ? { shape } : {}), ...(budget !== undefined ? { budget } : {}), ...(seeds !== undefined ? { seeds } : {}), ...(seed !== undefined ? { seed } : {}), ...(starts !== undefined ? { starts } : {}), ...(fixed ? { fixed } : {}), ...(free ? { free } : {}), ...(zFaces ? { zFaces } : {}), ...(ranges ? { ranges } : {}), ...(thicknessAxis ? { thicknessAxis } : {}), ...(optimiser ? { optimiser } : {}), ...(objective ? { objective } : {}), weights },
+        { ...(shape ? { shape } : {}), ...(budget !== undefined ? { budget } : {}), ...(seeds !== undefined ? { seeds } : {}), ...(seed !== undefined ? { seed } : {}), ...(starts !== undefined ? { starts } : {}), ...(fixed ? { fixed } : {}), ...(free ? { free } : {}), ...(zFaces ? { zFaces } : {}), ...(ranges ? { ranges } : {}), ...(thicknessAxis ? { thicknessAxis } : {}), ...(optimiser ? { optimiser } : {}), ...(objective ? { objective } : {}), ...(race !== undefined ? { race } : {}), ...(raceShape ? { raceShape } : {}), weights },
         { rng: new Rng(seed ?? 1), compute, onProgress: simulationProgress({ quiet: Boolean(opts.json) }) },
         path,
       );
