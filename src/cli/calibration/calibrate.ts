@@ -195,9 +195,9 @@ export interface CalibrationReport {
   score: number;
   descriptors: DescriptorReport[];
   parameters: ParameterReport[];
-  /** each optimiser start in order; the report's config, descriptors and parameters are from the one of lowest score */
+  /** each optimiser start in order, with its pick; the report's parameters (identifiability) are read from the GPs of the start whose trial was kept */
   starts: StartReport[];
-  /** index into starts of the start kept */
+  /** index into starts of the start whose trial was kept (the race may keep another of its trials than its pick) */
   keptStart: number;
   /** trials of all starts, and the generate + properties evaluations they took (trials × seeds, less those refused), the tomogram's own not counted */
   trials: number;
