@@ -32,7 +32,8 @@ import type { BenchRun, Figure } from './lib.ts';
  * by its centred crop where larger than the piece; MESOLAB_CALIBRATE_BUDGET: the trials).
  * `--part self` or `--part taufactor` runs one of the two. MESOLAB_TAUFACTOR_FULL=1 then compares
  * the calibrated config, generated at the tomogram's full size (256³, MESOLAB_TAUFACTOR_FULL_SEEDS
- * seeds from 1, default 8: one 256³ twin scatters ±4 % in τ solid z), with the whole tomogram; MESOLAB_TAUFACTOR_CONFIG='{…}' (the printed `config` line of an earlier run) skips the search.
+ * seeds from 1, default 8: one 256³ twin scatters ±4 % in τ solid z), with the whole tomogram;
+ * MESOLAB_TAUFACTOR_CONFIG='{…}' (the printed `config` line of an earlier run) skips the search.
  * The tomogram is turned so that its x, the axis it reads compressed along, is the twins' z (their
  * thickness and calendering axis); MESOLAB_TAUFACTOR_AXIS=z keeps it as stored. MESOLAB_TAUFACTOR_RACE_FULL=1
  * races the search's four candidates at the piece's full size on its fresh seeds
