@@ -45,8 +45,8 @@ export interface CalibrationOptions {
   /**
    * independent optimiser starts, each of `budget` trials on the same replicate seeds; each start's
    * pick is raced (`race`; without a race, the one of lowest score is kept) (count; default 1).
-   * Why: the mismatch has more than one basin (a web and a coating that read alike), and one start settles in the wrong one about one
-   * time in three at 96³ (README, "How many trials").
+   * Why: the mismatch has more than one basin (a web and a coating that read alike), and one
+   * start settles in the wrong one about one time in three at 96³ (README, "How many trials").
    */
   starts?: number;
   weights?: MismatchWeights;
