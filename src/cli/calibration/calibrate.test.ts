@@ -182,7 +182,7 @@ describe('calibrate with several optimiser starts', () => {
     // Without the race (race 0) the kept trial is a start's pick, scored on the search's seed.
     const one = await calibrate(real, { ...opts, race: 0 }, ctx());
     const three = await calibrate(real, { ...opts, starts: 3, race: 0 }, ctx());
-    expect(one.race).toEqual({ shape: [24, 24, 24], freshSeeds: [], candidates: [], kept: one.race.kept, descriptors: [] });
+    expect(one.race).toEqual({ shape: [24, 24, 24], pooled: false, freshSeeds: [], candidates: [], kept: one.race.kept, descriptors: [] });
     expect(one.history[one.race.kept]!.score).toBe(one.score);
     expect(one.starts).toHaveLength(1);
     expect(three.starts.map((s) => s.optimiserSeed)).toEqual([1, 1001, 2001]);
@@ -218,6 +218,7 @@ describe('calibrate with a race on fresh seeds', () => {
     // Fresh seeds follow the search's: seed 1 searched, seed 2 fresh.
     expect(r.seeds).toEqual([1]);
     expect(r.race.freshSeeds).toEqual([2]);
+    expect(r.race.pooled).toBe(true);
     // Both starts' picks are raced, then the trials of lowest search score: three distinct trials.
     const raced = r.race.candidates.map((c) => c.trial);
     expect(new Set(raced).size).toBe(3);
@@ -251,6 +252,7 @@ describe('calibrate with a race on fresh seeds', () => {
     const r = await calibrate(real, { budget: 4, init: 2, seeds: 1, seed: 1, fixed, zFaces: 'cut', shape: [16, 16, 16], race: 2, raceShape: [32, 32, 32] }, ctx());
     expect(r.tomogramBoxes).toEqual({ shape: [16, 16, 16], count: 8 });
     expect(r.race.shape).toEqual([32, 32, 32]);
+    expect(r.race.pooled).toBe(false);
     expect(r.race.candidates).toHaveLength(2);
     // Scored on the fresh seed alone (the search's replicates are of another size); the lowest is kept.
     for (const c of r.race.candidates) expect(c.score).toBe(c.freshScore);

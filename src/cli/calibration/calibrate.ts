@@ -227,6 +227,8 @@ export interface CalibrationReport {
   race: {
     /** the race's twin shape (CalibrationOptions.raceShape) */
     shape: [number, number, number];
+    /** whether the report's descriptors pool the search's and the fresh seeds (a race at the search's shape), or are the search's seeds alone */
+    pooled: boolean;
     freshSeeds: number[];
     candidates: { trial: number; searchScore: number; freshScore: number; score: number }[];
     kept: number;
@@ -702,7 +704,7 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
     thicknessAxis,
     optimiser,
     objective: objectiveName,
-    race: { shape: [...raceShape], freshSeeds, candidates: raced, kept: winner, descriptors: won.fresh.length > 0 ? compareDescriptors(raceReal.mean, won.fresh, raceReal.spread) : [] },
+    race: { shape: [...raceShape], pooled: sameShape && won.fresh.length > 0, freshSeeds, candidates: raced, kept: winner, descriptors: won.fresh.length > 0 ? compareDescriptors(raceReal.mean, won.fresh, raceReal.spread) : [] },
     wallSeconds: (performance.now() - t0) / 1000,
   };
 }

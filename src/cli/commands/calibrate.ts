@@ -143,7 +143,7 @@ export function calibrationTable(path: string, r: CalibrationReport): string {
   if (r.starts.length > 1) out.push(`${r.starts.length} optimiser starts, mismatch ${r.starts.map((s, k) => `${s.mismatch.toPrecision(3)}${r.objective === 'mismatch' ? '' : ` (score ${s.score.toPrecision(3)})`}${k === r.keptStart ? ' (kept)' : ''}`).join(', ')}`);
   const boxes = r.tomogramBoxes;
   const inBoxes = boxes.count > 1;
-  out.push('', `descriptors (synthetic: mean ± standard deviation across the seeds${r.race.candidates.length > 0 ? ', search and fresh' : ''}${inBoxes ? `; real: mean ± standard deviation across ${boxes.count} boxes of ${boxes.shape.join('×')} covering the tomogram` : ''}; beyond: over the tolerance, 10 %, τ 5 %)`);
+  out.push('', `descriptors (synthetic: mean ± standard deviation across the seeds${r.race.pooled ? ', search and fresh' : ''}${inBoxes ? `; real: mean ± standard deviation across ${boxes.count} boxes of ${boxes.shape.join('×')} covering the tomogram` : ''}; beyond: over the tolerance, 10 %, τ 5 %)`);
   out.push(
     formatTable(
       r.descriptors.map(descriptorRow(inBoxes)),
