@@ -37,7 +37,9 @@ import type { BenchRun, Figure } from './lib.ts';
  * The tomogram is turned so that its x, the axis it reads compressed along, is the twins' z (their
  * thickness and calendering axis); MESOLAB_TAUFACTOR_AXIS=z keeps it as stored. MESOLAB_TAUFACTOR_RACE_FULL=1
  * races the search's four candidates at the piece's full size on its fresh seeds
- * (CalibrationOptions.raceShape; 16 twins of 256³ for the whole tomogram, about 40 min).
+ * (CalibrationOptions.raceShape; 16 twins of 256³ for the whole tomogram, about 40 min). Its fresh
+ * seeds are 5–8, so with MESOLAB_TAUFACTOR_FULL=1 too, full-size seeds 5–8 are the race's own twins:
+ * only seeds 1–4 there are a check the race has not seen.
  * MESOLAB_SELF_HIDDEN='{"d50Um":6,…}' changes the self-calibration's hidden parameters (its span is the one given),
  * MESOLAB_SELF_SIZE its box (voxels a side), MESOLAB_SELF_BUDGET its trials, MESOLAB_SELF_SEEDS its replicate seeds (2),
  * MESOLAB_SELF_INIT its initial Sobol points (10), MESOLAB_SELF_STARTS its optimiser starts (full 3, quick 1).
