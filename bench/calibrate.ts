@@ -37,9 +37,10 @@ import type { BenchRun, Figure } from './lib.ts';
  * The tomogram is turned so that its x, the axis it reads compressed along, is the twins' z (their
  * thickness and calendering axis); MESOLAB_TAUFACTOR_AXIS=z keeps it as stored. MESOLAB_TAUFACTOR_RACE_FULL=1
  * races the search's four candidates at the piece's full size on its fresh seeds
- * (CalibrationOptions.raceShape; 16 twins of 256³ for the whole tomogram, about 40 min). Its fresh
- * seeds are 5–8, so with MESOLAB_TAUFACTOR_FULL=1 too, full-size seeds 5–8 are the race's own twins:
- * only seeds 1–4 there are a check the race has not seen.
+ * (CalibrationOptions.raceShape; 16 twins of 256³ for the whole tomogram, about 40 min),
+ * MESOLAB_TAUFACTOR_RACE_SEEDS of them per candidate (CalibrationOptions.raceSeeds; default the
+ * search's seeds, 4: seeds 5–8). With MESOLAB_TAUFACTOR_FULL=1 too, the full-size check then skips
+ * the race's seeds, so that it is on twins neither the search nor the race has seen.
  * MESOLAB_SELF_HIDDEN='{"d50Um":6,…}' changes the self-calibration's hidden parameters (its span is the one given),
  * MESOLAB_SELF_SIZE its box (voxels a side), MESOLAB_SELF_BUDGET its trials, MESOLAB_SELF_SEEDS its replicate seeds (2),
  * MESOLAB_SELF_INIT its initial Sobol points (10), MESOLAB_SELF_STARTS its optimiser starts (full 3, quick 1).
@@ -97,14 +98,14 @@ function closeness(label: string, rows: readonly DescriptorReport[]): Figure[] {
  * tomogram: the issue's contract is on the electrode, not on the crop the search ran on. The
  * fractions are the whole tomogram's, as a calibration on it would take them.
  */
-async function atFullSize(config: GenerateParams, full: Volume, seeds: number, ctx: SimContext): Promise<{ rows: DescriptorReport[]; seconds: number }> {
+async function atFullSize(config: GenerateParams, full: Volume, seeds: readonly number[], ctx: SimContext): Promise<{ rows: DescriptorReport[]; seconds: number }> {
   const t0 = performance.now();
   const real = await measureDescriptors(full, ctx);
   const fractions = { porosity: Number(real.values['fraction.pore']!.toPrecision(4)), cbdFraction: Number(real.values['fraction.cbd']!.toPrecision(4)) };
   const reps = [];
   // A calendered config starts thicker and denser, so that it ends at the tomogram's shape and fractions.
   const params = await twinParams({ ...config, ...fractions, shape: [full.shape[0], full.shape[1], full.shape[2]] }, 1, ctx);
-  for (let seed = 1; seed <= seeds; seed++) {
+  for (const seed of seeds) {
     const g = await generateElectrode({ ...params, seed }, { ...ctx, rng: new Rng(seed) });
     reps.push(await measureDescriptors(g.volume, ctx));
   }
@@ -208,24 +209,31 @@ export const run: BenchRun = async ({ quick }) => {
       const tfSeeds = integerOption(process.env.MESOLAB_TAUFACTOR_SEEDS ?? (quick ? 2 : 4), 'MESOLAB_TAUFACTOR_SEEDS', 1);
       // A config from an earlier run (the `config` line it printed) skips the search.
       let config = process.env.MESOLAB_TAUFACTOR_CONFIG ? jsonEnv('MESOLAB_TAUFACTOR_CONFIG') : undefined;
+      const raceFull = process.env.MESOLAB_TAUFACTOR_RACE_FULL === '1';
+      const raceSeeds = integerOption(process.env.MESOLAB_TAUFACTOR_RACE_SEEDS ?? tfSeeds, 'MESOLAB_TAUFACTOR_RACE_SEEDS', 1);
+      // Full-size seeds this run's race has generated: not a check of what it kept.
+      let seenAtFullSize: number[] = [];
       if (!config) {
         // Cut faces: the tomogram is from inside the electrode, as dense at its faces as inside.
         // Every parameter the generator has for the shape of its agglomerates, binder and
         // calendering is searched, the overlap up to 0.5 (the default range stops at 0.25).
         const tf = await calibrate(
           real,
-          { budget, seeds: tfSeeds, seed: 1, zFaces: 'cut', thicknessAxis: 'z', shape: [box, box, box], free: ['particleCompactness', 'cbdFibres', 'calenderingPercent'], ranges: { particleOverlap: [0, 0.5] }, optimiser, objective, ...(process.env.MESOLAB_TAUFACTOR_RACE_FULL === '1' ? { raceShape: [c, c, c] as [number, number, number] } : {}) },
+          { budget, seeds: tfSeeds, seed: 1, zFaces: 'cut', thicknessAxis: 'z', shape: [box, box, box], free: ['particleCompactness', 'cbdFibres', 'calenderingPercent'], ranges: { particleOverlap: [0, 0.5] }, optimiser, objective, raceSeeds, ...(raceFull ? { raceShape: [c, c, c] as [number, number, number] } : {}) },
           ctx,
         );
         const what = box < c ? `${tf.tomogramBoxes.count} boxes of ${box}³ covering` : box > c ? `${box}³ twins measured by their centred ${c}³ crop against` : `${box}³ twins against`;
         process.stderr.write(`${table(`TauFactor electrode, ${what} its centred ${c}³`, tf)}\n`);
         out.push(...figures(`TauFactor ${c}³, twins ${box}³`, tf));
         config = tf.config;
+        if (raceFull && c === full.shape[0]) seenAtFullSize = tf.race.freshSeeds;
       }
       if (process.env.MESOLAB_TAUFACTOR_FULL === '1') {
         const fullSeeds = integerOption(process.env.MESOLAB_TAUFACTOR_FULL_SEEDS ?? 8, 'MESOLAB_TAUFACTOR_FULL_SEEDS', 1);
-        const f = await atFullSize(config, full, fullSeeds, ctx);
-        process.stderr.write(`\nat the tomogram's full size ${full.shape.join('×')}, seeds 1–${fullSeeds} (${f.seconds.toFixed(0)} s), config ${JSON.stringify(config)}\n${descriptorRows(f.rows).join('\n')}\n`);
+        const seeds: number[] = [];
+        for (let s = 1; seeds.length < fullSeeds; s++) if (!seenAtFullSize.includes(s)) seeds.push(s);
+        const f = await atFullSize(config, full, seeds, ctx);
+        process.stderr.write(`\nat the tomogram's full size ${full.shape.join('×')}, seeds ${seeds.join(', ')} (${f.seconds.toFixed(0)} s), config ${JSON.stringify(config)}\n${descriptorRows(f.rows).join('\n')}\n`);
         out.push(...closeness(`TauFactor calibrated config at ${full.shape.join('×')}`, f.rows));
       }
     }

@@ -69,6 +69,7 @@ describe('mesolab calibrate', () => {
       [['--optimiser', 'lbfgs'], /--optimiser: got "lbfgs", expected residuals or sum/],
       [['--objective', 'max'], /--objective: got "max", expected worst or mismatch/],
       [['--race', '-1'], /--race: got "-1", expected an integer >= 0/],
+      [['--race-seeds', '0'], /--race-seeds: got "0", expected an integer >= 1/],
       [['--race-shape', '256,256'], /--race-shape: got "256,256", expected three voxel counts nx,ny,nz/],
       [['--race-shape', '4,256,256'], /--race-shape: got 4, expected three voxel counts nx,ny,nz, each an integer >= 8/],
       [['--range', 'calenderingPercent=0:20'], /--range: got "calenderingPercent=0:20", expected a range on a searched parameter.*calenderingPercent is held at 0/],

@@ -246,12 +246,16 @@ describe('calibrate with a race on fresh seeds', () => {
     await expect(calibrate(real, { budget: 3, seeds: 1, fixed, race: -1 }, ctx())).rejects.toThrow(/race: got -1, expected an integer number of candidates raced on fresh seeds >= 0/);
   }, 120_000);
 
-  it('races at another shape: the candidates at the tomogram\'s size on fresh seeds alone, against the whole tomogram', async () => {
+  it('races at another shape, on more fresh seeds than the search has: the candidates at the tomogram\'s size on fresh seeds alone, against the whole tomogram', async () => {
     const real = (await generateElectrode({ shape: [32, 32, 32], voxelSizeUm: 0.5, d50Um: 3, porosity: 0.45, cbdFraction: 0.15, cbdMorphology: 'web', cbdDomainUm: 1, cbdReachUm: 1, zFaces: 'cut', seed: 5 }, ctx())).volume;
     const fixed = { span: 0.5, particleAggregation: 0, particleOverlap: 0, cbdReachUm: 1, cbdNeckWeight: 0.5 };
-    const r = await calibrate(real, { budget: 4, init: 2, seeds: 1, seed: 1, fixed, zFaces: 'cut', shape: [16, 16, 16], race: 2, raceShape: [32, 32, 32] }, ctx());
+    const r = await calibrate(real, { budget: 4, init: 2, seeds: 1, seed: 1, fixed, zFaces: 'cut', shape: [16, 16, 16], race: 2, raceShape: [32, 32, 32], raceSeeds: 2 }, ctx());
     expect(r.tomogramBoxes).toEqual({ shape: [16, 16, 16], count: 8 });
     expect(r.race.shape).toEqual([32, 32, 32]);
+    // One seed searched, two fresh ones after it.
+    expect(r.race.freshSeeds).toEqual([2, 3]);
+    // One evaluation per search trial the generator did not refuse, two per candidate.
+    expect(r.evaluations).toBe(r.trials - r.failedTrials + 2 * 2);
     expect(r.race.pooled).toBe(false);
     expect(r.race.candidates).toHaveLength(2);
     // Scored on the fresh seed alone (the search's replicates are of another size); the lowest is kept.
@@ -261,20 +265,22 @@ describe('calibrate with a race on fresh seeds', () => {
     // The report's score and mismatch stay the kept trial's on the search's seed and boxes.
     expect(r.score).toBe(r.history[r.race.kept]!.score);
     expect(r.config.shape).toEqual([16, 16, 16]);
-    // Recomputed: the kept parameters generated at 32³ on seed 2, against the whole tomogram.
+    // Recomputed: the kept parameters generated at 32³ on seeds 2 and 3, against the whole tomogram.
     const whole = await measureDescriptors(real, ctx());
-    const twin = await measureDescriptors((await generateElectrode({ ...r.config, shape: [32, 32, 32], seed: 2 }, ctx())).volume, ctx());
+    const twins = [];
+    for (const seed of [2, 3]) twins.push(await measureDescriptors((await generateElectrode({ ...r.config, shape: [32, 32, 32], seed }, ctx())).volume, ctx()));
     for (const name of ['area.am_pore', 'tau.pore.z', 'fraction.cbd']) {
       const d = r.race.descriptors.find((q) => q.name === name)!;
       expect(d.real, name).toBeCloseTo(whole.values[name]!, 12);
-      expect(d.synthetic, name).toBeCloseTo(twin.values[name]!, 12);
+      expect(d.synthetic, name).toBeCloseTo((twins[0]!.values[name]! + twins[1]!.values[name]!) / 2, 12);
     }
-    const res = mismatchResiduals(whole, [twin], DEFAULT_WEIGHTS);
+    const res = mismatchResiduals(whole, twins, DEFAULT_WEIGHTS);
     expect(kept.freshScore).toBeCloseTo(calibrationObjective('worst', res.perTolerance)(res.residuals), 12);
     // A race shape the generator refuses is refused before the search, not after it.
     let trialsRun = 0;
     await expect(calibrate(real, { budget: 3, seeds: 1, fixed, shape: [16, 16, 16], raceShape: [0, 32, 32] }, { ...ctx(), onProgress: (p) => (trialsRun += p.stage === 'calibrate' ? 1 : 0) })).rejects.toThrow(/shape/);
     expect(trialsRun).toBe(0);
+    await expect(calibrate(real, { budget: 3, seeds: 1, fixed, raceSeeds: 0 }, ctx())).rejects.toThrow(/raceSeeds: got 0, expected an integer number of fresh seeds per raced candidate >= 1/);
   }, 120_000);
 });
 

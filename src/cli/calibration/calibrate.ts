@@ -97,8 +97,8 @@ export interface CalibrationOptions {
   objective?: CalibrationObjective;
   /**
    * candidates raced on fresh seeds after the search (count; default 4; 0: none): each start's
-   * pick and the trials of lowest score, each generated again on as many seeds as `seeds`, never
-   * seen by the search (seed + seeds … seed + 2·seeds − 1); the candidate of lowest objective over
+   * pick and the trials of lowest score, each generated again on `raceSeeds` seeds never seen by
+   * the search (seed + seeds onwards); the candidate of lowest objective over
    * its search and fresh replicates together is kept, and the report's descriptors are over both.
    * Why: the search ranks trials on its own replicate seeds (common random numbers), so the trial
    * it keeps is the one whose seeds flattered it most. On the TauFactor electrode the kept trial
@@ -115,6 +115,14 @@ export interface CalibrationOptions {
    * (τ solid z of one 128³ TauFactor twin: ±8 % between seeds; of one 256³ twin: ±4 %).
    */
   raceShape?: [number, number, number];
+  /**
+   * fresh seeds per raced candidate (count; default `seeds`): seed + seeds … seed + seeds +
+   * raceSeeds − 1. Why more than the search's: the race decides between candidates the search
+   * could not tell apart on its own seeds, so the scatter of each candidate's mean has to be below
+   * the differences between them. On the TauFactor electrode one 256³ twin scatters ±4 % in τ solid
+   * z; eight per candidate put the mean to ±1.4 % (bench/README.md, "Eight fresh seeds in the race").
+   */
+  raceSeeds?: number;
 }
 
 export const CALIBRATION_OPTIMISERS = ['residuals', 'sum'] as const;
@@ -478,7 +486,9 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
   const seeds = Array.from({ length: nSeeds }, (_, k) => seed0 + k);
   const raceSize = opts.race ?? 4;
   if (!Number.isInteger(raceSize) || raceSize < 0) throw new ConfigError('race', raceSize, 'an integer number of candidates raced on fresh seeds >= 0');
-  const freshSeeds = raceSize > 0 ? Array.from({ length: nSeeds }, (_, k) => seed0 + nSeeds + k) : [];
+  const nFresh = opts.raceSeeds ?? nSeeds;
+  if (!Number.isInteger(nFresh) || nFresh < 1) throw new ConfigError('raceSeeds', nFresh, 'an integer number of fresh seeds per raced candidate >= 1');
+  const freshSeeds = raceSize > 0 ? Array.from({ length: nFresh }, (_, k) => seed0 + nSeeds + k) : [];
   const thicknessAxis = opts.thicknessAxis ?? 'z';
   // From here on the tomogram is in the twins' frame: every descriptor, crop and report uses it.
   real = thicknessToZ(real, thicknessAxis);

@@ -30,6 +30,7 @@ interface CalibrateOptions {
   objective?: string;
   race?: string;
   raceShape?: string;
+  raceSeeds?: string;
   json?: boolean;
   force?: boolean;
   voxelSize?: string;
@@ -185,8 +186,9 @@ export function register(program: Command): void {
     .option('--weights <list>', 'mismatch weights by group: fraction, area, tau, size, s2, s2Curve (default all 1), e.g. tau=2,s2Curve=0.5')
     .option('--objective <o>', 'worst (default: the mismatch plus the square of the worst descriptor\'s error in units of its tolerance, 10 %, τ 5 %) or mismatch (the weighted mean of squares alone)')
     .option('--optimiser <o>', 'residuals (default: one GP per descriptor\'s signed error, trials picked by the expected improvement of the sum of squares) or sum (one GP on the mismatch itself, as before 2026-12-05)')
-    .option('--race <n>', 'candidates generated again on as many fresh seeds as --seeds after the search (each start\'s pick and the trials of lowest score); the lowest objective over search and fresh seeds together is kept (default 4; 0: keep the search\'s pick, scored on its own seeds, which flatter it)')
+    .option('--race <n>', 'candidates generated again on fresh seeds (--race-seeds) after the search (each start\'s pick and the trials of lowest score); the lowest objective over search and fresh seeds together is kept (default 4; 0: keep the search\'s pick, scored on its own seeds, which flatter it)')
     .option('--race-shape <nx,ny,nz>', 'the twins\' shape in the race (default --shape): the tomogram\'s own shape, say, races the candidates at full size against the whole tomogram, on the fresh seeds alone (for boxes that scatter between seeds more than the tolerance)')
+    .option('--race-seeds <n>', 'fresh seeds per raced candidate (default --seeds): more where the candidates differ by less than the scatter of --seeds twins')
     .option('--json', 'print the report as JSON')
     .option('--force', 'replace existing output files')
     .option(...VOLUME_READ_OPTIONS[0]!)
@@ -209,6 +211,7 @@ export function register(program: Command): void {
       const objective = opts.objective !== undefined ? objectiveOption(opts.objective) : undefined;
       const race = opts.race !== undefined ? integerOption(opts.race, '--race', 0) : undefined;
       const raceShape = opts.raceShape !== undefined ? calibrationShape(opts.raceShape, '--race-shape') : undefined;
+      const raceSeeds = opts.raceSeeds !== undefined ? integerOption(opts.raceSeeds, '--race-seeds', 1) : undefined;
       assertFreeNotFixed(free, fixed);
       assertRangesOpen(ranges, heldParameters(fixed, free));
       const force = opts.force ?? false;
@@ -218,7 +221,7 @@ export function register(program: Command): void {
       const compute = await getCompute(backend);
       const report = await calibrate(
         volume,
-        { ...(shape ? { shape } : {}), ...(budget !== undefined ? { budget } : {}), ...(seeds !== undefined ? { seeds } : {}), ...(seed !== undefined ? { seed } : {}), ...(starts !== undefined ? { starts } : {}), ...(fixed ? { fixed } : {}), ...(free ? { free } : {}), ...(zFaces ? { zFaces } : {}), ...(ranges ? { ranges } : {}), ...(thicknessAxis ? { thicknessAxis } : {}), ...(optimiser ? { optimiser } : {}), ...(objective ? { objective } : {}), ...(race !== undefined ? { race } : {}), ...(raceShape ? { raceShape } : {}), weights },
+        { ...(shape ? { shape } : {}), ...(budget !== undefined ? { budget } : {}), ...(seeds !== undefined ? { seeds } : {}), ...(seed !== undefined ? { seed } : {}), ...(starts !== undefined ? { starts } : {}), ...(fixed ? { fixed } : {}), ...(free ? { free } : {}), ...(zFaces ? { zFaces } : {}), ...(ranges ? { ranges } : {}), ...(thicknessAxis ? { thicknessAxis } : {}), ...(optimiser ? { optimiser } : {}), ...(objective ? { objective } : {}), ...(race !== undefined ? { race } : {}), ...(raceShape ? { raceShape } : {}), ...(raceSeeds !== undefined ? { raceSeeds } : {}), weights },
         { rng: new Rng(seed ?? 1), compute, onProgress: simulationProgress({ quiet: Boolean(opts.json) }) },
         path,
       );
