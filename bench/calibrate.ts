@@ -37,7 +37,7 @@ import type { BenchRun, Figure } from './lib.ts';
  * The tomogram is turned so that its x, the axis it reads compressed along, is the twins' z (their
  * thickness and calendering axis); MESOLAB_TAUFACTOR_AXIS=z keeps it as stored. MESOLAB_TAUFACTOR_RACE_FULL=1
  * races the search's four candidates at the piece's full size on its fresh seeds
- * (CalibrationOptions.raceShape; 16 twins of 256³ for the whole tomogram, about 40 min),
+ * (CalibrationOptions.raceShape; 4 × 4 twins of 256³ for the whole tomogram, about 40 min),
  * MESOLAB_TAUFACTOR_RACE_SEEDS of them per candidate (CalibrationOptions.raceSeeds; default the
  * search's seeds, 4: seeds 5–8). With MESOLAB_TAUFACTOR_FULL=1 too, the full-size check then skips
  * the race's seeds, so that it is on twins neither the search nor the race has seen.
