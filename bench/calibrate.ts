@@ -9,7 +9,7 @@ import { thicknessToZ } from '../src/volume/orient.ts';
 import { AXES, type Axis } from '../src/voxel/components.ts';
 import { generateElectrode, type GenerateParams } from '../sims/mesostructure/index.ts';
 import { calibrate, CALIBRATION_OPTIMISERS, compareDescriptors, twinParams, type CalibrationOptimiser, type CalibrationReport, type DescriptorReport } from '../src/cli/calibration/calibrate.ts';
-import { CALIBRATION_OBJECTIVES, DEFAULT_WEIGHTS, mismatch, type CalibrationObjective } from '../src/cli/calibration/mismatch.ts';
+import { CALIBRATION_OBJECTIVES, DEFAULT_WEIGHTS, mismatch, toleranceCall, type CalibrationObjective } from '../src/cli/calibration/mismatch.ts';
 import { measureDescriptors, type StructureDescriptors } from '../sims/properties/descriptors.ts';
 import type { SimContext } from '../src/simulation.ts';
 import { integerOption } from '../src/cli/option-values.ts';
@@ -83,12 +83,16 @@ function figures(label: string, r: CalibrationReport): Figure[] {
   ];
 }
 
-/** How many descriptors are within 5 and 10 %, and τ within 5 % (the contract of issue 20). */
+/**
+ * How many descriptors are within 5 and 10 %, and τ within 5 % (the contract of issue 20), with
+ * the 5 % calls the seeds' scatter leaves open (toleranceCall's marginal) named in the note.
+ */
 function closeness(label: string, rows: readonly DescriptorReport[]): Figure[] {
   const rel = rows.filter((d) => Number.isFinite(d.relative)).map((d) => Math.abs(d.relative));
   const tau = rows.filter((d) => d.name.startsWith('tau.')).map((d) => Math.abs(d.relative));
+  const marginal = rows.filter((d) => toleranceCall(d.name, d.relative, d.standardError / Math.abs(d.real), 0.05).marginal).map((d) => d.name);
   return [
-    { name: `${label}: descriptors within 5 %`, unit: `of ${rel.length}`, median: rel.filter((e) => e <= 0.05).length, note: `within 10 %: ${rel.filter((e) => e <= 0.1).length}; worst ${(100 * Math.max(...rel)).toFixed(1)} %` },
+    { name: `${label}: descriptors within 5 %`, unit: `of ${rel.length}`, median: rel.filter((e) => e <= 0.05).length, note: `within 10 %: ${rel.filter((e) => e <= 0.1).length}; worst ${(100 * Math.max(...rel)).toFixed(1)} %; marginal at 5 % (5 % within 2 standard errors of the seeds' mean): ${marginal.length > 0 ? marginal.join(', ') : 'none'}` },
     { name: `${label}: τ within 5 %`, unit: `of ${tau.length}`, median: tau.filter((e) => e <= 0.05).length },
   ];
 }

@@ -105,6 +105,8 @@ describe('mesolab calibrate', () => {
     expect(r.stdout).toMatch(/race on fresh seeds 2 \(score on the search seeds \/ fresh seeds \/ both\): (trial \d \S+ \/ \S+ \/ \S+( \(kept\))?(, )?){1,4}\n/);
     expect(r.stdout).toMatch(/\(kept\)/);
     expect(r.stdout).toMatch(/across the seeds, search and fresh/);
+    // Under each table: the count within tolerance, and the calls the seeds' scatter leaves open.
+    expect(r.stdout).toMatch(/\nwithin tolerance: \d+ of 21; (marginal, another set of seeds may land on the other side|none marginal)/);
     const c = JSON.parse(await readFile(config, 'utf8')) as Record<string, unknown>;
     const parsed = GenerateParamsSchema.parse(c);
     expect(parsed.cbdMorphology).toBe('web');
@@ -112,11 +114,14 @@ describe('mesolab calibrate', () => {
     expect(parsed.porosity).toBeCloseTo(0.45, 2);
     expect(parsed.seed).toBeUndefined();
     parseStudy({ name: 'cal', chain: ['generate', 'properties'], fixed: { generate: c }, varied: [{ name: 'cal', set: ['generate.calenderingPercent'], distribution: 'uniform', min: 0, max: 10 }], design: { type: 'lhs' }, samples: 2, seed: 1 }, STAGE_CATALOG);
-    const rep = JSON.parse(await readFile(report, 'utf8')) as { trials: number; evaluations: number; descriptors: { name: string; real: number }[]; race: { freshSeeds: number[]; candidates: unknown[] } };
+    const rep = JSON.parse(await readFile(report, 'utf8')) as { trials: number; evaluations: number; descriptors: { name: string; real: number; spread: number; standardError: number }[]; race: { freshSeeds: number[]; candidates: unknown[] } };
     expect(rep.trials).toBe(4);
     expect(rep.race.freshSeeds).toEqual([2]);
     expect(rep.evaluations).toBeLessThanOrEqual(4 + rep.race.candidates.length);
     expect(rep.descriptors.find((d) => d.name === 'fraction.cbd')!.real).toBeCloseTo(0.15, 3);
+    // Search and fresh seed pooled: two seeds, so each mean's standard error is its spread over √2.
+    const area = rep.descriptors.find((d) => d.name === 'area.am_pore')!;
+    expect(area.standardError).toBeCloseTo(area.spread / Math.SQRT2, 12);
     // The tomogram's config reproduces its volume: generate --config gives the calibrated trial's electrode.
     const again = await mesolab(['generate', '--config', config, '--seed', '1', '--json']);
     expect(again.code, again.stderr).toBe(0);

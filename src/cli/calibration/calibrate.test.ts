@@ -4,10 +4,11 @@ import type { Compute } from '../../gpu/backend.ts';
 import { Rng } from '../../random/rng.ts';
 import { generateElectrode, type GenerateParams } from '../../../sims/mesostructure/index.ts';
 import { DESCRIPTOR_SPECS, measureDescriptors, type StructureDescriptors } from '../../../sims/properties/descriptors.ts';
-import { calibrate, CALIBRATED_PARAMETERS, type CalibratedParameter, type CalibrationReport } from './calibrate.ts';
+import { calibrate, CALIBRATED_PARAMETERS, compareDescriptors, type CalibratedParameter, type CalibrationReport } from './calibrate.ts';
+import { toleranceSummary } from '../commands/calibrate.ts';
 import { thicknessToZ } from '../../volume/orient.ts';
 import { boxCrop } from '../../volume/crop.ts';
-import { calibrationObjective, DEFAULT_WEIGHTS, descriptorTolerance, meanStd, mismatch, mismatchResiduals, relativeError } from './mismatch.ts';
+import { calibrationObjective, DEFAULT_WEIGHTS, descriptorTolerance, meanStd, mismatch, mismatchResiduals, relativeError, toleranceCall } from './mismatch.ts';
 
 let compute: Compute;
 beforeAll(async () => {
@@ -43,6 +44,42 @@ describe('mismatch', () => {
     // A non-percolating synthetic τ counts as a relative error of 1, not Infinity.
     expect(relativeError(Infinity, 2)).toBe(1);
     expect(meanStd([1, 3])).toEqual({ mean: 2, std: Math.SQRT2 });
+  });
+});
+
+describe('tolerance calls with the seeds\' standard error', () => {
+  it('marks a mean within two standard errors of its tolerance as marginal, on either side', () => {
+    // τ solid y of the TauFactor race (bench README): +4.9 % with a seed spread of 2.0 % over 8 seeds, SE 0.71 %.
+    expect(toleranceCall('tau.solid.y', 0.049, 0.02 / Math.sqrt(8))).toEqual({ within: true, marginal: true });
+    expect(toleranceCall('tau.solid.y', 0.062, 0.008)).toEqual({ within: false, marginal: true });
+    expect(toleranceCall('tau.solid.y', 0.025, 0.007)).toEqual({ within: true, marginal: false });
+    expect(toleranceCall('tau.solid.y', -0.08, 0.007)).toEqual({ within: false, marginal: false });
+    // 10 % for the rest: cbd–pore −8.6 ± 0.14 % is sure; the same mean ± 0.8 % is not.
+    expect(toleranceCall('area.cbd_pore', -0.086, 0.0014)).toEqual({ within: true, marginal: false });
+    expect(toleranceCall('area.cbd_pore', -0.086, 0.008)).toEqual({ within: true, marginal: true });
+    // Against another tolerance: the same −8.6 % is beyond 5 %, and surely so.
+    expect(toleranceCall('area.cbd_pore', -0.086, 0.008, 0.05)).toEqual({ within: false, marginal: false });
+    // One seed has no standard error: the call stands as the mean says; a non-finite error is beyond.
+    expect(toleranceCall('tau.pore.x', 0.0499, 0)).toEqual({ within: true, marginal: false });
+    expect(toleranceCall('tau.pore.x', NaN, 0.01)).toEqual({ within: false, marginal: false });
+  });
+
+  it('compareDescriptors reports the standard error of the mean; the summary names the marginal descriptors', () => {
+    const names = DESCRIPTOR_SPECS.map((s) => s.name);
+    const real: StructureDescriptors = { values: Object.fromEntries(names.map((n) => [n, 2])), s2: {} };
+    // Four seeds: every descriptor 2 % high with no scatter, but τ solid y at 2·(1.049 + {−0.04, 0, 0, +0.04}).
+    const reps: StructureDescriptors[] = [-0.04, 0, 0, 0.04].map((d) => ({ values: Object.fromEntries(names.map((n) => [n, n === 'tau.solid.y' ? 2 * (1.049 + d) : 2 * 1.02])), s2: {} }));
+    const rows = compareDescriptors(real, reps);
+    const y = rows.find((d) => d.name === 'tau.solid.y')!;
+    expect(y.relative).toBeCloseTo(0.049, 12);
+    // std of {−0.08, 0, 0, 0.08} (n − 1) = 0.0653, over √4
+    expect(y.standardError).toBeCloseTo(Math.sqrt((2 * 0.08 ** 2) / 3) / 2, 12);
+    expect(rows.find((d) => d.name === 'tau.solid.x')!.standardError).toBe(0);
+    const line = toleranceSummary(rows);
+    expect(line).toMatch(new RegExp(`^within tolerance: ${names.length} of ${names.length}; marginal`));
+    expect(line).toMatch(/tau\.solid\.y \+4\.9 ± 1\.6 % \(within\)$/);
+    // A scatter-free set is sure everywhere.
+    expect(toleranceSummary(compareDescriptors(real, [reps[1]!, reps[2]!]))).toMatch(/; none marginal/);
   });
 });
 

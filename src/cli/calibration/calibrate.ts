@@ -178,6 +178,8 @@ export interface DescriptorReport {
   synthetic: number;
   /** standard deviation across the replicate seeds */
   spread: number;
+  /** standard error of the synthetic mean, spread/√seeds (0 for one seed) */
+  standardError: number;
   /** (synthetic − real)/|real| */
   relative: number;
 }
@@ -263,14 +265,16 @@ const sig4 = (v: number): number => Number(v.toPrecision(4));
  * @param real the tomogram's descriptors (measureDescriptors)
  * @param replicates the synthetic volumes' descriptors, one per seed
  * @returns one row per DESCRIPTOR_SPECS entry, in report order: real, synthetic mean, standard
- *   deviation across replicates (SI units) and the relative difference
+ *   deviation across replicates and the mean's standard error (SI units), and the relative difference
  * @example compareDescriptors(await measureDescriptors(tomogram, ctx), [a, b]).filter((d) => Math.abs(d.relative) > 0.1)
  */
 export function compareDescriptors(real: StructureDescriptors, replicates: readonly StructureDescriptors[], realSpread: Record<string, number> = {}): DescriptorReport[] {
   return DESCRIPTOR_SPECS.map((s) => {
-    const { mean, std } = meanStd(replicates.map((d) => d.values[s.name] ?? NaN));
+    const values = replicates.map((d) => d.values[s.name] ?? NaN);
+    const { mean, std } = meanStd(values);
+    const seeds = values.filter((v) => Number.isFinite(v)).length;
     const r = real.values[s.name] ?? NaN;
-    return { name: s.name, unit: s.unit, real: r, realSpread: realSpread[s.name] ?? 0, synthetic: mean, spread: std, relative: (mean - r) / Math.abs(r) };
+    return { name: s.name, unit: s.unit, real: r, realSpread: realSpread[s.name] ?? 0, synthetic: mean, spread: std, standardError: seeds > 1 ? std / Math.sqrt(seeds) : 0, relative: (mean - r) / Math.abs(r) };
   });
 }
 

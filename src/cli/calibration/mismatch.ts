@@ -28,6 +28,41 @@ export function descriptorTolerance(name: string): number {
   return name.startsWith('tau.') ? 0.05 : 0.1;
 }
 
+/** Standard errors between a seeds' mean and its tolerance below which toleranceCall calls the comparison marginal. */
+export const MARGINAL_STANDARD_ERRORS = 2;
+
+/** Which side of its tolerance a descriptor's mean over the seeds falls, and how sure that is. */
+export interface ToleranceCall {
+  within: boolean;
+  /**
+   * The tolerance lies within MARGINAL_STANDARD_ERRORS standard errors of the mean: another set of
+   * seeds of the same size may put it on the other side. Why: a calibration's last check runs on a
+   * handful of fresh seeds, and one 256³ twin of the TauFactor electrode scatters about 2 % in τ; a
+   * race read τ solid y +4.9 % on eight seeds and +6.2 % on eight others (bench/README.md).
+   */
+  marginal: boolean;
+}
+
+/**
+ * A descriptor's relative error against its tolerance (descriptorTolerance), with the standard
+ * error of that relative error over the seeds. Only the twins' seed scatter counts: the tomogram
+ * is one realisation, whose own scatter no single volume can tell.
+ *
+ * @param name descriptor name (DESCRIPTOR_SPECS), e.g. 'tau.solid.y'
+ * @param relative (synthetic mean − real)/|real|
+ * @param relativeStandardError standard error of the synthetic mean over |real| (0 for one seed)
+ * @param tolerance the relative tolerance (default descriptorTolerance: 10 %, τ 5 %)
+ * @returns within the tolerance or not, and whether that is marginal
+ * @example toleranceCall('tau.solid.y', 0.049, 0.007) // { within: true, marginal: true }
+ */
+export function toleranceCall(name: string, relative: number, relativeStandardError: number, tolerance = descriptorTolerance(name)): ToleranceCall {
+  const t = tolerance;
+  const e = Math.abs(relative);
+  if (!Number.isFinite(e)) return { within: false, marginal: false };
+  const se = Number.isFinite(relativeStandardError) ? relativeStandardError : 0;
+  return { within: e <= t, marginal: Math.abs(e - t) < MARGINAL_STANDARD_ERRORS * se };
+}
+
 /** A relative error beyond this counts as this: a non-percolating trial must not swamp the GP. */
 const CAP = 1;
 

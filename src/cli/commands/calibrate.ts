@@ -7,7 +7,7 @@ import { readVolumeWithFlags, VOLUME_READ_OPTIONS } from '../sim-options.ts';
 import { simulationProgress } from '../sim-progress.ts';
 import { formatTable, printJson } from '../output.ts';
 import { assertFreeNotFixed, assertRangesOpen, heldParameters, calibrate, CALIBRATED_PARAMETERS, CALIBRATION_OPTIMISERS, OPT_IN_PARAMETERS, type CalibratedParameter, type CalibrationOptimiser, type CalibrationReport, type DescriptorReport } from '../calibration/calibrate.ts';
-import { CALIBRATION_OBJECTIVES, descriptorTolerance, parseWeights, type CalibrationObjective } from '../calibration/mismatch.ts';
+import { CALIBRATION_OBJECTIVES, descriptorTolerance, MARGINAL_STANDARD_ERRORS, parseWeights, toleranceCall, type CalibrationObjective } from '../calibration/mismatch.ts';
 import { Z_FACES, type ZFaces } from '../../../sims/mesostructure/index.ts';
 import { integerOption, keyValueItems, listOption, numberOption, shapeOption } from '../option-values.ts';
 import { AXES, type Axis } from '../../voxel/components.ts';
@@ -119,14 +119,41 @@ function shown(value: number, unit: string): string {
 
 const SHOWN_UNIT: Record<string, string> = { m: 'µm', '1/m': '1/µm', '1': '' };
 
-/** One table row of a descriptor: real (± its boxes' spread where measured in boxes), synthetic ± seed spread, the difference, marked beyond its tolerance. */
+/** The relative standard error of a descriptor's synthetic mean (0 for one seed). */
+function relativeSE(d: DescriptorReport): number {
+  return d.standardError / Math.abs(d.real);
+}
+
+/** One table row of a descriptor: real (± its boxes' spread where measured in boxes), synthetic ± seed spread, the difference ± its standard error, marked beyond its tolerance or marginal. */
 function descriptorRow(inBoxes: boolean): (d: DescriptorReport) => string[] {
-  return (d) => [
-    `${d.name}${SHOWN_UNIT[d.unit] ? ` (${SHOWN_UNIT[d.unit]})` : ''}`,
-    inBoxes ? `${shown(d.real, d.unit)} ± ${shown(d.realSpread, d.unit)}` : shown(d.real, d.unit),
-    `${shown(d.synthetic, d.unit)} ± ${shown(d.spread, d.unit)}`,
-    Number.isFinite(d.relative) ? `${(100 * d.relative).toFixed(1)} %${Math.abs(d.relative) > descriptorTolerance(d.name) ? ` (beyond ${100 * descriptorTolerance(d.name)} %)` : ''}` : '-',
-  ];
+  return (d) => {
+    const t = `${100 * descriptorTolerance(d.name)} %`;
+    const call = toleranceCall(d.name, d.relative, relativeSE(d));
+    const mark = call.within ? (call.marginal ? ` (within ${t} by less than ${MARGINAL_STANDARD_ERRORS} SE)` : '') : call.marginal ? ` (beyond ${t} by less than ${MARGINAL_STANDARD_ERRORS} SE)` : ` (beyond ${t})`;
+    const se = relativeSE(d) > 0 ? ` ± ${(100 * relativeSE(d)).toFixed(1)}` : '';
+    return [
+      `${d.name}${SHOWN_UNIT[d.unit] ? ` (${SHOWN_UNIT[d.unit]})` : ''}`,
+      inBoxes ? `${shown(d.real, d.unit)} ± ${shown(d.realSpread, d.unit)}` : shown(d.real, d.unit),
+      `${shown(d.synthetic, d.unit)} ± ${shown(d.spread, d.unit)}`,
+      Number.isFinite(d.relative) ? `${(100 * d.relative).toFixed(1)}${se} %${mark}` : '-',
+    ];
+  };
+}
+
+/**
+ * The line under a descriptor table: how many are within their tolerance, and which of those calls
+ * another set of seeds may turn (toleranceCall's marginal).
+ *
+ * @param rows compareDescriptors' rows
+ * @returns e.g. "within tolerance: 21 of 21; marginal, another set of seeds may land on the other side
+ *   (the tolerance within 2 standard errors of the mean): tau.solid.y +4.9 ± 0.7 % (within)"
+ * @example toleranceSummary(report.race.descriptors)
+ */
+export function toleranceSummary(rows: readonly DescriptorReport[]): string {
+  const calls = rows.map((d) => ({ d, call: toleranceCall(d.name, d.relative, relativeSE(d)) }));
+  const within = calls.filter((c) => c.call.within).length;
+  const marginal = calls.filter((c) => c.call.marginal).map(({ d, call }) => `${d.name} ${d.relative >= 0 ? '+' : ''}${(100 * d.relative).toFixed(1)} ± ${(100 * relativeSE(d)).toFixed(1)} % (${call.within ? 'within' : 'beyond'})`);
+  return `within tolerance: ${within} of ${rows.length}; ${marginal.length > 0 ? `marginal, another set of seeds may land on the other side (the tolerance within ${MARGINAL_STANDARD_ERRORS} standard errors of the mean): ${marginal.join(', ')}` : `none marginal (every mean ${MARGINAL_STANDARD_ERRORS} standard errors or more from its tolerance)`}`;
 }
 
 export function calibrationTable(path: string, r: CalibrationReport): string {
@@ -144,17 +171,19 @@ export function calibrationTable(path: string, r: CalibrationReport): string {
   if (r.starts.length > 1) out.push(`${r.starts.length} optimiser starts, mismatch ${r.starts.map((s, k) => `${s.mismatch.toPrecision(3)}${r.objective === 'mismatch' ? '' : ` (score ${s.score.toPrecision(3)})`}${k === r.keptStart ? ' (kept)' : ''}`).join(', ')}`);
   const boxes = r.tomogramBoxes;
   const inBoxes = boxes.count > 1;
-  out.push('', `descriptors (synthetic: mean ± standard deviation across the seeds${r.race.pooled ? ', search and fresh' : ''}${inBoxes ? `; real: mean ± standard deviation across ${boxes.count} boxes of ${boxes.shape.join('×')} covering the tomogram` : ''}; beyond: over the tolerance, 10 %, τ 5 %)`);
+  out.push('', `descriptors (synthetic: mean ± standard deviation across the seeds${r.race.pooled ? ', search and fresh' : ''}${inBoxes ? `; real: mean ± standard deviation across ${boxes.count} boxes of ${boxes.shape.join('×')} covering the tomogram` : ''}; difference ± its standard error over the seeds; beyond: over the tolerance, 10 %, τ 5 %; by less than ${MARGINAL_STANDARD_ERRORS} SE: marginal)`);
   out.push(
     formatTable(
       r.descriptors.map(descriptorRow(inBoxes)),
       ['descriptor', 'real', 'synthetic', 'difference'],
     ),
   );
+  out.push(toleranceSummary(r.descriptors));
   if (r.race.descriptors.length > 0) {
     // The check no seed of the search has seen.
     out.push('', `the kept trial on the fresh seeds ${r.race.freshSeeds.join(', ')} alone, twins of ${r.race.shape.join('×')}`);
     out.push(formatTable(r.race.descriptors.map(descriptorRow(r.race.descriptors.some((d) => d.realSpread > 0))), ['descriptor', 'real', 'synthetic', 'difference']));
+    out.push(toleranceSummary(r.race.descriptors));
   }
   out.push('', 'parameters (identifiable: plausible values span under half the range and the GP length scale is below 1)');
   out.push(
