@@ -8,7 +8,7 @@ import { centredCrop } from '../src/volume/crop.ts';
 import { thicknessToZ } from '../src/volume/orient.ts';
 import { AXES, type Axis } from '../src/voxel/components.ts';
 import { generateElectrode, type GenerateParams } from '../sims/mesostructure/index.ts';
-import { calibrate, CALIBRATION_OPTIMISERS, compareDescriptors, twinParams, type CalibrationOptimiser, type CalibrationReport, type DescriptorReport } from '../src/cli/calibration/calibrate.ts';
+import { calibrate, CALIBRATION_OPTIMISERS, compareDescriptors, relativeStandardError, twinParams, type CalibrationOptimiser, type CalibrationReport, type DescriptorReport } from '../src/cli/calibration/calibrate.ts';
 import { CALIBRATION_OBJECTIVES, DEFAULT_WEIGHTS, mismatch, toleranceCall, type CalibrationObjective } from '../src/cli/calibration/mismatch.ts';
 import { measureDescriptors, type StructureDescriptors } from '../sims/properties/descriptors.ts';
 import type { SimContext } from '../src/simulation.ts';
@@ -90,7 +90,7 @@ function figures(label: string, r: CalibrationReport): Figure[] {
 function closeness(label: string, rows: readonly DescriptorReport[]): Figure[] {
   const rel = rows.filter((d) => Number.isFinite(d.relative)).map((d) => Math.abs(d.relative));
   const tau = rows.filter((d) => d.name.startsWith('tau.')).map((d) => Math.abs(d.relative));
-  const marginal = rows.filter((d) => toleranceCall(d.name, d.relative, d.standardError / Math.abs(d.real), 0.05).marginal).map((d) => d.name);
+  const marginal = rows.filter((d) => toleranceCall(d.name, d.relative, relativeStandardError(d), 0.05).marginal).map((d) => d.name);
   return [
     { name: `${label}: descriptors within 5 %`, unit: `of ${rel.length}`, median: rel.filter((e) => e <= 0.05).length, note: `within 10 %: ${rel.filter((e) => e <= 0.1).length}; worst ${(100 * Math.max(...rel)).toFixed(1)} %; marginal at 5 % (5 % within 2 standard errors of the seeds' mean): ${marginal.length > 0 ? marginal.join(', ') : 'none'}` },
     { name: `${label}: τ within 5 %`, unit: `of ${tau.length}`, median: tau.filter((e) => e <= 0.05).length },

@@ -259,6 +259,11 @@ interface ParameterSpace {
 const fromUnit = (p: ParameterSpace, u: number): number => (p.scale === 'log' ? p.lo * (p.hi / p.lo) ** u : p.lo + u * (p.hi - p.lo));
 const sig4 = (v: number): number => Number(v.toPrecision(4));
 
+/** A DescriptorReport's standard error relative to the real value, the unit of its `relative` (0 for one seed). */
+export function relativeStandardError(d: DescriptorReport): number {
+  return d.standardError / Math.abs(d.real);
+}
+
 /**
  * Each descriptor of a real volume against the mean and spread of synthetic replicates.
  *

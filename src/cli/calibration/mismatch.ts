@@ -28,7 +28,7 @@ export function descriptorTolerance(name: string): number {
   return name.startsWith('tau.') ? 0.05 : 0.1;
 }
 
-/** Standard errors between a seeds' mean and its tolerance below which toleranceCall calls the comparison marginal. */
+/** Standard errors between the seeds' mean and its tolerance below which toleranceCall calls the comparison marginal. */
 export const MARGINAL_STANDARD_ERRORS = 2;
 
 /** Which side of its tolerance a descriptor's mean over the seeds falls, and how sure that is. */
@@ -56,11 +56,10 @@ export interface ToleranceCall {
  * @example toleranceCall('tau.solid.y', 0.049, 0.007) // { within: true, marginal: true }
  */
 export function toleranceCall(name: string, relative: number, relativeStandardError: number, tolerance = descriptorTolerance(name)): ToleranceCall {
-  const t = tolerance;
   const e = Math.abs(relative);
   if (!Number.isFinite(e)) return { within: false, marginal: false };
   const se = Number.isFinite(relativeStandardError) ? relativeStandardError : 0;
-  return { within: e <= t, marginal: Math.abs(e - t) < MARGINAL_STANDARD_ERRORS * se };
+  return { within: e <= tolerance, marginal: Math.abs(e - tolerance) < MARGINAL_STANDARD_ERRORS * se };
 }
 
 /** A relative error beyond this counts as this: a non-percolating trial must not swamp the GP. */

@@ -6,7 +6,7 @@ import { assertFileReplaceable, writeFileWhole } from '../../output-files.ts';
 import { readVolumeWithFlags, VOLUME_READ_OPTIONS } from '../sim-options.ts';
 import { simulationProgress } from '../sim-progress.ts';
 import { formatTable, printJson } from '../output.ts';
-import { assertFreeNotFixed, assertRangesOpen, heldParameters, calibrate, CALIBRATED_PARAMETERS, CALIBRATION_OPTIMISERS, OPT_IN_PARAMETERS, type CalibratedParameter, type CalibrationOptimiser, type CalibrationReport, type DescriptorReport } from '../calibration/calibrate.ts';
+import { assertFreeNotFixed, assertRangesOpen, heldParameters, calibrate, CALIBRATED_PARAMETERS, CALIBRATION_OPTIMISERS, OPT_IN_PARAMETERS, relativeStandardError, type CalibratedParameter, type CalibrationOptimiser, type CalibrationReport, type DescriptorReport } from '../calibration/calibrate.ts';
 import { CALIBRATION_OBJECTIVES, descriptorTolerance, MARGINAL_STANDARD_ERRORS, parseWeights, toleranceCall, type CalibrationObjective } from '../calibration/mismatch.ts';
 import { Z_FACES, type ZFaces } from '../../../sims/mesostructure/index.ts';
 import { integerOption, keyValueItems, listOption, numberOption, shapeOption } from '../option-values.ts';
@@ -119,18 +119,13 @@ function shown(value: number, unit: string): string {
 
 const SHOWN_UNIT: Record<string, string> = { m: 'µm', '1/m': '1/µm', '1': '' };
 
-/** The relative standard error of a descriptor's synthetic mean (0 for one seed). */
-function relativeSE(d: DescriptorReport): number {
-  return d.standardError / Math.abs(d.real);
-}
-
 /** One table row of a descriptor: real (± its boxes' spread where measured in boxes), synthetic ± seed spread, the difference ± its standard error, marked beyond its tolerance or marginal. */
 function descriptorRow(inBoxes: boolean): (d: DescriptorReport) => string[] {
   return (d) => {
     const t = `${100 * descriptorTolerance(d.name)} %`;
-    const call = toleranceCall(d.name, d.relative, relativeSE(d));
+    const call = toleranceCall(d.name, d.relative, relativeStandardError(d));
     const mark = call.within ? (call.marginal ? ` (within ${t} by less than ${MARGINAL_STANDARD_ERRORS} SE)` : '') : call.marginal ? ` (beyond ${t} by less than ${MARGINAL_STANDARD_ERRORS} SE)` : ` (beyond ${t})`;
-    const se = relativeSE(d) > 0 ? ` ± ${(100 * relativeSE(d)).toFixed(1)}` : '';
+    const se = relativeStandardError(d) > 0 ? ` ± ${(100 * relativeStandardError(d)).toFixed(1)}` : '';
     return [
       `${d.name}${SHOWN_UNIT[d.unit] ? ` (${SHOWN_UNIT[d.unit]})` : ''}`,
       inBoxes ? `${shown(d.real, d.unit)} ± ${shown(d.realSpread, d.unit)}` : shown(d.real, d.unit),
@@ -150,9 +145,9 @@ function descriptorRow(inBoxes: boolean): (d: DescriptorReport) => string[] {
  * @example toleranceSummary(report.race.descriptors)
  */
 export function toleranceSummary(rows: readonly DescriptorReport[]): string {
-  const calls = rows.map((d) => ({ d, call: toleranceCall(d.name, d.relative, relativeSE(d)) }));
+  const calls = rows.map((d) => ({ d, call: toleranceCall(d.name, d.relative, relativeStandardError(d)) }));
   const within = calls.filter((c) => c.call.within).length;
-  const marginal = calls.filter((c) => c.call.marginal).map(({ d, call }) => `${d.name} ${d.relative >= 0 ? '+' : ''}${(100 * d.relative).toFixed(1)} ± ${(100 * relativeSE(d)).toFixed(1)} % (${call.within ? 'within' : 'beyond'})`);
+  const marginal = calls.filter((c) => c.call.marginal).map(({ d, call }) => `${d.name} ${d.relative >= 0 ? '+' : ''}${(100 * d.relative).toFixed(1)} ± ${(100 * relativeStandardError(d)).toFixed(1)} % (${call.within ? 'within' : 'beyond'})`);
   return `within tolerance: ${within} of ${rows.length}; ${marginal.length > 0 ? `marginal, another set of seeds may land on the other side (the tolerance within ${MARGINAL_STANDARD_ERRORS} standard errors of the mean): ${marginal.join(', ')}` : `none marginal (every mean ${MARGINAL_STANDARD_ERRORS} standard errors or more from its tolerance)`}`;
 }
 
