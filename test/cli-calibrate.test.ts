@@ -107,6 +107,8 @@ describe('mesolab calibrate', () => {
     expect(r.stdout).toMatch(/across the seeds, search and fresh/);
     // Under each table: the count within tolerance, and the calls the seeds' scatter leaves open.
     expect(r.stdout).toMatch(/\nwithin tolerance: \d+ of 21; (marginal, another set of seeds may land on the other side|none marginal)/);
+    // Search seed 1, race seed 2: the first seed neither has seen.
+    expect(r.stdout).toMatch(/\nseeds this calibration has not used start at 3: check the config there with --check <config\.json> --seed 3/);
     const c = JSON.parse(await readFile(config, 'utf8')) as Record<string, unknown>;
     const parsed = GenerateParamsSchema.parse(c);
     expect(parsed.cbdMorphology).toBe('web');
@@ -141,5 +143,85 @@ describe('mesolab calibrate', () => {
     expect(cbd.realSpread).toBeGreaterThan(0);
     // The boxes overlap (16 voxels along x and y) but each is read whole: the fractions stay near the tomogram's.
     expect(rep.descriptors.find((d) => d.name === 'fraction.cbd')!.real).toBeCloseTo(0.15, 2);
+  });
+  describe('--check: a config against the tomogram on seeds of its own', () => {
+    const made = (): string => join(dir, 'made.tif');
+    const config = { shape: [32, 32, 32], voxelSizeUm: 0.5, d50Um: 4, span: 0.6, porosity: 0.45, cbdFraction: 0.15, cbdMorphology: 'web', cbdDomainUm: 1, cbdReachUm: 2 };
+    type Rep = { mismatch: number; seeds: number[]; shape: number[]; evaluations: number; descriptors: { name: string; relative: number; spread: number; standardError: number }[] };
+    const rel = (r: Rep, name: string): number => r.descriptors.find((d) => d.name === name)!.relative;
+    beforeAll(async () => {
+      const gen = await mesolab(['generate', '--shape', '32,32,32', '--voxel-size', '0.5', '--d50', '4', '--span', '0.6', '--porosity', '0.45', '--cbd', '0.15', '--cbd-morphology', 'web', '--cbd-domain', '1', '--cbd-reach', '2', '--seed', '9', '-o', made()]);
+      expect(gen.code, gen.stderr).toBe(0);
+    });
+
+    it('the parameters and seed that made the tomogram reproduce every descriptor exactly; other seeds scatter', async () => {
+      const cfg = join(dir, 'made.json');
+      await writeFile(cfg, JSON.stringify(config));
+      const report = join(dir, 'check9.json');
+      const r = await mesolab(['calibrate', made(), '--check', cfg, '--seed', '9', '--seeds', '1', '--report', report]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/against twins of .*made\.json, 32×32×32, on seeds 9: 1 generate \+ properties evaluations/);
+      expect(r.stdout).toMatch(/\nwithin tolerance: 21 of 21; none marginal/);
+      const same = JSON.parse(await readFile(report, 'utf8')) as Rep;
+      expect(same.descriptors).toHaveLength(21);
+      for (const d of same.descriptors) expect(d.relative, d.name).toBe(0);
+      expect(same.mismatch).toBe(0);
+
+      const other = await mesolab(['calibrate', made(), '--check', cfg, '--seed', '10', '--seeds', '2', '--json']);
+      expect(other.code, other.stderr).toBe(0);
+      const o = JSON.parse(other.stdout) as Rep;
+      expect(o.seeds).toEqual([10, 11]);
+      expect(o.evaluations).toBe(2);
+      expect(o.mismatch).toBeGreaterThan(0);
+      // The fractions are the tomogram's, voxel-exact; the rest are another realisation's.
+      for (const p of ['pore', 'am', 'cbd']) expect(Math.abs(rel(o, `fraction.${p}`)), p).toBeLessThan(2e-3);
+      expect(o.descriptors.some((d) => Math.abs(d.relative) > 0.01)).toBe(true);
+      const area = o.descriptors.find((d) => d.name === 'area.am_pore')!;
+      expect(area.standardError).toBeCloseTo(area.spread / Math.SQRT2, 12);
+    });
+
+    it('larger particles read larger, and a calendered config is generated to the tomogram\'s shape and fractions', async () => {
+      const big = join(dir, 'big.json');
+      await writeFile(big, JSON.stringify({ ...config, d50Um: 6 }));
+      const r = await mesolab(['calibrate', made(), '--check', big, '--seed', '9', '--seeds', '1', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const b = JSON.parse(r.stdout) as Rep;
+      // d50 6 against 4 µm: local-thickness particle sizes well above the tomogram's.
+      expect(rel(b, 'particleSize.d50')).toBeGreaterThan(0.15);
+      // A config calibrate -o wrote for a calendered electrode: another shape and the fractions before calendering.
+      const cal = join(dir, 'calendered.json');
+      await writeFile(cal, JSON.stringify({ ...config, shape: [24, 24, 40], porosity: 0.5, cbdFraction: 0.13, calenderingPercent: 12 }));
+      const c = await mesolab(['calibrate', made(), '--check', cal, '--seed', '3', '--seeds', '1', '--json']);
+      expect(c.code, c.stderr).toBe(0);
+      const k = JSON.parse(c.stdout) as Rep & { generated: { shape: number[]; porosity: number; calenderingPercent: number } };
+      expect(k.shape).toEqual([32, 32, 32]);
+      // Started thicker and more porous, it calenders to the tomogram's thickness and porosity.
+      expect(k.generated.calenderingPercent).toBe(12);
+      expect(k.generated.shape[2]).toBeGreaterThan(32);
+      expect(k.generated.porosity).toBeGreaterThan(0.45);
+      expect(Math.abs(rel(k, 'fraction.pore'))).toBeLessThan(0.01);
+      expect(Math.abs(rel(k, 'fraction.cbd'))).toBeLessThan(0.01);
+    });
+
+    it('refuses a search option, an unreadable or invalid config, and another voxel size, in one line naming the field (exit 2)', async () => {
+      const cfg = join(dir, 'made.json');
+      await writeFile(cfg, JSON.stringify(config));
+      const bad = join(dir, 'bad.json');
+      await writeFile(bad, JSON.stringify({ ...config, d50Um: -1 }));
+      const coarse = join(dir, 'coarse.json');
+      await writeFile(coarse, JSON.stringify({ ...config, voxelSizeUm: 1 }));
+      for (const [args, pattern] of [
+        [['--check', cfg, '--budget', '4'], /^error: --budget: got "4", expected no search option with --check/],
+        [['--check', cfg, '--race', '2'], /^error: --race: got "2", expected no search option with --check/],
+        [['--check', join(dir, 'nothing.json')], /^error: --check: got ".*nothing\.json", expected a readable JSON or YAML file/],
+        [['--check', bad], /^error: --check: got ".*bad\.json", expected a file holding one object of generator parameters.*d50Um/],
+        [['--check', coarse], /^error: --check voxelSizeUm: got 1, expected the tomogram's voxel size, 0\.5 µm/],
+      ] as const) {
+        const r = await mesolab(['calibrate', made(), ...args]);
+        expect(r.code, args.join(' ')).toBe(2);
+        expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+        expect(r.stderr.trim(), args.join(' ')).toMatch(pattern);
+      }
+    });
   });
 });

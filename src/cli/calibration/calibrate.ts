@@ -316,6 +316,45 @@ export function meanDescriptors(parts: readonly StructureDescriptors[]): { mean:
   return { mean: { values, s2 }, spread };
 }
 
+/**
+ * A tomogram's descriptors at the size of its synthetic twins: measured in the boxes of `shape`
+ * covering it (coveringBoxes), their mean, or whole where `shape` is not smaller.
+ *
+ * @param real segmented tomogram, already in the twins' frame (thicknessToZ).
+ * @param shape the twins' shape (voxels).
+ * @param ctx compute backend for the τ solves; the boxes are measured one at a time (each solve takes the cores).
+ * @returns the mean descriptors, each value's standard deviation across the boxes (0 for one), and the boxes' shape and count.
+ * @example const { mean, boxes } = await measureTomogram(tomogram, [128, 128, 128], ctx); // boxes.count 8 for 256³
+ */
+export async function measureTomogram(real: Volume, shape: readonly [number, number, number], ctx: SimContext): Promise<{ mean: StructureDescriptors; spread: Record<string, number>; boxes: { shape: [number, number, number]; count: number } }> {
+  const boxes = coveringBoxes(real, shape);
+  const parts: StructureDescriptors[] = [];
+  for (const box of boxes) parts.push(await measureDescriptors(box, ctx));
+  return { ...meanDescriptors(parts), boxes: { shape: [...boxes[0]!.shape], count: boxes.length } };
+}
+
+/**
+ * The descriptors of a config's twins, one per seed, each measured by its centred crop of the
+ * tomogram's shape (a twin larger than the tomogram is cut by its faces as the tomogram is).
+ *
+ * @param params generator parameters without seed (twinParams' output where calendered).
+ * @param seeds replicate seeds, generated one after another.
+ * @param realShape the tomogram's shape (voxels).
+ * @param ctx compute backend and abort signal.
+ * @param onEach called after each twin is measured (a count of evaluations).
+ * @returns measureDescriptors of each twin, in seed order.
+ * @example const reps = await twinReplicates(config, [13, 14], [256, 256, 256], ctx);
+ */
+export async function twinReplicates(params: GenerateParams, seeds: readonly number[], realShape: readonly [number, number, number], ctx: SimContext, onEach?: () => void): Promise<StructureDescriptors[]> {
+  const out: StructureDescriptors[] = [];
+  for (const s of seeds) {
+    const g = await generateElectrode({ ...params, seed: s }, { ...ctx, rng: new Rng(s), onProgress: undefined });
+    out.push(await measureDescriptors(centredCrop(g.volume, realShape), ctx));
+    onEach?.();
+  }
+  return out;
+}
+
 /** The descriptors whose phases are all in `phases`: what a tomogram missing some phase can still be matched on. */
 export function matchableDescriptors(phases: readonly PhaseName[]): string[] {
   return DESCRIPTOR_SPECS.filter((s) => s.phases.every((p) => phases.includes(p))).map((s) => s.name);
@@ -503,11 +542,8 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
   real = thicknessToZ(real, thicknessAxis);
   const voxelUm = sig4(real.voxelSize * 1e6);
   const shape = opts.shape ?? [real.shape[0], real.shape[1], real.shape[2]];
-  const boxes = coveringBoxes(real, shape);
   const raceShape = opts.raceShape ?? shape;
-  const parts: StructureDescriptors[] = [];
-  for (const box of boxes) parts.push(await measureDescriptors(box, ctx));
-  const { mean: measured, spread: realSpread } = meanDescriptors(parts);
+  const { mean: measured, spread: realSpread, boxes } = await measureTomogram(real, shape, ctx);
   const v = measured.values;
   const base: GenerateParams = {
     shape,
@@ -539,15 +575,7 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
 
   let evaluations = 0;
   /** A twin config's descriptors on each seed, each measured by its centred crop of the tomogram's shape. */
-  const replicatesOf = async (params: GenerateParams, on: readonly number[]): Promise<StructureDescriptors[]> => {
-    const out: StructureDescriptors[] = [];
-    for (const s of on) {
-      const g = await generateElectrode({ ...params, seed: s }, { ...ctx, rng: new Rng(s), onProgress: undefined });
-      out.push(await measureDescriptors(centredCrop(g.volume, real.shape), ctx));
-      evaluations++;
-    }
-    return out;
-  };
+  const replicatesOf = (params: GenerateParams, on: readonly number[]): Promise<StructureDescriptors[]> => twinReplicates(params, on, real.shape, ctx, () => evaluations++);
   const total = budget * starts;
   /** mismatch: the weighted mean of squares; score: the objective's value, what the search minimises */
   type Trial = { start: number; u: number[]; params: GenerateParams; replicates: StructureDescriptors[] | null; mismatch: number; score: number };
@@ -614,9 +642,7 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
   const sameShape = raceShape.every((n, k) => n === shape[k]);
   let raceReal = { mean: measured, spread: realSpread };
   if (candidates.length > 0 && !sameShape) {
-    const raceParts: StructureDescriptors[] = [];
-    for (const box of coveringBoxes(real, raceShape)) raceParts.push(await measureDescriptors(box, ctx));
-    raceReal = meanDescriptors(raceParts);
+    raceReal = await measureTomogram(real, raceShape, ctx);
   }
   const raceComposite = sameShape ? composite : calibrationObjective(objectiveName, mismatchResiduals(raceReal.mean, [raceReal.mean], weights).perTolerance);
   // Without a race (or should every candidate be refused a fresh seed): the pick of lowest score.
@@ -719,7 +745,7 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
     failedTrials: trials.filter((t) => !t.replicates).length,
     history: trials.map((t) => ({ start: t.start, params: Object.fromEntries(space.map((p) => [p.name, t.params[p.name] as number])), mismatch: t.mismatch, score: t.score })),
     fixed,
-    tomogramBoxes: { shape: [...boxes[0]!.shape], count: boxes.length },
+    tomogramBoxes: boxes,
     thicknessAxis,
     optimiser,
     objective: objectiveName,

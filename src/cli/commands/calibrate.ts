@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ConfigError } from '../../errors.ts';
+import { ConfigError, MesolabError } from '../../errors.ts';
 import { getCompute } from '../../gpu/backend.ts';
 import { Rng } from '../../random/rng.ts';
 import { assertFileReplaceable, writeFileWhole } from '../../output-files.ts';
@@ -8,7 +8,10 @@ import { simulationProgress } from '../sim-progress.ts';
 import { formatTable, printJson } from '../output.ts';
 import { assertFreeNotFixed, assertRangesOpen, heldParameters, calibrate, CALIBRATED_PARAMETERS, CALIBRATION_OPTIMISERS, OPT_IN_PARAMETERS, relativeStandardError, type CalibratedParameter, type CalibrationOptimiser, type CalibrationReport, type DescriptorReport } from '../calibration/calibrate.ts';
 import { CALIBRATION_OBJECTIVES, descriptorTolerance, MARGINAL_STANDARD_ERRORS, parseWeights, toleranceCall, type CalibrationObjective } from '../calibration/mismatch.ts';
-import { Z_FACES, type ZFaces } from '../../../sims/mesostructure/index.ts';
+import { checkCalibration, type CheckReport } from '../calibration/check.ts';
+import { readConfigFile } from '../../config/parse.ts';
+import { GenerateParamsSchema, Z_FACES, type GenerateParams, type ZFaces } from '../../../sims/mesostructure/index.ts';
+import { parseWith } from '../../config/validate.ts';
 import { integerOption, keyValueItems, listOption, numberOption, shapeOption } from '../option-values.ts';
 import { AXES, type Axis } from '../../voxel/components.ts';
 
@@ -31,6 +34,7 @@ interface CalibrateOptions {
   race?: string;
   raceShape?: string;
   raceSeeds?: string;
+  check?: string;
   json?: boolean;
   force?: boolean;
   voxelSize?: string;
@@ -187,7 +191,46 @@ export function calibrationTable(path: string, r: CalibrationReport): string {
       ['parameter', 'value', 'searched', 'plausible', 'length scale', 'identifiable'],
     ),
   );
+  // The tables above are of the seeds that chose the config; the next ones have not seen it.
+  const unseen = Math.max(...r.seeds, ...r.race.freshSeeds) + 1;
+  out.push('', `seeds this calibration has not used start at ${unseen}: check the config there with --check <config.json> --seed ${unseen} --seeds <n> (--shape as the race's)`);
   return out.join('\n');
+}
+
+/**
+ * `mesolab calibrate --check`'s table: a config's twins on the given seeds against the tomogram.
+ *
+ * @param path the tomogram's path; @param configPath the checked config's.
+ * @param r checkCalibration's report.
+ * @returns the header line, the descriptor table and its tolerance summary.
+ */
+export function checkTable(path: string, configPath: string, r: CheckReport): string {
+  const out: string[] = [];
+  if (r.thicknessAxis !== 'z') out.push(`axes are the generator's: z through the thickness is the tomogram's ${r.thicknessAxis}`);
+  out.push(`${path} against twins of ${configPath}, ${r.shape.join('×')}, on seeds ${r.seeds.join(', ')}: ${r.evaluations} generate + properties evaluations, ${r.wallSeconds.toFixed(0)} s; mismatch ${r.mismatch.toPrecision(3)}`);
+  const inBoxes = r.tomogramBoxes.count > 1;
+  out.push('', `descriptors (synthetic: mean ± standard deviation across the seeds${inBoxes ? `; real: mean ± standard deviation across ${r.tomogramBoxes.count} boxes of ${r.tomogramBoxes.shape.join('×')} covering the tomogram` : ''}; difference ± its standard error over the seeds; beyond: over the tolerance, 10 %, τ 5 %; by less than ${MARGINAL_STANDARD_ERRORS} SE: marginal)`);
+  out.push(formatTable(r.descriptors.map(descriptorRow(inBoxes)), ['descriptor', 'real', 'synthetic', 'difference']));
+  out.push(toleranceSummary(r.descriptors));
+  return out.join('\n');
+}
+
+/** Options that steer a search, refused with --check, which searches nothing. */
+const SEARCH_OPTIONS = ['output', 'budget', 'starts', 'fix', 'free', 'range', 'optimiser', 'objective', 'race', 'raceShape', 'raceSeeds'] as const;
+const FLAG: Record<(typeof SEARCH_OPTIONS)[number], string> = { output: '--output', budget: '--budget', starts: '--starts', fix: '--fix', free: '--free', range: '--range', optimiser: '--optimiser', objective: '--objective', race: '--race', raceShape: '--race-shape', raceSeeds: '--race-seeds' };
+
+/** `--check`'s file as generator parameters, refused in one line naming --check. */
+async function checkedConfig(path: string): Promise<GenerateParams> {
+  const raw = await readConfigFile(path, '--check');
+  const expected = 'a file holding one object of generator parameters (mesolab calibrate -o, generate --config)';
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError('--check', path, expected);
+  try {
+    parseWith(GenerateParamsSchema, raw);
+  } catch (e) {
+    if (e instanceof MesolabError) throw new ConfigError('--check', path, expected, e.message);
+    throw e;
+  }
+  return raw as GenerateParams;
 }
 
 export function register(program: Command): void {
@@ -213,6 +256,7 @@ export function register(program: Command): void {
     .option('--race <n>', 'candidates generated again on fresh seeds (--race-seeds) after the search (each start\'s pick and the trials of lowest score); the lowest objective over search and fresh seeds together is kept (default 4; 0: keep the search\'s pick, scored on its own seeds, which flatter it)')
     .option('--race-shape <nx,ny,nz>', 'the twins\' shape in the race (default --shape): the tomogram\'s own shape, say, races the candidates at full size against the whole tomogram, on the fresh seeds alone (for boxes that scatter between seeds more than the tolerance)')
     .option('--race-seeds <n>', 'fresh seeds per raced candidate (default --seeds): more where the candidates differ by less than the scatter of --seeds twins')
+    .option('--check <config.json>', 'search nothing: generate this config (calibrate -o, or any generate --config file) on --seeds seeds from --seed at --shape, with the tomogram\'s fractions, and compare each descriptor with the tomogram\'s; pick seeds the calibration did not use (its table is of the seeds that chose it)')
     .option('--json', 'print the report as JSON')
     .option('--force', 'replace existing output files')
     .option(...VOLUME_READ_OPTIONS[0]!)
@@ -241,6 +285,23 @@ export function register(program: Command): void {
       const force = opts.force ?? false;
       if (opts.output !== undefined) await assertFileReplaceable(opts.output, { force, field: '--output' });
       if (opts.report !== undefined) await assertFileReplaceable(opts.report, { force, field: '--report' });
+      if (opts.check !== undefined) {
+        const search = SEARCH_OPTIONS.find((k) => opts[k] !== undefined);
+        if (search !== undefined) throw new ConfigError(FLAG[search], opts[search], `no search option with --check, which generates the given config and searches nothing`);
+        const config = await checkedConfig(opts.check);
+        const volume = await readVolumeWithFlags(path, opts as Record<string, unknown>);
+        const compute = await getCompute(backend);
+        const r = await checkCalibration(
+          volume,
+          config,
+          { ...(shape ? { shape } : {}), ...(seeds !== undefined ? { seeds } : {}), ...(seed !== undefined ? { seed } : {}), ...(thicknessAxis ? { thicknessAxis } : {}), ...(zFaces ? { zFaces } : {}), weights },
+          { rng: new Rng(seed ?? 1), compute, onProgress: simulationProgress({ quiet: Boolean(opts.json) }) },
+        );
+        if (opts.report !== undefined) await writeFileWhole(opts.report, `${JSON.stringify(r, null, 2)}\n`);
+        if (opts.json) return printJson(r);
+        process.stdout.write(`${checkTable(path, opts.check, r)}\n`);
+        return;
+      }
       const volume = await readVolumeWithFlags(path, opts as Record<string, unknown>);
       const compute = await getCompute(backend);
       const report = await calibrate(
