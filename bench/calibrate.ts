@@ -8,7 +8,8 @@ import { centredCrop } from '../src/volume/crop.ts';
 import { thicknessToZ } from '../src/volume/orient.ts';
 import { AXES, type Axis } from '../src/voxel/components.ts';
 import { generateElectrode, type GenerateParams } from '../sims/mesostructure/index.ts';
-import { calibrate, CALIBRATION_OPTIMISERS, compareDescriptors, relativeStandardError, twinParams, type CalibrationOptimiser, type CalibrationReport, type DescriptorReport } from '../src/cli/calibration/calibrate.ts';
+import { calibrate, CALIBRATION_OPTIMISERS, compareDescriptors, relativeStandardError, type CalibrationOptimiser, type CalibrationReport, type DescriptorReport } from '../src/cli/calibration/calibrate.ts';
+import { checkCalibration } from '../src/cli/calibration/check.ts';
 import { CALIBRATION_OBJECTIVES, DEFAULT_WEIGHTS, mismatch, toleranceCall, type CalibrationObjective } from '../src/cli/calibration/mismatch.ts';
 import { measureDescriptors, type StructureDescriptors } from '../sims/properties/descriptors.ts';
 import type { SimContext } from '../src/simulation.ts';
@@ -95,25 +96,6 @@ function closeness(label: string, rows: readonly DescriptorReport[]): Figure[] {
     { name: `${label}: descriptors within 5 %`, unit: `of ${rel.length}`, median: rel.filter((e) => e <= 0.05).length, note: `within 10 %: ${rel.filter((e) => e <= 0.1).length}; worst ${(100 * Math.max(...rel)).toFixed(1)} %; marginal at 5 % (5 % within 2 standard errors of the seeds' mean): ${marginal.length > 0 ? marginal.join(', ') : 'none'}` },
     { name: `${label}: τ within 5 %`, unit: `of ${tau.length}`, median: tau.filter((e) => e <= 0.05).length },
   ];
-}
-
-/**
- * The calibrated generator config at the tomogram's full size, two seeds, against the whole
- * tomogram: the issue's contract is on the electrode, not on the crop the search ran on. The
- * fractions are the whole tomogram's, as a calibration on it would take them.
- */
-async function atFullSize(config: GenerateParams, full: Volume, seeds: readonly number[], ctx: SimContext): Promise<{ rows: DescriptorReport[]; seconds: number }> {
-  const t0 = performance.now();
-  const real = await measureDescriptors(full, ctx);
-  const fractions = { porosity: Number(real.values['fraction.pore']!.toPrecision(4)), cbdFraction: Number(real.values['fraction.cbd']!.toPrecision(4)) };
-  const reps = [];
-  // A calendered config starts thicker and denser, so that it ends at the tomogram's shape and fractions.
-  const params = await twinParams({ ...config, ...fractions, shape: [full.shape[0], full.shape[1], full.shape[2]] }, 1, ctx);
-  for (const seed of seeds) {
-    const g = await generateElectrode({ ...params, seed }, { ...ctx, rng: new Rng(seed) });
-    reps.push(await measureDescriptors(g.volume, ctx));
-  }
-  return { rows: compareDescriptors(real, reps), seconds: (performance.now() - t0) / 1000 };
 }
 
 /**
@@ -236,9 +218,11 @@ export const run: BenchRun = async ({ quick }) => {
         const fullSeeds = integerOption(process.env.MESOLAB_TAUFACTOR_FULL_SEEDS ?? 8, 'MESOLAB_TAUFACTOR_FULL_SEEDS', 1);
         const seeds: number[] = [];
         for (let s = 1; seeds.length < fullSeeds; s++) if (!seenAtFullSize.includes(s)) seeds.push(s);
-        const f = await atFullSize(config, full, seeds, ctx);
-        process.stderr.write(`\nat the tomogram's full size ${full.shape.join('×')}, seeds ${seeds.join(', ')} (${f.seconds.toFixed(0)} s), config ${JSON.stringify(config)}\n${descriptorRows(f.rows).join('\n')}\n`);
-        out.push(...closeness(`TauFactor calibrated config at ${full.shape.join('×')}`, f.rows));
+        // The issue's contract is on the electrode, not on the crop the search ran on: the config at the
+        // tomogram's full size against the whole of it (calibrate --check).
+        const f = await checkCalibration(full, config, { seedList: seeds }, ctx);
+        process.stderr.write(`\nat the tomogram's full size ${full.shape.join('×')}, seeds ${seeds.join(', ')} (${f.wallSeconds.toFixed(0)} s), config ${JSON.stringify(config)}\n${descriptorRows(f.descriptors).join('\n')}\n`);
+        out.push(...closeness(`TauFactor calibrated config at ${full.shape.join('×')}`, f.descriptors));
       }
     }
   } finally {

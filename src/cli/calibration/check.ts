@@ -20,6 +20,8 @@ export interface CheckOptions {
   seeds?: number;
   /** first seed (default 1); pick seeds the calibration did not use */
   seed?: number;
+  /** the seeds themselves, over seeds and seed: a set that skips some (a race's) */
+  seedList?: readonly number[];
   /** the tomogram's axis through the electrode's thickness (default z), turned to the twins' z */
   thicknessAxis?: Axis;
   /** the twins' z faces, over the config's own */
@@ -67,9 +69,8 @@ export async function checkCalibration(real: Volume, config: GenerateParams, opt
   const t0 = performance.now();
   const nSeeds = opts.seeds ?? 2;
   const seed0 = opts.seed ?? 1;
-  if (!Number.isInteger(nSeeds) || nSeeds < 1) throw new ConfigError('seeds', nSeeds, 'an integer number of seeds >= 1');
-  if (!Number.isInteger(seed0) || seed0 < 0) throw new ConfigError('seed', seed0, 'an integer seed >= 0');
-  const seeds = Array.from({ length: nSeeds }, (_, k) => seed0 + k);
+  const seeds = opts.seedList ? [...opts.seedList] : Array.from({ length: nSeeds }, (_, k) => seed0 + k);
+  if (seeds.length === 0 || !seeds.every((s) => Number.isInteger(s) && s >= 0)) throw new ConfigError('seeds', opts.seedList ?? nSeeds, 'one or more seeds, integers >= 0');
   const thicknessAxis = opts.thicknessAxis ?? 'z';
   real = thicknessToZ(real, thicknessAxis);
   const voxelUm = Number((real.voxelSize * 1e6).toPrecision(4));
