@@ -3,7 +3,7 @@ import type { SimContext } from '../../simulation.ts';
 import type { Volume } from '../../volume/volume.ts';
 import { thicknessToZ } from '../../volume/orient.ts';
 import type { Axis } from '../../voxel/components.ts';
-import { resolveParams, type GenerateParams, type ZFaces } from '../../../sims/mesostructure/index.ts';
+import type { GenerateParams, ZFaces } from '../../../sims/mesostructure/index.ts';
 import { compareDescriptors, measureTomogram, twinParams, twinReplicates, type DescriptorReport } from './calibrate.ts';
 import { DEFAULT_WEIGHTS, mismatch, type MismatchWeights } from './mismatch.ts';
 
@@ -89,7 +89,7 @@ export async function checkCalibration(real: Volume, config: GenerateParams, opt
     cbdFraction: Number(v['fraction.cbd']!.toPrecision(4)),
     ...(opts.zFaces ? { zFaces: opts.zFaces } : {}),
   };
-  resolveParams(p);
+  // Validated by the generator, as calendered: the target's own AM fraction may be above what packs uncalendered.
   const generated = await twinParams(p, seeds[0]!, ctx);
   let evaluations = 0;
   const reps = await twinReplicates(generated, seeds, real.shape, ctx, () => {
