@@ -44,6 +44,8 @@ describe('mismatch', () => {
     // A non-percolating synthetic τ counts as a relative error of 1, not Infinity.
     expect(relativeError(Infinity, 2)).toBe(1);
     expect(meanStd([1, 3])).toEqual({ mean: 2, std: Math.SQRT2 });
+    // Equal values: exactly themselves, with no spread from rounding the sum (8 × 0.1 sums to 0.7999…).
+    expect(meanStd(new Array(8).fill(0.1))).toEqual({ mean: 0.1, std: 0 });
   });
 });
 

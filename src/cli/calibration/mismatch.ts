@@ -95,6 +95,9 @@ function weightOf(spec: DescriptorSpec, w: MismatchWeights): number {
 export function meanStd(values: readonly number[]): { mean: number; std: number } {
   const f = values.filter((v) => Number.isFinite(v));
   if (f.length === 0) return { mean: values.some((v) => v === Infinity) ? Infinity : NaN, std: NaN };
+  // Equal values (a local-thickness quantile on its voxel grid, seed after seed) are their own mean
+  // with no spread, not the sum's rounding (eight equal particle sizes of 4.207 µm read back with a spread of 9e-22 m).
+  if (f.every((v) => v === f[0])) return { mean: f[0]!, std: 0 };
   const mean = f.reduce((s, v) => s + v, 0) / f.length;
   const std = f.length > 1 ? Math.sqrt(f.reduce((s, v) => s + (v - mean) ** 2, 0) / (f.length - 1)) : 0;
   return { mean, std };
