@@ -217,7 +217,8 @@ export function checkTable(path: string, configPath: string, r: CheckReport): st
 
 /** Options that steer a search, refused with --check, which searches nothing. */
 const SEARCH_OPTIONS = ['output', 'budget', 'starts', 'fix', 'free', 'range', 'optimiser', 'objective', 'race', 'raceShape', 'raceSeeds'] as const;
-const FLAG: Record<(typeof SEARCH_OPTIONS)[number], string> = { output: '--output', budget: '--budget', starts: '--starts', fix: '--fix', free: '--free', range: '--range', optimiser: '--optimiser', objective: '--objective', race: '--race', raceShape: '--race-shape', raceSeeds: '--race-seeds' };
+/** raceShape → --race-shape: commander's camel-case name back to the flag. */
+const flagOf = (name: string): string => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /** `--check`'s file as generator parameters, refused in one line naming --check. */
 async function checkedConfig(path: string): Promise<GenerateParams> {
@@ -287,7 +288,7 @@ export function register(program: Command): void {
       if (opts.report !== undefined) await assertFileReplaceable(opts.report, { force, field: '--report' });
       if (opts.check !== undefined) {
         const search = SEARCH_OPTIONS.find((k) => opts[k] !== undefined);
-        if (search !== undefined) throw new ConfigError(FLAG[search], opts[search], `no search option with --check, which generates the given config and searches nothing`);
+        if (search !== undefined) throw new ConfigError(flagOf(search), opts[search], `no search option with --check, which generates the given config and searches nothing`);
         const config = await checkedConfig(opts.check);
         const volume = await readVolumeWithFlags(path, opts as Record<string, unknown>);
         const compute = await getCompute(backend);
