@@ -27,11 +27,11 @@ export const FILL_COMMON_OPTIONS: ReadonlyArray<readonly [string, string]> = [
   ...VOLUME_READ_OPTIONS,
 ];
 
-/** Reads `--config` as a JSON/YAML object (empty when not given). */
-export async function readConfigObject(path: unknown, what: string): Promise<Record<string, unknown>> {
+/** Reads `--config` (or the option `field`) as a JSON/YAML object (empty when not given). */
+export async function readConfigObject(path: unknown, what: string, field = '--config'): Promise<Record<string, unknown>> {
   if (path === undefined) return {};
-  const value = await readConfigFile(String(path));
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ConfigError('--config', path, `a JSON or YAML object of ${what}`);
+  const value = await readConfigFile(String(path), field);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(field, path, `a JSON or YAML object of ${what}`);
   return value as Record<string, unknown>;
 }
 

@@ -3,13 +3,12 @@ import { ConfigError, MesolabError } from '../../errors.ts';
 import { getCompute } from '../../gpu/backend.ts';
 import { Rng } from '../../random/rng.ts';
 import { assertFileReplaceable, writeFileWhole } from '../../output-files.ts';
-import { readVolumeWithFlags, VOLUME_READ_OPTIONS } from '../sim-options.ts';
+import { readConfigObject, readVolumeWithFlags, VOLUME_READ_OPTIONS } from '../sim-options.ts';
 import { simulationProgress } from '../sim-progress.ts';
 import { formatTable, printJson } from '../output.ts';
 import { assertFreeNotFixed, assertRangesOpen, heldParameters, calibrate, CALIBRATED_PARAMETERS, CALIBRATION_OPTIMISERS, OPT_IN_PARAMETERS, relativeStandardError, type CalibratedParameter, type CalibrationOptimiser, type CalibrationReport, type DescriptorReport } from '../calibration/calibrate.ts';
 import { CALIBRATION_OBJECTIVES, descriptorTolerance, MARGINAL_STANDARD_ERRORS, parseWeights, toleranceCall, type CalibrationObjective } from '../calibration/mismatch.ts';
 import { checkCalibration, type CheckReport } from '../calibration/check.ts';
-import { readConfigFile } from '../../config/parse.ts';
 import { GenerateParamsSchema, Z_FACES, type GenerateParams, type ZFaces } from '../../../sims/mesostructure/index.ts';
 import { parseWith } from '../../config/validate.ts';
 import { integerOption, keyValueItems, listOption, numberOption, shapeOption } from '../option-values.ts';
@@ -222,13 +221,12 @@ const flagOf = (name: string): string => `--${name.replace(/[A-Z]/g, (c) => `-${
 
 /** `--check`'s file as generator parameters, refused in one line naming --check. */
 async function checkedConfig(path: string): Promise<GenerateParams> {
-  const raw = await readConfigFile(path, '--check');
-  const expected = 'a file holding one object of generator parameters (mesolab calibrate -o, generate --config)';
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError('--check', path, expected);
+  const what = 'generator parameters (mesolab calibrate -o, generate --config)';
+  const raw = await readConfigObject(path, what, '--check');
   try {
     parseWith(GenerateParamsSchema, raw);
   } catch (e) {
-    if (e instanceof MesolabError) throw new ConfigError('--check', path, expected, e.message);
+    if (e instanceof MesolabError) throw new ConfigError('--check', path, `a file holding one object of ${what}`, e.message);
     throw e;
   }
   return raw as GenerateParams;
