@@ -78,6 +78,10 @@ describe('mesolab generate', () => {
     expect(compact.code).toBe(2);
     expect(compact.stderr.trim().split('\n')).toHaveLength(1);
     expect(compact.stderr).toMatch(/particleCompactness: got 2, expected .*1/);
+    const spread = await mesolab('generate', '--dispersion', '-2');
+    expect(spread.code).toBe(2);
+    expect(spread.stderr.trim().split('\n')).toHaveLength(1);
+    expect(spread.stderr).toMatch(/particleDispersion: got -2, expected .*-1/);
     const faces = await mesolab('generate', '--z-faces', 'open');
     expect(faces.code).toBe(2);
     expect(faces.stderr.trim().split('\n')).toHaveLength(1);

@@ -134,11 +134,12 @@ export async function generateElectrode(params: GenerateParams, ctx: SimContext)
   const t0 = performance.now();
   const meanR = rp.populations.reduce((s, p) => s + (p.volumeShare * p.medianD) / 2, 0);
   const packing: SpherePacking = { x: [], y: [], z: [], r: [], pop: [] };
+  const placement = { aggregation: rp.particleAggregation, compactness: rp.particleCompactness, dispersion: rp.particleDispersion };
   const first = drawCores((rp.amFraction * nPacked * (1 + (3 * meanR) / (8 * box.nz))) / grow ** 3);
   const order = first.r.map((_, i) => i).sort((a, b) => first.r[b]! - first.r[a]! || a - b);
   const sphereFraction = first.r.reduce((s, r) => s + sphereVolume(r), 0) / nPacked;
   const startScale = Math.min(1, Math.cbrt(0.25 / sphereFraction));
-  addParticles(packing, order.map((i) => first.r[i]!), order.map((i) => first.pop[i]!), box, rngPlace, startScale, 30, rp.particleAggregation, rp.particleCompactness);
+  addParticles(packing, order.map((i) => first.r[i]!), order.map((i) => first.pop[i]!), box, rngPlace, { scale: startScale, ...placement });
   growAndRelax(packing, box, {
     startScale,
     steps: 12,
@@ -162,7 +163,7 @@ export async function generateElectrode(params: GenerateParams, ctx: SimContext)
     const missing = ((rp.amFraction - amCount / n) * n) / voxelsPerSphereVolume;
     if (missing > 0) {
       const extra = drawCores(missing);
-      addParticles(packing, extra.r, extra.pop, box, rngFix, 1, 30, rp.particleAggregation, rp.particleCompactness);
+      addParticles(packing, extra.r, extra.pop, box, rngFix, placement);
     } else {
       const candidates = rngFix.shuffle(packing.r.map((_, i) => i));
       const drop: number[] = [];

@@ -99,6 +99,12 @@ export const GenerateParamsSchema = z
       .max(1)
       .default(0)
       .describe('share of the aggregating particles that settle where they touch the most others rather than against one, 0–1: 0 chains, 1 compact agglomerates (secondary particles pressed together by a dry or intensive premix); fewer, wider gaps between them'),
+    particleDispersion: z
+      .number()
+      .min(-1)
+      .max(1)
+      .default(0)
+      .describe('how the particles that do not aggregate spread, −1–1: the share |d| of them placed where the packing around them (a few diameters) is emptiest (d > 0, a well-dispersed slurry: even, no large voids) or fullest (d < 0, a flocculated one: flocs of many particles with voids between); 0 random addition'),
     particleOverlap: z
       .number()
       .min(0)
@@ -145,6 +151,8 @@ export interface ResolvedParams {
   particleAggregation: number;
   /** share of those that take the free position touching the most particles (0: chains) */
   particleCompactness: number;
+  /** share of the others placed where the packing around them is emptiest (> 0) or fullest (< 0); 0 random addition */
+  particleDispersion: number;
   /** particle radius over packing core radius, less 1 (0: touching spheres) */
   particleOverlap: number;
   /** voxels of packing beyond each z face ('cut' faces: one largest particle diameter; 'bounded': 0) */
@@ -271,6 +279,7 @@ export function resolveParams(params: GenerateParams): ResolvedParams {
     cbdPorosity: p.cbdPorosity,
     particleAggregation: p.particleAggregation,
     particleCompactness: p.particleCompactness,
+    particleDispersion: p.particleDispersion,
     particleOverlap: p.particleOverlap,
     // One largest diameter: a particle that reaches into the box then sits in packing as dense as the bulk.
     zMargin: p.zFaces === 'cut' ? Math.ceil(Math.max(...populations.map((q) => q.maxD))) : 0,

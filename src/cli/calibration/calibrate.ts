@@ -15,7 +15,7 @@ import { CALIBRATION_OBJECTIVES, calibrationObjective, DEFAULT_WEIGHTS, meanStd,
  * Calibration of the electrode generator to a segmented tomogram: the fractions are taken from
  * the tomogram; the particle size distribution (d50Um, span), how the particles cluster and merge
  * (particleAggregation, particleOverlap) and the web CBD model's domain size, reach and neck
- * weight (and, freed, the agglomerates' compactness, the fibre share and the calendering) are
+ * weight (and, freed, the agglomerates' compactness, how evenly the particles spread, the fibre share and the calendering) are
  * found by Bayesian optimisation of the weighted descriptor mismatch plus, by default, its worst
  * descriptor's error in units of its tolerance (calibrationObjective, mismatch.ts): by default
  * one GP per descriptor's signed error (surrogates/optim/least-squares-bayes.ts), or one on the
@@ -129,7 +129,7 @@ export const CALIBRATION_OPTIMISERS = ['residuals', 'sum'] as const;
 export type CalibrationOptimiser = (typeof CALIBRATION_OPTIMISERS)[number];
 
 /** The generator parameters a calibration searches. */
-export const CALIBRATED_PARAMETERS = ['d50Um', 'span', 'particleAggregation', 'particleCompactness', 'particleOverlap', 'cbdDomainUm', 'cbdReachUm', 'cbdNeckWeight', 'cbdFibres', 'calenderingPercent'] as const;
+export const CALIBRATED_PARAMETERS = ['d50Um', 'span', 'particleAggregation', 'particleCompactness', 'particleDispersion', 'particleOverlap', 'cbdDomainUm', 'cbdReachUm', 'cbdNeckWeight', 'cbdFibres', 'calenderingPercent'] as const;
 export type CalibratedParameter = (typeof CALIBRATED_PARAMETERS)[number];
 
 /**
@@ -140,9 +140,10 @@ export type CalibratedParameter = (typeof CALIBRATED_PARAMETERS)[number];
  * 14 of 21 descriptors within 10 % (2026-12-04). Calendering is worth its trials only for a
  * tomogram that is anisotropic, and then with its thickness axis given (`thicknessAxis`).
  * Compact agglomerates (particleCompactness) for one whose AM surface is low with a pore space
- * that is not tortuous, as the TauFactor electrode's (bench/README.md).
+ * that is not tortuous, as the TauFactor electrode's (bench/README.md). Dispersion
+ * (particleDispersion) for one whose largest pores or solid connectivity random addition misses.
  */
-export const OPT_IN_PARAMETERS: Partial<Record<CalibratedParameter, number>> = { particleCompactness: 0, cbdFibres: 0, calenderingPercent: 0 };
+export const OPT_IN_PARAMETERS: Partial<Record<CalibratedParameter, number>> = { particleCompactness: 0, particleDispersion: 0, cbdFibres: 0, calenderingPercent: 0 };
 
 /** Refuses a parameter both freed (`--free`) and held (`--fix`). */
 export function assertFreeNotFixed(free: readonly CalibratedParameter[] | undefined, fixed: Partial<Record<CalibratedParameter, number>> | undefined): void {
@@ -411,6 +412,7 @@ function parameterSpace(base: GenerateParams, realParticleD50Um: number, voxelUm
     { name: 'span', unit: '1', lo: 0.2, hi: spanHi, scale: 'linear' },
     { name: 'particleAggregation', unit: '1', lo: 0, hi: 1, scale: 'linear' },
     { name: 'particleCompactness', unit: '1', lo: 0, hi: 1, scale: 'linear' },
+    { name: 'particleDispersion', unit: '1', lo: -1, hi: 1, scale: 'linear' },
     { name: 'particleOverlap', unit: '1', lo: 0, hi: 0.25, scale: 'linear' },
     { name: 'cbdDomainUm', unit: 'µm', lo: 0.6 * voxelUm, hi: 8 * voxelUm, scale: 'log' },
     { name: 'cbdReachUm', unit: 'µm', lo: 0, hi: 1.2 * p, scale: 'linear' },

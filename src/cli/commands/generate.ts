@@ -40,6 +40,7 @@ interface GenerateOptions {
   cbdFibres?: string;
   aggregation?: string;
   compactness?: string;
+  dispersion?: string;
   overlap?: string;
   calendering?: string;
   zFaces?: string;
@@ -93,6 +94,7 @@ export function mergeOptions(config: Record<string, unknown>, o: GenerateOptions
   if (o.cbdFibres !== undefined) set('cbdFibres', numberOption(o.cbdFibres, '--cbd-fibres'));
   if (o.aggregation !== undefined) set('particleAggregation', numberOption(o.aggregation, '--aggregation'));
   if (o.compactness !== undefined) set('particleCompactness', numberOption(o.compactness, '--compactness'));
+  if (o.dispersion !== undefined) set('particleDispersion', numberOption(o.dispersion, '--dispersion'));
   if (o.overlap !== undefined) set('particleOverlap', numberOption(o.overlap, '--overlap'));
   if (o.calendering !== undefined) set('calenderingPercent', numberOption(o.calendering, '--calendering'));
   if (o.zFaces !== undefined) set('zFaces', o.zFaces);
@@ -138,6 +140,7 @@ export function register(program: Command): void {
     .option('--am-fraction <x>', 'target AM fraction before calendering (0–1), instead of --porosity')
     .option('--aggregation <x>', 'share of the particles settled against another (0–1, default 0: a random packing; agglomerates from gentle mixing)')
     .option('--compactness <x>', 'share of the aggregating particles that settle where they touch the most others (0–1, default 0: chains; 1: compact agglomerates)')
+    .option('--dispersion <x>', 'how the other particles spread (−1–1, default 0: random addition): a share |x| placed where the packing around is emptiest (x > 0, well dispersed, even) or fullest (x < 0, flocculated, flocs and voids)')
     .option('--overlap <x>', 'how far neighbouring particles merge, fraction of the radius (0–0.5, default 0; pressed or sintered secondary particles)')
     .option('--cbd <x>', 'CBD volume fraction of the uncalendered volume (0–1, default 0.12)')
     .option('--cbd-morphology <m>', 'bridge (at necks, default), film (coating) or web (necks spreading into the pores as fine domains)')
