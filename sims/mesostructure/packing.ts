@@ -178,8 +178,9 @@ const COMPACT_CONTACT = 1.15;
  * above 0: a well-dispersed slurry, particles spread evenly) or the most (below 0: a flocculated
  * one, particles in flocs of many with voids between). Why: random addition fixes how uneven the
  * packing is at the scale of a few particles, which sets the largest pores and how well the solid
- * connects (256³, dispersion 0 → 1: pore D90 −18 %, τ solid +7–11 %, τ pore −3–6 %;
- * bench/README.md); aggregation acts at the scale of one neighbour.
+ * connects: a 256³ twin of the TauFactor electrode (bench/README.md, one seed) reads, from 0 to +1,
+ * pore D90 −24 points, τ solid +12–14 %, τ pore −4–7 %, AM–pore area +18 points; to −0.5, pore D50
+ * and D90 +23 points, AM–pore area −17 points. Aggregation acts at the scale of one neighbour.
  */
 export function addParticles(p: SpherePacking, radii: readonly number[], pops: readonly number[], box: Box, rng: Rng, opts: AddParticlesOptions = {}): void {
   const { scale = 1, tries = 30, aggregation = 0, compactness = 0, dispersion = 0 } = opts;
