@@ -292,7 +292,6 @@ function meanRadius(p: SpherePacking, extra: readonly number[]): number {
   return n > 0 ? s / n : 1;
 }
 
-
 export interface RelaxOptions {
   /** stop when the largest overlap / smaller radius falls below this */
   tolerance: number;
