@@ -225,8 +225,9 @@ describe('particle aggregation and overlap', () => {
 
   it('flocculated slurry: longer pore correlation, fractions kept; dispersion 0 is the random packing byte for byte', async () => {
     // Measured (64³, d50 5 µm, voxel 0.5 µm, overlap 0.2): pore S2 length, mean over x, y, z, dispersion
-    // 0 → −0.6: 3.83 → 4.56 voxels (seed 1), 3.76 → 4.55 (seed 2), +19 and +21 %. Particles that settle where the packing is fullest gather in flocs with
-    // voids between them, which a random packing at the same fractions does not have.
+    // 0 → −0.6: 3.83 → 4.56 voxels (seed 1), 3.76 → 4.55 (seed 2), +19 and +21 %. Particles that
+    // settle where the packing is fullest gather in flocs with voids between them, which a random
+    // packing at the same fractions does not have.
     const disp = (seed: number, particleDispersion?: number) =>
       run({ shape: [64, 64, 64], voxelSizeUm: 0.5, d50Um: 5, span: 0.5, porosity: 0.45, cbdFraction: 0.15, particleOverlap: 0.2, ...(particleDispersion === undefined ? {} : { particleDispersion }), seed });
     const poreLength = (r: GenerateResult) => {
