@@ -191,6 +191,8 @@ export function addParticles(p: SpherePacking, radii: readonly number[], pops: r
   const crowdReach = 2 * CROWD_DIAMETERS * meanRadius(p, radii) * scale;
   const crowd = dispersion !== 0 ? new CellGrid(box, crowdReach, p.x.length + radii.length) : undefined;
   crowd?.rebuild(p);
+  // Emptiest for a dispersed slurry, fullest for a flocculated one.
+  const sign = dispersion > 0 ? 1 : -1;
   const crowding = (x: number, y: number, z: number): number => {
     let sum = 0;
     crowd!.forNear(x, y, z, (j) => {
@@ -201,12 +203,10 @@ export function addParticles(p: SpherePacking, radii: readonly number[], pops: r
   };
   radii.forEach((r, k) => {
     let best = { x: 0, y: 0, z: 0, overlap: Infinity };
-    // No draw at all without aggregation: the default packing's random stream is unchanged.
+    // No draw at all without aggregation or dispersion: the default packing's random stream is unchanged.
     const stick = aggregation > 0 && p.x.length > 0 && rng.uniform() < aggregation;
     const compact = stick && compactness > 0 && (compactness >= 1 || rng.uniform() < compactness);
     const spread = !stick && crowd !== undefined && (Math.abs(dispersion) >= 1 || rng.uniform() < Math.abs(dispersion));
-    // Emptiest for a dispersed slurry, fullest for a flocculated one.
-    const sign = dispersion > 0 ? 1 : -1;
     let mostContacts = -1;
     let leastAround = Infinity;
     let freeSeen = 0;
