@@ -80,7 +80,7 @@ describe('mesolab calibrate', () => {
       [['--weights', 'tau=-1'], /--weights/],
       [['--shape', '64,64'], /--shape/],
       [['--fix', 'porosity=0.4'], /--fix: got "porosity=0.4", expected comma-separated name=value with names d50Um, span/],
-      [['--free', 'd50Um'], /--free: got "d50Um", expected a comma-separated list of particleCompactness, particleDispersion, cbdFibres, calenderingPercent/],
+      [['--free', 'd50Um'], /--free: got "d50Um", expected a comma-separated list of particleCompactness, particleDispersion, cbdFibres, cbdStrands, calenderingPercent/],
       [['--free', 'cbdFibres', '--fix', 'cbdFibres=0.5'], /--free: got "cbdFibres", expected a parameter that is not also held by --fix/],
       [['-o', existing], /--output.*exists/],
     ] as const) {

@@ -82,6 +82,10 @@ describe('mesolab generate', () => {
     expect(spread.code).toBe(2);
     expect(spread.stderr.trim().split('\n')).toHaveLength(1);
     expect(spread.stderr).toMatch(/particleDispersion: got -2, expected .*-1/);
+    const strands = await mesolab('generate', '--cbd-morphology', 'web', '--cbd-strands', '2');
+    expect(strands.code).toBe(2);
+    expect(strands.stderr.trim().split('\n')).toHaveLength(1);
+    expect(strands.stderr).toMatch(/cbdStrands: got 2, expected .*1/);
     const faces = await mesolab('generate', '--z-faces', 'open');
     expect(faces.code).toBe(2);
     expect(faces.stderr.trim().split('\n')).toHaveLength(1);

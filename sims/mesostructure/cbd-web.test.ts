@@ -141,7 +141,7 @@ describe('web CBD model', () => {
     expect(() => resolveParams({ ...base, cbdDomainUm: 1 })).toThrow(ConfigError);
     expect(() => resolveParams({ ...base, cbdMorphology: 'film', cbdReachUm: 1 })).toThrow(/cbdReachUm.*web/);
     expect(() => resolveParams({ ...base, cbdMorphology: 'web', cbdDomainUm: 0.2 })).toThrow(/cbdDomainUm/);
-    expect(resolveParams({ ...base, cbdMorphology: 'web', cbdDomainUm: 1.5, cbdReachUm: 3 }).cbdWeb).toEqual({ domain: 3, reach: 6, neckWeight: 1, fibres: 0 });
+    expect(resolveParams({ ...base, cbdMorphology: 'web', cbdDomainUm: 1.5, cbdReachUm: 3 }).cbdWeb).toEqual({ domain: 3, reach: 6, neckWeight: 1, fibres: 0, strands: 0 });
     expect(() => resolveParams({ ...base, cbdMorphology: 'bridge', cbdNeckWeight: 0.5 })).toThrow(/cbdNeckWeight/);
     expect(() => resolveParams({ ...base, cbdMorphology: 'film', cbdFibres: 1 })).toThrow(/cbdFibres.*web/);
     expect(() => resolveParams({ ...base, cbdMorphology: 'web', cbdFibres: 1.5 })).toThrow(/cbdFibres/);

@@ -2,6 +2,7 @@ import type { Shape } from '../../src/volume/volume.ts';
 import type { Rng } from '../../src/random/rng.ts';
 import { throwIfAborted } from '../../src/errors.ts';
 import { cbdScores, fillLowest, selectKth } from './cbd.ts';
+import { strandScores } from './cbd-strands.ts';
 import type { Spheroids } from './voxelize.ts';
 
 /**
@@ -32,6 +33,10 @@ export interface CbdWebOptions {
   neckWeight?: number;
   /** share s of the field given to fibres rather than domains, 0–1 (default 0; see fibreField) */
   fibres?: number;
+  /** share of the binder laid first as strands across the gaps between neighbouring particles, 0–1 (default 0; cbd-strands.ts) */
+  strands?: number;
+  /** widest gap a strand spans (voxels; default the median particle radius) */
+  strandGap?: number;
 }
 
 /**
@@ -155,6 +160,9 @@ export function gaussianRandomField(shape: Shape, domain: number, rng: Rng, sign
  */
 export function placeCbdWeb(labels: Uint8Array, p: Spheroids, shape: Shape, target: number, opts: CbdWebOptions, rng: Rng, signal?: AbortSignal): number {
   if (target <= 0) return 0;
+  const stranded = placeStrands(labels, p, shape, Math.round((opts.strands ?? 0) * target), opts.strandGap, signal);
+  target -= stranded;
+  if (target <= 0) return stranded;
   const field = gaussianRandomField(shape, opts.domain, rng, signal);
   // The second field is drawn only for fibres, so a web without them keeps its bytes.
   if ((opts.fibres ?? 0) > 0) fibreField(field, gaussianRandomField(shape, opts.domain, rng, signal), opts.fibres!);
@@ -177,7 +185,28 @@ export function placeCbdWeb(labels: Uint8Array, p: Spheroids, shape: Shape, targ
     const threshold = selectKth(values, target - 1);
     let exact = true;
     for (let i = 0; i < raw.length && exact; i++) if (score[i]! <= threshold && lowerBound[i] === 1) exact = false;
-    if (exact || cap >= 2 * longest) return fillLowest(labels, score, target, threshold);
+    if (exact || cap >= 2 * longest) return stranded + fillLowest(labels, score, target, threshold);
     cap *= 2;
   }
+}
+
+/**
+ * Lays up to `count` CBD voxels as strands across the particle gaps (strandScores), lowest detour
+ * first; fewer where fewer pore voxels lie between two particles within `maxGap`. No random draw,
+ * so a web without strands keeps its bytes.
+ *
+ * @returns the number placed.
+ */
+function placeStrands(labels: Uint8Array, p: Spheroids, shape: Shape, count: number, maxGap: number | undefined, signal?: AbortSignal): number {
+  if (count <= 0) return 0;
+  const radii = Array.from(p.a).sort((a, b) => a - b);
+  const gap = maxGap ?? radii[radii.length >> 1] ?? 3;
+  const score = strandScores(labels, p, shape, gap, signal);
+  let candidates = 0;
+  for (let i = 0; i < score.length; i++) if (score[i]! < Infinity) candidates++;
+  const n = Math.min(count, candidates);
+  if (n === 0) return 0;
+  const values = new Float64Array(candidates);
+  for (let i = 0, k = 0; i < score.length; i++) if (score[i]! < Infinity) values[k++] = score[i]!;
+  return fillLowest(labels, score, n, selectKth(values, n - 1));
 }

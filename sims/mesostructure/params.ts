@@ -86,6 +86,12 @@ export const GenerateParamsSchema = z
       .max(1)
       .optional()
       .describe('web only: share of the binder field given to fibres, 0–1: 0 separate domains, 1 a lace of strands a voxel or two across spanning the pores (carbon black chained by the binder, as in tomograms of NMC electrodes); default 0'),
+    cbdStrands: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe('web only: share of the binder laid first as strands across the gaps between neighbouring particles (up to a particle radius wide), 0–1: carbon black chained by the binder from one particle to the next, which joins particles that do not touch; default 0'),
     cbdPorosity: z.number().min(0).lt(1).default(0.5).describe('internal (nano)porosity of the CBD, 0–1; passed on to transport models'),
     particleAggregation: z
       .number()
@@ -145,7 +151,7 @@ export interface ResolvedParams {
   cbdFraction: number;
   cbdMorphology: 'bridge' | 'film' | 'web';
   /** web model: domain size L and reach, in voxels (absent for bridge and film) */
-  cbdWeb?: { domain: number; reach: number; neckWeight: number; fibres: number };
+  cbdWeb?: { domain: number; reach: number; neckWeight: number; fibres: number; strands: number };
   cbdPorosity: number;
   /** share of the particles placed against another (0: random sequential addition) */
   particleAggregation: number;
@@ -259,12 +265,12 @@ export function resolveParams(params: GenerateParams): ResolvedParams {
       `AM ${round(amFraction)} + CBD ${p.cbdFraction} over thickness ratio ${round(s)} gives ${round(solidAfter)}`,
     );
   }
-  for (const field of ['cbdDomainUm', 'cbdReachUm', 'cbdNeckWeight', 'cbdFibres'] as const) {
+  for (const field of ['cbdDomainUm', 'cbdReachUm', 'cbdNeckWeight', 'cbdFibres', 'cbdStrands'] as const) {
     if (p[field] !== undefined && p.cbdMorphology !== 'web') {
       throw new ConfigError(field, p[field], `cbdMorphology "web" (it is "${p.cbdMorphology}", which has no ${field})`);
     }
   }
-  const cbdWeb = p.cbdMorphology === 'web' ? { domain: (p.cbdDomainUm ?? 2 * vs) / vs, reach: (p.cbdReachUm ?? 0.5 * p.d50Um) / vs, neckWeight: p.cbdNeckWeight ?? 1, fibres: p.cbdFibres ?? 0 } : undefined;
+  const cbdWeb = p.cbdMorphology === 'web' ? { domain: (p.cbdDomainUm ?? 2 * vs) / vs, reach: (p.cbdReachUm ?? 0.5 * p.d50Um) / vs, neckWeight: p.cbdNeckWeight ?? 1, fibres: p.cbdFibres ?? 0, strands: p.cbdStrands ?? 0 } : undefined;
   if (cbdWeb && cbdWeb.domain < 0.5) {
     throw new ConfigError('cbdDomainUm', p.cbdDomainUm, `a domain size of at least half a voxel (${round(vs / 2)} µm)`);
   }

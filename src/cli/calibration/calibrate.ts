@@ -129,7 +129,7 @@ export const CALIBRATION_OPTIMISERS = ['residuals', 'sum'] as const;
 export type CalibrationOptimiser = (typeof CALIBRATION_OPTIMISERS)[number];
 
 /** The generator parameters a calibration searches. */
-export const CALIBRATED_PARAMETERS = ['d50Um', 'span', 'particleAggregation', 'particleCompactness', 'particleDispersion', 'particleOverlap', 'cbdDomainUm', 'cbdReachUm', 'cbdNeckWeight', 'cbdFibres', 'calenderingPercent'] as const;
+export const CALIBRATED_PARAMETERS = ['d50Um', 'span', 'particleAggregation', 'particleCompactness', 'particleDispersion', 'particleOverlap', 'cbdDomainUm', 'cbdReachUm', 'cbdNeckWeight', 'cbdFibres', 'cbdStrands', 'calenderingPercent'] as const;
 export type CalibratedParameter = (typeof CALIBRATED_PARAMETERS)[number];
 
 /**
@@ -142,8 +142,9 @@ export type CalibratedParameter = (typeof CALIBRATED_PARAMETERS)[number];
  * Compact agglomerates (particleCompactness) for one whose AM surface is low with a pore space
  * that is not tortuous, as the TauFactor electrode's (bench/README.md). Dispersion
  * (particleDispersion) for one whose largest pores or solid connectivity random addition misses.
+ * Strands (cbdStrands) for one whose solid conducts better than its binder's fineness lets a web do.
  */
-export const OPT_IN_PARAMETERS: Partial<Record<CalibratedParameter, number>> = { particleCompactness: 0, particleDispersion: 0, cbdFibres: 0, calenderingPercent: 0 };
+export const OPT_IN_PARAMETERS: Partial<Record<CalibratedParameter, number>> = { particleCompactness: 0, particleDispersion: 0, cbdFibres: 0, cbdStrands: 0, calenderingPercent: 0 };
 
 /** Refuses a parameter both freed (`--free`) and held (`--fix`). */
 export function assertFreeNotFixed(free: readonly CalibratedParameter[] | undefined, fixed: Partial<Record<CalibratedParameter, number>> | undefined): void {
@@ -418,6 +419,7 @@ function parameterSpace(base: GenerateParams, realParticleD50Um: number, voxelUm
     { name: 'cbdReachUm', unit: 'µm', lo: 0, hi: 1.2 * p, scale: 'linear' },
     { name: 'cbdNeckWeight', unit: '1', lo: 0, hi: 1, scale: 'linear' },
     { name: 'cbdFibres', unit: '1', lo: 0, hi: 1, scale: 'linear' },
+    { name: 'cbdStrands', unit: '1', lo: 0, hi: 0.5, scale: 'linear' },
     { name: 'calenderingPercent', unit: '%', lo: 0, hi: 30, scale: 'linear' },
   ];
 }

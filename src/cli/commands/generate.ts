@@ -38,6 +38,7 @@ interface GenerateOptions {
   cbdReach?: string;
   cbdNeckWeight?: string;
   cbdFibres?: string;
+  cbdStrands?: string;
   aggregation?: string;
   compactness?: string;
   dispersion?: string;
@@ -92,6 +93,7 @@ export function mergeOptions(config: Record<string, unknown>, o: GenerateOptions
   if (o.cbdReach !== undefined) set('cbdReachUm', numberOption(o.cbdReach, '--cbd-reach'));
   if (o.cbdNeckWeight !== undefined) set('cbdNeckWeight', numberOption(o.cbdNeckWeight, '--cbd-neck-weight'));
   if (o.cbdFibres !== undefined) set('cbdFibres', numberOption(o.cbdFibres, '--cbd-fibres'));
+  if (o.cbdStrands !== undefined) set('cbdStrands', numberOption(o.cbdStrands, '--cbd-strands'));
   if (o.aggregation !== undefined) set('particleAggregation', numberOption(o.aggregation, '--aggregation'));
   if (o.compactness !== undefined) set('particleCompactness', numberOption(o.compactness, '--compactness'));
   if (o.dispersion !== undefined) set('particleDispersion', numberOption(o.dispersion, '--dispersion'));
@@ -148,6 +150,7 @@ export function register(program: Command): void {
     .option('--cbd-reach <µm>', 'web: how far CBD spreads from the necks into the pores (µm; 0 = bridge; default d50/2)')
     .option('--cbd-neck-weight <x>', 'web: 1 binder at the particle contacts (default), 0 a coating of the particles')
     .option('--cbd-fibres <x>', 'web: 0 binder in separate domains (default), 1 a lace of strands spanning the pores')
+    .option('--cbd-strands <x>', 'web: share of the binder laid first as strands across the gaps between neighbouring particles, 0–1 (default 0)')
     .option('--cbd-porosity <x>', 'internal porosity of the CBD (0–1, default 0.5)')
     .option('--calendering <%>', 'thickness reduction (%, default 0)')
     .option('--z-faces <f>', "bounded (particle centres inside the z faces, AM-poor layers at them; default) or cut (packed across them: a box from inside a thicker electrode, as a tomogram crop)")
