@@ -1,6 +1,5 @@
 import type { Shape } from '../../src/volume/volume.ts';
-import { LABEL } from '../../src/volume/volume.ts';
-import { throwIfAborted } from '../../src/errors.ts';
+import { forNearestTwo } from './cbd.ts';
 import { cellLists, RECORD } from './voxelize.ts';
 import type { Spheroids } from './voxelize.ts';
 
@@ -31,53 +30,12 @@ import type { Spheroids } from './voxelize.ts';
  * @example const s = strandScores(labels, spheroids, [64, 64, 64], 6);
  */
 export function strandScores(labels: Uint8Array, p: Spheroids, shape: Shape, maxGap: number, signal?: AbortSignal): Float64Array {
-  const [nx, ny, nz] = shape;
-  const l = cellLists(p, shape, undefined, maxGap);
-  const rec = l.records;
   const score = new Float64Array(labels.length).fill(Infinity);
-  for (let z = 0; z < nz; z++) {
-    if (z % 8 === 0) throwIfAborted(signal);
-    const vz = z + 0.5;
-    const cz = Math.floor(z / l.cw);
-    for (let y = 0; y < ny; y++) {
-      const vy = y + 0.5;
-      const cy = Math.floor(y / l.cw);
-      for (let x = 0; x < nx; x++) {
-        const idx = x + nx * (y + ny * z);
-        if (labels[idx] !== LABEL.pore) continue;
-        const vx = x + 0.5;
-        const cell = Math.floor(x / l.cw) + l.ncx * (cy + l.ncy * cz);
-        let d1 = maxGap;
-        let r1 = -1;
-        let d2 = maxGap;
-        let r2 = -1;
-        const first = l.listStart[cell]!;
-        const end = first + l.listCount[cell]!;
-        for (let k = first; k < end; k++) {
-          const rk = l.entries[k]!;
-          const o = rk * RECORD;
-          const ex = vx - rec[o]!;
-          const ey = vy - rec[o + 1]!;
-          const ez = vz - rec[o + 2]!;
-          const f = (ex * ex + ey * ey) * rec[o + 3]! + ez * ez * rec[o + 4]!;
-          const d = f > 0 ? Math.sqrt(ex * ex + ey * ey + ez * ez) * (1 - 1 / Math.sqrt(f)) : 0;
-          if (d < d1) {
-            if (r1 < 0 || l.owner[rk] !== l.owner[r1]) {
-              d2 = d1;
-              r2 = r1;
-            }
-            d1 = d;
-            r1 = rk;
-          } else if (d < d2 && l.owner[rk] !== l.owner[r1]) {
-            d2 = d;
-            r2 = rk;
-          }
-        }
-        if (r2 < 0 || d1 + d2 > maxGap) continue;
-        score[idx] = d1 + d2 - Math.max(0, gapBetween(rec, r1 * RECORD, r2 * RECORD));
-      }
-    }
-  }
+  const l = cellLists(p, shape, undefined, maxGap);
+  forNearestTwo(labels, l, shape, maxGap, signal, (idx, n) => {
+    if (n.r2 < 0 || n.d1 + n.d2 > maxGap) return;
+    score[idx] = n.d1 + n.d2 - Math.max(0, gapBetween(l.records, n.r1 * RECORD, n.r2 * RECORD));
+  });
   return score;
 }
 

@@ -2,7 +2,7 @@ import type { Shape } from '../../src/volume/volume.ts';
 import { LABEL } from '../../src/volume/volume.ts';
 import { throwIfAborted } from '../../src/errors.ts';
 import { cellLists, RECORD } from './voxelize.ts';
-import type { Spheroids } from './voxelize.ts';
+import type { CellLists, Spheroids } from './voxelize.ts';
 
 /** Score-based morphologies of this file; 'web' (cbd-web.ts) adds a random field to the bridge score. */
 export type CbdMorphology = 'bridge' | 'film';
@@ -20,10 +20,33 @@ export type CbdMorphology = 'bridge' | 'film';
  * neck weight a score far below the cap can still hold a capped d2, which "below the cap" misses.
  */
 export function cbdScores(labels: Uint8Array, p: Spheroids, shape: Shape, morphology: CbdMorphology, cap: number, signal?: AbortSignal, neckWeight = 1, lowerBound?: Uint8Array): Float64Array {
-  const [nx, ny, nz] = shape;
-  const l = cellLists(p, shape, undefined, cap);
   const score = new Float64Array(labels.length).fill(Infinity);
+  forNearestTwo(labels, cellLists(p, shape, undefined, cap), shape, cap, signal, (idx, n) => {
+    score[idx] = morphology === 'film' ? n.d1 : n.d1 + neckWeight * n.d2;
+    if (lowerBound) lowerBound[idx] = (morphology === 'film' || neckWeight === 0 ? n.d1 : n.d2) >= cap ? 1 : 0;
+  });
+  return score;
+}
+
+/** The two nearest distinct particles of a voxel: surface distances (voxels, capped) and particle records (−1: none within the cap). */
+export interface NearestTwo {
+  d1: number;
+  r1: number;
+  d2: number;
+  r2: number;
+}
+
+/**
+ * Calls `visit` for each pore voxel with its two nearest distinct particles (ghost images of one
+ * particle count as one) within `cap` voxels of their surfaces. The distance to a spheroid is taken
+ * along the ray from its centre: exact for spheres. `n` is reused between calls.
+ *
+ * @param l the particles' cell lists, widened by `cap` (cellLists(p, shape, undefined, cap)); n.r1 and n.r2 index its records.
+ */
+export function forNearestTwo(labels: Uint8Array, l: CellLists, shape: Shape, cap: number, signal: AbortSignal | undefined, visit: (idx: number, n: NearestTwo) => void): void {
+  const [nx, ny, nz] = shape;
   const rec = l.records;
+  const n: NearestTwo = { d1: cap, r1: -1, d2: cap, r2: -1 };
   for (let z = 0; z < nz; z++) {
     if (z % 8 === 0) throwIfAborted(signal);
     const vz = z + 0.5;
@@ -37,8 +60,10 @@ export function cbdScores(labels: Uint8Array, p: Spheroids, shape: Shape, morpho
         const vx = x + 0.5;
         const cell = Math.floor(x / l.cw) + l.ncx * (cy + l.ncy * cz);
         let d1 = cap;
+        let r1 = -1;
         let o1 = -1;
         let d2 = cap;
+        let r2 = -1;
         const first = l.listStart[cell]!;
         const end = first + l.listCount[cell]!;
         for (let k = first; k < end; k++) {
@@ -52,19 +77,26 @@ export function cbdScores(labels: Uint8Array, p: Spheroids, shape: Shape, morpho
           const d = f > 0 ? e * (1 - 1 / Math.sqrt(f)) : 0;
           const owner = l.owner[rk]!;
           if (d < d1) {
-            if (owner !== o1) d2 = d1;
+            if (owner !== o1) {
+              d2 = d1;
+              r2 = r1;
+            }
             d1 = d;
+            r1 = rk;
             o1 = owner;
           } else if (d < d2 && owner !== o1) {
             d2 = d;
+            r2 = rk;
           }
         }
-        score[idx] = morphology === 'film' ? d1 : d1 + neckWeight * d2;
-        if (lowerBound) lowerBound[idx] = (morphology === 'film' || neckWeight === 0 ? d1 : d2) >= cap ? 1 : 0;
+        n.d1 = d1;
+        n.r1 = r1;
+        n.d2 = d2;
+        n.r2 = r2;
+        visit(idx, n);
       }
     }
   }
-  return score;
 }
 
 /**
