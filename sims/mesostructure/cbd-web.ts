@@ -147,12 +147,14 @@ export function gaussianRandomField(shape: Shape, domain: number, rng: Rng, sign
  * placeCbd. Exactness is read per voxel (cbdScores' lowerBound), not from the score: with a neck
  * weight of 0.07 a score below 0.07·cap was the only proof, and the cap doubled to twice the box
  * (80 s for a 96³ electrode, about N⁶; the same bytes now in a fraction of that).
+ * With `strands`, that share of the target is laid first across the particle gaps (placeStrands)
+ * and the web places the rest.
  *
  * @param labels 0 pore / 1 AM on entry; CBD written in place.
  * @param p the (calendered) particles in voxel units.
  * @param shape [nx, ny, nz] (voxels).
  * @param target CBD voxels to place (count).
- * @param opts domain (voxels) and reach (voxels).
+ * @param opts domain and reach (voxels), neck weight, fibres, strands (shares).
  * @param rng the generator's CBD stream.
  * @param signal aborts between the cap's doublings.
  * @returns the number placed (= target).
