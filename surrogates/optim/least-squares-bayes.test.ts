@@ -86,6 +86,29 @@ describe('minimiseSumOfSquaresBayes', () => {
     expect(worst.y[5]).toBeCloseTo(withWorst(worst.residuals[5]!), 12);
   }, 60_000);
 
+  it('goes on from evaluations made before, against a target that has moved, without drawing a design', async () => {
+    // As a size-corrected calibration: twelve trials against one target, then the target moves and
+    // the same points are re-read against it (no new evaluation), and eight more trials follow.
+    const noise = new Rng(5);
+    const target = (p0: number, q0: number) => (u: readonly number[]): number[] => [u[0]! - p0 + 0.002 * noise.normal(), 2 * (u[1]! - q0) + 0.002 * noise.normal()];
+    const before = await minimiseSumOfSquaresBayes(async (u) => target(0.3, 0.7)(u), 2, { budget: 12, seed: 4 });
+    const moved = target(0.45, 0.55);
+    let calls = 0;
+    const prior = { x: before.x, residuals: before.x.map((u) => moved(u)) };
+    const after = await minimiseSumOfSquaresBayes(async (u) => (calls++, moved(u)), 2, { budget: 20, seed: 5, prior });
+    expect(calls).toBe(8);
+    expect(after.x.slice(0, 12)).toEqual(before.x);
+    expect(after.residuals.slice(0, 12)).toEqual(prior.residuals);
+    const best = after.x[after.best]!;
+    expect(Math.abs(best[0]! - 0.45)).toBeLessThan(0.01);
+    expect(Math.abs(best[1]! - 0.55)).toBeLessThan(0.01);
+    // Eight trials from scratch end farther off: their Sobol design alone takes six.
+    const fresh = await minimiseSumOfSquaresBayes(async (u) => moved(u), 2, { budget: 8, seed: 5 });
+    const miss = (u: readonly number[]): number => (u[0]! - 0.45) ** 2 + 4 * (u[1]! - 0.55) ** 2;
+    expect(miss(best)).toBeLessThan(miss(fresh.x[fresh.best]!));
+    await expect(minimiseSumOfSquaresBayes(async (u) => moved(u), 2, { budget: 20, seed: 5, prior: { x: prior.x, residuals: prior.residuals.slice(1) } })).rejects.toThrow(/prior: got 11, expected one residual row per point \(12\)/);
+  }, 60_000);
+
   it('refuses a residual vector whose length changes between points', async () => {
     let n = 0;
     await expect(minimiseSumOfSquaresBayes(async () => new Array<number>(++n > 2 ? 3 : 2).fill(0.1), 2, { budget: 5, init: 4, seed: 1 })).rejects.toThrow(/residuals/);

@@ -42,6 +42,17 @@ export type ResidualComposite = (r: readonly number[]) => number;
 
 export const sumOfSquares: ResidualComposite = (r) => r.reduce((s, e) => s + e * e, 0);
 
+/**
+ * Evaluations made before a minimisation starts (unit-cube points and their residuals, rows
+ * aligned): they take the place of the Sobol design and count toward the budget. Why: a
+ * calibration that corrects its target between rounds (calibrate's sizeCorrection) re-reads the
+ * trials it already ran against the new target instead of generating them again.
+ */
+export interface PriorEvaluations {
+  x: number[][];
+  residuals: number[][];
+}
+
 /** Posterior expected composite at each point, from the common draws z (Monte Carlo over the latent posterior). */
 function expectedComposite(model: GprModel, pts: number[][], g: ResidualComposite, z: readonly number[][]): number[] {
   const post = latentPredictions(model, pts);
@@ -70,7 +81,9 @@ export function expectedSumOfSquares(model: GprModel, pts: number[][]): number[]
  *
  * @param f the residual vector at a unit-cube point (any fixed length ≥ 1, the same at every point); may be noisy.
  * @param d dimensions.
- * @param opts as minimiseBayes (budget counts evaluations, init the Sobol start).
+ * @param opts as minimiseBayes (budget counts evaluations, init the Sobol start); `prior`,
+ *   evaluations already made (PriorEvaluations): with two or more, no Sobol design is drawn, they
+ *   count toward the budget and lead the result's rows.
  * @param composite g, the function of the residuals minimised (default their sum of squares). With
  *   another g the incumbent and the recommendation are the evaluated points of lowest posterior
  *   expected g, estimated from the same joint draws as the expected improvement.
@@ -79,24 +92,31 @@ export function expectedSumOfSquares(model: GprModel, pts: number[][]): number[]
  *   of one evaluation's sum of squares at the recommendation.
  * @example const r = await minimiseSumOfSquaresBayes(async ([a, b]) => [a! - 0.3, 2 * (b! - 0.7)], 2, { budget: 14, seed: 1 });
  */
-export async function minimiseSumOfSquaresBayes(f: (u: number[]) => Promise<number[]>, d: number, opts: BayesOptOptions, composite: ResidualComposite = sumOfSquares): Promise<LeastSquaresBayesResult> {
+export async function minimiseSumOfSquaresBayes(f: (u: number[]) => Promise<number[]>, d: number, opts: BayesOptOptions & { prior?: PriorEvaluations }, composite: ResidualComposite = sumOfSquares): Promise<LeastSquaresBayesResult> {
   const { names, rng, design } = startDesign(d, opts);
   const x: number[][] = [];
   const r: number[][] = [];
   const y: number[] = [];
   let outputs: string[] = [];
-  const evaluate = async (u: number[]): Promise<void> => {
-    throwIfSignalled(opts.signal);
-    const res = await f(u);
+  const record = (u: number[], res: number[]): number => {
     if (outputs.length === 0) outputs = res.map((_, k) => `r${k}`);
     if (res.length !== outputs.length || res.length === 0) throw new ConfigError('residuals', res.length, `${outputs.length || 'at least 1'} residuals at every point, as at the first`);
+    if (u.length !== d) throw new ConfigError('prior', u.length, `points of ${d} coordinates`);
     const v = composite(res);
     x.push(u);
     r.push(res);
     y.push(v);
+    return v;
+  };
+  const evaluate = async (u: number[]): Promise<void> => {
+    throwIfSignalled(opts.signal);
+    const v = record(u, await f(u));
     opts.onEvaluation?.(x.length, opts.budget, v);
   };
-  for (const u of design) await evaluate(u);
+  const prior = opts.prior;
+  if (prior && prior.x.length !== prior.residuals.length) throw new ConfigError('prior', prior.residuals.length, `one residual row per point (${prior.x.length})`);
+  prior?.x.forEach((u, i) => record(u, prior.residuals[i]!));
+  if (x.length < 2) for (const u of design.slice(0, Math.max(0, design.length - x.length))) await evaluate(u);
   // One GP restart beyond the default start per residual: a dozen or more residuals are fitted each round.
   const gpOpts = { ...opts, restarts: opts.restarts ?? 1 };
   let model = fitObjectiveGp(x, r, names, outputs, gpOpts, 0);

@@ -4,7 +4,7 @@ import type { Compute } from '../../gpu/backend.ts';
 import { Rng } from '../../random/rng.ts';
 import { generateElectrode, type GenerateParams } from '../../../sims/mesostructure/index.ts';
 import { DESCRIPTOR_SPECS, measureDescriptors, type StructureDescriptors } from '../../../sims/properties/descriptors.ts';
-import { calibrate, CALIBRATED_PARAMETERS, compareDescriptors, type CalibratedParameter, type CalibrationReport } from './calibrate.ts';
+import { calibrate, CALIBRATED_PARAMETERS, compareDescriptors, measureTomogram, sizeCorrectedReference, type CalibratedParameter, type CalibrationReport } from './calibrate.ts';
 import { toleranceSummary } from '../commands/calibrate.ts';
 import { thicknessToZ } from '../../volume/orient.ts';
 import { boxCrop } from '../../volume/crop.ts';
@@ -321,6 +321,78 @@ describe('calibrate with a race on fresh seeds', () => {
     expect(trialsRun).toBe(0);
     await expect(calibrate(real, { budget: 3, seeds: 1, fixed, raceSeeds: 0 }, ctx())).rejects.toThrow(/raceSeeds: got 0, expected an integer number of fresh seeds per raced candidate >= 1/);
   }, 120_000);
+});
+
+describe('size correction: the search\'s target moved by what the race\'s winner misses at the race\'s shape', () => {
+  it('moves each value so that the config\'s search twins read exactly its race errors, and each S2 lag by the race\'s difference', () => {
+    const d = (values: Record<string, number>, curve: number[]): StructureDescriptors => ({ values, s2: { pore: { x: curve } } });
+    const real = d({ 'area.am_pore': 100, 'tau.solid.x': 2.5, 'poreSize.d90': 4, 'tau.pore.z': Infinity }, [0.45, 0.3, 0.25]);
+    // Search means 105, 2.5, 3.7; S2 lags 0.45, 0.30, 0.25.
+    const search = [d({ 'area.am_pore': 104, 'tau.solid.x': 2.4, 'poreSize.d90': 3.8, 'tau.pore.z': 2 }, [0.45, 0.31, 0.24]), d({ 'area.am_pore': 106, 'tau.solid.x': 2.6, 'poreSize.d90': 3.6, 'tau.pore.z': 2 }, [0.45, 0.29, 0.26])];
+    // At the race's shape the same config reads +10 %, +5 %, −10 %; its S2 lag 1 is 0.02 below the tomogram's there.
+    const raceReal = d({ 'area.am_pore': 98, 'tau.solid.x': 2.6, 'poreSize.d90': 4.2, 'tau.pore.z': Infinity }, [0.45, 0.32, 0.27, 0.2]);
+    const race = [d({ 'area.am_pore': 107.8, 'tau.solid.x': 2.73, 'poreSize.d90': 3.78, 'tau.pore.z': 2 }, [0.45, 0.3, 0.27, 0.22])];
+    const { reference, offsets } = sizeCorrectedReference(real, search, raceReal, race);
+    expect(reference.values['area.am_pore']).toBeCloseTo(105 / 1.1, 12);
+    expect(reference.values['tau.solid.x']).toBeCloseTo(2.5 / 1.05, 12);
+    expect(reference.values['poreSize.d90']).toBeCloseTo(3.7 / 0.9, 12);
+    // Offsets: the error at the search's shape less at the race's.
+    expect(offsets['area.am_pore']).toBeCloseTo(0.05 - 0.1, 12);
+    expect(offsets['tau.solid.x']).toBeCloseTo(0 - 0.05, 12);
+    expect(offsets['poreSize.d90']).toBeCloseTo(-0.075 + 0.1, 12);
+    // A value with no finite error (a phase that does not percolate) stays the tomogram's.
+    expect(reference.values['tau.pore.z']).toBe(Infinity);
+    expect(offsets['tau.pore.z']).toBeUndefined();
+    // Against the moved target the search twins' terms are the race's against the tomogram, term by term.
+    const w = { fraction: 0, area: 1, tau: 1, size: 1, s2: 0, s2Curve: 0 };
+    const atSearch = mismatchResiduals(reference, search, w);
+    const atRace = mismatchResiduals(raceReal, race, w);
+    expect(atSearch.names).toEqual(atRace.names);
+    atSearch.residuals.forEach((v, k) => expect(v).toBeCloseTo(atRace.residuals[k]!, 12));
+    // S2, lag by lag: the search mean less the race's difference; the tomogram's own lag count.
+    const moved = reference.s2.pore!.x!;
+    expect(moved).toHaveLength(3);
+    [0.45, 0.3 + 0.02, 0.25 - 0].forEach((v, lag) => expect(moved[lag]).toBeCloseTo(v, 12));
+  });
+
+  it('re-reads every trial against the moved target, searches on from them and races again; the lowest on fresh seeds over both rounds is kept', async () => {
+    const real = (await generateElectrode({ shape: [32, 32, 32], voxelSizeUm: 0.5, d50Um: 3, porosity: 0.45, cbdFraction: 0.15, cbdMorphology: 'web', cbdDomainUm: 1, cbdReachUm: 1, zFaces: 'cut', seed: 5 }, ctx())).volume;
+    // d50 held at one the 16³ packing reaches on every trial: the domain size alone is searched.
+    const fixed = { d50Um: 2.5, span: 0.5, particleAggregation: 0, particleOverlap: 0, cbdReachUm: 1, cbdNeckWeight: 0.5 };
+    const opts = { budget: 4, init: 2, seeds: 1, seed: 1, fixed, zFaces: 'cut' as const, shape: [16, 16, 16] as [number, number, number], race: 2, raceShape: [32, 32, 32] as [number, number, number], raceSeeds: 2 };
+    const r = await calibrate(real, { ...opts, sizeCorrection: 1, correctionTrials: 2 }, ctx());
+    expect(r.sizeCorrection.rounds).toHaveLength(1);
+    const round = r.sizeCorrection.rounds[0]!;
+    expect(round.trials).toBe(2);
+    expect(r.trials).toBe(6);
+    // The round's trials are numbered after the starts.
+    expect(r.history.slice(4).map((h) => h.start)).toEqual([1, 1]);
+    // Its basis is the first race's winner: the lowest fresh score among the first two raced.
+    const first = r.race.candidates.slice(0, 2);
+    expect(round.basis).toBe(first.reduce((a, b) => (b.score < a.score ? b : a)).trial);
+    // What is kept is the lowest fresh score over both races.
+    expect(r.race.candidates.find((c) => c.trial === r.race.kept)!.score).toBe(Math.min(...r.race.candidates.map((c) => c.score)));
+    expect(round.kept).toBe(r.race.kept);
+    // No trial refused: each race took two candidates not raced before, two fresh seeds each.
+    expect(r.failedTrials).toBe(0);
+    expect(new Set(r.race.candidates.map((c) => c.trial)).size).toBe(4);
+    expect(r.evaluations).toBe(6 + 4 * 2);
+    // Recomputed: the basis at 16³ on seed 1 and at 32³ on seeds 2 and 3, the tomogram in 16³ boxes and whole.
+    const params: GenerateParams = { ...r.config, ...r.history[round.basis]!.params };
+    const at = async (shape: [number, number, number], seed: number) => measureDescriptors((await generateElectrode({ ...params, shape, seed }, ctx())).volume, ctx());
+    const search = [await at([16, 16, 16], 1)];
+    const fresh = [await at([32, 32, 32], 2), await at([32, 32, 32], 3)];
+    const boxes = (await measureTomogram(real, [16, 16, 16], ctx())).mean;
+    const whole = await measureDescriptors(real, ctx());
+    const { reference, offsets } = sizeCorrectedReference(boxes, search, whole, fresh);
+    expect(Object.keys(round.offsets).sort()).toEqual(Object.keys(offsets).sort());
+    for (const [name, v] of Object.entries(offsets)) expect(round.offsets[name], name).toBeCloseTo(v, 10);
+    // The history is scored against the moved target: the basis scores there what it scores on its fresh seeds.
+    const res = mismatchResiduals(reference, search, DEFAULT_WEIGHTS);
+    expect(r.history[round.basis]!.score).toBeCloseTo(calibrationObjective('worst', res.perTolerance)(res.residuals), 10);
+    await expect(calibrate(real, { ...opts, raceShape: [16, 16, 16], sizeCorrection: 1 }, ctx())).rejects.toThrow(/sizeCorrection: got 1, expected a race \(race >= 1\) at a shape other than the search's .*the race shape 16×16×16 is the search's/);
+    await expect(calibrate(real, { ...opts, race: 0, sizeCorrection: 1 }, ctx())).rejects.toThrow(/sizeCorrection: got 1, .*race is 0/);
+  }, 180_000);
 });
 
 describe('calibrate with search ranges of its own', () => {

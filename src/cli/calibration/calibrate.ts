@@ -123,6 +123,20 @@ export interface CalibrationOptions {
    * z; eight per candidate put the mean to ±1.4 % (bench/README.md, "Eight fresh seeds in the race").
    */
   raceSeeds?: number;
+  /**
+   * rounds of size correction after the race (count; default 0; needs a race at another shape,
+   * `raceShape`): the search's target is moved so that the race's winner misses it, at the search's
+   * shape on the search's seeds, by exactly what it misses the tomogram by at the race's shape on
+   * the fresh seeds (sizeCorrectedReference); every trial so far is scored again against the moved
+   * target, the search goes on from all of them for `correctionTrials` trials, and its pick and best
+   * are raced. The kept trial is the lowest on the race's fresh seeds over every round. Why: a
+   * descriptor can change with the twin's size where the tomogram's does not: from 128³ to 256³ the
+   * TauFactor twins' in-plane τ solid rises about 5 %, the tomogram's stays, so a 128³ search fits
+   * a τ the 256³ check does not read (bench/README.md, "Size correction").
+   */
+  sizeCorrection?: number;
+  /** trials per size-correction round (count; default half of `budget`, rounded up) */
+  correctionTrials?: number;
 }
 
 export const CALIBRATION_OPTIMISERS = ['residuals', 'sum'] as const;
@@ -247,6 +261,14 @@ export interface CalibrationReport {
     /** the kept candidate on the fresh seeds alone, at the race's shape, against the tomogram in boxes of that shape ([] when not raced): the check no seed of the search has seen */
     descriptors: DescriptorReport[];
   };
+  /**
+   * the size-correction rounds (CalibrationOptions.sizeCorrection), in order: the trial whose race
+   * moved the target (basis), per descriptor the offset it moved it by (the basis's relative error at
+   * the search's shape less at the race's: the target at the search's shape is the tomogram's moved
+   * by this much, relatively), the trials the round added, and the trial kept after its race. The
+   * history's mismatch and score, and the report's, are against the last round's target.
+   */
+  sizeCorrection: { rounds: { basis: number; offsets: Record<string, number>; trials: number; kept: number }[] };
   wallSeconds: number;
 }
 
@@ -355,6 +377,52 @@ export async function twinReplicates(params: GenerateParams, seeds: readonly num
     onEach?.();
   }
   return out;
+}
+
+/**
+ * The target a search at one shape should hold its twins to so that they match the tomogram at
+ * another (space mapping, with the twins' size as the fine model): the target at which a config's
+ * twins at the search's shape read exactly the relative errors its twins at the race's shape read
+ * against the tomogram there. A value v with search mean m and race error e becomes m/(1 + e); an
+ * S2 curve, the search mean less the race's difference, lag by lag (the curves' error is absolute).
+ * Values without a finite error at both shapes, and lags one shape lacks, stay the tomogram's.
+ *
+ * @param real the tomogram at the search's shape (measureTomogram's mean).
+ * @param search the config's twins at the search's shape (the search's replicate seeds).
+ * @param raceReal the tomogram at the race's shape.
+ * @param race the same config's twins at the race's shape (fresh seeds).
+ * @returns the moved target (reference), and per value the offset: the config's relative error at the search's shape less at the race's.
+ * @example const { reference } = sizeCorrectedReference(tomogram128, reps128, tomogram256, reps256); mismatchResiduals(reference, reps128, DEFAULT_WEIGHTS)
+ */
+export function sizeCorrectedReference(real: StructureDescriptors, search: readonly StructureDescriptors[], raceReal: StructureDescriptors, race: readonly StructureDescriptors[]): { reference: StructureDescriptors; offsets: Record<string, number> } {
+  const mean = (reps: readonly StructureDescriptors[], name: string): number => meanStd(reps.map((d) => d.values[name] ?? NaN)).mean;
+  const values: Record<string, number> = { ...real.values };
+  const offsets: Record<string, number> = {};
+  for (const [name, r] of Object.entries(real.values)) {
+    const m = mean(search, name);
+    const rr = raceReal.values[name] ?? NaN;
+    const e = (mean(race, name) - rr) / Math.abs(rr);
+    const moved = m / (1 + e);
+    if (!Number.isFinite(moved) || !(moved > 0) || !(r > 0)) continue;
+    values[name] = moved;
+    offsets[name] = (m - r) / Math.abs(r) - e;
+  }
+  const s2: StructureDescriptors['s2'] = {};
+  for (const phase of PHASE_NAMES) {
+    const curves = real.s2[phase];
+    if (!curves) continue;
+    const out: Partial<Record<Axis, number[]>> = {};
+    for (const a of Object.keys(curves) as Axis[]) {
+      out[a] = curves[a]!.map((v, lag) => {
+        const m = meanStd(search.map((d) => d.s2[phase]?.[a]?.[lag] ?? NaN)).mean;
+        const diff = meanStd(race.map((d) => d.s2[phase]?.[a]?.[lag] ?? NaN)).mean - (raceReal.s2[phase]?.[a]?.[lag] ?? NaN);
+        const moved = m - diff;
+        return Number.isFinite(moved) ? moved : v;
+      });
+    }
+    s2[phase] = out;
+  }
+  return { reference: { values, s2 }, offsets };
 }
 
 /** The descriptors whose phases are all in `phases`: what a tomogram missing some phase can still be matched on. */
@@ -547,6 +615,17 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
   const voxelUm = sig4(real.voxelSize * 1e6);
   const shape = opts.shape ?? [real.shape[0], real.shape[1], real.shape[2]];
   const raceShape = opts.raceShape ?? shape;
+  const sameShape = raceShape.every((n, k) => n === shape[k]);
+  const correctionRounds = opts.sizeCorrection ?? 0;
+  const correctionTrials = opts.correctionTrials ?? Math.ceil(budget / 2);
+  if (!Number.isInteger(correctionRounds) || correctionRounds < 0) throw new ConfigError('sizeCorrection', correctionRounds, 'an integer number of size-correction rounds >= 0');
+  if (!Number.isInteger(correctionTrials) || correctionTrials < 1) throw new ConfigError('correctionTrials', correctionTrials, 'an integer number of trials per size-correction round >= 1');
+  if (correctionRounds > 0) {
+    const why = 'a race (race >= 1) at a shape other than the search\'s (raceShape), searched by residuals (the default optimiser)';
+    if (raceSize === 0) throw new ConfigError('sizeCorrection', correctionRounds, why, 'race is 0');
+    if (sameShape) throw new ConfigError('sizeCorrection', correctionRounds, why, `the race shape ${raceShape.join('×')} is the search's`);
+    if ((opts.optimiser ?? 'residuals') !== 'residuals') throw new ConfigError('sizeCorrection', correctionRounds, why, `optimiser is ${opts.optimiser}`);
+  }
   const { mean: measured, spread: realSpread, boxes } = await measureTomogram(real, shape, ctx);
   const v = measured.values;
   const base: GenerateParams = {
@@ -580,9 +659,11 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
   let evaluations = 0;
   /** A twin config's descriptors on each seed, each measured by its centred crop of the tomogram's shape. */
   const replicatesOf = (params: GenerateParams, on: readonly number[]): Promise<StructureDescriptors[]> => twinReplicates(params, on, real.shape, ctx, () => evaluations++);
-  const total = budget * starts;
+  const total = budget * starts + correctionRounds * correctionTrials;
+  /** What the search's trials are held to: the tomogram at the search's shape, moved by each size-correction round. */
+  let reference = measured;
   /** mismatch: the weighted mean of squares; score: the objective's value, what the search minimises */
-  type Trial = { start: number; u: number[]; params: GenerateParams; replicates: StructureDescriptors[] | null; mismatch: number; score: number };
+  type Trial = { start: number; u: number[]; params: GenerateParams; replicates: StructureDescriptors[] | null; residuals: number[]; mismatch: number; score: number };
   const trials: Trial[] = [];
   const progress = (info: Record<string, string | number>): void => ctx.onProgress?.({ stage: 'calibrate', done: trials.length, total, unit: 'trials', info });
   const optimiser = opts.optimiser ?? 'residuals';
@@ -604,20 +685,28 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
       if (!(e instanceof ImpossibleRequestError)) throw e;
       // Every term of the mismatch is at most 1: a refused trial scores worse than any real one.
       const refused = new Array<number>(residualCount).fill(Math.sqrt(2 / residualCount));
-      trials.push({ start, u, params, replicates: null, mismatch: 2, score: composite(refused) });
+      trials.push({ start, u, params, replicates: null, residuals: refused, mismatch: 2, score: composite(refused) });
       progress({ start, refused: e.field });
       return refused;
     }
-    const { residuals } = mismatchResiduals(measured, replicates, weights);
+    const { residuals } = mismatchResiduals(reference, replicates, weights);
     const m = sumOfSquares(residuals);
     const score = composite(residuals);
-    trials.push({ start, u, params, replicates, mismatch: m, score });
+    trials.push({ start, u, params, replicates, residuals, mismatch: m, score });
     progress({ start, mismatch: m, ...(objectiveName === 'mismatch' ? {} : { score }) });
     return residuals;
   };
 
   // Independent starts on the same replicate seeds: their mismatches compare trial for trial.
-  const runs: { bo: BayesOptResult; trials: Trial[]; first: number; best: number; optimiserSeed: number }[] = [];
+  // A run's rows (bo.x) are the trials at `indices`; a size-correction round's run leads with every earlier trial.
+  type Run = { bo: BayesOptResult; indices: number[]; best: number; optimiserSeed: number };
+  const runs: Run[] = [];
+  /** The run's pick: the GP's, or, should that be a refused trial, the best that ran (-1 when none ran). */
+  const pickOf = (bo: BayesOptResult, indices: number[]): number => {
+    if (trials[indices[bo.best]!]!.replicates) return bo.best;
+    const ran = indices.map((_, i) => i).filter((i) => trials[indices[i]!]!.replicates);
+    return ran.length === 0 ? -1 : ran.reduce((a, b) => (trials[indices[b]!]!.score < trials[indices[a]!]!.score ? b : a));
+  };
   for (let k = 0; k < starts; k++) {
     const first = trials.length;
     const optimiserSeed = seed0 + 1000 * k;
@@ -625,62 +714,89 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
     const f = objective(k);
     // The sum's GP works on the log: the objective spans decades between the Sobol start and the best.
     const bo: BayesOptResult = optimiser === 'residuals' ? await minimiseSumOfSquaresBayes(f, space.length, boOpts, composite) : await minimiseBayes(async (u) => Math.log(composite(await f(u)) + 1e-4), space.length, boOpts);
-    const own = trials.slice(first);
-    // The GP's pick is a trial that ran; should it be a refused one, the best that ran.
-    let best = bo.best;
-    if (!own[best]!.replicates) {
-      const ran = own.map((_, i) => i).filter((i) => own[i]!.replicates);
-      best = ran.length === 0 ? -1 : ran.reduce((a, b) => (own[b]!.score < own[a]!.score ? b : a));
-    }
-    runs.push({ bo, trials: own, first, best, optimiserSeed });
+    const indices = trials.map((_, i) => i).slice(first);
+    runs.push({ bo, indices, best: pickOf(bo, indices), optimiserSeed });
   }
-  const ranRuns = runs.filter((r) => r.best >= 0);
-  if (ranRuns.length === 0) throw new ImpossibleRequestError(field, real.shape, 'a tomogram whose fractions the generator can pack', `all ${trials.length} trials were refused`);
+  if (runs.every((r) => r.best < 0)) throw new ImpossibleRequestError(field, real.shape, 'a tomogram whose fractions the generator can pack', `all ${trials.length} trials were refused`);
 
   // The race: each start's pick and the trials of lowest score, again on fresh seeds.
-  const picks = ranRuns.map((r) => r.first + r.best);
-  const byScore = trials.map((_, i) => i).filter((i) => trials[i]!.replicates).sort((a, b) => trials[a]!.score - trials[b]!.score);
-  const candidates = raceSize > 0 ? [...new Set([...picks, ...byScore])].slice(0, Math.max(raceSize, picks.length)) : [];
   const raced: CalibrationReport['race']['candidates'] = [];
+  const freshOf = new Map<number, StructureDescriptors[]>();
   // At another shape the race has its own reference: the tomogram in boxes of that shape.
-  const sameShape = raceShape.every((n, k) => n === shape[k]);
   let raceReal = { mean: measured, spread: realSpread };
-  if (candidates.length > 0 && !sameShape) {
-    raceReal = await measureTomogram(real, raceShape, ctx);
-  }
+  if (raceSize > 0 && !sameShape) raceReal = await measureTomogram(real, raceShape, ctx);
   const raceComposite = sameShape ? composite : calibrationObjective(objectiveName, mismatchResiduals(raceReal.mean, [raceReal.mean], weights).perTolerance);
+  const picksOf = (rs: readonly Run[]): number[] => rs.filter((r) => r.best >= 0).map((r) => r.indices[r.best]!);
   // Without a race (or should every candidate be refused a fresh seed): the pick of lowest score.
-  let winner = picks.reduce((a, b) => (trials[b]!.score < trials[a]!.score ? b : a));
+  let winner = picksOf(runs).reduce((a, b) => (trials[b]!.score < trials[a]!.score ? b : a));
   let won = { replicates: trials[winner]!.replicates!, mismatch: trials[winner]!.mismatch, score: trials[winner]!.score, fresh: [] as StructureDescriptors[] };
   let bestRaced = Infinity;
-  for (const [k, i] of candidates.entries()) {
-    const t = trials[i]!;
-    ctx.onProgress?.({ stage: 'race', done: k, total: candidates.length, unit: 'candidates', info: { trial: i, searchScore: t.score } });
-    let fresh: StructureDescriptors[];
-    try {
-      const params = sameShape ? t.params : await twinParams({ ...paramsAt(t.u), shape: raceShape }, seeds[0]!, ctx);
-      fresh = await replicatesOf(params, freshSeeds);
-    } catch (e) {
-      if (!(e instanceof ImpossibleRequestError)) throw e;
-      raced.push({ trial: i, searchScore: t.score, freshScore: Infinity, score: Infinity });
-      continue;
+  /** Races the picks of `rs` and the trials of lowest score not raced yet; keeps the lowest raced score so far. */
+  const race = async (rs: readonly Run[]): Promise<void> => {
+    const picks = picksOf(rs);
+    const byScore = trials.map((_, i) => i).filter((i) => trials[i]!.replicates).sort((a, b) => trials[a]!.score - trials[b]!.score);
+    const unraced = (i: number): boolean => !raced.some((c) => c.trial === i);
+    const candidates = raceSize > 0 ? [...new Set([...picks, ...byScore].filter(unraced))].slice(0, Math.max(raceSize, picks.length)) : [];
+    for (const [k, i] of candidates.entries()) {
+      const t = trials[i]!;
+      ctx.onProgress?.({ stage: 'race', done: k, total: candidates.length, unit: 'candidates', info: { trial: i, searchScore: t.score } });
+      let fresh: StructureDescriptors[];
+      try {
+        const params = sameShape ? t.params : await twinParams({ ...paramsAt(t.u), shape: raceShape }, seeds[0]!, ctx);
+        fresh = await replicatesOf(params, freshSeeds);
+      } catch (e) {
+        if (!(e instanceof ImpossibleRequestError)) throw e;
+        raced.push({ trial: i, searchScore: t.score, freshScore: Infinity, score: Infinity });
+        continue;
+      }
+      freshOf.set(i, fresh);
+      const freshScore = raceComposite(mismatchResiduals(raceReal.mean, fresh, weights).residuals);
+      const pooled = sameShape ? [...t.replicates!, ...fresh] : t.replicates!;
+      const { residuals } = mismatchResiduals(reference, pooled, weights);
+      const score = sameShape ? composite(residuals) : freshScore;
+      raced.push({ trial: i, searchScore: t.score, freshScore, score });
+      if (score < bestRaced) {
+        bestRaced = score;
+        winner = i;
+        won = { replicates: pooled, mismatch: sumOfSquares(residuals), score: sameShape ? score : t.score, fresh };
+      }
     }
-    const freshScore = raceComposite(mismatchResiduals(raceReal.mean, fresh, weights).residuals);
-    const pooled = sameShape ? [...t.replicates!, ...fresh] : t.replicates!;
-    const { residuals } = mismatchResiduals(measured, pooled, weights);
-    const score = sameShape ? composite(residuals) : freshScore;
-    raced.push({ trial: i, searchScore: t.score, freshScore, score });
-    if (score < bestRaced) {
-      bestRaced = score;
-      winner = i;
-      won = { replicates: pooled, mismatch: sumOfSquares(residuals), score: sameShape ? score : t.score, fresh };
+    if (candidates.length > 0) ctx.onProgress?.({ stage: 'race', done: candidates.length, total: candidates.length, unit: 'candidates', info: { kept: winner } });
+  };
+  await race(runs);
+
+  // Size correction: the search's target moved by what the raced winner misses at the race's
+  // shape beyond what it misses at the search's, the search continued against it from every trial
+  // so far, its pick and best raced again (space mapping with the twin's own size as the fine model).
+  const rounds: CalibrationReport['sizeCorrection']['rounds'] = [];
+  for (let round = 0; round < correctionRounds; round++) {
+    const fresh = freshOf.get(winner);
+    if (!fresh) break;
+    const basis = winner;
+    const corrected = sizeCorrectedReference(measured, trials[basis]!.replicates!, raceReal.mean, fresh);
+    reference = corrected.reference;
+    for (const t of trials) {
+      if (!t.replicates) continue;
+      t.residuals = mismatchResiduals(reference, t.replicates, weights).residuals;
+      t.mismatch = sumOfSquares(t.residuals);
+      t.score = composite(t.residuals);
     }
+    const k = runs.length;
+    const prior = { x: trials.map((t) => t.u), residuals: trials.map((t) => t.residuals) };
+    const indices = trials.map((_, i) => i);
+    const bo = await minimiseSumOfSquaresBayes(objective(k), space.length, { budget: trials.length + correctionTrials, seed: seed0 + 1000 * k, signal: ctx.signal, prior }, composite);
+    indices.push(...trials.map((_, i) => i).slice(indices.length));
+    const run: Run = { bo, indices, best: pickOf(bo, indices), optimiserSeed: seed0 + 1000 * k };
+    runs.push(run);
+    await race([run]);
+    rounds.push({ basis, offsets: corrected.offsets, trials: correctionTrials, kept: winner });
   }
-  if (candidates.length > 0) ctx.onProgress?.({ stage: 'race', done: candidates.length, total: candidates.length, unit: 'candidates', info: { kept: winner } });
-  const kept = runs.find((r) => winner >= r.first && winner < r.first + r.trials.length)!;
+
+  // The kept trial's run: the latest that holds it (a correction round's holds every trial before it).
+  const kept = [...runs].reverse().find((r) => r.indices.includes(winner))!;
   const { bo } = kept;
-  const bestIndex = winner - kept.first;
-  const best = kept.trials[bestIndex]!;
+  const bestIndex = kept.indices.indexOf(winner);
+  const best = trials[winner]!;
   const reps = won.replicates;
 
   const descriptors = compareDescriptors(measured, reps, realSpread);
@@ -714,7 +830,8 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
   // And every trial that ran within the same margin of the best: another basin the search visited
   // (aggregation traded for overlap, say) is evidence no GP read near the best can give.
   const margin = Math.max(best.mismatch, 2 * (lsq ? lsq.noiseStd : 0));
-  kept.trials.forEach((t, i) => {
+  kept.indices.forEach((ti, i) => {
+    const t = trials[ti]!;
     if (!t.replicates || t.mismatch > best.mismatch + margin) return;
     bo.x[i]!.forEach((u, k) => (plausibleUnit[k] = [Math.min(plausibleUnit[k]![0], u), Math.max(plausibleUnit[k]![1], u)]));
   });
@@ -738,10 +855,14 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
   return {
     config: best.params,
     seeds,
-    mismatch: won.mismatch,
-    score: won.score,
-    starts: runs.map((r) => ({ optimiserSeed: r.optimiserSeed, mismatch: r.best >= 0 ? r.trials[r.best]!.mismatch : NaN, score: r.best >= 0 ? r.trials[r.best]!.score : NaN, config: r.best >= 0 ? r.trials[r.best]!.params : { ...base } })),
-    keptStart: runs.indexOf(kept),
+    // Raced at another shape, the winner's search-seed scores as re-read against the last round's target.
+    mismatch: sameShape ? won.mismatch : best.mismatch,
+    score: sameShape ? won.score : best.score,
+    starts: runs.slice(0, starts).map((r) => {
+      const t = r.best >= 0 ? trials[r.indices[r.best]!]! : null;
+      return { optimiserSeed: r.optimiserSeed, mismatch: t ? t.mismatch : NaN, score: t ? t.score : NaN, config: t ? t.params : { ...base } };
+    }),
+    keptStart: best.start,
     descriptors,
     parameters,
     trials: trials.length,
@@ -753,6 +874,7 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
     thicknessAxis,
     optimiser,
     objective: objectiveName,
+    sizeCorrection: { rounds },
     race: { shape: [...raceShape], pooled: sameShape && won.fresh.length > 0, freshSeeds, candidates: raced, kept: winner, descriptors: won.fresh.length > 0 ? compareDescriptors(raceReal.mean, won.fresh, raceReal.spread) : [] },
     wallSeconds: (performance.now() - t0) / 1000,
   };

@@ -33,6 +33,8 @@ interface CalibrateOptions {
   race?: string;
   raceShape?: string;
   raceSeeds?: string;
+  sizeCorrection?: string;
+  correctionTrials?: string;
   check?: string;
   json?: boolean;
   force?: boolean;
@@ -166,6 +168,10 @@ export function calibrationTable(path: string, r: CalibrationReport): string {
         .join(', ')}`,
     );
   }
+  for (const [k, c] of r.sizeCorrection.rounds.entries()) {
+    const moved = Object.entries(c.offsets).filter(([name]) => !name.startsWith('fraction.')).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1])).slice(0, 4);
+    out.push(`size correction ${k + 1}: target moved by trial ${c.basis + 1}'s error at the search shape less at the race's (largest: ${moved.map(([name, v]) => `${name} ${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)} %`).join(', ')}), ${c.trials} more trials, kept trial ${c.kept + 1}`);
+  }
   if (r.starts.length > 1) out.push(`${r.starts.length} optimiser starts, mismatch ${r.starts.map((s, k) => `${s.mismatch.toPrecision(3)}${r.objective === 'mismatch' ? '' : ` (score ${s.score.toPrecision(3)})`}${k === r.keptStart ? ' (kept)' : ''}`).join(', ')}`);
   const boxes = r.tomogramBoxes;
   const inBoxes = boxes.count > 1;
@@ -215,7 +221,7 @@ export function checkTable(path: string, configPath: string, r: CheckReport): st
 }
 
 /** Options that steer a search, refused with --check, which searches nothing. */
-const SEARCH_OPTIONS = ['output', 'budget', 'starts', 'fix', 'free', 'range', 'optimiser', 'objective', 'race', 'raceShape', 'raceSeeds'] as const;
+const SEARCH_OPTIONS = ['output', 'budget', 'starts', 'fix', 'free', 'range', 'optimiser', 'objective', 'race', 'raceShape', 'raceSeeds', 'sizeCorrection', 'correctionTrials'] as const;
 /** raceShape → --race-shape: commander's camel-case name back to the flag. */
 const flagOf = (name: string): string => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
@@ -255,6 +261,8 @@ export function register(program: Command): void {
     .option('--race <n>', 'candidates generated again on fresh seeds (--race-seeds) after the search (each start\'s pick and the trials of lowest score); the lowest objective over search and fresh seeds together is kept (default 4; 0: keep the search\'s pick, scored on its own seeds, which flatter it)')
     .option('--race-shape <nx,ny,nz>', 'the twins\' shape in the race (default --shape): the tomogram\'s own shape, say, races the candidates at full size against the whole tomogram, on the fresh seeds alone (for boxes that scatter between seeds more than the tolerance)')
     .option('--race-seeds <n>', 'fresh seeds per raced candidate (default --seeds): more where the candidates differ by less than the scatter of --seeds twins')
+    .option('--size-correction <n>', 'rounds after the race (default 0; needs --race-shape other than --shape): move the search\'s target by what the race\'s winner misses at the race shape beyond what it misses at the search shape, search --correction-trials more from every trial so far, race again; the lowest on fresh seeds is kept (a τ can change with the twin\'s size where the tomogram\'s does not)')
+    .option('--correction-trials <n>', 'trials per size-correction round (default half of --budget)')
     .option('--check <config.json>', 'search nothing: generate this config (calibrate -o, or any generate --config file) on --seeds seeds from --seed at --shape, with the tomogram\'s fractions, and compare each descriptor with the tomogram\'s; pick seeds the calibration did not use (its table is of the seeds that chose it)')
     .option('--json', 'print the report as JSON')
     .option('--force', 'replace existing output files')
@@ -279,6 +287,15 @@ export function register(program: Command): void {
       const race = opts.race !== undefined ? integerOption(opts.race, '--race', 0) : undefined;
       const raceShape = opts.raceShape !== undefined ? calibrationShape(opts.raceShape, '--race-shape') : undefined;
       const raceSeeds = opts.raceSeeds !== undefined ? integerOption(opts.raceSeeds, '--race-seeds', 1) : undefined;
+      const sizeCorrection = opts.sizeCorrection !== undefined ? integerOption(opts.sizeCorrection, '--size-correction', 0) : undefined;
+      const correctionTrials = opts.correctionTrials !== undefined ? integerOption(opts.correctionTrials, '--correction-trials', 1) : undefined;
+      if ((sizeCorrection ?? 0) > 0) {
+        const why = 'a race at another shape to correct toward: --race-shape, --race 1 or more, --optimiser residuals';
+        if (raceShape === undefined) throw new ConfigError('--size-correction', opts.sizeCorrection, why, 'no --race-shape');
+        if (race === 0) throw new ConfigError('--size-correction', opts.sizeCorrection, why, '--race is 0');
+        if (optimiser === 'sum') throw new ConfigError('--size-correction', opts.sizeCorrection, why, '--optimiser is sum');
+        if (shape !== undefined && raceShape.every((n, k) => n === shape[k])) throw new ConfigError('--size-correction', opts.sizeCorrection, why, `--race-shape is --shape, ${shape.join(',')}`);
+      }
       assertFreeNotFixed(free, fixed);
       assertRangesOpen(ranges, heldParameters(fixed, free));
       const force = opts.force ?? false;
@@ -305,7 +322,7 @@ export function register(program: Command): void {
       const compute = await getCompute(backend);
       const report = await calibrate(
         volume,
-        { ...(shape ? { shape } : {}), ...(budget !== undefined ? { budget } : {}), ...(seeds !== undefined ? { seeds } : {}), ...(seed !== undefined ? { seed } : {}), ...(starts !== undefined ? { starts } : {}), ...(fixed ? { fixed } : {}), ...(free ? { free } : {}), ...(zFaces ? { zFaces } : {}), ...(ranges ? { ranges } : {}), ...(thicknessAxis ? { thicknessAxis } : {}), ...(optimiser ? { optimiser } : {}), ...(objective ? { objective } : {}), ...(race !== undefined ? { race } : {}), ...(raceShape ? { raceShape } : {}), ...(raceSeeds !== undefined ? { raceSeeds } : {}), weights },
+        { ...(shape ? { shape } : {}), ...(budget !== undefined ? { budget } : {}), ...(seeds !== undefined ? { seeds } : {}), ...(seed !== undefined ? { seed } : {}), ...(starts !== undefined ? { starts } : {}), ...(fixed ? { fixed } : {}), ...(free ? { free } : {}), ...(zFaces ? { zFaces } : {}), ...(ranges ? { ranges } : {}), ...(thicknessAxis ? { thicknessAxis } : {}), ...(optimiser ? { optimiser } : {}), ...(objective ? { objective } : {}), ...(race !== undefined ? { race } : {}), ...(raceShape ? { raceShape } : {}), ...(raceSeeds !== undefined ? { raceSeeds } : {}), ...(sizeCorrection !== undefined ? { sizeCorrection } : {}), ...(correctionTrials !== undefined ? { correctionTrials } : {}), weights },
         { rng: new Rng(seed ?? 1), compute, onProgress: simulationProgress({ quiet: Boolean(opts.json) }) },
         path,
       );
