@@ -8,7 +8,7 @@ import { centredCrop } from '../src/volume/crop.ts';
 import { thicknessToZ } from '../src/volume/orient.ts';
 import { AXES, type Axis } from '../src/voxel/components.ts';
 import { generateElectrode, type GenerateParams } from '../sims/mesostructure/index.ts';
-import { calibrate, CALIBRATION_OPTIMISERS, compareDescriptors, relativeStandardError, type CalibrationOptimiser, type CalibrationReport, type DescriptorReport } from '../src/cli/calibration/calibrate.ts';
+import { calibrate, CALIBRATION_OPTIMISERS, compareDescriptors, relativeStandardError, type CalibratedParameter, type CalibrationOptimiser, type CalibrationReport, type DescriptorReport } from '../src/cli/calibration/calibrate.ts';
 import { checkCalibration } from '../src/cli/calibration/check.ts';
 import { CALIBRATION_OBJECTIVES, DEFAULT_WEIGHTS, mismatch, toleranceCall, type CalibrationObjective } from '../src/cli/calibration/mismatch.ts';
 import { measureDescriptors, type StructureDescriptors } from '../sims/properties/descriptors.ts';
@@ -42,6 +42,9 @@ import type { BenchRun, Figure } from './lib.ts';
  * MESOLAB_TAUFACTOR_RACE_SEEDS of them per candidate (CalibrationOptions.raceSeeds; default the
  * search's seeds, 4: seeds 5–8). With MESOLAB_TAUFACTOR_FULL=1 too, the full-size check then skips
  * the race's seeds, so that it is on twins neither the search nor the race has seen.
+ * MESOLAB_TAUFACTOR_SIZE_CORRECTION=n (with MESOLAB_TAUFACTOR_RACE_FULL=1) adds n size-correction
+ * rounds of half the budget each (CalibrationOptions.sizeCorrection) and frees cbdStrands, the
+ * share the 128³ search cannot see without them (bench/README.md, "Size correction").
  * MESOLAB_SELF_HIDDEN='{"d50Um":6,…}' changes the self-calibration's hidden parameters (its span is the one given),
  * MESOLAB_SELF_SIZE its box (voxels a side), MESOLAB_SELF_BUDGET its trials, MESOLAB_SELF_SEEDS its replicate seeds (2),
  * MESOLAB_SELF_INIT its initial Sobol points (10), MESOLAB_SELF_STARTS its optimiser starts (full 3, quick 1).
@@ -71,6 +74,7 @@ function table(title: string, r: CalibrationReport): string {
   const lines = [`\n${title}: ${r.trials} trials, ${r.evaluations} evaluations, ${r.wallSeconds.toFixed(0)} s, optimiser ${r.optimiser}, objective ${r.objective}, mismatch ${r.mismatch.toPrecision(3)}, score ${r.score.toPrecision(3)}`, `config ${JSON.stringify(r.config)}`];
   if (r.starts.length > 1) lines.push(...r.starts.map((s, k) => `start ${k} (optimiser seed ${s.optimiserSeed}): mismatch ${s.mismatch.toPrecision(3)}, score ${s.score.toPrecision(3)}${k === r.keptStart ? ', kept' : ''}, config ${JSON.stringify(s.config)}`));
   if (r.race.candidates.length > 0) lines.push(`race on fresh seeds ${r.race.freshSeeds.join(', ')}: ${r.race.candidates.map((c) => `trial ${c.trial + 1} score ${c.searchScore.toPrecision(3)} searched, ${c.freshScore.toPrecision(3)} fresh, ${c.score.toPrecision(3)} both${c.trial === r.race.kept ? ' (kept)' : ''}`).join('; ')}`);
+  for (const [k, c] of r.sizeCorrection.rounds.entries()) lines.push(`size correction ${k + 1}: basis trial ${c.basis + 1}, ${c.trials} trials, kept trial ${c.kept + 1}; offsets ${Object.entries(c.offsets).map(([n, v]) => `${n} ${(100 * v).toFixed(1)} %`).join(', ')}`);
   lines.push(...descriptorRows(r.descriptors));
   for (const p of r.parameters) lines.push(`${p.name}: ${p.value} (searched ${p.range.join('–')}, plausible ${p.plausible.join('–')}, length scale ${p.lengthScale.toPrecision(3)}, identifiable ${p.identifiable})`);
   return lines.join('\n');
@@ -78,7 +82,7 @@ function table(title: string, r: CalibrationReport): string {
 
 function figures(label: string, r: CalibrationReport): Figure[] {
   return [
-    { name: `calibrate ${label}: wall time`, unit: 's', median: r.wallSeconds, note: `${r.trials} trials (${r.starts.length} start${r.starts.length > 1 ? 's' : ''}) × ${r.seeds.length} seeds, ${r.race.candidates.length} raced on ${r.race.freshSeeds.length} fresh` },
+    { name: `calibrate ${label}: wall time`, unit: 's', median: r.wallSeconds, note: `${r.trials} trials (${r.starts.length} start${r.starts.length > 1 ? 's' : ''}${r.sizeCorrection.rounds.length > 0 ? `, ${r.sizeCorrection.rounds.length} size-correction round${r.sizeCorrection.rounds.length > 1 ? 's' : ''}` : ''}) × ${r.seeds.length} seeds, ${r.race.candidates.length} raced on ${r.race.freshSeeds.length} fresh` },
     { name: `calibrate ${label}: generate + properties evaluations`, unit: '', median: r.evaluations, note: `${r.failedTrials} trials refused by the generator` },
     ...closeness(`calibrate ${label}`, r.descriptors),
   ];
@@ -197,6 +201,9 @@ export const run: BenchRun = async ({ quick }) => {
       let config = process.env.MESOLAB_TAUFACTOR_CONFIG ? jsonEnv('MESOLAB_TAUFACTOR_CONFIG') : undefined;
       const raceFull = process.env.MESOLAB_TAUFACTOR_RACE_FULL === '1';
       const raceSeeds = integerOption(process.env.MESOLAB_TAUFACTOR_RACE_SEEDS ?? tfSeeds, 'MESOLAB_TAUFACTOR_RACE_SEEDS', 1);
+      const sizeCorrection = integerOption(process.env.MESOLAB_TAUFACTOR_SIZE_CORRECTION ?? 0, 'MESOLAB_TAUFACTOR_SIZE_CORRECTION', 0);
+      if (sizeCorrection > 0 && !raceFull) throw new ConfigError('MESOLAB_TAUFACTOR_SIZE_CORRECTION', sizeCorrection, 'MESOLAB_TAUFACTOR_RACE_FULL=1 beside it (the correction is toward the full-size race)');
+      const free: CalibratedParameter[] = ['particleCompactness', 'cbdFibres', 'calenderingPercent', ...(sizeCorrection > 0 ? (['cbdStrands'] as const) : [])];
       // Full-size seeds this run's race has generated: not a check of what it kept.
       let seenAtFullSize: number[] = [];
       if (!config) {
@@ -205,7 +212,7 @@ export const run: BenchRun = async ({ quick }) => {
         // calendering is searched, the overlap up to 0.5 (the default range stops at 0.25).
         const tf = await calibrate(
           real,
-          { budget, seeds: tfSeeds, seed: 1, zFaces: 'cut', thicknessAxis: 'z', shape: [box, box, box], free: ['particleCompactness', 'cbdFibres', 'calenderingPercent'], ranges: { particleOverlap: [0, 0.5] }, optimiser, objective, raceSeeds, ...(raceFull ? { raceShape: [c, c, c] as [number, number, number] } : {}) },
+          { budget, seeds: tfSeeds, seed: 1, zFaces: 'cut', thicknessAxis: 'z', shape: [box, box, box], free, ranges: { particleOverlap: [0, 0.5] }, optimiser, objective, raceSeeds, ...(raceFull ? { raceShape: [c, c, c] as [number, number, number] } : {}), ...(sizeCorrection > 0 ? { sizeCorrection } : {}) },
           ctx,
         );
         const what = box < c ? `${tf.tomogramBoxes.count} boxes of ${box}³ covering` : box > c ? `${box}³ twins measured by their centred ${c}³ crop against` : `${box}³ twins against`;

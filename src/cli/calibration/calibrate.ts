@@ -223,7 +223,7 @@ export interface CalibrationReport {
   parameters: ParameterReport[];
   /** each optimiser start in order, with its pick; the report's parameters (identifiability) are read from the GPs of the start whose trial was kept */
   starts: StartReport[];
-  /** index into starts of the start whose trial was kept (the race may keep another of its trials than its pick) */
+  /** index into starts of the start whose trial was kept (the race may keep another of its trials than its pick); starts.length + r for a trial of size-correction round r (history's start likewise) */
   keptStart: number;
   /** trials of all starts, and the generate + properties evaluations they took (trials × seeds, less those refused), the tomogram's own not counted */
   trials: number;
