@@ -266,7 +266,8 @@ export interface CalibrationReport {
    * moved the target (basis), per descriptor the offset it moved it by (the basis's relative error at
    * the search's shape less at the race's: the target at the search's shape is the tomogram's moved
    * by this much, relatively), the trials the round added, and the trial kept after its race. The
-   * history's mismatch and score, and the report's, are against the last round's target.
+   * history's mismatch and score, and the report's, are against the last round's target; a raced
+   * candidate's searchScore (race.candidates) is its score when it was raced, against that round's.
    */
   sizeCorrection: { rounds: { basis: number; offsets: Record<string, number>; trials: number; kept: number }[] };
   wallSeconds: number;
