@@ -674,6 +674,11 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
   const { residuals: atReal, perTolerance } = mismatchResiduals(measured, [measured], weights);
   const residualCount = atReal.length;
   const composite = calibrationObjective(objectiveName, perTolerance);
+  /** Twins' mismatch terms against the current target, their sum of squares and the objective's value. */
+  const scoredAgainstReference = (replicates: readonly StructureDescriptors[]): { residuals: number[]; mismatch: number; score: number } => {
+    const { residuals } = mismatchResiduals(reference, replicates, weights);
+    return { residuals, mismatch: sumOfSquares(residuals), score: composite(residuals) };
+  };
   /** A trial's mismatch terms (mismatchResiduals); a refused trial's sum to 2, worse than any trial that ran. */
   const objective = (start: number) => async (u: number[]): Promise<number[]> => {
     throwIfAborted(ctx.signal);
@@ -690,12 +695,10 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
       progress({ start, refused: e.field });
       return refused;
     }
-    const { residuals } = mismatchResiduals(reference, replicates, weights);
-    const m = sumOfSquares(residuals);
-    const score = composite(residuals);
-    trials.push({ start, u, params, replicates, residuals, mismatch: m, score });
-    progress({ start, mismatch: m, ...(objectiveName === 'mismatch' ? {} : { score }) });
-    return residuals;
+    const scored = scoredAgainstReference(replicates);
+    trials.push({ start, u, params, replicates, ...scored });
+    progress({ start, mismatch: scored.mismatch, ...(objectiveName === 'mismatch' ? {} : { score: scored.score }) });
+    return scored.residuals;
   };
 
   // Independent starts on the same replicate seeds: their mismatches compare trial for trial.
@@ -776,12 +779,7 @@ export async function calibrate(real: Volume, opts: CalibrationOptions, ctx: Sim
     const basis = winner;
     const corrected = sizeCorrectedReference(measured, trials[basis]!.replicates!, raceReal.mean, fresh);
     reference = corrected.reference;
-    for (const t of trials) {
-      if (!t.replicates) continue;
-      t.residuals = mismatchResiduals(reference, t.replicates, weights).residuals;
-      t.mismatch = sumOfSquares(t.residuals);
-      t.score = composite(t.residuals);
-    }
+    for (const t of trials) if (t.replicates) Object.assign(t, scoredAgainstReference(t.replicates));
     const k = runs.length;
     const prior = { x: trials.map((t) => t.u), residuals: trials.map((t) => t.residuals) };
     const indices = trials.map((_, i) => i);
