@@ -362,4 +362,19 @@ describe('impossible requests fail before any work', () => {
       expect(r.amFraction).toBeCloseTo(0.43, 12);
     }
   });
+
+  it('examples/taufactor-electrode.json (what mesolab calibrate found for the TauFactor 2 electrode) makes its fractions', async () => {
+    const { readConfigFile } = await import('../../src/config/parse.ts');
+    const config = (await readConfigFile('examples/taufactor-electrode.json')) as GenerateParams;
+    // Full size: the tomogram's 256³ after calendering, from 272 voxels of packing in z.
+    expect(resolveParams(config).nzCalendered).toBe(256);
+    // A 64³ box of it reads the tomogram's fractions (pore 0.4499, AM 0.4005, CBD 0.1496, measured by
+    // mesolab properties on electrode.tiff): the config's targets are before calendering.
+    const r = await generateElectrode({ ...config, shape: [64, 64, 68], seed: 3 }, { rng: new Rng(3), compute });
+    expect(r.volume.shape).toEqual([64, 64, 64]);
+    const f = volumeFractions(r.volume);
+    expect(f.cbd).toBeCloseTo(0.1496, 3);
+    expect(Math.abs(f.pore - 0.4499)).toBeLessThan(0.005);
+    expect(Math.abs(f.am - 0.4005)).toBeLessThan(0.005);
+  });
 });
